@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of theirs.
+JOBS ?= 2
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+PARKWATCH := $(RELEASE_DIR)/parkwatch
+DEMO_DIR := var/demo
+
+.PHONY: run test deps deps-test build build-test demo bench soak format clean
+
+# Installs what is missing, builds in Release, writes a demo park and serves it in the foreground.
+run: deps build
+	@$(PARKWATCH) demo --dir=$(DEMO_DIR)
+	exec $(PARKWATCH) serve --config.file=$(DEMO_DIR)/parkwatch.yml
+
+# Installs what is missing, builds with AddressSanitizer + UBSan and runs the whole suite.
+test: deps-test build-test
+	cd $(TEST_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j$(JOBS) --timeout 300
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+build:
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_DIR) -j$(JOBS) --target parkwatch
+
+build-test:
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DPARKWATCH_SANITIZE=ON >/dev/null
+	@cmake --build $(TEST_DIR) -j$(JOBS)
+
+bench: 
+	@scripts/install-deps.sh bench
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_DIR) -j$(JOBS)
+	bench/run.sh $(RELEASE_DIR) $(BENCH_ARGS)
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,102 @@
+// parkwatch.yml: the one configuration file, in the style of prometheus.yml.
+//
+// Loading is all-or-nothing: LoadConfig either fills a complete, validated Config or reports
+// every problem it found with file, line and column and leaves the caller's Config untouched,
+// so a bad reload keeps the running configuration.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/units.h"
+
+namespace parkwatch {
+
+enum class IndicatorKind { kLevel, kRate };
+
+// A measured quantity. Levels are summable amounts in a base unit; rates are published
+// percentages (stored as ratios) that are never summed.
+struct IndicatorConfig {
+  std::string name;   // identifier used in rules, API and metrics: output_value
+  std::string title;  // as a bureau writes it: 工业总产值
+  IndicatorKind kind = IndicatorKind::kLevel;
+  Dimension dimension = Dimension::kMoney;
+  std::string default_unit;          // unit assumed when a column header names none, e.g. 万元
+  std::vector<std::string> headers;  // column headers that mean this indicator
+};
+
+// What a column of an input table holds.
+struct ColumnRole {
+  enum Kind {
+    kCreditCode,
+    kName,
+    kIndustry,
+    kKey,
+    kPeriod,
+    kAboveSizeSince,
+    kAboveSizeUntil,
+    kIndicator,
+    kIndicatorName,
+    kValue,
+    kUnit,
+    kIgnore
+  } kind = kIgnore;
+  std::string indicator;  // kIndicator only
+  std::string unit;       // kIndicator only; empty = from the header "(万元)" or the default
+};
+
+struct CollectorConfig {
+  std::string name;
+  std::string type = "inbox";     // inbox (a watched directory) | http (POST /api/v1/ingest)
+  std::string directory;          // inbox: where files are dropped; processed/ and rejected/
+                                  // are created beside the files
+  std::string encoding = "auto";  // auto | utf-8 | gb18030
+  bool atomic = true;             // false: store the good rows and report the bad ones
+  std::map<std::string, ColumnRole> columns;  // header -> role, on top of the built-in headers
+};
+
+struct WebConfig {
+  std::string listen_address = "127.0.0.1:9780";
+  size_t max_body_bytes = 64 << 20;
+  std::string ingest_token;  // bearer token for POST /api/v1/ingest; empty disables the endpoint
+  std::string admin_token;   // bearer token for /-/reload and other admin calls
+  std::string external_url;  // how users reach this instance, for links in alerts
+};
+
+struct Config {
+  std::string file;  // path it was loaded from
+  std::string timezone = "Asia/Shanghai";
+  std::vector<std::string> industries;
+  std::vector<IndicatorConfig> indicators;
+  std::vector<CollectorConfig> collectors;
+  WebConfig web;
+  std::string storage_path = "var/parkwatch.db";
+  std::vector<std::string> rule_files;  // resolved against the config file's directory
+
+  const IndicatorConfig* FindIndicator(const std::string& name) const;
+  const CollectorConfig* FindCollector(const std::string& name) const;
+};
+
+// Parses and validates path. Relative paths inside the file resolve against its directory.
+// Returns true and replaces *out on success; otherwise appends diagnostics and leaves *out.
+bool LoadConfig(const std::string& path, Config* out, std::vector<Diagnostic>* diagnostics);
+
+// Same, from text already in memory; file is the name used in diagnostics and for resolving
+// relative paths.
+bool ParseConfig(const std::string& text, const std::string& file, Config* out,
+                 std::vector<Diagnostic>* diagnostics);
+
+// The indicators every park has, with their Chinese and English headers. A config's
+// `indicators:` section adds to or overrides these by name.
+std::vector<IndicatorConfig> DefaultIndicators();
+
+// Role of a header by the built-in dictionary (统一社会信用代码, 企业名称, 行业, 报告期, ...) and
+// the indicators' headers; unit taken from a trailing "(万元)" / "（万元）" if present.
+// nullopt if the header is unknown.
+std::optional<ColumnRole> RoleOfHeader(const std::string& header,
+                                       const std::vector<IndicatorConfig>& indicators);
+
+}  // namespace parkwatch

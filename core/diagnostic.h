@@ -1,0 +1,22 @@
+// One problem found in an input (a data file, a request body, a config file), located precisely
+// enough that the person who wrote the input can fix it: file:line:column: field: message.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace parkwatch {
+
+struct Diagnostic {
+  std::string file;   // path, or a name such as "request" for an HTTP body
+  int line = 0;       // 1-based; 0 when the problem concerns the whole input
+  int column = 0;     // 1-based; 0 when unknown
+  std::string field;  // column header, config key or JSON member; may be empty
+  std::string message;
+
+  std::string ToString() const;
+};
+
+std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);  // one per line
+
+}  // namespace parkwatch
