@@ -26,6 +26,7 @@ struct IndicatorConfig {
   Dimension dimension = Dimension::kMoney;
   std::string default_unit;          // unit assumed when a column header names none, e.g. 万元
   std::vector<std::string> headers;  // column headers that mean this indicator
+  bool allow_negative = false;       // profit may be negative; output value may not
 };
 
 // What a column of an input table holds.
