@@ -1,0 +1,450 @@
+// The Beast implementation of HttpServer: the only translation unit of parkwatch that includes
+// Beast (it costs ~27 s and 0.8 GB to compile). The session follows the shape of Beast's
+// example/http/server/async: read a request with a parser that enforces limits, hand it on,
+// write the response, then read the next one.
+#include "web/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+
+namespace parkwatch {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// After an error response that closes the connection, the client may still be sending (the rest
+// of an oversized body). Closing a socket with unread data makes the kernel send a reset, and the
+// client may then lose the response before reading it. So the server stops sending, and reads
+// and discards for a bounded time and amount before closing, like nginx's lingering_close.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kLingerBytes = 8 << 20;
+
+std::string EndpointText(const std::string& host, uint16_t port) {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+bool IsHttpError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+class Session;
+
+// State shared by the server object, its pending accept and its sessions, so that completion
+// handlers still queued after ~HttpServer find live memory.
+struct Listener : std::enable_shared_from_this<Listener> {
+  Listener(asio::io_context& io, HttpServerOptions o, HttpHandler h)
+      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(io), retry_timer(io) {}
+
+  void Accept();
+  void Forget(Session* session) {
+    std::lock_guard lock(mutex);
+    sessions.erase(session);
+  }
+
+  asio::io_context& io;
+  const HttpServerOptions options;
+  const HttpHandler handler;
+  tcp::acceptor acceptor;
+  asio::steady_timer retry_timer;
+  uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+  // Guarded by mutex: a session's last reference may be dropped by a respond callback's owner
+  // on another thread, and its destructor then unregisters from there.
+  std::mutex mutex;
+  std::map<Session*, std::weak_ptr<Session>> sessions;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Listener> listener)
+      : stream_(std::move(socket)), listener_(std::move(listener)) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+  }
+
+  ~Session() { listener_->Forget(this); }
+
+  void Run() { ReadRequest(/*first=*/true); }
+
+  // Closes the connection now (server stopping). Pending operations complete with an error.
+  void Close() {
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  // Queues the response to request number seq onto the session's thread. Any thread.
+  void PostResponse(uint64_t seq, HttpResponse response) {
+    asio::post(stream_.get_executor(),
+               [self = shared_from_this(), seq, response = std::move(response)]() mutable {
+                 if (self->closed_ || seq != self->seq_) return;
+                 self->Write(std::move(response), /*close=*/false);
+               });
+  }
+
+ private:
+  void ReadRequest(bool first) {
+    if (closed_) return;
+    parser_.emplace();
+    parser_->body_limit(listener_->options.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(listener_->options.max_header_bytes));
+    if (first || buffer_.size() > 0) {
+      ReadHeader();
+      return;
+    }
+    // A kept-alive connection may be quiet for idle_timeout; once the next request starts, its
+    // header must be complete within header_timeout like on a new connection.
+    stream_.expires_after(listener_->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->EndQuietly(ec);
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  void ReadHeader() {
+    stream_.expires_after(listener_->options.header_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    if (parser_->is_done()) return Dispatch();
+    auto& request = parser_->get();
+    if (beast::iequals(request[http::field::expect], "100-continue")) {
+      // Clients such as curl wait (a second) for this before sending a large body.
+      continue_.emplace(http::status::continue_, request.version());
+      stream_.expires_after(listener_->options.body_timeout);
+      http::async_write(stream_, *continue_,
+                        [self = shared_from_this()](beast::error_code ec, size_t) {
+                          if (ec) return self->EndQuietly(ec);
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_after(listener_->options.body_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->OnReadError(ec);
+                       self->Dispatch();
+                     });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return Fail(413, "request body exceeds " + std::to_string(listener_->options.max_body_bytes) +
+                           " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return Fail(431, "request header exceeds " +
+                           std::to_string(listener_->options.max_header_bytes) + " bytes");
+    }
+    // end_of_stream and partial_message mean the peer went away; nothing to answer.
+    if (IsHttpError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return Fail(400, "malformed request: " + ec.message());
+    }
+    EndQuietly(ec);
+  }
+
+  // The connection ends without a response: peer closed, timed out, reset, or server stopping.
+  void EndQuietly(beast::error_code ec) {
+    if (ec == beast::error::timeout) {
+      spdlog::debug("http {}: closing connection: client too slow", remote_);
+    } else if (ec != asio::error::operation_aborted && ec != http::error::end_of_stream &&
+               ec != asio::error::eof) {
+      spdlog::debug("http {}: closing connection: {}", remote_, ec.message());
+    }
+    closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  void Fail(int status, const std::string& message) {
+    spdlog::debug("http {}: {} {}", remote_, status, message);
+    ++seq_;  // no handler response may overtake this one
+    head_ = false;
+    version_ = 11;
+    started_ = std::chrono::steady_clock::now();
+    method_ = "-";
+    target_ = "-";
+    Write(JsonError(status, message), /*close=*/true);
+  }
+
+  void Dispatch() {
+    auto& message = parser_->get();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    head_ = message.method() == http::verb::head;
+    if (head_) request.method = "GET";
+    request.target = std::string(message.target());
+    version_ = message.version();
+    keep_alive_ = message.keep_alive();
+    started_ = std::chrono::steady_clock::now();
+    method_ = std::string(message.method_string());
+    target_ = request.target;
+
+    const std::string& target = request.target;
+    size_t question = target.find('?');
+    bool ok = PercentDecode(target.substr(0, question), /*plus_as_space=*/false, &request.path);
+    if (ok && question != std::string::npos) {
+      std::string_view rest = std::string_view(target).substr(question + 1);
+      while (ok && !rest.empty()) {
+        size_t amp = rest.find('&');
+        std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        if (pair.empty()) continue;
+        size_t eq = pair.find('=');
+        std::string key, value;
+        ok = PercentDecode(std::string(pair.substr(0, eq)), true, &key) &&
+             (eq == std::string_view::npos ||
+              PercentDecode(std::string(pair.substr(eq + 1)), true, &value));
+        if (ok) request.query.emplace(std::move(key), std::move(value));
+      }
+    }
+    if (!ok) {
+      ++seq_;
+      keep_alive_ = false;
+      return Write(JsonError(400, "malformed percent-encoding in request target"), true);
+    }
+    request.content_type = std::string(message[http::field::content_type]);
+    request.authorization = std::string(message[http::field::authorization]);
+    request.remote_address = remote_;
+    request.body = std::move(message.body());
+
+    uint64_t seq = ++seq_;
+    auto slot = std::make_shared<Slot>(shared_from_this(), seq);
+    HttpRespond respond = [slot](HttpResponse response) { slot->Respond(std::move(response)); };
+    try {
+      listener_->handler(std::move(request), std::move(respond));
+    } catch (const std::exception& e) {
+      spdlog::error("http {} {}: handler failed: {}", method_, target_, e.what());
+      slot->Respond(JsonError(500, "internal error"), /*quiet=*/true);
+    } catch (...) {
+      spdlog::error("http {} {}: handler failed with a non-standard exception", method_, target_);
+      slot->Respond(JsonError(500, "internal error"), /*quiet=*/true);
+    }
+  }
+
+  // Owns the duty to respond to one request: shared by every copy of its HttpRespond. It keeps
+  // the session alive while the handler works elsewhere, since no read is pending meanwhile.
+  class Slot {
+   public:
+    Slot(std::shared_ptr<Session> session, uint64_t seq)
+        : session_(std::move(session)), seq_(seq) {}
+    ~Slot() {
+      if (!done_.exchange(true)) {
+        spdlog::error("http {} {}: handler dropped the request without responding",
+                      session_->method_, session_->target_);
+        session_->PostResponse(seq_, JsonError(500, "internal error: no response"));
+      }
+    }
+    void Respond(HttpResponse response, bool quiet = false) {
+      if (done_.exchange(true)) {
+        if (!quiet) spdlog::warn("http: respond called more than once; ignored");
+        return;
+      }
+      session_->PostResponse(seq_, std::move(response));
+    }
+
+   private:
+    std::shared_ptr<Session> session_;
+    const uint64_t seq_;
+    std::atomic<bool> done_{false};
+  };
+
+  void Write(HttpResponse in, bool close) {
+    close_after_write_ = close || !keep_alive_ || listener_->stopped;
+    response_ = {};
+    response_.version(version_);
+    response_.result(static_cast<unsigned>(in.status));
+    response_.set(http::field::server, "parkwatch");
+    if (!in.content_type.empty()) response_.set(http::field::content_type, in.content_type);
+    for (auto& [name, value] : in.headers) response_.set(name, value);
+    response_.keep_alive(!close_after_write_);
+    response_.body() = std::move(in.body);
+    response_.prepare_payload();
+    if (head_) {
+      // HEAD: the same header as GET, Content-Length included, but no body.
+      size_t length = response_.body().size();
+      response_.body().clear();
+      response_.content_length(length);
+    }
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
+    spdlog::debug("http {} {} {} -> {} ({} bytes, {:.3f} s)", remote_, method_, target_, in.status,
+                  response_.body().size(), took.count());
+    stream_.expires_after(listener_->options.body_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->EndQuietly(ec);
+                        if (self->close_after_write_) return self->Linger();
+                        self->ReadRequest(/*first=*/false);
+                      });
+  }
+
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return EndQuietly(ec);
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kLingerBytes) {
+                                return self->EndQuietly(asio::error::eof);
+                              }
+                              self->Drain();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Listener> listener_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
+  http::response<http::string_body> response_;
+  std::string remote_;
+  // The current request: what the response needs from it, and what the log line says.
+  uint64_t seq_ = 0;  // responses to an older request number are stale and dropped
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  bool close_after_write_ = false;
+  std::string method_;
+  std::string target_;
+  std::chrono::steady_clock::time_point started_;
+  bool closed_ = false;
+  char drain_buffer_[16 << 10];
+  size_t drained_ = 0;
+};
+
+void Listener::Accept() {
+  acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (self->stopped || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Typically out of file descriptors: retry shortly instead of spinning on the loop.
+      spdlog::warn("http: accept failed: {}", ec.message());
+      self->retry_timer.expires_after(std::chrono::milliseconds(100));
+      self->retry_timer.async_wait([self](beast::error_code ec) {
+        if (!ec && !self->stopped) self->Accept();
+      });
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(socket), self);
+    {
+      std::lock_guard lock(self->mutex);
+      self->sessions.emplace(session.get(), session);
+    }
+    session->Run();
+    self->Accept();
+  });
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::shared_ptr<Listener> listener;
+};
+
+HttpServer::HttpServer(boost::asio::io_context& io, HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->listener = std::make_shared<Listener>(io, std::move(options), std::move(handler));
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+bool HttpServer::Start(std::string* error) {
+  Listener& l = *impl_->listener;
+  const std::string& host = l.options.address;
+  const std::string where = "listen " + EndpointText(host, l.options.port);
+  auto fail = [&](const std::string& why) {
+    if (error) *error = where + ": " + why;
+    return false;
+  };
+  if (l.started) return fail("server already started");
+
+  beast::error_code ec;
+  asio::ip::address address;
+  bool any = host.empty();
+  if (any) {
+    address = asio::ip::address_v6::any();
+  } else if (host == "localhost") {
+    address = asio::ip::address_v4::loopback();  // no resolver: one address, no surprises
+  } else {
+    address = asio::ip::make_address(host, ec);
+    if (ec) return fail("invalid address \"" + host + "\"");
+  }
+  tcp::endpoint endpoint(address, l.options.port);
+  l.acceptor.open(endpoint.protocol(), ec);
+  if (ec && any) {  // a host without IPv6: all IPv4 interfaces then
+    endpoint = tcp::endpoint(asio::ip::address_v4::any(), l.options.port);
+    l.acceptor.open(endpoint.protocol(), ec);
+    any = false;
+  }
+  if (ec) return fail(ec.message());
+  if (any) l.acceptor.set_option(asio::ip::v6_only(false), ec);  // best effort: dual stack
+  // Lets a restarted daemon bind while old connections linger in TIME_WAIT.
+  l.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  l.acceptor.bind(endpoint, ec);
+  if (!ec) l.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    beast::error_code ignored;
+    l.acceptor.close(ignored);
+    return fail(ec.message());
+  }
+  l.port = l.acceptor.local_endpoint(ec).port();
+  l.started = true;
+  l.Accept();
+  spdlog::info("http: listening on {}", EndpointText(host.empty() ? "" : host, l.port));
+  return true;
+}
+
+uint16_t HttpServer::port() const { return impl_->listener->port; }
+
+void HttpServer::Stop() {
+  Listener& l = *impl_->listener;
+  if (l.stopped) return;
+  l.stopped = true;
+  beast::error_code ec;
+  l.acceptor.close(ec);
+  l.retry_timer.cancel();
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(l.mutex);
+    for (auto& [raw, weak] : l.sessions) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  // Closed outside the lock: dropping the last reference runs ~Session, which takes it.
+  for (auto& session : open) session->Close();
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,114 @@
+// The one HTTP listener of parkwatch: /metrics, /-/healthy, /-/ready, /-/reload and the JSON API
+// all go through one HttpServer and one HttpHandler that routes.
+//
+// HTTP/1.1 with keep-alive, one request at a time per connection (a pipelined request waits in
+// the buffer until the previous response is written). Limits and timeouts protect the single
+// event loop from large or slow clients:
+//   - a body over max_body_bytes gets 413, a header over max_header_bytes gets 431, a request
+//     that does not parse gets 400; each then closes the connection;
+//   - a new connection must deliver its whole header within header_timeout; on a kept-alive
+//     connection the next request may be idle_timeout in coming, then has header_timeout for its
+//     header; the body must arrive within body_timeout. Late clients are disconnected.
+// Error responses are JSON objects {"error": "..."}. Every response carries "Server: parkwatch".
+//
+// Threading: the server runs on one thread that runs the io_context. The handler is called on
+// that thread; Start() and Stop() must be called on it too, or while the io_context is not
+// running. The respond callback may be called from any thread.
+//
+// The implementation (Boost.Beast) is confined to http_server.cc, which is costly to compile;
+// this header deliberately does not include Beast.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace parkwatch {
+
+struct HttpRequest {
+  std::string method;  // GET, POST, ... A HEAD request is passed as GET (its body is dropped).
+  std::string target;  // raw target, e.g. /api/v1/series?enterprise=X
+  std::string path;    // percent-decoded path without the query
+  std::multimap<std::string, std::string> query;  // percent-decoded, '+' as space
+  std::string body;
+  std::string content_type;
+  std::string authorization;   // raw Authorization header
+  std::string remote_address;  // peer IP address, without port
+
+  // The first value of query parameter name, or fallback when absent.
+  std::string Query(const std::string& name, const std::string& fallback = "") const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// A JSON error response {"error": message}; the message is escaped.
+HttpResponse JsonError(int status, const std::string& message);
+
+// Delivers the response. Must be called exactly once per request; later calls are ignored and
+// logged. May be called from any thread, at any time after the handler was invoked. If every
+// copy is destroyed without having been called, the client gets a 500 rather than a hang.
+using HttpRespond = std::function<void(HttpResponse)>;
+
+// Called on the io_context thread. May respond synchronously or later (after posting work
+// elsewhere); must call respond exactly once. An exception escaping the handler before it
+// responded becomes a 500 and is logged.
+using HttpHandler = std::function<void(HttpRequest, HttpRespond)>;
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";  // empty = all interfaces (IPv6 and IPv4 when possible)
+  uint16_t port = 0;                  // 0 = ephemeral; see HttpServer::port()
+  size_t max_body_bytes = 64 << 20;
+  size_t max_header_bytes = 16 << 10;
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds body_timeout{60};
+  std::chrono::seconds idle_timeout{60};
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();  // Stops.
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens, then accepts asynchronously on the io_context. On failure returns false
+  // and sets *error to a message naming address:port (e.g. "listen 127.0.0.1:9780: Address
+  // already in use").
+  bool Start(std::string* error);
+
+  // The bound port; useful with options.port == 0. 0 before a successful Start().
+  uint16_t port() const;
+
+  // Closes the acceptor and every open connection; responses still pending are dropped.
+  // Idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Splits a listen address in the Prometheus flag style: "127.0.0.1:9780", ":9780" (host empty:
+// all interfaces), "[::1]:9780", "localhost:9780". The port is required and must be 0-65535.
+bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port,
+                   std::string* error);
+
+// Percent-decodes text; with plus_as_space, '+' becomes ' ' (query strings). Returns false on a
+// malformed escape (a '%' not followed by two hex digits).
+bool PercentDecode(const std::string& text, bool plus_as_space, std::string* out);
+
+}  // namespace parkwatch
