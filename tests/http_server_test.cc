@@ -344,6 +344,30 @@ TEST_F(HttpServerTest, StartReportsTheAddressInUse) {
   EXPECT_NE(error.find("127.0.0.1:" + std::to_string(options.port)), std::string::npos) << error;
 }
 
+// A kept-alive connection that stays quiet is closed after idle_timeout, which is separate from
+// (and here shorter than) the time a client has to finish a header it started.
+class HttpServerIdleTest : public HttpServerTest {
+ protected:
+  void SetUp() override {
+    HttpServerOptions options = DefaultOptions();
+    options.idle_timeout = std::chrono::seconds(1);
+    options.header_timeout = std::chrono::seconds(5);
+    StartServer(options);
+  }
+};
+
+TEST_F(HttpServerIdleTest, QuietKeptAliveConnectionIsClosedAfterIdleTimeout) {
+  RawConnection raw(server_->port());
+  raw.Send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_NE(raw.ReadResponse(), "");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(raw.ReadToEnd(), "");
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(raw.closed());
+  EXPECT_GE(waited, 0.8);
+  EXPECT_LT(waited, 4.0);
+}
+
 TEST(SplitHostPortTest, AcceptsPrometheusStyleAddresses) {
   std::string host, error;
   uint16_t port = 0;
