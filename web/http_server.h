@@ -79,6 +79,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
+  // Nothing is bound until Start(). io must outlive the server; destroy the server first.
   HttpServer(boost::asio::io_context& io, HttpServerOptions options, HttpHandler handler);
   ~HttpServer();  // Stops.
 
