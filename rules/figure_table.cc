@@ -1,5 +1,6 @@
 #include "rules/figure_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -41,9 +42,17 @@ bool FigureTable::Put(EnterpriseIndex enterprise, Period period, double value, s
   ColumnData& column = columns_[period.key()];
   auto index = static_cast<size_t>(enterprise);
   if (index >= column.values.size()) {
-    // resize grows the capacity geometrically, so filling a column enterprise by enterprise
-    // stays linear.
-    column.values.resize(index + 1, kAbsent);
+    // Weekly reporting is dense: a new column will most likely hold every enterprise seen so
+    // far, so it is sized to the widest column at once instead of leaving geometric growth's
+    // slack (13 bytes per value instead of 8 at 20k enterprises). Growing an existing column
+    // stays geometric, so filling in any order is linear; Compact trims what that leaves.
+    size_t want = index + 1;
+    if (column.values.empty() && widest_ > want) {
+      want = widest_;
+      column.values.reserve(want);
+    }
+    column.values.resize(want, kAbsent);
+    widest_ = std::max(widest_, want);
   }
   double& cell = column.values[index];
   if (std::isnan(cell)) {
@@ -97,6 +106,10 @@ std::vector<Period> FigureTable::Periods() const {
     if (auto p = Period::FromKey(cadence_, key)) out.push_back(*p);
   }
   return out;
+}
+
+void FigureTable::Compact() {
+  for (auto& [key, column] : columns_) column.values.shrink_to_fit();
 }
 
 size_t FigureTable::MemoryBytes() const {

@@ -112,6 +112,10 @@ class FigureTable {
   // Periods holding at least one figure, ascending.
   std::vector<Period> Periods() const;
 
+  // Releases spare capacity of the columns, e.g. after a bulk load enterprise by enterprise
+  // (period by period, columns come out tight anyway).
+  void Compact();
+
   size_t size() const { return size_; }  // number of figures held
   size_t MemoryBytes() const;            // approximate heap use, for the benchmark and metrics
 
@@ -125,6 +129,7 @@ class FigureTable {
   IndicatorKind kind_;
   std::map<int64_t, ColumnData> columns_;  // by Period::key()
   size_t size_ = 0;
+  size_t widest_ = 0;  // largest column length, i.e. highest enterprise index + 1
 };
 
 }  // namespace parkwatch

@@ -139,7 +139,8 @@ std::string Measures::CheckPeriod(Period t) const {
 // for the enterprises of scope that have a figure in every one of them (same-enterprise
 // caliber). With comparable prices, each current value is deflated by its industry's index.
 Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
-                                 std::span<const Period> base, const char* base_label) const {
+                                 std::span<const Period> base, const char* base_label,
+                                 std::vector<std::pair<EnterpriseIndex, double>>* deltas) const {
   Sums s;
   if (scope.empty()) {
     s.error = "the scope has no enterprises";
@@ -211,6 +212,7 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
       }
       current_sum += v;
     }
+    if (deltas) deltas->emplace_back(e, current_sum - base_sum);
     s.current += current_sum;
     s.base += base_sum;
     ++s.counted;
@@ -393,6 +395,33 @@ MeasureResult Measures::Pull(Scope part, Scope whole, Period t) const {
   r.enterprises = p.counted;
   r.excluded = p.excluded;
   return r;
+}
+
+std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(
+    Scope whole, Period t, std::string* no_data_reason) const {
+  std::vector<EnterprisePull> out;
+  auto fail = [&](std::string reason) {
+    if (no_data_reason) *no_data_reason = std::move(reason);
+    return std::vector<EnterprisePull>();
+  };
+  if (auto e = CheckPeriod(t); !e.empty()) return fail(e);
+  if (is_rate()) return fail("pull on a published rate is not defined");
+  std::optional<Period> base = t.SameLastYear();
+  if (!base) return fail(t.ToString() + " has no same period last year");
+  std::vector<std::pair<EnterpriseIndex, double>> deltas;
+  Sums w = Compare(whole, std::span<const Period>(&t, 1), std::span<const Period>(&*base, 1),
+                   "same period last year", &deltas);
+  if (!w.error.empty()) return fail(w.error);
+  if (w.base <= 0) return fail("base total for " + base->ToString() + " is " + Number(w.base));
+  double delta_whole = w.current - w.base;
+  out.reserve(deltas.size());
+  for (auto [e, delta] : deltas) {
+    EnterprisePull p{e, delta / w.base, std::nullopt};
+    if (delta_whole != 0) p.contribution = delta / delta_whole;
+    out.push_back(p);
+  }
+  if (no_data_reason) no_data_reason->clear();
+  return out;
 }
 
 MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis basis) const {

@@ -28,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/period.h"
@@ -143,6 +144,18 @@ class Measures {
   // w_part the part's base-period share. Pulls of a partition sum to whole's YoY.
   MeasureResult Pull(Scope part, Scope whole, Period t) const;
 
+  // Pull and contribution of every enterprise of whole on whole's YoY at t, in one pass (one
+  // Pull per enterprise would re-sum the whole each time). Only enterprises in the caliber
+  // (figures at t and t−1y) are listed, in scope order. Empty with *no_data_reason set when
+  // whole's growth has no data; contribution is empty when whole did not change.
+  struct EnterprisePull {
+    EnterpriseIndex enterprise;
+    double pull;                         // ΔV_e / V_whole(t−1y)
+    std::optional<double> contribution;  // ΔV_e / ΔV_whole
+  };
+  std::vector<EnterprisePull> PullsByEnterprise(Scope whole, Period t,
+                                                std::string* no_data_reason = nullptr) const;
+
   // How many periods in a row, ending at t, had negative growth on basis (YoY by default).
   // 0 when t's growth is not negative; no data when t's growth is. The run stops at the first
   // period with growth ≥ 0 or without growth; under YoY, a week 53 without a partner is skipped
@@ -157,7 +170,8 @@ class Measures {
  private:
   struct Sums;
   Sums Compare(Scope scope, std::span<const Period> current, std::span<const Period> base,
-               const char* base_label) const;
+               const char* base_label,
+               std::vector<std::pair<EnterpriseIndex, double>>* deltas = nullptr) const;
   MeasureResult Growth(Scope scope, Period t, GrowthBasis basis) const;
   std::string CheckPeriod(Period t) const;
   bool is_rate() const;

@@ -219,6 +219,25 @@ TEST_F(MeasuresTest, PullsSumToGrowthAndContributionsToOne) {
   std::vector<EnterpriseIndex> e3 = {3};
   EXPECT_NEAR(*m.Pull(e3, park, M(2024, 3)).value, -0.03, 1e-12);
 
+  // All enterprises in one pass: ΔV = +20, −10, +30, −15 over base 500 and ΔV_park 25:
+  // pulls 4%, −2%, 6%, −3% (sum 5%); contributions 80%, −40%, 120%, −60% (sum 100%).
+  std::string why;
+  auto each = m.PullsByEnterprise(park, M(2024, 3), &why);
+  ASSERT_EQ(each.size(), 4u) << why;
+  double expected_each[] = {0.04, -0.02, 0.06, -0.03};
+  double each_pulls = 0, each_contributions = 0;
+  for (int e = 0; e < 4; ++e) {
+    EXPECT_EQ(each[e].enterprise, e);
+    EXPECT_NEAR(each[e].pull, expected_each[e], 1e-12);
+    EXPECT_NEAR(*each[e].contribution, expected_each[e] / 0.05, 1e-12);
+    each_pulls += each[e].pull;
+    each_contributions += *each[e].contribution;
+  }
+  EXPECT_NEAR(each_pulls, 0.05, 1e-12);
+  EXPECT_NEAR(each_contributions, 1.0, 1e-12);
+  EXPECT_TRUE(m.PullsByEnterprise(park, M(2025, 3), &why).empty());
+  EXPECT_THAT(why, HasSubstr("2025-03"));
+
   // Share of industry 0 in March 2024: (120+40) / 525 = 30.476%.
   EXPECT_NEAR(*m.Share(ind0, park, M(2024, 3)).value, 160.0 / 525.0, 1e-12);
 }
