@@ -1,0 +1,135 @@
+// In-memory figures of one indicator at one cadence, and the enterprise attributes measures need.
+//
+// The store keeps every revision in SQLite; the rule evaluator loads the latest revision of the
+// figures it needs into a FigureTable and computes measures over it (rules/measures.h). Rows are
+// dense enterprise indices assigned by the caller (0..n-1), so a scope is a plain list of ints and
+// enterprise attributes are a vector indexed the same way.
+//
+// Layout: period-major. Each period holds one column of doubles indexed by enterprise, with NaN
+// marking "no figure". A measure reads one or two periods for every enterprise of a scope, so
+// period-major turns that into sequential reads of two contiguous arrays, and Get is O(1) once
+// the column is found (O(log P) over P periods, P ≈ 260 for five years of weeks). Weekly
+// reporting is dense (every 规上 enterprise reports every week), so a column costs 8 bytes per
+// enterprise and period, with no per-value key or presence bitmap; 20k enterprises × 260 weeks
+// is about 42 MB.
+//
+// Thread safety: const methods may be called concurrently; Put needs exclusive access.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/period.h"
+
+namespace parkwatch {
+
+// Dense index of an enterprise in a FigureTable and an EnterpriseInfo vector.
+using EnterpriseIndex = int32_t;
+
+// A set of enterprises a measure is taken over: one enterprise, an industry, the park, the key
+// enterprises, a named set. Indices must be distinct.
+using Scope = std::span<const EnterpriseIndex>;
+
+// Attributes of one enterprise that select scopes and pick its price index.
+struct EnterpriseInfo {
+  int32_t industry = -1;     // index into Config::industries; -1 = unknown
+  bool key = false;          // key enterprise (重点企业)
+  int above_size_since = 0;  // first year as 规上 enterprise; 0 = unknown (treated as always)
+  int above_size_until = 0;  // last year as 规上 enterprise; 0 = still above size
+
+  // True if the enterprise counts as above designated size (规上) in year.
+  bool AboveSizeIn(int year) const {
+    return (above_size_since == 0 || above_size_since <= year) &&
+           (above_size_until == 0 || year <= above_size_until);
+  }
+};
+
+// Which enterprises a scope takes. Unset members do not filter.
+struct ScopeFilter {
+  std::optional<int32_t> industry;
+  std::optional<bool> key;
+  // Only enterprises above designated size in this year. Same-enterprise caliber (同口径) takes
+  // the enterprise set of the year being measured: entrants are in, exited ones are out.
+  std::optional<int> above_size_in;
+};
+
+// Indices (ascending) of the enterprises that pass filter.
+std::vector<EnterpriseIndex> SelectScope(std::span<const EnterpriseInfo> enterprises,
+                                         const ScopeFilter& filter);
+
+// Values of one indicator at one cadence, by enterprise and period. Holds the latest revision of
+// each figure; a second Put for the same cell replaces the first.
+class FigureTable {
+ public:
+  // kind decides what measures may do with the values: levels are summed, rates never are.
+  FigureTable(Cadence cadence, IndicatorKind kind) : cadence_(cadence), kind_(kind) {}
+
+  FigureTable(const FigureTable&) = delete;
+  FigureTable& operator=(const FigureTable&) = delete;
+  FigureTable(FigureTable&&) = default;
+  FigureTable& operator=(FigureTable&&) = default;
+
+  Cadence cadence() const { return cadence_; }
+  IndicatorKind kind() const { return kind_; }
+
+  // Stores value for enterprise at period. Fails (returns false and says why in *error, if
+  // given) for a negative index, a period of another cadence or an invalid one, and a value that
+  // is not finite. A Jan–Feb figure and separate January/February figures are different cells.
+  bool Put(EnterpriseIndex enterprise, Period period, double value, std::string* error = nullptr);
+
+  // The figure of enterprise at period, or nullopt if there is none.
+  std::optional<double> Get(EnterpriseIndex enterprise, Period period) const;
+
+  // A view of one period's column, for reading many enterprises at one period without finding
+  // the period again. Valid until the next Put.
+  class Column {
+   public:
+    Column() = default;
+    std::optional<double> Get(EnterpriseIndex enterprise) const;
+    bool empty() const { return count_ == 0; }
+    int count() const { return count_; }  // enterprises with a figure
+
+   private:
+    friend class FigureTable;
+    Column(const std::vector<double>* values, int count) : values_(values), count_(count) {}
+    const std::vector<double>* values_ = nullptr;
+    int count_ = 0;
+  };
+  Column At(Period period) const;
+
+  // Calls fn(enterprise, value) for every enterprise with a figure at period, in index order.
+  void ForEach(Period period, const std::function<void(EnterpriseIndex, double)>& fn) const;
+
+  // Enterprises with a figure at period, ascending.
+  std::vector<EnterpriseIndex> EnterprisesAt(Period period) const;
+
+  // Periods holding at least one figure, ascending.
+  std::vector<Period> Periods() const;
+
+  // Releases spare capacity of the columns, e.g. after a bulk load enterprise by enterprise
+  // (period by period, columns come out tight anyway).
+  void Compact();
+
+  size_t size() const { return size_; }  // number of figures held
+  size_t MemoryBytes() const;            // approximate heap use, for the benchmark and metrics
+
+ private:
+  struct ColumnData {
+    std::vector<double> values;  // NaN = no figure
+    int count = 0;
+  };
+
+  Cadence cadence_;
+  IndicatorKind kind_;
+  std::map<int64_t, ColumnData> columns_;  // by Period::key()
+  size_t size_ = 0;
+  size_t widest_ = 0;  // largest column length, i.e. highest enterprise index + 1
+};
+
+}  // namespace parkwatch

@@ -1,0 +1,488 @@
+#include "rules/measures.h"
+
+#include <cmath>
+
+namespace parkwatch {
+
+namespace {
+
+constexpr char kSeparateRates[] =
+    "separate January and February rates cannot be combined: NBS publishes only 1—2月";
+
+// Reads one enterprise's figure for one period under the Jan–Feb convention. For a Jan–Feb
+// period it prefers the stored Jan–Feb figure and otherwise sums separate January and February
+// figures when the values are summable (levels); rates and price indices are not.
+class PeriodReader {
+ public:
+  PeriodReader(const FigureTable& table, Period p, bool summable)
+      : summable_(summable), main_(table.At(p)) {
+    if (p.is_jan_feb()) {
+      jan_ = table.At(Period::Month(p.year(), 1));
+      feb_ = table.At(Period::Month(p.year(), 2));
+      split_ = !jan_.empty() || !feb_.empty();
+    }
+  }
+
+  // The figure, or nullopt; *why (if given) explains a Jan–Feb figure that cannot be formed.
+  std::optional<double> Get(EnterpriseIndex e, std::string* why = nullptr) const {
+    if (auto v = main_.Get(e)) return v;
+    if (!split_) return std::nullopt;
+    auto jan = jan_.Get(e), feb = feb_.Get(e);
+    if (!jan && !feb) return std::nullopt;
+    if (!summable_) {
+      if (why) *why = kSeparateRates;
+      return std::nullopt;
+    }
+    if (jan && feb) return *jan + *feb;  // 1—2月 = January + February for levels
+    if (why)
+      *why = jan ? "January figure without February, so no 1—2月 total"
+                 : "February figure without January, so no 1—2月 total";
+    return std::nullopt;
+  }
+
+ private:
+  bool summable_;
+  FigureTable::Column main_, jan_, feb_;
+  bool split_ = false;
+};
+
+std::string Describe(std::span<const Period> periods) {
+  if (periods.empty()) return "";
+  if (periods.size() == 1) return periods.front().ToString();
+  return periods.front().ToString() + " to " + periods.back().ToString();
+}
+
+MeasureResult NoData(std::string reason) {
+  MeasureResult r;
+  r.no_data_reason = std::move(reason);
+  return r;
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<Period> MonthlyPeriodsOfYear(int year, bool combine_jan_feb) {
+  std::vector<Period> out;
+  if (combine_jan_feb) {
+    out.push_back(Period::JanFeb(year));
+  } else {
+    out.push_back(Period::Month(year, 1));
+    out.push_back(Period::Month(year, 2));
+  }
+  for (int m = 3; m <= 12; ++m) out.push_back(Period::Month(year, m));
+  return out;
+}
+
+Period PreviousPeriod(Period p, bool combine_jan_feb) {
+  if (combine_jan_feb && p.monthly() && p.first_month() == 3) return Period::JanFeb(p.year());
+  return p.Prev();  // Jan–Feb and January step back to December
+}
+
+Period NextPeriod(Period p, bool combine_jan_feb) {
+  if (combine_jan_feb && p.monthly() && p.last_month() == 12) return Period::JanFeb(p.year() + 1);
+  return p.Next();  // Jan–Feb steps to March
+}
+
+Period SamePeriodYearsBefore(Period p, int k) {
+  if (!p.valid()) return Period();
+  if (p.weekly()) return Period::Week(p.year() - k, p.week());  // invalid if no week 53 then
+  if (p.is_jan_feb()) return Period::JanFeb(p.year() - k);
+  return Period::Month(p.year() - k, p.first_month());
+}
+
+double RealGrowthFromNominal(double nominal, double price_index) {
+  // Real volume index = nominal value index / price index (both against last year = 1).
+  return (1 + nominal) / (price_index / 100) - 1;
+}
+
+MeasureResult TargetDeviation(const MeasureResult& value, double target) {
+  MeasureResult r = value;
+  if (r.value) r.value = *r.value - target;
+  return r;
+}
+
+// What Compare found: totals of the current and base periods over the enterprises having all of
+// them, or why there are none.
+struct Measures::Sums {
+  double current = 0;
+  double base = 0;
+  int counted = 0;
+  int excluded = 0;
+  std::string error;  // set when nothing could be counted, or the inputs are unusable
+};
+
+Measures::Measures(const FigureTable& figures, std::span<const EnterpriseInfo> enterprises,
+                   MeasureOptions options)
+    : figures_(figures), enterprises_(enterprises), options_(options) {}
+
+bool Measures::is_rate() const { return figures_.kind() == IndicatorKind::kRate; }
+
+std::string Measures::CheckPeriod(Period t) const {
+  if (!t.valid()) return "invalid period";
+  if (t.cadence() != figures_.cadence())
+    return "period " + t.ToString() + " is not " + std::string(CadenceName(figures_.cadence()));
+  if (options_.combine_jan_feb && t.monthly() && !t.is_jan_feb() && t.first_month() <= 2)
+    return "January and February are one period (" + Period::JanFeb(t.year()).ToString() +
+           ", NBS 1—2月); " + t.ToString() + " is not a period of its own";
+  if (options_.price_index && options_.price_index->cadence() != figures_.cadence())
+    return "the price index is " + std::string(CadenceName(options_.price_index->cadence())) +
+           " but the figures are " + std::string(CadenceName(figures_.cadence()));
+  return "";
+}
+
+// The heart of every growth measure: sums V over the current periods and over the base periods
+// for the enterprises of scope that have a figure in every one of them (same-enterprise
+// caliber). With comparable prices, each current value is deflated by its industry's index.
+Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
+                                 std::span<const Period> base, const char* base_label,
+                                 std::vector<std::pair<EnterpriseIndex, double>>* deltas) const {
+  Sums s;
+  if (scope.empty()) {
+    s.error = "the scope has no enterprises";
+    return s;
+  }
+  bool summable = !is_rate();
+  std::vector<PeriodReader> cur, prev, price;
+  for (Period p : current) cur.emplace_back(figures_, p, summable);
+  for (Period p : base) prev.emplace_back(figures_, p, summable);
+  if (options_.price_index)
+    for (Period p : current) price.emplace_back(*options_.price_index, p, /*summable=*/false);
+
+  int without_current = 0;
+  std::string jan_feb_note;  // first explanation of an unusable Jan–Feb figure
+  std::vector<double> values(current.size());
+  for (EnterpriseIndex e : scope) {
+    // All current periods first: an enterprise missing one is "did not report", not "no base".
+    bool complete = true;
+    for (size_t i = 0; i < cur.size() && complete; ++i) {
+      std::string why;
+      auto v = cur[i].Get(e, &why);
+      if (!v) {
+        complete = false;
+        if (jan_feb_note.empty() && !why.empty())
+          jan_feb_note = "enterprise " + std::to_string(e) + ": " + why;
+      } else {
+        values[i] = *v;
+      }
+    }
+    if (!complete) {
+      ++without_current;
+      continue;
+    }
+    double base_sum = 0;
+    for (size_t i = 0; i < prev.size() && complete; ++i) {
+      std::string why;
+      auto v = prev[i].Get(e, &why);
+      if (!v) {
+        complete = false;
+        if (jan_feb_note.empty() && !why.empty())
+          jan_feb_note = "enterprise " + std::to_string(e) + ": " + why;
+      } else {
+        base_sum += *v;
+      }
+    }
+    if (!complete) continue;
+    double current_sum = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      double v = values[i];
+      if (!price.empty()) {
+        // Deflating only part of an aggregate would mix prices, so a missing index is fatal.
+        int32_t industry = static_cast<size_t>(e) < enterprises_.size()
+                               ? enterprises_[static_cast<size_t>(e)].industry
+                               : -1;
+        if (industry < 0) {
+          s.error = "enterprise " + std::to_string(e) +
+                    " has no industry, so no price index to deflate with";
+          return s;
+        }
+        std::string why;
+        auto index = price[i].Get(industry, &why);
+        if (!index || *index <= 0) {
+          s.error = "no usable price index for industry " + std::to_string(industry) + " at " +
+                    current[i].ToString() + (why.empty() ? "" : " (" + why + ")");
+          return s;
+        }
+        // V_real = V_cur / (PPI/100); a rate becomes real ≈ (1+r)/(PPI/100) − 1.
+        v = summable ? v / (*index / 100) : RealGrowthFromNominal(v, *index);
+      }
+      current_sum += v;
+    }
+    if (deltas) deltas->emplace_back(e, current_sum - base_sum);
+    s.current += current_sum;
+    s.base += base_sum;
+    ++s.counted;
+  }
+  s.excluded = static_cast<int>(scope.size()) - s.counted;
+  if (s.counted > 0) return s;
+
+  std::string what = Describe(current);
+  if (without_current == static_cast<int>(scope.size())) {
+    s.error = scope.size() == 1
+                  ? "enterprise " + std::to_string(scope[0]) + " has no figure for " + what
+                  : "no figure for " + what + " for any of the " + std::to_string(scope.size()) +
+                        " enterprises in scope";
+  } else {
+    s.error = "no figure for " + Describe(base) + " (" + base_label + ") for " +
+              (scope.size() == 1 ? "enterprise " + std::to_string(scope[0])
+                                 : "any enterprise in scope that reported " + what);
+  }
+  if (!jan_feb_note.empty()) s.error += "; " + jan_feb_note;
+  return s;
+}
+
+MeasureResult Measures::Level(Scope scope, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  if (is_rate() && scope.size() != 1)
+    return NoData("a published rate is not summed: the rate of " + std::to_string(scope.size()) +
+                  " enterprises is undefined; use the aggregate's own published rate");
+  Sums s = Compare(scope, std::span<const Period>(&t, 1), {}, "");
+  if (!s.error.empty()) return NoData(s.error);
+  MeasureResult r;
+  r.value = s.current;
+  r.enterprises = s.counted;
+  r.excluded = s.excluded;
+  return r;
+}
+
+MeasureResult Measures::Growth(Scope scope, Period t, GrowthBasis basis) const {
+  return basis == GrowthBasis::kYoY ? YoY(scope, t) : MoM(scope, t);
+}
+
+MeasureResult Measures::YoY(Scope scope, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  if (is_rate())
+    return NoData(
+        "year-on-year growth of a published rate is not defined; the rate is used as "
+        "given");
+  std::optional<Period> base = t.SameLastYear();
+  if (!base) {
+    if (t.weekly())
+      return NoData(t.ToString() + " has no partner: ISO year " + std::to_string(t.year() - 1) +
+                    " has " + std::to_string(IsoWeeksInYear(t.year() - 1)) + " weeks");
+    return NoData("no period a year before " + t.ToString());
+  }
+  Sums s = Compare(scope, std::span<const Period>(&t, 1), std::span<const Period>(&*base, 1),
+                   "same period last year");
+  if (!s.error.empty()) return NoData(s.error);
+  if (s.base <= 0)
+    return NoData("base total for " + base->ToString() + " is " + Number(s.base) +
+                  ": growth from a zero or negative base is not defined");
+  MeasureResult r;
+  r.value = s.current / s.base - 1;
+  r.enterprises = s.counted;
+  r.excluded = s.excluded;
+  return r;
+}
+
+MeasureResult Measures::YtdYoY(Scope scope, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  if (!t.monthly()) return NoData("year-to-date growth (累计同比) is a monthly measure");
+  if (is_rate())
+    return NoData("year-to-date growth of a published rate is not defined; rates are not summed");
+  std::vector<Period> months;
+  if (t.is_jan_feb()) {
+    months.push_back(t);
+  } else {
+    for (Period p : MonthlyPeriodsOfYear(t.year(), options_.combine_jan_feb))
+      if (p.last_month() <= t.last_month()) months.push_back(p);
+  }
+  std::vector<Period> base;
+  for (Period p : months) base.push_back(SamePeriodYearsBefore(p, 1));
+  Sums s = Compare(scope, months, base, "same months last year");
+  if (!s.error.empty()) return NoData(s.error);
+  if (s.base <= 0)
+    return NoData("base total for " + Describe(base) + " is " + Number(s.base) +
+                  ": growth from a zero or negative base is not defined");
+  MeasureResult r;
+  r.value = s.current / s.base - 1;
+  r.enterprises = s.counted;
+  r.excluded = s.excluded;
+  return r;
+}
+
+MeasureResult Measures::MoM(Scope scope, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  if (is_rate()) return NoData("month-on-month growth of a published rate is not defined");
+  if (options_.price_index)
+    return NoData(
+        "month-on-month growth at comparable prices needs a month-on-month price "
+        "index; the price index is against the same period last year");
+  if (t.is_jan_feb() || (options_.combine_jan_feb && t.monthly() && t.first_month() == 3))
+    return NoData("no month-on-month growth for " + t.ToString() +
+                  ": Jan–Feb spans two months and its neighbour one");
+  Period prev = PreviousPeriod(t, options_.combine_jan_feb);
+  Sums s = Compare(scope, std::span<const Period>(&t, 1), std::span<const Period>(&prev, 1),
+                   "previous period");
+  if (!s.error.empty()) return NoData(s.error);
+  if (s.base <= 0)
+    return NoData("base total for " + prev.ToString() + " is " + Number(s.base) +
+                  ": growth from a zero or negative base is not defined");
+  MeasureResult r;
+  r.value = s.current / s.base - 1;
+  r.enterprises = s.counted;
+  r.excluded = s.excluded;
+  return r;
+}
+
+MeasureResult Measures::TwoYearAverage(Scope scope, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  Period before = SamePeriodYearsBefore(t, 1);
+  if (!before.valid()) return NoData(t.ToString() + " has no same period a year before");
+  // For a published rate the rates themselves are the growths; for levels compute them.
+  MeasureResult now = is_rate() ? Level(scope, t) : YoY(scope, t);
+  if (!now.ok()) return NoData("growth for " + t.ToString() + ": " + now.no_data_reason);
+  MeasureResult then = is_rate() ? Level(scope, before) : YoY(scope, before);
+  if (!then.ok()) return NoData("growth for " + before.ToString() + ": " + then.no_data_reason);
+  double product = (1 + *now.value) * (1 + *then.value);
+  if (product < 0) return NoData("two-year growth factor is negative; no two-year average");
+  MeasureResult r = now;
+  r.value = std::sqrt(product) - 1;
+  return r;
+}
+
+MeasureResult Measures::Share(Scope part, Scope whole, Period t) const {
+  if (is_rate()) return NoData("a share of a published rate is not defined");
+  MeasureResult p = Level(part, t);
+  if (!p.ok()) return NoData("part: " + p.no_data_reason);
+  MeasureResult w = Level(whole, t);
+  if (!w.ok()) return NoData("whole: " + w.no_data_reason);
+  if (*w.value <= 0) return NoData("whole total for " + t.ToString() + " is " + Number(*w.value));
+  MeasureResult r = p;
+  r.value = *p.value / *w.value;
+  return r;
+}
+
+MeasureResult Measures::Contribution(Scope part, Scope whole, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  if (is_rate()) return NoData("contribution to a published rate is not defined");
+  std::optional<Period> base = t.SameLastYear();
+  if (!base) return NoData(t.ToString() + " has no same period last year");
+  std::span<const Period> cur(&t, 1), prev(&*base, 1);
+  Sums p = Compare(part, cur, prev, "same period last year");
+  if (!p.error.empty()) return NoData("part: " + p.error);
+  Sums w = Compare(whole, cur, prev, "same period last year");
+  if (!w.error.empty()) return NoData("whole: " + w.error);
+  double delta_whole = w.current - w.base;
+  if (delta_whole == 0)
+    return NoData("the whole did not change from " + base->ToString() + " to " + t.ToString() +
+                  ", so contributions are undefined");
+  MeasureResult r;
+  r.value = (p.current - p.base) / delta_whole;
+  r.enterprises = p.counted;
+  r.excluded = p.excluded;
+  return r;
+}
+
+MeasureResult Measures::Pull(Scope part, Scope whole, Period t) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  if (is_rate()) return NoData("pull on a published rate is not defined");
+  std::optional<Period> base = t.SameLastYear();
+  if (!base) return NoData(t.ToString() + " has no same period last year");
+  std::span<const Period> cur(&t, 1), prev(&*base, 1);
+  Sums p = Compare(part, cur, prev, "same period last year");
+  if (!p.error.empty()) return NoData("part: " + p.error);
+  Sums w = Compare(whole, cur, prev, "same period last year");
+  if (!w.error.empty()) return NoData("whole: " + w.error);
+  if (w.base <= 0)
+    return NoData("whole base total for " + base->ToString() + " is " + Number(w.base));
+  MeasureResult r;
+  r.value = (p.current - p.base) / w.base;
+  r.enterprises = p.counted;
+  r.excluded = p.excluded;
+  return r;
+}
+
+std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(
+    Scope whole, Period t, std::string* no_data_reason) const {
+  std::vector<EnterprisePull> out;
+  auto fail = [&](std::string reason) {
+    if (no_data_reason) *no_data_reason = std::move(reason);
+    return std::vector<EnterprisePull>();
+  };
+  if (auto e = CheckPeriod(t); !e.empty()) return fail(e);
+  if (is_rate()) return fail("pull on a published rate is not defined");
+  std::optional<Period> base = t.SameLastYear();
+  if (!base) return fail(t.ToString() + " has no same period last year");
+  std::vector<std::pair<EnterpriseIndex, double>> deltas;
+  Sums w = Compare(whole, std::span<const Period>(&t, 1), std::span<const Period>(&*base, 1),
+                   "same period last year", &deltas);
+  if (!w.error.empty()) return fail(w.error);
+  if (w.base <= 0) return fail("base total for " + base->ToString() + " is " + Number(w.base));
+  double delta_whole = w.current - w.base;
+  out.reserve(deltas.size());
+  for (auto [e, delta] : deltas) {
+    EnterprisePull p{e, delta / w.base, std::nullopt};
+    if (delta_whole != 0) p.contribution = delta / delta_whole;
+    out.push_back(p);
+  }
+  if (no_data_reason) no_data_reason->clear();
+  return out;
+}
+
+MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis basis) const {
+  MeasureResult first = Growth(scope, t, basis);
+  if (!first.ok()) return first;
+  MeasureResult r = first;
+  int count = 0;
+  const int limit = t.weekly() ? 10 * 53 : 10 * 12;
+  Period p = t;
+  for (int step = 0; step < limit && p.valid();
+       ++step, p = PreviousPeriod(p, options_.combine_jan_feb)) {
+    if (basis == GrowthBasis::kYoY && p.weekly() && !p.SameLastYear()) continue;  // lone W53
+    MeasureResult g = step == 0 ? first : Growth(scope, p, basis);
+    if (!g.ok() || *g.value >= 0) break;
+    ++count;
+  }
+  r.value = count;
+  return r;
+}
+
+AnomalyResult Measures::Anomaly(EnterpriseIndex enterprise, Period t, int years) const {
+  AnomalyResult r;
+  if (auto e = CheckPeriod(t); !e.empty()) {
+    r.no_data_reason = e;
+    return r;
+  }
+  bool summable = !is_rate();
+  std::string why;
+  auto now = PeriodReader(figures_, t, summable).Get(enterprise, &why);
+  if (!now) {
+    r.no_data_reason = "enterprise " + std::to_string(enterprise) + " has no figure for " +
+                       t.ToString() + (why.empty() ? "" : "; " + why);
+    return r;
+  }
+  r.value = *now;
+  std::vector<double> history;
+  for (int k = 1; k <= years; ++k) {
+    Period p = SamePeriodYearsBefore(t, k);
+    if (!p.valid()) continue;  // e.g. no week 53 that year
+    if (auto v = PeriodReader(figures_, p, summable).Get(enterprise)) history.push_back(*v);
+  }
+  r.years = static_cast<int>(history.size());
+  if (history.size() < 2) {
+    r.no_data_reason = "only " + std::to_string(history.size()) + " figure(s) for the same " +
+                       "period in the previous " + std::to_string(years) +
+                       " years; a seasonal z-score needs at least 2";
+    return r;
+  }
+  double sum = 0;
+  for (double v : history) sum += v;
+  r.mean = sum / history.size();
+  double squares = 0;
+  for (double v : history) squares += (v - r.mean) * (v - r.mean);
+  r.stddev = std::sqrt(squares / (history.size() - 1));  // sample standard deviation
+  if (r.mean != 0) r.ratio = r.value / r.mean;
+  if (r.stddev > 0)
+    r.z = (r.value - r.mean) / r.stddev;
+  else
+    r.no_data_reason = "the previous years' figures are all equal (standard deviation 0)";
+  if (!r.ratio && r.no_data_reason.empty()) r.no_data_reason = "the previous years' mean is 0";
+  return r;
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,184 @@
+// Measures of the monitoring rules, computed as NBS (国家统计局) computes them, over in-memory
+// figures (rules/figure_table.h). See DESIGN.md §2 for the domain.
+//
+// Every measure returns a MeasureResult. Where the data does not support the measure the result
+// has no value and a reason a person can act on ("no figure for 2023-03 (same period last year)
+// for any enterprise in scope that reported 2024-03"); a missing figure is never read as zero.
+//
+// Growth is always same-enterprise caliber (同口径): an aggregate's growth compares this period's
+// total with last period's total of the SAME enterprises, namely the scope's enterprises that have
+// a figure in both. The scope is the caller's enterprise set for the year measured (typically the
+// 规上 enterprises of that year, see SelectScope), so entrants bring their own prior-year figures
+// and enterprises that have left are not in the base.
+//
+// Published rates (IndicatorKind::kRate) are used as given and never summed: growth of a rate is
+// not defined, and a rate is only read for a one-enterprise scope.
+//
+// January–February: since 2013 NBS surveys and publishes January and February together (1—2月)
+// because the Spring Festival moves. With MeasureOptions::combine_jan_feb (the default) monthly
+// measures see the year as Jan–Feb, March, ..., December:
+//   - a stored Jan–Feb figure of an enterprise is used as is;
+//   - otherwise separate January and February LEVEL figures are summed (both must exist);
+//   - separate January and February RATES cannot be merged, so they give no data;
+//   - asking for January or February alone is refused.
+// With combine_jan_feb false the months are used as given (a Jan–Feb period may still be asked
+// for, and is read the same way).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/period.h"
+#include "rules/figure_table.h"
+
+namespace parkwatch {
+
+// The outcome of a measure.
+struct MeasureResult {
+  std::optional<double> value;  // ratios for growth (0.05 = 5%), the indicator's unit for levels
+  std::string no_data_reason;   // why value is empty; empty when value is set
+  int enterprises = 0;          // enterprises counted in the value (the caliber)
+  int excluded = 0;             // enterprises of the scope left out for lack of a figure
+
+  bool ok() const { return value.has_value(); }
+};
+
+enum class GrowthBasis {
+  kYoY,  // 同比: against the same period a year before
+  kMoM,  // 环比: against the previous period
+};
+
+struct MeasureOptions {
+  // Treat January and February as one period (NBS practice since 2013). Per rule set.
+  bool combine_jan_feb = true;
+
+  // Comparable prices (可比价). When set, current-period values are deflated by the price index
+  // of their enterprise's industry before they are summed or compared: rows of this table are
+  // industry ids (EnterpriseInfo::industry), values are indices with the same period a year
+  // before = 100 (e.g. PPI 104 = prices up 4%). Must have the figures' cadence.
+  //   level:  V_real(t) = V_cur(t) / (PPI(t)/100), compared against last year's current-price
+  //           value, so YoY gives real growth: Σ V_cur(t)/(PPI/100) / Σ V(t−1y) − 1;
+  //   rate:   a published nominal rate r becomes real ≈ (1+r)/(PPI/100) − 1.
+  // MoM is refused under comparable prices: a same-period-last-year index cannot deflate it.
+  const FigureTable* price_index = nullptr;
+};
+
+// The monthly periods of a year: Jan–Feb, March..December when combine_jan_feb, else
+// January..December.
+std::vector<Period> MonthlyPeriodsOfYear(int year, bool combine_jan_feb);
+
+// Period::Prev/Next aware of Jan–Feb: with combine_jan_feb, March's predecessor is Jan–Feb and
+// December's successor is next year's Jan–Feb.
+Period PreviousPeriod(Period p, bool combine_jan_feb);
+Period NextPeriod(Period p, bool combine_jan_feb);
+
+// The same period k years before: ISO week w of year y−k (invalid Period if that year has no
+// week 53), the same month, or Jan–Feb.
+Period SamePeriodYearsBefore(Period p, int k);
+
+// Growth at comparable prices from a published nominal rate and a price index (same period last
+// year = 100): real ≈ (1 + nominal) / (index/100) − 1. E.g. nominal 10%, PPI 104 → 5.769...%.
+double RealGrowthFromNominal(double nominal, double price_index);
+
+// Gap to a growth target, both as ratios: value − target (−0.01 = one point below target).
+// A result without a value stays without one, with its reason.
+MeasureResult TargetDeviation(const MeasureResult& value, double target);
+
+// Seasonal anomaly of one enterprise's figure against its own history.
+struct AnomalyResult {
+  std::optional<double> z;      // (V(t) − mean) / stddev; empty if stddev is 0 or no history
+  std::optional<double> ratio;  // V(t) / mean; empty if mean is 0 or no history
+  double value = 0;             // V(t)
+  double mean = 0;              // of the same period in the previous years
+  double stddev = 0;            // sample standard deviation (n − 1)
+  int years = 0;                // prior values found
+  std::string no_data_reason;   // why z or ratio is empty
+};
+
+// Computes measures over one FigureTable. Holds references: the table, the enterprise vector and
+// the price index table must outlive it. Cheap to construct; const methods are thread-safe.
+class Measures {
+ public:
+  // enterprises is indexed like figures; it is needed only for comparable prices (industry).
+  Measures(const FigureTable& figures, std::span<const EnterpriseInfo> enterprises,
+           MeasureOptions options = {});
+
+  const MeasureOptions& options() const { return options_; }
+
+  // The "value" measure. Levels: ΣV over the scope's enterprises with a figure at t.
+  // Rates: the published rate of a one-enterprise scope; more than one enterprise is no data.
+  MeasureResult Level(Scope scope, Period t) const;
+
+  // 当月同比 / 当周同比: Σ_{e∈S} V_e(t) / Σ_{e∈S} V_e(t−1y) − 1, S = enterprises of scope with a
+  // figure at t and at t−1y. Weeks compare ISO week w with week w of the year before; week 53
+  // without a partner is no data. Not defined for rates.
+  MeasureResult YoY(Scope scope, Period t) const;
+
+  // 累计同比 (monthly): Σ_{e∈S} Σ_{m≤t} V_e(m) / Σ_{e∈S} Σ_{m≤t} V_e(m−1y) − 1 over the months
+  // 1..N of t's year (Jan–Feb, Mar..N when combined), S = enterprises with every one of those
+  // months in both years. A ratio of sums, i.e. a base-weighted mean of the monthly rates,
+  // never their simple average.
+  MeasureResult YtdYoY(Scope scope, Period t) const;
+
+  // 环比: Σ_S V(t) / Σ_S V(t−1) − 1, S = enterprises with both. Refused for Jan–Feb and, when
+  // combined, for March (a two-month period against a one-month one), for rates, and under
+  // comparable prices. Unadjusted MoM mostly measures seasons; do not make it a default trigger.
+  MeasureResult MoM(Scope scope, Period t) const;
+
+  // 两年平均增速: √((1+g_t)(1+g_{t−1y})) − 1 with g the YoY of t and of the same period a year
+  // before (each in its own caliber). For a rate indicator and one enterprise the published
+  // rates are g.
+  MeasureResult TwoYearAverage(Scope scope, Period t) const;
+
+  // V_part(t) / V_whole(t). Levels only.
+  MeasureResult Share(Scope part, Scope whole, Period t) const;
+
+  // 贡献率: ΔV_part / ΔV_whole, Δ against the same period last year in same-enterprise caliber.
+  // Contributions of a partition of whole sum to 1.
+  MeasureResult Contribution(Scope part, Scope whole, Period t) const;
+
+  // 拉动: ΔV_part / V_whole(t−1y), as a ratio (×100 = percentage points) = g_part × w_part with
+  // w_part the part's base-period share. Pulls of a partition sum to whole's YoY.
+  MeasureResult Pull(Scope part, Scope whole, Period t) const;
+
+  // Pull and contribution of every enterprise of whole on whole's YoY at t, in one pass (one
+  // Pull per enterprise would re-sum the whole each time). Only enterprises in the caliber
+  // (figures at t and t−1y) are listed, in scope order. Empty with *no_data_reason set when
+  // whole's growth has no data; contribution is empty when whole did not change.
+  struct EnterprisePull {
+    EnterpriseIndex enterprise;
+    double pull;                         // ΔV_e / V_whole(t−1y)
+    std::optional<double> contribution;  // ΔV_e / ΔV_whole
+  };
+  std::vector<EnterprisePull> PullsByEnterprise(Scope whole, Period t,
+                                                std::string* no_data_reason = nullptr) const;
+
+  // How many periods in a row, ending at t, had negative growth on basis (YoY by default).
+  // 0 when t's growth is not negative; no data when t's growth is. The run stops at the first
+  // period with growth ≥ 0 or without growth; under YoY, a week 53 without a partner is skipped
+  // (it neither breaks nor extends the run). Looks back at most ten years.
+  MeasureResult ConsecutiveDeclines(Scope scope, Period t,
+                                    GrowthBasis basis = GrowthBasis::kYoY) const;
+
+  // z-score and ratio of enterprise's V(t) against the same period in its previous `years`
+  // years (mean and sample standard deviation). Needs at least 2 prior values. Nominal values.
+  AnomalyResult Anomaly(EnterpriseIndex enterprise, Period t, int years) const;
+
+ private:
+  struct Sums;
+  Sums Compare(Scope scope, std::span<const Period> current, std::span<const Period> base,
+               const char* base_label,
+               std::vector<std::pair<EnterpriseIndex, double>>* deltas = nullptr) const;
+  MeasureResult Growth(Scope scope, Period t, GrowthBasis basis) const;
+  std::string CheckPeriod(Period t) const;
+  bool is_rate() const;
+
+  const FigureTable& figures_;
+  std::span<const EnterpriseInfo> enterprises_;
+  MeasureOptions options_;
+};
+
+}  // namespace parkwatch
