@@ -11,7 +11,7 @@ namespace parkwatch {
 // and one row per enterprise and month: `months` calendar months from January 2021 (报告期 like
 // 2021-01; months are separate here, not NBS's combined 1-2月, so every enterprise has exactly
 // `months` rows), month by month, each month listing every enterprise. 20 000 enterprises over
-// 60 months give 1.2 million rows, 2.4 million figures, about 70 MB.
+// 60 months give 1.2 million rows, 2.4 million figures, about 48 MB.
 //
 // Credit codes are valid and distinct (up to 10^8 enterprises); values are log-normal sizes with
 // trend, season and noise, so compression and number parsing see realistic text. The file is

@@ -347,7 +347,7 @@ bool ParkGenerator::PlanCalendar(std::string* error) {
   for (Period w = Period::Week(o_.first_year, 1); sys_days(w.LastDay()) < end_; w = w.Next())
     weeks_.push_back(w);
   if (months_.size() < 2 || weeks_.empty()) {
-    *error = "demo today must be at least two months after 1 January of first_year";
+    *error = "demo today must be after 31 March of first_year (Jan–Feb and March ended)";
     return false;
   }
   return true;
