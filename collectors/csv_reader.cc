@@ -14,7 +14,7 @@ constexpr size_t kInitialBuffer = 1 << 20;
 
 CsvReader::CsvReader(std::istream& in, Options options) : in_(in), options_(options) {
   capacity_ = std::min(kInitialBuffer, std::max<size_t>(options_.max_record_bytes, 64));
-  buf_ = std::make_unique<char[]>(capacity_);
+  buf_ = std::make_unique_for_overwrite<char[]>(capacity_);
 }
 
 CsvReader::~CsvReader() = default;
@@ -31,7 +31,7 @@ bool CsvReader::Refill() {
     // One record fills the whole buffer: grow, up to the limit.
     if (capacity_ >= options_.max_record_bytes) return false;
     size_t grown = std::min(capacity_ * 2, options_.max_record_bytes);
-    auto bigger = std::make_unique<char[]>(grown);
+    auto bigger = std::make_unique_for_overwrite<char[]>(grown);
     std::memcpy(bigger.get(), buf_.get(), end_);
     buf_ = std::move(bigger);
     capacity_ = grown;

@@ -21,16 +21,22 @@ namespace {
 
 constexpr int64_t kProgressStep = 1 << 20;
 
+// Locale-free ASCII helpers: they run on every cell of files with millions of rows, where the
+// <cctype> functions are out-of-line calls (and would follow the process locale).
+constexpr bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+constexpr char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+constexpr char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
 // ASCII white space plus the ideographic space U+3000 and no-break space U+00A0 that Chinese
 // spreadsheets put around values.
 std::string_view TrimBlanks(std::string_view s) {
   static constexpr std::string_view kWide[] = {"\xE3\x80\x80", "\xC2\xA0"};
   for (bool changed = true; changed && !s.empty();) {
     changed = false;
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-      s.remove_prefix(1), changed = true;
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-      s.remove_suffix(1), changed = true;
+    while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1), changed = true;
+    while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1), changed = true;
     for (auto w : kWide) {
       if (s.starts_with(w)) s.remove_prefix(w.size()), changed = true;
       if (s.ends_with(w)) s.remove_suffix(w.size()), changed = true;
@@ -44,9 +50,7 @@ std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 bool EqualsAsciiNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   return true;
 }
 
@@ -366,8 +370,7 @@ class TableMapper {
         case ColumnRole::kCreditCode: {
           code_cell = i;
           for (char c : v)
-            if (!std::isspace(static_cast<unsigned char>(c)))
-              code_.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+            if (!IsAsciiSpace(c)) code_.push_back(AsciiUpper(c));
           if (code_.empty()) {
             fail(i, "credit code is empty");
           } else if (std::string why = ValidateCreditCode(code_); !why.empty()) {

@@ -219,6 +219,53 @@ TEST(TableReaderTest, EnterpriseRegisterNeedsNoPeriod) {
   EXPECT_EQ(r.sink.enterprises[1].above_size_until, 2023);
 }
 
+TEST(TableReaderTest, LargeGb18030FileStreams) {
+  // Several decoder blocks, so rows and characters straddle block and buffer boundaries.
+  std::string text = "统一社会信用代码,企业名称,报告期,工业总产值（万元）\n";
+  const int rows = 40000;
+  for (int i = 0; i < rows; ++i)
+    text += std::string(i % 2 ? kA : kB) + ",\"常德经开区第" + std::to_string(i) +
+            "号企业\",2024年第" + std::to_string(i % 52 + 1) + "周," + std::to_string(i) + ".5\n";
+  std::string gb = ToGb18030(text);
+  Read r;
+  std::istringstream in(gb);
+  int64_t last_progress = 0;
+  ReadCsvTable(in, "big.csv", Collector(), DefaultIndicators(), &r.sink, &r.result,
+               [&](int64_t bytes) { last_progress = bytes; });
+  EXPECT_EQ(r.errors(), "");
+  EXPECT_EQ(r.result.encoding, "gb18030");
+  EXPECT_EQ(r.result.rows_accepted, rows);
+  EXPECT_EQ(last_progress, static_cast<int64_t>(gb.size()));  // progress counts input bytes
+  ASSERT_EQ(r.sink.enterprises.size(), static_cast<size_t>(rows));
+  EXPECT_EQ(r.sink.enterprises[rows - 1].name,
+            "常德经开区第" + std::to_string(rows - 1) + "号企业");
+  EXPECT_DOUBLE_EQ(r.sink.figures[rows - 1].value, (rows - 1 + 0.5) * 1e4);
+}
+
+TEST(TableReaderTest, SurvivesMangledInput) {
+  // Random damage to a good file must produce diagnostics, never a crash (run under ASan/UBSan).
+  const std::string good = ReadTestData("monthly_utf8.csv") + ReadTestData("long_format.csv");
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+  const char specials[] = {',', '"', '\n', '\r', '\t', '\x80', '\xFF', '\xE4', '-', '('};
+  for (int round = 0; round < 300; ++round) {
+    std::string text = good;
+    for (int k = 0; k < 1 + round % 8; ++k) {
+      size_t at = next() % text.size();
+      if (next() % 2)
+        text[at] = specials[next() % sizeof specials];
+      else
+        text.erase(at, next() % 4);
+      if (text.empty()) text = ",";
+    }
+    for (const char* encoding : {"auto", "gb18030"}) {
+      Read r;
+      ReadCsv(text, &r, Collector(encoding));
+      EXPECT_LE(r.result.rows_accepted, r.result.rows_read);
+    }
+  }
+}
+
 // ---- bad input: every class names file:line:column and rejects only its row ----
 
 const std::string kHeader = "统一社会信用代码,报告期,工业总产值(万元),用电量\n";
