@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "collectors/table_reader.h"
+#include "config/config.h"
 #include "core/credit_code.h"
 #include "core/period.h"
 #include "tools/bench_data.h"
@@ -276,6 +278,41 @@ TEST_F(DemoParkTest, EntrantsStartInTheirEntryYear) {
     auto rows = Csv(file);
     for (size_t i = 1; i < rows.size(); ++i)
       ASSERT_LE(entry.at(rows[i][0]), year) << file << " " << rows[i][0];
+  }
+}
+
+// The demo is only useful if parkwatch's own reader takes every row: run each file through it
+// with encoding detection, as the inbox collector does.
+TEST_F(DemoParkTest, TableReaderAcceptsEveryRow) {
+  struct CountingSink : RecordSink {
+    int64_t enterprises = 0, figures = 0;
+    std::string PutEnterprise(const EnterpriseRecord&) override {
+      ++enterprises;
+      return "";
+    }
+    std::string PutFigure(const FigureRecord&) override {
+      ++figures;
+      return "";
+    }
+  };
+  CollectorConfig collector;
+  collector.encoding = "auto";
+  auto indicators = DefaultIndicators();
+  for (const auto& file : *files_) {
+    std::ifstream in(file, std::ios::binary);
+    CountingSink sink;
+    TableResult result;
+    ReadCsvTable(in, file, collector, indicators, &sink, &result);
+    EXPECT_TRUE(result.errors.empty()) << file << ": " << result.errors.front().ToString();
+    EXPECT_GT(result.rows_read, 0) << file;
+    EXPECT_EQ(result.rows_accepted, result.rows_read) << file;
+    std::string name = fs::path(file).filename().string();
+    if (name == "monthly-2023.csv") {
+      EXPECT_EQ(result.encoding, "gb18030");
+    }
+    // Monthly rows carry output, value added and electricity; weekly ones output and electricity.
+    int per_row = name.rfind("monthly", 0) == 0 ? 3 : name.rfind("weekly", 0) == 0 ? 2 : 0;
+    EXPECT_EQ(sink.figures, per_row * result.rows_read) << file;
   }
 }
 
