@@ -71,7 +71,7 @@ struct AlertUpdate {
 
 // Which active alerts to list. Defaults list every pending and firing alert.
 struct AlertFilter {
-  std::optional<AlertState> state;          // pending or firing only
+  std::optional<AlertState> state;          // pending or firing only (inactive: no filter)
   Severity min_severity = Severity::kNone;  // at least this level
   std::string rule;                         // only this rule, if not empty
 };
