@@ -1,0 +1,418 @@
+#include "alerts/alert_store.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace parkwatch {
+namespace {
+
+using nlohmann::json;
+
+// Labels and annotations come from enterprise names and config: invalid UTF-8 is replaced
+// rather than failing the whole evaluation over one bad byte.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string CadenceCode(const Period& p) { return std::string(1, static_cast<char>(p.cadence())); }
+
+Cadence CadenceFromCode(const std::string& code) {
+  return code == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+}
+
+std::optional<int64_t> PeriodKey(const Period& p) {
+  return p.valid() ? std::optional<int64_t>(p.key()) : std::nullopt;
+}
+
+Period PeriodColumn(const Statement& s, int col, Cadence cadence) {
+  if (s.IsNull(col)) return Period();
+  return Period::FromKey(cadence, s.Int(col)).value_or(Period());
+}
+
+std::optional<double> OptionalDouble(const Statement& s, int col) {
+  return s.IsNull(col) ? std::nullopt : std::optional<double>(s.Double(col));
+}
+
+Severity SeverityOrNone(const std::string& name) {
+  return ParseSeverity(name).value_or(Severity::kNone);
+}
+
+template <typename T>
+json OrNull(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json PeriodJson(const Period& p) { return p.valid() ? json(p.ToString()) : json(nullptr); }
+
+Period PeriodFromJson(const json& j) {
+  if (!j.is_string()) return Period();
+  return Period::Parse(j.get<std::string>()).value_or(Period());
+}
+
+std::optional<double> DoubleFromJson(const json& j) {
+  return j.is_number() ? std::optional<double>(j.get<double>()) : std::nullopt;
+}
+
+// The revision snapshot is internal state, never queried, so it is one JSON column instead of a
+// second copy of every status column.
+json SnapshotJson(const AlertSnapshot& s) {
+  return {{"state", AlertStateName(s.state)},
+          {"severity", SeverityName(s.severity)},
+          {"breach_count", s.breach_count},
+          {"clear_count", s.clear_count},
+          {"first_breach_period", PeriodJson(s.first_breach_period)},
+          {"active_since_period", PeriodJson(s.active_since_period)},
+          {"last_period", PeriodJson(s.last_period)},
+          {"value", OrNull(s.value)},
+          {"value_at_firing", OrNull(s.value_at_firing)},
+          {"fired_at", s.fired_at},
+          {"resolved_at", s.resolved_at}};
+}
+
+AlertSnapshot SnapshotFromJson(const json& j) {
+  AlertSnapshot s;
+  s.state = ParseAlertState(j.value("state", "inactive")).value_or(AlertState::kInactive);
+  s.severity = SeverityOrNone(j.value("severity", "none"));
+  s.breach_count = j.value("breach_count", 0);
+  s.clear_count = j.value("clear_count", 0);
+  s.first_breach_period = PeriodFromJson(j.value("first_breach_period", json()));
+  s.active_since_period = PeriodFromJson(j.value("active_since_period", json()));
+  s.last_period = PeriodFromJson(j.value("last_period", json()));
+  s.value = DoubleFromJson(j.value("value", json()));
+  s.value_at_firing = DoubleFromJson(j.value("value_at_firing", json()));
+  s.fired_at = j.value("fired_at", int64_t{0});
+  s.resolved_at = j.value("resolved_at", int64_t{0});
+  return s;
+}
+
+std::map<std::string, std::string> StringMapFromJson(const std::string& text) {
+  std::map<std::string, std::string> out;
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return out;
+  for (const auto& [k, v] : j.items())
+    if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
+json NotificationPayload(const AlertEventRow& row) {
+  const AlertEvent& e = row.event;
+  return {{"version", 1},
+          {"event_id", row.id},
+          {"fingerprint", row.fingerprint},
+          {"rule", row.rule},
+          {"labels", row.labels},
+          {"annotations", e.annotations},
+          {"kind", EventKindName(e.kind)},
+          {"status", e.kind == EventKind::kResolved ? "resolved" : "firing"},
+          {"severity", SeverityName(e.severity)},
+          {"severity_zh", SeverityChineseName(e.severity)},
+          {"previous", SeverityName(e.previous)},
+          {"cadence", CadenceName(e.period.cadence())},
+          {"period", e.period.ToString()},
+          {"active_since", PeriodJson(e.active_since_period)},
+          {"value", OrNull(e.value)},
+          {"value_at_firing", OrNull(e.value_at_firing)},
+          {"fired_at", e.fired_at},
+          {"at", e.at}};
+}
+
+constexpr const char* kAlertColumns =
+    "fingerprint, rule, labels, cadence, state, severity, breach_count, clear_count, "
+    "first_breach_period, active_since_period, last_period, value, value_at_firing, fired_at, "
+    "resolved_at, updated_at, annotations, before_last";
+
+AlertRow ReadAlert(const Statement& s) {
+  AlertRow row;
+  row.fingerprint = s.Text(0);
+  row.rule = s.Text(1);
+  row.labels = StringMapFromJson(s.Text(2));
+  Cadence cadence = CadenceFromCode(s.Text(3));
+  AlertStatus& st = row.status;
+  st.state = ParseAlertState(s.Text(4)).value_or(AlertState::kInactive);
+  st.severity = SeverityOrNone(s.Text(5));
+  st.breach_count = static_cast<int>(s.Int(6));
+  st.clear_count = static_cast<int>(s.Int(7));
+  st.first_breach_period = PeriodColumn(s, 8, cadence);
+  st.active_since_period = PeriodColumn(s, 9, cadence);
+  st.last_period = PeriodColumn(s, 10, cadence);
+  st.value = OptionalDouble(s, 11);
+  st.value_at_firing = OptionalDouble(s, 12);
+  st.fired_at = s.Int(13);
+  st.resolved_at = s.Int(14);
+  st.updated_at = s.Int(15);
+  st.annotations = StringMapFromJson(s.Text(16));
+  if (!s.IsNull(17)) {
+    json j = json::parse(s.Text(17), nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) st.before_last = SnapshotFromJson(j);
+  }
+  return row;
+}
+
+constexpr const char* kEventColumns =
+    "id, fingerprint, rule, labels, kind, severity, previous, cadence, period, active_since, "
+    "value, value_at_firing, fired_at, at, annotations";
+
+AlertEventRow ReadEvent(const Statement& s) {
+  AlertEventRow row;
+  row.id = s.Int(0);
+  row.fingerprint = s.Text(1);
+  row.rule = s.Text(2);
+  row.labels = StringMapFromJson(s.Text(3));
+  AlertEvent& e = row.event;
+  e.kind = ParseEventKind(s.Text(4)).value_or(EventKind::kFiring);
+  e.severity = SeverityOrNone(s.Text(5));
+  e.previous = SeverityOrNone(s.Text(6));
+  Cadence cadence = CadenceFromCode(s.Text(7));
+  e.period = PeriodColumn(s, 8, cadence);
+  e.active_since_period = PeriodColumn(s, 9, cadence);
+  e.value = OptionalDouble(s, 10);
+  e.value_at_firing = OptionalDouble(s, 11);
+  e.fired_at = s.Int(12);
+  e.at = s.Int(13);
+  e.annotations = StringMapFromJson(s.Text(14));
+  return row;
+}
+
+}  // namespace
+
+bool IsNotified(EventKind kind) { return kind != EventKind::kPending; }
+
+// Prepared once per AlertStore: a re-evaluation runs these hundreds of times per transaction.
+struct AlertStore::Statements {
+  explicit Statements(sqlite3* db)
+      : load(db, std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE fingerprint = ?"),
+        save(db, std::string("INSERT OR REPLACE INTO alerts (") + kAlertColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        insert_event(db,
+                     "INSERT INTO alert_events (fingerprint, rule, labels, kind, severity, "
+                     "previous, cadence, period, active_since, value, value_at_firing, fired_at, "
+                     "at, annotations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        count_same_events(db,
+                          "SELECT COUNT(*) FROM alert_events WHERE fingerprint = ? AND period = ? "
+                          "AND kind = ? AND severity = ? AND cadence = ?"),
+        insert_notification(db,
+                            "INSERT OR IGNORE INTO notifications (idempotency_key, event_id, "
+                            "fingerprint, kind, payload, state, attempts, next_attempt_at, "
+                            "created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)") {}
+
+  Statement load, save, insert_event, count_same_events, insert_notification;
+};
+
+AlertStore::AlertStore(Store* store)
+    : store_(store), stmts_(std::make_unique<Statements>(store->db())) {}
+
+AlertStore::~AlertStore() = default;
+
+std::vector<AlertEvent> AlertStore::Apply(const std::string& rule, const Labels& labels,
+                                          const Observation& obs, const Timing& timing,
+                                          int64_t now) {
+  Transaction txn(store_->db());
+  std::vector<AlertEventRow> rows;
+  ApplyOne({rule, labels, obs, timing}, now, &rows);
+  txn.Commit();
+  std::vector<AlertEvent> events;
+  events.reserve(rows.size());
+  for (auto& row : rows) events.push_back(std::move(row.event));
+  return events;
+}
+
+std::vector<AlertEventRow> AlertStore::ApplyMany(const std::vector<AlertUpdate>& updates,
+                                                 int64_t now) {
+  Transaction txn(store_->db());
+  std::vector<AlertEventRow> rows;
+  for (const AlertUpdate& update : updates) ApplyOne(update, now, &rows);
+  txn.Commit();
+  return rows;
+}
+
+void AlertStore::ApplyOne(const AlertUpdate& update, int64_t now, std::vector<AlertEventRow>* out) {
+  const std::string fingerprint = Fingerprint(update.rule, update.labels);
+  Statements& q = *stmts_;
+
+  AlertStatus status;
+  q.load.Reset();
+  if (q.load.Bind(1, fingerprint).Step()) status = ReadAlert(q.load).status;
+  q.load.Reset();
+
+  const AlertStatus before = status;
+  std::vector<AlertEvent> events = Advance(&status, update.observation, update.timing, now);
+  if (status == before) return;  // no data, an older period, or nothing new
+
+  const std::string labels_json = Dump(json(update.labels));
+  q.save.Reset();
+  q.save.Bind(1, fingerprint)
+      .Bind(2, update.rule)
+      .Bind(3, labels_json)
+      .Bind(4, CadenceCode(status.last_period))
+      .Bind(5, AlertStateName(status.state))
+      .Bind(6, SeverityName(status.severity))
+      .Bind(7, status.breach_count)
+      .Bind(8, status.clear_count)
+      .Bind(9, PeriodKey(status.first_breach_period))
+      .Bind(10, PeriodKey(status.active_since_period))
+      .Bind(11, PeriodKey(status.last_period))
+      .Bind(12, status.value)
+      .Bind(13, status.value_at_firing)
+      .Bind(14, status.fired_at)
+      .Bind(15, status.resolved_at)
+      .Bind(16, status.updated_at)
+      .Bind(17, Dump(json(status.annotations)));
+  if (status.before_last)
+    q.save.Bind(18, Dump(SnapshotJson(*status.before_last)));
+  else
+    q.save.BindNull(18);
+  q.save.Run();
+
+  for (AlertEvent& event : events) {
+    AlertEventRow row;
+    row.fingerprint = fingerprint;
+    row.rule = update.rule;
+    row.labels = update.labels;
+    row.event = std::move(event);
+    const AlertEvent& e = row.event;
+    const std::string cadence = CadenceCode(e.period);
+
+    q.insert_event.Reset();
+    q.insert_event.Bind(1, fingerprint)
+        .Bind(2, update.rule)
+        .Bind(3, labels_json)
+        .Bind(4, EventKindName(e.kind))
+        .Bind(5, SeverityName(e.severity))
+        .Bind(6, SeverityName(e.previous))
+        .Bind(7, cadence)
+        .Bind(8, e.period.key())
+        .Bind(9, PeriodKey(e.active_since_period))
+        .Bind(10, e.value)
+        .Bind(11, e.value_at_firing)
+        .Bind(12, e.fired_at)
+        .Bind(13, e.at)
+        .Bind(14, Dump(json(e.annotations)))
+        .Run();
+    row.id = sqlite3_last_insert_rowid(store_->db());
+
+    if (IsNotified(e.kind)) {
+      // The n-th event of this kind and level for this period, counting the one just written.
+      // n is 1 except when revisions flip one period back and forth; then the later
+      // notification must not be swallowed as a duplicate of the first.
+      q.count_same_events.Reset();
+      q.count_same_events.Bind(1, fingerprint)
+          .Bind(2, e.period.key())
+          .Bind(3, EventKindName(e.kind))
+          .Bind(4, SeverityName(e.severity))
+          .Bind(5, cadence)
+          .Step();
+      const int64_t occurrence = q.count_same_events.Int(0);
+      q.count_same_events.Reset();
+      std::string key = fingerprint + "/" + e.period.ToString() + "/" +
+                        std::string(EventKindName(e.kind)) + "/" +
+                        std::string(SeverityName(e.severity));
+      if (occurrence > 1) key += "/" + std::to_string(occurrence);
+
+      q.insert_notification.Reset();
+      q.insert_notification.Bind(1, key)
+          .Bind(2, row.id)
+          .Bind(3, fingerprint)
+          .Bind(4, EventKindName(e.kind))
+          .Bind(5, Dump(NotificationPayload(row)))
+          .Bind(6, now)
+          .Bind(7, now)
+          .Run();
+    }
+    out->push_back(std::move(row));
+  }
+}
+
+std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {
+  Statements& q = *stmts_;
+  q.load.Reset();
+  std::optional<AlertRow> row;
+  if (q.load.Bind(1, fingerprint).Step()) row = ReadAlert(q.load);
+  q.load.Reset();
+  return row;
+}
+
+std::vector<AlertRow> AlertStore::Active(const AlertFilter& filter) {
+  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state IN (?, ?)";
+  if (!filter.rule.empty()) sql += " AND rule = ?";
+  Statement s(store_->db(), sql);
+  const bool only_one = filter.state && *filter.state != AlertState::kInactive;
+  s.Bind(1, AlertStateName(only_one ? *filter.state : AlertState::kPending));
+  s.Bind(2, AlertStateName(only_one ? *filter.state : AlertState::kFiring));
+  if (!filter.rule.empty()) s.Bind(3, filter.rule);
+
+  std::vector<AlertRow> rows;
+  while (s.Step()) {
+    AlertRow row = ReadAlert(s);
+    if (row.status.severity >= filter.min_severity) rows.push_back(std::move(row));
+  }
+  std::sort(rows.begin(), rows.end(), [](const AlertRow& a, const AlertRow& b) {
+    if (a.status.severity != b.status.severity) return a.status.severity > b.status.severity;
+    if (a.rule != b.rule) return a.rule < b.rule;
+    return a.fingerprint < b.fingerprint;
+  });
+  return rows;
+}
+
+std::vector<AlertEventRow> AlertStore::History(int limit, const std::string& rule,
+                                               const std::string& fingerprint) {
+  std::string sql = std::string("SELECT ") + kEventColumns + " FROM alert_events WHERE 1";
+  if (!rule.empty()) sql += " AND rule = ?";
+  if (!fingerprint.empty()) sql += " AND fingerprint = ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  Statement s(store_->db(), sql);
+  int index = 1;
+  if (!rule.empty()) s.Bind(index++, rule);
+  if (!fingerprint.empty()) s.Bind(index++, fingerprint);
+  s.Bind(index, limit);
+  std::vector<AlertEventRow> rows;
+  while (s.Step()) rows.push_back(ReadEvent(s));
+  return rows;
+}
+
+std::vector<OutboxRow> AlertStore::PendingNotifications(int limit) {
+  Statement s(store_->db(),
+              "SELECT id, idempotency_key, event_id, fingerprint, kind, payload, state, attempts, "
+              "next_attempt_at, created_at, delivered_at, last_error FROM notifications "
+              "WHERE state = 'pending' ORDER BY next_attempt_at, id LIMIT ?");
+  s.Bind(1, limit);
+  std::vector<OutboxRow> rows;
+  while (s.Step()) {
+    OutboxRow row;
+    row.id = s.Int(0);
+    row.idempotency_key = s.Text(1);
+    row.event_id = s.Int(2);
+    row.fingerprint = s.Text(3);
+    row.kind = ParseEventKind(s.Text(4)).value_or(EventKind::kFiring);
+    row.payload = s.Text(5);
+    row.state = s.Text(6);
+    row.attempts = static_cast<int>(s.Int(7));
+    row.next_attempt_at = s.Int(8);
+    row.created_at = s.Int(9);
+    if (!s.IsNull(10)) row.delivered_at = s.Int(10);
+    row.last_error = s.Text(11);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void AlertStore::MarkDelivered(int64_t id, int64_t now) {
+  Statement s(store_->db(),
+              "UPDATE notifications SET state = 'delivered', attempts = attempts + 1, "
+              "delivered_at = ?, last_error = '' WHERE id = ?");
+  s.Bind(1, now).Bind(2, id).Run();
+}
+
+void AlertStore::MarkFailed(int64_t id, const std::string& error, std::optional<int64_t> retry_at) {
+  Statement s(store_->db(),
+              "UPDATE notifications SET attempts = attempts + 1, last_error = ?, "
+              "state = CASE WHEN ? IS NULL THEN 'dead' ELSE 'pending' END, "
+              "next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?");
+  s.Bind(1, error).Bind(2, retry_at).Bind(3, retry_at).Bind(4, id).Run();
+}
+
+int64_t AlertStore::PruneInactive(int64_t before) {
+  Statement s(store_->db(), "DELETE FROM alerts WHERE state = 'inactive' AND updated_at < ?");
+  s.Bind(1, before).Run();
+  return sqlite3_changes(store_->db());
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,312 @@
+// The durable alert lifecycle against a real SQLite file: state survives restarts, each event
+// is recorded once with its outbox row in the same transaction, revisions, queries.
+#include "alerts/alert_store.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/temp_dir.h"
+
+namespace parkwatch {
+namespace {
+
+using nlohmann::json;
+using testing::TempDir;
+using testing::TestCreditCode;
+
+constexpr char kRule[] = "KeyEnterpriseOutputDrop";
+
+Period W(int week) { return Period::Week(2024, week); }
+
+Labels Enterprise(int n) { return {{"enterprise", TestCreditCode(n)}, {"industry", "装备制造"}}; }
+
+Observation Breach(Period p, double value, Severity s) {
+  Observation o;
+  o.period = p;
+  o.value = value;
+  o.breach = s;
+  o.annotations = {{"summary", "产值同比下降"}};
+  return o;
+}
+
+Observation Cleared(Period p, double value) {
+  Observation o;
+  o.period = p;
+  o.value = value;
+  o.cleared = true;
+  return o;
+}
+
+int64_t Count(Store& store, const std::string& table) {
+  Statement s(store.db(), "SELECT COUNT(*) FROM " + table);
+  s.Step();
+  return s.Int(0);
+}
+
+TEST(AlertStoreTest, MigrationCreatesTables) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  EXPECT_GE(store->schema_version(), 2);
+  EXPECT_EQ(Count(*store, "alerts"), 0);
+  EXPECT_EQ(Count(*store, "alert_events"), 0);
+  EXPECT_EQ(Count(*store, "notifications"), 0);
+}
+
+TEST(AlertStoreTest, RestartInTheMiddleOfForKeepsTheCount) {
+  TempDir dir;
+  const Timing t{2, 0};
+  {
+    auto store = Store::Open(dir / "pw.db");
+    AlertStore alerts(store.get());
+    auto e = alerts.Apply(kRule, Enterprise(1), Breach(W(1), -0.2, Severity::kOrange), t, 100);
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0].kind, EventKind::kPending);
+  }  // the daemon stops
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  auto row = alerts.Get(Fingerprint(kRule, Enterprise(1)));
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->status.state, AlertState::kPending);
+  EXPECT_EQ(row->status.breach_count, 1);
+  EXPECT_EQ(row->labels, Enterprise(1));
+  EXPECT_EQ(row->status.annotations.at("summary"), "产值同比下降");
+
+  auto e = alerts.Apply(kRule, Enterprise(1), Breach(W(2), -0.25, Severity::kOrange), t, 200);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].kind, EventKind::kFiring);
+  EXPECT_EQ(e[0].value_at_firing, -0.25);
+}
+
+TEST(AlertStoreTest, RestartKeepsTheRevisionSnapshot) {
+  TempDir dir;
+  const Timing t{2, 0};
+  {
+    auto store = Store::Open(dir / "pw.db");
+    AlertStore alerts(store.get());
+    alerts.Apply(kRule, Enterprise(1), Breach(W(1), -0.2, Severity::kOrange), t, 1);
+    alerts.Apply(kRule, Enterprise(1), Breach(W(2), -0.2, Severity::kOrange), t, 2);
+  }
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  // Week 2 revised out of breach after the restart: resolves, not counted twice.
+  auto e = alerts.Apply(kRule, Enterprise(1), Cleared(W(2), 0.01), t, 3);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].kind, EventKind::kResolved);
+  EXPECT_EQ(e[0].value, 0.01);
+  EXPECT_EQ(e[0].value_at_firing, -0.2);
+  // Revised back: fires again, at the same period, since the week-1 breach still counts.
+  e = alerts.Apply(kRule, Enterprise(1), Breach(W(2), -0.2, Severity::kOrange), t, 4);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].kind, EventKind::kFiring);
+}
+
+TEST(AlertStoreTest, OneOutboxRowPerNotifiedEventAndNoDuplicates) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  const Timing t{2, 0};
+  const Labels labels = Enterprise(1);
+  const std::string fp = Fingerprint(kRule, labels);
+
+  alerts.Apply(kRule, labels, Breach(W(1), -0.2, Severity::kOrange), t, 10);
+  EXPECT_EQ(Count(*store, "alert_events"), 1);
+  EXPECT_EQ(Count(*store, "notifications"), 0);  // pending is history, not a notification
+
+  auto obs = Breach(W(2), -0.2, Severity::kOrange);
+  EXPECT_EQ(alerts.Apply(kRule, labels, obs, t, 20).size(), 1u);
+  EXPECT_TRUE(alerts.Apply(kRule, labels, obs, t, 21).empty());  // same observation again
+  EXPECT_TRUE(alerts.Apply(kRule, labels, obs, t, 22).empty());
+  EXPECT_EQ(Count(*store, "alert_events"), 2);
+  auto outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].idempotency_key, fp + "/2024-W02/firing/orange");
+  EXPECT_EQ(outbox[0].kind, EventKind::kFiring);
+  EXPECT_EQ(outbox[0].fingerprint, fp);
+  EXPECT_EQ(outbox[0].state, "pending");
+  EXPECT_EQ(outbox[0].next_attempt_at, 20);
+  EXPECT_EQ(outbox[0].created_at, 20);
+
+  json payload = json::parse(outbox[0].payload);
+  EXPECT_EQ(payload["status"], "firing");
+  EXPECT_EQ(payload["severity"], "orange");
+  EXPECT_EQ(payload["severity_zh"], "橙");
+  EXPECT_EQ(payload["period"], "2024-W02");
+  EXPECT_EQ(payload["cadence"], "weekly");
+  EXPECT_EQ(payload["rule"], kRule);
+  EXPECT_EQ(payload["labels"]["enterprise"], TestCreditCode(1));
+  EXPECT_EQ(payload["annotations"]["summary"], "产值同比下降");
+  EXPECT_EQ(payload["value"], -0.2);
+  EXPECT_EQ(payload["fired_at"], 20);
+  EXPECT_EQ(payload["event_id"], outbox[0].event_id);
+
+  alerts.Apply(kRule, labels, Cleared(W(3), 0.02), t, 30);
+  alerts.Apply(kRule, labels, Cleared(W(3), 0.02), t, 31);
+  outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[1].idempotency_key, fp + "/2024-W03/resolved/orange");
+  payload = json::parse(outbox[1].payload);
+  EXPECT_EQ(payload["status"], "resolved");
+  EXPECT_EQ(payload["value_at_firing"], -0.2);
+  EXPECT_EQ(payload["active_since"], "2024-W02");
+}
+
+TEST(AlertStoreTest, RevisionFlipFlopKeepsEveryNotification) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  const Timing t{1, 0};
+  const std::string fp = Fingerprint(kRule, Enterprise(2));
+  alerts.Apply(kRule, Enterprise(2), Breach(W(5), -0.12, Severity::kYellow), t, 1);
+  alerts.Apply(kRule, Enterprise(2), Cleared(W(5), 0.01), t, 2);
+  alerts.Apply(kRule, Enterprise(2), Breach(W(5), -0.12, Severity::kYellow), t, 3);
+  auto outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 3u);
+  EXPECT_EQ(outbox[0].idempotency_key, fp + "/2024-W05/firing/yellow");
+  EXPECT_EQ(outbox[1].idempotency_key, fp + "/2024-W05/resolved/yellow");
+  EXPECT_EQ(outbox[2].idempotency_key, fp + "/2024-W05/firing/yellow/2");
+  EXPECT_EQ(alerts.Get(fp)->status.state, AlertState::kFiring);
+}
+
+TEST(AlertStoreTest, NoDataWritesNothing) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  Observation none;
+  none.period = W(1);
+  EXPECT_TRUE(alerts.Apply(kRule, Enterprise(1), none, Timing{}, 1).empty());
+  EXPECT_EQ(Count(*store, "alerts"), 0);
+
+  alerts.Apply(kRule, Enterprise(1), Breach(W(1), -0.3, Severity::kRed), Timing{}, 2);
+  auto before = alerts.Get(Fingerprint(kRule, Enterprise(1)));
+  none.period = W(2);
+  EXPECT_TRUE(alerts.Apply(kRule, Enterprise(1), none, Timing{}, 3).empty());
+  auto after = alerts.Get(Fingerprint(kRule, Enterprise(1)));
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(before->status, after->status);
+}
+
+TEST(AlertStoreTest, ApplyManyIsOneTransactionAndRollsBackWhole) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  {
+    AlertStore alerts(store.get());
+    std::vector<AlertUpdate> updates;
+    for (int i = 0; i < 300; ++i) {
+      Observation o = i % 3 == 0 ? Breach(W(1), -0.3, Severity::kRed) : Cleared(W(1), 0.05);
+      updates.push_back({kRule, Enterprise(i), o, Timing{1, 0}});
+    }
+    auto rows = alerts.ApplyMany(updates, 50);
+    ASSERT_EQ(rows.size(), 100u);
+    for (const auto& r : rows) {
+      EXPECT_GT(r.id, 0);
+      EXPECT_EQ(r.event.kind, EventKind::kFiring);
+      EXPECT_EQ(r.fingerprint, Fingerprint(r.rule, r.labels));
+    }
+    EXPECT_EQ(Count(*store, "alerts"), 300);
+    EXPECT_EQ(Count(*store, "notifications"), 100);
+  }
+
+  // A failure in the middle of a batch (here: the outbox is gone) keeps nothing of it, so a
+  // state change can never be committed without its notification.
+  AlertStore alerts(store.get());
+  Exec(store->db(), "DROP TABLE notifications");
+  std::vector<AlertUpdate> updates = {
+      {kRule, Enterprise(1000), Cleared(W(2), 0.1), Timing{1, 0}},
+      {kRule, Enterprise(1001), Breach(W(2), -0.3, Severity::kRed), Timing{1, 0}},
+  };
+  EXPECT_THROW(alerts.ApplyMany(updates, 60), StoreError);
+  EXPECT_FALSE(alerts.Get(Fingerprint(kRule, Enterprise(1000))));
+  EXPECT_FALSE(alerts.Get(Fingerprint(kRule, Enterprise(1001))));
+  EXPECT_EQ(Count(*store, "alert_events"), 100);
+}
+
+TEST(AlertStoreTest, ActiveFiltersAndOrders) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  alerts.Apply(kRule, Enterprise(1), Breach(W(1), -0.06, Severity::kBlue), Timing{1, 0}, 1);
+  alerts.Apply(kRule, Enterprise(2), Breach(W(1), -0.35, Severity::kRed), Timing{1, 0}, 1);
+  alerts.Apply(kRule, Enterprise(3), Breach(W(1), -0.12, Severity::kYellow), Timing{3, 0}, 1);
+  alerts.Apply(kRule, Enterprise(4), Cleared(W(1), 0.1), Timing{1, 0}, 1);
+  alerts.Apply("ParkElectricityDrop", {}, Breach(W(1), -0.2, Severity::kOrange), Timing{1, 0}, 1);
+
+  auto all = alerts.Active();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].status.severity, Severity::kRed);
+  EXPECT_EQ(all[1].rule, "ParkElectricityDrop");
+  EXPECT_EQ(all[2].status.state, AlertState::kPending);
+  EXPECT_EQ(all[3].status.severity, Severity::kBlue);
+
+  EXPECT_EQ(alerts.Active({AlertState::kPending}).size(), 1u);
+  EXPECT_EQ(alerts.Active({AlertState::kFiring}).size(), 3u);
+  EXPECT_EQ(alerts.Active({std::nullopt, Severity::kOrange}).size(), 2u);
+  EXPECT_EQ(alerts.Active({AlertState::kFiring, Severity::kNone, kRule}).size(), 2u);
+}
+
+TEST(AlertStoreTest, HistoryNewestFirstByRuleAndIdentity) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  const Timing t{1, 0};
+  alerts.Apply(kRule, Enterprise(1), Breach(W(1), -0.06, Severity::kBlue), t, 1);
+  alerts.Apply(kRule, Enterprise(1), Breach(W(2), -0.25, Severity::kOrange), t, 2);
+  alerts.Apply(kRule, Enterprise(1), Breach(W(3), -0.12, Severity::kYellow), t, 3);
+  alerts.Apply(kRule, Enterprise(1), Cleared(W(4), 0.0), t, 4);
+  alerts.Apply("Other", Enterprise(1), Breach(W(4), -0.4, Severity::kRed), t, 5);
+
+  auto h = alerts.History(10, kRule);
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h[0].event.kind, EventKind::kResolved);
+  EXPECT_EQ(h[0].event.severity, Severity::kYellow);
+  EXPECT_EQ(h[0].event.period, W(4));
+  EXPECT_EQ(h[0].event.value_at_firing, -0.06);
+  EXPECT_EQ(h[0].event.active_since_period, W(1));
+  EXPECT_EQ(h[1].event.kind, EventKind::kDeescalated);
+  EXPECT_EQ(h[1].event.previous, Severity::kOrange);
+  EXPECT_EQ(h[2].event.kind, EventKind::kEscalated);
+  EXPECT_EQ(h[3].event.kind, EventKind::kFiring);
+  EXPECT_EQ(h[3].event.annotations.at("summary"), "产值同比下降");
+  EXPECT_EQ(h[3].labels, Enterprise(1));
+
+  EXPECT_EQ(alerts.History(2).size(), 2u);
+  EXPECT_EQ(alerts.History(2)[0].rule, "Other");
+  EXPECT_EQ(alerts.History(10, "", Fingerprint("Other", Enterprise(1))).size(), 1u);
+}
+
+TEST(AlertStoreTest, DeliveryBookkeeping) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  for (int i = 0; i < 3; ++i)
+    alerts.Apply(kRule, Enterprise(i), Breach(W(1), -0.3, Severity::kRed), Timing{}, 10);
+  auto outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 3u);
+  alerts.MarkDelivered(outbox[0].id, 11);
+  alerts.MarkFailed(outbox[1].id, "HTTP 200 errcode 310000", 70);
+  alerts.MarkFailed(outbox[2].id, "gave up", std::nullopt);
+  auto left = alerts.PendingNotifications(10);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, outbox[1].id);
+  EXPECT_EQ(left[0].attempts, 1);
+  EXPECT_EQ(left[0].next_attempt_at, 70);
+  EXPECT_EQ(left[0].last_error, "HTTP 200 errcode 310000");
+  Statement dead(store->db(), "SELECT state, attempts FROM notifications WHERE id = ?");
+  ASSERT_TRUE(dead.Bind(1, outbox[2].id).Step());
+  EXPECT_EQ(dead.Text(0), "dead");
+}
+
+TEST(AlertStoreTest, PruneInactiveKeepsActiveAndHistory) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  alerts.Apply(kRule, Enterprise(1), Cleared(W(1), 0.1), Timing{}, 10);
+  alerts.Apply(kRule, Enterprise(2), Breach(W(1), -0.3, Severity::kRed), Timing{}, 10);
+  EXPECT_EQ(alerts.PruneInactive(11), 1);
+  EXPECT_FALSE(alerts.Get(Fingerprint(kRule, Enterprise(1))));
+  EXPECT_TRUE(alerts.Get(Fingerprint(kRule, Enterprise(2))));
+  EXPECT_EQ(Count(*store, "alert_events"), 1);
+}
+
+}  // namespace
+}  // namespace parkwatch
