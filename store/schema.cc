@@ -16,6 +16,15 @@ namespace parkwatch {
 // - Periods are integers (Period::key) and cadence a one-letter code, so comparisons and range
 //   scans are integer compares.
 // - Times are unix seconds.
+// Why the alert tables look the way they do (migration 2):
+// - alerts holds one row per identity (rule + labels) that has ever been observed with data,
+//   including inactive ones: an inactive row still carries the snapshot a revision of its last
+//   period needs (before_last), so the state machine never depends on memory that a restart loses.
+// - alert_events is append-only history (the API's timeline, the monthly analysis's record).
+// - notifications is the delivery outbox. Its row is written in the same transaction as the
+//   state change and the event, so a crash either keeps all three or none: a notification is
+//   never lost and never written twice. idempotency_key is UNIQUE so a replay cannot duplicate
+//   one and receivers can deduplicate retries by it.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "enterprises, indicators, batches, figures with revisions", R"sql(
@@ -74,6 +83,63 @@ CREATE TABLE figure_history (
   batch_id      INTEGER NOT NULL,
   PRIMARY KEY (enterprise_id, indicator_id, cadence, period, revision)
 ) WITHOUT ROWID;
+)sql"},
+      {2, "alerts, alert_events, notifications outbox", R"sql(
+CREATE TABLE alerts (
+  fingerprint         TEXT PRIMARY KEY,      -- Fingerprint(rule, labels), hex
+  rule                TEXT NOT NULL,
+  labels              TEXT NOT NULL,         -- JSON object, keys sorted
+  cadence             TEXT NOT NULL,         -- W | M, of the periods below
+  state               TEXT NOT NULL,         -- inactive | pending | firing
+  severity            TEXT NOT NULL,         -- none | blue | yellow | orange | red
+  breach_count        INTEGER NOT NULL,
+  clear_count         INTEGER NOT NULL,
+  first_breach_period INTEGER,               -- Period::key(); NULL when not set
+  active_since_period INTEGER,
+  last_period         INTEGER,
+  value               REAL,
+  value_at_firing     REAL,
+  fired_at            INTEGER NOT NULL,      -- unix seconds; 0 = never
+  resolved_at         INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL,
+  annotations         TEXT NOT NULL,         -- JSON object
+  before_last         TEXT                   -- JSON: status before last_period, for revisions
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_state ON alerts (state, severity);
+CREATE TABLE alert_events (
+  id              INTEGER PRIMARY KEY,
+  fingerprint     TEXT NOT NULL,
+  rule            TEXT NOT NULL,
+  labels          TEXT NOT NULL,
+  kind            TEXT NOT NULL,             -- pending | firing | escalated | deescalated | resolved
+  severity        TEXT NOT NULL,
+  previous        TEXT NOT NULL,
+  cadence         TEXT NOT NULL,
+  period          INTEGER NOT NULL,
+  active_since    INTEGER,
+  value           REAL,
+  value_at_firing REAL,
+  fired_at        INTEGER NOT NULL,
+  at              INTEGER NOT NULL,
+  annotations     TEXT NOT NULL
+);
+CREATE INDEX alert_events_by_fingerprint ON alert_events (fingerprint, period, kind, severity);
+CREATE INDEX alert_events_by_rule ON alert_events (rule, id);
+CREATE TABLE notifications (
+  id              INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,      -- fingerprint/cadence+period/kind/severity/occurrence
+  event_id        INTEGER NOT NULL REFERENCES alert_events (id),
+  fingerprint     TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  payload         TEXT NOT NULL,             -- JSON, everything a receiver needs
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_due ON notifications (state, next_attempt_at);
 )sql"},
   };
   return kMigrations;
