@@ -70,7 +70,8 @@ struct WebConfig {
 struct Config {
   std::string file;  // path it was loaded from
   std::string timezone = "Asia/Shanghai";
-  std::vector<std::string> industries;
+  std::string park_name;
+  std::vector<std::string> industries;  // empty: any industry name is accepted
   std::vector<IndicatorConfig> indicators;
   std::vector<CollectorConfig> collectors;
   WebConfig web;

@@ -1,12 +1,164 @@
-// parkwatch: one binary, subcommands in the style of promtool.
+// parkwatch: one binary with subcommands, in the style of promtool.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <iostream>
 #include <string>
 
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: parkwatch serve|ingest|check-config|demo ...\n");
-    return 2;
-  }
-  std::fprintf(stderr, "parkwatch: unknown command %s\n", argv[1]);
+#include "collectors/ingest.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "daemon/flags.h"
+#include "store/store.h"
+#include "tools/bench_data.h"
+#include "tools/demo_config.h"
+
+namespace parkwatch {
+namespace {
+
+constexpr const char* kUsage = R"(usage: parkwatch COMMAND [FLAGS]
+
+commands:
+  serve         run the daemon        --config.file=parkwatch.yml [--web.listen-address=HOST:PORT]
+  ingest        ingest files now      --config.file=parkwatch.yml [--collector=NAME] FILE...
+  check-config  validate a config     FILE
+  demo          write a demo park     --dir=DIR [--force]
+  bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
+  version       print the version
+)";
+
+int Usage(const std::string& error) {
+  if (!error.empty()) std::fprintf(stderr, "parkwatch: %s\n\n", error.c_str());
+  std::fputs(kUsage, stderr);
   return 2;
+}
+
+bool Load(const std::string& path, Config* config) {
+  std::vector<Diagnostic> diagnostics;
+  if (LoadConfig(path, config, &diagnostics)) return true;
+  std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
+  return false;
+}
+
+int Serve(const Flags& flags) {
+  DaemonOptions options;
+  options.config_file = flags.Get("config.file", "parkwatch.yml");
+  options.listen_address = flags.Get("web.listen-address");
+  return RunDaemon(options);
+}
+
+int Ingest(const Flags& flags) {
+  Config config;
+  if (!Load(flags.Get("config.file", "parkwatch.yml"), &config)) return 1;
+  if (flags.positional().empty()) return Usage("ingest needs at least one FILE");
+  std::string name = flags.Get("collector");
+  const CollectorConfig* collector = nullptr;
+  if (!name.empty() && !(collector = config.FindCollector(name)))
+    return Usage("unknown collector " + name);
+  if (!collector && !config.collectors.empty()) collector = &config.collectors.front();
+  CollectorConfig fallback;
+  fallback.name = "cli";
+  if (!collector) collector = &fallback;
+
+  auto store = Store::Open(config.storage_path);
+  int failures = 0;
+  for (const std::string& file : flags.positional()) {
+    int last_percent = -1;
+    auto progress = [&](int64_t done, int64_t total) {
+      // Progress only for files big enough to make someone wait.
+      if (total < (8 << 20)) return;
+      int percent = static_cast<int>(100 * done / total);
+      if (percent / 5 != last_percent / 5) {
+        std::fprintf(stderr, "\r%s: %3d%%", file.c_str(), percent);
+        last_percent = percent;
+      }
+    };
+    try {
+      BatchSummary s = IngestFile(file, *collector, config, *store, progress);
+      if (last_percent >= 0) std::fputc('\n', stderr);
+      std::printf("%s\n", SummaryLine(s).c_str());
+      std::fputs(JoinDiagnostics(s.errors).c_str(), stderr);
+      if (s.status == "rejected") ++failures;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), e.what());
+      ++failures;
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+int CheckConfig(const Flags& flags) {
+  if (flags.positional().size() != 1) return Usage("check-config needs exactly one FILE");
+  Config config;
+  if (!Load(flags.positional()[0], &config)) return 1;
+  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rule files)\n",
+              flags.positional()[0].c_str(), config.collectors.size(), config.indicators.size(),
+              config.rule_files.size());
+  return 0;
+}
+
+int Demo(const Flags& flags) {
+  std::string dir = flags.Get("dir", "var/demo");
+  std::string error;
+  bool fresh = !std::filesystem::exists(std::filesystem::path(dir) / "parkwatch.yml");
+  if (!fresh && !flags.Has("force")) {
+    std::printf("demo park already in %s (use --force to write it again)\n", dir.c_str());
+    return 0;
+  }
+  if (!WriteDemo(dir, &error)) {
+    std::fprintf(stderr, "parkwatch demo: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("demo park written to %s; its files wait in %s/inbox\n", dir.c_str(), dir.c_str());
+  return 0;
+}
+
+int BenchData(const Flags& flags) {
+  std::string out = flags.Get("out");
+  if (out.empty()) return Usage("bench-data needs --out=FILE");
+  std::string error;
+  if (!WriteBenchCsv(out, std::stoi(flags.Get("enterprises", "20000")),
+                     std::stoi(flags.Get("months", "60")), 1, &error)) {
+    std::fprintf(stderr, "parkwatch bench-data: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("%s\n", out.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+int main(int argc, char** argv) {
+  using namespace parkwatch;
+  // Logs go to stderr, one line per event, where journald and Docker collect them.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("parkwatch"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  if (argc < 2) return Usage("");
+  std::string command = argv[1];
+  Flags flags;
+  std::string error;
+  auto parse = [&](std::set<std::string> known, std::set<std::string> boolean = {}) {
+    known.insert("log.level");
+    if (!flags.Parse(argc, argv, 2, known, boolean, &error)) return false;
+    if (auto level = flags.Get("log.level"); !level.empty())
+      spdlog::set_level(spdlog::level::from_str(level));
+    return true;
+  };
+  if (command == "serve")
+    return parse({"config.file", "web.listen-address"}) ? Serve(flags) : Usage(error);
+  if (command == "ingest")
+    return parse({"config.file", "collector"}) ? Ingest(flags) : Usage(error);
+  if (command == "check-config") return parse({}) ? CheckConfig(flags) : Usage(error);
+  if (command == "demo") return parse({"dir"}, {"force"}) ? Demo(flags) : Usage(error);
+  if (command == "bench-data")
+    return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
+  if (command == "version" || command == "--version") {
+    std::printf("parkwatch %s\n", PARKWATCH_VERSION);
+    return 0;
+  }
+  if (command == "help" || command == "--help" || command == "-h") return Usage(""), 0;
+  return Usage("unknown command " + command);
 }

@@ -1,0 +1,36 @@
+// Ingestion: one input (a file or a request body) becomes one batch in the store, atomically.
+//
+// Every path that brings data in (the inbox watcher, POST /api/v1/ingest, `parkwatch ingest`)
+// goes through these two functions, so duplicate detection, atomicity and batch records are the
+// same everywhere.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "config/config.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+// progress, if given, is called with (bytes read, total bytes) about every MiB.
+using IngestProgress = std::function<void(int64_t done, int64_t total)>;
+
+// Ingests a CSV file. The batch is committed whole, or (collector.atomic=false) with the good
+// rows only; a file whose content was already committed is recorded as a duplicate and changes
+// nothing. Diagnostics name the file by its base name. Throws StoreError when the store itself
+// fails (disk full, read-only): then nothing of the batch is stored.
+BatchSummary IngestFile(const std::string& path, const CollectorConfig& collector,
+                        const Config& config, Store& store, const IngestProgress& progress = {});
+
+// Ingests a request body: JSON when content_type says so or the body starts with '{' or '[',
+// CSV otherwise. source names the input in diagnostics (e.g. "request").
+BatchSummary IngestBody(const std::string& body, const std::string& content_type,
+                        const std::string& source, const CollectorConfig& collector,
+                        const Config& config, Store& store);
+
+// One line for the log: "monthly.csv: committed batch 12: 300 rows, 600 new, 3 revised, ..."
+std::string SummaryLine(const BatchSummary& summary);
+
+}  // namespace parkwatch

@@ -1,0 +1,256 @@
+#include "config/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/yaml_reader.h"
+#include "core/period.h"
+
+namespace parkwatch {
+namespace {
+
+namespace fs = std::filesystem;
+using Reader = YamlReader;
+
+std::string ReadSecret(Reader& r, const YAML::Node& parent, const std::string& where,
+                       const std::string& name, const fs::path& base) {
+  std::string inline_value = r.String(parent[name], where + "." + name, "");
+  std::string file = r.String(parent[name + "_file"], where + "." + name + "_file", "");
+  if (!inline_value.empty() && !file.empty()) {
+    r.Error(parent[name + "_file"], where + "." + name + "_file",
+            "give " + name + " or " + name + "_file, not both");
+    return inline_value;
+  }
+  if (file.empty()) return inline_value;
+  fs::path path = fs::path(file).is_absolute() ? fs::path(file) : base / file;
+  std::ifstream in(path);
+  if (!in) {
+    r.Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path.string());
+    return "";
+  }
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
+}
+
+std::string Resolve(const fs::path& base, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (base / path).lexically_normal().string();
+}
+
+void ReadIndicators(Reader& r, const YAML::Node& node, Config* c) {
+  if (!node || node.IsNull()) return;
+  if (!node.IsSequence()) return r.Error(node, "indicators", "expected a list");
+  int i = 0;
+  for (const auto& item : node) {
+    std::string where = "indicators[" + std::to_string(i++) + "]";
+    if (!r.Map(item, where,
+               {"name", "title", "kind", "dimension", "unit", "headers", "allow_negative"}))
+      continue;
+    IndicatorConfig ind;
+    ind.name = r.String(item["name"], where + ".name", "");
+    if (ind.name.empty()) r.Error(item, where + ".name", "required");
+    // An indicator named like a built-in one refines it; start from the built-in values.
+    for (auto& existing : c->indicators)
+      if (existing.name == ind.name) ind = existing;
+    ind.title = r.String(item["title"], where + ".title", ind.title);
+    std::string kind = r.String(item["kind"], where + ".kind",
+                                ind.kind == IndicatorKind::kRate ? "rate" : "level");
+    if (kind == "level")
+      ind.kind = IndicatorKind::kLevel;
+    else if (kind == "rate")
+      ind.kind = IndicatorKind::kRate;
+    else
+      r.Error(item["kind"], where + ".kind", "must be level or rate");
+    if (item["dimension"]) {
+      auto d = ParseDimension(r.String(item["dimension"], where + ".dimension", ""));
+      if (d)
+        ind.dimension = *d;
+      else
+        r.Error(item["dimension"], where + ".dimension", "must be money, energy, count or ratio");
+    }
+    ind.default_unit = r.String(item["unit"], where + ".unit", ind.default_unit);
+    if (!ind.default_unit.empty()) {
+      auto unit = FindUnit(ind.default_unit);
+      if (!unit)
+        r.Error(item["unit"], where + ".unit", "unknown unit \"" + ind.default_unit + "\"");
+      else if (unit->dimension != ind.dimension)
+        r.Error(item["unit"], where + ".unit",
+                "unit does not measure " + std::string(BaseUnitName(ind.dimension)));
+    }
+    if (item["headers"]) ind.headers = r.Strings(item["headers"], where + ".headers");
+    ind.allow_negative =
+        r.Bool(item["allow_negative"], where + ".allow_negative", ind.allow_negative);
+    bool replaced = false;
+    for (auto& existing : c->indicators)
+      if (existing.name == ind.name) existing = ind, replaced = true;
+    if (!replaced) c->indicators.push_back(ind);
+  }
+}
+
+std::optional<ColumnRole> ParseRoleName(const std::string& name) {
+  static const std::pair<const char*, ColumnRole::Kind> kRoles[] = {
+      {"credit_code", ColumnRole::kCreditCode},
+      {"name", ColumnRole::kName},
+      {"industry", ColumnRole::kIndustry},
+      {"key", ColumnRole::kKey},
+      {"period", ColumnRole::kPeriod},
+      {"above_size_since", ColumnRole::kAboveSizeSince},
+      {"above_size_until", ColumnRole::kAboveSizeUntil},
+      {"indicator", ColumnRole::kIndicatorName},
+      {"value", ColumnRole::kValue},
+      {"unit", ColumnRole::kUnit},
+      {"ignore", ColumnRole::kIgnore},
+  };
+  for (auto& [text, kind] : kRoles)
+    if (name == text) return ColumnRole{kind, "", ""};
+  return std::nullopt;
+}
+
+void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Config* c) {
+  if (!node || node.IsNull()) return;
+  if (!node.IsSequence()) return r.Error(node, "collectors", "expected a list");
+  int i = 0;
+  for (const auto& item : node) {
+    std::string where = "collectors[" + std::to_string(i++) + "]";
+    if (!r.Map(item, where, {"name", "type", "directory", "encoding", "atomic", "columns"}))
+      continue;
+    CollectorConfig col;
+    col.name = r.String(item["name"], where + ".name", "");
+    if (col.name.empty()) r.Error(item, where + ".name", "required");
+    if (c->FindCollector(col.name)) r.Error(item["name"], where + ".name", "duplicate name");
+    col.type = r.String(item["type"], where + ".type", "inbox");
+    if (col.type != "inbox" && col.type != "http")
+      r.Error(item["type"], where + ".type", "must be inbox or http");
+    col.directory = Resolve(base, r.String(item["directory"], where + ".directory", ""));
+    if (col.type == "inbox" && col.directory.empty())
+      r.Error(item, where + ".directory", "an inbox collector needs a directory");
+    col.encoding = r.String(item["encoding"], where + ".encoding", "auto");
+    if (col.encoding != "auto" && col.encoding != "utf-8" && col.encoding != "gb18030" &&
+        col.encoding != "gbk")
+      r.Error(item["encoding"], where + ".encoding", "must be auto, utf-8 or gb18030");
+    col.atomic = r.Bool(item["atomic"], where + ".atomic", true);
+    const YAML::Node columns = item["columns"];
+    if (columns && columns.IsMap()) {
+      for (const auto& kv : columns) {
+        std::string header = kv.first.as<std::string>("");
+        std::string field = where + ".columns." + header;
+        ColumnRole role;
+        if (kv.second.IsScalar()) {
+          std::string target = kv.second.Scalar();
+          if (auto named = ParseRoleName(target))
+            role = *named;
+          else if (c->FindIndicator(target))
+            role = {ColumnRole::kIndicator, target, ""};
+          else {
+            r.Error(kv.second, field,
+                    "\"" + target + "\" is neither a column role nor an indicator");
+            continue;
+          }
+        } else if (r.Map(kv.second, field, {"indicator", "unit"})) {
+          role.kind = ColumnRole::kIndicator;
+          role.indicator = r.String(kv.second["indicator"], field + ".indicator", "");
+          role.unit = r.String(kv.second["unit"], field + ".unit", "");
+          const IndicatorConfig* ind = c->FindIndicator(role.indicator);
+          if (!ind) {
+            r.Error(kv.second["indicator"], field + ".indicator",
+                    "unknown indicator \"" + role.indicator + "\"");
+          } else if (!role.unit.empty()) {
+            auto unit = FindUnit(role.unit);
+            if (!unit)
+              r.Error(kv.second["unit"], field + ".unit", "unknown unit \"" + role.unit + "\"");
+            else if (unit->dimension != ind->dimension)
+              r.Error(kv.second["unit"], field + ".unit",
+                      "unit does not fit indicator " + ind->name);
+          }
+        } else {
+          continue;
+        }
+        col.columns[header] = role;
+      }
+    } else if (columns && !columns.IsNull()) {
+      r.Error(columns, where + ".columns", "expected a mapping of header to role");
+    }
+    c->collectors.push_back(std::move(col));
+  }
+}
+
+}  // namespace
+
+const IndicatorConfig* Config::FindIndicator(const std::string& name) const {
+  for (const auto& i : indicators)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+const CollectorConfig* Config::FindCollector(const std::string& name) const {
+  for (const auto& c : collectors)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+bool ParseConfig(const std::string& text, const std::string& file, Config* out,
+                 std::vector<Diagnostic>* diagnostics) {
+  YAML::Node root;
+  if (!ParseYaml(text, file, &root, diagnostics)) return false;
+  Reader r(file, diagnostics);
+  Config c;
+  c.file = file;
+  c.indicators = DefaultIndicators();
+  fs::path base = fs::path(file).parent_path();
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!r.Map(root, "",
+             {"global", "park", "storage", "web", "indicators", "collectors", "rule_files"}))
+    return false;
+
+  const YAML::Node global = root["global"];
+  if (r.Map(global, "global", {"timezone", "external_url"})) {
+    c.timezone = r.String(global["timezone"], "global.timezone", c.timezone);
+    c.web.external_url = r.String(global["external_url"], "global.external_url", "");
+  }
+  const YAML::Node park = root["park"];
+  if (r.Map(park, "park", {"name", "industries"})) {
+    c.park_name = r.String(park["name"], "park.name", "");
+    c.industries = r.Strings(park["industries"], "park.industries");
+  }
+  const YAML::Node storage = root["storage"];
+  if (r.Map(storage, "storage", {"path"}))
+    c.storage_path = r.String(storage["path"], "storage.path", c.storage_path);
+  c.storage_path = Resolve(base, c.storage_path);
+
+  const YAML::Node web = root["web"];
+  if (r.Map(web, "web",
+            {"listen_address", "max_body_bytes", "ingest_token", "ingest_token_file", "admin_token",
+             "admin_token_file"})) {
+    c.web.listen_address =
+        r.String(web["listen_address"], "web.listen_address", c.web.listen_address);
+    c.web.max_body_bytes = static_cast<size_t>(
+        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024));
+    c.web.ingest_token = ReadSecret(r, web, "web", "ingest_token", base);
+    c.web.admin_token = ReadSecret(r, web, "web", "admin_token", base);
+  }
+
+  ReadIndicators(r, root["indicators"], &c);
+  ReadCollectors(r, root["collectors"], base, &c);
+  for (const std::string& f : r.Strings(root["rule_files"], "rule_files"))
+    c.rule_files.push_back(Resolve(base, f));
+
+  if (!r.ok()) return false;
+  *out = std::move(c);
+  return true;
+}
+
+bool LoadConfig(const std::string& path, Config* out, std::vector<Diagnostic>* diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics->push_back({path, 0, 0, "", "cannot read file"});
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path, out, diagnostics);
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,315 @@
+#include "daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <filesystem>
+
+#include "collectors/inbox.h"
+#include "collectors/ingest.h"
+#include "daemon/api.h"
+#include "daemon/auth.h"
+#include "metrics/metrics.h"
+#include "store/store.h"
+#include "web/http_server.h"
+
+namespace parkwatch {
+namespace {
+
+// The collector that takes HTTP pushes when the config names none.
+CollectorConfig DefaultHttpCollector() {
+  CollectorConfig c;
+  c.name = "http";
+  c.type = "http";
+  return c;
+}
+
+class Daemon {
+ public:
+  Daemon(DaemonOptions options, Config config)
+      : options_(std::move(options)),
+        config_(std::make_shared<const Config>(std::move(config))),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
+
+  int Run() {
+    read_store_ = Store::Open(config_->storage_path);
+    worker_store_ = Store::Open(config_->storage_path);
+    spdlog::info("store {} (schema version {})", config_->storage_path,
+                 read_store_->schema_version());
+    metrics_.SetBuildInfo(PARKWATCH_VERSION, "");
+    metrics_.SetStartTime();
+    if (!StartHttp()) return 1;
+    WaitForSignals();
+    StartInboxes();
+    boost::asio::post(worker_, [this] {
+      // Ready once the worker has drained the files that were waiting at start.
+      boost::asio::post(io_, [this] {
+        ready_ = true;
+        spdlog::info("ready");
+      });
+    });
+    io_.run();
+    worker_.join();
+    io_.restart();
+    io_.poll();  // log what the worker finished after the loop stopped
+    spdlog::info("stopped");
+    return 0;
+  }
+
+ private:
+  bool StartHttp() {
+    HttpServerOptions web;
+    std::string listen =
+        options_.listen_address.empty() ? config_->web.listen_address : options_.listen_address;
+    std::string error;
+    if (!SplitHostPort(listen, &web.address, &web.port, &error)) {
+      spdlog::error("web.listen_address: {}", error);
+      return false;
+    }
+    web.max_body_bytes = config_->web.max_body_bytes;
+    http_ =
+        std::make_unique<HttpServer>(io_, web, [this](HttpRequest request, HttpRespond respond) {
+          Handle(std::move(request), std::move(respond));
+        });
+    if (!http_->Start(&error)) {
+      spdlog::error("cannot listen: {}", error);
+      return false;
+    }
+    std::string host =
+        web.address.find(':') != std::string::npos ? "[" + web.address + "]" : web.address;
+    url_ = "http://" + host + ":" + std::to_string(http_->port());
+    spdlog::info("parkwatch serving on {} (metrics at {}/metrics)", url_, url_);
+    return true;
+  }
+
+  void WaitForSignals() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        Reload("SIGHUP");
+        WaitForSignals();
+        return;
+      }
+      spdlog::info("received signal {}, shutting down", signal);
+      Shutdown();
+    });
+  }
+
+  void Shutdown() {
+    for (auto& w : inboxes_) w->Stop();
+    if (http_) http_->Stop();
+    signals_.cancel();
+    // Work already queued on the worker finishes (a batch is never cut in half); the loop
+    // ends when nothing is left.
+  }
+
+  void StartInboxes() {
+    inboxes_.clear();
+    for (const auto& collector : config_->collectors) {
+      if (collector.type != "inbox") continue;
+      auto watcher = std::make_unique<InboxWatcher>(
+          io_, collector.directory,
+          [this, name = collector.name](const std::string& path) { OnInboxFile(name, path); });
+      spdlog::info("collector {} watching {}", collector.name, collector.directory);
+      watcher->Start();
+      inboxes_.push_back(std::move(watcher));
+    }
+  }
+
+  // Queues a file on the worker. The config in force now is the one it is read with.
+  void OnInboxFile(const std::string& collector_name, const std::string& path) {
+    auto config = config_;
+    boost::asio::post(worker_, [this, config, collector_name, path] {
+      const CollectorConfig* collector = config->FindCollector(collector_name);
+      if (!collector || !std::filesystem::exists(path)) return;  // reported twice, or gone
+      try {
+        BatchSummary summary = IngestFile(path, *collector, *config, *worker_store_);
+        std::string filed = FileInboxResult(path, summary);
+        boost::asio::post(io_, [this, summary, filed] { OnBatch(summary, filed); });
+      } catch (const std::exception& e) {
+        // The store failed (disk full, read-only): the file stays in the inbox and is taken
+        // again at the next start or when it is dropped again.
+        spdlog::error("{}: not ingested, left in the inbox: {}", path, e.what());
+        boost::asio::post(io_, [this, collector_name] {
+          metrics_.IngestBatch(collector_name, "failed", 0, 0, 0);
+        });
+      }
+    });
+  }
+
+  // On the loop: a batch finished.
+  void OnBatch(const BatchSummary& summary, const std::string& filed_as) {
+    if (summary.status == "rejected")
+      spdlog::warn("{} -> {}", SummaryLine(summary), filed_as);
+    else
+      spdlog::info("{}", SummaryLine(summary));
+    metrics_.IngestBatch(summary.info.collector, summary.status, summary.rows_accepted,
+                         summary.rows_read - summary.rows_accepted, summary.duration_seconds);
+  }
+
+  bool Reload(const std::string& source, std::string* error = nullptr) {
+    Config fresh;
+    std::vector<Diagnostic> diagnostics;
+    if (!LoadConfig(options_.config_file, &fresh, &diagnostics)) {
+      std::string text = JoinDiagnostics(diagnostics);
+      spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
+      metrics_.ConfigReload(false);
+      if (error) *error = text;
+      return false;
+    }
+    config_ = std::make_shared<const Config>(std::move(fresh));
+    StartInboxes();
+    metrics_.ConfigReload(true);
+    spdlog::info("config reloaded ({})", source);
+    return true;
+  }
+
+  void Handle(HttpRequest request, HttpRespond respond) {
+    const std::string& path = request.path;
+    bool get = request.method == "GET" || request.method == "HEAD";
+    auto started = std::chrono::steady_clock::now();
+    auto done = [this, respond, path, started](HttpResponse response) {
+      metrics_.HttpRequest(
+          path.rfind("/api/", 0) == 0 || path.rfind("/-/", 0) == 0 || path == "/metrics" ? path
+                                                                                         : "other",
+          response.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      respond(std::move(response));
+    };
+    try {
+      if (path == "/-/healthy" && get) return done(Text(200, "parkwatch is Healthy.\n"));
+      if (path == "/-/ready" && get)
+        return done(ready_ ? Text(200, "parkwatch is Ready.\n")
+                           : Text(503, "parkwatch is not ready.\n"));
+      if (path == "/metrics" && get) {
+        metrics_.SetStoreSize(static_cast<double>(read_store_->SizeBytes()));
+        HttpResponse r = Text(200, metrics_.Serialize());
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        return done(r);
+      }
+      if (path == "/-/reload") {
+        if (request.method != "POST" && request.method != "PUT")
+          return done(JsonError(405, "method_not_allowed", "use POST"));
+        if (auto denied = Authorize(request, config_->web.admin_token)) return done(*denied);
+        std::string error;
+        if (Reload("POST /-/reload", &error)) return done(JsonSuccess("\"reloaded\""));
+        return done(JsonError(400, "bad_config", error));
+      }
+      if (path == "/api/v1/ingest") {
+        if (request.method != "POST") return done(JsonError(405, "method_not_allowed", "use POST"));
+        if (auto denied = Authorize(request, config_->web.ingest_token)) return done(*denied);
+        return IngestRequest(std::move(request), done);
+      }
+      if (!get && path.rfind("/api/v1/", 0) == 0)
+        return done(JsonError(405, "method_not_allowed", "use GET"));
+      if (path == "/api/v1/enterprises") return done(ApiEnterprises(*read_store_, request));
+      if (path == "/api/v1/series") return done(ApiSeries(*read_store_, *config_, request));
+      if (path == "/api/v1/revisions") return done(ApiRevisions(*read_store_, request));
+      if (path == "/api/v1/batches") return done(ApiBatches(*read_store_, request));
+      if (path == "/") return done(Text(200, Index()));
+      return done(JsonError(404, "not_found", "no such endpoint: " + path));
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", request.method, path, e.what());
+      return done(JsonError(500, "internal", e.what()));
+    }
+  }
+
+  std::optional<HttpResponse> Authorize(const HttpRequest& request, const std::string& token) {
+    switch (CheckBearer(request.authorization, token)) {
+      case AuthResult::kOk:
+        return std::nullopt;
+      case AuthResult::kDisabled:
+        return JsonError(403, "forbidden", "endpoint disabled: no token configured for it");
+      case AuthResult::kMissing: {
+        HttpResponse r = JsonError(401, "unauthorized", "bearer token required");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"parkwatch\"");
+        return r;
+      }
+      case AuthResult::kWrong:
+        return JsonError(403, "forbidden", "wrong bearer token");
+    }
+    return JsonError(500, "internal", "unreachable");
+  }
+
+  void IngestRequest(HttpRequest request, std::function<void(HttpResponse)> done) {
+    auto config = config_;
+    std::string name = request.Query("collector");
+    const CollectorConfig* named = name.empty() ? nullptr : config->FindCollector(name);
+    if (!name.empty() && !named)
+      return done(JsonError(400, "bad_data", "unknown collector " + name));
+    if (!named)
+      for (const auto& c : config->collectors)
+        if (c.type == "http" && !named) named = &c;
+    CollectorConfig collector = named ? *named : DefaultHttpCollector();
+    std::string source = request.Query("source", "request");
+    boost::asio::post(worker_, [this, config, collector, source, request = std::move(request),
+                                done = std::move(done)] {
+      HttpResponse response;
+      std::optional<BatchSummary> summary;
+      try {
+        summary = IngestBody(request.body, request.content_type, source, collector, *config,
+                             *worker_store_);
+        response = JsonSuccess(BatchSummaryJson(*summary), IngestStatusCode(*summary));
+      } catch (const std::exception& e) {
+        spdlog::error("ingest from {}: {}", request.remote_address, e.what());
+        response = JsonError(503, "store_unavailable", e.what());
+      }
+      boost::asio::post(io_, [this, summary, response, done] {
+        if (summary) OnBatch(*summary, "");
+        done(response);
+      });
+    });
+  }
+
+  static HttpResponse Text(int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(body);
+    return r;
+  }
+
+  std::string Index() const {
+    return "parkwatch " PARKWATCH_VERSION
+           "\n\n/metrics\n/-/healthy\n/-/ready\nPOST /-/reload\nPOST /api/v1/ingest\n"
+           "/api/v1/enterprises\n/api/v1/series?enterprise=&indicator=&cadence=\n"
+           "/api/v1/revisions?enterprise=&indicator=&period=\n/api/v1/batches\n";
+  }
+
+  DaemonOptions options_;
+  std::shared_ptr<const Config> config_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::thread_pool worker_{1};   // one writer: batches apply in arrival order
+  std::unique_ptr<Store> read_store_;    // used on the loop thread only
+  std::unique_ptr<Store> worker_store_;  // used on the worker thread only
+  std::unique_ptr<HttpServer> http_;
+  std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
+  Metrics metrics_;
+  std::string url_;
+  bool ready_ = false;
+};
+
+}  // namespace
+
+int RunDaemon(const DaemonOptions& options) {
+  Config config;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadConfig(options.config_file, &config, &diagnostics)) {
+    spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
+    return 1;
+  }
+  try {
+    Daemon daemon(options, std::move(config));
+    return daemon.Run();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace parkwatch

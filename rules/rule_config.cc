@@ -1,0 +1,464 @@
+#include "rules/rule_config.h"
+
+#include <glob.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "config/yaml_reader.h"
+#include "rules/template.h"
+
+namespace parkwatch {
+namespace {
+
+constexpr std::array<const char*, 5> kLevelNames = {"none", "blue", "yellow", "orange", "red"};
+constexpr std::array<const char*, 5> kLevelNamesZh = {"无", "蓝", "黄", "橙", "红"};
+
+std::string Trim(std::string s) {
+  size_t a = s.find_first_not_of(" \t");
+  size_t b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+// Reads levels/clear/direction from a node that is a rule or an override.
+void ReadThresholds(YamlReader& r, const YAML::Node& node, const std::string& where,
+                    Thresholds* t) {
+  const YAML::Node levels = node["levels"];
+  if (r.Map(levels, where + ".levels", {"blue", "yellow", "orange", "red"})) {
+    for (int i = 1; i <= 4; ++i)
+      if (levels[kLevelNames[i]])
+        t->levels[i] = r.Double(levels[kLevelNames[i]], where + ".levels." + kLevelNames[i], 0);
+  }
+  if (node["direction"]) {
+    std::string d = r.String(node["direction"], where + ".direction", "below");
+    if (d == "below") t->direction = Direction::kBelow;
+    else if (d == "above") t->direction = Direction::kAbove;
+    else r.Error(node["direction"], where + ".direction", "must be below or above");
+  }
+  if (node["clear"]) t->clear = r.Double(node["clear"], where + ".clear", 0);
+  // Severity must grow monotonically in the watched direction.
+  std::optional<double> previous;
+  for (int i = 1; i <= 4; ++i) {
+    if (!t->levels[i]) continue;
+    if (previous && (t->direction == Direction::kBelow ? *t->levels[i] > *previous
+                                                       : *t->levels[i] < *previous))
+      r.Error(levels[kLevelNames[i]], where + ".levels." + kLevelNames[i],
+              std::string("a more severe level must be ") +
+                  (t->direction == Direction::kBelow ? "lower" : "higher") +
+                  " than the one before");
+    previous = t->levels[i];
+  }
+  if (t->clear) {
+    std::optional<double> mildest;
+    for (int i = 1; i <= 4 && !mildest; ++i) mildest = t->levels[i];
+    if (mildest && (t->direction == Direction::kBelow ? *t->clear < *mildest
+                                                      : *t->clear > *mildest))
+      r.Error(node["clear"], where + ".clear",
+              "the clear threshold must lie on the safe side of the mildest level");
+  }
+}
+
+bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::string* error) {
+  static const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  std::istringstream in(text);
+  std::string day, time;
+  in >> day;
+  if (day == "day") {
+    int n = 0;
+    in >> n;
+    if (cadence != Cadence::kMonthly || n < 1 || n > 28) {
+      *error = "\"day N\" (1..28) is for monthly groups";
+      return false;
+    }
+    d->day = n;
+  } else {
+    int found = 0;
+    for (int i = 0; i < 7; ++i)
+      if (day == kDays[i]) found = i + 1;
+    if (!found || cadence != Cadence::kWeekly) {
+      *error = "weekly deadlines are \"mon 12:00\" .. \"sun 12:00\"; monthly \"day 10 12:00\"";
+      return false;
+    }
+    d->day = found;
+  }
+  in >> time;
+  int hh = 0, mm = 0;
+  if (std::sscanf(time.c_str(), "%d:%d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 ||
+      mm > 59) {
+    *error = "time must be HH:MM";
+    return false;
+  }
+  d->minute_of_day = hh * 60 + mm;
+  return true;
+}
+
+void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
+              const RuleGroup& group, RuleConfig* rule) {
+  r.Map(node, where,
+        {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
+         "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline", "years"});
+  rule->line = node.Mark().line + 1;
+  rule->name = r.String(node["alert"], where + ".alert", "");
+  if (rule->name.empty()) r.Error(node, where + ".alert", "required");
+  std::string kind = r.String(node["kind"], where + ".kind", "threshold");
+  if (kind == "threshold") rule->kind = RuleKind::kThreshold;
+  else if (kind == "missing_report") rule->kind = RuleKind::kMissingReport;
+  else if (kind == "anomaly") rule->kind = RuleKind::kAnomaly;
+  else r.Error(node["kind"], where + ".kind", "must be threshold, missing_report or anomaly");
+
+  std::string scope = r.String(node["scope"], where + ".scope", "enterprise");
+  if (scope == "enterprise") rule->scope = ScopeKind::kEnterprise;
+  else if (scope == "industry") rule->scope = ScopeKind::kIndustry;
+  else if (scope == "park") rule->scope = ScopeKind::kPark;
+  else if (scope.rfind("set:", 0) == 0) rule->scope = ScopeKind::kSet, rule->set = scope.substr(4);
+  else r.Error(node["scope"], where + ".scope", "must be enterprise, industry, park or set:NAME");
+
+  const YAML::Node sel = node["where"];
+  if (r.Map(sel, where + ".where", {"key", "industry", "enterprise"})) {
+    if (sel["key"]) rule->where.key = r.Bool(sel["key"], where + ".where.key", true);
+    rule->where.industries = r.Strings(sel["industry"], where + ".where.industry");
+    rule->where.enterprises = r.Strings(sel["enterprise"], where + ".where.enterprise");
+  }
+
+  if (rule->kind == RuleKind::kMissingReport) {
+    if (rule->scope != ScopeKind::kEnterprise)
+      r.Error(node["scope"], where + ".scope", "missing_report rules watch enterprises");
+    std::string text = r.String(node["deadline"], where + ".deadline",
+                                group.cadence == Cadence::kWeekly ? "mon 12:00" : "day 10 12:00");
+    std::string error;
+    if (!ReadDeadline(text, group.cadence, &rule->deadline, &error))
+      r.Error(node["deadline"], where + ".deadline", error);
+    // Levels count overdue periods: 1 = the last period is missing.
+    rule->thresholds.direction = Direction::kAbove;
+    ReadThresholds(r, node, where, &rule->thresholds);
+    if (!rule->thresholds.levels[1] && !rule->thresholds.levels[2] &&
+        !rule->thresholds.levels[3] && !rule->thresholds.levels[4])
+      rule->thresholds.levels[static_cast<int>(Level::kYellow)] = 1;
+  } else {
+    std::string text = r.String(node["measure"], where + ".measure", "");
+    std::string error;
+    auto measure = ParseMeasure(text, &error);
+    if (!measure) r.Error(node["measure"] ? node["measure"] : node, where + ".measure", error);
+    else rule->measure = *measure;
+    if (rule->kind == RuleKind::kAnomaly) {
+      rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 2));
+      if (rule->scope != ScopeKind::kEnterprise)
+        r.Error(node["scope"], where + ".scope", "anomaly rules watch enterprises");
+    }
+    // Growth rules watch for drops; counts of declines and anomaly scores grow with trouble.
+    if (rule->kind == RuleKind::kAnomaly ||
+        rule->measure.kind == MeasureKind::kConsecutiveDeclines)
+      rule->thresholds.direction = Direction::kAbove;
+    ReadThresholds(r, node, where, &rule->thresholds);
+    bool any = false;
+    for (int i = 1; i <= 4; ++i) any = any || rule->thresholds.levels[i].has_value();
+    if (!any) r.Error(node, where + ".levels", "at least one of blue, yellow, orange, red");
+  }
+  rule->target = r.String(node["target"], where + ".target", "");
+  rule->for_periods = static_cast<int>(r.Int(node["for"], where + ".for", 1, 1));
+  rule->keep_firing_for =
+      static_cast<int>(r.Int(node["keep_firing_for"], where + ".keep_firing_for", 0, 0));
+  for (const char* section : {"labels", "annotations"}) {
+    const YAML::Node m = node[section];
+    if (!m) continue;
+    if (!m.IsMap()) {
+      r.Error(m, where + "." + section, "expected a mapping");
+      continue;
+    }
+    auto& dest = std::string(section) == "labels" ? rule->labels : rule->annotations;
+    for (const auto& kv : m) {
+      std::string field = where + "." + section + "." + kv.first.as<std::string>("");
+      std::string text = r.String(kv.second, field, "");
+      if (std::string problem = CheckTemplate(text); !problem.empty())
+        r.Error(kv.second, field, problem);
+      dest[kv.first.as<std::string>("")] = text;
+    }
+  }
+  const YAML::Node overrides = node["overrides"];
+  if (overrides && !overrides.IsSequence()) r.Error(overrides, where + ".overrides", "expected a list");
+  if (overrides && overrides.IsSequence()) {
+    int i = 0;
+    for (const auto& o : overrides) {
+      std::string ow = where + ".overrides[" + std::to_string(i++) + "]";
+      if (!r.Map(o, ow, {"industry", "enterprise", "levels", "clear", "direction"})) continue;
+      ThresholdOverride ov;
+      ov.line = o.Mark().line + 1;
+      ov.industry = r.String(o["industry"], ow + ".industry", "");
+      ov.enterprise = r.String(o["enterprise"], ow + ".enterprise", "");
+      if (ov.industry.empty() == ov.enterprise.empty())
+        r.Error(o, ow, "give exactly one of industry or enterprise");
+      // An override starts from the rule's thresholds and changes what it names.
+      ov.thresholds = rule->thresholds;
+      ReadThresholds(r, o, ow, &ov.thresholds);
+      rule->overrides.push_back(std::move(ov));
+    }
+  }
+}
+
+}  // namespace
+
+const char* LevelName(Level level) { return kLevelNames[static_cast<int>(level)]; }
+const char* LevelNameZh(Level level) { return kLevelNamesZh[static_cast<int>(level)]; }
+
+std::optional<Level> ParseLevel(const std::string& name) {
+  for (int i = 0; i < 5; ++i)
+    if (name == kLevelNames[i] || name == kLevelNamesZh[i]) return static_cast<Level>(i);
+  return std::nullopt;
+}
+
+std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* error) {
+  static const std::pair<const char*, MeasureKind> kKinds[] = {
+      {"level", MeasureKind::kLevel},
+      {"value", MeasureKind::kValue},
+      {"yoy", MeasureKind::kYoy},
+      {"ytd_yoy", MeasureKind::kYtdYoy},
+      {"mom", MeasureKind::kMom},
+      {"two_year_avg", MeasureKind::kTwoYearAvg},
+      {"share", MeasureKind::kShare},
+      {"pull", MeasureKind::kPull},
+      {"contribution", MeasureKind::kContribution},
+      {"consecutive_declines", MeasureKind::kConsecutiveDeclines},
+  };
+  size_t open = text.find('('), close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open ||
+      !Trim(text.substr(close + 1)).empty()) {
+    *error = "expected a measure such as yoy(output_value), got \"" + text + "\"";
+    return std::nullopt;
+  }
+  MeasureSpec m;
+  m.text = text;
+  std::string fn = Trim(text.substr(0, open));
+  bool known = false;
+  for (auto& [name, kind] : kKinds)
+    if (fn == name) m.kind = kind, known = true;
+  if (!known) {
+    *error = "unknown measure \"" + fn +
+             "\" (level, value, yoy, ytd_yoy, mom, two_year_avg, share, pull, contribution, "
+             "consecutive_declines)";
+    return std::nullopt;
+  }
+  std::istringstream args(text.substr(open + 1, close - open - 1));
+  std::string arg;
+  bool first = true;
+  while (std::getline(args, arg, ',')) {
+    arg = Trim(arg);
+    if (first) {
+      m.indicator = arg;
+      first = false;
+      continue;
+    }
+    size_t colon = arg.find(':');
+    std::string key = Trim(arg.substr(0, colon));
+    std::string value = colon == std::string::npos ? "" : Trim(arg.substr(colon + 1));
+    if (colon == std::string::npos && arg.find('=') != std::string::npos) {
+      colon = arg.find('=');  // prices=comparable needs no YAML quoting
+      key = Trim(arg.substr(0, colon));
+      value = Trim(arg.substr(colon + 1));
+    }
+    if (key == "prices" && (value == "comparable" || value == "current")) {
+      m.comparable_prices = value == "comparable";
+    } else if (key == "deflator" && !value.empty()) {
+      m.deflator = value;
+    } else if (key == "of" && (value == "park" || value == "industry")) {
+      m.whole = value;
+    } else {
+      *error = "unknown option \"" + arg +
+               "\" (prices: comparable|current, deflator: INDICATOR, of: park|industry)";
+      return std::nullopt;
+    }
+  }
+  if (m.indicator.empty()) {
+    *error = "measure " + fn + "() needs an indicator";
+    return std::nullopt;
+  }
+  return m;
+}
+
+Level Thresholds::Classify(double value) const {
+  Level reached = Level::kNone;
+  for (int i = 1; i <= 4; ++i) {
+    if (!levels[i]) continue;
+    bool breach = direction == Direction::kBelow ? value <= *levels[i] : value >= *levels[i];
+    if (breach) reached = static_cast<Level>(i);
+  }
+  return reached;
+}
+
+bool Thresholds::Cleared(double value) const {
+  std::optional<double> bound = clear;
+  for (int i = 1; i <= 4 && !bound; ++i) bound = levels[i];
+  if (!bound) return true;
+  return direction == Direction::kBelow ? value > *bound : value < *bound;
+}
+
+const Thresholds& RuleConfig::ThresholdsFor(const std::string& industry,
+                                            const std::string& enterprise) const {
+  const Thresholds* found = &thresholds;
+  for (const auto& o : overrides)
+    if (!o.industry.empty() && o.industry == industry) found = &o.thresholds;
+  for (const auto& o : overrides)
+    if (!o.enterprise.empty() && o.enterprise == enterprise) return o.thresholds;
+  return *found;
+}
+
+const RuleConfig* RuleSet::FindRule(const std::string& name) const {
+  for (const auto& g : groups)
+    for (const auto& r : g.rules)
+      if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::optional<double> RuleSet::Target(const std::string& name, const std::string& scope) const {
+  auto it = targets.find(name);
+  if (it == targets.end()) return std::nullopt;
+  auto t = it->second.find(scope);
+  if (t == it->second.end()) return std::nullopt;
+  return t->second;
+}
+
+bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* into,
+                   std::vector<Diagnostic>* diagnostics) {
+  YAML::Node root;
+  if (!ParseYaml(text, file, &root, diagnostics)) return false;
+  YamlReader r(file, diagnostics);
+  if (root.IsNull()) return true;
+  if (!r.Map(root, "", {"groups", "sets", "targets"})) return false;
+
+  const YAML::Node sets = root["sets"];
+  if (sets && sets.IsMap()) {
+    for (const auto& kv : sets)
+      into->sets[kv.first.as<std::string>("")] =
+          r.Strings(kv.second, "sets." + kv.first.as<std::string>(""));
+  } else if (sets && !sets.IsNull()) {
+    r.Error(sets, "sets", "expected a mapping of set name to credit codes");
+  }
+  const YAML::Node targets = root["targets"];
+  if (targets && targets.IsMap()) {
+    for (const auto& kv : targets) {
+      std::string name = kv.first.as<std::string>("");
+      if (!kv.second.IsMap()) {
+        r.Error(kv.second, "targets." + name, "expected scope: target pairs");
+        continue;
+      }
+      for (const auto& t : kv.second) {
+        std::string scope = t.first.as<std::string>("");
+        into->targets[name][scope] = r.Double(t.second, "targets." + name + "." + scope, 0);
+      }
+    }
+  } else if (targets && !targets.IsNull()) {
+    r.Error(targets, "targets", "expected a mapping");
+  }
+
+  const YAML::Node groups = root["groups"];
+  if (groups && !groups.IsSequence()) r.Error(groups, "groups", "expected a list");
+  if (groups && groups.IsSequence()) {
+    int gi = 0;
+    for (const auto& g : groups) {
+      std::string gw = "groups[" + std::to_string(gi++) + "]";
+      if (!r.Map(g, gw, {"name", "cadence", "timezone", "combine_jan_feb", "rules"})) continue;
+      RuleGroup group;
+      group.file = file;
+      group.name = r.String(g["name"], gw + ".name", "");
+      if (group.name.empty()) r.Error(g, gw + ".name", "required");
+      auto cadence = ParseCadence(r.String(g["cadence"], gw + ".cadence", "monthly"));
+      if (!cadence) r.Error(g["cadence"], gw + ".cadence", "must be weekly or monthly");
+      else group.cadence = *cadence;
+      group.timezone = r.String(g["timezone"], gw + ".timezone", group.timezone);
+      group.combine_jan_feb = r.Bool(g["combine_jan_feb"], gw + ".combine_jan_feb", true);
+      const YAML::Node rules = g["rules"];
+      if (rules && rules.IsSequence()) {
+        int ri = 0;
+        for (const auto& rn : rules) {
+          RuleConfig rule;
+          rule.file = file;
+          ReadRule(r, rn, gw + ".rules[" + std::to_string(ri++) + "]", group, &rule);
+          if (into->FindRule(rule.name) || [&] {
+                for (const auto& x : group.rules)
+                  if (x.name == rule.name) return true;
+                return false;
+              }())
+            r.Error(rn["alert"], gw + ".alert", "duplicate alert name \"" + rule.name + "\"");
+          group.rules.push_back(std::move(rule));
+        }
+      } else if (rules) {
+        r.Error(rules, gw + ".rules", "expected a list");
+      }
+      into->groups.push_back(std::move(group));
+    }
+  }
+  // A set: scope must name a set that exists (in this file or one loaded before).
+  for (const auto& group : into->groups)
+    for (const auto& rule : group.rules)
+      if (rule.scope == ScopeKind::kSet && !into->sets.count(rule.set) && rule.file == file)
+        diagnostics->push_back({file, rule.line, 0, rule.name, "unknown set \"" + rule.set + "\""});
+  return r.ok();
+}
+
+bool LoadRuleFiles(const std::vector<std::string>& patterns, RuleSet* out,
+                   std::vector<Diagnostic>* diagnostics) {
+  RuleSet fresh;
+  size_t errors_before = diagnostics->size();
+  for (const auto& pattern : patterns) {
+    glob_t g{};
+    int rc = ::glob(pattern.c_str(), GLOB_NOCHECK, nullptr, &g);
+    std::vector<std::string> files;
+    if (rc == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) files.push_back(g.gl_pathv[i]);
+    globfree(&g);
+    for (const auto& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        diagnostics->push_back({file, 0, 0, "", "cannot read rule file"});
+        continue;
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      ParseRuleFile(text.str(), file, &fresh, diagnostics);
+    }
+  }
+  if (diagnostics->size() != errors_before) return false;
+  *out = std::move(fresh);
+  return true;
+}
+
+std::vector<std::string> DiffThresholds(const RuleSet& before, const RuleSet& after) {
+  std::vector<std::string> lines;
+  auto text = [](const std::optional<double>& v) {
+    if (!v) return std::string("unset");
+    std::ostringstream s;
+    s << *v;
+    return s.str();
+  };
+  auto compare = [&](const std::string& what, const Thresholds& a, const Thresholds& b) {
+    for (int i = 1; i <= 4; ++i)
+      if (a.levels[i] != b.levels[i])
+        lines.push_back(what + " levels." + kLevelNames[i] + ": " + text(a.levels[i]) + " -> " +
+                        text(b.levels[i]));
+    if (a.clear != b.clear)
+      lines.push_back(what + " clear: " + text(a.clear) + " -> " + text(b.clear));
+  };
+  for (const auto& g : after.groups)
+    for (const auto& rule : g.rules) {
+      const RuleConfig* old = before.FindRule(rule.name);
+      if (!old) {
+        lines.push_back(rule.name + ": added");
+        continue;
+      }
+      compare(rule.name + ":", old->thresholds, rule.thresholds);
+      if (old->for_periods != rule.for_periods)
+        lines.push_back(rule.name + ": for: " + std::to_string(old->for_periods) + " -> " +
+                        std::to_string(rule.for_periods));
+      for (const auto& o : rule.overrides) {
+        std::string who = o.industry.empty() ? o.enterprise : o.industry;
+        compare(rule.name + " [" + who + "]:", old->ThresholdsFor(o.industry, o.enterprise),
+                o.thresholds);
+      }
+    }
+  for (const auto& g : before.groups)
+    for (const auto& rule : g.rules)
+      if (!after.FindRule(rule.name)) lines.push_back(rule.name + ": removed");
+  return lines;
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,146 @@
+// Rule files: the early-warning rules operations staff write and tune (see README, "Rules").
+//
+// A rule file holds groups; a group has a cadence (weekly | monthly) and rules. A rule names a
+// scope (enterprise | industry | park | set:NAME), a selector, a measure such as yoy(output_value),
+// four colour thresholds (blue < yellow < orange < red; red most severe), a clear threshold for
+// hysteresis, `for` and `keep_firing_for` in periods, labels and annotations. Thresholds can be
+// overridden per industry and per enterprise without copying the rule.
+//
+// Loading is all-or-nothing like the main config: every problem is reported with file, line and
+// column, and a RuleSet is only replaced when all files are valid.
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/period.h"
+
+namespace parkwatch {
+
+// The colour levels, least to most severe. Index 0 is "not in breach".
+enum class Level { kNone = 0, kBlue = 1, kYellow = 2, kOrange = 3, kRed = 4 };
+const char* LevelName(Level level);       // none, blue, yellow, orange, red
+const char* LevelNameZh(Level level);     // 无, 蓝, 黄, 橙, 红
+std::optional<Level> ParseLevel(const std::string& name);
+
+enum class RuleKind { kThreshold, kMissingReport, kAnomaly };
+enum class ScopeKind { kEnterprise, kIndustry, kPark, kSet };
+
+enum class MeasureKind {
+  kLevel,                // level(x): Σ of the scope
+  kValue,                // value(rate): a published rate, used as given
+  kYoy,                  // yoy(x): same period a year before, same-enterprise caliber
+  kYtdYoy,               // ytd_yoy(x): cumulative from the start of the year
+  kMom,                  // mom(x): previous period
+  kTwoYearAvg,           // two_year_avg(x)
+  kShare,                // share(x): of the park
+  kPull,                 // pull(x): to the park's (or industry's) YoY growth
+  kContribution,         // contribution(x): share of the park's (or industry's) change
+  kConsecutiveDeclines,  // consecutive_declines(x): periods in a row with negative YoY
+};
+
+struct MeasureSpec {
+  MeasureKind kind = MeasureKind::kYoy;
+  std::string indicator;
+  bool comparable_prices = false;  // deflate by the industry's price index (prices: comparable)
+  std::string deflator = "ppi";    // indicator holding the price index (last year = 100)
+  std::string whole = "park";      // for pull/contribution/share: park | industry
+  std::string text;                // as written, for messages: ytd_yoy(value_added, prices: comparable)
+};
+
+// Parses "yoy(output_value)", "ytd_yoy(value_added, prices: comparable)", "pull(output_value,
+// of: industry)". Returns nullopt and sets *error when malformed.
+std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* error);
+
+enum class Direction { kBelow, kAbove };
+
+struct Thresholds {
+  Direction direction = Direction::kBelow;
+  std::array<std::optional<double>, 5> levels;  // index by Level; [0] unused
+  std::optional<double> clear;                  // must be passed to resolve (hysteresis)
+
+  // The most severe level the value reaches (kNone if none).
+  Level Classify(double value) const;
+  // Whether the value is on the safe side of the clear threshold (or of the mildest level when
+  // no clear threshold is set).
+  bool Cleared(double value) const;
+};
+
+struct ThresholdOverride {
+  std::string industry;    // one of these two is set
+  std::string enterprise;  // credit code
+  Thresholds thresholds;
+  int line = 0;
+};
+
+struct Selector {
+  std::optional<bool> key;               // key enterprises only (true) or non-key (false)
+  std::vector<std::string> industries;   // empty = all
+  std::vector<std::string> enterprises;  // credit codes; empty = all
+};
+
+struct Deadline {
+  // Weekly: day of the week after the period (1 = Monday) and time; monthly: day of the month
+  // after the period and time. "mon 12:00", "day 10 12:00".
+  int day = 1;
+  int minute_of_day = 12 * 60;
+};
+
+struct RuleConfig {
+  std::string name;  // the alert name
+  RuleKind kind = RuleKind::kThreshold;
+  ScopeKind scope = ScopeKind::kEnterprise;
+  std::string set;  // scope set:NAME
+  Selector where;
+  MeasureSpec measure;
+  Thresholds thresholds;
+  std::vector<ThresholdOverride> overrides;
+  std::string target;  // targets key: compare value - target against the thresholds
+  int for_periods = 1;
+  int keep_firing_for = 0;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  Deadline deadline;        // missing_report
+  int anomaly_years = 3;    // anomaly: how many previous years to compare with
+  std::string file;
+  int line = 0;
+
+  // Thresholds for one scope member: an enterprise override wins over an industry one, which
+  // wins over the rule's own.
+  const Thresholds& ThresholdsFor(const std::string& industry, const std::string& enterprise) const;
+};
+
+struct RuleGroup {
+  std::string name;
+  Cadence cadence = Cadence::kMonthly;
+  std::string timezone = "Asia/Shanghai";
+  bool combine_jan_feb = true;  // NBS practice: January and February are one period
+  std::vector<RuleConfig> rules;
+  std::string file;
+};
+
+struct RuleSet {
+  std::vector<RuleGroup> groups;
+  std::map<std::string, std::vector<std::string>> sets;  // named enterprise sets (credit codes)
+  // targets[name][scope] = annual target (ratio); scope "park", "industry:医药化工" or a code.
+  std::map<std::string, std::map<std::string, double>> targets;
+
+  const RuleConfig* FindRule(const std::string& name) const;
+  std::optional<double> Target(const std::string& name, const std::string& scope) const;
+};
+
+// Loads rule files (glob patterns allowed) into *out, all-or-nothing.
+bool LoadRuleFiles(const std::vector<std::string>& patterns, RuleSet* out,
+                   std::vector<Diagnostic>* diagnostics);
+bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* into,
+                   std::vector<Diagnostic>* diagnostics);
+
+// Human-readable differences of thresholds between two rule sets, one line each, for the audit
+// record of a reload: "KeyEnterpriseOutputDrop: levels.red -0.3 -> -0.25".
+std::vector<std::string> DiffThresholds(const RuleSet& before, const RuleSet& after);
+
+}  // namespace parkwatch

@@ -1,0 +1,405 @@
+#include "store/store.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "store/schema.h"
+
+namespace parkwatch {
+namespace {
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
+
+constexpr size_t kMaxStoredErrors = 1000;
+
+}  // namespace
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::unique_ptr<Store> Store::Open(const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw StoreError("cannot open store " + path + ": " + message);
+  }
+  std::unique_ptr<Store> store(new Store(db, path));
+  // Wait for another writer (the CLI ingesting beside the daemon) instead of failing at once.
+  sqlite3_busy_timeout(db, 10000);
+  // WAL: readers (HTTP queries) never block the writer. synchronous=FULL makes every commit
+  // durable before it is reported, so an accepted batch survives a crash or power cut.
+  Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  store->Migrate();
+  return store;
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::Migrate() {
+  Exec(db_,
+       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+       "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  for (const Migration& m : Migrations()) {
+    Transaction txn(db_);  // BEGIN IMMEDIATE: two processes opening at once migrate once
+    Statement applied(db_, "SELECT 1 FROM schema_migrations WHERE version = ?");
+    if (applied.Bind(1, m.version).Step()) continue;
+    Exec(db_, m.sql);
+    Statement record(db_, "INSERT INTO schema_migrations VALUES (?, ?, ?)");
+    record.Bind(1, m.version).Bind(2, m.description).Bind(3, UnixNow()).Run();
+    txn.Commit();
+  }
+}
+
+int Store::schema_version() const {
+  Statement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  s.Step();
+  return static_cast<int>(s.Int(0));
+}
+
+std::optional<int64_t> Store::FindCommittedBatch(const std::string& content_hash) {
+  Statement s(db_,
+              "SELECT id FROM batches WHERE content_hash = ? AND status IN ('committed', "
+              "'partial') ORDER BY id LIMIT 1");
+  if (s.Bind(1, content_hash).Step()) return s.Int(0);
+  return std::nullopt;
+}
+
+std::unique_ptr<IngestTransaction> Store::BeginIngest(const BatchInfo& info) {
+  return std::unique_ptr<IngestTransaction>(new IngestTransaction(this, info));
+}
+
+namespace {
+
+std::string ErrorsText(const std::vector<Diagnostic>& errors) {
+  std::string text;
+  for (size_t i = 0; i < errors.size() && i < kMaxStoredErrors; ++i)
+    text += errors[i].ToString() + "\n";
+  return text;
+}
+
+void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
+  Statement u(db,
+              "UPDATE batches SET status=?, duration_seconds=?, rows_read=?, rows_accepted=?, "
+              "figures_new=?, figures_revised=?, figures_unchanged=?, enterprises_new=?, "
+              "duplicate_of=?, error_count=?, errors=? WHERE id=?");
+  u.Bind(1, s.status)
+      .Bind(2, s.duration_seconds)
+      .Bind(3, s.rows_read)
+      .Bind(4, s.rows_accepted)
+      .Bind(5, s.figures_new)
+      .Bind(6, s.figures_revised)
+      .Bind(7, s.figures_unchanged)
+      .Bind(8, s.enterprises_new);
+  if (s.duplicate_of) u.Bind(9, s.duplicate_of);
+  u.Bind(10, std::max<int64_t>(s.error_count, static_cast<int64_t>(s.errors.size())))
+      .Bind(11, ErrorsText(s.errors))
+      .Bind(12, s.batch_id)
+      .Run();
+}
+
+int64_t InsertBatchRow(sqlite3* db, const BatchInfo& info, int64_t received_at) {
+  Statement s(db,
+              "INSERT INTO batches (source, collector, content_hash, status, received_at) "
+              "VALUES (?, ?, ?, 'open', ?)");
+  s.Bind(1, info.source).Bind(2, info.collector).Bind(3, info.content_hash).Bind(4, received_at);
+  s.Run();
+  return sqlite3_last_insert_rowid(db);
+}
+
+}  // namespace
+
+void Store::RecordEmptyBatch(BatchSummary* summary) {
+  Transaction txn(db_);
+  if (!summary->received_at) summary->received_at = UnixNow();
+  summary->batch_id = InsertBatchRow(db_, summary->info, summary->received_at);
+  WriteBatchRow(db_, *summary);
+  txn.Commit();
+}
+
+namespace {
+
+EnterpriseRow ReadEnterprise(const Statement& s) {
+  EnterpriseRow e;
+  e.id = s.Int(0);
+  e.credit_code = s.Text(1);
+  e.name = s.Text(2);
+  e.industry = s.Text(3);
+  e.key = s.Int(4) != 0;
+  if (!s.IsNull(5)) e.above_size_since = static_cast<int>(s.Int(5));
+  if (!s.IsNull(6)) e.above_size_until = static_cast<int>(s.Int(6));
+  return e;
+}
+
+constexpr const char* kEnterpriseColumns =
+    "SELECT id, credit_code, name, industry, is_key, above_size_since, above_size_until "
+    "FROM enterprises ";
+
+}  // namespace
+
+std::vector<EnterpriseRow> Store::Enterprises() {
+  Statement s(db_, std::string(kEnterpriseColumns) + "ORDER BY credit_code");
+  std::vector<EnterpriseRow> out;
+  while (s.Step()) out.push_back(ReadEnterprise(s));
+  return out;
+}
+
+std::optional<EnterpriseRow> Store::FindEnterprise(const std::string& credit_code) {
+  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE credit_code = ?");
+  if (s.Bind(1, credit_code).Step()) return ReadEnterprise(s);
+  return std::nullopt;
+}
+
+std::vector<SeriesPoint> Store::Series(int64_t enterprise_id, const std::string& indicator,
+                                       Cadence cadence) {
+  Statement s(db_,
+              "SELECT f.period, f.value, f.revision, f.batch_id FROM figures f "
+              "JOIN indicators i ON i.id = f.indicator_id "
+              "WHERE f.enterprise_id = ? AND i.name = ? AND f.cadence = ? ORDER BY f.period");
+  s.Bind(1, enterprise_id).Bind(2, indicator).Bind(3, CadenceCode(cadence));
+  std::vector<SeriesPoint> out;
+  while (s.Step()) {
+    auto period = Period::FromKey(cadence, s.Int(0));
+    if (!period) continue;
+    out.push_back({*period, s.Double(1), static_cast<int>(s.Int(2)), s.Int(3)});
+  }
+  return out;
+}
+
+std::vector<RevisionRow> Store::Revisions(int64_t enterprise_id, const std::string& indicator,
+                                          Period period) {
+  Statement s(db_,
+              "SELECT revision, value, batch_id, 0 FROM figure_history h "
+              "JOIN indicators i ON i.id = h.indicator_id "
+              "WHERE h.enterprise_id = ?1 AND i.name = ?2 AND h.cadence = ?3 AND h.period = ?4 "
+              "UNION ALL "
+              "SELECT revision, value, batch_id, 1 FROM figures f "
+              "JOIN indicators i ON i.id = f.indicator_id "
+              "WHERE f.enterprise_id = ?1 AND i.name = ?2 AND f.cadence = ?3 AND f.period = ?4 "
+              "ORDER BY 1");
+  s.Bind(1, enterprise_id).Bind(2, indicator).Bind(3, CadenceCode(period.cadence()));
+  s.Bind(4, period.key());
+  std::vector<RevisionRow> out;
+  Statement batch(db_, "SELECT source, received_at FROM batches WHERE id = ?");
+  while (s.Step()) {
+    RevisionRow r;
+    r.revision = static_cast<int>(s.Int(0));
+    r.value = s.Double(1);
+    r.batch_id = s.Int(2);
+    r.current = s.Int(3) != 0;
+    if (batch.Bind(1, r.batch_id).Step()) {
+      r.source = batch.Text(0);
+      r.recorded_at = batch.Int(1);
+    }
+    batch.Reset();
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<BatchSummary> Store::RecentBatches(int limit) {
+  Statement s(db_,
+              "SELECT id, source, collector, content_hash, status, received_at, "
+              "duration_seconds, rows_read, rows_accepted, figures_new, figures_revised, "
+              "figures_unchanged, enterprises_new, COALESCE(duplicate_of, 0), error_count "
+              "FROM batches ORDER BY id DESC LIMIT ?");
+  s.Bind(1, limit);
+  std::vector<BatchSummary> out;
+  while (s.Step()) {
+    BatchSummary b;
+    b.batch_id = s.Int(0);
+    b.info = {s.Text(1), s.Text(2), s.Text(3)};
+    b.status = s.Text(4);
+    b.received_at = s.Int(5);
+    b.duration_seconds = s.Double(6);
+    b.rows_read = s.Int(7);
+    b.rows_accepted = s.Int(8);
+    b.figures_new = s.Int(9);
+    b.figures_revised = s.Int(10);
+    b.figures_unchanged = s.Int(11);
+    b.enterprises_new = s.Int(12);
+    b.duplicate_of = s.Int(13);
+    b.error_count = s.Int(14);
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+void Store::ForEachFigure(const std::string& indicator, Cadence cadence,
+                          const std::function<void(int64_t, Period, double)>& fn) {
+  Statement s(db_,
+              "SELECT f.enterprise_id, f.period, f.value FROM figures f "
+              "JOIN indicators i ON i.id = f.indicator_id WHERE i.name = ? AND f.cadence = ?");
+  s.Bind(1, indicator).Bind(2, CadenceCode(cadence));
+  while (s.Step()) {
+    if (auto p = Period::FromKey(cadence, s.Int(1))) fn(s.Int(0), *p, s.Double(2));
+  }
+}
+
+std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
+  Statement s(db_,
+              "SELECT enterprise_id, MAX(period) FROM figures WHERE cadence = ? "
+              "GROUP BY enterprise_id");
+  s.Bind(1, CadenceCode(cadence));
+  std::unordered_map<int64_t, Period> out;
+  while (s.Step())
+    if (auto p = Period::FromKey(cadence, s.Int(1))) out[s.Int(0)] = *p;
+  return out;
+}
+
+int64_t Store::SizeBytes() {
+  std::error_code ec;
+  int64_t total = 0;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    auto size = std::filesystem::file_size(path_ + suffix, ec);
+    if (!ec) total += static_cast<int64_t>(size);
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+IngestTransaction::IngestTransaction(Store* store, const BatchInfo& info)
+    : store_(store),
+      txn_(store->db_),
+      find_enterprise_(store->db_, "SELECT id FROM enterprises WHERE credit_code = ?"),
+      insert_enterprise_(store->db_,
+                         "INSERT INTO enterprises (credit_code, created_batch, updated_at) "
+                         "VALUES (?, ?, ?)"),
+      update_enterprise_(store->db_,
+                         "UPDATE enterprises SET name = COALESCE(?2, name), "
+                         "industry = COALESCE(?3, industry), is_key = COALESCE(?4, is_key), "
+                         "above_size_since = COALESCE(?5, above_size_since), "
+                         "above_size_until = COALESCE(?6, above_size_until), updated_at = ?7 "
+                         "WHERE id = ?1"),
+      find_figure_(store->db_,
+                   "SELECT value, revision, batch_id, checked_batch FROM figures "
+                   "WHERE enterprise_id = ? AND indicator_id = ? AND cadence = ? AND period = ?"),
+      insert_figure_(store->db_, "INSERT INTO figures VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)"),
+      update_figure_(store->db_,
+                     "UPDATE figures SET value = ?5, revision = revision + 1, batch_id = ?6, "
+                     "checked_batch = ?6 WHERE enterprise_id = ?1 AND indicator_id = ?2 AND "
+                     "cadence = ?3 AND period = ?4"),
+      mark_seen_(store->db_,
+                 "UPDATE figures SET checked_batch = ?5 WHERE enterprise_id = ?1 AND "
+                 "indicator_id = ?2 AND cadence = ?3 AND period = ?4"),
+      keep_history_(store->db_,
+                    "INSERT INTO figure_history SELECT enterprise_id, indicator_id, cadence, "
+                    "period, revision, value, batch_id FROM figures WHERE enterprise_id = ?1 "
+                    "AND indicator_id = ?2 AND cadence = ?3 AND period = ?4") {
+  started_ns_ = SteadyNanos();
+  counts_.info = info;
+  counts_.received_at = UnixNow();
+  batch_id_ = InsertBatchRow(store->db_, info, counts_.received_at);
+}
+
+IngestTransaction::~IngestTransaction() = default;
+
+int64_t IngestTransaction::EnterpriseId(const std::string& credit_code, bool* created) {
+  *created = false;
+  auto it = enterprise_ids_.find(credit_code);
+  if (it != enterprise_ids_.end()) return it->second;
+  int64_t id;
+  if (find_enterprise_.Bind(1, credit_code).Step()) {
+    id = find_enterprise_.Int(0);
+  } else {
+    insert_enterprise_.Bind(1, credit_code).Bind(2, batch_id_).Bind(3, counts_.received_at).Run();
+    id = sqlite3_last_insert_rowid(store_->db_);
+    *created = true;
+    ++counts_.enterprises_new;
+  }
+  find_enterprise_.Reset();
+  enterprise_ids_.emplace(credit_code, id);
+  return id;
+}
+
+int64_t IngestTransaction::IndicatorId(const std::string& name) {
+  auto it = indicator_ids_.find(name);
+  if (it != indicator_ids_.end()) return it->second;
+  Statement find(store_->db_, "SELECT id FROM indicators WHERE name = ?");
+  int64_t id;
+  if (find.Bind(1, name).Step()) {
+    id = find.Int(0);
+  } else {
+    Statement insert(store_->db_, "INSERT INTO indicators (name) VALUES (?)");
+    insert.Bind(1, name).Run();
+    id = sqlite3_last_insert_rowid(store_->db_);
+  }
+  indicator_ids_.emplace(name, id);
+  return id;
+}
+
+std::string IngestTransaction::PutEnterprise(const EnterpriseRecord& r) {
+  bool created;
+  int64_t id = EnterpriseId(r.credit_code, &created);
+  std::optional<int64_t> key;
+  if (r.key) key = *r.key ? 1 : 0;
+  update_enterprise_.Bind(1, id).Bind(2, r.name).Bind(3, r.industry).Bind(4, key);
+  update_enterprise_.Bind(5, r.above_size_since).Bind(6, r.above_size_until);
+  update_enterprise_.Bind(7, counts_.received_at).Run();
+  if (!created) counts_.touched_enterprises.insert(id);
+  return "";
+}
+
+std::string IngestTransaction::PutFigure(const FigureRecord& r) {
+  bool created;
+  int64_t enterprise = EnterpriseId(r.credit_code, &created);
+  int64_t indicator = IndicatorId(r.indicator);
+  std::string cadence = CadenceCode(r.period.cadence());
+  auto bind_key = [&](Statement& s) -> Statement& {
+    return s.Bind(1, enterprise).Bind(2, indicator).Bind(3, cadence).Bind(4, r.period.key());
+  };
+  bool exists = bind_key(find_figure_).Step();
+  double old_value = exists ? find_figure_.Double(0) : 0;
+  int64_t checked_batch = exists ? find_figure_.Int(3) : 0;
+  find_figure_.Reset();
+  if (exists && checked_batch == batch_id_)
+    return "duplicate: " + r.indicator + " for " + r.period.ToString() +
+           " was already given earlier in this batch";
+  if (exists && old_value == r.value) {
+    bind_key(mark_seen_).Bind(5, batch_id_).Run();
+    ++counts_.figures_unchanged;
+    return "";
+  }
+  if (exists) {
+    bind_key(keep_history_).Run();
+    bind_key(update_figure_).Bind(5, r.value).Bind(6, batch_id_).Run();
+    ++counts_.figures_revised;
+  } else {
+    bind_key(insert_figure_).Bind(5, r.value).Bind(6, batch_id_).Run();
+    ++counts_.figures_new;
+  }
+  counts_.touched_enterprises.insert(enterprise);
+  counts_.touched_periods.emplace(r.indicator, r.period);
+  return "";
+}
+
+void IngestTransaction::Commit(BatchSummary* summary) {
+  summary->batch_id = batch_id_;
+  summary->info = counts_.info;
+  summary->received_at = counts_.received_at;
+  summary->figures_new = counts_.figures_new;
+  summary->figures_revised = counts_.figures_revised;
+  summary->figures_unchanged = counts_.figures_unchanged;
+  summary->enterprises_new = counts_.enterprises_new;
+  summary->touched_enterprises = std::move(counts_.touched_enterprises);
+  summary->touched_periods = std::move(counts_.touched_periods);
+  summary->duration_seconds = (SteadyNanos() - started_ns_) / 1e9;
+  WriteBatchRow(store_->db_, *summary);
+  txn_.Commit();
+}
+
+}  // namespace parkwatch

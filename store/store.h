@@ -1,0 +1,160 @@
+// The store: every figure parkwatch has accepted, with every revision, and the record of every
+// batch that brought them, in one SQLite file (WAL mode).
+//
+// A Store is one connection and is not thread-safe: each thread that needs the store opens its
+// own (SQLite's WAL lets readers run beside the one writer). Open() applies pending schema
+// migrations, so every connection sees the current schema.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/period.h"
+#include "core/records.h"
+#include "store/sqlite.h"
+
+namespace parkwatch {
+
+struct BatchInfo {
+  std::string source;        // file path or "http:<remote>"
+  std::string collector;     // configured collector name
+  std::string content_hash;  // SHA-256 of the raw bytes, hex
+};
+
+// What a batch did, as recorded in the batches table and returned to whoever sent it.
+struct BatchSummary {
+  int64_t batch_id = 0;
+  std::string status;  // committed | partial | duplicate | rejected
+  BatchInfo info;
+  int64_t received_at = 0;  // unix seconds
+  double duration_seconds = 0;
+  int64_t rows_read = 0;
+  int64_t rows_accepted = 0;
+  int64_t figures_new = 0;
+  int64_t figures_revised = 0;
+  int64_t figures_unchanged = 0;
+  int64_t enterprises_new = 0;
+  int64_t duplicate_of = 0;  // for status duplicate: the batch that brought the same content
+  std::vector<Diagnostic> errors;
+  int64_t error_count = 0;  // may exceed errors.size() when the list was capped
+
+  // What changed (new or revised figures), so rules re-evaluate only what is touched.
+  std::set<int64_t> touched_enterprises;
+  std::set<std::pair<std::string, Period>> touched_periods;  // (indicator, period)
+};
+
+struct EnterpriseRow {
+  int64_t id = 0;
+  std::string credit_code;
+  std::string name;
+  std::string industry;
+  bool key = false;
+  std::optional<int> above_size_since;
+  std::optional<int> above_size_until;
+};
+
+struct SeriesPoint {
+  Period period;
+  double value = 0;
+  int revisions = 1;     // how many values this figure has had
+  int64_t batch_id = 0;  // the batch that set the current value
+};
+
+struct RevisionRow {
+  int revision = 0;
+  double value = 0;
+  int64_t batch_id = 0;
+  std::string source;
+  int64_t recorded_at = 0;  // unix seconds of the batch
+  bool current = false;
+};
+
+class IngestTransaction;
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at path and migrates it. Throws StoreError.
+  static std::unique_ptr<Store> Open(const std::string& path);
+  ~Store();
+
+  sqlite3* db() const { return db_; }
+  const std::string& path() const { return path_; }
+  int schema_version() const;
+
+  // The committed batch that brought exactly this content, if any (for duplicate detection).
+  std::optional<int64_t> FindCommittedBatch(const std::string& content_hash);
+
+  // Starts an atomic batch: records go in through the returned sink; nothing is visible to
+  // other connections until Commit(). Destroying it without Commit() rolls everything back.
+  std::unique_ptr<IngestTransaction> BeginIngest(const BatchInfo& info);
+
+  // Records a batch that stored nothing (rejected, or duplicate content).
+  void RecordEmptyBatch(BatchSummary* summary);
+
+  std::vector<EnterpriseRow> Enterprises();
+  std::optional<EnterpriseRow> FindEnterprise(const std::string& credit_code);
+  // Current values of one enterprise's indicator in a cadence, oldest first.
+  std::vector<SeriesPoint> Series(int64_t enterprise_id, const std::string& indicator,
+                                  Cadence cadence);
+  // Every value a figure has had, oldest first; the last one is current.
+  std::vector<RevisionRow> Revisions(int64_t enterprise_id, const std::string& indicator,
+                                     Period period);
+  std::vector<BatchSummary> RecentBatches(int limit);
+  // Calls fn for every current figure of an indicator in a cadence (rules load through this).
+  void ForEachFigure(const std::string& indicator, Cadence cadence,
+                     const std::function<void(int64_t enterprise_id, Period, double)>& fn);
+  // Latest period any figure was reported for, per enterprise and cadence.
+  std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
+  int64_t SizeBytes();
+
+ private:
+  friend class IngestTransaction;
+  Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  void Migrate();
+
+  sqlite3* db_;
+  std::string path_;
+};
+
+// One batch being written. Implements RecordSink so a reader streams records straight in.
+class IngestTransaction : public RecordSink {
+ public:
+  ~IngestTransaction() override;
+
+  std::string PutEnterprise(const EnterpriseRecord& record) override;
+  std::string PutFigure(const FigureRecord& record) override;
+
+  // Makes the batch durable and fills the counters and status of *summary (which the caller
+  // has filled with rows_read, rows_accepted, errors and status committed|partial).
+  void Commit(BatchSummary* summary);
+
+  int64_t batch_id() const { return batch_id_; }
+
+ private:
+  friend class Store;
+  IngestTransaction(Store* store, const BatchInfo& info);
+  int64_t EnterpriseId(const std::string& credit_code, bool* created);
+  int64_t IndicatorId(const std::string& name);
+
+  Store* store_;
+  Transaction txn_;
+  int64_t batch_id_ = 0;
+  int64_t started_ns_ = 0;
+  BatchSummary counts_;
+  std::unordered_map<std::string, int64_t> enterprise_ids_;
+  std::unordered_map<std::string, int64_t> indicator_ids_;
+  Statement find_enterprise_, insert_enterprise_, update_enterprise_;
+  Statement find_figure_, insert_figure_, update_figure_, mark_seen_, keep_history_;
+};
+
+int64_t UnixNow();
+
+}  // namespace parkwatch

@@ -1,0 +1,218 @@
+// The daemon as a user meets it: the real binary, a real SQLite file, a real watched inbox and
+// real HTTP over loopback.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/temp_dir.h"
+
+namespace parkwatch {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::DaemonProcess;
+using testing::Http;
+using testing::TempDir;
+using testing::TestCreditCode;
+using testing::WaitFor;
+using testing::WriteFile;
+
+const std::string kHeader =
+    "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元),用电量(万千瓦时)\n";
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    WriteFile(dir_ / "parkwatch.yml",
+              "storage: {path: pw.db}\n"
+              "web:\n"
+              "  ingest_token: in-token\n"
+              "  admin_token: admin-token\n"
+              "  max_body_bytes: 65536\n"
+              "collectors:\n"
+              "  - {name: inbox, type: inbox, directory: inbox}\n"
+              "  - {name: push, type: http}\n");
+    std::string error;
+    ASSERT_TRUE(daemon_.Start(&error)) << error;
+  }
+
+  // Drops a file the way a careful writer does: written aside, renamed in.
+  void Drop(const std::string& name, const std::string& content) {
+    WriteFile(dir_ / ("staging/" + name), content);
+    fs::rename(dir_ / ("staging/" + name), dir_ / ("inbox/" + name));
+  }
+
+  json Get(const std::string& path) {
+    auto r = Http("GET", daemon_.url(path));
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+
+  json Series(int enterprise, const std::string& indicator, const std::string& cadence) {
+    return Get("/api/v1/series?enterprise=" + TestCreditCode(enterprise) +
+               "&indicator=" + indicator + "&cadence=" + cadence)["data"];
+  }
+
+  TempDir dir_;
+  DaemonProcess daemon_{dir_ / "parkwatch.yml", dir_ / "daemon.log"};
+};
+
+TEST_F(DaemonTest, HealthAndReadiness) {
+  EXPECT_EQ(Http("GET", daemon_.url("/-/healthy")).status, 200);
+  EXPECT_EQ(Http("GET", daemon_.url("/-/ready")).status, 200);
+  EXPECT_EQ(Http("GET", daemon_.url("/no/such")).status, 404);
+}
+
+TEST_F(DaemonTest, FileDroppedInTheInboxIsIngestedAndFiled) {
+  Drop("2024-03.csv", kHeader + TestCreditCode(1) +
+                          ",常德甲药业有限公司,医药化工,是,2024年3月,\"1,234.5\",56.7\n" +
+                          TestCreditCode(2) + ",湖南乙机械有限公司,装备制造,否,2024年3月,800,\n");
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/2024-03.csv"); }))
+      << daemon_.Log();
+  json s = Series(1, "output_value", "monthly");
+  ASSERT_EQ(s["points"].size(), 1u) << s.dump();
+  EXPECT_EQ(s["points"][0]["period"], "2024-03");
+  EXPECT_DOUBLE_EQ(s["points"][0]["value"].get<double>(), 12345000.0);  // 万元 -> 元
+  EXPECT_EQ(s["name"], "常德甲药业有限公司");
+  // A blank electricity cell is missing, not zero.
+  EXPECT_EQ(Series(2, "electricity", "monthly")["points"].size(), 0u);
+  EXPECT_DOUBLE_EQ(Series(1, "electricity", "monthly")["points"][0]["value"].get<double>(),
+                   567000.0);
+  json enterprises = Get("/api/v1/enterprises")["data"];
+  ASSERT_EQ(enterprises.size(), 2u);
+  EXPECT_NE(daemon_.Log().find("2024-03.csv: committed"), std::string::npos) << daemon_.Log();
+}
+
+TEST_F(DaemonTest, BadFileIsRejectedWholeWithAnErrorReport) {
+  Drop("bad.csv", kHeader + TestCreditCode(1) + ",甲,医药化工,是,2024年3月,100,1\n" +
+                      TestCreditCode(2) + ",乙,装备制造,否,2024年13月,100,1\n");
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/rejected/bad.csv"); }))
+      << daemon_.Log();
+  std::string report = testing::ReadFile(dir_ / "inbox/rejected/bad.csv.errors.txt");
+  EXPECT_NE(report.find("bad.csv:3:"), std::string::npos) << report;
+  EXPECT_NE(report.find("报告期"), std::string::npos) << report;
+  // Atomic: the good first row was not stored either.
+  EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);
+  json batches = Get("/api/v1/batches")["data"];
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0]["status"], "rejected");
+}
+
+TEST_F(DaemonTest, IngestApiNeedsTheTokenAndReturnsASummary) {
+  std::string csv = kHeader + TestCreditCode(5) + ",丙,轻工食品,否,2024-W05,10,1\n";
+  EXPECT_EQ(Http("POST", daemon_.url("/api/v1/ingest"), csv).status, 401);
+  EXPECT_EQ(Http("POST", daemon_.url("/api/v1/ingest"), csv, {"Authorization: Bearer nope"}).status,
+            403);
+  EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);  // nothing written
+
+  auto ok = Http("POST", daemon_.url("/api/v1/ingest"), csv,
+                 {"Authorization: Bearer in-token", "Content-Type: text/csv"});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  json summary = json::parse(ok.body)["data"];
+  EXPECT_EQ(summary["status"], "committed");
+  EXPECT_EQ(summary["figures_new"], 2);
+  EXPECT_EQ(summary["collector"], "push");
+  EXPECT_EQ(Series(5, "output_value", "weekly")["points"][0]["period"], "2024-W05");
+
+  // The same content again changes nothing and says so.
+  auto again = Http("POST", daemon_.url("/api/v1/ingest"), csv, {"Authorization: Bearer in-token"});
+  EXPECT_EQ(json::parse(again.body)["data"]["status"], "duplicate");
+}
+
+TEST_F(DaemonTest, IngestApiTakesJsonAndReportsErrorsWithLocation) {
+  json body = {
+      {"rows",
+       {{{"统一社会信用代码", TestCreditCode(6)},
+         {"报告期", "2024年1-2月"},
+         {"工业总产值(万元)", 50}},
+        {{"统一社会信用代码", "not-a-code"}, {"报告期", "2024-03"}, {"工业总产值(万元)", 60}}}}};
+  auto r = Http("POST", daemon_.url("/api/v1/ingest"), body.dump(),
+                {"Authorization: Bearer in-token", "Content-Type: application/json"});
+  EXPECT_EQ(r.status, 422) << r.body;
+  json errors = json::parse(r.body)["data"]["errors"];
+  ASSERT_GE(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["line"], 2);
+  EXPECT_EQ(errors[0]["field"], "统一社会信用代码");
+  EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);
+
+  body["rows"].erase(1);
+  r = Http("POST", daemon_.url("/api/v1/ingest"), body.dump(),
+           {"Authorization: Bearer in-token", "Content-Type: application/json"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Series(6, "output_value", "monthly")["points"][0]["period"], "2024-01/02");
+}
+
+TEST_F(DaemonTest, OversizeBodyIsRefused) {
+  std::string big(70000, 'x');
+  EXPECT_EQ(
+      Http("POST", daemon_.url("/api/v1/ingest"), big, {"Authorization: Bearer in-token"}).status,
+      413);
+}
+
+TEST_F(DaemonTest, RevisionKeepsHistoryAndSurvivesKill) {
+  std::string v1 = kHeader + TestCreditCode(7) + ",丁,电力电子,是,2024年5月,100,1\n";
+  std::string v2 = kHeader + TestCreditCode(7) + ",丁,电力电子,是,2024年5月,130,1\n";
+  Drop("v1.csv", v1);
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/v1.csv"); }));
+  Drop("v2.csv", v2);
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/v2.csv"); }));
+  daemon_.Kill();
+  std::string error;
+  ASSERT_TRUE(daemon_.Start(&error)) << error;
+  json s = Series(7, "output_value", "monthly");
+  EXPECT_DOUBLE_EQ(s["points"][0]["value"].get<double>(), 1300000.0);
+  EXPECT_EQ(s["points"][0]["revisions"], 2);
+  json revisions = Get("/api/v1/revisions?enterprise=" + TestCreditCode(7) +
+                       "&indicator=output_value&period=2024-05")["data"];
+  ASSERT_EQ(revisions.size(), 2u);
+  EXPECT_DOUBLE_EQ(revisions[0]["value"].get<double>(), 1000000.0);
+  EXPECT_EQ(revisions[1]["current"], true);
+}
+
+TEST_F(DaemonTest, ReloadNeedsAdminTokenAndKeepsRunningConfigOnError) {
+  EXPECT_EQ(Http("POST", daemon_.url("/-/reload")).status, 401);
+  EXPECT_EQ(
+      Http("POST", daemon_.url("/-/reload"), "", {"Authorization: Bearer admin-token"}).status,
+      200);
+  WriteFile(dir_ / "parkwatch.yml", "web:\n  bogus: 1\n");
+  auto r = Http("POST", daemon_.url("/-/reload"), "", {"Authorization: Bearer admin-token"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("parkwatch.yml:2:3"), std::string::npos) << r.body;
+  // Still serving with the old config: the admin token still works.
+  EXPECT_EQ(Http("GET", daemon_.url("/-/ready")).status, 200);
+}
+
+TEST(CommandLineTest, CheckConfigPrintsEveryErrorAndFails) {
+  TempDir dir;
+  WriteFile(dir / "bad.yml", "storage:\n  pth: x\ncollectors:\n  - name: a\n    type: inbox\n");
+  std::string out;
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "bad.yml"}, &out), 1);
+  EXPECT_NE(out.find("bad.yml:2:3: storage.pth: unknown field"), std::string::npos) << out;
+  EXPECT_NE(out.find("directory"), std::string::npos) << out;
+  WriteFile(dir / "good.yml", "storage: {path: pw.db}\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 0) << out;
+}
+
+TEST(CommandLineTest, IngestCommandWritesTheSameStore) {
+  TempDir dir;
+  WriteFile(dir / "pw.yml", "storage: {path: pw.db}\n");
+  WriteFile(dir / "a.csv", kHeader + TestCreditCode(9) + ",戊,医药化工,否,2024年3月,10,1\n");
+  WriteFile(dir / "b.csv", kHeader + TestCreditCode(9) + ",戊,医药化工,否,2024年3月,abc,1\n");
+  std::string out;
+  EXPECT_EQ(
+      testing::RunParkwatch({"ingest", "--config.file=" + (dir / "pw.yml"), dir / "a.csv"}, &out),
+      0)
+      << out;
+  EXPECT_NE(out.find("a.csv: committed"), std::string::npos) << out;
+  EXPECT_EQ(
+      testing::RunParkwatch({"ingest", "--config.file=" + (dir / "pw.yml"), dir / "b.csv"}, &out),
+      1);
+  EXPECT_NE(out.find("b.csv:2:"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace parkwatch

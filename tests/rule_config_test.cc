@@ -1,0 +1,123 @@
+// Rule files: parsing, threshold layering, classification with hysteresis, errors with position.
+#include "rules/rule_config.h"
+
+#include <gtest/gtest.h>
+
+namespace parkwatch {
+namespace {
+
+const char* kRules = R"(
+groups:
+  - name: weekly
+    cadence: weekly
+    rules:
+      - alert: Drop
+        scope: enterprise
+        where: {key: true}
+        measure: yoy(output_value)
+        levels: {blue: -0.05, yellow: -0.10, orange: -0.20, red: -0.30}
+        clear: -0.03
+        for: 2
+        keep_firing_for: 1
+        overrides:
+          - industry: 医药化工
+            levels: {red: -0.40}
+          - enterprise: 914307000000000011
+            levels: {blue: -0.01}
+            clear: 0
+)";
+
+TEST(RuleConfigTest, ParsesARuleWithOverrides) {
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(ParseRuleFile(kRules, "r.yml", &set, &d)) << JoinDiagnostics(d);
+  const RuleConfig* rule = set.FindRule("Drop");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->measure.kind, MeasureKind::kYoy);
+  EXPECT_EQ(rule->measure.indicator, "output_value");
+  EXPECT_EQ(rule->for_periods, 2);
+  EXPECT_EQ(rule->keep_firing_for, 1);
+  EXPECT_EQ(rule->where.key, true);
+  EXPECT_EQ(set.groups[0].cadence, Cadence::kWeekly);
+  // Layering: industry override changes red only; enterprise override wins over industry.
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "x").Classify(-0.35), Level::kRed);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "x").Classify(-0.35), Level::kOrange);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "x").Classify(-0.45), Level::kRed);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "914307000000000011").Classify(-0.02), Level::kBlue);
+}
+
+TEST(RuleConfigTest, ClassifyAndClearGiveHysteresis) {
+  Thresholds t;
+  t.levels[1] = -0.05;
+  t.levels[4] = -0.30;
+  t.clear = -0.03;
+  EXPECT_EQ(t.Classify(-0.05), Level::kBlue);  // at or below
+  EXPECT_EQ(t.Classify(-0.04), Level::kNone);
+  EXPECT_FALSE(t.Cleared(-0.04));  // between threshold and clear: neither
+  EXPECT_TRUE(t.Cleared(-0.02));
+  EXPECT_EQ(t.Classify(-0.31), Level::kRed);
+}
+
+TEST(RuleConfigTest, MeasureExpressions) {
+  std::string e;
+  auto m = ParseMeasure("ytd_yoy(value_added, prices=comparable)", &e);
+  ASSERT_TRUE(m) << e;
+  EXPECT_EQ(m->kind, MeasureKind::kYtdYoy);
+  EXPECT_TRUE(m->comparable_prices);
+  EXPECT_TRUE(ParseMeasure("yoy(value_added, prices: comparable)", &e)->comparable_prices);
+  m = ParseMeasure("pull(output_value, of: industry)", &e);
+  ASSERT_TRUE(m) << e;
+  EXPECT_EQ(m->whole, "industry");
+  EXPECT_FALSE(ParseMeasure("yoy output_value", &e));
+  EXPECT_FALSE(ParseMeasure("median(output_value)", &e));
+  EXPECT_FALSE(ParseMeasure("yoy(output_value, prices: cheap)", &e));
+}
+
+TEST(RuleConfigTest, ErrorsNameFileLineAndColumn) {
+  const char* bad =
+      "groups:\n"
+      "  - name: g\n"
+      "    cadence: weekly\n"
+      "    rules:\n"
+      "      - alert: A\n"
+      "        measure: yoy(output_value)\n"
+      "        levels: {blue: -0.3, red: -0.1}\n"  // red less severe than blue: wrong order
+      "        fro: 2\n"                            // typo
+      "      - alert: B\n"
+      "        kind: missing_report\n"
+      "        deadline: \"day 10 12:00\"\n";       // monthly deadline in a weekly group
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  EXPECT_FALSE(ParseRuleFile(bad, "bad.yml", &set, &d));
+  ASSERT_EQ(d.size(), 3u) << JoinDiagnostics(d);
+  EXPECT_EQ(d[0].line, 8);
+  EXPECT_EQ(d[0].field, "groups[0].rules[0].fro");
+  EXPECT_EQ(d[1].line, 7);
+  EXPECT_EQ(d[2].line, 11);
+}
+
+TEST(RuleConfigTest, DefaultRuleSetLoads) {
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(LoadRuleFiles({std::string(PARKWATCH_SOURCE_DIR) + "/deploy/rules/default.yml"},
+                            &set, &d))
+      << JoinDiagnostics(d);
+  EXPECT_GE(set.groups.size(), 2u);
+  EXPECT_NE(set.FindRule("KeyEnterpriseOutputDrop"), nullptr);
+  EXPECT_EQ(set.Target("value_added_growth", "park"), 0.08);
+}
+
+TEST(RuleConfigTest, DiffShowsThresholdChanges) {
+  RuleSet a, b;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(ParseRuleFile(kRules, "r.yml", &a, &d));
+  std::string changed = kRules;
+  changed.replace(changed.find("red: -0.30"), 10, "red: -0.25");
+  ASSERT_TRUE(ParseRuleFile(changed, "r.yml", &b, &d));
+  auto diff = DiffThresholds(a, b);
+  ASSERT_FALSE(diff.empty());
+  EXPECT_EQ(diff[0], "Drop: levels.red: -0.3 -> -0.25");
+}
+
+}  // namespace
+}  // namespace parkwatch

@@ -1,0 +1,44 @@
+// The real parkwatch binary as a child process, for end-to-end tests: started on a free
+// loopback port, waited on until /-/ready, stopped with SIGTERM or killed with SIGKILL.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace parkwatch::testing {
+
+class DaemonProcess {
+ public:
+  // config_file: a parkwatch.yml; stderr goes to log_file.
+  DaemonProcess(std::string config_file, std::string log_file);
+  ~DaemonProcess();  // kills a process still running
+
+  // Starts `parkwatch serve` and waits (up to 30 s) until /-/ready answers 200.
+  bool Start(std::string* error);
+  int Stop();   // SIGTERM, wait; returns the exit status
+  void Kill();  // SIGKILL, wait
+  bool running() const { return pid_ > 0; }
+
+  uint16_t port() const { return port_; }
+  std::string url(const std::string& path = "") const;
+  std::string Log() const;
+
+ private:
+  std::string config_file_;
+  std::string log_file_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
+// Polls condition every 20 ms until it holds or timeout_ms passes. For waiting on real
+// processes and files; never a timing assertion.
+bool WaitFor(const std::function<bool()>& condition, int timeout_ms = 15000);
+
+// Runs the parkwatch binary with args, returns the exit code and fills output (stdout+stderr).
+int RunParkwatch(const std::vector<std::string>& args, std::string* output);
+
+}  // namespace parkwatch::testing
