@@ -346,10 +346,12 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
     o.period = c.t;
     if (!common.empty()) result = NoData(common);
     std::optional<double> measured = result.value;
-    if (measured && !rule.target.empty()) {
+    if (!rule.target.empty()) {
+      // A missing target is a gap in the configuration whatever the data says, so it is the
+      // reason given even when the measure has no data either.
       if (auto target = rules_.Target(rule.target, member.target_key)) {
         o.vars["target"] = Number(*target);
-        result.value = *measured - *target;
+        if (measured) result.value = *measured - *target;
       } else {
         result = NoData("no target \"" + rule.target + "\" for " + member.target_key +
                         " in the targets table");

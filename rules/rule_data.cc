@@ -37,11 +37,12 @@ void RuleData::Prepare(const Config& config, const RuleSet& rules) {
       // Missing-report rules read only the reported periods, which are kept for every
       // enterprise anyway.
       if (rule.kind == RuleKind::kMissingReport || rule.measure.indicator.empty()) continue;
-      const IndicatorConfig* indicator = config.FindIndicator(rule.measure.indicator);
       // An indicator the config does not declare is taken as a level, the common case; a rate
       // must be declared so it is never summed.
-      needed_[{rule.measure.indicator, group.cadence}] =
-          indicator ? indicator->kind : IndicatorKind::kLevel;
+      IndicatorKind kind = IndicatorKind::kLevel;
+      for (const IndicatorConfig& indicator : config.indicators)
+        if (indicator.name == rule.measure.indicator) kind = indicator.kind;
+      needed_[{rule.measure.indicator, group.cadence}] = kind;
       if (rule.measure.comparable_prices)
         needed_prices_.insert({rule.measure.deflator, group.cadence});
     }
