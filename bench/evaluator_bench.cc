@@ -15,6 +15,8 @@
 // all-enterprise rules (labels, vars, rendered annotations) is most of the time: ~4 µs each.
 #include <benchmark/benchmark.h>
 
+#include <stdexcept>
+
 #include <string>
 #include <vector>
 

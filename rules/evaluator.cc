@@ -1,5 +1,6 @@
 #include "rules/evaluator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
