@@ -141,6 +141,14 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_due ON notifications (state, next_attempt_at);
 )sql"},
+      {4, "config_audit: accepted configuration and threshold changes", R"sql(
+CREATE TABLE config_audit (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,    -- unix seconds
+  source  TEXT NOT NULL,       -- what triggered the change: start, SIGHUP, POST /-/reload
+  changes TEXT NOT NULL        -- one threshold change per line
+);
+)sql"},
   };
   return kMigrations;
 }
