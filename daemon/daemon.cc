@@ -226,7 +226,8 @@ class Daemon {
     std::vector<Diagnostic> diagnostics;
     // All-or-nothing: the config and every rule file must be valid, or nothing changes.
     if (!LoadConfig(options_.config_file, &fresh, &diagnostics) ||
-        !LoadRuleFiles(fresh.rule_files, &fresh_rules, &diagnostics)) {
+        !LoadRuleFiles(fresh.rule_files, &fresh_rules, &diagnostics) ||
+        !CheckRulesAgainstConfig(fresh_rules, fresh, &diagnostics)) {
       std::string text = JoinDiagnostics(diagnostics);
       spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
       metrics_.ConfigReload(false);
@@ -397,7 +398,8 @@ int RunDaemon(const DaemonOptions& options) {
     return 1;
   }
   RuleSet rules;
-  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics)) {
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
     spdlog::error("invalid rule files:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }

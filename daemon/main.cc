@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
+#include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
 #include "tools/demo_config.h"
@@ -93,9 +94,19 @@ int CheckConfig(const Flags& flags) {
   if (flags.positional().size() != 1) return Usage("check-config needs exactly one FILE");
   Config config;
   if (!Load(flags.positional()[0], &config)) return 1;
-  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rule files)\n",
+  // The rule files are part of the configuration: a reload needs both valid.
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
+    std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
+    return 1;
+  }
+  size_t count = 0;
+  for (const auto& g : rules.groups) count += g.rules.size();
+  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",
               flags.positional()[0].c_str(), config.collectors.size(), config.indicators.size(),
-              config.rule_files.size());
+              count, rules.groups.size());
   return 0;
 }
 

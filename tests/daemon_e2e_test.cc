@@ -193,8 +193,22 @@ TEST(CommandLineTest, CheckConfigPrintsEveryErrorAndFails) {
   EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "bad.yml"}, &out), 1);
   EXPECT_NE(out.find("bad.yml:2:3: storage.pth: unknown field"), std::string::npos) << out;
   EXPECT_NE(out.find("directory"), std::string::npos) << out;
-  WriteFile(dir / "good.yml", "storage: {path: pw.db}\n");
+  WriteFile(dir / "good.yml", "storage: {path: pw.db}\nrule_files: [r.yml]\n");
+  WriteFile(dir / "r.yml",
+            "groups:\n  - name: g\n    rules:\n      - alert: A\n        measure: yoy(x)\n"
+            "        levels: {red: -0.3}\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 1);
+  EXPECT_NE(out.find("r.yml:4: A.measure: unknown indicator \"x\""), std::string::npos) << out;
+  WriteFile(
+      dir / "r.yml",
+      "groups:\n  - name: g\n    rules:\n      - alert: A\n        measure: yoy(output_value)\n"
+      "        levels: {red: -0.3}\n");
   EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 0) << out;
+  EXPECT_NE(out.find("1 rules in 1 groups"), std::string::npos) << out;
+  WriteFile(dir / "r.yml", "groups:\n  - name: g\n    rules:\n      - alert: A\n        lvls: 1\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 1);
+  EXPECT_NE(out.find("r.yml:5:9: groups[0].rules[0].lvls: unknown field"), std::string::npos)
+      << out;
 }
 
 TEST(CommandLineTest, IngestCommandWritesTheSameStore) {
