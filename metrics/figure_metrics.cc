@@ -8,6 +8,7 @@
 
 #include "alerts/alert_store.h"
 #include "metrics/park_figures.h"
+#include "rules/rule_config.h"
 
 namespace parkwatch {
 
@@ -16,6 +17,29 @@ namespace {
 constexpr const char* kLastReportTimestamp = "parkwatch_enterprise_last_report_timestamp_seconds";
 constexpr const char* kLastReportAge = "parkwatch_enterprise_last_report_period_age";
 constexpr const char* kAlerts = "parkwatch_alerts";
+constexpr const char* kParkTarget = "parkwatch_park_growth_target_ratio";
+constexpr const char* kIndustryTarget = "parkwatch_industry_growth_target_ratio";
+
+// Annual growth targets from the rule files' `targets:` table, so a dashboard draws growth
+// against its target. Rule files that do not load leave the targets out: the rule evaluator
+// reports their errors, and a figure refresh must not fail for them.
+void AddTargets(
+    const Config& config,
+    std::map<std::string, std::map<std::map<std::string, std::string>, double>>* desired) {
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  if (config.rule_files.empty() || !LoadRuleFiles(config.rule_files, &rules, &diagnostics)) return;
+  const std::string industry_prefix = "industry:";
+  for (const auto& [target, by_scope] : rules.targets) {
+    for (const auto& [scope, value] : by_scope) {
+      if (scope == "park")
+        (*desired)[kParkTarget][{{"target", target}}] = value;
+      else if (scope.rfind(industry_prefix, 0) == 0)
+        (*desired)[kIndustryTarget][{{"target", target},
+                                     {"industry", scope.substr(industry_prefix.size())}}] = value;
+    }
+  }
+}
 
 }  // namespace
 
@@ -41,6 +65,12 @@ FigureMetrics::FigureMetrics(prometheus::Registry& registry)
   add(kLastReportAge,
       "Periods between the latest period the enterprise reported and the latest complete "
       "period of the cadence; 0 = up to date, 1 or more = not reported (未报).");
+  add(kParkTarget,
+      "Annual growth target of the park from the rule files' targets table, as a ratio.");
+  add(kIndustryTarget,
+      "Annual growth target of an industry from the rule files' targets table, as a ratio.");
+  families_->figure_names.push_back(kParkTarget);
+  families_->figure_names.push_back(kIndustryTarget);
   families_->figure_names.push_back(kLastReportTimestamp);
   families_->figure_names.push_back(kLastReportAge);
   add(kAlerts,
@@ -79,6 +109,7 @@ void FigureMetrics::Refresh(Store& store, const Config& config) {
       desired[kLastReportAge][labels] = ParkFigures::PeriodsBetween(last, *latest);
     }
   }
+  AddTargets(config, &desired);
   std::lock_guard lock(mu_);
   Apply(desired, families_->figure_names);
 }

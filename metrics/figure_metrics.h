@@ -16,6 +16,10 @@
 //   parkwatch_enterprise_last_report_period_age{...,cadence}
 //     periods from that one to the latest complete period (0 = up to date).
 //
+// Targets, from the `targets:` table of the rule files (config.rule_files):
+//   parkwatch_park_growth_target_ratio{target}, parkwatch_industry_growth_target_ratio{target,
+//   industry}, e.g. target="value_added_growth" 0.08.
+//
 // Alert states, like Prometheus's own ALERTS series:
 //   parkwatch_alerts{alertname,alertstate,severity,scope,enterprise,industry} 1
 // for every pending and firing alert.
