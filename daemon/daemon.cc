@@ -16,6 +16,7 @@
 #include "collectors/ingest.h"
 #include "daemon/api.h"
 #include "daemon/auth.h"
+#include "metrics/figure_metrics.h"
 #include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
 #include "rules/rule_config.h"
@@ -59,7 +60,8 @@ class Daemon {
     InstallRules("start", {});
     StartInboxes();
     ScheduleDeadlines();
-    boost::asio::post(worker_, [this] {
+    boost::asio::post(worker_, [this, config = config_] {
+      RefreshFigureMetrics(*config);
       // Ready once the worker has drained the files that were waiting at start.
       boost::asio::post(io_, [this] {
         ready_ = true;
@@ -147,7 +149,7 @@ class Daemon {
         BatchSummary summary = IngestFile(path, *collector, *config, *worker_store_);
         std::string filed = FileInboxResult(path, summary);
         boost::asio::post(io_, [this, summary, filed] { OnBatch(summary, filed); });
-        Evaluate(summary);
+        Evaluate(summary, config);
       } catch (const std::exception& e) {
         // The store failed (disk full, read-only): the file stays in the inbox and is taken
         // again at the next start or when it is dropped again.
@@ -170,12 +172,35 @@ class Daemon {
   }
 
   // On the worker, right after a batch committed: the rules it touches, at once.
-  void Evaluate(const BatchSummary& summary) {
+  void Evaluate(const BatchSummary& summary, std::shared_ptr<const Config> config) {
     if (summary.status != "committed" && summary.status != "partial") return;
     try {
       LogEngine("batch " + std::to_string(summary.batch_id), engine_->OnBatch(summary, UnixNow()));
     } catch (const std::exception& e) {
       spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
+    }
+    ScheduleFigureRefresh(std::move(config));
+  }
+
+  // On the worker. Reading the park's figures costs a scan of the store, so refreshes are
+  // coalesced: one job at the back of the worker's queue serves every batch queued before it.
+  void ScheduleFigureRefresh(std::shared_ptr<const Config> config) {
+    if (figure_refresh_queued_) return;
+    figure_refresh_queued_ = true;
+    boost::asio::post(worker_, [this, config] {
+      figure_refresh_queued_ = false;
+      RefreshFigureMetrics(*config);
+    });
+  }
+
+  // On the worker: the figure and alert gauges follow the store.
+  void RefreshFigureMetrics(const Config& config) {
+    try {
+      figure_metrics_.Refresh(*worker_store_, config);
+      AlertStore alerts(worker_store_.get());
+      figure_metrics_.RefreshAlerts(alerts);
+    } catch (const std::exception& e) {
+      spdlog::error("figure metrics not refreshed: {}", e.what());
     }
   }
 
@@ -195,6 +220,7 @@ class Daemon {
       try {
         if (source != "start" || !changes.empty()) RecordAudit(*worker_store_, source, changes);
         LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+        ScheduleFigureRefresh(config);
         size_t count = 0;
         for (const auto& g : rules->groups) count += g.rules.size();
         spdlog::info("{} rules in {} groups active", count, rules->groups.size());
@@ -206,9 +232,11 @@ class Daemon {
 
   // Missing-report rules are due by the clock: check them once a minute on the worker.
   void ScheduleDeadlines() {
-    boost::asio::post(worker_, [this] {
+    boost::asio::post(worker_, [this, config = config_] {
       try {
-        LogEngine("deadline check", engine_->CheckDeadlines(UnixNow()));
+        EngineResult r = engine_->CheckDeadlines(UnixNow());
+        LogEngine("deadline check", r);
+        if (r.events) ScheduleFigureRefresh(config);
       } catch (const std::exception& e) {
         spdlog::error("deadline check failed: {}", e.what());
       }
@@ -340,6 +368,7 @@ class Daemon {
         summary = IngestBody(request.body, request.content_type, source, collector, *config,
                              *worker_store_);
         response = JsonSuccess(BatchSummaryJson(*summary), IngestStatusCode(*summary));
+        Evaluate(*summary, config);
       } catch (const std::exception& e) {
         spdlog::error("ingest from {}: {}", request.remote_address, e.what());
         response = JsonError(503, "store_unavailable", e.what());
@@ -384,6 +413,8 @@ class Daemon {
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
   Metrics metrics_;
+  FigureMetrics figure_metrics_{metrics_.registry()};  // refreshed on the worker
+  bool figure_refresh_queued_ = false;                 // worker thread only
   std::string url_;
   bool ready_ = false;
 };

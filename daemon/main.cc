@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
+#include "metrics/openmetrics_export.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -26,6 +27,8 @@ commands:
   ingest        ingest files now      --config.file=parkwatch.yml [--collector=NAME] FILE...
   check-config  validate a config     FILE
   demo          write a demo park     --dir=DIR [--force]
+  export openmetrics  history for promtool tsdb create-blocks-from openmetrics
+                --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
@@ -164,6 +167,13 @@ int main(int argc, char** argv) {
     return parse({"config.file", "collector"}) ? Ingest(flags) : Usage(error);
   if (command == "check-config") return parse({}) ? CheckConfig(flags) : Usage(error);
   if (command == "demo") return parse({"dir"}, {"force"}) ? Demo(flags) : Usage(error);
+  if (command == "export") {
+    if (!parse({"config.file", "from", "out"})) return Usage(error);
+    if (flags.positional().size() != 1 || flags.positional()[0] != "openmetrics")
+      return Usage("export needs a format: export openmetrics");
+    return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
+                                    flags.Get("out"));
+  }
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
   if (command == "version" || command == "--version") {
