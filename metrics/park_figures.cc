@@ -1,5 +1,7 @@
 #include "metrics/park_figures.h"
 
+#include "core/records.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -7,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/records.h"
 #include "rules/measures.h"
 
 namespace parkwatch {
@@ -116,6 +119,10 @@ ParkFigures::ParkFigures(Store& store, const Config& config) : data_(std::make_u
   // Industries: the configured ones in their order, then any other name in the register.
   std::vector<std::string> industries = config.industries;
   std::vector<EnterpriseRow> rows = store.Enterprises();
+  // Industry series (a price index) are stored under pseudo-enterprises: not part of the park.
+  std::erase_if(rows, [](const EnterpriseRow& r) {
+    return r.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0;
+  });
   {
     std::set<std::string> extra;
     for (const auto& r : rows)

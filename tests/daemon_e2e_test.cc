@@ -299,3 +299,19 @@ TEST(DaemonRulesTest, DroppedFileFiresAlertAndReloadIsAudited) {
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// A price index published per industry has no credit code: it is stored as the industry's
+// series, kept out of the register, and read by comparable-price rules.
+TEST_F(DaemonTest, IndustryPriceIndexTableIsAnIndustrySeries) {
+  Drop("ppi.csv", "行业,报告期,PPI\n医药化工,2024年3月,104.5\n装备制造,2024年3月,98.7\n");
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/ppi.csv"); }))
+      << daemon_.Log() << testing::ReadFile(dir_ / "inbox/rejected/ppi.csv.errors.txt");
+  EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);
+  EXPECT_EQ(Get("/api/v1/batches")["data"][0]["figures_new"], 2);
+}
+
+}  // namespace
+}  // namespace parkwatch
