@@ -40,6 +40,27 @@ std::string ScopeText(const std::map<std::string, std::string>& labels, const Ru
   return scope.empty() ? "?" : scope;
 }
 
+void ReplaceAll(std::string* s, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size()))
+    s->replace(at, from.size(), to);
+}
+
+// A no-data reason with the period it was given for (and the same period a year before) as
+// placeholders, so reasons of different periods compare.
+std::string Generalise(std::string reason, Period p) {
+  ReplaceAll(&reason, p.ToString(), "{period}");
+  if (auto before = p.SameLastYear()) ReplaceAll(&reason, before->ToString(), "{year before}");
+  return reason;
+}
+
+// A generalised reason as it reads for a run of periods.
+std::string Describe(std::string general) {
+  ReplaceAll(&general, "{period}", "each period");
+  ReplaceAll(&general, "{year before}", "the same period a year before");
+  return general;
+}
+
 RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evaluator& evaluator,
                     const RuleData& data, const std::vector<Period>& periods) {
   RuleBacktest out;
@@ -54,6 +75,7 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
   };
   std::map<std::string, Track> tracks;   // by fingerprint
   size_t last_no_data = periods.size();  // index of the last period without data
+  std::string last_general;              // its reason, generalised
   for (size_t i = 0; i < periods.size(); ++i) {
     const Period p = periods[i];
     std::vector<RuleOutcome> outcomes = evaluator.Evaluate(group, rule, data, p);
@@ -64,12 +86,18 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
       if (reason.empty() && !o.value) reason = o.no_data_reason;
     }
     if (!any_value) {
-      if (!out.no_data.empty() && out.no_data.back().reason == reason && last_no_data + 1 == i) {
-        out.no_data.back().to = p;
-        ++out.no_data.back().periods;
+      // Reasons name their period ("no figure for 2024-07"); a run of periods missing for the
+      // same reason is one line, so the periods are taken out before comparing.
+      std::string general = Generalise(reason, p);
+      if (!out.no_data.empty() && last_no_data + 1 == i && last_general == general) {
+        NoDataRun& run = out.no_data.back();
+        if (run.periods == 1) run.reason = Describe(general);
+        run.to = p;
+        ++run.periods;
       } else {
         out.no_data.push_back({p, p, 1, reason});
       }
+      last_general = general;
       last_no_data = i;
     }
     // The deadline stands in for the clock: it only stamps fired_at/resolved_at, never read.
