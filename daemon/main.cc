@@ -5,8 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 
+#include "alerts/backtest.h"
+#include "alerts/rule_test.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
@@ -26,6 +29,9 @@ commands:
   serve         run the daemon        --config.file=parkwatch.yml [--web.listen-address=HOST:PORT]
   ingest        ingest files now      --config.file=parkwatch.yml [--collector=NAME] FILE...
   check-config  validate a config     FILE
+  test rules    unit-test rule files  FILE.yml...
+  backtest      replay stored history --config.file=parkwatch.yml --from=2023-01 --to=2025-12
+                                      [--rules=FILE,...] [--compare=FILE,...] [--format=text|json]
   demo          write a demo park     --dir=DIR [--force]
   export openmetrics  history for promtool tsdb create-blocks-from openmetrics
                 --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
@@ -113,6 +119,68 @@ int CheckConfig(const Flags& flags) {
   return 0;
 }
 
+int TestRules(const Flags& flags) {
+  const auto& args = flags.positional();
+  if (args.empty() || args[0] != "rules") return Usage("test needs a subject: test rules FILE...");
+  if (args.size() < 2) return Usage("test rules needs at least one FILE");
+  return RunRuleTests({args.begin() + 1, args.end()}, std::cout, std::cerr);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+int Backtest(const Flags& flags) {
+  Config config;
+  if (!Load(flags.Get("config.file", "parkwatch.yml"), &config)) return 1;
+  auto month = [&](const char* name, std::chrono::year_month* out) {
+    auto p = Period::Parse(flags.Get(name));
+    if (!p || !p->monthly() || p->is_jan_feb()) return false;
+    *out =
+        std::chrono::year(p->year()) / std::chrono::month(static_cast<unsigned>(p->first_month()));
+    return true;
+  };
+  std::chrono::year_month from, to;
+  if (!month("from", &from) || !month("to", &to) || to < from)
+    return Usage("backtest needs --from=YYYY-MM and --to=YYYY-MM, from before to");
+  std::string format = flags.Get("format", "text");
+  if (format != "text" && format != "json") return Usage("--format must be text or json");
+  // Without --rules, the rules the daemon runs with this config.
+  std::vector<std::vector<std::string>> sets = {flags.Has("rules") ? SplitList(flags.Get("rules"))
+                                                                   : config.rule_files};
+  if (flags.Has("compare")) sets.push_back(SplitList(flags.Get("compare")));
+  std::vector<BacktestResult> results;
+  try {
+    auto store = Store::Open(config.storage_path);
+    for (const auto& files : sets) {
+      RuleSet rules;
+      std::vector<Diagnostic> diagnostics;
+      if (files.empty() || !LoadRuleFiles(files, &rules, &diagnostics)) {
+        std::fputs(files.empty() ? "parkwatch backtest: no rule files\n"
+                                 : JoinDiagnostics(diagnostics).c_str(),
+                   stderr);
+        return 1;
+      }
+      RuleData data;
+      data.Load(*store, config, rules);
+      BacktestResult result = parkwatch::Backtest(rules, config, data, from, to);
+      for (const auto& f : files) result.label += (result.label.empty() ? "" : ",") + f;
+      results.push_back(std::move(result));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parkwatch backtest: %s\n", e.what());
+    return 1;
+  }
+  std::fputs((format == "json" ? BacktestJson(results, from, to) : BacktestText(results, from, to))
+                 .c_str(),
+             stdout);
+  return 0;
+}
+
 int Demo(const Flags& flags) {
   std::string dir = flags.Get("dir", "var/demo");
   std::string error;
@@ -166,6 +234,10 @@ int main(int argc, char** argv) {
   if (command == "ingest")
     return parse({"config.file", "collector"}) ? Ingest(flags) : Usage(error);
   if (command == "check-config") return parse({}) ? CheckConfig(flags) : Usage(error);
+  if (command == "test") return parse({}) ? TestRules(flags) : Usage(error);
+  if (command == "backtest")
+    return parse({"config.file", "rules", "compare", "from", "to", "format"}) ? Backtest(flags)
+                                                                              : Usage(error);
   if (command == "demo") return parse({"dir"}, {"force"}) ? Demo(flags) : Usage(error);
   if (command == "export") {
     if (!parse({"config.file", "from", "out"})) return Usage(error);
