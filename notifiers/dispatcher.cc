@@ -209,7 +209,8 @@ class Cycle {
         d.receiver = route.receiver;
         d.group_key = GroupKey(route, labels, notice->fingerprint);
         d.next_attempt_at = now_ms + route.group_wait_ms;
-        d.group_interval_ms = route.group_interval_ms;
+        // Alertmanager groups by itself; holding its pushes back would only delay resolves.
+        d.group_interval_ms = rc->type == "alertmanager" ? 0 : route.group_interval_ms;
         if (IsFiringKind(notice->kind))
           d.repeat_interval_ms =
               rc->type == "alertmanager" ? rc->resend_interval_ms : route.repeat_interval_ms;
@@ -273,12 +274,25 @@ class Cycle {
         notice->repeat = true;
       }
       // A group already told recently waits for its group interval, except for news that
-      // must not wait: a rise in level.
-      if (last != last_sent_.end() && notice->kind != "escalated" &&
+      // must not wait (a rise in level) and reminders, which keep their own interval.
+      if (last != last_sent_.end() && d.seq == 0 && notice->kind != "escalated" &&
           last->second + d.group_interval_ms > now_ms) {
         ds_.Postpone(d.id, last->second + d.group_interval_ms);
         continue;
       }
+      // Two events of one alert due together (fired, then resolved within group_wait): the
+      // newer says all there is; the older is settled as superseded, not sent.
+      bool superseded = false;
+      for (size_t i = 0; i < msg.alerts.size(); ++i) {
+        if (msg.alerts[i].fingerprint != notice->fingerprint) continue;
+        ds_.Suppress(members[i]->id,
+                     "superseded by notification " + std::to_string(d.notification_id));
+        msg.alerts[i] = std::move(*notice);
+        members[i] = &d;
+        superseded = true;
+        break;
+      }
+      if (superseded) continue;
       msg.alerts.push_back(std::move(*notice));
       members.push_back(&d);
     }
