@@ -63,9 +63,19 @@ std::string OneLine(std::string s) {
   return s;
 }
 
+// "经开区经济运行局 <a@b>": the display name may be Chinese; headers must stay ASCII.
+std::string EncodeAddress(const std::string& addr) {
+  std::string a = OneLine(addr);
+  size_t lt = a.find('<');
+  if (lt == std::string::npos || lt == 0) return a;
+  std::string name = a.substr(0, lt);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return EncodeHeaderWord(name) + " " + a.substr(lt);
+}
+
 std::string JoinAddresses(const std::vector<std::string>& list) {
   std::string out;
-  for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + OneLine(list[i]);
+  for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + EncodeAddress(list[i]);
   return out;
 }
 
@@ -180,7 +190,7 @@ std::string BuildMimeMessage(const std::string& from, const std::vector<std::str
   const std::string boundary = "=_parkwatch_" + message_id.substr(0, 24);
   std::string m;
   m += "Date: " + std::string(date) + "\r\n";
-  m += "From: " + OneLine(from) + "\r\n";
+  m += "From: " + EncodeAddress(from) + "\r\n";
   m += "To: " + JoinAddresses(to) + "\r\n";
   if (!cc.empty()) m += "Cc: " + JoinAddresses(cc) + "\r\n";
   m += "Subject: " + EncodeHeaderWord(OneLine(subject)) + "\r\n";
