@@ -108,7 +108,7 @@ void DeliveryStore::Settle(int64_t notification_id, int64_t now_ms) {
               "state = CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE notification_id = ?1 "
               "  AND seq = 0 AND state = 'delivered') OR NOT EXISTS (SELECT 1 FROM deliveries "
               "  WHERE notification_id = ?1 AND state = 'dead') THEN 'delivered' ELSE 'dead' END, "
-              "delivered_at = ?2 / 1000, "
+              "delivered_at = CASE WHEN ?2 > 0 THEN ?2 / 1000 END, "
               "attempts = (SELECT COALESCE(SUM(attempts), 0) FROM deliveries WHERE "
               "  notification_id = ?1), "
               "last_error = COALESCE((SELECT last_error FROM deliveries WHERE notification_id = ?1 "

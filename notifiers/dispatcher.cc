@@ -234,11 +234,21 @@ class Cycle {
       if (!groups.count(key)) order.push_back(key);
       groups[key].push_back(std::move(d));
     }
-    for (const auto& key : order) SendGroup(groups[key], NowMs());
+    // A group larger than batch_limit goes out as several messages in this cycle; only the
+    // first waits for the group interval.
+    const size_t limit = static_cast<size_t>(config_.delivery.batch_limit);
+    for (const auto& key : order) {
+      auto& rows = groups[key];
+      for (size_t i = 0; i < rows.size(); i += limit) {
+        std::vector<DeliveryRow> chunk(rows.begin() + i,
+                                       rows.begin() + std::min(rows.size(), i + limit));
+        SendGroup(chunk, NowMs(), /*continuation=*/i > 0);
+      }
+    }
   }
 
  private:
-  void SendGroup(std::vector<DeliveryRow>& rows, int64_t now_ms) {
+  void SendGroup(std::vector<DeliveryRow>& rows, int64_t now_ms, bool continuation) {
     const std::string& receiver = rows.front().receiver;
     auto it = receivers_.find(receiver);
     const ReceiverConfig* rc = config_.FindReceiver(receiver);
@@ -255,7 +265,6 @@ class Cycle {
     std::vector<const DeliveryRow*> members;
     const auto last = last_sent_.find(rows.front().group_key);
     for (auto& d : rows) {
-      if (static_cast<int>(members.size()) >= config_.delivery.batch_limit) break;
       std::string error;
       auto notice = AlertNotice::FromPayload(d.payload, &error);
       if (!notice) {
@@ -275,7 +284,7 @@ class Cycle {
       }
       // A group already told recently waits for its group interval, except for news that
       // must not wait (a rise in level) and reminders, which keep their own interval.
-      if (last != last_sent_.end() && d.seq == 0 && notice->kind != "escalated" &&
+      if (!continuation && last != last_sent_.end() && d.seq == 0 && notice->kind != "escalated" &&
           last->second + d.group_interval_ms > now_ms) {
         ds_.Postpone(d.id, last->second + d.group_interval_ms);
         continue;
@@ -334,7 +343,7 @@ class Cycle {
         const bool out_of_attempts = attempts >= config_.delivery.max_attempts;
         const bool too_old = done_ms - d->created_at >= config_.delivery.max_age_ms;
         if (result.outcome == SendResult::Outcome::kPermanent || out_of_attempts || too_old) {
-          Dead(*d, result.error, done_ms, /*counted=*/true);
+          Dead(*d, result.error, done_ms);
           any_dead = true;
         } else {
           ds_.MarkRetry(d->id, result.error, done_ms + Backoff(attempts, result.retry_after_ms));
@@ -388,8 +397,7 @@ class Cycle {
     return std::max<int64_t>(static_cast<int64_t>(delay * jitter(rng_)), retry_after_ms);
   }
 
-  void Dead(const DeliveryRow& d, const std::string& error, int64_t now_ms, bool counted = false) {
-    (void)counted;
+  void Dead(const DeliveryRow& d, const std::string& error, int64_t now_ms) {
     ds_.MarkDead(d.id, error);
     if (dead_) dead_->Add({{"receiver", d.receiver}}).Increment();
     spdlog::error("notify {}: gave up on notification {} ({}): {}", d.receiver, d.notification_id,

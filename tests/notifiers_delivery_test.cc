@@ -143,6 +143,21 @@ TEST_F(DeliveryTest, ReceiverDownThenUpIsDeliveredOnceItIsBack) {
   EXPECT_EQ(sink.count(), 1u);
 }
 
+TEST_F(DeliveryTest, ReloadRedirectsPendingDeliveries) {
+  const uint16_t dead_port = testing::FreePort();
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", kAcme, "2024-W05", Severity::kRed, -0.32);
+  Dispatcher dispatcher(db_,
+                        AlertingFromYaml(WebhookConfig(
+                            "http://127.0.0.1:" + std::to_string(dead_port) + "/", "", 50)),
+                        nullptr);
+  dispatcher.Start();
+  ASSERT_TRUE(WaitFor([&] { return Count("attempts >= 1 AND state = 'pending'") == 1; }, 5000));
+  HttpSink sink;
+  dispatcher.Reload(AlertingFromYaml(WebhookConfig(sink.url(), "", 50)));
+  ASSERT_TRUE(WaitFor([&] { return Count("state = 'delivered'") == 1; }, 5000));
+  EXPECT_EQ(sink.count(), 1u);
+}
+
 TEST_F(DeliveryTest, TimeoutIsRetried) {
   HttpSink sink;
   std::atomic<int> calls{0};
@@ -238,9 +253,7 @@ TEST_F(DeliveryTest, RestartWithFullOutboxDeliversEverythingExactlyOnce) {
   ASSERT_TRUE(WaitFor([&] { return Count("state = 'delivered'") == kAlerts; }, 8000));
   // Each alert was confirmed exactly once at the sink.
   std::map<std::string, int> confirmed;
-  int i = 0;
   for (const auto& req : sink.Requests()) {
-    (void)i;
     json body = json::parse(req.body);
     ASSERT_EQ(body["alerts"].size(), 1u);
     confirmed[body["alerts"][0]["labels"]["enterprise"].get<std::string>()]++;
@@ -250,6 +263,45 @@ TEST_F(DeliveryTest, RestartWithFullOutboxDeliversEverythingExactlyOnce) {
   std::set<std::string> keys;
   for (const auto& req : sink.Requests()) keys.insert(req.headers.at("idempotency-key"));
   EXPECT_EQ(keys.size(), static_cast<size_t>(kAlerts));
+}
+
+TEST_F(DeliveryTest, DrainsABacklogOfSeparateMessagesQuickly) {
+  const int kAlerts = 300;
+  for (int i = 0; i < kAlerts; ++i)
+    FireAlert(store_.get(), "KeyEnterpriseOutputDrop",
+              {{"scope", "enterprise"}, {"enterprise", "企业" + std::to_string(i)}}, "2024-W05",
+              Severity::kYellow, -0.12);
+  HttpSink sink;
+  const std::string yaml = FastDelivery() + "receivers:\n  - {name: hook, type: webhook, url: \"" +
+                           sink.url() +
+                           "\"}\nroute: {receiver: hook, group_by: ['...'], group_wait: 0s}\n";
+  const auto start = std::chrono::steady_clock::now();
+  Dispatcher dispatcher(db_, AlertingFromYaml(yaml), nullptr);
+  dispatcher.Start();
+  ASSERT_TRUE(WaitFor([&] { return Count("state = 'delivered'") == kAlerts; }, 10000));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(sink.count(), static_cast<size_t>(kAlerts));
+  std::printf("delivered %d one-alert messages in %.2f s (%.0f/s, sanitizer build)\n", kAlerts,
+              seconds, kAlerts / seconds);
+}
+
+TEST_F(DeliveryTest, LargeGroupGoesOutInBatchesWithoutWaitingForTheGroupInterval) {
+  for (int i = 0; i < 25; ++i)
+    FireAlert(store_.get(), "KeyEnterpriseOutputDrop",
+              {{"scope", "enterprise"}, {"enterprise", "企业" + std::to_string(i)}}, "2024-W05",
+              Severity::kYellow, -0.12);
+  HttpSink sink;
+  const std::string yaml = FastDelivery(5, ", batch_limit: 10") +
+                           "receivers:\n  - {name: hook, type: webhook, url: \"" + sink.url() +
+                           "\"}\nroute: {receiver: hook, group_by: [alertname], group_wait: 0s}\n";
+  Dispatcher dispatcher(db_, AlertingFromYaml(yaml), nullptr);
+  dispatcher.Start();
+  ASSERT_TRUE(WaitFor([&] { return Count("state = 'delivered'") == 25; }, 5000));
+  ASSERT_EQ(sink.count(), 3u);
+  size_t alerts = 0;
+  for (const auto& req : sink.Requests()) alerts += json::parse(req.body)["alerts"].size();
+  EXPECT_EQ(alerts, 25u);
 }
 
 TEST_F(DeliveryTest, RoutesByMatchersWithContinue) {
