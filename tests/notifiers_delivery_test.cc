@@ -197,13 +197,19 @@ TEST_F(DeliveryTest, DeadLettersAfterMaxAttemptsAndGoesToFallback) {
   EXPECT_EQ(dead[0].receiver, "hook");
   EXPECT_EQ(dead[0].attempts, 3);
   EXPECT_NE(dead[0].last_error.find("HTTP 500"), std::string::npos);
+  // The counters are updated right after the database; wait for the last one.
+  ASSERT_TRUE(WaitFor([&] {
+    return metrics.Serialize().find(
+               "parkwatch_notifications_total{receiver=\"ops\",result=\"delivered\"} 1") !=
+           std::string::npos;
+  }));
   const std::string text = metrics.Serialize();
   EXPECT_NE(text.find("parkwatch_notification_dead_letters_total{receiver=\"hook\"} 1"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("parkwatch_notifications_total{receiver=\"hook\",result=\"retry\"} 2"),
             std::string::npos);
-  EXPECT_NE(text.find("parkwatch_notifications_total{receiver=\"ops\",result=\"delivered\"} 1"),
+  EXPECT_NE(text.find("parkwatch_notifications_total{receiver=\"hook\",result=\"dead\"} 1"),
             std::string::npos);
   ASSERT_TRUE(WaitFor([&] {
     return metrics.Serialize().find("parkwatch_notification_outbox_depth 0") != std::string::npos;
