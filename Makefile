@@ -1,5 +1,6 @@
 # The two commands: `make run` and `make test`. Everything else is a helper of theirs.
 JOBS ?= 2
+MAKEFLAGS += --no-print-directory
 RELEASE_DIR := build/release
 TEST_DIR := build/test
 PARKWATCH := $(RELEASE_DIR)/parkwatch

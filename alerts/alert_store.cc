@@ -289,7 +289,7 @@ void AlertStore::ApplyOne(const AlertUpdate& update, int64_t now, std::vector<Al
         .Run();
     row.id = sqlite3_last_insert_rowid(store_->db());
 
-    if (IsNotified(e.kind)) {
+    if (update.notify && IsNotified(e.kind)) {
       // The n-th event of this kind and level for this period, counting the one just written.
       // n is 1 except when revisions flip one period back and forth; then the later
       // notification must not be swallowed as a duplicate of the first.

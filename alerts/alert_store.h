@@ -67,6 +67,9 @@ struct AlertUpdate {
   Labels labels;
   Observation observation;
   Timing timing;
+  // False when replaying history (periods before the current one, a first load of years of
+  // data, a backtest): the events are recorded but nobody is told about 2023 in 2026.
+  bool notify = true;
 };
 
 // Which active alerts to list. Defaults list every pending and firing alert.

@@ -29,3 +29,19 @@ std::string BatchSummaryJson(const BatchSummary& summary);
 int IngestStatusCode(const BatchSummary& summary);
 
 }  // namespace parkwatch
+
+namespace parkwatch {
+
+class AlertStore;
+struct RuleStatus;
+
+// GET /api/v1/alerts?state=pending|firing&severity=MIN&rule=NAME
+HttpResponse ApiAlerts(AlertStore& alerts, const HttpRequest& request);
+// GET /api/v1/alerts/history?limit=N&rule=NAME&fingerprint=F
+HttpResponse ApiAlertHistory(AlertStore& alerts, const HttpRequest& request);
+// GET /api/v1/rules (statuses come from the engine on the worker thread)
+HttpResponse ApiRules(const std::vector<RuleStatus>& rules);
+// GET /api/v1/audit?limit=N
+HttpResponse ApiAudit(Store& store, const HttpRequest& request);
+
+}  // namespace parkwatch

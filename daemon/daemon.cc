@@ -5,15 +5,22 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <filesystem>
 
+#include "alerts/alert_store.h"
+#include "alerts/engine.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
 #include "daemon/api.h"
 #include "daemon/auth.h"
+#include "metrics/figure_metrics.h"
+#include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
+#include "rules/rule_config.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "web/http_server.h"
 
@@ -30,22 +37,31 @@ CollectorConfig DefaultHttpCollector() {
 
 class Daemon {
  public:
-  Daemon(DaemonOptions options, Config config)
+  Daemon(DaemonOptions options, Config config, RuleSet rules)
       : options_(std::move(options)),
         config_(std::make_shared<const Config>(std::move(config))),
-        signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
+        rules_(std::make_shared<const RuleSet>(std::move(rules))),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        deadline_timer_(io_) {}
 
   int Run() {
     read_store_ = Store::Open(config_->storage_path);
     worker_store_ = Store::Open(config_->storage_path);
+    read_alerts_ = std::make_unique<AlertStore>(read_store_.get());
+    engine_ = std::make_unique<AlertEngine>(worker_store_.get());
     spdlog::info("store {} (schema version {})", config_->storage_path,
                  read_store_->schema_version());
     metrics_.SetBuildInfo(PARKWATCH_VERSION, "");
     metrics_.SetStartTime();
     if (!StartHttp()) return 1;
     WaitForSignals();
+    loop_lag_ = std::make_unique<LoopLagProbe>(io_, metrics_);
+    loop_lag_->Start();
+    InstallRules("start", {});
     StartInboxes();
-    boost::asio::post(worker_, [this] {
+    ScheduleDeadlines();
+    boost::asio::post(worker_, [this, config = config_] {
+      RefreshFigureMetrics(*config);
       // Ready once the worker has drained the files that were waiting at start.
       boost::asio::post(io_, [this] {
         ready_ = true;
@@ -102,6 +118,9 @@ class Daemon {
   void Shutdown() {
     for (auto& w : inboxes_) w->Stop();
     if (http_) http_->Stop();
+    if (loop_lag_) loop_lag_->Stop();
+    deadline_timer_.cancel();
+    stopping_ = true;
     signals_.cancel();
     // Work already queued on the worker finishes (a batch is never cut in half); the loop
     // ends when nothing is left.
@@ -130,6 +149,7 @@ class Daemon {
         BatchSummary summary = IngestFile(path, *collector, *config, *worker_store_);
         std::string filed = FileInboxResult(path, summary);
         boost::asio::post(io_, [this, summary, filed] { OnBatch(summary, filed); });
+        Evaluate(summary, config);
       } catch (const std::exception& e) {
         // The store failed (disk full, read-only): the file stays in the inbox and is taken
         // again at the next start or when it is dropped again.
@@ -151,18 +171,102 @@ class Daemon {
                          summary.rows_read - summary.rows_accepted, summary.duration_seconds);
   }
 
+  // On the worker, right after a batch committed: the rules it touches, at once.
+  void Evaluate(const BatchSummary& summary, std::shared_ptr<const Config> config) {
+    if (summary.status != "committed" && summary.status != "partial") return;
+    try {
+      LogEngine("batch " + std::to_string(summary.batch_id), engine_->OnBatch(summary, UnixNow()));
+    } catch (const std::exception& e) {
+      spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
+    }
+    ScheduleFigureRefresh(std::move(config));
+  }
+
+  // On the worker. Reading the park's figures costs a scan of the store, so refreshes are
+  // coalesced: one job at the back of the worker's queue serves every batch queued before it.
+  void ScheduleFigureRefresh(std::shared_ptr<const Config> config) {
+    if (figure_refresh_queued_) return;
+    figure_refresh_queued_ = true;
+    boost::asio::post(worker_, [this, config] {
+      figure_refresh_queued_ = false;
+      RefreshFigureMetrics(*config);
+    });
+  }
+
+  // On the worker: the figure and alert gauges follow the store.
+  void RefreshFigureMetrics(const Config& config) {
+    try {
+      figure_metrics_.Refresh(*worker_store_, config);
+      AlertStore alerts(worker_store_.get());
+      figure_metrics_.RefreshAlerts(alerts);
+    } catch (const std::exception& e) {
+      spdlog::error("figure metrics not refreshed: {}", e.what());
+    }
+  }
+
+  static void LogEngine(const std::string& what, const EngineResult& r) {
+    if (r.observations || r.events)
+      spdlog::info("rules after {}: {} observations, {} alert events, {} notifications in {:.3f} s",
+                   what, r.observations, r.events, r.notifications, r.seconds);
+    for (const auto& e : r.errors) spdlog::error("rule {}", e);
+  }
+
+  // Hands the rules to the worker's engine (after a start or an accepted reload) and records
+  // what changed in the audit trail.
+  void InstallRules(const std::string& source, std::vector<std::string> changes) {
+    auto rules = rules_;
+    auto config = config_;
+    boost::asio::post(worker_, [this, rules, config, source, changes] {
+      try {
+        if (source != "start" || !changes.empty()) RecordAudit(*worker_store_, source, changes);
+        LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+        ScheduleFigureRefresh(config);
+        size_t count = 0;
+        for (const auto& g : rules->groups) count += g.rules.size();
+        spdlog::info("{} rules in {} groups active", count, rules->groups.size());
+      } catch (const std::exception& e) {
+        spdlog::error("loading rules failed: {}", e.what());
+      }
+    });
+  }
+
+  // Missing-report rules are due by the clock: check them once a minute on the worker.
+  void ScheduleDeadlines() {
+    boost::asio::post(worker_, [this, config = config_] {
+      try {
+        EngineResult r = engine_->CheckDeadlines(UnixNow());
+        LogEngine("deadline check", r);
+        if (r.events) ScheduleFigureRefresh(config);
+      } catch (const std::exception& e) {
+        spdlog::error("deadline check failed: {}", e.what());
+      }
+    });
+    if (stopping_) return;
+    deadline_timer_.expires_after(std::chrono::seconds(60));
+    deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec && !stopping_) ScheduleDeadlines();
+    });
+  }
+
   bool Reload(const std::string& source, std::string* error = nullptr) {
     Config fresh;
+    RuleSet fresh_rules;
     std::vector<Diagnostic> diagnostics;
-    if (!LoadConfig(options_.config_file, &fresh, &diagnostics)) {
+    // All-or-nothing: the config and every rule file must be valid, or nothing changes.
+    if (!LoadConfig(options_.config_file, &fresh, &diagnostics) ||
+        !LoadRuleFiles(fresh.rule_files, &fresh_rules, &diagnostics) ||
+        !CheckRulesAgainstConfig(fresh_rules, fresh, &diagnostics)) {
       std::string text = JoinDiagnostics(diagnostics);
       spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
       metrics_.ConfigReload(false);
       if (error) *error = text;
       return false;
     }
+    std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
     config_ = std::make_shared<const Config>(std::move(fresh));
+    rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     StartInboxes();
+    InstallRules(source, changes);
     metrics_.ConfigReload(true);
     spdlog::info("config reloaded ({})", source);
     return true;
@@ -210,6 +314,16 @@ class Daemon {
       if (path == "/api/v1/series") return done(ApiSeries(*read_store_, *config_, request));
       if (path == "/api/v1/revisions") return done(ApiRevisions(*read_store_, request));
       if (path == "/api/v1/batches") return done(ApiBatches(*read_store_, request));
+      if (path == "/api/v1/alerts") return done(ApiAlerts(*read_alerts_, request));
+      if (path == "/api/v1/alerts/history") return done(ApiAlertHistory(*read_alerts_, request));
+      if (path == "/api/v1/audit") return done(ApiAudit(*read_store_, request));
+      if (path == "/api/v1/rules") {
+        // The engine lives on the worker; ask it there and answer when it replies.
+        return boost::asio::post(worker_, [this, done] {
+          auto statuses = engine_->RuleStatuses();
+          boost::asio::post(io_, [statuses, done] { done(ApiRules(statuses)); });
+        });
+      }
       if (path == "/") return done(Text(200, Index()));
       return done(JsonError(404, "not_found", "no such endpoint: " + path));
     } catch (const std::exception& e) {
@@ -254,6 +368,7 @@ class Daemon {
         summary = IngestBody(request.body, request.content_type, source, collector, *config,
                              *worker_store_);
         response = JsonSuccess(BatchSummaryJson(*summary), IngestStatusCode(*summary));
+        Evaluate(*summary, config);
       } catch (const std::exception& e) {
         spdlog::error("ingest from {}: {}", request.remote_address, e.what());
         response = JsonError(503, "store_unavailable", e.what());
@@ -277,19 +392,29 @@ class Daemon {
     return "parkwatch " PARKWATCH_VERSION
            "\n\n/metrics\n/-/healthy\n/-/ready\nPOST /-/reload\nPOST /api/v1/ingest\n"
            "/api/v1/enterprises\n/api/v1/series?enterprise=&indicator=&cadence=\n"
-           "/api/v1/revisions?enterprise=&indicator=&period=\n/api/v1/batches\n";
+           "/api/v1/revisions?enterprise=&indicator=&period=\n/api/v1/batches\n"
+           "/api/v1/alerts?state=&severity=\n/api/v1/alerts/history\n/api/v1/rules\n"
+           "/api/v1/audit\n";
   }
 
   DaemonOptions options_;
   std::shared_ptr<const Config> config_;
+  std::shared_ptr<const RuleSet> rules_;
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
-  boost::asio::thread_pool worker_{1};   // one writer: batches apply in arrival order
-  std::unique_ptr<Store> read_store_;    // used on the loop thread only
-  std::unique_ptr<Store> worker_store_;  // used on the worker thread only
+  boost::asio::steady_timer deadline_timer_;
+  boost::asio::thread_pool worker_{1};       // one writer: batches apply in arrival order
+  std::unique_ptr<Store> read_store_;        // used on the loop thread only
+  std::unique_ptr<Store> worker_store_;      // used on the worker thread only
+  std::unique_ptr<AlertStore> read_alerts_;  // loop thread, over read_store_
+  std::unique_ptr<AlertEngine> engine_;      // worker thread, over worker_store_
+  std::unique_ptr<LoopLagProbe> loop_lag_;
+  bool stopping_ = false;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
   Metrics metrics_;
+  FigureMetrics figure_metrics_{metrics_.registry()};  // refreshed on the worker
+  bool figure_refresh_queued_ = false;                 // worker thread only
   std::string url_;
   bool ready_ = false;
 };
@@ -303,8 +428,14 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }
+  RuleSet rules;
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
+    spdlog::error("invalid rule files:\n{}", JoinDiagnostics(diagnostics));
+    return 1;
+  }
   try {
-    Daemon daemon(options, std::move(config));
+    Daemon daemon(options, std::move(config), std::move(rules));
     return daemon.Run();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -11,6 +11,8 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
+#include "metrics/openmetrics_export.h"
+#include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
 #include "tools/demo_config.h"
@@ -25,6 +27,8 @@ commands:
   ingest        ingest files now      --config.file=parkwatch.yml [--collector=NAME] FILE...
   check-config  validate a config     FILE
   demo          write a demo park     --dir=DIR [--force]
+  export openmetrics  history for promtool tsdb create-blocks-from openmetrics
+                --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
@@ -93,9 +97,19 @@ int CheckConfig(const Flags& flags) {
   if (flags.positional().size() != 1) return Usage("check-config needs exactly one FILE");
   Config config;
   if (!Load(flags.positional()[0], &config)) return 1;
-  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rule files)\n",
+  // The rule files are part of the configuration: a reload needs both valid.
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
+    std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
+    return 1;
+  }
+  size_t count = 0;
+  for (const auto& g : rules.groups) count += g.rules.size();
+  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",
               flags.positional()[0].c_str(), config.collectors.size(), config.indicators.size(),
-              config.rule_files.size());
+              count, rules.groups.size());
   return 0;
 }
 
@@ -153,6 +167,13 @@ int main(int argc, char** argv) {
     return parse({"config.file", "collector"}) ? Ingest(flags) : Usage(error);
   if (command == "check-config") return parse({}) ? CheckConfig(flags) : Usage(error);
   if (command == "demo") return parse({"dir"}, {"force"}) ? Demo(flags) : Usage(error);
+  if (command == "export") {
+    if (!parse({"config.file", "from", "out"})) return Usage(error);
+    if (flags.positional().size() != 1 || flags.positional()[0] != "openmetrics")
+      return Usage("export needs a format: export openmetrics");
+    return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
+                                    flags.Get("out"));
+  }
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
   if (command == "version" || command == "--version") {

@@ -477,3 +477,32 @@ std::vector<std::string> DiffThresholds(const RuleSet& before, const RuleSet& af
 }
 
 }  // namespace parkwatch
+
+namespace parkwatch {
+
+bool CheckRulesAgainstConfig(const RuleSet& rules, const Config& config,
+                             std::vector<Diagnostic>* diagnostics) {
+  size_t before = diagnostics->size();
+  for (const auto& group : rules.groups)
+    for (const auto& rule : group.rules) {
+      if (rule.kind == RuleKind::kMissingReport) continue;
+      auto fail = [&](const std::string& message) {
+        diagnostics->push_back({rule.file, rule.line, 0, rule.name + ".measure", message});
+      };
+      const IndicatorConfig* ind = config.FindIndicator(rule.measure.indicator);
+      if (!ind) {
+        fail("unknown indicator \"" + rule.measure.indicator + "\" in " + rule.measure.text);
+        continue;
+      }
+      bool rate = ind->kind == IndicatorKind::kRate;
+      if (rate && rule.measure.kind != MeasureKind::kValue &&
+          rule.measure.kind != MeasureKind::kTwoYearAvg)
+        fail(rule.measure.text + ": " + ind->name + " is a published rate; use value(" + ind->name +
+             ")");
+      if (rule.measure.comparable_prices && !config.FindIndicator(rule.measure.deflator))
+        fail("unknown deflator \"" + rule.measure.deflator + "\"");
+    }
+  return diagnostics->size() == before;
+}
+
+}  // namespace parkwatch

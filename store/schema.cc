@@ -192,6 +192,14 @@ CREATE TABLE acknowledgements (
 );
 CREATE INDEX acknowledgements_by_fingerprint ON acknowledgements (fingerprint, at);
 )sql"},
+      {4, "config_audit: accepted configuration and threshold changes", R"sql(
+CREATE TABLE config_audit (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,    -- unix seconds
+  source  TEXT NOT NULL,       -- what triggered the change: start, SIGHUP, POST /-/reload
+  changes TEXT NOT NULL        -- one threshold change per line
+);
+)sql"},
   };
   return kMigrations;
 }

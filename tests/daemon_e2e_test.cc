@@ -193,8 +193,22 @@ TEST(CommandLineTest, CheckConfigPrintsEveryErrorAndFails) {
   EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "bad.yml"}, &out), 1);
   EXPECT_NE(out.find("bad.yml:2:3: storage.pth: unknown field"), std::string::npos) << out;
   EXPECT_NE(out.find("directory"), std::string::npos) << out;
-  WriteFile(dir / "good.yml", "storage: {path: pw.db}\n");
+  WriteFile(dir / "good.yml", "storage: {path: pw.db}\nrule_files: [r.yml]\n");
+  WriteFile(dir / "r.yml",
+            "groups:\n  - name: g\n    rules:\n      - alert: A\n        measure: yoy(x)\n"
+            "        levels: {red: -0.3}\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 1);
+  EXPECT_NE(out.find("r.yml:4: A.measure: unknown indicator \"x\""), std::string::npos) << out;
+  WriteFile(
+      dir / "r.yml",
+      "groups:\n  - name: g\n    rules:\n      - alert: A\n        measure: yoy(output_value)\n"
+      "        levels: {red: -0.3}\n");
   EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 0) << out;
+  EXPECT_NE(out.find("1 rules in 1 groups"), std::string::npos) << out;
+  WriteFile(dir / "r.yml", "groups:\n  - name: g\n    rules:\n      - alert: A\n        lvls: 1\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 1);
+  EXPECT_NE(out.find("r.yml:5:9: groups[0].rules[0].lvls: unknown field"), std::string::npos)
+      << out;
 }
 
 TEST(CommandLineTest, IngestCommandWritesTheSameStore) {
@@ -212,6 +226,75 @@ TEST(CommandLineTest, IngestCommandWritesTheSameStore) {
       testing::RunParkwatch({"ingest", "--config.file=" + (dir / "pw.yml"), dir / "b.csv"}, &out),
       1);
   EXPECT_NE(out.find("b.csv:2:"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// Rules in the daemon: a dropped file fires an alert visible in the API; a threshold change
+// through reload is audited.
+TEST(DaemonRulesTest, DroppedFileFiresAlertAndReloadIsAudited) {
+  TempDir dir;
+  const std::string rules =
+      "groups:\n"
+      "  - name: monthly\n"
+      "    cadence: monthly\n"
+      "    rules:\n"
+      "      - alert: OutputDrop\n"
+      "        measure: yoy(output_value)\n"
+      "        levels: {yellow: -0.10, red: -0.30}\n";
+  WriteFile(dir / "rules/r.yml", rules);
+  WriteFile(dir / "parkwatch.yml",
+            "storage: {path: pw.db}\n"
+            "web: {admin_token: a}\n"
+            "collectors: [{name: inbox, directory: inbox}]\n"
+            "rule_files: [rules/*.yml]\n");
+  DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+  WriteFile(dir / "inbox/.m.csv", "统一社会信用代码,报告期,工业总产值(万元)\n" + TestCreditCode(1) +
+                                      ",2023年5月,100\n" + TestCreditCode(1) + ",2024年5月,80\n");
+  fs::rename(dir / "inbox/.m.csv", dir / "inbox/m.csv");
+  json alerts;
+  ASSERT_TRUE(WaitFor([&] {
+    alerts = json::parse(Http("GET", daemon.url("/api/v1/alerts?state=firing")).body)["data"];
+    return alerts.size() == 1;
+  })) << daemon.Log();
+  EXPECT_EQ(alerts[0]["rule"], "OutputDrop");
+  EXPECT_EQ(alerts[0]["severity"], "yellow");
+  EXPECT_EQ(alerts[0]["period"], "2024-05");
+  EXPECT_NEAR(alerts[0]["value"].get<double>(), -0.2, 1e-9);
+
+  json rule_list = json::parse(Http("GET", daemon.url("/api/v1/rules")).body)["data"];
+  ASSERT_EQ(rule_list.size(), 1u);
+  EXPECT_EQ(rule_list[0]["name"], "OutputDrop");
+  EXPECT_EQ(rule_list[0]["last_period"], "2024-05");
+
+  // Tighter thresholds through a reload: the alert escalates at once and the change is audited.
+  std::string tighter = rules;
+  tighter.replace(tighter.find("red: -0.30"), 10, "red: -0.15");
+  WriteFile(dir / "rules/r.yml", tighter);
+  ASSERT_EQ(Http("POST", daemon.url("/-/reload"), "", {"Authorization: Bearer a"}).status, 200);
+  ASSERT_TRUE(WaitFor([&] {
+    alerts = json::parse(Http("GET", daemon.url("/api/v1/alerts?state=firing")).body)["data"];
+    return alerts.size() == 1 && alerts[0]["severity"] == "red";
+  })) << daemon.Log();
+  json audit = json::parse(Http("GET", daemon.url("/api/v1/audit")).body)["data"];
+  ASSERT_GE(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["changes"][0], "OutputDrop: levels.red: -0.3 -> -0.15");
+  json history = json::parse(Http("GET", daemon.url("/api/v1/alerts/history")).body)["data"];
+  EXPECT_EQ(history[0]["kind"], "escalated");
+
+  // An invalid rule file keeps the running rules.
+  WriteFile(dir / "rules/r.yml", "groups: [{name: g, rules: [{alert: X, measure: nope}]}]\n");
+  auto bad = Http("POST", daemon.url("/-/reload"), "", {"Authorization: Bearer a"});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("r.yml:1:"), std::string::npos) << bad.body;
+  EXPECT_EQ(json::parse(Http("GET", daemon.url("/api/v1/rules")).body)["data"][0]["name"],
+            "OutputDrop");
 }
 
 }  // namespace

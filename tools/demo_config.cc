@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tools/default_rules.h"
 #include "tools/demo_park.h"
 
 namespace parkwatch {
@@ -34,6 +35,9 @@ collectors:
     encoding: auto
   - name: http
     type: http
+
+# The default rules, copied here so they can be tuned; `kill -HUP` or POST /-/reload applies.
+rule_files: [rules/*.yml]
 )yaml";
 }
 
@@ -56,6 +60,9 @@ bool WriteDemo(const std::string& dir, std::string* error) {
   for (const auto& entry : fs::directory_iterator(options.dir))
     if (entry.is_regular_file()) fs::rename(entry.path(), fs::path(dir) / entry.path().filename());
   fs::remove_all(options.dir);
+  fs::create_directories(fs::path(dir) / "rules");
+  std::ofstream rules(fs::path(dir) / "rules" / "default.yml");
+  rules << DefaultRulesYaml();
   std::ofstream config(fs::path(dir) / "parkwatch.yml");
   config << DemoConfigYaml();
   if (!config) {

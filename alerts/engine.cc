@@ -1,0 +1,194 @@
+#include "alerts/engine.h"
+
+#include <chrono>
+
+namespace parkwatch {
+namespace {
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+const char* KindName(RuleKind kind) {
+  switch (kind) {
+    case RuleKind::kThreshold:
+      return "threshold";
+    case RuleKind::kMissingReport:
+      return "missing_report";
+    case RuleKind::kAnomaly:
+      return "anomaly";
+  }
+  return "?";
+}
+
+// Whether a period is recent enough to tell people about: it ended at most two periods before
+// the one running now in the group's time zone. A bureau's monthly figures arrive around the
+// 10th of the next month, so this admits last month and the one before; older periods are
+// history, even when they are the newest the store holds (a first load of past years).
+bool IsRecent(const RuleGroup& group, Period p, int64_t now) {
+  auto offset = UtcOffsetMinutes(group.timezone).value_or(8 * 60);
+  auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_seconds(std::chrono::seconds(now + int64_t{offset} * 60))));
+  Period running =
+      group.cadence == Cadence::kWeekly ? Period::WeekOf(today) : Period::MonthOf(today);
+  return p >= running.Prev().Prev();
+}
+
+}  // namespace
+
+AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify) {
+  AlertUpdate u;
+  u.rule = outcome.rule->name;
+  u.labels = outcome.labels;
+  u.observation.period = outcome.period;
+  u.observation.value = outcome.value;
+  // Level and Severity share their order: none, blue, yellow, orange, red.
+  u.observation.breach = static_cast<Severity>(static_cast<int>(outcome.level));
+  u.observation.cleared = outcome.cleared;
+  u.observation.annotations = outcome.annotations;
+  u.timing.for_periods = outcome.rule->for_periods;
+  u.timing.keep_firing_for = outcome.rule->keep_firing_for;
+  u.notify = notify;
+  return u;
+}
+
+AlertEngine::AlertEngine(Store* store) : store_(store), alerts_(store) {}
+AlertEngine::~AlertEngine() = default;
+
+EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
+                                   std::shared_ptr<const Config> config, int64_t now) {
+  int64_t started = SteadyNanos();
+  rules_ = std::move(rules);
+  config_ = std::move(config);
+  evaluator_ = std::make_unique<Evaluator>(*rules_, *config_);
+  data_.Load(*store_, *config_, *rules_);
+  std::map<std::string, RuleStatus> fresh;
+  for (const auto& group : rules_->groups)
+    for (const auto& rule : group.rules) {
+      RuleStatus s = status_.count(rule.name) ? status_[rule.name] : RuleStatus{};
+      s.group = group.name;
+      s.name = rule.name;
+      s.kind = KindName(rule.kind);
+      s.cadence = std::string(CadenceName(group.cadence));
+      s.measure = rule.measure.text;
+      fresh[rule.name] = s;
+    }
+  status_ = std::move(fresh);
+  last_due_.clear();
+  // New thresholds apply to the present at once: evaluate each rule's latest period.
+  EngineResult result;
+  std::vector<AlertUpdate> updates;
+  for (const auto& group : rules_->groups)
+    for (const auto& rule : group.rules) {
+      if (rule.kind == RuleKind::kMissingReport) continue;  // CheckDeadlines does these
+      auto latest = data_.LatestPeriod(group.cadence);
+      if (latest) EvaluateRule(group, rule, {*latest}, nullptr, &updates, &result, now);
+    }
+  return Commit(std::move(updates), std::move(result), now, started);
+}
+
+EngineResult AlertEngine::OnBatch(const BatchSummary& batch, int64_t now) {
+  int64_t started = SteadyNanos();
+  EngineResult result;
+  if (!rules_) return result;
+  BatchEffect effect = data_.ApplyBatch(*store_, batch);
+  if (effect.enterprises.empty() && !effect.reloaded && !effect.price_index_changed) return result;
+  // After a full reload every enterprise may have changed; otherwise only the touched ones.
+  const std::set<EnterpriseIndex>* only =
+      effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
+  std::vector<AlertUpdate> updates;
+  for (const auto& group : rules_->groups)
+    for (const auto& rule : group.rules) {
+      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch);
+      if (rule.kind == RuleKind::kMissingReport) {
+        // Late data resolves a missing report: re-check the due period for whoever reported.
+        auto it = last_due_.find(rule.name);
+        if (it == last_due_.end()) continue;
+        auto due = Period::Parse(it->second);
+        if (due) EvaluateRule(group, rule, {*due}, only, &updates, &result, now);
+        continue;
+      }
+      EvaluateRule(group, rule, periods, only, &updates, &result, now);
+    }
+  return Commit(std::move(updates), std::move(result), now, started);
+}
+
+EngineResult AlertEngine::CheckDeadlines(int64_t now) {
+  int64_t started = SteadyNanos();
+  EngineResult result;
+  if (!rules_) return result;
+  std::vector<AlertUpdate> updates;
+  for (const auto& group : rules_->groups)
+    for (const auto& rule : group.rules) {
+      if (rule.kind != RuleKind::kMissingReport) continue;
+      auto due = Evaluator::DuePeriod(group, rule, now);
+      if (!due) continue;
+      std::string key = due->ToString();
+      if (last_due_[rule.name] == key) continue;  // already evaluated for this deadline
+      last_due_[rule.name] = key;
+      EvaluateRule(group, rule, {*due}, nullptr, &updates, &result, now);
+    }
+  return Commit(std::move(updates), std::move(result), now, started);
+}
+
+void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
+                               const std::vector<Period>& periods,
+                               const std::set<EnterpriseIndex>* only,
+                               std::vector<AlertUpdate>* updates, EngineResult* result,
+                               int64_t now) {
+  if (periods.empty()) return;
+  int64_t started = SteadyNanos();
+  RuleStatus& status = status_[rule.name];
+  status.last_error.clear();
+  status.last_outcomes = status.last_no_data = 0;
+  auto latest = data_.LatestPeriod(group.cadence);
+  try {
+    for (Period p : periods) {
+      // Missing reports are due by the clock, not by the data: their period is current.
+      bool notify = (rule.kind == RuleKind::kMissingReport || (latest && p >= *latest)) &&
+                    IsRecent(group, p, now);
+      for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
+        updates->push_back(ToAlertUpdate(o, notify));
+        ++status.last_outcomes;
+        if (!o.value) ++status.last_no_data;
+      }
+      status.last_period = p.ToString();
+    }
+  } catch (const std::exception& e) {
+    status.last_error = e.what();
+    result->errors.push_back(rule.name + ": " + e.what());
+  }
+  result->observations += status.last_outcomes;
+  status.last_evaluation = now;
+  status.last_duration_seconds = (SteadyNanos() - started) / 1e9;
+}
+
+EngineResult AlertEngine::Commit(std::vector<AlertUpdate> updates, EngineResult result, int64_t now,
+                                 int64_t started_ns) {
+  if (!updates.empty()) {
+    // Which identity-periods may notify, to count the events that reached the outbox.
+    std::set<std::pair<std::string, Period>> notifying;
+    for (const AlertUpdate& u : updates)
+      if (u.notify) notifying.emplace(Fingerprint(u.rule, u.labels), u.observation.period);
+    for (const AlertEventRow& row : alerts_.ApplyMany(updates, now)) {
+      ++result.events;
+      if (IsNotified(row.event.kind) && notifying.count({row.fingerprint, row.event.period}))
+        ++result.notifications;
+    }
+  }
+  result.seconds = (SteadyNanos() - started_ns) / 1e9;
+  return result;
+}
+
+std::vector<RuleStatus> AlertEngine::RuleStatuses() const {
+  std::vector<RuleStatus> out;
+  if (!rules_) return out;
+  for (const auto& group : rules_->groups)
+    for (const auto& rule : group.rules)
+      if (auto it = status_.find(rule.name); it != status_.end()) out.push_back(it->second);
+  return out;
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,90 @@
+// The alert engine: where rule evaluation meets the durable alert lifecycle.
+//
+// It owns the in-memory rule data (rules/rule_data.h) and an AlertStore on one store
+// connection, and is driven by three events: a committed batch (OnBatch: re-evaluates only what
+// the batch touched), a clock tick (CheckDeadlines: missing-report rules), and new rules
+// (SetRules: at start and on every reload, re-evaluating the latest period with the new
+// thresholds). Each call writes its state changes, events and notifications in one transaction.
+//
+// Events at periods before the latest one of their cadence are history (a first load of three
+// years of data replays them through the state machine so `for` counts are right) and are not
+// notified: nobody wants a message in 2026 about 2023.
+//
+// Not thread-safe: the daemon calls it on its worker thread only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alerts/alert_store.h"
+#include "config/config.h"
+#include "rules/evaluator.h"
+#include "rules/rule_config.h"
+#include "rules/rule_data.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+struct EngineResult {
+  int64_t observations = 0;
+  int64_t events = 0;
+  int64_t notifications = 0;  // events that went to the outbox
+  double seconds = 0;
+  std::vector<std::string> errors;  // one per failing rule: "RuleName: message"
+};
+
+// What GET /api/v1/rules shows of each rule.
+struct RuleStatus {
+  std::string group;
+  std::string name;
+  std::string kind;     // threshold | missing_report | anomaly
+  std::string cadence;  // weekly | monthly
+  std::string measure;
+  int64_t last_evaluation = 0;  // unix seconds; 0 = never
+  double last_duration_seconds = 0;
+  std::string last_period;
+  int64_t last_outcomes = 0;
+  int64_t last_no_data = 0;
+  std::string last_error;
+};
+
+class AlertEngine {
+ public:
+  explicit AlertEngine(Store* store);
+  ~AlertEngine();
+
+  // Installs rules (and the config they are read with), loads the data they need from the store
+  // and evaluates each rule at its latest period. Throws StoreError.
+  EngineResult SetRules(std::shared_ptr<const RuleSet> rules, std::shared_ptr<const Config> config,
+                        int64_t now);
+  EngineResult OnBatch(const BatchSummary& batch, int64_t now);
+  EngineResult CheckDeadlines(int64_t now);
+
+  std::vector<RuleStatus> RuleStatuses() const;
+  const RuleData& data() const { return data_; }
+
+ private:
+  // Evaluates rule at periods, appending lifecycle updates; notify only at the latest period.
+  void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
+                    const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,
+                    std::vector<AlertUpdate>* updates, EngineResult* result, int64_t now);
+  EngineResult Commit(std::vector<AlertUpdate> updates, EngineResult result, int64_t now,
+                      int64_t started_ns);
+
+  Store* store_;
+  AlertStore alerts_;
+  std::shared_ptr<const RuleSet> rules_;
+  std::shared_ptr<const Config> config_;
+  std::unique_ptr<Evaluator> evaluator_;
+  RuleData data_;
+  std::map<std::string, RuleStatus> status_;     // by rule name
+  std::map<std::string, std::string> last_due_;  // missing-report rule -> period
+};
+
+// An outcome as the lifecycle sees it.
+AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify);
+
+}  // namespace parkwatch

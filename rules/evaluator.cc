@@ -1,0 +1,611 @@
+#include "rules/evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <unordered_set>
+
+#include "rules/measures.h"
+#include "rules/template.h"
+
+namespace parkwatch {
+namespace {
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+bool CombinesJanFeb(const RuleGroup& group) {
+  return group.cadence == Cadence::kMonthly && group.combine_jan_feb;
+}
+
+// A single January or February as the group sees it: Jan–Feb when combined.
+Period Canonical(Period p, bool combine_jan_feb) {
+  if (combine_jan_feb && p.monthly() && !p.is_jan_feb() && p.first_month() <= 2)
+    return Period::JanFeb(p.year());
+  return p;
+}
+
+const char* ScopeLabel(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::kEnterprise:
+      return "enterprise";
+    case ScopeKind::kIndustry:
+      return "industry";
+    case ScopeKind::kPark:
+      return "park";
+    case ScopeKind::kSet:
+      return "set";
+  }
+  return "";
+}
+
+bool DependsOnWhole(MeasureKind kind) {
+  return kind == MeasureKind::kPull || kind == MeasureKind::kContribution ||
+         kind == MeasureKind::kShare;
+}
+
+// "+08:00", "+0800", "+8", "-05:30" -> minutes; nullopt if malformed or beyond ±14 h.
+std::optional<int> ParseOffset(const std::string& text) {
+  if (text.empty() || (text[0] != '+' && text[0] != '-')) return std::nullopt;
+  int sign = text[0] == '-' ? -1 : 1;
+  std::string digits;
+  for (size_t i = 1; i < text.size(); ++i) {
+    if (text[i] == ':') {
+      if (digits.size() != 1 && digits.size() != 2) return std::nullopt;
+      if (digits.size() == 1) digits = "0" + digits;
+      continue;
+    }
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    digits += text[i];
+  }
+  int hours = 0, minutes = 0;
+  if (digits.size() <= 2 && !digits.empty()) {
+    hours = std::stoi(digits);
+  } else if (digits.size() == 3 || digits.size() == 4) {
+    hours = std::stoi(digits.substr(0, digits.size() - 2));
+    minutes = std::stoi(digits.substr(digits.size() - 2));
+  } else {
+    return std::nullopt;
+  }
+  if (minutes >= 60 || hours * 60 + minutes > 14 * 60) return std::nullopt;
+  return sign * (hours * 60 + minutes);
+}
+
+}  // namespace
+
+std::optional<int> UtcOffsetMinutes(const std::string& zone) {
+  // Regions on UTC+8 all year (no DST since 1991 in China, none in the others).
+  static const char* kUtc8[] = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking",
+                                "Asia/Harbin",   "Asia/Hong_Kong", "Asia/Macau",
+                                "Asia/Taipei",   "Asia/Singapore", "PRC"};
+  for (const char* name : kUtc8)
+    if (zone == name) return 8 * 60;
+  for (const char* utc : {"UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"}) {
+    std::string prefix(utc);
+    if (zone == prefix) return 0;
+    if (prefix.size() >= 3 && zone.rfind(prefix, 0) == 0 && prefix != "Etc/GMT")
+      return ParseOffset(zone.substr(prefix.size()));
+  }
+  return ParseOffset(zone);
+}
+
+// --------------------------------------------------------------------------------------------
+
+struct Evaluator::Context {
+  const RuleGroup& group;
+  const RuleConfig& rule;
+  const RuleData& data;
+  Period t;
+  const std::set<EnterpriseIndex>* only;
+  bool combine;
+};
+
+namespace {
+
+// Enterprises passing a rule's selector and above designated size in year, ascending. When
+// candidates is given only those are looked at (incremental evaluation).
+class MemberFilter {
+ public:
+  MemberFilter(const Selector& where, const RuleData& data, int year)
+      : where_(where), data_(data), year_(year) {
+    for (const auto& name : where.industries) industries_.insert(data.IndustryIndex(name));
+    for (const auto& code : where.enterprises)
+      if (auto e = data.IndexOfCode(code)) enterprises_.insert(*e);
+  }
+
+  bool Passes(EnterpriseIndex e) const {
+    const EnterpriseInfo& info = data_.info(e);
+    if (!info.AboveSizeIn(year_)) return false;
+    if (where_.key && info.key != *where_.key) return false;
+    if (!where_.industries.empty() && !industries_.count(info.industry)) return false;
+    if (!where_.enterprises.empty() && !enterprises_.count(e)) return false;
+    return true;
+  }
+
+  std::vector<EnterpriseIndex> All() const {
+    std::vector<EnterpriseIndex> out;
+    for (size_t i = 0; i < data_.size(); ++i)
+      if (Passes(static_cast<EnterpriseIndex>(i))) out.push_back(static_cast<EnterpriseIndex>(i));
+    return out;
+  }
+
+  template <typename Range>
+  std::vector<EnterpriseIndex> Among(const Range& candidates) const {
+    std::vector<EnterpriseIndex> out;
+    for (EnterpriseIndex e : candidates)
+      if (e >= 0 && static_cast<size_t>(e) < data_.size() && Passes(e)) out.push_back(e);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+ private:
+  const Selector& where_;
+  const RuleData& data_;
+  int year_;
+  std::unordered_set<int32_t> industries_;
+  std::unordered_set<EnterpriseIndex> enterprises_;
+};
+
+// The park's members in year regardless of any selector: the whole of pulls and shares.
+std::vector<EnterpriseIndex> ParkMembers(const RuleData& data, int year) {
+  Selector everyone;
+  return MemberFilter(everyone, data, year).All();
+}
+
+// Members grouped by industry (industry -1, unknown, left out).
+std::map<int32_t, std::vector<EnterpriseIndex>> ByIndustry(const RuleData& data,
+                                                           const std::vector<EnterpriseIndex>& m) {
+  std::map<int32_t, std::vector<EnterpriseIndex>> out;
+  for (EnterpriseIndex e : m)
+    if (int32_t i = data.info(e).industry; i >= 0) out[i].push_back(e);
+  return out;
+}
+
+MeasureResult NoData(std::string reason) {
+  MeasureResult r;
+  r.no_data_reason = std::move(reason);
+  return r;
+}
+
+MeasureResult Compute(const Measures& m, MeasureKind kind, Scope part, Scope whole, Period t) {
+  switch (kind) {
+    case MeasureKind::kLevel:
+    case MeasureKind::kValue:
+      return m.Level(part, t);
+    case MeasureKind::kYoy:
+      return m.YoY(part, t);
+    case MeasureKind::kYtdYoy:
+      return m.YtdYoY(part, t);
+    case MeasureKind::kMom:
+      return m.MoM(part, t);
+    case MeasureKind::kTwoYearAvg:
+      return m.TwoYearAverage(part, t);
+    case MeasureKind::kShare:
+      return m.Share(part, whole, t);
+    case MeasureKind::kPull:
+      return m.Pull(part, whole, t);
+    case MeasureKind::kContribution:
+      return m.Contribution(part, whole, t);
+    case MeasureKind::kConsecutiveDeclines:
+      return m.ConsecutiveDeclines(part, t);
+  }
+  return NoData("unknown measure");
+}
+
+std::optional<double> MildestThreshold(const Thresholds& th) {
+  for (int i = 1; i <= 4; ++i)
+    if (th.levels[i]) return th.levels[i];
+  return std::nullopt;
+}
+
+// Everything about one outcome except the measurement itself.
+struct Member {
+  std::map<std::string, std::string> labels;  // identity
+  std::map<std::string, std::string> vars;
+  std::string target_key;   // for RuleSet::Target
+  std::string industry;     // for ThresholdsFor
+  std::string credit_code;  // for ThresholdsFor
+};
+
+Member EnterpriseMember(const RuleData& data, EnterpriseIndex e) {
+  const EnterpriseRow& row = data.row(e);
+  Member m;
+  m.labels = {{"scope", "enterprise"}, {"enterprise", row.credit_code}};
+  m.industry = data.IndustryName(data.info(e).industry);
+  m.credit_code = row.credit_code;
+  m.target_key = row.credit_code;
+  m.vars = {{"name", row.name.empty() ? row.credit_code : row.name},
+            {"enterprise", row.credit_code},
+            {"industry", m.industry}};
+  return m;
+}
+
+Member IndustryMember(const RuleData& data, int32_t industry) {
+  Member m;
+  m.industry = data.IndustryName(industry);
+  m.labels = {{"scope", "industry"}, {"industry", m.industry}};
+  m.target_key = "industry:" + m.industry;
+  m.vars = {{"name", m.industry}, {"industry", m.industry}};
+  return m;
+}
+
+Member ParkMember(const Config& config) {
+  Member m;
+  m.labels = {{"scope", "park"}};
+  m.target_key = "park";
+  m.vars = {{"name", config.park_name.empty() ? "park" : config.park_name}};
+  return m;
+}
+
+Member SetMember(const std::string& set) {
+  Member m;
+  m.labels = {{"scope", "set"}, {"set", set}};
+  m.target_key = "set:" + set;
+  m.vars = {{"name", set}, {"set", set}};
+  return m;
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const RuleSet& rules, const Config& config) : rules_(rules), config_(config) {}
+
+namespace {
+
+// Fills level, clearance, threshold, vars and rendered annotations and labels of an outcome
+// whose value (or no_data_reason) is set. value_text formats the value for messages.
+void Finish(const RuleConfig& rule, const Member& member, RuleOutcome& o,
+            const std::string& value_text) {
+  const Thresholds& th = rule.ThresholdsFor(member.industry, member.credit_code);
+  if (o.value) {
+    o.level = th.Classify(*o.value);
+    o.cleared = th.Cleared(*o.value);
+  }
+  o.threshold =
+      o.level != Level::kNone ? th.levels[static_cast<int>(o.level)] : MildestThreshold(th);
+  o.vars.insert(member.vars.begin(), member.vars.end());
+  o.vars["period"] = o.period.ToString();
+  if (o.period.monthly()) o.vars["month"] = std::to_string(o.period.last_month());
+  if (o.period.weekly()) o.vars["week"] = std::to_string(o.period.week());
+  if (o.value)
+    o.vars["value"] = value_text;
+  else
+    o.vars["no_data_reason"] = o.no_data_reason;
+  o.vars["level"] = LevelName(o.level);
+  o.vars["level_zh"] = LevelNameZh(o.level);
+  if (o.threshold) o.vars["threshold"] = Number(*o.threshold);
+  o.vars["rule"] = rule.name;
+  o.vars["measure"] = rule.kind == RuleKind::kMissingReport ? "missing_report" : rule.measure.text;
+  o.vars["scope"] = rule.scope == ScopeKind::kSet ? "set:" + rule.set : ScopeLabel(rule.scope);
+  for (const auto& [name, text] : rule.annotations)
+    o.annotations[name] = RenderTemplate(text, o.vars);
+  for (const auto& [name, text] : rule.labels) o.labels[name] = RenderTemplate(text, o.vars);
+  // Identity keys last, so a rule label cannot change whom the alert is about.
+  for (const auto& [name, value] : member.labels) o.labels[name] = value;
+}
+
+}  // namespace
+
+std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleConfig& rule,
+                                             const RuleData& data, Period t,
+                                             const std::set<EnterpriseIndex>* only) const {
+  std::vector<RuleOutcome> out;
+  bool combine = CombinesJanFeb(group);
+  if (!t.valid() || t.cadence() != group.cadence) return out;
+  if (Canonical(t, combine) != t) return out;  // January or February alone: not a period
+  Context c{group, rule, data, t, only, combine};
+  switch (rule.kind) {
+    case RuleKind::kThreshold:
+      EvaluateThreshold(c, &out);
+      break;
+    case RuleKind::kAnomaly:
+      EvaluateAnomaly(c, &out);
+      break;
+    case RuleKind::kMissingReport:
+      EvaluateMissing(c, &out);
+      break;
+  }
+  return out;
+}
+
+void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* out) const {
+  const RuleConfig& rule = c.rule;
+  const MeasureSpec& spec = rule.measure;
+  MemberFilter filter(rule.where, c.data, c.t.year());
+  const bool whole_based = DependsOnWhole(spec.kind);
+  const std::set<EnterpriseIndex>* only = whole_based ? nullptr : c.only;
+
+  // A problem that applies to every member (a table the data was not prepared with).
+  std::string common;
+  const FigureTable* table = c.data.Figures(spec.indicator, c.group.cadence);
+  if (!table)
+    common = "indicator " + spec.indicator + " (" + std::string(CadenceName(c.group.cadence)) +
+             ") is not loaded for the rules";
+  MeasureOptions options;
+  options.combine_jan_feb = c.combine;
+  if (spec.comparable_prices) {
+    options.price_index = c.data.PriceIndex(spec.deflator, c.group.cadence);
+    if (!options.price_index && common.empty())
+      common = "price index " + spec.deflator + " is not loaded for the rules";
+  }
+  // Measures needs a table even when there is none; an empty one stands in and is never read.
+  static const FigureTable kEmptyWeekly(Cadence::kWeekly, IndicatorKind::kLevel);
+  static const FigureTable kEmptyMonthly(Cadence::kMonthly, IndicatorKind::kLevel);
+  const FigureTable& figures =
+      table ? *table : (c.group.cadence == Cadence::kWeekly ? kEmptyWeekly : kEmptyMonthly);
+  Measures measures(figures, c.data.infos(), options);
+
+  auto emit = [&](const Member& member, MeasureResult result) {
+    RuleOutcome o;
+    o.rule = &rule;
+    o.group = &c.group;
+    o.period = c.t;
+    if (!common.empty()) result = NoData(common);
+    std::optional<double> measured = result.value;
+    if (!rule.target.empty()) {
+      // A missing target is a gap in the configuration whatever the data says, so it is the
+      // reason given even when the measure has no data either.
+      if (auto target = rules_.Target(rule.target, member.target_key)) {
+        o.vars["target"] = Number(*target);
+        if (measured) result.value = *measured - *target;
+      } else {
+        result = NoData("no target \"" + rule.target + "\" for " + member.target_key +
+                        " in the targets table");
+      }
+    }
+    o.value = result.value;
+    o.no_data_reason = result.no_data_reason;
+    if (measured) o.vars["measured"] = Number(*measured);
+    Finish(rule, member, o, o.value ? Number(*o.value) : "");
+    out->push_back(std::move(o));
+  };
+
+  std::vector<EnterpriseIndex> park;  // the whole, when the measure needs one
+  if (whole_based) park = ParkMembers(c.data, c.t.year());
+
+  switch (rule.scope) {
+    case ScopeKind::kEnterprise: {
+      std::vector<EnterpriseIndex> members = only ? filter.Among(*only) : filter.All();
+      if (spec.kind == MeasureKind::kPull || spec.kind == MeasureKind::kContribution) {
+        // One pass per whole instead of one Pull per enterprise (each would re-sum the whole).
+        struct Found {
+          double pull = 0;
+          std::optional<double> contribution;
+          bool in_caliber = false;
+        };
+        std::vector<Found> found(c.data.size());
+        std::map<int32_t, std::string> failures;  // whole (industry, or -1 = park) -> reason
+        auto collect = [&](Scope whole, int32_t key) {
+          std::string reason;
+          for (const auto& p : measures.PullsByEnterprise(whole, c.t, &reason))
+            found[static_cast<size_t>(p.enterprise)] = {p.pull, p.contribution, true};
+          if (!reason.empty()) failures[key] = reason;
+        };
+        bool of_industry = spec.whole == "industry";
+        if (of_industry) {
+          for (const auto& [industry, whole] : ByIndustry(c.data, park)) collect(whole, industry);
+        } else {
+          collect(park, -1);
+        }
+        for (EnterpriseIndex e : members) {
+          int32_t key = of_industry ? c.data.info(e).industry : -1;
+          MeasureResult r;
+          if (auto f = failures.find(key); f != failures.end()) {
+            r = NoData(std::string(of_industry ? "industry" : "park") + ": " + f->second);
+          } else if (of_industry && key < 0) {
+            r = NoData("the enterprise has no industry to measure its pull against");
+          } else if (!found[static_cast<size_t>(e)].in_caliber) {
+            r = NoData("no figure for " + c.t.ToString() +
+                       " or the same period last year, so "
+                       "the enterprise is not in the caliber of the growth");
+          } else if (spec.kind == MeasureKind::kPull) {
+            r.value = found[static_cast<size_t>(e)].pull;
+            r.enterprises = 1;
+          } else if (auto contribution = found[static_cast<size_t>(e)].contribution) {
+            r.value = *contribution;
+            r.enterprises = 1;
+          } else {
+            r = NoData("the whole did not change, so contributions are undefined");
+          }
+          emit(EnterpriseMember(c.data, e), std::move(r));
+        }
+      } else if (spec.kind == MeasureKind::kShare) {
+        std::map<int32_t, std::vector<EnterpriseIndex>> by_industry;
+        if (spec.whole == "industry") by_industry = ByIndustry(c.data, park);
+        for (EnterpriseIndex e : members) {
+          Scope whole = park;
+          if (spec.whole == "industry") whole = by_industry[c.data.info(e).industry];
+          emit(EnterpriseMember(c.data, e), measures.Share(Scope(&e, 1), whole, c.t));
+        }
+      } else {
+        for (EnterpriseIndex e : members)
+          emit(EnterpriseMember(c.data, e), Compute(measures, spec.kind, Scope(&e, 1), {}, c.t));
+      }
+      break;
+    }
+    case ScopeKind::kIndustry: {
+      std::vector<EnterpriseIndex> members = filter.All();
+      std::set<int32_t> wanted;
+      if (only)
+        for (EnterpriseIndex e : *only)
+          if (e >= 0 && static_cast<size_t>(e) < c.data.size())
+            wanted.insert(c.data.info(e).industry);
+      for (const auto& [industry, scope] : ByIndustry(c.data, members)) {
+        if (only && !wanted.count(industry)) continue;
+        emit(IndustryMember(c.data, industry), Compute(measures, spec.kind, scope, park, c.t));
+      }
+      break;
+    }
+    case ScopeKind::kPark: {
+      std::vector<EnterpriseIndex> members = filter.All();
+      emit(ParkMember(config_),
+           members.empty()
+               ? NoData("no enterprise of the park is in scope in " + std::to_string(c.t.year()))
+               : Compute(measures, spec.kind, members, park, c.t));
+      break;
+    }
+    case ScopeKind::kSet: {
+      std::vector<EnterpriseIndex> candidates;
+      if (auto it = rules_.sets.find(rule.set); it != rules_.sets.end())
+        for (const auto& code : it->second)
+          if (auto e = c.data.IndexOfCode(code)) candidates.push_back(*e);
+      std::vector<EnterpriseIndex> members = filter.Among(candidates);
+      emit(SetMember(rule.set),
+           members.empty() ? NoData("no enterprise of set " + rule.set +
+                                    " is above designated size in " + std::to_string(c.t.year()))
+                           : Compute(measures, spec.kind, members, park, c.t));
+      break;
+    }
+  }
+}
+
+void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out) const {
+  const RuleConfig& rule = c.rule;
+  MemberFilter filter(rule.where, c.data, c.t.year());
+  std::vector<EnterpriseIndex> members = c.only ? filter.Among(*c.only) : filter.All();
+  const FigureTable* table = c.data.Figures(rule.measure.indicator, c.group.cadence);
+  MeasureOptions options;
+  options.combine_jan_feb = c.combine;
+  std::optional<Measures> measures;
+  if (table) measures.emplace(*table, c.data.infos(), options);
+  for (EnterpriseIndex e : members) {
+    RuleOutcome o;
+    o.rule = &rule;
+    o.group = &c.group;
+    o.period = c.t;
+    std::string text;
+    if (!measures) {
+      o.no_data_reason = "indicator " + rule.measure.indicator + " is not loaded for the rules";
+    } else {
+      AnomalyResult a = measures->Anomaly(e, c.t, rule.anomaly_years);
+      if (a.z) {
+        o.value = std::fabs(*a.z);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", *o.value);  // "3.46 standard deviations"
+        text = buf;
+        o.vars["mean"] = Number(a.mean);
+        o.vars["measured"] = Number(a.value);
+        if (a.ratio) o.vars["ratio"] = Number(*a.ratio);
+      } else {
+        o.no_data_reason = a.no_data_reason;
+      }
+    }
+    Finish(rule, EnterpriseMember(c.data, e), o, text);
+    out->push_back(std::move(o));
+  }
+}
+
+void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out) const {
+  const RuleConfig& rule = c.rule;
+  MemberFilter filter(rule.where, c.data, c.t.year());
+  std::vector<EnterpriseIndex> members = c.only ? filter.Among(*c.only) : filter.All();
+  const Cadence cadence = c.group.cadence;
+  // Never-reported enterprises are counted back to the first period the rules hold data for,
+  // or to the start of their first 规上 year if later: before that nobody was due.
+  std::optional<Period> earliest = c.data.EarliestPeriod(cadence);
+  if (earliest) earliest = Canonical(*earliest, c.combine);
+  const int cap = cadence == Cadence::kWeekly ? 10 * 53 : 10 * 12;
+  for (EnterpriseIndex e : members) {
+    std::optional<Period> last = c.data.LastReported(e, cadence);
+    std::optional<Period> floor;
+    if (!last) {
+      floor = earliest;
+      if (int since = c.data.info(e).above_size_since) {
+        Period start = cadence == Cadence::kWeekly ? Period::Week(since, 1)
+                                                   : Canonical(Period::Month(since, 1), c.combine);
+        if (!floor || *floor < start) floor = start;
+      }
+      if (!floor) floor = c.t;  // nothing to count back to: only t itself is known to be due
+    }
+    int overdue = 0;
+    for (Period q = c.t; q.valid() && overdue < cap; q = PreviousPeriod(q, c.combine)) {
+      if (last && q <= *last) break;
+      if (floor && q < *floor) break;
+      ++overdue;
+    }
+    RuleOutcome o;
+    o.rule = &rule;
+    o.group = &c.group;
+    o.period = c.t;
+    o.value = overdue;
+    if (last) o.vars["last_reported"] = last->ToString();
+    Finish(rule, EnterpriseMember(c.data, e), o, std::to_string(overdue));
+    out->push_back(std::move(o));
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+
+int64_t Evaluator::DeadlineOf(const RuleGroup& group, const RuleConfig& rule, Period p) {
+  using namespace std::chrono;
+  std::optional<int> offset = UtcOffsetMinutes(group.timezone);
+  if (!offset || !p.valid()) return std::numeric_limits<int64_t>::max();
+  sys_days day;
+  if (p.weekly()) {
+    day = sys_days(p.LastDay()) + days(rule.deadline.day);  // Sunday + 1 = the Monday after
+  } else {
+    year_month next = year(p.year()) / month(static_cast<unsigned>(p.last_month())) + months(1);
+    day = sys_days(next / std::chrono::day(static_cast<unsigned>(rule.deadline.day)));
+  }
+  return day.time_since_epoch().count() * 86400LL + rule.deadline.minute_of_day * 60LL -
+         *offset * 60LL;
+}
+
+std::optional<Period> Evaluator::DuePeriod(const RuleGroup& group, const RuleConfig& rule,
+                                           int64_t now) {
+  using namespace std::chrono;
+  std::optional<int> offset = UtcOffsetMinutes(group.timezone);
+  if (!offset) return std::nullopt;
+  bool combine = CombinesJanFeb(group);
+  sys_days local_day = floor<days>(sys_seconds(seconds(now + *offset * 60LL)));
+  year_month_day ymd(local_day);
+  Period p = group.cadence == Cadence::kWeekly ? Period::WeekOf(ymd) : Period::MonthOf(ymd);
+  p = Canonical(p, combine);
+  // A deadline falls at most a month (a week) and 28 days (7 days) after its period ends, so
+  // the due period is among the last few.
+  for (int i = 0; i < 6 && p.valid(); ++i, p = PreviousPeriod(p, combine))
+    if (DeadlineOf(group, rule, p) <= now) return p;
+  return std::nullopt;
+}
+
+std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,
+                                      const RuleData& data, const BatchSummary* batch) {
+  const bool combine = CombinesJanFeb(group);
+  const Cadence cadence = group.cadence;
+  std::set<Period> periods;
+  if (rule.kind == RuleKind::kMissingReport) {
+    if (batch) {
+      for (const auto& [indicator, p] : batch->touched_periods)
+        if (p.cadence() == cadence) periods.insert(Canonical(p, combine));
+    } else if (auto latest = data.LatestPeriod(cadence)) {
+      periods.insert(Canonical(*latest, combine));
+    }
+    return {periods.begin(), periods.end()};
+  }
+  const FigureTable* table = data.Figures(rule.measure.indicator, cadence);
+  if (!table) return {};
+  for (Period p : table->Periods()) periods.insert(Canonical(p, combine));
+  if (!batch || periods.empty()) return {periods.begin(), periods.end()};
+
+  std::optional<Period> earliest;
+  for (const auto& [indicator, p] : batch->touched_periods) {
+    if (p.cadence() != cadence) continue;
+    if (indicator != rule.measure.indicator &&
+        !(rule.measure.comparable_prices && indicator == rule.measure.deflator))
+      continue;
+    Period q = Canonical(p, combine);
+    if (!earliest || q < *earliest) earliest = q;
+  }
+  if (!earliest) {
+    if (!batch->touched_enterprises.empty()) return {*periods.rbegin()};
+    return {};
+  }
+  return {periods.lower_bound(*earliest), periods.end()};
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,126 @@
+// The rule evaluator: turns RuleData (the figures) and the loaded RuleSet into per-scope
+// outcomes of one rule at one period. The alert lifecycle (alerts/) turns outcomes into pending,
+// firing and resolved alerts; the evaluator itself keeps no state.
+//
+// Scope members (同口径): a rule at period t looks at the enterprises that pass its `where`
+// selector AND are above designated size (规上) in t's year, so every growth compares the same
+// enterprise set in both years (see rules/measures.h). Pseudo-enterprises holding price indices
+// are in no scope (rules/rule_data.h).
+//
+//   scope: enterprise  one outcome per member, the measure over {e}. pull/contribution/share of
+//                      an enterprise are against the park's members (or, with `of: industry`, its
+//                      industry's members), whatever `where` says: `where` picks whom to watch,
+//                      not what the whole is.
+//   scope: industry    one outcome per industry with members; pull/contribution/share against
+//                      the park.
+//   scope: park        one outcome over all members.
+//   scope: set:NAME    one outcome over the members among the set's credit codes.
+//
+// Targets: with `target: NAME` the value is measure − RuleSet::Target(NAME, key), key "park",
+// "industry:<name>", the credit code, or "set:<name>"; no target for the key is no data.
+// Anomaly rules: value = |z| of the enterprise's figure against the same period of its previous
+// `years` years. Missing-report rules: value = consecutive due periods, ending at t, without any
+// figure of the enterprise in the cadence (0 = reported, which clears).
+//
+// A member whose measure has no data still gets an outcome, with the reason, level none and
+// cleared false: the lifecycle keeps an alert's state on no data instead of resolving it.
+//
+// Time zones: GCC 12's libstdc++ has no time zone database (std::chrono::locate_zone), so
+// deadlines support fixed offsets only: "UTC"/"GMT", "UTC+8", "UTC+08:00", "+08:00", "+0800",
+// and the zone names of UTC+8 regions, Asia/Shanghai among them (China has kept UTC+8 without
+// daylight saving time since 1991, so the fixed offset is exact for every period we handle).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/period.h"
+#include "rules/rule_config.h"
+#include "rules/rule_data.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+// One alert identity at one period.
+struct RuleOutcome {
+  const RuleConfig* rule = nullptr;
+  const RuleGroup* group = nullptr;
+  // Identity: {"scope": enterprise|industry|park|set, "enterprise": code, "industry": name,
+  // "set": name} as applicable, plus the rule's labels (rendered with vars; identity keys win).
+  // An enterprise outcome carries no industry label, so reclassifying an enterprise does not
+  // orphan its alerts; vars["industry"] has it for messages.
+  std::map<std::string, std::string> labels;
+  Period period;
+  // The compared value: after target subtraction; |z| for anomaly; overdue periods for missing
+  // report.
+  std::optional<double> value;
+  std::string no_data_reason;       // when value is empty
+  Level level = Level::kNone;       // Classify(value) with the thresholds of this member
+  bool cleared = false;             // Cleared(value); false on no data
+  std::optional<double> threshold;  // the threshold of the level reached, or the mildest one
+  // Template variables: name, enterprise, industry, period, value, level, level_zh, threshold,
+  // month (monthly: last month of the period, 2 for Jan–Feb), week (weekly), target, measured
+  // (value before target subtraction), rule, measure, scope, no_data_reason. value is unset on
+  // no data, so a template shows "<no value>".
+  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string> annotations;  // the rule's annotations rendered with vars
+};
+
+// Offset from UTC in minutes of a supported time zone name (see the file comment), or nullopt.
+// Config validation uses it to refuse a zone deadlines cannot honour.
+std::optional<int> UtcOffsetMinutes(const std::string& zone);
+
+class Evaluator {
+ public:
+  // Holds references: rules and config must outlive the evaluator (the daemon builds a new
+  // evaluator on reload).
+  Evaluator(const RuleSet& rules, const Config& config);
+
+  // Outcomes of one rule of group at period t. only: if non-null, restricts enterprise-scope
+  // rules to these enterprise indices and industry-scope rules to their industries (park and
+  // set scopes are always evaluated). Pull, contribution and share depend on the whole, so those
+  // rules ignore `only` and evaluate every member. A period of the wrong cadence, and a single
+  // January or February in a group that combines them, give no outcomes.
+  std::vector<RuleOutcome> Evaluate(const RuleGroup& group, const RuleConfig& rule,
+                                    const RuleData& data, Period t,
+                                    const std::set<EnterpriseIndex>* only = nullptr) const;
+
+  // Missing-report schedule: the latest period of the group's cadence whose deadline (the
+  // rule's "mon 12:00" / "day 10 12:00" in the group's time zone) is at or before now (unix
+  // seconds). nullopt for an unsupported time zone.
+  static std::optional<Period> DuePeriod(const RuleGroup& group, const RuleConfig& rule,
+                                         int64_t now);
+  // The deadline of period p in unix seconds: weekly, the rule's weekday of the week after p;
+  // monthly, the rule's day of the month after p (after February for Jan–Feb). INT64_MAX
+  // ("never") for an unsupported time zone.
+  static int64_t DeadlineOf(const RuleGroup& group, const RuleConfig& rule, Period p);
+
+ private:
+  struct Context;
+  void EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* out) const;
+  void EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out) const;
+  void EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out) const;
+
+  const RuleSet& rules_;
+  const Config& config_;
+};
+
+// The periods at which a rule should be evaluated, ascending (a single January and February
+// become Jan–Feb when the group combines them).
+//   - Without a batch: every period with figures in the rule's table.
+//   - With a batch: the table's periods from the earliest period the batch touched for the
+//     rule's indicator (or its deflator, under comparable prices) to the latest, since YoY, YTD,
+//     anomaly and consecutive declines at later periods read earlier ones. A batch that touched
+//     enterprises but none of those figures (an attribute change: key, industry, size) gives the
+//     latest period, where membership and thresholds apply now.
+//   - Missing-report rules (driven by DuePeriod): with a batch, the touched periods of the
+//     group's cadence (a late report clears); without one, the latest period reported.
+std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,
+                                      const RuleData& data, const BatchSummary* batch);
+
+}  // namespace parkwatch

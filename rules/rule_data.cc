@@ -1,0 +1,285 @@
+#include "rules/rule_data.h"
+
+#include <algorithm>
+
+#include "rules/store_queries.h"
+
+namespace parkwatch {
+namespace {
+
+bool IsPseudo(const std::string& code) { return code.rfind(kIndustryPseudoPrefix, 0) == 0; }
+
+std::string PseudoIndustry(const std::string& code) {
+  return code.substr(sizeof(kIndustryPseudoPrefix) - 1);
+}
+
+EnterpriseInfo InfoOf(const EnterpriseRow& row, int32_t industry) {
+  EnterpriseInfo info;
+  info.industry = industry;
+  info.key = row.key;
+  info.above_size_since = row.above_size_since.value_or(0);
+  info.above_size_until = row.above_size_until.value_or(0);
+  return info;
+}
+
+void KeepLater(std::optional<Period>& slot, Period p) {
+  if (!slot || *slot < p) slot = p;
+}
+
+}  // namespace
+
+void RuleData::Prepare(const Config& config, const RuleSet& rules) {
+  base_industries_ = config.industries;
+  needed_.clear();
+  needed_prices_.clear();
+  for (const RuleGroup& group : rules.groups)
+    for (const RuleConfig& rule : group.rules) {
+      // Missing-report rules read only the reported periods, which are kept for every
+      // enterprise anyway.
+      if (rule.kind == RuleKind::kMissingReport || rule.measure.indicator.empty()) continue;
+      // An indicator the config does not declare is taken as a level, the common case; a rate
+      // must be declared so it is never summed.
+      IndicatorKind kind = IndicatorKind::kLevel;
+      for (const IndicatorConfig& indicator : config.indicators)
+        if (indicator.name == rule.measure.indicator) kind = indicator.kind;
+      needed_[{rule.measure.indicator, group.cadence}] = kind;
+      if (rule.measure.comparable_prices)
+        needed_prices_.insert({rule.measure.deflator, group.cadence});
+    }
+
+  Reset();
+}
+
+void RuleData::Reset() {
+  industries_.clear();
+  industry_index_.clear();
+  for (const auto& name : base_industries_) InternIndustry(name);
+  infos_.clear();
+  rows_.clear();
+  reported_.clear();
+  by_id_.clear();
+  by_code_.clear();
+  pseudo_.clear();
+  max_store_id_ = 0;
+  tables_.clear();
+  prices_.clear();
+  latest_ = {};
+  for (const auto& [key, kind] : needed_) tables_.emplace(key, FigureTable(key.second, kind));
+  // Price indices are read, never summed; kRate says so to anyone inspecting the table.
+  for (const auto& key : needed_prices_)
+    prices_.emplace(key, FigureTable(key.second, IndicatorKind::kRate));
+}
+
+int32_t RuleData::InternIndustry(const std::string& name) {
+  if (name.empty()) return -1;
+  auto [it, inserted] = industry_index_.emplace(name, static_cast<int32_t>(industries_.size()));
+  if (inserted) industries_.push_back(name);
+  return it->second;
+}
+
+const std::string& RuleData::IndustryName(int32_t industry) const {
+  static const std::string kNone;
+  if (industry < 0 || static_cast<size_t>(industry) >= industries_.size()) return kNone;
+  return industries_[static_cast<size_t>(industry)];
+}
+
+int32_t RuleData::IndustryIndex(const std::string& name) const {
+  auto it = industry_index_.find(name);
+  return it == industry_index_.end() ? -1 : it->second;
+}
+
+std::optional<EnterpriseIndex> RuleData::IndexOfId(int64_t store_id) const {
+  auto it = by_id_.find(store_id);
+  if (it == by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<EnterpriseIndex> RuleData::IndexOfCode(const std::string& credit_code) const {
+  auto it = by_code_.find(credit_code);
+  if (it == by_code_.end()) return std::nullopt;
+  return it->second;
+}
+
+void RuleData::SetRow(EnterpriseIndex e, const EnterpriseRow& row) {
+  auto i = static_cast<size_t>(e);
+  infos_[i] = InfoOf(row, InternIndustry(row.industry));
+  rows_[i] = row;
+}
+
+EnterpriseIndex RuleData::IndexFor(const EnterpriseRow& row) {
+  if (auto it = by_code_.find(row.credit_code); it != by_code_.end()) {
+    if (row.id) by_id_[row.id] = it->second;
+    return it->second;
+  }
+  auto e = static_cast<EnterpriseIndex>(infos_.size());
+  infos_.emplace_back();
+  rows_.emplace_back();
+  reported_.emplace_back();
+  by_code_.emplace(row.credit_code, e);
+  if (row.id) by_id_[row.id] = e;
+  return e;
+}
+
+EnterpriseIndex RuleData::AddEnterprise(const EnterpriseRow& row) {
+  if (IsPseudo(row.credit_code)) return -1;
+  EnterpriseIndex e = IndexFor(row);
+  SetRow(e, row);
+  max_store_id_ = std::max(max_store_id_, row.id);
+  return e;
+}
+
+void RuleData::NoteReported(EnterpriseIndex e, Period p) {
+  KeepLater(reported_[static_cast<size_t>(e)].of(p.cadence()), p);
+  KeepLater(latest_.of(p.cadence()), p);
+}
+
+bool RuleData::PutFigure(EnterpriseIndex e, const std::string& indicator, Period p, double value) {
+  if (e < 0 || static_cast<size_t>(e) >= infos_.size() || !p.valid()) return false;
+  NoteReported(e, p);
+  auto it = tables_.find({indicator, p.cadence()});
+  if (it == tables_.end()) return true;  // not needed by any rule: only "reported" counts
+  return it->second.Put(e, p, value);
+}
+
+bool RuleData::PutPriceIndex(const std::string& industry, const std::string& indicator, Period p,
+                             double value) {
+  if (!p.valid()) return false;
+  auto it = prices_.find({indicator, p.cadence()});
+  if (it == prices_.end()) return true;
+  int32_t i = InternIndustry(industry);
+  if (i < 0) return false;
+  return it->second.Put(i, p, value);
+}
+
+void RuleData::Compact() {
+  for (auto& [key, table] : tables_) table.Compact();
+  for (auto& [key, table] : prices_) table.Compact();
+}
+
+const FigureTable* RuleData::Figures(const std::string& indicator, Cadence cadence) const {
+  auto it = tables_.find({indicator, cadence});
+  return it == tables_.end() ? nullptr : &it->second;
+}
+
+const FigureTable* RuleData::PriceIndex(const std::string& indicator, Cadence cadence) const {
+  auto it = prices_.find({indicator, cadence});
+  return it == prices_.end() ? nullptr : &it->second;
+}
+
+std::optional<Period> RuleData::LastReported(EnterpriseIndex e, Cadence cadence) const {
+  if (e < 0 || static_cast<size_t>(e) >= reported_.size()) return std::nullopt;
+  return reported_[static_cast<size_t>(e)].of(cadence);
+}
+
+std::optional<Period> RuleData::LatestPeriod(Cadence cadence) const { return latest_.of(cadence); }
+
+std::optional<Period> RuleData::EarliestPeriod(Cadence cadence) const {
+  std::optional<Period> earliest;
+  for (const auto& [key, table] : tables_) {
+    if (key.second != cadence) continue;
+    auto periods = table.Periods();
+    if (!periods.empty() && (!earliest || periods.front() < *earliest)) earliest = periods.front();
+  }
+  return earliest;
+}
+
+void RuleData::Load(Store& store, const Config& config, const RuleSet& rules) {
+  // Keep the indices already given, so outcomes and caches keyed by index stay valid.
+  std::vector<EnterpriseRow> previous = std::move(rows_);
+  std::vector<std::string> industries = std::move(industries_);
+  Prepare(config, rules);
+  for (const auto& name : industries) InternIndustry(name);
+  for (const auto& row : previous) AddEnterprise(row);
+  LoadFromStore(store);
+}
+
+void RuleData::Reload(Store& store) {
+  std::vector<EnterpriseRow> previous = std::move(rows_);
+  std::vector<std::string> industries = std::move(industries_);
+  Reset();
+  for (const auto& name : industries) InternIndustry(name);
+  for (const auto& row : previous) AddEnterprise(row);
+  LoadFromStore(store);
+}
+
+void RuleData::LoadFromStore(Store& store) {
+  for (const EnterpriseRow& row : store.Enterprises()) {
+    max_store_id_ = std::max(max_store_id_, row.id);
+    if (IsPseudo(row.credit_code)) {
+      int32_t industry = InternIndustry(PseudoIndustry(row.credit_code));
+      if (industry >= 0) pseudo_[row.id] = industry;
+      continue;
+    }
+    AddEnterprise(row);
+  }
+  // An enterprise known from before that the store no longer has keeps its index; its figures
+  // are gone with the tables, so it reads as "no figure" everywhere.
+  for (auto& [key, table] : tables_) {
+    store.ForEachFigure(key.first, key.second, [&](int64_t id, Period p, double value) {
+      if (auto it = by_id_.find(id); it != by_id_.end()) table.Put(it->second, p, value);
+    });
+  }
+  for (auto& [key, table] : prices_) {
+    store.ForEachFigure(key.first, key.second, [&](int64_t id, Period p, double value) {
+      if (auto it = pseudo_.find(id); it != pseudo_.end()) table.Put(it->second, p, value);
+    });
+  }
+  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
+    for (const auto& [id, period] : store.LastReported(cadence))
+      if (auto it = by_id_.find(id); it != by_id_.end()) NoteReported(it->second, period);
+  Compact();
+}
+
+BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
+  BatchEffect effect;
+  // Past a quarter of the park, one sequential scan per table beats a query per enterprise.
+  if (batch.touched_enterprises.size() * 4 > infos_.size() + pseudo_.size()) {
+    Reload(store);
+    effect.reloaded = true;
+    for (int64_t id : batch.touched_enterprises) {
+      if (auto e = IndexOfId(id)) effect.enterprises.insert(*e);
+      if (pseudo_.count(id)) effect.price_index_changed = true;
+    }
+    return effect;
+  }
+
+  // Which needed tables the batch wrote to: the others need no re-read.
+  std::set<TableKey> touched_tables;
+  for (const auto& [indicator, period] : batch.touched_periods)
+    touched_tables.insert({indicator, period.cadence()});
+
+  std::set<int64_t> ids(batch.touched_enterprises.begin(), batch.touched_enterprises.end());
+  for (const EnterpriseRow& row : EnterprisesAfter(store, max_store_id_)) ids.insert(row.id);
+
+  for (int64_t id : ids) {
+    std::optional<EnterpriseRow> row = EnterpriseById(store, id);
+    if (!row) continue;
+    max_store_id_ = std::max(max_store_id_, id);
+    if (IsPseudo(row->credit_code)) {
+      int32_t industry = InternIndustry(PseudoIndustry(row->credit_code));
+      if (industry < 0) continue;
+      pseudo_[id] = industry;
+      for (auto& [key, table] : prices_) {
+        if (!touched_tables.count(key)) continue;
+        for (const SeriesPoint& point : store.Series(id, key.first, key.second))
+          table.Put(industry, point.period, point.value);
+        effect.price_index_changed = true;
+      }
+      continue;
+    }
+    EnterpriseIndex e = AddEnterprise(*row);
+    effect.enterprises.insert(e);
+    for (auto& [key, table] : tables_) {
+      if (!touched_tables.count(key)) continue;
+      // Figures are never deleted, only revised, so writing the current series over the old
+      // cells leaves exactly the current values.
+      for (const SeriesPoint& point : store.Series(id, key.first, key.second))
+        table.Put(e, point.period, point.value);
+    }
+    for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
+      if (auto last = LastReportedOf(store, id, cadence)) NoteReported(e, *last);
+  }
+  return effect;
+}
+
+}  // namespace parkwatch

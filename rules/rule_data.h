@@ -1,0 +1,151 @@
+// The in-memory view the rules read: enterprises with dense indices, and one FigureTable per
+// (indicator, cadence) the rule set needs, kept current batch by batch.
+//
+// Why a view of its own: the store keeps every revision of ~12M figures on disk; a rule pass reads
+// a few indicators for every enterprise at a few periods. RuleData loads exactly the tables the
+// loaded RuleSet needs once (Load), then follows each committed batch by re-reading only the
+// enterprises it touched (ApplyBatch), so new data re-evaluates without a store scan.
+//
+// Enterprises: every store enterprise gets a dense EnterpriseIndex (0..n-1) that indexes the
+// FigureTables, the EnterpriseInfo vector (attributes measures and scopes use) and the
+// EnterpriseRow vector (code, name, industry for labels and messages). An index, once given, stays
+// with its enterprise for the life of the object, across ApplyBatch and later Loads.
+//
+// Industries: industry indices (EnterpriseInfo::industry) index industries(), which starts with
+// Config::industries in their order and appends any other industry name met in the store.
+//
+// Price indices (可比价): figures of a deflator indicator (ppi by default) are published per
+// industry, not per enterprise. The collectors store them under pseudo-enterprises whose credit
+// code is "industry:<industry name>". Those rows become the price-index FigureTable with rows =
+// industry index (what MeasureOptions::price_index expects); pseudo-enterprises get no
+// EnterpriseIndex, so they are in no scope and their other figures are ignored.
+//
+// Thread safety: const methods may be called concurrently; Load, ApplyBatch and the building
+// methods need exclusive access (the daemon evaluates on the thread that applies batches).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "core/period.h"
+#include "rules/figure_table.h"
+#include "rules/rule_config.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+// Prefix of the credit code of a pseudo-enterprise holding an industry's price index.
+inline constexpr char kIndustryPseudoPrefix[] = "industry:";
+
+// What ApplyBatch did.
+struct BatchEffect {
+  bool reloaded = false;                  // the batch was large: everything was read again
+  std::set<EnterpriseIndex> enterprises;  // real enterprises whose figures or attributes changed
+  bool price_index_changed = false;       // a pseudo-enterprise's price index changed
+};
+
+class RuleData {
+ public:
+  RuleData() = default;
+  RuleData(const RuleData&) = delete;
+  RuleData& operator=(const RuleData&) = delete;
+  RuleData(RuleData&&) = default;
+  RuleData& operator=(RuleData&&) = default;
+
+  // Reads everything the rule set needs from the store: enterprises, the figure tables, the
+  // price indices, the last reported period of every enterprise. Throws StoreError.
+  void Load(Store& store, const Config& config, const RuleSet& rules);
+
+  // Follows one committed batch: re-reads the touched enterprises' attributes and, for the needed
+  // tables whose indicator the batch touched, their series; picks up enterprises created since
+  // the last read. When the batch touched more than a quarter of the known enterprises a full
+  // Load is cheaper than thousands of per-enterprise queries, so that is done instead (reloaded).
+  // Must follow a Load with the same store.
+  BatchEffect ApplyBatch(Store& store, const BatchSummary& batch);
+
+  // --- Building without a store (tests, benchmarks, replays) ---------------------------------
+  // Forgets all data and declares the tables the rule set needs (all empty).
+  void Prepare(const Config& config, const RuleSet& rules);
+  // Adds an enterprise (or updates the one with the same credit code) and returns its index.
+  // A credit code "industry:NAME" is refused (returns -1): use PutPriceIndex.
+  EnterpriseIndex AddEnterprise(const EnterpriseRow& row);
+  // Stores a figure if a needed table holds the indicator at the period's cadence, and counts it
+  // as reported either way. False for an unknown index or a value FigureTable refuses.
+  bool PutFigure(EnterpriseIndex e, const std::string& indicator, Period p, double value);
+  // Stores an industry's price index (same period last year = 100) for a deflator indicator.
+  bool PutPriceIndex(const std::string& industry, const std::string& indicator, Period p,
+                     double value);
+  // Releases spare table capacity after building (see FigureTable::Compact).
+  void Compact();
+
+  // --- Reading ---------------------------------------------------------------------------------
+  size_t size() const { return infos_.size(); }
+  std::span<const EnterpriseInfo> infos() const { return infos_; }
+  const EnterpriseInfo& info(EnterpriseIndex e) const { return infos_[static_cast<size_t>(e)]; }
+  const EnterpriseRow& row(EnterpriseIndex e) const { return rows_[static_cast<size_t>(e)]; }
+  const std::vector<std::string>& industries() const { return industries_; }
+  // Name of an industry index; "" for -1 or out of range.
+  const std::string& IndustryName(int32_t industry) const;
+  int32_t IndustryIndex(const std::string& name) const;  // -1 if unknown
+  std::optional<EnterpriseIndex> IndexOfId(int64_t store_id) const;
+  std::optional<EnterpriseIndex> IndexOfCode(const std::string& credit_code) const;
+
+  // The table of an indicator at a cadence if the rule set needs it (nullptr otherwise).
+  const FigureTable* Figures(const std::string& indicator, Cadence cadence) const;
+  // The price-index table of a deflator indicator (rows = industry indices), or nullptr.
+  const FigureTable* PriceIndex(const std::string& indicator, Cadence cadence) const;
+
+  // Latest period with any figure of the enterprise in cadence (any indicator, needed or not).
+  std::optional<Period> LastReported(EnterpriseIndex e, Cadence cadence) const;
+  // Latest period for which any enterprise reported anything in cadence.
+  std::optional<Period> LatestPeriod(Cadence cadence) const;
+  // Earliest period held by any needed table of cadence; the floor when counting how long an
+  // enterprise that never reported has been missing.
+  std::optional<Period> EarliestPeriod(Cadence cadence) const;
+
+ private:
+  using TableKey = std::pair<std::string, Cadence>;
+  struct Reported {
+    std::optional<Period> weekly, monthly;
+    std::optional<Period>& of(Cadence c) { return c == Cadence::kWeekly ? weekly : monthly; }
+    const std::optional<Period>& of(Cadence c) const {
+      return c == Cadence::kWeekly ? weekly : monthly;
+    }
+  };
+
+  void Reset();               // forgets the data, keeps what is needed; empty tables
+  void Reload(Store& store);  // Reset and read the store again, keeping indices
+  int32_t InternIndustry(const std::string& name);
+  void SetRow(EnterpriseIndex e, const EnterpriseRow& row);
+  EnterpriseIndex IndexFor(const EnterpriseRow& row);  // existing or new
+  void NoteReported(EnterpriseIndex e, Period p);
+  void LoadFromStore(Store& store);
+
+  std::vector<std::string> base_industries_;  // Config::industries
+  std::map<TableKey, IndicatorKind> needed_;  // measure tables
+  std::set<TableKey> needed_prices_;          // deflator tables
+
+  std::vector<std::string> industries_;
+  std::unordered_map<std::string, int32_t> industry_index_;
+  std::vector<EnterpriseInfo> infos_;
+  std::vector<EnterpriseRow> rows_;
+  std::vector<Reported> reported_;
+  std::unordered_map<int64_t, EnterpriseIndex> by_id_;
+  std::unordered_map<std::string, EnterpriseIndex> by_code_;
+  std::unordered_map<int64_t, int32_t> pseudo_;  // store id of "industry:X" -> industry index
+  int64_t max_store_id_ = 0;
+
+  std::map<TableKey, FigureTable> tables_;
+  std::map<TableKey, FigureTable> prices_;
+  Reported latest_;
+};
+
+}  // namespace parkwatch

@@ -1,0 +1,627 @@
+// The rule evaluator against a real SQLite store: scopes, levels with overrides, targets,
+// missing reports and their deadlines, batches, comparable prices and the default rule set.
+#include "rules/evaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "rules/measures.h"
+#include "rules/rule_data.h"
+#include "tests/support/temp_dir.h"
+
+namespace parkwatch {
+namespace {
+
+using testing::TempDir;
+using testing::TestCreditCode;
+
+constexpr char kPharma[] = "医药化工";
+constexpr char kMachinery[] = "装备制造";
+
+Config TestConfig() {
+  Config c;
+  c.park_name = "示范园区";
+  c.industries = {kPharma, kMachinery, "轻工食品", "电力电子"};
+  for (const char* name : {"output_value", "value_added", "electricity", "ppi"}) {
+    IndicatorConfig ind;
+    ind.name = name;
+    c.indicators.push_back(ind);
+  }
+  return c;
+}
+
+RuleSet ParseRules(const std::string& text) {
+  RuleSet rules;
+  std::vector<Diagnostic> d;
+  EXPECT_TRUE(ParseRuleFile(text, "test.yml", &rules, &d)) << JoinDiagnostics(d);
+  return rules;
+}
+
+struct Ent {
+  int n;
+  std::string name;
+  std::string industry;
+  bool key = false;
+  std::optional<int> since;
+};
+
+// A store in a temp dir plus helpers to write batches the way collectors do.
+class EvaluatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = Store::Open(dir_ / "pw.db"); }
+
+  BatchSummary Ingest(const std::vector<Ent>& enterprises, const std::vector<FigureRecord>& figs) {
+    auto txn = store_->BeginIngest({"test.csv", "test", std::to_string(++batches_)});
+    for (const Ent& e : enterprises)
+      EXPECT_EQ(txn->PutEnterprise({TestCreditCode(e.n), e.name, e.industry, e.key, e.since}), "");
+    for (const auto& f : figs) EXPECT_EQ(txn->PutFigure(f), "");
+    BatchSummary s;
+    s.status = "committed";
+    txn->Commit(&s);
+    return s;
+  }
+
+  static FigureRecord Fig(int n, const char* indicator, Period p, double v) {
+    return {TestCreditCode(n), indicator, p, v};
+  }
+  static FigureRecord Ppi(const std::string& industry, Period p, double v) {
+    return {std::string(kIndustryPseudoPrefix) + industry, "ppi", p, v};
+  }
+
+  // The single outcome whose label key has value, or a failure.
+  static const RuleOutcome* Find(const std::vector<RuleOutcome>& outcomes, const std::string& key,
+                                 const std::string& value) {
+    const RuleOutcome* found = nullptr;
+    for (const auto& o : outcomes) {
+      auto it = o.labels.find(key);
+      if (it != o.labels.end() && it->second == value) {
+        EXPECT_EQ(found, nullptr) << "two outcomes for " << key << "=" << value;
+        found = &o;
+      }
+    }
+    return found;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  int batches_ = 0;
+  Config config_ = TestConfig();
+};
+
+TEST_F(EvaluatorTest, KeyEnterpriseWeeklyDropUsesItsIndustryOverride) {
+  RuleSet rules = ParseRules(R"yaml(
+groups:
+  - name: weekly
+    cadence: weekly
+    rules:
+      - alert: Drop
+        scope: enterprise
+        where: {key: true}
+        measure: yoy(output_value)
+        levels: {blue: -0.05, yellow: -0.10, orange: -0.20, red: -0.30}
+        clear: -0.03
+        labels: {team: ops}
+        overrides:
+          - industry: 医药化工
+            levels: {orange: -0.12, red: -0.40}
+        annotations:
+          summary: "{{ .name }} output {{ .value | pct }} YoY in {{ .period }} ({{ .level }})"
+)yaml");
+  Period w = Period::Week(2024, 5), last_year = Period::Week(2023, 5);
+  Ingest({{1, "甲药业", kPharma, true},
+          {2, "乙机械", kMachinery, true},
+          {3, "丙药业", kPharma, false},
+          {4, "丁新厂", kPharma, true, 2025},
+          {5, "戊机械", kMachinery, true}},
+         {Fig(1, "output_value", last_year, 100), Fig(1, "output_value", w, 85),
+          Fig(2, "output_value", last_year, 100), Fig(2, "output_value", w, 85),
+          Fig(3, "output_value", last_year, 100), Fig(3, "output_value", w, 50),
+          Fig(4, "output_value", last_year, 100), Fig(4, "output_value", w, 50),
+          Fig(5, "output_value", w, 50)});
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  Evaluator evaluator(rules, config_);
+  const RuleGroup& group = rules.groups[0];
+  auto outcomes = evaluator.Evaluate(group, group.rules[0], data, w);
+
+  // Key and 规上 in 2024: 1, 2, 5. Not 3 (not key), not 4 (above size only from 2025).
+  ASSERT_EQ(outcomes.size(), 3u);
+  const RuleOutcome* pharma = Find(outcomes, "enterprise", TestCreditCode(1));
+  ASSERT_NE(pharma, nullptr);
+  ASSERT_TRUE(pharma->value);
+  EXPECT_NEAR(*pharma->value, -0.15, 1e-12);
+  EXPECT_EQ(pharma->level, Level::kOrange);  // the 医药化工 override: orange at -12%
+  EXPECT_EQ(pharma->threshold, -0.12);
+  EXPECT_FALSE(pharma->cleared);
+  EXPECT_EQ(pharma->labels.at("scope"), "enterprise");
+  EXPECT_EQ(pharma->labels.at("team"), "ops");
+  EXPECT_EQ(pharma->labels.count("industry"), 0u);  // identity survives reclassification
+  EXPECT_EQ(pharma->vars.at("industry"), kPharma);
+  EXPECT_EQ(pharma->annotations.at("summary"), "甲药业 output -15.0% YoY in 2024-W05 (orange)");
+
+  const RuleOutcome* machinery = Find(outcomes, "enterprise", TestCreditCode(2));
+  ASSERT_NE(machinery, nullptr);
+  EXPECT_EQ(machinery->level, Level::kYellow);  // the rule's own levels
+  EXPECT_EQ(machinery->threshold, -0.10);
+
+  const RuleOutcome* no_base = Find(outcomes, "enterprise", TestCreditCode(5));
+  ASSERT_NE(no_base, nullptr);
+  EXPECT_FALSE(no_base->value);
+  EXPECT_NE(no_base->no_data_reason.find("2023-W05"), std::string::npos) << no_base->no_data_reason;
+  EXPECT_EQ(no_base->level, Level::kNone);
+  EXPECT_FALSE(no_base->cleared);  // no data keeps state; it does not resolve
+  EXPECT_EQ(no_base->annotations.at("summary"), "戊机械 output <no value> YoY in 2024-W05 (none)");
+
+  // Incremental: only enterprise 2 (and 3, which is not in scope).
+  std::set<EnterpriseIndex> only = {*data.IndexOfCode(TestCreditCode(2)),
+                                    *data.IndexOfCode(TestCreditCode(3))};
+  auto some = evaluator.Evaluate(group, group.rules[0], data, w, &only);
+  ASSERT_EQ(some.size(), 1u);
+  EXPECT_EQ(some[0].labels.at("enterprise"), TestCreditCode(2));
+  // A monthly period is not this group's: nothing.
+  EXPECT_TRUE(evaluator.Evaluate(group, group.rules[0], data, Period::Month(2024, 3)).empty());
+}
+
+const char* kMonthlyRules = R"yaml(
+targets:
+  value_added_growth:
+    park: 0.08
+groups:
+  - name: monthly
+    cadence: monthly
+    rules:
+      - alert: IndustryDecline
+        scope: industry
+        measure: yoy(output_value)
+        levels: {yellow: 0, orange: -0.05, red: -0.10}
+        clear: 0.01
+        annotations: {summary: "{{ .industry }} {{ .value | pct }} in {{ .period }}"}
+      - alert: ParkDecline
+        scope: park
+        measure: yoy(output_value)
+        levels: {yellow: 0, orange: -0.05, red: -0.10}
+        annotations: {summary: "{{ .name }} {{ .value | pct }}"}
+      - alert: Drags
+        scope: enterprise
+        where: {key: true}
+        measure: pull(output_value)
+        levels: {yellow: -0.005, orange: -0.01, red: -0.02}
+        clear: 0
+      - alert: DragsIndustry
+        scope: enterprise
+        measure: "pull(output_value, of: industry)"
+        levels: {yellow: -0.005, orange: -0.01, red: -0.02}
+      - alert: ParkBelowTarget
+        scope: park
+        measure: ytd_yoy(value_added)
+        target: value_added_growth
+        levels: {blue: -0.01, yellow: -0.02, orange: -0.04, red: -0.06}
+        clear: 0
+        annotations: {summary: "1-{{ .month }}月 {{ .value | pct }} vs {{ .target | pct }}"}
+      - alert: IndustryBelowTarget
+        scope: industry
+        measure: ytd_yoy(value_added)
+        target: value_added_growth
+        levels: {blue: -0.01}
+)yaml";
+
+class MonthlyTest : public EvaluatorTest {
+ protected:
+  void SetUp() override {
+    EvaluatorTest::SetUp();
+    rules_ = ParseRules(kMonthlyRules);
+    Period m23 = Period::Month(2023, 3), m24 = Period::Month(2024, 3);
+    Ingest({{1, "甲药业", kPharma, true}, {2, "乙药业", kPharma}, {3, "丙机械", kMachinery, true}},
+           {Fig(1, "output_value", m23, 100), Fig(1, "output_value", m24, 90),
+            Fig(2, "output_value", m23, 200), Fig(2, "output_value", m24, 190),
+            Fig(3, "output_value", m23, 100), Fig(3, "output_value", m24, 120),
+            // Value added: Jan–Feb as one figure in 2023, January and February apart in 2024.
+            Fig(1, "value_added", Period::JanFeb(2023), 200), Fig(1, "value_added", m23, 100),
+            Fig(1, "value_added", Period::Month(2024, 1), 100),
+            Fig(1, "value_added", Period::Month(2024, 2), 110), Fig(1, "value_added", m24, 105)});
+    data_.Load(*store_, config_, rules_);
+  }
+  std::vector<RuleOutcome> Run(const std::string& rule, Period t,
+                               const std::set<EnterpriseIndex>* only = nullptr) {
+    const RuleGroup& group = rules_.groups[0];
+    for (const auto& r : group.rules)
+      if (r.name == rule) return Evaluator(rules_, config_).Evaluate(group, r, data_, t, only);
+    ADD_FAILURE() << "no rule " << rule;
+    return {};
+  }
+  RuleSet rules_;
+  RuleData data_;
+};
+
+TEST_F(MonthlyTest, IndustryAndParkOutcomes) {
+  Period t = Period::Month(2024, 3);
+  auto industries = Run("IndustryDecline", t);
+  ASSERT_EQ(industries.size(), 2u);
+  const RuleOutcome* pharma = Find(industries, "industry", kPharma);
+  ASSERT_NE(pharma, nullptr);
+  EXPECT_NEAR(*pharma->value, 280.0 / 300 - 1, 1e-12);  // -6.67%
+  EXPECT_EQ(pharma->level, Level::kOrange);
+  EXPECT_EQ(pharma->labels.at("scope"), "industry");
+  EXPECT_EQ(pharma->annotations.at("summary"), "医药化工 -6.7% in 2024-03");
+  const RuleOutcome* machinery = Find(industries, "industry", kMachinery);
+  ASSERT_NE(machinery, nullptr);
+  EXPECT_NEAR(*machinery->value, 0.2, 1e-12);
+  EXPECT_EQ(machinery->level, Level::kNone);
+  EXPECT_TRUE(machinery->cleared);
+
+  auto park = Run("ParkDecline", t);
+  ASSERT_EQ(park.size(), 1u);
+  EXPECT_NEAR(*park[0].value, 0, 1e-12);     // 400 -> 400
+  EXPECT_EQ(park[0].level, Level::kYellow);  // "at or below 0"
+  EXPECT_EQ(park[0].labels, (std::map<std::string, std::string>{{"scope", "park"}}));
+  EXPECT_EQ(park[0].annotations.at("summary"), "示范园区 0.0%");
+
+  // Only enterprise 3 changed: its industry is re-evaluated, the park always is.
+  std::set<EnterpriseIndex> only = {*data_.IndexOfCode(TestCreditCode(3))};
+  auto some = Run("IndustryDecline", t, &only);
+  ASSERT_EQ(some.size(), 1u);
+  EXPECT_EQ(some[0].labels.at("industry"), kMachinery);
+  EXPECT_EQ(Run("ParkDecline", t, &only).size(), 1u);
+}
+
+TEST_F(MonthlyTest, PullsOfKeyEnterprisesOnTheParkAndOnTheirIndustry) {
+  Period t = Period::Month(2024, 3);
+  // Pull depends on the whole park, so `only` does not narrow it.
+  std::set<EnterpriseIndex> only = {*data_.IndexOfCode(TestCreditCode(3))};
+  auto pulls = Run("Drags", t, &only);
+  ASSERT_EQ(pulls.size(), 2u);  // key enterprises 1 and 3
+  const RuleOutcome* e1 = Find(pulls, "enterprise", TestCreditCode(1));
+  ASSERT_NE(e1, nullptr);
+  EXPECT_NEAR(*e1->value, -10.0 / 400, 1e-12);  // ΔV / V_park(last year)
+  EXPECT_EQ(e1->level, Level::kRed);
+  const RuleOutcome* e3 = Find(pulls, "enterprise", TestCreditCode(3));
+  EXPECT_NEAR(*e3->value, 20.0 / 400, 1e-12);
+  EXPECT_TRUE(e3->cleared);
+
+  auto of_industry = Run("DragsIndustry", t);
+  ASSERT_EQ(of_industry.size(), 3u);
+  EXPECT_NEAR(*Find(of_industry, "enterprise", TestCreditCode(1))->value, -10.0 / 300, 1e-12);
+  EXPECT_NEAR(*Find(of_industry, "enterprise", TestCreditCode(2))->value, -10.0 / 300, 1e-12);
+  EXPECT_NEAR(*Find(of_industry, "enterprise", TestCreditCode(3))->value, 0.2, 1e-12);
+}
+
+TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
+  Period t = Period::Month(2024, 3);
+  auto park = Run("ParkBelowTarget", t);
+  ASSERT_EQ(park.size(), 1u);
+  // YTD: (100 + 110 + 105) / (200 + 100) − 1 = 5%, against 8%: three points short.
+  ASSERT_TRUE(park[0].value) << park[0].no_data_reason;
+  EXPECT_NEAR(*park[0].value, -0.03, 1e-12);
+  EXPECT_EQ(park[0].level, Level::kYellow);
+  EXPECT_EQ(park[0].threshold, -0.02);
+  EXPECT_EQ(park[0].vars.at("target"), "0.08");
+  EXPECT_EQ(park[0].annotations.at("summary"), "1-3月 -3.0% vs 8.0%");
+
+  // No target for the industries: no data, with the reason.
+  auto industries = Run("IndustryBelowTarget", t);
+  ASSERT_EQ(industries.size(), 2u);
+  for (const auto& o : industries) {
+    EXPECT_FALSE(o.value);
+    EXPECT_NE(o.no_data_reason.find("no target \"value_added_growth\" for industry:"),
+              std::string::npos)
+        << o.no_data_reason;
+  }
+
+  // January alone is not a period when Jan–Feb are combined; Jan–Feb is.
+  EXPECT_TRUE(Run("ParkBelowTarget", Period::Month(2024, 1)).empty());
+  auto jan_feb = Run("ParkBelowTarget", Period::JanFeb(2024));
+  ASSERT_EQ(jan_feb.size(), 1u);
+  EXPECT_NEAR(*jan_feb[0].value, 210.0 / 200 - 1 - 0.08, 1e-12);
+  EXPECT_EQ(jan_feb[0].vars.at("month"), "2");
+
+  // Periods: Jan and Feb 2024 fold into Jan–Feb.
+  const RuleGroup& group = rules_.groups[0];
+  auto periods = PeriodsToEvaluate(group, *rules_.FindRule("ParkBelowTarget"), data_, nullptr);
+  EXPECT_EQ(periods, (std::vector<Period>{Period::JanFeb(2023), Period::Month(2023, 3),
+                                          Period::JanFeb(2024), Period::Month(2024, 3)}));
+}
+
+TEST_F(EvaluatorTest, MissingReportsCountOverduePeriodsAfterTheDeadline) {
+  RuleSet rules = ParseRules(R"yaml(
+groups:
+  - name: weekly
+    cadence: weekly
+    timezone: Asia/Shanghai
+    rules:
+      - alert: Drop
+        measure: yoy(output_value)
+        levels: {blue: -0.05}
+      - alert: Missing
+        kind: missing_report
+        where: {key: true}
+        deadline: "mon 12:00"
+        levels: {yellow: 1, red: 3}
+        annotations: {summary: "{{ .name }} has not reported {{ .period }} ({{ .value }})"}
+)yaml");
+  std::vector<FigureRecord> figs;
+  for (int w = 1; w <= 3; ++w) figs.push_back(Fig(1, "output_value", Period::Week(2024, w), 1));
+  for (int w = 1; w <= 5; ++w) figs.push_back(Fig(2, "electricity", Period::Week(2024, w), 1));
+  Ingest({{1, "甲", kPharma, true},
+          {2, "乙", kPharma, true},
+          {3, "丙", kPharma, true},
+          {4, "丁", kPharma, false}},
+         figs);
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  const RuleGroup& group = rules.groups[0];
+  const RuleConfig& rule = group.rules[1];
+
+  // 2024-W05 (Mon 29 Jan – Sun 4 Feb) is due Monday 5 Feb 12:00 in Shanghai = 04:00 UTC.
+  const int64_t deadline = 1707105600;
+  EXPECT_EQ(Evaluator::DeadlineOf(group, rule, Period::Week(2024, 5)), deadline);
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, deadline - 1), Period::Week(2024, 4));
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, deadline), Period::Week(2024, 5));
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, deadline + 6 * 86400), Period::Week(2024, 5));
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, deadline + 7 * 86400), Period::Week(2024, 6));
+
+  auto due = Evaluator::DuePeriod(group, rule, deadline);
+  auto outcomes = Evaluator(rules, config_).Evaluate(group, rule, data, *due);
+  ASSERT_EQ(outcomes.size(), 3u);  // key enterprises only
+  const RuleOutcome* late = Find(outcomes, "enterprise", TestCreditCode(1));
+  EXPECT_EQ(late->value, 2);  // W04 and W05
+  EXPECT_EQ(late->level, Level::kYellow);
+  EXPECT_EQ(late->vars.at("last_reported"), "2024-W03");
+  EXPECT_EQ(late->annotations.at("summary"), "甲 has not reported 2024-W05 (2)");
+  const RuleOutcome* on_time = Find(outcomes, "enterprise", TestCreditCode(2));
+  EXPECT_EQ(on_time->value, 0);  // any indicator counts as reported
+  EXPECT_EQ(on_time->level, Level::kNone);
+  EXPECT_TRUE(on_time->cleared);
+  const RuleOutcome* never = Find(outcomes, "enterprise", TestCreditCode(3));
+  EXPECT_EQ(never->value, 5);  // since the first week the rules hold data for
+  EXPECT_EQ(never->level, Level::kRed);
+
+  // A late report clears it.
+  auto batch = Ingest({}, {Fig(1, "output_value", Period::Week(2024, 5), 1)});
+  BatchEffect effect = data.ApplyBatch(*store_, batch);
+  EXPECT_EQ(PeriodsToEvaluate(group, rule, data, &batch),
+            std::vector<Period>{Period::Week(2024, 5)});
+  auto after = Evaluator(rules, config_).Evaluate(group, rule, data, *due, &effect.enterprises);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].value, 0);
+  EXPECT_TRUE(after[0].cleared);
+}
+
+TEST(TimeZoneTest, FixedOffsetsAndMonthlyDeadlines) {
+  EXPECT_EQ(UtcOffsetMinutes("Asia/Shanghai"), 480);
+  EXPECT_EQ(UtcOffsetMinutes("UTC"), 0);
+  EXPECT_EQ(UtcOffsetMinutes("UTC+8"), 480);
+  EXPECT_EQ(UtcOffsetMinutes("UTC+08:00"), 480);
+  EXPECT_EQ(UtcOffsetMinutes("+08:00"), 480);
+  EXPECT_EQ(UtcOffsetMinutes("+0800"), 480);
+  EXPECT_EQ(UtcOffsetMinutes("-05:30"), -330);
+  EXPECT_EQ(UtcOffsetMinutes("Europe/Paris"), std::nullopt);  // needs a tz database
+  EXPECT_EQ(UtcOffsetMinutes("+25:00"), std::nullopt);
+
+  RuleGroup group;
+  group.cadence = Cadence::kMonthly;
+  RuleConfig rule;
+  rule.kind = RuleKind::kMissingReport;
+  rule.deadline = {10, 12 * 60};
+  // Jan–Feb 2024 is due 10 March 12:00 +08:00.
+  const int64_t march10 = 1710043200;
+  EXPECT_EQ(Evaluator::DeadlineOf(group, rule, Period::JanFeb(2024)), march10);
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, march10), Period::JanFeb(2024));
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, march10 - 1), Period::Month(2023, 12));
+  group.timezone = "UTC";
+  EXPECT_EQ(Evaluator::DeadlineOf(group, rule, Period::JanFeb(2024)), march10 + 8 * 3600);
+  group.timezone = "Mars/Olympus";
+  EXPECT_EQ(Evaluator::DuePeriod(group, rule, march10), std::nullopt);
+}
+
+TEST_F(EvaluatorTest, ApplyBatchFollowsARevision) {
+  RuleSet rules = ParseRules(R"yaml(
+groups:
+  - name: weekly
+    cadence: weekly
+    rules:
+      - alert: Drop
+        measure: yoy(output_value)
+        levels: {blue: -0.05, yellow: -0.10, orange: -0.20, red: -0.30}
+)yaml");
+  Period w = Period::Week(2024, 10), base = Period::Week(2023, 10);
+  std::vector<Ent> ents;
+  std::vector<FigureRecord> figs;
+  for (int n = 1; n <= 10; ++n) {
+    ents.push_back({n, "企业" + std::to_string(n), kMachinery});
+    figs.push_back(Fig(n, "output_value", base, 100));
+    figs.push_back(Fig(n, "output_value", w, n == 1 ? 95 : 100));
+  }
+  Ingest(ents, figs);
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  ASSERT_EQ(data.size(), 10u);
+  const RuleGroup& group = rules.groups[0];
+  const RuleConfig& rule = group.rules[0];
+  Evaluator evaluator(rules, config_);
+  auto before = evaluator.Evaluate(group, rule, data, w);
+  EXPECT_EQ(Find(before, "enterprise", TestCreditCode(1))->level, Level::kBlue);
+
+  // Enterprise 1 revises its week down; enterprise 11 appears with its first figures.
+  auto batch = Ingest({{11, "新企业", kPharma}},
+                      {Fig(1, "output_value", w, 75), Fig(11, "output_value", base, 10),
+                       Fig(11, "output_value", w, 12)});
+  EXPECT_EQ(batch.figures_revised, 1);
+  BatchEffect effect = data.ApplyBatch(*store_, batch);
+  EXPECT_FALSE(effect.reloaded);  // 2 of 10 enterprises: incremental
+  ASSERT_EQ(data.size(), 11u);
+  EnterpriseIndex e1 = *data.IndexOfCode(TestCreditCode(1));
+  EnterpriseIndex e11 = *data.IndexOfCode(TestCreditCode(11));
+  EXPECT_EQ(e11, 10);  // new enterprises get new indices; old ones keep theirs
+  EXPECT_EQ(effect.enterprises, (std::set<EnterpriseIndex>{e1, e11}));
+  EXPECT_EQ(data.info(e11).industry, data.IndustryIndex(kPharma));
+
+  // Enterprise 11 brought last year's week too, so both periods are re-evaluated.
+  auto periods = PeriodsToEvaluate(group, rule, data, &batch);
+  EXPECT_EQ(periods, (std::vector<Period>{base, w}));
+  auto after = evaluator.Evaluate(group, rule, data, w, &effect.enterprises);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_NEAR(*Find(after, "enterprise", TestCreditCode(1))->value, -0.25, 1e-12);
+  EXPECT_EQ(Find(after, "enterprise", TestCreditCode(1))->level, Level::kOrange);
+  EXPECT_NEAR(*Find(after, "enterprise", TestCreditCode(11))->value, 0.2, 1e-12);
+
+  // A revision of last year's week re-evaluates from there on: this year's YoY reads it.
+  auto old = Ingest({}, {Fig(2, "output_value", base, 50)});
+  data.ApplyBatch(*store_, old);
+  EXPECT_EQ(PeriodsToEvaluate(group, rule, data, &old), (std::vector<Period>{base, w}));
+  EXPECT_NEAR(*evaluator.Evaluate(group, rule, data, w)[1].value, 1.0, 1e-12);
+
+  // An attribute change (now key, industry changed) with no figures: latest period only.
+  auto attrs = Ingest({{3, "企业3", kPharma, true}}, {});
+  data.ApplyBatch(*store_, attrs);
+  EXPECT_EQ(data.info(*data.IndexOfCode(TestCreditCode(3))).industry, data.IndustryIndex(kPharma));
+  EXPECT_TRUE(data.info(*data.IndexOfCode(TestCreditCode(3))).key);
+  EXPECT_EQ(PeriodsToEvaluate(group, rule, data, &attrs), std::vector<Period>{w});
+
+  // A batch touching most of the park is a full reload, with the same indices.
+  std::vector<FigureRecord> all;
+  for (int n = 1; n <= 11; ++n) all.push_back(Fig(n, "output_value", Period::Week(2024, 11), 1));
+  auto big = Ingest({}, all);
+  BatchEffect reload = data.ApplyBatch(*store_, big);
+  EXPECT_TRUE(reload.reloaded);
+  EXPECT_EQ(reload.enterprises.size(), 11u);
+  EXPECT_EQ(*data.IndexOfCode(TestCreditCode(11)), e11);
+  EXPECT_EQ(data.Figures("output_value", Cadence::kWeekly)->Get(e1, w), 75);
+  EXPECT_EQ(data.LastReported(e1, Cadence::kWeekly), Period::Week(2024, 11));
+}
+
+TEST_F(EvaluatorTest, ComparablePricesReadTheIndustryPriceIndex) {
+  RuleSet rules = ParseRules(R"yaml(
+groups:
+  - name: monthly
+    cadence: monthly
+    rules:
+      - alert: Real
+        scope: industry
+        measure: yoy(value_added, prices=comparable)
+        levels: {yellow: 0}
+      - alert: RealEnterprise
+        measure: yoy(value_added, prices=comparable)
+        levels: {yellow: 0}
+)yaml");
+  Period t = Period::Month(2024, 3), base = Period::Month(2023, 3);
+  Ingest({{1, "甲药业", kPharma}, {2, "乙机械", kMachinery}},
+         {Fig(1, "value_added", base, 100), Fig(1, "value_added", t, 110),
+          Fig(2, "value_added", base, 100), Fig(2, "value_added", t, 110), Ppi(kPharma, t, 105)});
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  EXPECT_EQ(data.size(), 2u);  // the price-index pseudo-enterprise is no enterprise
+  EXPECT_FALSE(data.IndexOfCode("industry:医药化工"));
+  const FigureTable* ppi = data.PriceIndex("ppi", Cadence::kMonthly);
+  ASSERT_NE(ppi, nullptr);
+  EXPECT_EQ(ppi->Get(data.IndustryIndex(kPharma), t), 105);
+
+  Evaluator evaluator(rules, config_);
+  const RuleGroup& group = rules.groups[0];
+  auto industries = evaluator.Evaluate(group, group.rules[0], data, t);
+  ASSERT_EQ(industries.size(), 2u);
+  const RuleOutcome* pharma = Find(industries, "industry", kPharma);
+  ASSERT_TRUE(pharma->value) << pharma->no_data_reason;
+  EXPECT_NEAR(*pharma->value, 110 / 1.05 / 100 - 1, 1e-12);  // real 4.76%, nominal 10%
+  const RuleOutcome* machinery = Find(industries, "industry", kMachinery);
+  EXPECT_FALSE(machinery->value);  // no PPI for 装备制造: never a silent nominal figure
+  EXPECT_NE(machinery->no_data_reason.find("price index"), std::string::npos);
+  EXPECT_EQ(evaluator.Evaluate(group, group.rules[1], data, t).size(), 2u);
+
+  // A later PPI revision arrives through the pseudo-enterprise and re-evaluates the period.
+  auto batch = Ingest({}, {Ppi(kPharma, t, 110)});
+  BatchEffect effect = data.ApplyBatch(*store_, batch);
+  EXPECT_TRUE(effect.price_index_changed);
+  EXPECT_TRUE(effect.enterprises.empty());
+  EXPECT_EQ(PeriodsToEvaluate(group, group.rules[0], data, &batch), std::vector<Period>{t});
+  industries = evaluator.Evaluate(group, group.rules[0], data, t);
+  EXPECT_NEAR(*Find(industries, "industry", kPharma)->value, 0, 1e-12);
+}
+
+TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
+  RuleSet rules;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      LoadRuleFiles({std::string(PARKWATCH_SOURCE_DIR) + "/deploy/rules/default.yml"}, &rules, &d))
+      << JoinDiagnostics(d);
+  const std::vector<std::string>& industries = config_.industries;
+  std::vector<Ent> ents;
+  std::vector<FigureRecord> figs;
+  const int kEnterprises = 12;
+  for (int n = 1; n <= kEnterprises; ++n) {
+    ents.push_back({n, "企业" + std::to_string(n), industries[n % 4], n % 2 == 0});
+    // Enterprise 2 (key) falls 25% in 2024; the rest grow 5% a year.
+    auto value = [&](int year, int step) {
+      double level = (100 + n * 10 + step % 7) * std::pow(1.05, year - 2022);
+      return n == 2 && year == 2024 ? level * 0.75 / 1.05 : level;
+    };
+    for (int y = 2022; y <= 2024; ++y) {
+      for (int w = 1; w <= 52; ++w) {
+        if (n == 4 && y == 2024 && w >= 50) continue;  // a key enterprise stops reporting
+        figs.push_back(Fig(n, "output_value", Period::Week(y, w), value(y, w)));
+        figs.push_back(Fig(n, "electricity", Period::Week(y, w), value(y, w) * 3));
+      }
+      for (int m = 1; m <= 12; ++m) {
+        Period p = Period::Month(y, m);
+        if (m == 1 && n % 3 == 0) continue;  // these report 1—2月 as one figure
+        if (m == 2 && n % 3 == 0) p = Period::JanFeb(y);
+        double factor = m == 2 && n % 3 == 0 ? 2 : 1;
+        figs.push_back(Fig(n, "output_value", p, value(y, m) * 4 * factor));
+        figs.push_back(Fig(n, "value_added", p, value(y, m) * factor));
+      }
+    }
+  }
+  for (const auto& industry : industries)
+    for (int y = 2023; y <= 2024; ++y)
+      for (Period p : MonthlyPeriodsOfYear(y, true)) figs.push_back(Ppi(industry, p, 102));
+  Ingest(ents, figs);
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  ASSERT_EQ(data.size(), static_cast<size_t>(kEnterprises));
+
+  Evaluator evaluator(rules, config_);
+  int evaluated = 0, with_value = 0, in_breach = 0;
+  for (const RuleGroup& group : rules.groups) {
+    for (const RuleConfig& rule : group.rules) {
+      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data, nullptr);
+      if (rule.kind == RuleKind::kMissingReport) {
+        // Due a week (a month) after the data ends.
+        periods = {*Evaluator::DuePeriod(group, rule, 1735790400 /* 2025-01-02 */ + 14 * 86400)};
+      }
+      ASSERT_FALSE(periods.empty()) << rule.name;
+      int rule_values = 0;
+      for (Period t : periods) {
+        for (const RuleOutcome& o : evaluator.Evaluate(group, rule, data, t)) {
+          ++evaluated;
+          EXPECT_EQ(o.rule, &rule);
+          EXPECT_FALSE(o.annotations.at("summary").empty());
+          if (o.value) ++rule_values;
+          if (o.level != Level::kNone) ++in_breach;
+        }
+      }
+      with_value += rule_values;
+      EXPECT_GT(rule_values, 0) << rule.name << " never had a value";
+    }
+  }
+  EXPECT_GT(evaluated, 1000);
+  EXPECT_GT(with_value, 500);
+  EXPECT_GT(in_breach, 0);
+
+  // The key enterprise that fell 25% is red on output, and it drags the park.
+  const RuleGroup& weekly = rules.groups[0];
+  auto drop = evaluator.Evaluate(weekly, *rules.FindRule("KeyEnterpriseOutputDrop"), data,
+                                 Period::Week(2024, 20));
+  ASSERT_EQ(drop.size(), static_cast<size_t>(kEnterprises / 2));
+  EXPECT_EQ(Find(drop, "enterprise", TestCreditCode(2))->level, Level::kOrange);  // -25%
+  const RuleGroup& monthly = rules.groups[1];
+  auto drags = evaluator.Evaluate(monthly, *rules.FindRule("KeyEnterpriseDragsPark"), data,
+                                  Period::Month(2024, 6));
+  EXPECT_LT(*Find(drags, "enterprise", TestCreditCode(2))->value, -0.01);
+  auto missing = evaluator.Evaluate(weekly, *rules.FindRule("WeeklyReportMissing"), data,
+                                    Period::Week(2024, 52));
+  EXPECT_EQ(Find(missing, "enterprise", TestCreditCode(4))->value, 3);  // W50..W52
+}
+
+}  // namespace
+}  // namespace parkwatch
