@@ -19,6 +19,8 @@
 #include "metrics/figure_metrics.h"
 #include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
+#include "notifiers/delivery_store.h"
+#include "notifiers/dispatcher.h"
 #include "rules/rule_config.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -48,6 +50,18 @@ class Daemon {
     read_store_ = Store::Open(config_->storage_path);
     worker_store_ = Store::Open(config_->storage_path);
     read_alerts_ = std::make_unique<AlertStore>(read_store_.get());
+    read_deliveries_ = std::make_unique<DeliveryStore>(read_store_.get());
+    DispatcherOptions delivery;
+    delivery.on_result = [](const DeliveryReport& r) {
+      if (r.result == "delivered")
+        spdlog::info("notified {} ({} alerts, group {})", r.receiver, r.alerts, r.group_key);
+      else
+        spdlog::warn("notification to {} {} after attempt {}: {}", r.receiver, r.result, r.attempt,
+                     r.error);
+    };
+    dispatcher_ =
+        std::make_unique<Dispatcher>(config_->storage_path, config_->alerting, &metrics_, delivery);
+    dispatcher_->Start();
     engine_ = std::make_unique<AlertEngine>(worker_store_.get());
     spdlog::info("store {} (schema version {})", config_->storage_path,
                  read_store_->schema_version());
@@ -70,6 +84,7 @@ class Daemon {
     });
     io_.run();
     worker_.join();
+    dispatcher_->Stop();  // after the worker: its last notifications are in the outbox
     io_.restart();
     io_.poll();  // log what the worker finished after the loop stopped
     spdlog::info("stopped");
@@ -204,7 +219,9 @@ class Daemon {
     }
   }
 
-  static void LogEngine(const std::string& what, const EngineResult& r) {
+  // Every engine run ends here: log it, and wake the dispatcher when it queued notifications.
+  void LogEngine(const std::string& what, const EngineResult& r) {
+    if (r.notifications) dispatcher_->Kick();
     if (r.observations || r.events)
       spdlog::info("rules after {}: {} observations, {} alert events, {} notifications in {:.3f} s",
                    what, r.observations, r.events, r.notifications, r.seconds);
@@ -266,6 +283,7 @@ class Daemon {
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     StartInboxes();
+    dispatcher_->Reload(config_->alerting);
     InstallRules(source, changes);
     metrics_.ConfigReload(true);
     spdlog::info("config reloaded ({})", source);
@@ -308,6 +326,7 @@ class Daemon {
         if (auto denied = Authorize(request, config_->web.ingest_token)) return done(*denied);
         return IngestRequest(std::move(request), done);
       }
+      if (AdminWrite(request, done)) return;
       if (!get && path.rfind("/api/v1/", 0) == 0)
         return done(JsonError(405, "method_not_allowed", "use GET"));
       if (path == "/api/v1/enterprises") return done(ApiEnterprises(*read_store_, request));
@@ -317,6 +336,10 @@ class Daemon {
       if (path == "/api/v1/alerts") return done(ApiAlerts(*read_alerts_, request));
       if (path == "/api/v1/alerts/history") return done(ApiAlertHistory(*read_alerts_, request));
       if (path == "/api/v1/audit") return done(ApiAudit(*read_store_, request));
+      if (path == "/api/v1/notifications/dead")
+        return done(ApiDeadLetters(*read_deliveries_, request));
+      if (path == "/api/v1/silences" && request.method == "GET")
+        return done(ApiSilences(*read_deliveries_, request));
       if (path == "/api/v1/rules") {
         // The engine lives on the worker; ask it there and answer when it replies.
         return boost::asio::post(worker_, [this, done] {
@@ -330,6 +353,51 @@ class Daemon {
       spdlog::error("{} {}: {}", request.method, path, e.what());
       return done(JsonError(500, "internal", e.what()));
     }
+  }
+
+  // Admin writes of the API: silences and acknowledgements. Returns false when the request is
+  // not one of them; otherwise it has been (or will be) answered.
+  bool AdminWrite(const HttpRequest& request, const std::function<void(HttpResponse)>& done) {
+    const std::string& path = request.path;
+    static const std::string kSilences = "/api/v1/silences", kAlerts = "/api/v1/alerts/";
+    static const std::string kAck = "/acknowledge";
+    bool create = path == kSilences && request.method == "POST";
+    bool expire = path.rfind(kSilences + "/", 0) == 0 && request.method == "DELETE";
+    bool ack = path.rfind(kAlerts, 0) == 0 && request.method == "POST" &&
+               path.size() > kAlerts.size() + kAck.size() &&
+               path.compare(path.size() - kAck.size(), kAck.size(), kAck) == 0;
+    if (!create && !expire && !ack) return false;
+    if (auto denied = Authorize(request, config_->web.admin_token)) {
+      done(*denied);
+      return true;
+    }
+    // Writes go through the worker's connection like every other write.
+    boost::asio::post(worker_, [this, request, done, create, expire] {
+      DeliveryStore deliveries(worker_store_.get());
+      HttpResponse r;
+      try {
+        if (create) {
+          r = ApiCreateSilence(deliveries, request);
+        } else if (expire) {
+          int64_t id = 0;
+          try {
+            id = std::stoll(request.path.substr(kSilences.size() + 1));
+          } catch (const std::exception&) {
+            r = JsonError(400, "bad_data", "silence id must be a number");
+          }
+          if (id) r = ApiExpireSilence(deliveries, id);
+        } else {
+          std::string fp = request.path.substr(kAlerts.size(),
+                                               request.path.size() - kAlerts.size() - kAck.size());
+          r = ApiAcknowledge(deliveries, fp, request);
+        }
+      } catch (const std::exception& e) {
+        r = JsonError(503, "store_unavailable", e.what());
+      }
+      dispatcher_->Kick();  // a silence or an acknowledgement may change what is due
+      boost::asio::post(io_, [done, r] { done(r); });
+    });
+    return true;
   }
 
   std::optional<HttpResponse> Authorize(const HttpRequest& request, const std::string& token) {
@@ -394,7 +462,7 @@ class Daemon {
            "/api/v1/enterprises\n/api/v1/series?enterprise=&indicator=&cadence=\n"
            "/api/v1/revisions?enterprise=&indicator=&period=\n/api/v1/batches\n"
            "/api/v1/alerts?state=&severity=\n/api/v1/alerts/history\n/api/v1/rules\n"
-           "/api/v1/audit\n";
+           "/api/v1/audit\n/api/v1/silences\n/api/v1/notifications/dead\n";
   }
 
   DaemonOptions options_;
@@ -403,11 +471,13 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer deadline_timer_;
-  boost::asio::thread_pool worker_{1};       // one writer: batches apply in arrival order
-  std::unique_ptr<Store> read_store_;        // used on the loop thread only
-  std::unique_ptr<Store> worker_store_;      // used on the worker thread only
-  std::unique_ptr<AlertStore> read_alerts_;  // loop thread, over read_store_
-  std::unique_ptr<AlertEngine> engine_;      // worker thread, over worker_store_
+  boost::asio::thread_pool worker_{1};              // one writer: batches apply in arrival order
+  std::unique_ptr<Store> read_store_;               // used on the loop thread only
+  std::unique_ptr<Store> worker_store_;             // used on the worker thread only
+  std::unique_ptr<AlertStore> read_alerts_;         // loop thread, over read_store_
+  std::unique_ptr<DeliveryStore> read_deliveries_;  // loop thread, over read_store_
+  std::unique_ptr<Dispatcher> dispatcher_;          // its own thread and connection
+  std::unique_ptr<AlertEngine> engine_;             // worker thread, over worker_store_
   std::unique_ptr<LoopLagProbe> loop_lag_;
   bool stopping_ = false;
   std::unique_ptr<HttpServer> http_;

@@ -23,7 +23,7 @@ int64_t Timeout(const ReceiverConfig& rc, const AlertingConfig& a) {
 }
 
 // The verdict on an HTTP exchange before looking at the body.
-SendResult FromHttp(const HttpResponse& r) {
+SendResult FromHttp(const PostResult& r) {
   SendResult s;
   if (r.status == 0) {
     s.outcome = SendResult::Outcome::kRetry;
@@ -43,7 +43,7 @@ SendResult FromHttp(const HttpResponse& r) {
 // Robots answer 200 and put their verdict in the body: {"errcode":0} (WeCom, DingTalk),
 // {"code":0} or {"StatusCode":0} (Feishu). A body that says nothing counts as failure, since
 // a proxy's HTML page is not a confirmation.
-SendResult FromRobot(const HttpResponse& r, const char* name) {
+SendResult FromRobot(const PostResult& r, const char* name) {
   SendResult s = FromHttp(r);
   if (!s.ok()) return s;
   json j = json::parse(r.body, nullptr, false);

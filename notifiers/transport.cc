@@ -89,9 +89,9 @@ std::string EnvelopeAddress(const std::string& addr) {
 
 }  // namespace
 
-HttpResponse HttpPost(const std::string& url, const std::string& body,
-                      const std::vector<std::string>& headers, int64_t timeout_ms) {
-  HttpResponse r;
+PostResult HttpPost(const std::string& url, const std::string& body,
+                    const std::vector<std::string>& headers, int64_t timeout_ms) {
+  PostResult r;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
     r.error = "curl_easy_init failed";

@@ -12,7 +12,7 @@
 
 namespace parkwatch {
 
-struct HttpResponse {
+struct PostResult {
   long status = 0;             // 0: no response (see error)
   std::string body;            // capped at 64 KiB: only robots' JSON verdicts are read
   std::string error;           // curl's message when the request did not complete
@@ -20,8 +20,8 @@ struct HttpResponse {
 };
 
 // POSTs body with the given header lines ("Name: value"). No redirects are followed.
-HttpResponse HttpPost(const std::string& url, const std::string& body,
-                      const std::vector<std::string>& headers, int64_t timeout_ms);
+PostResult HttpPost(const std::string& url, const std::string& body,
+                    const std::vector<std::string>& headers, int64_t timeout_ms);
 
 struct SmtpRequest {
   std::string smarthost;  // host:port

@@ -315,3 +315,75 @@ TEST_F(DaemonTest, IndustryPriceIndexTableIsAnIndustrySeries) {
 
 }  // namespace
 }  // namespace parkwatch
+
+#include "core/period.h"
+#include "tests/support/http_sink.h"
+
+namespace parkwatch {
+namespace {
+
+// The whole path a user relies on: a file breaching a rule for last month is dropped, and the
+// webhook receives an Alertmanager-style notification; silences are managed through the API.
+TEST(DaemonDeliveryTest, BreachReachesTheWebhookAndSilencesAreManaged) {
+  testing::HttpSink sink;
+  TempDir dir;
+  WriteFile(dir / "rules/r.yml",
+            "groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
+            "      - alert: OutputDrop\n        measure: yoy(output_value)\n"
+            "        levels: {red: -0.10}\n");
+  WriteFile(dir / "parkwatch.yml",
+            "storage: {path: pw.db}\n"
+            "web: {admin_token: a}\n"
+            "collectors: [{name: inbox, directory: inbox}]\n"
+            "rule_files: [rules/*.yml]\n"
+            "alerting:\n"
+            "  delivery: {poll_interval: 1s, initial_backoff: 100ms}\n"
+            "  receivers: [{name: hook, type: webhook, url: \"" +
+                sink.url("/hook") +
+                "\"}]\n"
+                "  route: {receiver: hook, group_wait: 0s}\n");
+  DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+
+  using namespace std::chrono;
+  Period month = Period::MonthOf(year_month_day(floor<days>(system_clock::now()))).Prev();
+  if (month.first_month() <= 2) month = Period::Month(month.year() - 1, 12);  // not Jan/Feb
+  std::string csv = "统一社会信用代码,报告期,工业总产值(万元)\n" + TestCreditCode(1) + "," +
+                    month.SameLastYear()->ToString() + ",100\n" + TestCreditCode(1) + "," +
+                    month.ToString() + ",50\n";
+  WriteFile(dir / "inbox/.m.csv", csv);
+  fs::rename(dir / "inbox/.m.csv", dir / "inbox/m.csv");
+  ASSERT_TRUE(WaitFor([&] { return sink.count() >= 1; }, 20000)) << daemon.Log();
+  json body = json::parse(sink.Requests()[0].body);
+  EXPECT_EQ(body["version"], "4");
+  EXPECT_EQ(body["status"], "firing");
+  EXPECT_EQ(body["alerts"][0]["labels"]["alertname"], "OutputDrop");
+  EXPECT_EQ(body["alerts"][0]["labels"]["severity"], "red");
+
+  json silence = {{"matchers", {"alertname=\"OutputDrop\""}},
+                  {"author", "王科长"},
+                  {"comment", "known: plant maintenance"},
+                  {"duration", "24h"}};
+  EXPECT_EQ(Http("POST", daemon.url("/api/v1/silences"), silence.dump()).status, 401);
+  auto created =
+      Http("POST", daemon.url("/api/v1/silences"), silence.dump(), {"Authorization: Bearer a"});
+  ASSERT_EQ(created.status, 201) << created.body;
+  json listed = json::parse(Http("GET", daemon.url("/api/v1/silences")).body)["data"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["author"], "王科长");
+  silence.erase("author");
+  EXPECT_EQ(
+      Http("POST", daemon.url("/api/v1/silences"), silence.dump(), {"Authorization: Bearer a"})
+          .status,
+      400);
+  std::string id = std::to_string(listed[0]["id"].get<int64_t>());
+  EXPECT_EQ(
+      Http("DELETE", daemon.url("/api/v1/silences/" + id), "", {"Authorization: Bearer a"}).status,
+      200);
+  EXPECT_EQ(json::parse(Http("GET", daemon.url("/api/v1/silences")).body)["data"].size(), 0u);
+  EXPECT_EQ(daemon.Stop(), 0) << daemon.Log();
+}
+
+}  // namespace
+}  // namespace parkwatch
