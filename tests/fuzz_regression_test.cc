@@ -1,0 +1,36 @@
+// Inputs the fuzz targets (fuzz/) found crashing, kept as regression tests: each must now be
+// answered with diagnostics. tests/testdata/fuzz/<target>-<what>.* holds the inputs as found.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "rules/rule_config.h"
+#include "tests/support/temp_dir.h"
+
+namespace parkwatch {
+namespace {
+
+const std::string kData = PARKWATCH_SOURCE_DIR "/tests/testdata/fuzz/";
+
+// A rule list item that is a scalar, not a mapping: yaml-cpp threw BadSubscript out of
+// ParseRuleFile (std::terminate in the fuzzer; a SIGHUP reload with such a file would have
+// ended the daemon).
+TEST(FuzzRegressionTest, RuleFileWithScalarRuleIsAnError) {
+  for (const char* name : {"rule_file-scalar-rule-min.yml", "rule_file-scalar-rule.yml"}) {
+    SCOPED_TRACE(name);
+    RuleSet rules;
+    std::vector<Diagnostic> diagnostics;
+    EXPECT_FALSE(ParseRuleFile(testing::ReadFile(kData + name), name, &rules, &diagnostics));
+    EXPECT_FALSE(diagnostics.empty());
+  }
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  EXPECT_FALSE(ParseRuleFile("groups:\n- name: g\n  rules:\n  - [x]\n  -\n", "r.yml", &rules,
+                             &diagnostics));
+  std::string text = JoinDiagnostics(diagnostics);
+  EXPECT_NE(text.find("rules[0]: expected a mapping"), std::string::npos) << text;
+  EXPECT_NE(text.find("rules[1].alert: required"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace parkwatch
