@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "collectors/table_reader.h"
 #include "rules/rule_config.h"
 #include "tests/support/temp_dir.h"
 
@@ -30,6 +31,23 @@ TEST(FuzzRegressionTest, RuleFileWithScalarRuleIsAnError) {
   std::string text = JoinDiagnostics(diagnostics);
   EXPECT_NE(text.find("rules[0]: expected a mapping"), std::string::npos) << text;
   EXPECT_NE(text.find("rules[1].alert: required"), std::string::npos) << text;
+}
+
+// A number beyond double's range: nlohmann throws out_of_range (not parse_error), which escaped
+// ReadJsonTable; the daemon answered 503 "store unavailable" instead of 422.
+TEST(FuzzRegressionTest, JsonNumberOverflowIsAnError) {
+  class NullSink : public RecordSink {
+    std::string PutEnterprise(const EnterpriseRecord&) override { return ""; }
+    std::string PutFigure(const FigureRecord&) override { return ""; }
+  } sink;
+  CollectorConfig collector;
+  for (std::string body : {testing::ReadFile(kData + "json_ingest-number-overflow.json"),
+                           std::string("[{\"工业总产值\": 1E444}]")}) {
+    TableResult result;
+    ReadJsonTable(body, "request", collector, DefaultIndicators(), &sink, &result);
+    ASSERT_EQ(result.errors.size(), 1u);
+    EXPECT_NE(result.errors[0].ToString().find("not valid JSON"), std::string::npos);
+  }
 }
 
 }  // namespace
