@@ -787,7 +787,8 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number too large for a double ("1E444") is out_of_range.
     errors.Add(0, 0, "", std::string("not valid JSON: ") + e.what());
     return;
   }

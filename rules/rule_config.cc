@@ -97,9 +97,15 @@ bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::st
 
 void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
               const RuleGroup& group, RuleConfig* rule) {
-  r.Map(node, where,
-        {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
-         "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline", "years"});
+  if (!r.Map(node, where,
+             {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
+              "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline",
+              "years"})) {
+    // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
+    // one, which took the whole reload down. An empty item still lacks its name.
+    if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
+    return;
+  }
   rule->line = node.Mark().line + 1;
   rule->name = r.String(node["alert"], where + ".alert", "");
   if (rule->name.empty()) r.Error(node, where + ".alert", "required");
