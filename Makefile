@@ -48,7 +48,7 @@ fuzz: deps-test
 # timeout, every fuzz target for 60 s, and a 30 s wrk load test of ingest + /metrics + inbox.
 soak: deps-test build-test build
 	@scripts/install-deps.sh bench
-	cd $(TEST_DIR) && PARKWATCH_CRASH_LOOPS=100 PARKWATCH_CRASH_CHECK_ALERTS=1 tests/crash_consistency_test
+	cd $(TEST_DIR) && PARKWATCH_CRASH_LOOPS=100 tests/crash_consistency_test
 	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/hostile_input_test --gtest_filter='*SlowClient*:*Nested*'
 	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 60
 	bench/load/load.sh $(RELEASE_DIR) 30 8

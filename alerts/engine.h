@@ -60,13 +60,19 @@ class AlertEngine {
   // and evaluates each rule at its latest period. Throws StoreError.
   EngineResult SetRules(std::shared_ptr<const RuleSet> rules, std::shared_ptr<const Config> config,
                         int64_t now);
+  // Evaluates what a committed batch touched and marks the batch evaluated in the store.
   EngineResult OnBatch(const BatchSummary& batch, int64_t now);
   EngineResult CheckDeadlines(int64_t now);
+  // Evaluates committed batches the rules have not seen: those a crash interrupted, and those
+  // another process (`parkwatch ingest`) wrote. SetRules starts with it; the daemon also calls
+  // it on its minute tick.
+  EngineResult CatchUp(int64_t now);
 
   std::vector<RuleStatus> RuleStatuses() const;
   const RuleData& data() const { return data_; }
 
  private:
+  EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now);
   // Evaluates rule at periods, appending lifecycle updates; notify only at the latest period.
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                     const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,

@@ -251,9 +251,11 @@ class Daemon {
   void ScheduleDeadlines() {
     boost::asio::post(worker_, [this, config = config_] {
       try {
+        EngineResult caught_up = engine_->CatchUp(UnixNow());
+        LogEngine("batches written by other processes", caught_up);
         EngineResult r = engine_->CheckDeadlines(UnixNow());
         LogEngine("deadline check", r);
-        if (r.events) ScheduleFigureRefresh(config);
+        if (r.events || caught_up.observations) ScheduleFigureRefresh(config);
       } catch (const std::exception& e) {
         spdlog::error("deadline check failed: {}", e.what());
       }

@@ -200,6 +200,12 @@ CREATE TABLE config_audit (
   changes TEXT NOT NULL        -- one threshold change per line
 );
 )sql"},
+      {5, "batches.evaluated: rules have seen the batch", R"sql(
+-- A batch is committed first and evaluated by the rules after; a crash in between must not
+-- lose the evaluation, so it is marked, and unmarked batches are evaluated again at start.
+-- Existing batches count as evaluated; new ones are inserted with 0.
+ALTER TABLE batches ADD COLUMN evaluated INTEGER NOT NULL DEFAULT 1;
+)sql"},
   };
   return kMigrations;
 }

@@ -113,8 +113,8 @@ void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
 
 int64_t InsertBatchRow(sqlite3* db, const BatchInfo& info, int64_t received_at) {
   Statement s(db,
-              "INSERT INTO batches (source, collector, content_hash, status, received_at) "
-              "VALUES (?, ?, ?, 'open', ?)");
+              "INSERT INTO batches (source, collector, content_hash, status, received_at, "
+              "evaluated) VALUES (?, ?, ?, 'open', ?, 0)");
   s.Bind(1, info.source).Bind(2, info.collector).Bind(3, info.content_hash).Bind(4, received_at);
   s.Run();
   return sqlite3_last_insert_rowid(db);
@@ -258,6 +258,42 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   while (s.Step())
     if (auto p = Period::FromKey(cadence, s.Int(1))) out[s.Int(0)] = *p;
   return out;
+}
+
+std::vector<int64_t> Store::UnevaluatedBatches() {
+  Statement s(db_,
+              "SELECT id FROM batches WHERE evaluated = 0 AND status IN ('committed', 'partial') "
+              "ORDER BY id");
+  std::vector<int64_t> out;
+  while (s.Step()) out.push_back(s.Int(0));
+  return out;
+}
+
+BatchSummary Store::ChangesOfBatch(int64_t batch_id) {
+  BatchSummary summary;
+  summary.batch_id = batch_id;
+  summary.status = "committed";
+  // The figures the batch set, whether still current or since revised by a later batch.
+  Statement s(db_,
+              "SELECT f.enterprise_id, i.name, f.cadence, f.period FROM figures f "
+              "JOIN indicators i ON i.id = f.indicator_id WHERE f.batch_id = ?1 "
+              "UNION SELECT h.enterprise_id, i.name, h.cadence, h.period FROM figure_history h "
+              "JOIN indicators i ON i.id = h.indicator_id WHERE h.batch_id = ?1");
+  s.Bind(1, batch_id);
+  while (s.Step()) {
+    std::string cadence = s.Text(2);
+    auto period =
+        Period::FromKey(static_cast<Cadence>(cadence.empty() ? 'M' : cadence[0]), s.Int(3));
+    if (!period) continue;
+    summary.touched_enterprises.insert(s.Int(0));
+    summary.touched_periods.emplace(s.Text(1), *period);
+  }
+  return summary;
+}
+
+void Store::MarkEvaluated(int64_t batch_id) {
+  Statement s(db_, "UPDATE batches SET evaluated = 1 WHERE id = ?");
+  s.Bind(1, batch_id).Run();
 }
 
 int64_t Store::SizeBytes() {

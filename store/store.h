@@ -115,6 +115,13 @@ class Store {
   std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
   int64_t SizeBytes();
 
+  // Rule evaluation follows a commit; these let it survive a crash in between. Committed
+  // batches the rules have not seen yet, oldest first; what such a batch changed; and the mark
+  // that it has been seen.
+  std::vector<int64_t> UnevaluatedBatches();
+  BatchSummary ChangesOfBatch(int64_t batch_id);
+  void MarkEvaluated(int64_t batch_id);
+
  private:
   friend class IngestTransaction;
   Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}

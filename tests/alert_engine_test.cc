@@ -131,3 +131,25 @@ TEST_F(AlertEngineTest, MissingReportFiresOnTheDeadlineAndLateDataResolvesIt) {
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// A batch committed but never evaluated (a crash in between, or `parkwatch ingest` from another
+// process) is evaluated when the engine next starts, and only once.
+TEST_F(AlertEngineTest, CommittedButUnevaluatedBatchIsEvaluatedAtStart) {
+  std::string rows;
+  for (int w = 1; w <= 3; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  for (int w = 1; w <= 3; ++w) rows += Row(1, Period::Week(2024, w), 50);
+  std::string csv = "统一社会信用代码,重点企业,报告期,工业总产值(万元)\n" + rows;
+  BatchSummary s = IngestBody(csv, "text/csv", "test", collector_, config_, *store_);
+  ASSERT_EQ(s.status, "committed");
+  EXPECT_TRUE(Firing().empty());  // committed, not evaluated: the "crash" happens here
+  EXPECT_EQ(store_->UnevaluatedBatches(), std::vector<int64_t>{s.batch_id});
+  Open();  // restart: SetRules catches up
+  EXPECT_EQ(Firing().size(), 1u);
+  EXPECT_TRUE(store_->UnevaluatedBatches().empty());
+}
+
+}  // namespace
+}  // namespace parkwatch
