@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -12,9 +13,11 @@
 #include "alerts/rule_test.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
+#include "daemon/api.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
 #include "metrics/openmetrics_export.h"
+#include "notifiers/delivery_store.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -35,6 +38,8 @@ commands:
   demo          write a demo park     --dir=DIR [--force]
   export openmetrics  history for promtool tsdb create-blocks-from openmetrics
                 --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
+  silence       manage silences       add|list|expire --config.file=parkwatch.yml
+                [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
@@ -197,6 +202,48 @@ int Demo(const Flags& flags) {
   return 0;
 }
 
+// Silences from the command line, on the same store a running daemon reads (it applies them at
+// its next delivery cycle).
+int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers) {
+  Config config;
+  if (!Load(flags.Get("config.file", "parkwatch.yml"), &config)) return 1;
+  if (flags.positional().empty()) return Usage("silence needs add, list or expire");
+  const std::string& verb = flags.positional()[0];
+  auto store = Store::Open(config.storage_path);
+  DeliveryStore deliveries(store.get());
+  if (verb == "list") {
+    for (const Silence& s : deliveries.Silences(true, UnixNow())) {
+      std::string m;
+      for (const auto& x : s.matchers) m += (m.empty() ? "" : ", ") + x;
+      std::printf("%lld\t%s\tuntil %lld\t%s: %s\n", static_cast<long long>(s.id), m.c_str(),
+                  static_cast<long long>(s.ends_at), s.author.c_str(), s.comment.c_str());
+    }
+    return 0;
+  }
+  if (verb == "expire") {
+    if (flags.positional().size() != 2) return Usage("silence expire needs an ID");
+    if (!deliveries.ExpireSilence(std::stoll(flags.positional()[1]), UnixNow())) {
+      std::fprintf(stderr, "no active silence %s\n", flags.positional()[1].c_str());
+      return 1;
+    }
+    return 0;
+  }
+  if (verb != "add") return Usage("silence needs add, list or expire");
+  nlohmann::json body = {{"matchers", matchers},
+                         {"author", flags.Get("author")},
+                         {"comment", flags.Get("comment")},
+                         {"duration", flags.Get("duration", "24h")}};
+  Silence s;
+  std::string error = CreateSilence(deliveries, body.dump(), &s);
+  if (!error.empty()) {
+    std::fprintf(stderr, "parkwatch silence add: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("silence %lld until %lld\n", static_cast<long long>(s.id),
+              static_cast<long long>(s.ends_at));
+  return 0;
+}
+
 int BenchData(const Flags& flags) {
   std::string out = flags.Get("out");
   if (out.empty()) return Usage("bench-data needs --out=FILE");
@@ -245,6 +292,15 @@ int main(int argc, char** argv) {
       return Usage("export needs a format: export openmetrics");
     return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
                                     flags.Get("out"));
+  }
+  if (command == "silence") {
+    // --matcher may repeat; Flags keeps the last, so collect them here.
+    std::vector<std::string> matchers;
+    for (int i = 2; i < argc; ++i)
+      if (std::string a = argv[i]; a.rfind("--matcher=", 0) == 0) matchers.push_back(a.substr(10));
+    return parse({"config.file", "matcher", "author", "comment", "duration"})
+               ? SilenceCommand(flags, matchers)
+               : Usage(error);
   }
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);

@@ -387,3 +387,30 @@ TEST(DaemonDeliveryTest, BreachReachesTheWebhookAndSilencesAreManaged) {
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+TEST(CommandLineTest, SilenceAddListExpire) {
+  TempDir dir;
+  WriteFile(dir / "pw.yml", "storage: {path: pw.db}\n");
+  std::string out;
+  std::string config = "--config.file=" + (dir / "pw.yml");
+  EXPECT_EQ(testing::RunParkwatch({"silence", "add", config, "--matcher=alertname=\"A\"",
+                                   "--matcher=industry=\"医药化工\"", "--author=李工",
+                                   "--comment=planned shutdown", "--duration=2h"},
+                                  &out),
+            0)
+      << out;
+  EXPECT_EQ(testing::RunParkwatch({"silence", "list", config}, &out), 0);
+  EXPECT_NE(out.find("alertname=\"A\", industry=\"医药化工\""), std::string::npos) << out;
+  EXPECT_NE(out.find("李工: planned shutdown"), std::string::npos) << out;
+  EXPECT_EQ(testing::RunParkwatch({"silence", "add", config, "--matcher=alertname=\"A\""}, &out),
+            1);  // no author, no comment
+  EXPECT_EQ(testing::RunParkwatch({"silence", "expire", config, "1"}, &out), 0) << out;
+  EXPECT_EQ(testing::RunParkwatch({"silence", "list", config}, &out), 0);
+  EXPECT_EQ(out.find("planned shutdown"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace parkwatch
