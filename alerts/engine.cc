@@ -2,14 +2,10 @@
 
 #include <chrono>
 
+#include "core/clock.h"
+
 namespace parkwatch {
 namespace {
-
-int64_t SteadyNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 const char* KindName(RuleKind kind) {
   switch (kind) {

@@ -17,37 +17,6 @@ std::string Trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// A secret from <name>, <name>_file or <name>_env: at most one of them. The value itself never
-// goes into a diagnostic.
-std::string ReadSecret(YamlReader& r, const YAML::Node& parent, const std::string& where,
-                       const std::string& name, const std::string& base_dir) {
-  const std::string inline_value = r.String(parent[name], where + "." + name, "");
-  const std::string file = r.String(parent[name + "_file"], where + "." + name + "_file", "");
-  const std::string env = r.String(parent[name + "_env"], where + "." + name + "_env", "");
-  if (!inline_value.empty() + !file.empty() + !env.empty() > 1) {
-    r.Error(parent, where + "." + name,
-            "give one of " + name + ", " + name + "_file, " + name + "_env");
-    return "";
-  }
-  if (!env.empty()) {
-    const char* v = std::getenv(env.c_str());
-    if (!v)
-      r.Error(parent[name + "_env"], where + "." + name + "_env",
-              "environment variable " + env + " is not set");
-    return v ? v : "";
-  }
-  if (file.empty()) return inline_value;
-  fs::path path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(base_dir) / file;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    r.Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path.string());
-    return "";
-  }
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  return secret;
-}
-
 int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field,
                  int64_t fallback) {
   if (!node || node.IsNull()) return fallback;
@@ -109,9 +78,9 @@ void ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& wher
   rc->rate_limit_per_minute = static_cast<int>(
       r.Int(item["rate_limit_per_minute"], where + ".rate_limit_per_minute", robot ? 20 : 0, 0));
   rc->url = r.String(item["url"], where + ".url", "");
-  rc->bearer_token = ReadSecret(r, item, where, "bearer_token", base);
+  rc->bearer_token = r.Secret(item, where, "bearer_token", base);
   rc->max_alerts = static_cast<int>(r.Int(item["max_alerts"], where + ".max_alerts", 0, 0));
-  rc->secret = ReadSecret(r, item, where, "secret", base);
+  rc->secret = r.Secret(item, where, "secret", base);
   rc->at_mobiles = r.Strings(item["at_mobiles"], where + ".at_mobiles");
   rc->at_all = r.Bool(item["at_all"], where + ".at_all", false);
   rc->message_format = r.String(item["message_format"], where + ".message_format",
@@ -129,7 +98,7 @@ void ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& wher
   rc->to = r.Strings(item["to"], where + ".to");
   rc->cc = r.Strings(item["cc"], where + ".cc");
   rc->username = r.String(item["username"], where + ".username", "");
-  rc->password = ReadSecret(r, item, where, "password", base);
+  rc->password = r.Secret(item, where, "password", base);
 
   if (rc->type == "email") {
     if (rc->smarthost.empty()) r.Error(item, where + ".smarthost", "required for email");

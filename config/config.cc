@@ -14,27 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 using Reader = YamlReader;
 
-std::string ReadSecret(Reader& r, const YAML::Node& parent, const std::string& where,
-                       const std::string& name, const fs::path& base) {
-  std::string inline_value = r.String(parent[name], where + "." + name, "");
-  std::string file = r.String(parent[name + "_file"], where + "." + name + "_file", "");
-  if (!inline_value.empty() && !file.empty()) {
-    r.Error(parent[name + "_file"], where + "." + name + "_file",
-            "give " + name + " or " + name + "_file, not both");
-    return inline_value;
-  }
-  if (file.empty()) return inline_value;
-  fs::path path = fs::path(file).is_absolute() ? fs::path(file) : base / file;
-  std::ifstream in(path);
-  if (!in) {
-    r.Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path.string());
-    return "";
-  }
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  return secret;
-}
-
 std::string Resolve(const fs::path& base, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   return (base / path).lexically_normal().string();
@@ -224,13 +203,13 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   const YAML::Node web = root["web"];
   if (r.Map(web, "web",
             {"listen_address", "max_body_bytes", "ingest_token", "ingest_token_file", "admin_token",
-             "admin_token_file"})) {
+             "admin_token_file", "ingest_token_env", "admin_token_env"})) {
     c.web.listen_address =
         r.String(web["listen_address"], "web.listen_address", c.web.listen_address);
     c.web.max_body_bytes = static_cast<size_t>(
         r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024));
-    c.web.ingest_token = ReadSecret(r, web, "web", "ingest_token", base);
-    c.web.admin_token = ReadSecret(r, web, "web", "admin_token", base);
+    c.web.ingest_token = r.Secret(web, "web", "ingest_token", base.string());
+    c.web.admin_token = r.Secret(web, "web", "admin_token", base.string());
   }
 
   ReadIndicators(r, root["indicators"], &c);

@@ -1,6 +1,12 @@
 #include "config/yaml_reader.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 namespace parkwatch {
+
+namespace fs = std::filesystem;
 
 void YamlReader::Error(const YAML::Node& node, const std::string& field,
                        const std::string& message) {
@@ -79,6 +85,35 @@ std::vector<std::string> YamlReader::Strings(const YAML::Node& node, const std::
   }
   for (const auto& item : node) out.push_back(String(item, field, ""));
   return out;
+}
+
+std::string YamlReader::Secret(const YAML::Node& parent, const std::string& where,
+                               const std::string& name, const std::string& base_dir) {
+  const std::string inline_value = String(parent[name], where + "." + name, "");
+  const std::string file = String(parent[name + "_file"], where + "." + name + "_file", "");
+  const std::string env = String(parent[name + "_env"], where + "." + name + "_env", "");
+  if (!inline_value.empty() + !file.empty() + !env.empty() > 1) {
+    Error(parent, where + "." + name,
+          "give one of " + name + ", " + name + "_file, " + name + "_env");
+    return "";
+  }
+  if (!env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (!v)
+      Error(parent[name + "_env"], where + "." + name + "_env",
+            "environment variable " + env + " is not set");
+    return v ? v : "";
+  }
+  if (file.empty()) return inline_value;
+  fs::path path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(base_dir) / file;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path.string());
+    return "";
+  }
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
 }
 
 bool ParseYaml(const std::string& text, const std::string& file, YAML::Node* root,

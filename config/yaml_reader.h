@@ -31,6 +31,10 @@ class YamlReader {
   int64_t Int(const YAML::Node& node, const std::string& field, int64_t fallback, int64_t min);
   double Double(const YAML::Node& node, const std::string& field, double fallback);
   std::vector<std::string> Strings(const YAML::Node& node, const std::string& field);
+  // A secret from <name>, <name>_file (relative to base_dir) or <name>_env: at most one of
+  // them. The value itself never goes into a diagnostic.
+  std::string Secret(const YAML::Node& parent, const std::string& where, const std::string& name,
+                     const std::string& base_dir);
 
   static std::string Join(const std::string& where, const std::string& key) {
     return where.empty() ? key : where + "." + key;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "rules/store_queries.h"
-
 namespace parkwatch {
 namespace {
 
@@ -257,10 +255,10 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
     touched_tables.insert({indicator, period.cadence()});
 
   std::set<int64_t> ids(batch.touched_enterprises.begin(), batch.touched_enterprises.end());
-  for (const EnterpriseRow& row : EnterprisesAfter(store, max_store_id_)) ids.insert(row.id);
+  for (const EnterpriseRow& row : store.EnterprisesAfter(max_store_id_)) ids.insert(row.id);
 
   for (int64_t id : ids) {
-    std::optional<EnterpriseRow> row = EnterpriseById(store, id);
+    std::optional<EnterpriseRow> row = store.FindEnterpriseById(id);
     if (!row) continue;
     max_store_id_ = std::max(max_store_id_, id);
     if (IsPseudo(row->credit_code)) {
@@ -285,7 +283,7 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
         table.Put(e, point.period, point.value);
     }
     for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
-      if (auto last = LastReportedOf(store, id, cadence)) NoteReported(e, *last);
+      if (auto last = store.LastReportedOf(id, cadence)) NoteReported(e, *last);
   }
   return effect;
 }

@@ -3,16 +3,11 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/clock.h"
 #include "store/schema.h"
 
 namespace parkwatch {
 namespace {
-
-int64_t SteadyNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
 
@@ -160,6 +155,28 @@ std::vector<EnterpriseRow> Store::Enterprises() {
 std::optional<EnterpriseRow> Store::FindEnterprise(const std::string& credit_code) {
   Statement s(db_, std::string(kEnterpriseColumns) + "WHERE credit_code = ?");
   if (s.Bind(1, credit_code).Step()) return ReadEnterprise(s);
+  return std::nullopt;
+}
+
+std::optional<EnterpriseRow> Store::FindEnterpriseById(int64_t id) {
+  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE id = ?");
+  if (s.Bind(1, id).Step()) return ReadEnterprise(s);
+  return std::nullopt;
+}
+
+std::vector<EnterpriseRow> Store::EnterprisesAfter(int64_t id) {
+  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE id > ? ORDER BY id");
+  s.Bind(1, id);
+  std::vector<EnterpriseRow> out;
+  while (s.Step()) out.push_back(ReadEnterprise(s));
+  return out;
+}
+
+std::optional<Period> Store::LastReportedOf(int64_t enterprise_id, Cadence cadence) {
+  // The primary key starts with enterprise_id, so this reads only the enterprise's own rows.
+  Statement s(db_, "SELECT MAX(period) FROM figures WHERE enterprise_id = ? AND cadence = ?");
+  s.Bind(1, enterprise_id).Bind(2, CadenceCode(cadence));
+  if (s.Step() && !s.IsNull(0)) return Period::FromKey(cadence, s.Int(0));
   return std::nullopt;
 }
 

@@ -101,6 +101,11 @@ class Store {
 
   std::vector<EnterpriseRow> Enterprises();
   std::optional<EnterpriseRow> FindEnterprise(const std::string& credit_code);
+  std::optional<EnterpriseRow> FindEnterpriseById(int64_t id);
+  // Enterprises created after the one with this id, in id order (rules follow new ones).
+  std::vector<EnterpriseRow> EnterprisesAfter(int64_t id);
+  // The latest period an enterprise reported anything for in a cadence.
+  std::optional<Period> LastReportedOf(int64_t enterprise_id, Cadence cadence);
   // Current values of one enterprise's indicator in a cadence, oldest first.
   std::vector<SeriesPoint> Series(int64_t enterprise_id, const std::string& indicator,
                                   Cadence cadence);
