@@ -32,7 +32,8 @@ using testing::RunParkwatch;
 using testing::TempDir;
 using testing::WriteFile;
 
-constexpr char kSource[] = PARKWATCH_SHARED_DIR "/data/real/cta_macro_monthly_features_core.csv";
+constexpr char kSource[] =
+    PARKWATCH_SOURCE_DIR "/tests/testdata/real/cta_macro_monthly_features_core.csv";
 constexpr char kColumn[] = "ths_规模以上工业增加值_当月同比";
 
 struct Month {
