@@ -21,6 +21,7 @@ import datetime
 import http.server
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -63,9 +64,13 @@ class Sink:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 now = time.monotonic()
                 text = body.decode("utf-8", "replace")
+                if os.environ.get("LATENCY_DEBUG"):
+                    log(f"sink {now:.3f} {self.path} {text[:300]}")
                 with sink.cond:
                     for key in sink.keys:
-                        if key not in sink.arrivals and key in text:
+                        # Alertmanager's payload carries the key as the label `event`; parkwatch's
+                        # (format still open) as the label `enterprise` somewhere in the body.
+                        if key not in sink.arrivals and (f'"{key}"' in text):
                             sink.arrivals[key] = now
                     sink.cond.notify_all()
                 try:
@@ -175,7 +180,9 @@ scrape_configs:
     static_configs: [{{targets: ['127.0.0.1:{pg}']}}]
 """)
     logf = open(os.path.join(d, "peers.log"), "w")
-    children.start(["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{pg}"], logf)
+    # Debian's pushgateway persists to /var/lib/prometheus by default: keep it in memory.
+    children.start(["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{pg}",
+                    "--persistence.file="], logf)
     children.start(["prometheus-alertmanager", f"--config.file={d}/am.yml",
                     f"--storage.path={d}/am", f"--web.listen-address=127.0.0.1:{am}",
                     "--cluster.listen-address="], logf)
@@ -197,13 +204,14 @@ scrape_configs:
         urllib.request.urlopen(req, timeout=5).read()
 
     # A warm-up event through the whole chain, not counted.
-    sink.expect("bwarm")
-    push("bwarm", -0.5)
-    if sink.wait("bwarm", 60) is None:
+    warm = f"b{args.nonce}warm"
+    sink.expect(warm)
+    push(warm, -0.5)
+    if sink.wait(warm, 60) is None:
         raise RuntimeError("the baseline chain never delivered the warm-up alert")
     sent = {}
     for i in range(args.events):
-        key = f"b{i:04d}x"
+        key = f"b{args.nonce}e{i:04d}"
         sink.expect(key)
         sent[key] = time.monotonic()
         push(key, -0.5)
@@ -330,6 +338,9 @@ def main():
     p.add_argument("--webhook", default="auto", choices=["auto", "on", "off"])
     p.add_argument("--baseline-gap", type=float, default=0.25)
     args = p.parse_args()
+    args.nonce = f"{os.getpid():x}{int(time.time()) % 100000:x}"
+    # Stop the peers on SIGTERM too (timeout, ctest), not only on normal exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sink = Sink()
     children = Children()
     try:
