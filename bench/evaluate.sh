@@ -14,7 +14,7 @@ min_time=${BENCH_MIN_TIME:-0.5}
 
 echo "## rule evaluation: $enterprises enterprises, 2020-2024, store $(du -m "$store" | cut -f1) MB"
 json=$(mktemp)
-trap 'rm -f "$json"' EXIT
+trap 'rm -f "$json" "$json.sql"' EXIT
 PARKWATCH_BENCH_STORE=$store "$build/bench/evaluator_bench" --benchmark_min_time="$min_time" \
   --benchmark_format=json >"$json" 2>/dev/null
 # name -> real time in ms, and the per-rule split.
@@ -71,7 +71,8 @@ shell_ms() {  # shell_ms N: wall ms of one sqlite3 process running the query N t
 shell_ms 1 >/dev/null  # warm the page cache
 empty=$(shell_ms 0)
 sql_ms=$(calc '(a - b) / n' -v a="$(shell_ms "$repeat")" -v b="$empty" -v n="$repeat")
-sqlite3 -readonly "$store" "$query" | head -3
+sqlite3 -readonly "$store" "$query" >"$json.sql"
+echo "the SQL finds $(wc -l <"$json.sql") breaches; e.g. $(head -1 "$json.sql")"
 weekly_full=$(/usr/bin/python3 - "$json" <<'PY'
 import json, sys
 t = 0

@@ -2,8 +2,8 @@
 # Figure 1, bulk ingest. Generates a wide CSV of ENTERPRISES x MONTHS rows with two indicators
 # each (`parkwatch bench-data`), then, in the same run and on the same file:
 #   1. sqlite3 .import into a table of the file's shape keyed like the store (the baseline);
-#   2. insert_loop: a C++ prepared-INSERT loop, one row per figure into a table of the store's
-#      figures shape, one transaction (the practical ceiling);
+#   2. insert_loop: a C++ prepared-INSERT loop, one row per figure into a table of exactly the
+#      store's figures shape (integer ids, same primary key), one transaction (the ceiling);
 #   3. `parkwatch ingest` (validates every field and credit code, converts units, keeps revisions,
 #      records the batch), under GNU time for its peak RSS; again at half the months, to show
 #      whether memory grows with the file.

@@ -1,17 +1,20 @@
 // insert_loop: the practical ceiling for bulk ingest, a plain prepared-INSERT loop in C++.
 // Reads the wide CSV `parkwatch bench-data` writes (credit code, period, two indicators) and
-// inserts one row per figure into a table of the store's figures shape (enterprise, indicator,
-// period, value; primary key on the first three, WITHOUT ROWID) in one transaction, with the
-// store's durability settings (WAL, synchronous=FULL). No validation, no unit conversion, no
-// revisions: what is left is SQLite's own cost.
+// inserts one row per figure into a table of exactly the store's figures shape (integer
+// enterprise and indicator ids, cadence, integer period key, value, revision, batches; the same
+// WITHOUT ROWID primary key), plus one enterprises row per new credit code (ids from an in-memory
+// map), in one transaction, with the store's durability settings (WAL, synchronous=FULL). No
+// validation, no unit conversion, no revision check: what is left is SQLite's own cost.
 //
 //   insert_loop CSV DB
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace {
 
@@ -37,13 +40,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                "CREATE TABLE figures (credit_code TEXT, indicator TEXT, period TEXT, value REAL,"
-                " PRIMARY KEY (credit_code, indicator, period)) WITHOUT ROWID;"
+                "CREATE TABLE enterprises (id INTEGER PRIMARY KEY, credit_code TEXT NOT NULL UNIQUE);"
+                "CREATE TABLE figures (enterprise_id INTEGER NOT NULL, indicator_id INTEGER NOT NULL,"
+                " cadence TEXT NOT NULL, period INTEGER NOT NULL, value REAL NOT NULL,"
+                " revision INTEGER NOT NULL, batch_id INTEGER NOT NULL, checked_batch INTEGER NOT NULL,"
+                " PRIMARY KEY (enterprise_id, indicator_id, cadence, period)) WITHOUT ROWID;"
                 "BEGIN"))
     return 1;
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO figures VALUES (?, ?, ?, ?)", -1, &insert, nullptr);
-  static constexpr std::string_view kIndicators[] = {"output_value", "electricity"};
+  sqlite3_prepare_v2(db, "INSERT INTO figures VALUES (?, ?, 'M', ?, ?, 1, 1, 1)", -1, &insert,
+                     nullptr);
+  sqlite3_stmt* enterprise = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO enterprises VALUES (?, ?)", -1, &enterprise, nullptr);
+  std::unordered_map<std::string, int64_t> ids;
   std::string line;
   std::getline(in, line);  // header
   long rows = 0;
@@ -56,13 +65,25 @@ int main(int argc, char** argv) {
       fields[i] = std::string_view(line).substr(start, comma - start);
       start = comma + 1;
     }
+    auto [it, fresh] = ids.try_emplace(std::string(fields[0]), ids.size() + 1);
+    if (fresh) {
+      sqlite3_bind_int64(enterprise, 1, it->second);
+      sqlite3_bind_text(enterprise, 2, it->first.data(), static_cast<int>(it->first.size()),
+                        SQLITE_STATIC);
+      if (sqlite3_step(enterprise) != SQLITE_DONE) {
+        std::fprintf(stderr, "insert_loop: %s\n", sqlite3_errmsg(db));
+        return 1;
+      }
+      sqlite3_reset(enterprise);
+    }
+    // "2021-03" -> 20210303, the store's monthly period key.
+    int year = std::stoi(std::string(fields[1].substr(0, 4)));
+    int month = std::stoi(std::string(fields[1].substr(5, 2)));
+    int64_t period = year * 10000 + month * 100 + month;
     for (int k = 0; k < 2; ++k) {
-      sqlite3_bind_text(insert, 1, fields[0].data(), static_cast<int>(fields[0].size()),
-                        SQLITE_STATIC);
-      sqlite3_bind_text(insert, 2, kIndicators[k].data(), static_cast<int>(kIndicators[k].size()),
-                        SQLITE_STATIC);
-      sqlite3_bind_text(insert, 3, fields[1].data(), static_cast<int>(fields[1].size()),
-                        SQLITE_STATIC);
+      sqlite3_bind_int64(insert, 1, it->second);
+      sqlite3_bind_int64(insert, 2, k + 1);
+      sqlite3_bind_int64(insert, 3, period);
       sqlite3_bind_double(insert, 4, std::stod(std::string(fields[2 + k])));
       if (sqlite3_step(insert) != SQLITE_DONE) {
         std::fprintf(stderr, "insert_loop: %s\n", sqlite3_errmsg(db));
@@ -73,6 +94,7 @@ int main(int argc, char** argv) {
     ++rows;
   }
   sqlite3_finalize(insert);
+  sqlite3_finalize(enterprise);
   if (!Exec(db, "COMMIT")) return 1;
   sqlite3_close(db);
   std::printf("%ld rows\n", rows);
