@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -61,6 +62,9 @@ void BM_SerializeDaemonRegistry(benchmark::State& state) {
     benchmark::DoNotOptimize(text);
   }
   state.counters["bytes"] = static_cast<double>(bytes);
+  // For comparing with a scrape of the daemon (bench/serve.sh keeps both).
+  if (const char* path = std::getenv("PARKWATCH_BENCH_METRICS_OUT"))
+    std::ofstream(path) << SerializeAlone(m.registry());
 }
 BENCHMARK(BM_SerializeDaemonRegistry)->Unit(benchmark::kMicrosecond);
 

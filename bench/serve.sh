@@ -46,7 +46,7 @@ grep -E "rules after|rules in" "$work/serve.log" | sed 's/^[^ ]* [^ ]* //' || tr
 echo "start-to-ready $t_ready s; RSS at ready $(mb "$rss") MB (peak $(mb "$hwm") MB); sqlite3 scan of figures $t_scan s"
 
 url=http://127.0.0.1:$port/metrics
-bytes=$(curl -fs "$url" | wc -c)
+curl -fs -o /dev/null "$url"  # so that /metrics's own series exist, as while it is scraped
 if command -v wrk >/dev/null; then
   wrk -t1 -c1 -d"${scrape_seconds}s" --latency "$url" >"$work/wrk.txt"
   # "50%  123.45us" -> ms
@@ -63,12 +63,15 @@ else
   rps="-"
   how="curl keep-alive"
 fi
+curl -fs "$url" >"$work/metrics.txt"
+bytes=$(wc -c <"$work/metrics.txt")
 kill "$pid"
 wait "$pid" || true
 trap - EXIT
 
 json=$work/metrics_bench.json
-PARKWATCH_BENCH_ENTERPRISES=$enterprises "$build/bench/metrics_bench" --benchmark_min_time="$min_time" \
+PARKWATCH_BENCH_METRICS_OUT=$work/metrics_bench.txt PARKWATCH_BENCH_ENTERPRISES=$enterprises \
+  "$build/bench/metrics_bench" --benchmark_min_time="$min_time" \
   --benchmark_format=json >"$json" 2>/dev/null
 read -r ser_ms ser_bytes park_ms park_bytes park_series < <(/usr/bin/python3 - "$json" <<'PY'
 import json, sys
