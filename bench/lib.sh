@@ -9,6 +9,12 @@ calc() {
   shift
   awk "$@" "BEGIN { printf \"%.4g\", $expr }"
 }
+# int 'EXPR' [awk -v ...]: the same, rounded to an integer (rates).
+int() {
+  local expr=$1
+  shift
+  awk "$@" "BEGIN { printf \"%.0f\", $expr }"
+}
 # verdict OK: prints "met" or "MISSED".
 verdict() { if [ "$1" = 1 ]; then echo met; else echo MISSED; fi; }
 # at_least VALUE GOAL -> 1 or 0
