@@ -40,9 +40,10 @@ bench: deps-bench build-release-all
 deps-bench:
 	@scripts/install-deps.sh bench
 
+# The release binary and every benchmark program (bench/CMakeLists.txt: bench_all).
 build-release-all:
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(RELEASE_DIR) -j$(JOBS)
+	@cmake --build $(RELEASE_DIR) -j$(JOBS) --target bench_all
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i
