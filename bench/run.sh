@@ -41,6 +41,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/parkwatch-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export BENCH_ROWS=$work/rows.tsv
 : >"$BENCH_ROWS"
+# Everything printed before the summary is kept for RESULTS.md's details.
+exec 3>&1 > >(tee "$work/details.txt" >&3)
 started=$(now)
 echo "parkwatch benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores; the machine may be shared:"
 echo "absolute numbers are noisy, compare each figure with its baseline from this same run."
@@ -111,6 +113,8 @@ if wants serve; then
   echo
 fi
 
+exec >&3  # the summary is not part of the details
+sleep 0.2  # let tee drain
 table() {
   echo "| figure | parkwatch | baseline (same run) | ratio | goal | |"
   echo "|---|---|---|---|---|---|"
@@ -137,7 +141,13 @@ if [ "$record" = 1 ] && [ "$smoke" = 0 ]; then
     echo
     table
     echo
-    echo "Details (per-rule split, raw outputs) are in the log of that run; see bench/README.md."
+    echo "## Details of that run"
+    echo
+    echo "What each step printed (bench/README.md says what each one measures)."
+    echo
+    echo '```'
+    cat "$work/details.txt"
+    echo '```'
   } >"$here/RESULTS.md"
   echo "wrote $here/RESULTS.md"
 fi
