@@ -6,7 +6,7 @@ TEST_DIR := build/test
 PARKWATCH := $(RELEASE_DIR)/parkwatch
 DEMO_DIR := var/demo
 
-.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak format clean
+.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak fuzz format clean
 
 # Installs what is missing, builds in Release, writes a demo park and serves it in the foreground.
 run: deps build
@@ -17,6 +17,7 @@ run: deps build
 test: deps-test build-test
 	cd $(TEST_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j$(JOBS) --timeout 300
+	@tests/fuzz_smoke.sh 3
 
 deps:
 	@scripts/install-deps.sh build
@@ -44,6 +45,20 @@ deps-bench:
 build-release-all:
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(RELEASE_DIR) -j$(JOBS) --target bench_all
+
+# Builds the libFuzzer targets (clang) in build/fuzz; from then on `make test` fuzzes each for
+# a few seconds too.
+fuzz: deps-test
+	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 10
+
+# The long runs, bounded (about 20 minutes): 100 kill -9 loops during ingestion, the slow-client
+# timeout, every fuzz target for 60 s, and a 30 s wrk load test of ingest + /metrics + inbox.
+soak: deps-test build-test build
+	@scripts/install-deps.sh bench
+	cd $(TEST_DIR) && PARKWATCH_CRASH_LOOPS=100 PARKWATCH_CRASH_CHECK_ALERTS=1 tests/crash_consistency_test
+	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/hostile_input_test --gtest_filter='*SlowClient*:*Nested*'
+	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 60
+	bench/load/load.sh $(RELEASE_DIR) 30 8
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -51,11 +51,15 @@ void InboxWatcher::Start() {
   std::sort(waiting.begin(), waiting.end());
   for (const auto& path : waiting) impl_->on_file(path);
 
-  // Re-arms itself after each read; stops when the descriptor is closed.
+  // Re-arms itself after each read; stops when the descriptor is closed. The function holds
+  // itself only weakly: the pending read's handler keeps it alive, so it is freed when the last
+  // read ends (a strong self-reference would be a cycle that leaks at shutdown).
   std::shared_ptr<std::function<void()>> read = std::make_shared<std::function<void()>>();
   Impl* impl = impl_.get();
   std::string dir = directory_;
-  *read = [impl, dir, read]() {
+  *read = [impl, dir, weak = std::weak_ptr<std::function<void()>>(read)]() {
+    auto read = weak.lock();
+    if (!read) return;
     impl->stream.async_read_some(
         boost::asio::buffer(impl->buffer),
         [impl, dir, read](const boost::system::error_code& ec, size_t n) {

@@ -320,7 +320,10 @@ class TableMapper {
       }
       first[c->kind] = c;
     }
-    if (!first[ColumnRole::kCreditCode]) {
+    // Without a credit code, a table with an industry column holds industry-level series
+    // (a price index per industry): its figures belong to the pseudo-enterprise
+    // "industry:<name>" that the rules read as the industry's deflator.
+    if (!first[ColumnRole::kCreditCode] && !(first[ColumnRole::kIndustry] && figures)) {
       report(nullptr, "no credit code column (统一社会信用代码 or credit_code)");
       ok = false;
     }
@@ -446,8 +449,13 @@ class TableMapper {
       ok = false;
     }
     if (code_cell == SIZE_MAX) {
-      errors_->Add(line, 0, "", "row has no credit code");
-      ok = false;
+      if (!enterprise_.industry) {
+        errors_->Add(line, 0, "", "row has neither a credit code nor an industry");
+        ok = false;
+      } else {
+        code_ = kIndustrySeriesPrefix + *enterprise_.industry;
+        has_attribute = false;  // an industry series has no enterprise attributes
+      }
     }
     if (!ok) return false;
 
@@ -779,7 +787,8 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number too large for a double ("1E444") is out_of_range.
     errors.Add(0, 0, "", std::string("not valid JSON: ") + e.what());
     return;
   }

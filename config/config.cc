@@ -202,7 +202,8 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   fs::path base = fs::path(file).parent_path();
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   if (!r.Map(root, "",
-             {"global", "park", "storage", "web", "indicators", "collectors", "rule_files"}))
+             {"global", "park", "storage", "web", "indicators", "collectors", "rule_files",
+              "alerting"}))
     return false;
 
   const YAML::Node global = root["global"];
@@ -236,6 +237,8 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   ReadCollectors(r, root["collectors"], base, &c);
   for (const std::string& f : r.Strings(root["rule_files"], "rule_files"))
     c.rule_files.push_back(Resolve(base, f));
+  c.alerting.external_url = c.web.external_url;
+  ParseAlerting(r, root["alerting"], base.string(), &c.alerting);
 
   if (!r.ok()) return false;
   *out = std::move(c);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/alerting.h"
 #include "core/diagnostic.h"
 #include "core/units.h"
 
@@ -77,6 +78,7 @@ struct Config {
   WebConfig web;
   std::string storage_path = "var/parkwatch.db";
   std::vector<std::string> rule_files;  // resolved against the config file's directory
+  AlertingConfig alerting;              // notification receivers, routes, delivery
 
   const IndicatorConfig* FindIndicator(const std::string& name) const;
   const CollectorConfig* FindCollector(const std::string& name) const;

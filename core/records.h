@@ -20,6 +20,10 @@ struct EnterpriseRecord {
   std::optional<int> above_size_until;  // last year as 规上 enterprise
 };
 
+// Figures published per industry (a price index) are kept under this pseudo credit code plus the
+// industry's name; they belong to no enterprise and to no scope.
+inline constexpr char kIndustrySeriesPrefix[] = "industry:";
+
 struct FigureRecord {
   std::string credit_code;
   std::string indicator;  // configured indicator name, e.g. output_value

@@ -47,6 +47,7 @@ HttpResponse ApiEnterprises(Store& store, const HttpRequest& request) {
   json out = json::array();
   for (const auto& e : store.Enterprises()) {
     if (!industry.empty() && e.industry != industry) continue;
+    if (e.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0) continue;  // an industry series
     json item = {{"credit_code", e.credit_code}, {"name", e.name},
                  {"industry", e.industry},       {"key", e.key},
                  {"above_size_since", nullptr},  {"above_size_until", nullptr}};

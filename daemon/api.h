@@ -33,7 +33,9 @@ int IngestStatusCode(const BatchSummary& summary);
 namespace parkwatch {
 
 class AlertStore;
+class DeliveryStore;
 struct RuleStatus;
+struct Silence;
 
 // GET /api/v1/alerts?state=pending|firing&severity=MIN&rule=NAME
 HttpResponse ApiAlerts(AlertStore& alerts, const HttpRequest& request);
@@ -43,5 +45,19 @@ HttpResponse ApiAlertHistory(AlertStore& alerts, const HttpRequest& request);
 HttpResponse ApiRules(const std::vector<RuleStatus>& rules);
 // GET /api/v1/audit?limit=N
 HttpResponse ApiAudit(Store& store, const HttpRequest& request);
+
+// GET /api/v1/silences[?all=true]
+HttpResponse ApiSilences(DeliveryStore& deliveries, const HttpRequest& request);
+// POST /api/v1/silences {"matchers":["alertname=\"X\""],"author":"","comment":"","duration":"24h"}
+HttpResponse ApiCreateSilence(DeliveryStore& deliveries, const HttpRequest& request);
+// Validates and stores a silence from a JSON body (shared with the CLI); "" or the error.
+std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Silence* out);
+// DELETE /api/v1/silences/ID
+HttpResponse ApiExpireSilence(DeliveryStore& deliveries, int64_t id);
+// POST /api/v1/alerts/FINGERPRINT/acknowledge {"author":"","note":""}
+HttpResponse ApiAcknowledge(DeliveryStore& deliveries, const std::string& fingerprint,
+                            const HttpRequest& request);
+// GET /api/v1/notifications/dead[?limit=N]
+HttpResponse ApiDeadLetters(DeliveryStore& deliveries, const HttpRequest& request);
 
 }  // namespace parkwatch

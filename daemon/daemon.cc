@@ -16,8 +16,11 @@
 #include "collectors/ingest.h"
 #include "daemon/api.h"
 #include "daemon/auth.h"
+#include "metrics/figure_metrics.h"
 #include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
+#include "notifiers/delivery_store.h"
+#include "notifiers/dispatcher.h"
 #include "rules/rule_config.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -47,6 +50,18 @@ class Daemon {
     read_store_ = Store::Open(config_->storage_path);
     worker_store_ = Store::Open(config_->storage_path);
     read_alerts_ = std::make_unique<AlertStore>(read_store_.get());
+    read_deliveries_ = std::make_unique<DeliveryStore>(read_store_.get());
+    DispatcherOptions delivery;
+    delivery.on_result = [](const DeliveryReport& r) {
+      if (r.result == "delivered")
+        spdlog::info("notified {} ({} alerts, group {})", r.receiver, r.alerts, r.group_key);
+      else
+        spdlog::warn("notification to {} {} after attempt {}: {}", r.receiver, r.result, r.attempt,
+                     r.error);
+    };
+    dispatcher_ =
+        std::make_unique<Dispatcher>(config_->storage_path, config_->alerting, &metrics_, delivery);
+    dispatcher_->Start();
     engine_ = std::make_unique<AlertEngine>(worker_store_.get());
     spdlog::info("store {} (schema version {})", config_->storage_path,
                  read_store_->schema_version());
@@ -59,7 +74,8 @@ class Daemon {
     InstallRules("start", {});
     StartInboxes();
     ScheduleDeadlines();
-    boost::asio::post(worker_, [this] {
+    boost::asio::post(worker_, [this, config = config_] {
+      RefreshFigureMetrics(*config);
       // Ready once the worker has drained the files that were waiting at start.
       boost::asio::post(io_, [this] {
         ready_ = true;
@@ -68,6 +84,7 @@ class Daemon {
     });
     io_.run();
     worker_.join();
+    dispatcher_->Stop();  // after the worker: its last notifications are in the outbox
     io_.restart();
     io_.poll();  // log what the worker finished after the loop stopped
     spdlog::info("stopped");
@@ -147,7 +164,7 @@ class Daemon {
         BatchSummary summary = IngestFile(path, *collector, *config, *worker_store_);
         std::string filed = FileInboxResult(path, summary);
         boost::asio::post(io_, [this, summary, filed] { OnBatch(summary, filed); });
-        Evaluate(summary);
+        Evaluate(summary, config);
       } catch (const std::exception& e) {
         // The store failed (disk full, read-only): the file stays in the inbox and is taken
         // again at the next start or when it is dropped again.
@@ -170,16 +187,41 @@ class Daemon {
   }
 
   // On the worker, right after a batch committed: the rules it touches, at once.
-  void Evaluate(const BatchSummary& summary) {
+  void Evaluate(const BatchSummary& summary, std::shared_ptr<const Config> config) {
     if (summary.status != "committed" && summary.status != "partial") return;
     try {
       LogEngine("batch " + std::to_string(summary.batch_id), engine_->OnBatch(summary, UnixNow()));
     } catch (const std::exception& e) {
       spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
     }
+    ScheduleFigureRefresh(std::move(config));
   }
 
-  static void LogEngine(const std::string& what, const EngineResult& r) {
+  // On the worker. Reading the park's figures costs a scan of the store, so refreshes are
+  // coalesced: one job at the back of the worker's queue serves every batch queued before it.
+  void ScheduleFigureRefresh(std::shared_ptr<const Config> config) {
+    if (figure_refresh_queued_) return;
+    figure_refresh_queued_ = true;
+    boost::asio::post(worker_, [this, config] {
+      figure_refresh_queued_ = false;
+      RefreshFigureMetrics(*config);
+    });
+  }
+
+  // On the worker: the figure and alert gauges follow the store.
+  void RefreshFigureMetrics(const Config& config) {
+    try {
+      figure_metrics_.Refresh(*worker_store_, config);
+      AlertStore alerts(worker_store_.get());
+      figure_metrics_.RefreshAlerts(alerts);
+    } catch (const std::exception& e) {
+      spdlog::error("figure metrics not refreshed: {}", e.what());
+    }
+  }
+
+  // Every engine run ends here: log it, and wake the dispatcher when it queued notifications.
+  void LogEngine(const std::string& what, const EngineResult& r) {
+    if (r.notifications) dispatcher_->Kick();
     if (r.observations || r.events)
       spdlog::info("rules after {}: {} observations, {} alert events, {} notifications in {:.3f} s",
                    what, r.observations, r.events, r.notifications, r.seconds);
@@ -195,6 +237,7 @@ class Daemon {
       try {
         if (source != "start" || !changes.empty()) RecordAudit(*worker_store_, source, changes);
         LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+        ScheduleFigureRefresh(config);
         size_t count = 0;
         for (const auto& g : rules->groups) count += g.rules.size();
         spdlog::info("{} rules in {} groups active", count, rules->groups.size());
@@ -206,9 +249,11 @@ class Daemon {
 
   // Missing-report rules are due by the clock: check them once a minute on the worker.
   void ScheduleDeadlines() {
-    boost::asio::post(worker_, [this] {
+    boost::asio::post(worker_, [this, config = config_] {
       try {
-        LogEngine("deadline check", engine_->CheckDeadlines(UnixNow()));
+        EngineResult r = engine_->CheckDeadlines(UnixNow());
+        LogEngine("deadline check", r);
+        if (r.events) ScheduleFigureRefresh(config);
       } catch (const std::exception& e) {
         spdlog::error("deadline check failed: {}", e.what());
       }
@@ -226,7 +271,8 @@ class Daemon {
     std::vector<Diagnostic> diagnostics;
     // All-or-nothing: the config and every rule file must be valid, or nothing changes.
     if (!LoadConfig(options_.config_file, &fresh, &diagnostics) ||
-        !LoadRuleFiles(fresh.rule_files, &fresh_rules, &diagnostics)) {
+        !LoadRuleFiles(fresh.rule_files, &fresh_rules, &diagnostics) ||
+        !CheckRulesAgainstConfig(fresh_rules, fresh, &diagnostics)) {
       std::string text = JoinDiagnostics(diagnostics);
       spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
       metrics_.ConfigReload(false);
@@ -237,6 +283,7 @@ class Daemon {
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     StartInboxes();
+    dispatcher_->Reload(config_->alerting);
     InstallRules(source, changes);
     metrics_.ConfigReload(true);
     spdlog::info("config reloaded ({})", source);
@@ -279,6 +326,7 @@ class Daemon {
         if (auto denied = Authorize(request, config_->web.ingest_token)) return done(*denied);
         return IngestRequest(std::move(request), done);
       }
+      if (AdminWrite(request, done)) return;
       if (!get && path.rfind("/api/v1/", 0) == 0)
         return done(JsonError(405, "method_not_allowed", "use GET"));
       if (path == "/api/v1/enterprises") return done(ApiEnterprises(*read_store_, request));
@@ -288,6 +336,10 @@ class Daemon {
       if (path == "/api/v1/alerts") return done(ApiAlerts(*read_alerts_, request));
       if (path == "/api/v1/alerts/history") return done(ApiAlertHistory(*read_alerts_, request));
       if (path == "/api/v1/audit") return done(ApiAudit(*read_store_, request));
+      if (path == "/api/v1/notifications/dead")
+        return done(ApiDeadLetters(*read_deliveries_, request));
+      if (path == "/api/v1/silences" && request.method == "GET")
+        return done(ApiSilences(*read_deliveries_, request));
       if (path == "/api/v1/rules") {
         // The engine lives on the worker; ask it there and answer when it replies.
         return boost::asio::post(worker_, [this, done] {
@@ -301,6 +353,51 @@ class Daemon {
       spdlog::error("{} {}: {}", request.method, path, e.what());
       return done(JsonError(500, "internal", e.what()));
     }
+  }
+
+  // Admin writes of the API: silences and acknowledgements. Returns false when the request is
+  // not one of them; otherwise it has been (or will be) answered.
+  bool AdminWrite(const HttpRequest& request, const std::function<void(HttpResponse)>& done) {
+    const std::string& path = request.path;
+    static const std::string kSilences = "/api/v1/silences", kAlerts = "/api/v1/alerts/";
+    static const std::string kAck = "/acknowledge";
+    bool create = path == kSilences && request.method == "POST";
+    bool expire = path.rfind(kSilences + "/", 0) == 0 && request.method == "DELETE";
+    bool ack = path.rfind(kAlerts, 0) == 0 && request.method == "POST" &&
+               path.size() > kAlerts.size() + kAck.size() &&
+               path.compare(path.size() - kAck.size(), kAck.size(), kAck) == 0;
+    if (!create && !expire && !ack) return false;
+    if (auto denied = Authorize(request, config_->web.admin_token)) {
+      done(*denied);
+      return true;
+    }
+    // Writes go through the worker's connection like every other write.
+    boost::asio::post(worker_, [this, request, done, create, expire] {
+      DeliveryStore deliveries(worker_store_.get());
+      HttpResponse r;
+      try {
+        if (create) {
+          r = ApiCreateSilence(deliveries, request);
+        } else if (expire) {
+          int64_t id = 0;
+          try {
+            id = std::stoll(request.path.substr(kSilences.size() + 1));
+          } catch (const std::exception&) {
+            r = JsonError(400, "bad_data", "silence id must be a number");
+          }
+          if (id) r = ApiExpireSilence(deliveries, id);
+        } else {
+          std::string fp = request.path.substr(kAlerts.size(),
+                                               request.path.size() - kAlerts.size() - kAck.size());
+          r = ApiAcknowledge(deliveries, fp, request);
+        }
+      } catch (const std::exception& e) {
+        r = JsonError(503, "store_unavailable", e.what());
+      }
+      dispatcher_->Kick();  // a silence or an acknowledgement may change what is due
+      boost::asio::post(io_, [done, r] { done(r); });
+    });
+    return true;
   }
 
   std::optional<HttpResponse> Authorize(const HttpRequest& request, const std::string& token) {
@@ -339,6 +436,7 @@ class Daemon {
         summary = IngestBody(request.body, request.content_type, source, collector, *config,
                              *worker_store_);
         response = JsonSuccess(BatchSummaryJson(*summary), IngestStatusCode(*summary));
+        Evaluate(*summary, config);
       } catch (const std::exception& e) {
         spdlog::error("ingest from {}: {}", request.remote_address, e.what());
         response = JsonError(503, "store_unavailable", e.what());
@@ -364,7 +462,7 @@ class Daemon {
            "/api/v1/enterprises\n/api/v1/series?enterprise=&indicator=&cadence=\n"
            "/api/v1/revisions?enterprise=&indicator=&period=\n/api/v1/batches\n"
            "/api/v1/alerts?state=&severity=\n/api/v1/alerts/history\n/api/v1/rules\n"
-           "/api/v1/audit\n";
+           "/api/v1/audit\n/api/v1/silences\n/api/v1/notifications/dead\n";
   }
 
   DaemonOptions options_;
@@ -373,16 +471,20 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer deadline_timer_;
-  boost::asio::thread_pool worker_{1};       // one writer: batches apply in arrival order
-  std::unique_ptr<Store> read_store_;        // used on the loop thread only
-  std::unique_ptr<Store> worker_store_;      // used on the worker thread only
-  std::unique_ptr<AlertStore> read_alerts_;  // loop thread, over read_store_
-  std::unique_ptr<AlertEngine> engine_;      // worker thread, over worker_store_
+  boost::asio::thread_pool worker_{1};              // one writer: batches apply in arrival order
+  std::unique_ptr<Store> read_store_;               // used on the loop thread only
+  std::unique_ptr<Store> worker_store_;             // used on the worker thread only
+  std::unique_ptr<AlertStore> read_alerts_;         // loop thread, over read_store_
+  std::unique_ptr<DeliveryStore> read_deliveries_;  // loop thread, over read_store_
+  std::unique_ptr<Dispatcher> dispatcher_;          // its own thread and connection
+  std::unique_ptr<AlertEngine> engine_;             // worker thread, over worker_store_
   std::unique_ptr<LoopLagProbe> loop_lag_;
   bool stopping_ = false;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
   Metrics metrics_;
+  FigureMetrics figure_metrics_{metrics_.registry()};  // refreshed on the worker
+  bool figure_refresh_queued_ = false;                 // worker thread only
   std::string url_;
   bool ready_ = false;
 };
@@ -397,7 +499,8 @@ int RunDaemon(const DaemonOptions& options) {
     return 1;
   }
   RuleSet rules;
-  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics)) {
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
     spdlog::error("invalid rule files:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }

@@ -5,12 +5,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 
+#include "alerts/backtest.h"
+#include "alerts/rule_test.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
+#include "metrics/openmetrics_export.h"
+#include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
 #include "tools/demo_config.h"
@@ -24,7 +29,12 @@ commands:
   serve         run the daemon        --config.file=parkwatch.yml [--web.listen-address=HOST:PORT]
   ingest        ingest files now      --config.file=parkwatch.yml [--collector=NAME] FILE...
   check-config  validate a config     FILE
+  test rules    unit-test rule files  FILE.yml...
+  backtest      replay stored history --config.file=parkwatch.yml --from=2023-01 --to=2025-12
+                                      [--rules=FILE,...] [--compare=FILE,...] [--format=text|json]
   demo          write a demo park     --dir=DIR [--force]
+  export openmetrics  history for promtool tsdb create-blocks-from openmetrics
+                --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
@@ -93,9 +103,81 @@ int CheckConfig(const Flags& flags) {
   if (flags.positional().size() != 1) return Usage("check-config needs exactly one FILE");
   Config config;
   if (!Load(flags.positional()[0], &config)) return 1;
-  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rule files)\n",
+  // The rule files are part of the configuration: a reload needs both valid.
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
+    std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
+    return 1;
+  }
+  size_t count = 0;
+  for (const auto& g : rules.groups) count += g.rules.size();
+  std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",
               flags.positional()[0].c_str(), config.collectors.size(), config.indicators.size(),
-              config.rule_files.size());
+              count, rules.groups.size());
+  return 0;
+}
+
+int TestRules(const Flags& flags) {
+  const auto& args = flags.positional();
+  if (args.empty() || args[0] != "rules") return Usage("test needs a subject: test rules FILE...");
+  if (args.size() < 2) return Usage("test rules needs at least one FILE");
+  return RunRuleTests({args.begin() + 1, args.end()}, std::cout, std::cerr);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+int Backtest(const Flags& flags) {
+  Config config;
+  if (!Load(flags.Get("config.file", "parkwatch.yml"), &config)) return 1;
+  auto month = [&](const char* name, std::chrono::year_month* out) {
+    auto p = Period::Parse(flags.Get(name));
+    if (!p || !p->monthly() || p->is_jan_feb()) return false;
+    *out =
+        std::chrono::year(p->year()) / std::chrono::month(static_cast<unsigned>(p->first_month()));
+    return true;
+  };
+  std::chrono::year_month from, to;
+  if (!month("from", &from) || !month("to", &to) || to < from)
+    return Usage("backtest needs --from=YYYY-MM and --to=YYYY-MM, from before to");
+  std::string format = flags.Get("format", "text");
+  if (format != "text" && format != "json") return Usage("--format must be text or json");
+  // Without --rules, the rules the daemon runs with this config.
+  std::vector<std::vector<std::string>> sets = {flags.Has("rules") ? SplitList(flags.Get("rules"))
+                                                                   : config.rule_files};
+  if (flags.Has("compare")) sets.push_back(SplitList(flags.Get("compare")));
+  std::vector<BacktestResult> results;
+  try {
+    auto store = Store::Open(config.storage_path);
+    for (const auto& files : sets) {
+      RuleSet rules;
+      std::vector<Diagnostic> diagnostics;
+      if (files.empty() || !LoadRuleFiles(files, &rules, &diagnostics)) {
+        std::fputs(files.empty() ? "parkwatch backtest: no rule files\n"
+                                 : JoinDiagnostics(diagnostics).c_str(),
+                   stderr);
+        return 1;
+      }
+      RuleData data;
+      data.Load(*store, config, rules);
+      BacktestResult result = parkwatch::Backtest(rules, config, data, from, to);
+      for (const auto& f : files) result.label += (result.label.empty() ? "" : ",") + f;
+      results.push_back(std::move(result));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parkwatch backtest: %s\n", e.what());
+    return 1;
+  }
+  std::fputs((format == "json" ? BacktestJson(results, from, to) : BacktestText(results, from, to))
+                 .c_str(),
+             stdout);
   return 0;
 }
 
@@ -152,7 +234,18 @@ int main(int argc, char** argv) {
   if (command == "ingest")
     return parse({"config.file", "collector"}) ? Ingest(flags) : Usage(error);
   if (command == "check-config") return parse({}) ? CheckConfig(flags) : Usage(error);
+  if (command == "test") return parse({}) ? TestRules(flags) : Usage(error);
+  if (command == "backtest")
+    return parse({"config.file", "rules", "compare", "from", "to", "format"}) ? Backtest(flags)
+                                                                              : Usage(error);
   if (command == "demo") return parse({"dir"}, {"force"}) ? Demo(flags) : Usage(error);
+  if (command == "export") {
+    if (!parse({"config.file", "from", "out"})) return Usage(error);
+    if (flags.positional().size() != 1 || flags.positional()[0] != "openmetrics")
+      return Usage("export needs a format: export openmetrics");
+    return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
+                                    flags.Get("out"));
+  }
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
   if (command == "version" || command == "--version") {

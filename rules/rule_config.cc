@@ -97,9 +97,15 @@ bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::st
 
 void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
               const RuleGroup& group, RuleConfig* rule) {
-  r.Map(node, where,
-        {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
-         "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline", "years"});
+  if (!r.Map(node, where,
+             {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
+              "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline",
+              "years"})) {
+    // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
+    // one, which took the whole reload down. An empty item still lacks its name.
+    if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
+    return;
+  }
   rule->line = node.Mark().line + 1;
   rule->name = r.String(node["alert"], where + ".alert", "");
   if (rule->name.empty()) r.Error(node, where + ".alert", "required");
@@ -474,6 +480,35 @@ std::vector<std::string> DiffThresholds(const RuleSet& before, const RuleSet& af
     for (const auto& rule : g.rules)
       if (!after.FindRule(rule.name)) lines.push_back(rule.name + ": removed");
   return lines;
+}
+
+}  // namespace parkwatch
+
+namespace parkwatch {
+
+bool CheckRulesAgainstConfig(const RuleSet& rules, const Config& config,
+                             std::vector<Diagnostic>* diagnostics) {
+  size_t before = diagnostics->size();
+  for (const auto& group : rules.groups)
+    for (const auto& rule : group.rules) {
+      if (rule.kind == RuleKind::kMissingReport) continue;
+      auto fail = [&](const std::string& message) {
+        diagnostics->push_back({rule.file, rule.line, 0, rule.name + ".measure", message});
+      };
+      const IndicatorConfig* ind = config.FindIndicator(rule.measure.indicator);
+      if (!ind) {
+        fail("unknown indicator \"" + rule.measure.indicator + "\" in " + rule.measure.text);
+        continue;
+      }
+      bool rate = ind->kind == IndicatorKind::kRate;
+      if (rate && rule.measure.kind != MeasureKind::kValue &&
+          rule.measure.kind != MeasureKind::kTwoYearAvg)
+        fail(rule.measure.text + ": " + ind->name + " is a published rate; use value(" + ind->name +
+             ")");
+      if (rule.measure.comparable_prices && !config.FindIndicator(rule.measure.deflator))
+        fail("unknown deflator \"" + rule.measure.deflator + "\"");
+    }
+  return diagnostics->size() == before;
 }
 
 }  // namespace parkwatch

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/diagnostic.h"
 #include "core/period.h"
 
@@ -138,6 +139,12 @@ bool LoadRuleFiles(const std::vector<std::string>& patterns, RuleSet* out,
                    std::vector<Diagnostic>* diagnostics);
 bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* into,
                    std::vector<Diagnostic>* diagnostics);
+
+// Checks what a rule file cannot check alone: that every measure's indicator (and deflator) is
+// configured, that value() reads a rate and growth measures a level. Appends diagnostics at the
+// rule's file and line; false if any.
+bool CheckRulesAgainstConfig(const RuleSet& rules, const Config& config,
+                             std::vector<Diagnostic>* diagnostics);
 
 // Human-readable differences of thresholds between two rule sets, one line each, for the audit
 // record of a reload: "KeyEnterpriseOutputDrop: levels.red -0.3 -> -0.25".

@@ -214,15 +214,23 @@ void RuleData::LoadFromStore(Store& store) {
   }
   // An enterprise known from before that the store no longer has keeps its index; its figures
   // are gone with the tables, so it reads as "no figure" everywhere.
-  for (auto& [key, table] : tables_) {
-    store.ForEachFigure(key.first, key.second, [&](int64_t id, Period p, double value) {
-      if (auto it = by_id_.find(id); it != by_id_.end()) table.Put(it->second, p, value);
-    });
+  // Named references rather than structured bindings in the lambdas: clang 14 (the fuzz build)
+  // does not yet let a lambda capture a structured binding.
+  for (auto& entry : tables_) {
+    auto& table = entry.second;
+    store.ForEachFigure(entry.first.first, entry.first.second,
+                        [&](int64_t id, Period p, double value) {
+                          if (auto it = by_id_.find(id); it != by_id_.end())
+                            table.Put(it->second, p, value);
+                        });
   }
-  for (auto& [key, table] : prices_) {
-    store.ForEachFigure(key.first, key.second, [&](int64_t id, Period p, double value) {
-      if (auto it = pseudo_.find(id); it != pseudo_.end()) table.Put(it->second, p, value);
-    });
+  for (auto& entry : prices_) {
+    auto& table = entry.second;
+    store.ForEachFigure(entry.first.first, entry.first.second,
+                        [&](int64_t id, Period p, double value) {
+                          if (auto it = pseudo_.find(id); it != pseudo_.end())
+                            table.Put(it->second, p, value);
+                        });
   }
   for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
     for (const auto& [id, period] : store.LastReported(cadence))

@@ -36,6 +36,7 @@
 
 #include "config/config.h"
 #include "core/period.h"
+#include "core/records.h"
 #include "rules/figure_table.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
@@ -43,7 +44,7 @@
 namespace parkwatch {
 
 // Prefix of the credit code of a pseudo-enterprise holding an industry's price index.
-inline constexpr char kIndustryPseudoPrefix[] = "industry:";
+inline constexpr const auto& kIndustryPseudoPrefix = kIndustrySeriesPrefix;  // char array
 
 // What ApplyBatch did.
 struct BatchEffect {

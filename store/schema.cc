@@ -25,6 +25,16 @@ namespace parkwatch {
 //   state change and the event, so a crash either keeps all three or none: a notification is
 //   never lost and never written twice. idempotency_key is UNIQUE so a replay cannot duplicate
 //   one and receivers can deduplicate retries by it.
+// Why delivery looks the way it does (migration 3):
+// - A notification fans out to one deliveries row per receiver the routing tree picks, each with
+//   its own attempts, backoff and state: a dead webhook must not hold back or re-send the mail.
+//   UNIQUE (notification_id, receiver, seq) makes routing idempotent, so a crash between routing
+//   and sending neither loses nor doubles a delivery; seq > 0 are repeats while still firing.
+// - A delivery is marked delivered in its own transaction right after the receiver confirmed it,
+//   so after a restart only unconfirmed ones are sent (at-least-once for the one message that was
+//   in flight at the crash, exactly once for the rest).
+// - Delivery times are unix milliseconds: backoff in tests and robot rate limits are sub-second.
+// - silences and acknowledgements are small operator records, read whole.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "enterprises, indicators, batches, figures with revisions", R"sql(
@@ -140,6 +150,47 @@ CREATE TABLE notifications (
   last_error      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX notifications_due ON notifications (state, next_attempt_at);
+)sql"},
+      {3, "deliveries per receiver, silences, acknowledgements", R"sql(
+ALTER TABLE notifications ADD COLUMN routed_at INTEGER;  -- unix ms; NULL = not yet routed
+CREATE INDEX notifications_unrouted ON notifications (routed_at, id);
+CREATE TABLE deliveries (
+  id                 INTEGER PRIMARY KEY,
+  notification_id    INTEGER NOT NULL REFERENCES notifications (id),
+  receiver           TEXT NOT NULL,
+  seq                INTEGER NOT NULL DEFAULT 0,  -- 0: the event itself; n: n-th repeat
+  group_key          TEXT NOT NULL,               -- receiver + group_by label values
+  state              TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'delivered', 'dead', 'suppressed')),
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at    INTEGER NOT NULL,            -- unix ms
+  created_at         INTEGER NOT NULL,            -- unix ms
+  delivered_at       INTEGER,                     -- unix ms
+  last_error         TEXT NOT NULL DEFAULT '',    -- or why it was suppressed
+  group_interval_ms  INTEGER NOT NULL DEFAULT 0,
+  repeat_interval_ms INTEGER NOT NULL DEFAULT 0,  -- 0: no repeats
+  UNIQUE (notification_id, receiver, seq)
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE TABLE silences (
+  id         INTEGER PRIMARY KEY,
+  matchers   TEXT NOT NULL,                       -- JSON list of 'name=~"value"' strings
+  author     TEXT NOT NULL,
+  comment    TEXT NOT NULL,
+  starts_at  INTEGER NOT NULL,                    -- unix seconds
+  ends_at    INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE acknowledgements (
+  id          INTEGER PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  severity    TEXT NOT NULL,                      -- level acknowledged; a change re-notifies
+  fired_at    INTEGER NOT NULL,                   -- episode acknowledged; a new one re-notifies
+  author      TEXT NOT NULL,
+  note        TEXT NOT NULL,
+  at          INTEGER NOT NULL
+);
+CREATE INDEX acknowledgements_by_fingerprint ON acknowledgements (fingerprint, at);
 )sql"},
       {4, "config_audit: accepted configuration and threshold changes", R"sql(
 CREATE TABLE config_audit (

@@ -193,8 +193,22 @@ TEST(CommandLineTest, CheckConfigPrintsEveryErrorAndFails) {
   EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "bad.yml"}, &out), 1);
   EXPECT_NE(out.find("bad.yml:2:3: storage.pth: unknown field"), std::string::npos) << out;
   EXPECT_NE(out.find("directory"), std::string::npos) << out;
-  WriteFile(dir / "good.yml", "storage: {path: pw.db}\n");
+  WriteFile(dir / "good.yml", "storage: {path: pw.db}\nrule_files: [r.yml]\n");
+  WriteFile(dir / "r.yml",
+            "groups:\n  - name: g\n    rules:\n      - alert: A\n        measure: yoy(x)\n"
+            "        levels: {red: -0.3}\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 1);
+  EXPECT_NE(out.find("r.yml:4: A.measure: unknown indicator \"x\""), std::string::npos) << out;
+  WriteFile(
+      dir / "r.yml",
+      "groups:\n  - name: g\n    rules:\n      - alert: A\n        measure: yoy(output_value)\n"
+      "        levels: {red: -0.3}\n");
   EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 0) << out;
+  EXPECT_NE(out.find("1 rules in 1 groups"), std::string::npos) << out;
+  WriteFile(dir / "r.yml", "groups:\n  - name: g\n    rules:\n      - alert: A\n        lvls: 1\n");
+  EXPECT_EQ(testing::RunParkwatch({"check-config", dir / "good.yml"}, &out), 1);
+  EXPECT_NE(out.find("r.yml:5:9: groups[0].rules[0].lvls: unknown field"), std::string::npos)
+      << out;
 }
 
 TEST(CommandLineTest, IngestCommandWritesTheSameStore) {
@@ -281,6 +295,94 @@ TEST(DaemonRulesTest, DroppedFileFiresAlertAndReloadIsAudited) {
   EXPECT_NE(bad.body.find("r.yml:1:"), std::string::npos) << bad.body;
   EXPECT_EQ(json::parse(Http("GET", daemon.url("/api/v1/rules")).body)["data"][0]["name"],
             "OutputDrop");
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// A price index published per industry has no credit code: it is stored as the industry's
+// series, kept out of the register, and read by comparable-price rules.
+TEST_F(DaemonTest, IndustryPriceIndexTableIsAnIndustrySeries) {
+  Drop("ppi.csv", "行业,报告期,PPI\n医药化工,2024年3月,104.5\n装备制造,2024年3月,98.7\n");
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/ppi.csv"); }))
+      << daemon_.Log() << testing::ReadFile(dir_ / "inbox/rejected/ppi.csv.errors.txt");
+  EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);
+  EXPECT_EQ(Get("/api/v1/batches")["data"][0]["figures_new"], 2);
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+#include "core/period.h"
+#include "tests/support/http_sink.h"
+
+namespace parkwatch {
+namespace {
+
+// The whole path a user relies on: a file breaching a rule for last month is dropped, and the
+// webhook receives an Alertmanager-style notification; silences are managed through the API.
+TEST(DaemonDeliveryTest, BreachReachesTheWebhookAndSilencesAreManaged) {
+  testing::HttpSink sink;
+  TempDir dir;
+  WriteFile(dir / "rules/r.yml",
+            "groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
+            "      - alert: OutputDrop\n        measure: yoy(output_value)\n"
+            "        levels: {red: -0.10}\n");
+  WriteFile(dir / "parkwatch.yml",
+            "storage: {path: pw.db}\n"
+            "web: {admin_token: a}\n"
+            "collectors: [{name: inbox, directory: inbox}]\n"
+            "rule_files: [rules/*.yml]\n"
+            "alerting:\n"
+            "  delivery: {poll_interval: 1s, initial_backoff: 100ms}\n"
+            "  receivers: [{name: hook, type: webhook, url: \"" +
+                sink.url("/hook") +
+                "\"}]\n"
+                "  route: {receiver: hook, group_wait: 0s}\n");
+  DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+
+  using namespace std::chrono;
+  Period month = Period::MonthOf(year_month_day(floor<days>(system_clock::now()))).Prev();
+  if (month.first_month() <= 2) month = Period::Month(month.year() - 1, 12);  // not Jan/Feb
+  std::string csv = "统一社会信用代码,报告期,工业总产值(万元)\n" + TestCreditCode(1) + "," +
+                    month.SameLastYear()->ToString() + ",100\n" + TestCreditCode(1) + "," +
+                    month.ToString() + ",50\n";
+  WriteFile(dir / "inbox/.m.csv", csv);
+  fs::rename(dir / "inbox/.m.csv", dir / "inbox/m.csv");
+  ASSERT_TRUE(WaitFor([&] { return sink.count() >= 1; }, 20000)) << daemon.Log();
+  json body = json::parse(sink.Requests()[0].body);
+  EXPECT_EQ(body["version"], "4");
+  EXPECT_EQ(body["status"], "firing");
+  EXPECT_EQ(body["alerts"][0]["labels"]["alertname"], "OutputDrop");
+  EXPECT_EQ(body["alerts"][0]["labels"]["severity"], "red");
+
+  json silence = {{"matchers", {"alertname=\"OutputDrop\""}},
+                  {"author", "王科长"},
+                  {"comment", "known: plant maintenance"},
+                  {"duration", "24h"}};
+  EXPECT_EQ(Http("POST", daemon.url("/api/v1/silences"), silence.dump()).status, 401);
+  auto created =
+      Http("POST", daemon.url("/api/v1/silences"), silence.dump(), {"Authorization: Bearer a"});
+  ASSERT_EQ(created.status, 201) << created.body;
+  json listed = json::parse(Http("GET", daemon.url("/api/v1/silences")).body)["data"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["author"], "王科长");
+  silence.erase("author");
+  EXPECT_EQ(
+      Http("POST", daemon.url("/api/v1/silences"), silence.dump(), {"Authorization: Bearer a"})
+          .status,
+      400);
+  std::string id = std::to_string(listed[0]["id"].get<int64_t>());
+  EXPECT_EQ(
+      Http("DELETE", daemon.url("/api/v1/silences/" + id), "", {"Authorization: Bearer a"}).status,
+      200);
+  EXPECT_EQ(json::parse(Http("GET", daemon.url("/api/v1/silences")).body)["data"].size(), 0u);
+  EXPECT_EQ(daemon.Stop(), 0) << daemon.Log();
 }
 
 }  // namespace

@@ -125,9 +125,9 @@ std::vector<std::string>* DemoParkTest::files_ = nullptr;
 TEST_F(DemoParkTest, WritesRegisterFirstThenEachYear) {
   std::vector<std::string> names;
   for (const auto& f : *files_) names.push_back(fs::path(f).filename().string());
-  std::vector<std::string> expected = {"enterprises.csv",  "monthly-2023.csv", "weekly-2023.csv",
-                                       "monthly-2024.csv", "weekly-2024.csv",  "monthly-2025.csv",
-                                       "weekly-2025.csv",  "weekly-2026.csv"};
+  std::vector<std::string> expected = {"enterprises.csv",  "industry-ppi.csv", "monthly-2023.csv",
+                                       "weekly-2023.csv",  "monthly-2024.csv", "weekly-2024.csv",
+                                       "monthly-2025.csv", "weekly-2025.csv",  "weekly-2026.csv"};
   EXPECT_EQ(names, expected);
   for (const auto& f : *files_) EXPECT_TRUE(fs::is_regular_file(f)) << f;
   EXPECT_TRUE(fs::is_regular_file(*root_ / "a" / "README.txt"));
@@ -310,8 +310,12 @@ TEST_F(DemoParkTest, TableReaderAcceptsEveryRow) {
     if (name == "monthly-2023.csv") {
       EXPECT_EQ(result.encoding, "gb18030");
     }
-    // Monthly rows carry output, value added and electricity; weekly ones output and electricity.
-    int per_row = name.rfind("monthly", 0) == 0 ? 3 : name.rfind("weekly", 0) == 0 ? 2 : 0;
+    // Monthly rows carry output, value added and electricity; weekly ones output and
+    // electricity; the industry price index one PPI figure.
+    int per_row = name.rfind("monthly", 0) == 0  ? 3
+                  : name.rfind("weekly", 0) == 0 ? 2
+                  : name == "industry-ppi.csv"   ? 1
+                                                 : 0;
     EXPECT_EQ(sink.figures, per_row * result.rows_read) << file;
   }
 }
@@ -335,7 +339,7 @@ TEST_F(DemoParkTest, WithoutTodayWritesExactlyTheFullYears) {
   auto files = WriteDemoPark(o, &error);
   ASSERT_FALSE(files.empty()) << error;
   EXPECT_EQ(fs::path(files.back()).filename(), "weekly-2025.csv");
-  EXPECT_EQ(files.size(), 7u);
+  EXPECT_EQ(files.size(), 8u);  // register, price index, three monthly and three weekly
 }
 
 TEST_F(DemoParkTest, RejectsBadOptions) {

@@ -296,6 +296,7 @@ class ParkGenerator {
   std::string RegisterCsv() const;
   std::string MonthlyCsv(int year, const char* eol) const;
   std::string WeeklyCsv(int iso_year) const;
+  std::string PpiCsv() const;
   std::string Readme() const;
 
   int DayIndex(sys_days d) const { return static_cast<int>((d - start_).count()); }
@@ -581,6 +582,23 @@ std::string ParkGenerator::MonthlyCsv(int year, const char* eol) const {
   return s;
 }
 
+// Producer price indices per industry (same period last year = 100), as the statistics bureau
+// publishes them: the deflator of comparable-price (可比价) value added. No credit code column:
+// the table is industry-level. Drifts are plausible, not real: chemicals up with raw materials,
+// power electronics down as panels and inverters get cheaper.
+std::string ParkGenerator::PpiCsv() const {
+  static constexpr double kDrift[kIndustries] = {1.8, -0.4, 0.9, -2.6};
+  std::string s = "行业,报告期,PPI\n";
+  for (size_t mi = 0; mi < months_.size(); ++mi) {
+    for (int i = 0; i < kIndustries; ++i) {
+      double wiggle = 0.8 * std::sin(0.5 * static_cast<double>(mi) + i);
+      s += std::string(kProfiles[i].name) + "," + MonthLabel(months_[mi]) + "," +
+           Fixed(100 + kDrift[i] + wiggle, 1) + "\n";
+    }
+  }
+  return s;
+}
+
 std::string ParkGenerator::WeeklyCsv(int iso_year) const {
   std::string s = "统一社会信用代码,报告期,工业总产值(万元),用电量(万千瓦时)\n";
   for (size_t wi = 0; wi < weeks_.size(); ++wi) {
@@ -734,6 +752,7 @@ std::vector<std::string> ParkGenerator::Run(std::string* error) {
     return true;
   };
   if (!emit(inbox / "enterprises.csv", RegisterCsv())) return {};
+  if (!emit(inbox / "industry-ppi.csv", PpiCsv())) return {};
   const int last_year = std::max(months_.back().year(), weeks_.back().year());
   for (int y = o_.first_year; y <= last_year; ++y) {
     fs::path monthly = inbox / ("monthly-" + std::to_string(y) + ".csv");

@@ -1,0 +1,316 @@
+#include "alerts/backtest.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "alerts/engine.h"
+#include "alerts/lifecycle.h"
+#include "rules/evaluator.h"
+#include "rules/measures.h"
+
+namespace parkwatch {
+namespace {
+
+using std::chrono::year_month;
+
+std::string MonthText(year_month ym) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ym.year()),
+                static_cast<unsigned>(ym.month()));
+  return buf;
+}
+
+std::string ScopeText(const std::map<std::string, std::string>& labels, const RuleData& data) {
+  auto get = [&](const char* key) {
+    auto it = labels.find(key);
+    return it == labels.end() ? std::string() : it->second;
+  };
+  std::string scope = get("scope");
+  if (scope == "enterprise") {
+    std::string code = get("enterprise");
+    std::string out = "enterprise " + code;
+    if (auto e = data.IndexOfCode(code); e && !data.row(*e).name.empty())
+      out += " " + data.row(*e).name;
+    return out;
+  }
+  if (scope == "industry") return "industry " + get("industry");
+  if (scope == "set") return "set " + get("set");
+  return scope.empty() ? "?" : scope;
+}
+
+void ReplaceAll(std::string* s, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size()))
+    s->replace(at, from.size(), to);
+}
+
+// A no-data reason with the period it was given for (and the same period a year before) as
+// placeholders, so reasons of different periods compare.
+std::string Generalise(std::string reason, Period p) {
+  ReplaceAll(&reason, p.ToString(), "{period}");
+  if (auto before = p.SameLastYear()) ReplaceAll(&reason, before->ToString(), "{year before}");
+  return reason;
+}
+
+// A generalised reason as it reads for a run of periods.
+std::string Describe(std::string general) {
+  ReplaceAll(&general, "{period}", "each period");
+  ReplaceAll(&general, "{year before}", "the same period a year before");
+  return general;
+}
+
+RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evaluator& evaluator,
+                    const RuleData& data, const std::vector<Period>& periods) {
+  RuleBacktest out;
+  out.rule = rule.name;
+  out.group = group.name;
+  out.cadence = group.cadence;
+  out.measure = rule.kind == RuleKind::kMissingReport ? "missing_report" : rule.measure.text;
+  out.periods = static_cast<int>(periods.size());
+  struct Track {
+    AlertStatus status;
+    int episode = -1;  // index into out.episodes while firing
+  };
+  std::map<std::string, Track> tracks;   // by fingerprint
+  size_t last_no_data = periods.size();  // index of the last period without data
+  std::string last_general;              // its reason, generalised
+  for (size_t i = 0; i < periods.size(); ++i) {
+    const Period p = periods[i];
+    std::vector<RuleOutcome> outcomes = evaluator.Evaluate(group, rule, data, p);
+    std::string reason = outcomes.empty() ? "no enterprise in the rule's scope" : "";
+    bool any_value = false;
+    for (const RuleOutcome& o : outcomes) {
+      if (o.value) any_value = true;
+      if (reason.empty() && !o.value) reason = o.no_data_reason;
+    }
+    if (!any_value) {
+      // Reasons name their period ("no figure for 2024-07"); a run of periods missing for the
+      // same reason is one line, so the periods are taken out before comparing.
+      std::string general = Generalise(reason, p);
+      if (!out.no_data.empty() && last_no_data + 1 == i && last_general == general) {
+        NoDataRun& run = out.no_data.back();
+        if (run.periods == 1) run.reason = Describe(general);
+        run.to = p;
+        ++run.periods;
+      } else {
+        out.no_data.push_back({p, p, 1, reason});
+      }
+      last_general = general;
+      last_no_data = i;
+    }
+    // The deadline stands in for the clock: it only stamps fired_at/resolved_at, never read.
+    int64_t now = Evaluator::DeadlineOf(group, rule, p);
+    for (const RuleOutcome& o : outcomes) {
+      AlertUpdate u = ToAlertUpdate(o, false);
+      Track& track = tracks[Fingerprint(u.rule, u.labels)];
+      Advance(&track.status, u.observation, u.timing, now);
+      if (track.status.state != AlertState::kFiring) {
+        track.episode = -1;
+        continue;
+      }
+      if (track.episode < 0) {
+        track.episode = static_cast<int>(out.episodes.size());
+        BacktestEpisode e;
+        e.labels = u.labels;
+        e.scope = ScopeText(u.labels, data);
+        e.from = e.to = p;
+        out.episodes.push_back(std::move(e));
+      }
+      BacktestEpisode& e = out.episodes[static_cast<size_t>(track.episode)];
+      e.highest = std::max(e.highest, track.status.severity);
+      if (o.value) {  // a period without data is not a period in breach
+        ++e.periods;
+        e.to = p;
+      }
+    }
+  }
+  for (auto& [fp, track] : tracks)
+    if (track.episode >= 0) out.episodes[static_cast<size_t>(track.episode)].ongoing = true;
+  for (const BacktestEpisode& e : out.episodes) {
+    out.periods_firing += e.periods;
+    ++out.alerts_by_level[static_cast<size_t>(e.highest)];
+  }
+  return out;
+}
+
+std::string Range(Period from, Period to) {
+  return from == to ? from.ToString() : from.ToString() + " .. " + to.ToString();
+}
+
+std::string LevelCounts(const RuleBacktest& r) {
+  std::string out;
+  for (int i = 4; i >= 1; --i)
+    if (int n = r.alerts_by_level[static_cast<size_t>(i)])
+      out += (out.empty() ? "" : ", ") + std::string(SeverityName(static_cast<Severity>(i))) + " " +
+             std::to_string(n);
+  return out.empty() ? "-" : out;
+}
+
+std::string Heading(year_month from, year_month to, const BacktestResult& r) {
+  return "Backtest " + MonthText(from) + " .. " + MonthText(to) + " of " + r.label + "\n";
+}
+
+void AppendResult(const BacktestResult& result, std::string* out) {
+  for (const RuleBacktest& r : result.rules) {
+    *out += "\n" + r.rule + " (" + r.group + ", " + std::string(CadenceName(r.cadence)) + ", " +
+            r.measure + ", " + std::to_string(r.periods) + " periods)\n";
+    for (const BacktestEpisode& e : r.episodes) {
+      char line[128];
+      std::snprintf(line, sizeof line, "  %-24s %3d period%s  highest %s%s",
+                    Range(e.from, e.to).c_str(), e.periods, e.periods == 1 ? " " : "s",
+                    std::string(SeverityName(e.highest)).c_str(),
+                    e.ongoing ? "  (still firing at the end)" : "");
+      *out += std::string(line) + "  " + e.scope + "\n";
+    }
+    if (r.episodes.empty()) *out += "  no alert would have fired\n";
+    for (const NoDataRun& n : r.no_data)
+      *out += "  no data " + Range(n.from, n.to) + " (" + std::to_string(n.periods) +
+              (n.periods == 1 ? " period" : " periods") + "): " + n.reason + "\n";
+    *out += "  total: " + std::to_string(r.alerts()) + " alerts, " +
+            std::to_string(r.periods_firing) +
+            " periods firing; by highest level: " + LevelCounts(r) + "\n";
+  }
+}
+
+void AppendTotals(const BacktestResult& result, std::string* out) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%-32s %7s %8s %6s %6s %6s %6s %8s\n", "rule", "alerts",
+                "periods", "blue", "yellow", "orange", "red", "no-data");
+  *out += line;
+  for (const RuleBacktest& r : result.rules) {
+    int no_data = 0;
+    for (const NoDataRun& n : r.no_data) no_data += n.periods;
+    std::snprintf(line, sizeof line, "%-32s %7d %8d %6d %6d %6d %6d %8d\n", r.rule.c_str(),
+                  r.alerts(), r.periods_firing, r.alerts_by_level[1], r.alerts_by_level[2],
+                  r.alerts_by_level[3], r.alerts_by_level[4], no_data);
+    *out += line;
+  }
+}
+
+}  // namespace
+
+std::vector<Period> BacktestPeriods(const RuleGroup& group, year_month from, year_month to) {
+  using namespace std::chrono;
+  std::vector<Period> out;
+  if (to < from) return out;
+  if (group.cadence == Cadence::kMonthly) {
+    bool combine = group.combine_jan_feb;
+    for (int y = static_cast<int>(from.year()); y <= static_cast<int>(to.year()); ++y)
+      for (Period p : MonthlyPeriodsOfYear(y, combine)) {
+        year_month first = year(y) / month(static_cast<unsigned>(p.first_month()));
+        year_month last = year(y) / month(static_cast<unsigned>(p.last_month()));
+        if (last >= from && first <= to) out.push_back(p);  // the period's months overlap
+      }
+    return out;
+  }
+  sys_days first_day{from / day(1)};
+  sys_days last_day{to / last};
+  // The ISO week of a day is the week holding it; its Thursday decides its month.
+  for (Period w = Period::WeekOf(year_month_day(first_day)); w.valid(); w = w.Next()) {
+    sys_days thursday = sys_days(w.FirstDay()) + days(3);
+    if (thursday > last_day) break;
+    if (thursday >= first_day) out.push_back(w);
+  }
+  return out;
+}
+
+BacktestResult Backtest(const RuleSet& rules, const Config& config, const RuleData& data,
+                        year_month from, year_month to) {
+  BacktestResult result;
+  Evaluator evaluator(rules, config);
+  for (const RuleGroup& group : rules.groups) {
+    std::vector<Period> periods = BacktestPeriods(group, from, to);
+    for (const RuleConfig& rule : group.rules)
+      result.rules.push_back(Replay(group, rule, evaluator, data, periods));
+  }
+  return result;
+}
+
+std::string BacktestText(const std::vector<BacktestResult>& results, year_month from,
+                         year_month to) {
+  std::string out;
+  for (const BacktestResult& r : results) {
+    if (!out.empty()) out += "\n";
+    out += Heading(from, to, r);
+    AppendResult(r, &out);
+    out += "\nTotals (" + r.label + ")\n";
+    AppendTotals(r, &out);
+  }
+  if (results.size() < 2) return out;
+  // Side by side, rules matched by name: what the change would do to the alert volume.
+  const BacktestResult& a = results[0];
+  const BacktestResult& b = results[1];
+  out += "\nComparison: A = " + a.label + ", B = " + b.label + "\n";
+  char line[200];
+  std::snprintf(line, sizeof line, "%-32s %8s %8s %10s %10s  %-22s %-22s\n", "rule", "alerts A",
+                "alerts B", "periods A", "periods B", "levels A", "levels B");
+  out += line;
+  std::vector<std::string> names;
+  for (const auto* set : {&a, &b})
+    for (const RuleBacktest& r : set->rules)
+      if (std::find(names.begin(), names.end(), r.rule) == names.end()) names.push_back(r.rule);
+  auto find = [](const BacktestResult& set, const std::string& name) -> const RuleBacktest* {
+    for (const RuleBacktest& r : set.rules)
+      if (r.rule == name) return &r;
+    return nullptr;
+  };
+  for (const std::string& name : names) {
+    const RuleBacktest* ra = find(a, name);
+    const RuleBacktest* rb = find(b, name);
+    std::string alerts_a = ra ? std::to_string(ra->alerts()) : "-";
+    std::string alerts_b = rb ? std::to_string(rb->alerts()) : "-";
+    std::string periods_a = ra ? std::to_string(ra->periods_firing) : "-";
+    std::string periods_b = rb ? std::to_string(rb->periods_firing) : "-";
+    std::snprintf(line, sizeof line, "%-32s %8s %8s %10s %10s  %-22s %-22s\n", name.c_str(),
+                  alerts_a.c_str(), alerts_b.c_str(), periods_a.c_str(), periods_b.c_str(),
+                  ra ? LevelCounts(*ra).c_str() : "-", rb ? LevelCounts(*rb).c_str() : "-");
+    out += line;
+  }
+  return out;
+}
+
+std::string BacktestJson(const std::vector<BacktestResult>& results, year_month from,
+                         year_month to) {
+  nlohmann::json sets = nlohmann::json::array();
+  for (const BacktestResult& result : results) {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const RuleBacktest& r : result.rules) {
+      nlohmann::json episodes = nlohmann::json::array();
+      for (const BacktestEpisode& e : r.episodes)
+        episodes.push_back({{"labels", e.labels},
+                            {"scope", e.scope},
+                            {"from", e.from.ToString()},
+                            {"to", e.to.ToString()},
+                            {"periods", e.periods},
+                            {"highest", SeverityName(e.highest)},
+                            {"ongoing", e.ongoing}});
+      nlohmann::json no_data = nlohmann::json::array();
+      for (const NoDataRun& n : r.no_data)
+        no_data.push_back({{"from", n.from.ToString()},
+                           {"to", n.to.ToString()},
+                           {"periods", n.periods},
+                           {"reason", n.reason}});
+      nlohmann::json levels = nlohmann::json::object();
+      for (int i = 1; i <= 4; ++i)
+        levels[std::string(SeverityName(static_cast<Severity>(i)))] =
+            r.alerts_by_level[static_cast<size_t>(i)];
+      rules.push_back({{"rule", r.rule},
+                       {"group", r.group},
+                       {"cadence", CadenceName(r.cadence)},
+                       {"measure", r.measure},
+                       {"periods", r.periods},
+                       {"alerts", r.alerts()},
+                       {"periods_firing", r.periods_firing},
+                       {"alerts_by_level", levels},
+                       {"episodes", episodes},
+                       {"no_data", no_data}});
+    }
+    sets.push_back({{"rule_files", result.label}, {"rules", rules}});
+  }
+  nlohmann::json out = {{"from", MonthText(from)}, {"to", MonthText(to)}, {"rule_sets", sets}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace parkwatch

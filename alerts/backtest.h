@@ -1,0 +1,99 @@
+// Backtesting rule sets on stored history: `parkwatch backtest`. Before deploying new
+// thresholds, staff want to know what they would have done: which enterprises, industries or
+// the park would have been alerted, from when to when, at which level, and how many alerts in
+// all compared with the thresholds running now.
+//
+// Backtest replays the periods of a month range through the same Evaluator and alert lifecycle
+// (Advance) as the daemon, in memory: nothing is notified and nothing is written, so it is safe
+// on the production store while the daemon runs (SQLite WAL lets the reader in).
+//
+// Periods: monthly groups take the months of the range as their group sees them (Jan–Feb as one
+// period when the group combines them, NBS practice; it is taken when the range reaches into
+// January or February). Weekly groups take the ISO weeks whose Thursday falls inside the range,
+// the ISO rule for which month a week belongs to, so consecutive ranges neither overlap nor
+// leave gaps.
+//
+// What is reported per rule:
+//   - episodes: one per alert that fired, with its scope (enterprise code and name, industry,
+//     park, set), the first and last period it was firing with data, the highest level, and
+//     how many periods with data it was firing; an alert still firing at the end of the range
+//     is marked ongoing.
+//   - periods without data: when no member of the rule had a value at a period, the period is
+//     listed with the reason ("separate January and February rates cannot be combined: NBS
+//     publishes only 1—2月"), never counted as a zero or as a quiet period.
+//   - totals: alerts fired, periods firing, alerts by highest level.
+//
+// Limits, on purpose: the lifecycle starts inactive at the first period of the range, so an
+// alert already firing before it shows as firing from that period once `for` is met again; the
+// store's current figures are used for every period (revisions are not rolled back), so a
+// missing-report rule only sees enterprises that have still not reported.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "alerts/alert.h"
+#include "config/config.h"
+#include "core/period.h"
+#include "rules/rule_config.h"
+#include "rules/rule_data.h"
+
+namespace parkwatch {
+
+// One alert that fired during the range.
+struct BacktestEpisode {
+  std::map<std::string, std::string> labels;
+  std::string scope;  // "enterprise 91430700MA4L000011 甲药业", "industry 医药化工", "park"
+  Period from;        // first period firing
+  Period to;          // last period firing with data
+  Severity highest = Severity::kNone;
+  int periods = 0;  // periods with data while firing
+  bool ongoing = false;
+};
+
+// A run of consecutive periods in which no member of the rule had data, for the same reason.
+struct NoDataRun {
+  Period from, to;
+  int periods = 0;
+  std::string reason;
+};
+
+struct RuleBacktest {
+  std::string rule;
+  std::string group;
+  Cadence cadence = Cadence::kMonthly;
+  std::string measure;  // as written, or missing_report
+  int periods = 0;      // periods of the range evaluated
+  std::vector<BacktestEpisode> episodes;
+  std::vector<NoDataRun> no_data;
+  int periods_firing = 0;                // sum of the episodes' periods
+  std::array<int, 5> alerts_by_level{};  // by highest level, indexed by Severity
+
+  int alerts() const { return static_cast<int>(episodes.size()); }
+};
+
+struct BacktestResult {
+  std::string label;  // the rule files, for headings: "rules.yml"
+  std::vector<RuleBacktest> rules;
+};
+
+// Replays every rule of rules over [from, to] (months, inclusive) on data, which must have been
+// loaded (or prepared) for this rule set.
+BacktestResult Backtest(const RuleSet& rules, const Config& config, const RuleData& data,
+                        std::chrono::year_month from, std::chrono::year_month to);
+
+// The periods a group evaluates in [from, to], ascending (see the file comment).
+std::vector<Period> BacktestPeriods(const RuleGroup& group, std::chrono::year_month from,
+                                    std::chrono::year_month to);
+
+// Reports: per rule and scope, then totals; with compare, the second set likewise and a
+// side-by-side total per rule.
+std::string BacktestText(const std::vector<BacktestResult>& results, std::chrono::year_month from,
+                         std::chrono::year_month to);
+std::string BacktestJson(const std::vector<BacktestResult>& results, std::chrono::year_month from,
+                         std::chrono::year_month to);
+
+}  // namespace parkwatch

@@ -1,0 +1,429 @@
+#include "config/alerting.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+
+namespace parkwatch {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  size_t e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// A secret from <name>, <name>_file or <name>_env: at most one of them. The value itself never
+// goes into a diagnostic.
+std::string ReadSecret(YamlReader& r, const YAML::Node& parent, const std::string& where,
+                       const std::string& name, const std::string& base_dir) {
+  const std::string inline_value = r.String(parent[name], where + "." + name, "");
+  const std::string file = r.String(parent[name + "_file"], where + "." + name + "_file", "");
+  const std::string env = r.String(parent[name + "_env"], where + "." + name + "_env", "");
+  if (!inline_value.empty() + !file.empty() + !env.empty() > 1) {
+    r.Error(parent, where + "." + name,
+            "give one of " + name + ", " + name + "_file, " + name + "_env");
+    return "";
+  }
+  if (!env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (!v)
+      r.Error(parent[name + "_env"], where + "." + name + "_env",
+              "environment variable " + env + " is not set");
+    return v ? v : "";
+  }
+  if (file.empty()) return inline_value;
+  fs::path path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(base_dir) / file;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    r.Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path.string());
+    return "";
+  }
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
+}
+
+int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field,
+                 int64_t fallback) {
+  if (!node || node.IsNull()) return fallback;
+  std::string text = r.String(node, field, "");
+  auto ms = ParseDurationMs(text);
+  if (!ms) {
+    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d");
+    return fallback;
+  }
+  return *ms;
+}
+
+std::optional<int64_t> OptionalDuration(YamlReader& r, const YAML::Node& node,
+                                        const std::string& field) {
+  if (!node || node.IsNull()) return std::nullopt;
+  return Duration(r, node, field, 0);
+}
+
+std::vector<LabelMatcher> Matchers(YamlReader& r, const YAML::Node& node,
+                                   const std::string& field) {
+  std::vector<LabelMatcher> out;
+  if (!node || node.IsNull()) return out;
+  if (!node.IsSequence()) {
+    r.Error(node, field, "expected a list of matchers like 'severity=~\"orange|red\"'");
+    return out;
+  }
+  int i = 0;
+  for (const auto& item : node) {
+    std::string where = field + "[" + std::to_string(i++) + "]";
+    std::string error;
+    auto m = ParseLabelMatcher(r.String(item, where, ""), &error);
+    if (m)
+      out.push_back(std::move(*m));
+    else
+      r.Error(item, where, error);
+  }
+  return out;
+}
+
+const std::set<std::string> kReceiverTypes = {"email", "webhook",  "alertmanager",
+                                              "wecom", "dingtalk", "feishu"};
+
+void ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& where,
+                  const std::string& base, ReceiverConfig* rc) {
+  rc->name = r.String(item["name"], where + ".name", "");
+  if (rc->name.empty()) r.Error(item, where + ".name", "required");
+  rc->type = r.String(item["type"], where + ".type", "");
+  if (!kReceiverTypes.count(rc->type))
+    r.Error(item["type"].IsDefined() ? item["type"] : item, where + ".type",
+            "must be email, webhook, alertmanager, wecom, dingtalk or feishu");
+  rc->send_resolved = r.Bool(item["send_resolved"], where + ".send_resolved", true);
+  rc->language = r.String(item["language"], where + ".language", "");
+  if (!rc->language.empty() && rc->language != "zh" && rc->language != "en")
+    r.Error(item["language"], where + ".language", "must be zh or en");
+  rc->title_template = r.String(item["title"], where + ".title", "");
+  rc->text_template = r.String(item["text"], where + ".text", "");
+  rc->timeout_ms = Duration(r, item["timeout"], where + ".timeout", 0);
+  const bool robot = rc->type == "wecom" || rc->type == "dingtalk" || rc->type == "feishu";
+  rc->rate_limit_per_minute = static_cast<int>(
+      r.Int(item["rate_limit_per_minute"], where + ".rate_limit_per_minute", robot ? 20 : 0, 0));
+  rc->url = r.String(item["url"], where + ".url", "");
+  rc->bearer_token = ReadSecret(r, item, where, "bearer_token", base);
+  rc->max_alerts = static_cast<int>(r.Int(item["max_alerts"], where + ".max_alerts", 0, 0));
+  rc->secret = ReadSecret(r, item, where, "secret", base);
+  rc->at_mobiles = r.Strings(item["at_mobiles"], where + ".at_mobiles");
+  rc->at_all = r.Bool(item["at_all"], where + ".at_all", false);
+  rc->message_format = r.String(item["message_format"], where + ".message_format",
+                                rc->type == "feishu" ? "post" : "markdown");
+  if (rc->type == "feishu" && rc->message_format != "post" && rc->message_format != "interactive")
+    r.Error(item["message_format"], where + ".message_format", "must be post or interactive");
+  rc->resend_interval_ms = Duration(r, item["resend_interval"], where + ".resend_interval", 60'000);
+  rc->smarthost = r.String(item["smarthost"], where + ".smarthost", "");
+  rc->tls = r.String(item["tls"], where + ".tls", "starttls");
+  if (rc->tls != "starttls" && rc->tls != "tls" && rc->tls != "none")
+    r.Error(item["tls"], where + ".tls", "must be starttls, tls or none");
+  rc->tls_insecure_skip_verify =
+      r.Bool(item["tls_insecure_skip_verify"], where + ".tls_insecure_skip_verify", false);
+  rc->from = r.String(item["from"], where + ".from", "");
+  rc->to = r.Strings(item["to"], where + ".to");
+  rc->cc = r.Strings(item["cc"], where + ".cc");
+  rc->username = r.String(item["username"], where + ".username", "");
+  rc->password = ReadSecret(r, item, where, "password", base);
+
+  if (rc->type == "email") {
+    if (rc->smarthost.empty()) r.Error(item, where + ".smarthost", "required for email");
+    if (rc->from.empty()) r.Error(item, where + ".from", "required for email");
+    if (rc->to.empty()) r.Error(item, where + ".to", "at least one recipient is required");
+  } else if (!rc->type.empty() && rc->url.empty()) {
+    r.Error(item, where + ".url", "required for " + rc->type);
+  }
+}
+
+void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& where, bool root,
+               RouteConfig* route) {
+  if (!r.Map(node, where,
+             {"receiver", "matchers", "continue", "group_by", "group_wait", "group_interval",
+              "repeat_interval", "routes"}))
+    return;
+  route->receiver = r.String(node["receiver"], where + ".receiver", "");
+  route->matchers = Matchers(r, node["matchers"], where + ".matchers");
+  if (root && !route->matchers.empty())
+    r.Error(node["matchers"], where + ".matchers", "the root route matches everything");
+  route->continue_matching = r.Bool(node["continue"], where + ".continue", false);
+  if (node["group_by"]) route->group_by = r.Strings(node["group_by"], where + ".group_by");
+  route->group_wait_ms = OptionalDuration(r, node["group_wait"], where + ".group_wait");
+  route->group_interval_ms = OptionalDuration(r, node["group_interval"], where + ".group_interval");
+  route->repeat_interval_ms =
+      OptionalDuration(r, node["repeat_interval"], where + ".repeat_interval");
+  const YAML::Node children = node["routes"];
+  if (children && !children.IsNull()) {
+    if (!children.IsSequence()) return r.Error(children, where + ".routes", "expected a list");
+    int i = 0;
+    for (const auto& child : children) {
+      RouteConfig c;
+      ReadRoute(r, child, where + ".routes[" + std::to_string(i++) + "]", false, &c);
+      route->routes.push_back(std::move(c));
+    }
+  }
+}
+
+void CheckReceivers(YamlReader& r, const YAML::Node& node, const std::string& where,
+                    const RouteConfig& route, const AlertingConfig& c) {
+  if (!route.receiver.empty() && !c.FindReceiver(route.receiver))
+    r.Error(node["receiver"], where + ".receiver", "no receiver named \"" + route.receiver + "\"");
+  for (size_t i = 0; i < route.routes.size(); ++i)
+    CheckReceivers(r, node["routes"][i], where + ".routes[" + std::to_string(i) + "]",
+                   route.routes[i], c);
+}
+
+}  // namespace
+
+bool LabelMatcher::Matches(const std::map<std::string, std::string>& labels) const {
+  auto it = labels.find(name);
+  const std::string& v = it == labels.end() ? std::string() : it->second;
+  switch (op) {
+    case Op::kEqual:
+      return v == value;
+    case Op::kNotEqual:
+      return v != value;
+    case Op::kRegex:
+      return std::regex_match(v, *regex);
+    case Op::kNotRegex:
+      return !std::regex_match(v, *regex);
+  }
+  return false;
+}
+
+std::string LabelMatcher::ToString() const {
+  static const char* kOps[] = {"=", "!=", "=~", "!~"};
+  return name + kOps[static_cast<int>(op)] + "\"" + value + "\"";
+}
+
+std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::string* error) {
+  size_t pos = text.find_first_of("=!");
+  if (pos == std::string::npos || pos == 0) {
+    *error = "expected name=value, name!=value, name=~regex or name!~regex";
+    return std::nullopt;
+  }
+  LabelMatcher m;
+  m.name = Trim(text.substr(0, pos));
+  std::string rest = text.substr(pos);
+  size_t op_len = 1;
+  if (rest.rfind("=~", 0) == 0)
+    m.op = LabelMatcher::Op::kRegex, op_len = 2;
+  else if (rest.rfind("!~", 0) == 0)
+    m.op = LabelMatcher::Op::kNotRegex, op_len = 2;
+  else if (rest.rfind("!=", 0) == 0)
+    m.op = LabelMatcher::Op::kNotEqual, op_len = 2;
+  else if (rest[0] == '=')
+    m.op = LabelMatcher::Op::kEqual;
+  else {
+    *error = "unknown operator in matcher";
+    return std::nullopt;
+  }
+  std::string value = Trim(rest.substr(op_len));
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+    value = value.substr(1, value.size() - 2);
+  m.value = value;
+  if (m.name.empty() || m.name.find_first_of(" \"") != std::string::npos) {
+    *error = "invalid label name in matcher";
+    return std::nullopt;
+  }
+  if (m.op == LabelMatcher::Op::kRegex || m.op == LabelMatcher::Op::kNotRegex) {
+    try {
+      m.regex = std::make_shared<const std::regex>(value, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      *error = std::string("invalid regular expression: ") + e.what();
+      return std::nullopt;
+    }
+  }
+  return m;
+}
+
+bool MatchesAll(const std::vector<LabelMatcher>& matchers,
+                const std::map<std::string, std::string>& labels) {
+  for (const auto& m : matchers)
+    if (!m.Matches(labels)) return false;
+  return true;
+}
+
+const ReceiverConfig* AlertingConfig::FindReceiver(const std::string& name) const {
+  for (const auto& r : receivers)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::optional<int64_t> ParseDurationMs(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start) return std::nullopt;
+    int64_t n = std::stoll(text.substr(start, i - start));
+    size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string unit = text.substr(unit_start, i - unit_start);
+    int64_t factor;
+    if (unit == "ms")
+      factor = 1;
+    else if (unit == "s")
+      factor = 1000;
+    else if (unit == "m")
+      factor = 60'000;
+    else if (unit == "h")
+      factor = 3'600'000;
+    else if (unit == "d")
+      factor = 86'400'000;
+    else if (unit == "w")
+      factor = 7 * 86'400'000LL;
+    else
+      return std::nullopt;
+    total += n * factor;
+  }
+  return total;
+}
+
+namespace {
+
+// The whole section into c, reporting through local.
+void ReadAlerting(YamlReader& local, const YAML::Node& node, const std::string& base_dir,
+                  AlertingConfig& c) {
+  if (local.Map(node, "alerting",
+                {"external_url", "grafana_url", "language", "delivery", "receivers", "route",
+                 "inhibit_rules"})) {
+    c.external_url = local.String(node["external_url"], "alerting.external_url", c.external_url);
+    c.grafana_url = local.String(node["grafana_url"], "alerting.grafana_url", "");
+    c.language = local.String(node["language"], "alerting.language", "zh");
+    if (c.language != "zh" && c.language != "en")
+      local.Error(node["language"], "alerting.language", "must be zh or en");
+
+    const YAML::Node d = node["delivery"];
+    if (local.Map(d, "alerting.delivery",
+                  {"initial_backoff", "max_backoff", "max_attempts", "max_age", "timeout",
+                   "poll_interval", "batch_limit", "fallback_receiver"})) {
+      auto& dc = c.delivery;
+      dc.initial_backoff_ms = Duration(local, d["initial_backoff"],
+                                       "alerting.delivery.initial_backoff", dc.initial_backoff_ms);
+      dc.max_backoff_ms =
+          Duration(local, d["max_backoff"], "alerting.delivery.max_backoff", dc.max_backoff_ms);
+      dc.max_attempts = static_cast<int>(
+          local.Int(d["max_attempts"], "alerting.delivery.max_attempts", dc.max_attempts, 1));
+      dc.max_age_ms = Duration(local, d["max_age"], "alerting.delivery.max_age", dc.max_age_ms);
+      dc.timeout_ms = Duration(local, d["timeout"], "alerting.delivery.timeout", dc.timeout_ms);
+      dc.poll_interval_ms = Duration(local, d["poll_interval"], "alerting.delivery.poll_interval",
+                                     dc.poll_interval_ms);
+      dc.batch_limit = static_cast<int>(
+          local.Int(d["batch_limit"], "alerting.delivery.batch_limit", dc.batch_limit, 1));
+      dc.fallback_receiver =
+          local.String(d["fallback_receiver"], "alerting.delivery.fallback_receiver", "");
+    }
+
+    const YAML::Node receivers = node["receivers"];
+    if (receivers && !receivers.IsNull()) {
+      if (!receivers.IsSequence()) {
+        local.Error(receivers, "alerting.receivers", "expected a list");
+      } else {
+        int i = 0;
+        std::set<std::string> names;
+        for (const auto& item : receivers) {
+          std::string where = "alerting.receivers[" + std::to_string(i++) + "]";
+          if (!local.Map(item, where,
+                         {"name",
+                          "type",
+                          "send_resolved",
+                          "language",
+                          "title",
+                          "text",
+                          "timeout",
+                          "rate_limit_per_minute",
+                          "url",
+                          "bearer_token",
+                          "bearer_token_file",
+                          "bearer_token_env",
+                          "max_alerts",
+                          "secret",
+                          "secret_file",
+                          "secret_env",
+                          "at_mobiles",
+                          "at_all",
+                          "message_format",
+                          "resend_interval",
+                          "smarthost",
+                          "tls",
+                          "tls_insecure_skip_verify",
+                          "from",
+                          "to",
+                          "cc",
+                          "username",
+                          "password",
+                          "password_file",
+                          "password_env"}))
+            continue;
+          ReceiverConfig rc;
+          ReadReceiver(local, item, where, base_dir, &rc);
+          if (!names.insert(rc.name).second)
+            local.Error(item["name"], where + ".name", "duplicate receiver name");
+          c.receivers.push_back(std::move(rc));
+        }
+      }
+    }
+
+    ReadRoute(local, node["route"], "alerting.route", true, &c.route);
+    if (!c.receivers.empty()) {
+      if (c.route.receiver.empty())
+        local.Error(node["route"].IsDefined() ? node["route"] : node, "alerting.route.receiver",
+                    "the root route needs a receiver");
+      CheckReceivers(local, node["route"], "alerting.route", c.route, c);
+    }
+    if (!c.delivery.fallback_receiver.empty() && !c.FindReceiver(c.delivery.fallback_receiver))
+      local.Error(d["fallback_receiver"], "alerting.delivery.fallback_receiver",
+                  "no receiver named \"" + c.delivery.fallback_receiver + "\"");
+
+    const YAML::Node inhibit = node["inhibit_rules"];
+    if (inhibit && !inhibit.IsNull()) {
+      if (!inhibit.IsSequence()) {
+        local.Error(inhibit, "alerting.inhibit_rules", "expected a list");
+      } else {
+        int i = 0;
+        for (const auto& item : inhibit) {
+          std::string where = "alerting.inhibit_rules[" + std::to_string(i++) + "]";
+          if (!local.Map(item, where, {"source_matchers", "target_matchers", "equal"})) continue;
+          InhibitRule rule;
+          rule.source_matchers =
+              Matchers(local, item["source_matchers"], where + ".source_matchers");
+          rule.target_matchers =
+              Matchers(local, item["target_matchers"], where + ".target_matchers");
+          rule.equal = local.Strings(item["equal"], where + ".equal");
+          if (rule.source_matchers.empty() || rule.target_matchers.empty())
+            local.Error(item, where, "source_matchers and target_matchers are required");
+          c.inhibit_rules.push_back(std::move(rule));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool ParseAlerting(YamlReader& r, const YAML::Node& node, const std::string& base_dir,
+                   AlertingConfig* out) {
+  // A first pass into a private list tells whether this section is valid; only then is *out
+  // replaced. On errors a second pass reports them through the caller's reader (which offers
+  // no way to append a diagnostic other than at a node), so they appear in document order.
+  std::vector<Diagnostic> mine;
+  YamlReader probe(r.file(), &mine);
+  AlertingConfig c = *out;
+  ReadAlerting(probe, node, base_dir, c);
+  if (!mine.empty()) {
+    AlertingConfig scratch = *out;
+    ReadAlerting(r, node, base_dir, scratch);
+    return false;
+  }
+  *out = std::move(c);
+  return true;
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,149 @@
+#include "metrics/openmetrics_export.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <vector>
+
+#include "metrics/park_figures.h"
+
+namespace parkwatch {
+
+namespace {
+
+std::string Escape(const std::string& text, bool quote) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '"' && quote)
+      out += "\\\"";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Shortest text that reads back as the same double.
+std::string Number(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+}
+
+std::string LabelText(const SeriesLabels& labels) {
+  std::string out = "{";
+  for (const auto& [name, value] : labels) {
+    if (out.size() > 1) out += ',';
+    out += name + "=\"" + Escape(value, true) + '"';
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+OpenMetricsExportStats WriteOpenMetrics(Store& store, const Config& config,
+                                        const OpenMetricsExportOptions& options,
+                                        std::ostream& out) {
+  ParkFigures figures(store, config);
+  int64_t now = options.now ? options.now : UnixNow();
+  OpenMetricsExportStats stats;
+
+  // The periods to write, per cadence: ended, and not before options.from.
+  std::vector<std::pair<Cadence, std::vector<Period>>> cadences;
+  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly}) {
+    std::vector<Period> periods;
+    for (Period p : figures.Periods(cadence)) {
+      if (PeriodEndUnixSeconds(p) > now) continue;
+      if (options.from &&
+          std::chrono::sys_days(p.FirstDay()) < std::chrono::sys_days(options.from->FirstDay()))
+        continue;
+      periods.push_back(p);
+    }
+    cadences.emplace_back(cadence, std::move(periods));
+  }
+
+  for (const auto& def : FigureMetricDefs()) {
+    out << "# HELP " << def.name << ' ' << Escape(def.help, false) << '\n';
+    out << "# TYPE " << def.name << " gauge\n";
+    const auto& members = figures.Members(def.scope);
+    for (const auto& [cadence, periods] : cadences) {
+      // Period-major to compute (one pass over the scope per period), member-major to write
+      // (OpenMetrics wants each series' samples together and in time order).
+      std::vector<std::vector<double>> values;
+      values.reserve(periods.size());
+      for (Period p : periods) values.push_back(figures.Values(def, p));
+      for (size_t m = 0; m < members.size(); ++m) {
+        SeriesLabels labels = members[m];
+        labels["cadence"] = std::string(CadenceName(cadence));
+        std::string prefix = def.name + LabelText(labels) + ' ';
+        bool any = false;
+        for (size_t i = 0; i < periods.size(); ++i) {
+          double v = values[i][m];
+          if (std::isnan(v)) continue;
+          out << prefix << Number(v) << ' ' << PeriodEndUnixSeconds(periods[i]) << '\n';
+          any = true;
+          ++stats.samples;
+        }
+        if (any) ++stats.series;
+      }
+    }
+  }
+  out << "# EOF\n";
+  return stats;
+}
+
+int ExportOpenMetricsCommand(const std::string& config_file, const std::string& from,
+                             const std::string& out_file) {
+  OpenMetricsExportOptions options;
+  if (!from.empty()) {
+    std::string error;
+    options.from = Period::Parse(from, &error);
+    if (!options.from) {
+      std::fprintf(stderr, "parkwatch export openmetrics: --from=%s: %s\n", from.c_str(),
+                   error.c_str());
+      return 2;
+    }
+  }
+  Config config;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadConfig(config_file, &config, &diagnostics)) {
+    std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
+    return 1;
+  }
+  try {
+    auto store = Store::Open(config.storage_path);
+    OpenMetricsExportStats stats;
+    if (out_file.empty() || out_file == "-") {
+      stats = WriteOpenMetrics(*store, config, options, std::cout);
+      std::cout.flush();
+      if (!std::cout) throw std::runtime_error("cannot write to standard output");
+    } else {
+      std::string tmp = out_file + ".tmp";
+      {
+        std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+        if (!file) throw std::runtime_error("cannot write " + tmp);
+        stats = WriteOpenMetrics(*store, config, options, file);
+        file.close();
+        if (!file) throw std::runtime_error("cannot write " + tmp);
+      }
+      std::filesystem::rename(tmp, out_file);
+    }
+    std::fprintf(stderr, "exported %lld samples in %lld series%s%s\n",
+                 static_cast<long long>(stats.samples), static_cast<long long>(stats.series),
+                 out_file.empty() || out_file == "-" ? "" : " to ",
+                 out_file == "-" ? "" : out_file.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parkwatch export openmetrics: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,96 @@
+// The park's figures as Prometheus series: which metrics there are, which series (enterprises,
+// industries, the park) each has, and their values at a period, computed from the store with the
+// measures library (rules/measures.h) exactly as the rules compute them.
+//
+// Two users share it, so the live gauges and the backfilled history have the same names and
+// the same values: FigureMetrics (metrics/figure_metrics.h) exports the latest complete period
+// of each cadence, and the OpenMetrics export (metrics/openmetrics_export.h) every period.
+//
+// Only three indicators become series — output value (工业总产值), value added (工业增加值) and
+// electricity use (用电量, the weekly proxy for output) — because they are what the bureau
+// watches weekly and analyses monthly; every other figure stays in the JSON API. Cardinality is
+// bounded by the register: one series per enterprise, industry or park per metric and cadence.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/period.h"
+#include "rules/figure_table.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+using SeriesLabels = std::map<std::string, std::string>;
+
+enum class FigureScope { kEnterprise, kIndustry, kPark };
+enum class FigureQuantity {
+  kLevel,  // the figure in its base unit (yuan, kWh); a sum for an industry or the park
+  kYoY,    // 当月/当周同比 as a ratio
+  kYtd,    // 累计同比 (months 1..N) as a ratio; monthly cadence only
+  kPull,   // 拉动: pull on the park's output growth, as a ratio (×100 = percentage points)
+};
+
+// One figure metric: parkwatch_<scope>_<indicator>[_<unit>|_yoy_ratio|_ytd_ratio|_pull_ratio].
+struct FigureMetricDef {
+  std::string name;
+  std::string help;
+  FigureScope scope;
+  std::string indicator;  // output_value | value_added | electricity
+  FigureQuantity quantity;
+};
+
+// Every figure metric, in a fixed order (the export writes families in this order).
+const std::vector<FigureMetricDef>& FigureMetricDefs();
+
+// End of a period as Unix seconds: midnight at the start of the day after its last day, in the
+// park's time zone. Asia/Shanghai has been UTC+8 without daylight saving since 1991, so the
+// offset is fixed rather than looked up (GCC 12's <chrono> has no time zone database).
+int64_t PeriodEndUnixSeconds(Period p);
+
+// The register and the current figures of the three indicators, both cadences, in memory.
+// Immutable once built; const methods may be called from several threads.
+class ParkFigures {
+ public:
+  // Reads the store. January and February are one monthly period (NBS practice): separate
+  // January and February figures are summed into Jan–Feb, as the rules do by default.
+  ParkFigures(Store& store, const Config& config);
+  ~ParkFigures();
+  ParkFigures(const ParkFigures&) = delete;
+  ParkFigures& operator=(const ParkFigures&) = delete;
+
+  // The series of a scope, each with its identifying labels (cadence and period are added by
+  // the caller): enterprises {credit_code, name, industry, key}, industries {industry}, the
+  // park {} (one member).
+  const std::vector<SeriesLabels>& Members(FigureScope scope) const;
+
+  // Periods with any figure of the three indicators, ascending (Jan–Feb merged).
+  const std::vector<Period>& Periods(Cadence cadence) const;
+
+  // The latest period most enterprises have reported: the latest period whose reporters are
+  // more than half the most reporters of any period in the year up to it. A period only a few
+  // early reporters have sent is not complete yet, and its sums would read as a collapse.
+  std::optional<Period> LatestComplete(Cadence cadence) const;
+
+  // Value of def for every member of def.scope at t (index = member index); NaN where there is
+  // no value (no figure, no base period, YTD for weeks, a measure without data).
+  std::vector<double> Values(const FigureMetricDef& def, Period t) const;
+
+  // For each enterprise above designated size in `at`'s year that has ever reported in the
+  // cadence: its member index and the latest period it reported (any indicator of the three).
+  std::vector<std::pair<int, Period>> LastReports(Cadence cadence, Period at) const;
+
+  // Periods from `from` to `to` in the cadence (Jan–Feb one period); 0 if to <= from.
+  static int PeriodsBetween(Period from, Period to);
+
+ private:
+  struct Data;
+  std::unique_ptr<Data> data_;
+};
+
+}  // namespace parkwatch

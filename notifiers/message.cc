@@ -1,0 +1,118 @@
+#include "notifiers/message.h"
+
+#include <nlohmann/json.hpp>
+
+namespace parkwatch {
+namespace {
+
+using nlohmann::json;
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Labels StringMap(const json& j, const char* key) {
+  Labels out;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_object()) return out;
+  for (auto& [k, v] : it->items())
+    if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
+std::optional<double> Num(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+}
+
+Labels Common(const std::vector<AlertNotice>& alerts, Labels (*get)(const AlertNotice&)) {
+  if (alerts.empty()) return {};
+  Labels common = get(alerts.front());
+  for (size_t i = 1; i < alerts.size(); ++i) {
+    Labels other = get(alerts[i]);
+    for (auto it = common.begin(); it != common.end();) {
+      auto o = other.find(it->first);
+      it = (o == other.end() || o->second != it->second) ? common.erase(it) : std::next(it);
+    }
+  }
+  return common;
+}
+
+int Rank(const std::string& severity) {
+  auto s = ParseSeverity(severity);
+  return s ? static_cast<int>(*s) : 0;
+}
+
+}  // namespace
+
+Labels AlertNotice::AllLabels() const {
+  Labels all = labels;
+  all["alertname"] = rule;
+  all["severity"] = severity;
+  return all;
+}
+
+std::optional<AlertNotice> AlertNotice::FromPayload(const std::string& payload,
+                                                    std::string* error) {
+  json j = json::parse(payload, nullptr, false);
+  if (!j.is_object()) {
+    *error = "payload is not a JSON object";
+    return std::nullopt;
+  }
+  AlertNotice a;
+  a.fingerprint = Str(j, "fingerprint");
+  a.rule = Str(j, "rule");
+  a.labels = StringMap(j, "labels");
+  a.annotations = StringMap(j, "annotations");
+  a.kind = Str(j, "kind");
+  a.status = Str(j, "status");
+  a.severity = Str(j, "severity");
+  a.previous = Str(j, "previous");
+  // A resolved event carries level none; receivers want the level that cleared.
+  if (a.status == "resolved" && (a.severity.empty() || a.severity == "none"))
+    a.severity = a.previous;
+  a.cadence = Str(j, "cadence");
+  a.period = Str(j, "period");
+  a.active_since = Str(j, "active_since");
+  a.value = Num(j, "value");
+  a.value_at_firing = Num(j, "value_at_firing");
+  a.fired_at = static_cast<int64_t>(Num(j, "fired_at").value_or(0));
+  a.at = static_cast<int64_t>(Num(j, "at").value_or(0));
+  return a;
+}
+
+std::string Message::Status() const {
+  for (const auto& a : alerts)
+    if (a.status == "firing") return "firing";
+  return "resolved";
+}
+
+Labels Message::CommonLabels() const {
+  return Common(alerts, [](const AlertNotice& a) { return a.AllLabels(); });
+}
+
+Labels Message::CommonAnnotations() const {
+  return Common(alerts, [](const AlertNotice& a) { return a.annotations; });
+}
+
+const AlertNotice& Message::Lead() const {
+  const AlertNotice* lead = &alerts.front();
+  for (const auto& a : alerts) {
+    // Firing before resolved, then the higher level.
+    bool better = (a.status == "firing") != (lead->status == "firing")
+                      ? a.status == "firing"
+                      : Rank(a.severity) > Rank(lead->severity);
+    if (better) lead = &a;
+  }
+  return *lead;
+}
+
+std::string Message::AlertUrl(const AlertNotice& a) const {
+  if (external_url.empty()) return "";
+  std::string base = external_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/api/v1/alerts/" + a.fingerprint;
+}
+
+}  // namespace parkwatch
