@@ -70,6 +70,8 @@ if wants latency; then
   while IFS='=' read -r k v; do lat[$k]=$v; done <"$work/latency.out"
   if [ "${lat[parkwatch_mode]}" = webhook ]; then
     pw_what="file drop -> webhook at the sink"
+    echo "(parkwatch delivers webhooks: measured at the sink; the alert itself was visible in"
+    echo " GET /api/v1/alerts after p50 $(calc '1000 * x' -v x="${lat[parkwatch_alert_p50]}") ms)"
   else
     pw_what="file drop -> firing in /api/v1/alerts"
     echo "NOTE: this parkwatch does not deliver webhooks yet (its config has no \`alerting:\`), so its"
