@@ -1,6 +1,6 @@
 // The in-process baseline for /metrics: the same prometheus-cpp registry serialised by
-// TextSerializer alone, with no HTTP in between. bench/run.sh compares a keep-alive scrape of the
-// daemon's /metrics (wrk) with BM_SerializeDaemonRegistry.
+// TextSerializer alone, with no HTTP in between. bench/serve.sh compares a keep-alive scrape of the
+// daemon's /metrics (wrk) with BM_SerializeStoreRegistry (below).
 //
 //   BM_SerializeDaemonRegistry  parkwatch::Metrics filled as the daemon's is while bench/serve.sh
 //                               scrapes it.
@@ -8,7 +8,7 @@
 //                               latest figure per enterprise and indicator (4 indicators) and an
 //                               ALERTS-style series per key enterprise and rule. The daemon does not
 //                               export per-enterprise families yet (they are being added on the
-//                               `deploy` branch); this shows what serialising them alone costs.
+//                               `deploy` branch, since merged); synthetic, kept for comparison.
 //
 // Environment: PARKWATCH_BENCH_ENTERPRISES (default 20000).
 #include <benchmark/benchmark.h>
@@ -22,8 +22,11 @@
 #include <sstream>
 #include <string>
 
+#include "alerts/alert_store.h"
 #include "bench/bench_park.h"
+#include "metrics/figure_metrics.h"
 #include "metrics/metrics.h"
+#include "store/store.h"
 
 namespace parkwatch {
 namespace {
@@ -106,6 +109,37 @@ void BM_SerializeParkRegistry(benchmark::State& state) {
   state.counters["series"] = static_cast<double>(n * 4 + (n / 10) * 2);
 }
 BENCHMARK(BM_SerializeParkRegistry)->Unit(benchmark::kMillisecond);
+
+// The daemon's registry for a store: its own families plus FigureMetrics refreshed from the store's
+// figures and alerts, exactly as the daemon does at start. Runs only with PARKWATCH_BENCH_STORE
+// (bench/serve.sh points it at the copy the daemon just ran on, so the alerts are there too).
+void BM_SerializeStoreRegistry(benchmark::State& state) {
+  const char* path = std::getenv("PARKWATCH_BENCH_STORE");
+  if (!path) {
+    state.SkipWithError("PARKWATCH_BENCH_STORE not set");
+    return;
+  }
+  Metrics m;
+  FillLikeDaemon(m);
+  FigureMetrics figures(m.registry());
+  auto store = Store::Open(path);
+  Config config;
+  config.park_name = "bench park";
+  for (const char* name : bench::kIndustries) config.industries.push_back(name);
+  figures.Refresh(*store, config);
+  AlertStore alerts(store.get());
+  figures.RefreshAlerts(alerts);
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text = SerializeAlone(m.registry());
+    bytes = text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+  if (const char* out = std::getenv("PARKWATCH_BENCH_METRICS_OUT"))
+    std::ofstream(std::string(out) + ".store") << SerializeAlone(m.registry());
+}
+BENCHMARK(BM_SerializeStoreRegistry)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace parkwatch
