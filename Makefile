@@ -6,7 +6,7 @@ TEST_DIR := build/test
 PARKWATCH := $(RELEASE_DIR)/parkwatch
 DEMO_DIR := var/demo
 
-.PHONY: run test deps deps-test build build-test demo bench soak fuzz format clean
+.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak fuzz format clean
 
 # Installs what is missing, builds in Release, writes a demo park and serves it in the foreground.
 run: deps build
@@ -33,11 +33,18 @@ build-test:
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DPARKWATCH_SANITIZE=ON >/dev/null
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 
-bench: 
-	@scripts/install-deps.sh bench
-	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(RELEASE_DIR) -j$(JOBS)
+# Every figure beside its baseline, measured in the same run, as one table (bench/README.md).
+# `make bench BENCH_ARGS=--record` also writes bench/RESULTS.md.
+bench: deps-bench build-release-all
 	bench/run.sh $(RELEASE_DIR) $(BENCH_ARGS)
+
+deps-bench:
+	@scripts/install-deps.sh bench
+
+# The release binary and every benchmark program (bench/CMakeLists.txt: bench_all).
+build-release-all:
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_DIR) -j$(JOBS) --target bench_all
 
 # Builds the libFuzzer targets (clang) in build/fuzz; from then on `make test` fuzzes each for
 # a few seconds too.

@@ -1,28 +1,36 @@
 // The rule evaluator at the size of a large park: 20,000 规上 enterprises (every tenth a key
 // enterprise), five years of weekly output and electricity and of monthly output and value added,
-// a monthly PPI per industry, and the default rule set (deploy/rules/default.yml).
+// a monthly PPI per industry (bench/bench_park.h), and the default rule set
+// (deploy/rules/default.yml).
 //
 // Compares a full pass of every default rule at the latest period with the incremental pass a
 // batch from one enterprise triggers (`only` = that enterprise). Park, industry and pull rules
-// depend on the whole park, so they run in full either way; the ratio shows what that costs.
+// depend on the whole park, so they run in full either way; the per-rule split shows what that
+// costs. BM_IncrementalWeeklyRules is the pass restricted to the weekly group: what one
+// enterprise's new week needs if the engine skipped the groups whose cadence the batch did not
+// touch (today it re-evaluates every rule at its latest period, see PeriodsToEvaluate).
+//
+// Environment:
+//   PARKWATCH_BENCH_ENTERPRISES  park size (default 20000; bench/run.sh --smoke uses 200)
+//   PARKWATCH_BENCH_STORE        a store written by bench_store: the RuleData is loaded from it
+//                                (RuleData::Load, as the daemon does) instead of built in memory
 //
 //   build/release/bench/evaluator_bench --benchmark_counters_tabular=true
-//
-// Measured on the 2-core dev VM (Release, -O2): full pass 296 ms for 68k outcomes; one-enterprise
-// pass 14.9 ms (20x less), of which KeyEnterpriseDragsPark (pull: the whole park, 2k outcomes)
-// 8 ms, ParkBelowTarget 4.8 ms and IndustryBelowTarget 1.3 ms (YTD over the park / an industry);
-// per-enterprise rules take ~3 µs each. In the full pass, building the 20k outcomes of the
-// all-enterprise rules (labels, vars, rendered annotations) is most of the time: ~4 µs each.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <set>
 #include <stdexcept>
-
 #include <string>
 #include <vector>
 
+#include "bench/bench_park.h"
 #include "rules/evaluator.h"
 #include "rules/measures.h"
 #include "rules/rule_data.h"
+#include "store/store.h"
 
 #ifndef PARKWATCH_SOURCE_DIR
 #define PARKWATCH_SOURCE_DIR "."
@@ -31,54 +39,55 @@
 namespace parkwatch {
 namespace {
 
-constexpr int kEnterprises = 20000;
-constexpr int kFirstYear = 2020;
-constexpr int kYears = 5;
-constexpr int kLastYear = kFirstYear + kYears - 1;
-const char* kIndustries[] = {"医药化工", "装备制造", "轻工食品", "电力电子"};
-
-// A deterministic, varied value: year-on-year changes spread over about ±40%, so some rules fire.
-double Value(int e, int year, int step) { return 1000 + (e * 7919 + year * 31 + step * 17) % 500; }
+int Enterprises() {
+  const char* n = std::getenv("PARKWATCH_BENCH_ENTERPRISES");
+  return n ? std::max(10, std::atoi(n)) : 20000;
+}
 
 struct Park {
   Config config;
   RuleSet rules;
   RuleData data;
+  double load_seconds = 0;
   Park() {
     std::vector<Diagnostic> d;
     if (!LoadRuleFiles({std::string(PARKWATCH_SOURCE_DIR) + "/deploy/rules/default.yml"}, &rules,
                        &d))
       throw std::runtime_error("cannot load default rules: " + JoinDiagnostics(d));
     config.park_name = "bench park";
-    for (const char* name : kIndustries) config.industries.push_back(name);
-    data.Prepare(config, rules);
-    for (int e = 0; e < kEnterprises; ++e) {
-      EnterpriseRow row;
-      row.id = e + 1;
-      row.credit_code = "E" + std::to_string(e);
-      row.name = "企业" + std::to_string(e);
-      row.industry = kIndustries[e % 4];
-      row.key = e % 10 == 0;
-      data.AddEnterprise(row);
-    }
-    // Period-major, as weekly batches arrive.
-    for (int y = kFirstYear; y <= kLastYear; ++y) {
-      for (int w = 1; w <= 52; ++w) {
-        Period p = Period::Week(y, w);
-        for (int e = 0; e < kEnterprises; ++e) {
-          data.PutFigure(e, "output_value", p, Value(e, y, w));
-          data.PutFigure(e, "electricity", p, 3 * Value(e, y, w + 1));
-        }
+    for (const char* name : bench::kIndustries) config.industries.push_back(name);
+    auto started = std::chrono::steady_clock::now();
+    if (const char* path = std::getenv("PARKWATCH_BENCH_STORE")) {
+      auto store = Store::Open(path);
+      data.Load(*store, config, rules);
+    } else {
+      data.Prepare(config, rules);
+      int n = Enterprises();
+      for (int e = 0; e < n; ++e) {
+        EnterpriseRow row;
+        row.id = e + 1;
+        row.credit_code = bench::CreditCode(e);
+        row.name = bench::Name(e);
+        row.industry = bench::Industry(e);
+        row.key = bench::IsKey(e);
+        EnterpriseIndex index = data.AddEnterprise(row);
+        bench::EnterpriseFigures(e, [&](const char* indicator, Period p, double v) {
+          data.PutFigure(index, indicator, p, v);
+        });
       }
-      for (Period p : MonthlyPeriodsOfYear(y, true)) {
-        for (int e = 0; e < kEnterprises; ++e) {
-          data.PutFigure(e, "output_value", p, 4 * Value(e, y, p.last_month()));
-          data.PutFigure(e, "value_added", p, Value(e, y, p.last_month() + 3));
-        }
-        for (const char* industry : kIndustries) data.PutPriceIndex(industry, "ppi", p, 102);
-      }
+      bench::PriceIndices([&](const char* industry, Period p, double v) {
+        data.PutPriceIndex(industry, "ppi", p, v);
+      });
+      data.Compact();
     }
-    data.Compact();
+    load_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+  // A key enterprise (index 1230 in the full park, the first one in a small park).
+  std::set<EnterpriseIndex> One() const {
+    auto e = data.IndexOfCode(bench::CreditCode(data.size() > 1230 ? 1230 : 0));
+    if (!e) throw std::runtime_error("the bench enterprise is missing from the data");
+    return {*e};
   }
 };
 
@@ -88,17 +97,20 @@ const Park& GetPark() {
 }
 
 Period LatestOf(const RuleGroup& group) {
-  return group.cadence == Cadence::kWeekly ? Period::Week(kLastYear, 52)
-                                           : Period::Month(kLastYear, 12);
+  return group.cadence == Cadence::kWeekly ? Period::Week(bench::kLastYear, 52)
+                                           : Period::Month(bench::kLastYear, 12);
 }
 
-// Every rule of the default set at its group's latest period; returns the outcome count.
+// Every rule of the default set (or of its weekly groups) at its group's latest period; returns
+// the outcome count.
 size_t EvaluateAll(const Park& park, const Evaluator& evaluator,
-                   const std::set<EnterpriseIndex>* only) {
+                   const std::set<EnterpriseIndex>* only, bool weekly_only = false) {
   size_t outcomes = 0;
-  for (const RuleGroup& group : park.rules.groups)
+  for (const RuleGroup& group : park.rules.groups) {
+    if (weekly_only && group.cadence != Cadence::kWeekly) continue;
     for (const RuleConfig& rule : group.rules)
       outcomes += evaluator.Evaluate(group, rule, park.data, LatestOf(group), only).size();
+  }
   return outcomes;
 }
 
@@ -111,13 +123,15 @@ void BM_FullEvaluation(benchmark::State& state) {
     benchmark::DoNotOptimize(outcomes);
   }
   state.counters["outcomes"] = static_cast<double>(outcomes);
+  state.counters["enterprises"] = static_cast<double>(park.data.size());
+  state.counters["load_s"] = park.load_seconds;
 }
 BENCHMARK(BM_FullEvaluation)->Unit(benchmark::kMillisecond);
 
 void BM_IncrementalOneEnterprise(benchmark::State& state) {
   const Park& park = GetPark();
   Evaluator evaluator(park.rules, park.config);
-  const std::set<EnterpriseIndex> only = {1230};  // a key enterprise
+  const std::set<EnterpriseIndex> only = park.One();
   size_t outcomes = 0;
   for (auto _ : state) {
     outcomes = EvaluateAll(park, evaluator, &only);
@@ -126,6 +140,19 @@ void BM_IncrementalOneEnterprise(benchmark::State& state) {
   state.counters["outcomes"] = static_cast<double>(outcomes);
 }
 BENCHMARK(BM_IncrementalOneEnterprise)->Unit(benchmark::kMillisecond);
+
+void BM_IncrementalWeeklyRules(benchmark::State& state) {
+  const Park& park = GetPark();
+  Evaluator evaluator(park.rules, park.config);
+  const std::set<EnterpriseIndex> only = park.One();
+  size_t outcomes = 0;
+  for (auto _ : state) {
+    outcomes = EvaluateAll(park, evaluator, &only, /*weekly_only=*/true);
+    benchmark::DoNotOptimize(outcomes);
+  }
+  state.counters["outcomes"] = static_cast<double>(outcomes);
+}
+BENCHMARK(BM_IncrementalWeeklyRules)->Unit(benchmark::kMicrosecond);
 
 // One rule at a time (arg = index in the default set), full and incremental, to show where the
 // time goes.
@@ -142,7 +169,7 @@ void BM_Rule(benchmark::State& state) {
     state.SkipWithError("no such rule");
     return;
   }
-  const std::set<EnterpriseIndex> only = {1230};
+  const std::set<EnterpriseIndex> only = park.One();
   const std::set<EnterpriseIndex>* restrict = state.range(1) ? &only : nullptr;
   size_t outcomes = 0;
   for (auto _ : state) {
@@ -155,7 +182,7 @@ void BM_Rule(benchmark::State& state) {
 BENCHMARK(BM_Rule)
     ->ArgsProduct({benchmark::CreateDenseRange(0, 9, 1), {0, 1}})
     ->ArgNames({"rule", "only"})
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace parkwatch

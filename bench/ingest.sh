@@ -1,29 +1,63 @@
 #!/usr/bin/env bash
-# Bulk-ingest benchmark (issue: spine). Generates a wide CSV of ENTERPRISES x MONTHS rows with two
-# indicators each, then, in the same run and on the same file:
+# Figure 1, bulk ingest. Generates a wide CSV of ENTERPRISES x MONTHS rows with two indicators
+# each (`parkwatch bench-data`), then, in the same run and on the same file:
 #   1. sqlite3 .import into a table of the file's shape keyed like the store (the baseline);
-#   2. a plain prepared-INSERT loop (python3's sqlite3 executemany: a tight C loop, the ceiling);
-#   3. `parkwatch ingest` (validates every field, converts units, keeps revisions, records the batch).
-# Prints rows/s and figures/s for each, the ratios, and parkwatch's peak RSS.
-# Usage: bench/ingest.sh BUILD_DIR [ENTERPRISES] [MONTHS]
+#   2. insert_loop: a C++ prepared-INSERT loop, one row per figure into a table of exactly the
+#      store's figures shape (integer ids, same primary key), one transaction (the ceiling);
+#   3. `parkwatch ingest` (validates every field and credit code, converts units, keeps revisions,
+#      records the batch), under GNU time for its peak RSS (polling VmHWM without it); again at
+#      half the months, to show whether memory grows with the file.
+# All three with the store's durability: WAL, synchronous=FULL.
+# Usage: bench/ingest.sh BUILD_DIR WORKDIR ENTERPRISES MONTHS   (rows go to $BENCH_ROWS)
 set -euo pipefail
-build=${1:?build dir}
-enterprises=${2:-20000}
-months=${3:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+build=$1 work=$2 enterprises=$3 months=$4
 parkwatch=$build/parkwatch
-work=$(mktemp -d /tmp/parkwatch-bench-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"
 
-csv=$work/bulk.csv
-"$parkwatch" bench-data --out="$csv" --enterprises="$enterprises" --months="$months" >/dev/null
+# make_csv MONTHS -> path
+make_csv() {
+  local csv=$work/bulk-$1.csv
+  "$parkwatch" bench-data --out="$csv" --enterprises="$enterprises" --months="$1" >/dev/null
+  echo "$csv"
+}
+
+# parkwatch_ingest CSV NAME -> "seconds peak_kb"
+parkwatch_ingest() {
+  local dir=$work/pw-$2
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf 'storage: {path: %s/pw.db}\n' "$dir" >"$dir/pw.yml"
+  local t0 peak=0 pid kb
+  t0=$(now)
+  if [ -x "${BENCH_TIME_BIN:=/usr/bin/time}" ]; then
+    if ! "$BENCH_TIME_BIN" -v -o "$dir/time.txt" "$parkwatch" ingest --config.file="$dir/pw.yml" "$1" \
+      >"$dir/ingest.out" 2>&1; then
+      cat "$dir/ingest.out" >&2
+      return 1
+    fi
+    peak=$(peak_rss_of "$dir/time.txt")
+  else  # no GNU time (make test's packages): poll the high-water mark
+    "$parkwatch" ingest --config.file="$dir/pw.yml" "$1" >"$dir/ingest.out" 2>&1 &
+    pid=$!
+    while kb=$(rss_kb "$pid" VmHWM 2>/dev/null) && [ -n "$kb" ]; do
+      [ "$kb" -gt "$peak" ] && peak=$kb
+      sleep 0.02
+    done
+    wait "$pid" || { cat "$dir/ingest.out" >&2; return 1; }
+  fi
+  echo "$(since "$t0") $peak"
+}
+
+csv=$(make_csv "$months")
+half_months=$(((months + 1) / 2))
+half_csv=$(make_csv "$half_months")
 rows=$(($(wc -l <"$csv") - 1))
-figures=$((rows * 2))
+half_rows=$(($(wc -l <"$half_csv") - 1))
 size=$(du -m "$csv" | cut -f1)
+echo "## bulk ingest: $rows rows ($((rows * 2)) figures, $enterprises enterprises x $months months), ${size} MB CSV"
 
-now() { date +%s.%N; }
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
-
-# 1. sqlite3 .import, same durability settings as the store (WAL, synchronous=FULL).
+# 1. sqlite3 .import.
 t0=$(now)
 sqlite3 "$work/import.db" <<SQL >/dev/null
 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
@@ -31,43 +65,35 @@ CREATE TABLE figures (credit_code TEXT, period TEXT, output_value REAL, electric
                       PRIMARY KEY (credit_code, period)) WITHOUT ROWID;
 .import --csv --skip 1 $csv figures
 SQL
-t_import=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')
+t_import=$(since "$t0")
 
-# 2. prepared INSERT loop, one transaction.
+# 2. prepared INSERT loop.
 t0=$(now)
-/usr/bin/python3 - "$csv" "$work/loop.db" <<'PY'
-import csv, sqlite3, sys
-db = sqlite3.connect(sys.argv[2])
-db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
-db.execute("CREATE TABLE figures (credit_code TEXT, period TEXT, output_value REAL, electricity REAL,"
-           " PRIMARY KEY (credit_code, period)) WITHOUT ROWID")
-with open(sys.argv[1], encoding="utf-8") as f:
-    r = csv.reader(f); next(r)
-    with db:
-        db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", r)
-PY
-t_loop=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')
+"$build/bench/insert_loop" "$csv" "$work/loop.db" >/dev/null
+t_loop=$(since "$t0")
 
-# 3. parkwatch ingest, with peak RSS from GNU time if present, else from /proc polling.
-printf 'storage: {path: %s/pw.db}\n' "$work" >"$work/pw.yml"
-t0=$(now)
-"$parkwatch" ingest --config.file="$work/pw.yml" "$csv" >"$work/ingest.out" 2>&1 &
-pid=$!
-peak=0
-while kill -0 "$pid" 2>/dev/null; do
-  kb=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
-  [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
-  sleep 0.05
-done
-wait "$pid" || { cat "$work/ingest.out"; exit 1; }
-t_pw=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')
+# 3. parkwatch ingest, full and half size.
+read -r t_pw peak_pw < <(parkwatch_ingest "$csv" full)
+read -r t_half peak_half < <(parkwatch_ingest "$half_csv" half)
+grep -E "committed|rejected" "$work/pw-full/ingest.out" | head -2
 
-echo "# bulk ingest: $rows rows ($figures figures), ${size} MB CSV, $(nproc) cores"
-printf '%-34s %10s %12s %14s\n' "method" "seconds" "rows/s" "figures/s"
-printf '%-34s %10.2f %12s %14s\n' "sqlite3 .import (baseline)" "$t_import" "$(rate $rows $t_import)" "$(rate $figures $t_import)"
-printf '%-34s %10.2f %12s %14s\n' "prepared INSERT loop (ceiling)" "$t_loop" "$(rate $rows $t_loop)" "$(rate $figures $t_loop)"
-printf '%-34s %10.2f %12s %14s\n' "parkwatch ingest" "$t_pw" "$(rate $rows $t_pw)" "$(rate $figures $t_pw)"
-awk -v a="$t_import" -v b="$t_loop" -v p="$t_pw" 'BEGIN {
-  printf "parkwatch vs .import: %.2fx   parkwatch vs INSERT loop: %.0f%%\n", a / p, 100 * b / p }'
-echo "parkwatch peak RSS: $((peak / 1024)) MB"
-grep -E "committed|rejected" "$work/ingest.out" | head -3
+r_import=$(int 'n / t' -v n="$rows" -v t="$t_import")
+r_loop=$(int 'n / t' -v n="$rows" -v t="$t_loop")
+r_pw=$(int 'n / t' -v n="$rows" -v t="$t_pw")
+r_half=$(int 'n / t' -v n="$half_rows" -v t="$t_half")
+printf '%-38s %9s %12s\n' method seconds rows/s
+printf '%-38s %9.2f %12.0f\n' "sqlite3 .import (baseline)" "$t_import" "$r_import"
+printf '%-38s %9.2f %12.0f\n' "insert_loop, 1 row/figure (ceiling)" "$t_loop" "$r_loop"
+printf '%-38s %9.2f %12.0f   peak RSS %s MB\n' "parkwatch ingest" "$t_pw" "$r_pw" "$(mb "$peak_pw")"
+printf '%-38s %9.2f %12.0f   peak RSS %s MB\n' "parkwatch ingest, half size" "$t_half" "$r_half" \
+  "$(mb "$peak_half")"
+
+vs_import=$(calc 'p / b' -v p="$r_pw" -v b="$r_import")
+vs_loop=$(calc '100 * p / b' -v p="$r_pw" -v b="$r_loop")
+row "1 ingest ${rows} rows (rows/s)" "$r_pw" ".import $r_import" "${vs_import}x" ">= 1.0x" \
+  "$(verdict "$(at_least "$vs_import" 1.0)")"
+row "1 ingest vs prepared-INSERT loop" "$r_pw" "loop $r_loop" "${vs_loop}%" ">= 70%" \
+  "$(verdict "$(at_least "$vs_loop" 70)")"
+flat=$(awk -v a="$peak_pw" -v b="$peak_half" 'BEGIN { print (a < 65536 && a <= 1.25 * b) ? 1 : 0 }')
+row "1 ingest peak RSS (full / half file)" "$(mb "$peak_pw") MB" "half: $(mb "$peak_half") MB" \
+  "$(calc 'a / b' -v a="$peak_pw" -v b="$peak_half")x" "< 64 MB, flat" "$(verdict "$flat")"

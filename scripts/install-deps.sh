@@ -7,7 +7,7 @@ build_pkgs=(build-essential cmake pkg-config libboost1.74-dev prometheus-cpp-dev
   libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_pkgs=(sqlite3 curl prometheus prometheus-alertmanager python3-aiosmtpd clang libclang-rt-14-dev)
-bench_pkgs=(prometheus-pushgateway wrk)
+bench_pkgs=(prometheus-pushgateway wrk time valgrind)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
