@@ -105,7 +105,13 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now) 
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
   std::vector<AlertUpdate> updates;
-  for (const auto& group : rules_->groups)
+  for (const auto& group : rules_->groups) {
+    // A batch of weekly figures leaves monthly rules as they were, and the other way round;
+    // only a batch without figures (attributes: key flag, industry) concerns every group.
+    bool touches_group = batch.touched_periods.empty() || effect.price_index_changed;
+    for (const auto& [indicator, period] : batch.touched_periods)
+      touches_group = touches_group || period.cadence() == group.cadence;
+    if (!touches_group) continue;
     for (const auto& rule : group.rules) {
       std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch);
       if (rule.kind == RuleKind::kMissingReport) {
@@ -118,6 +124,7 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now) 
       }
       EvaluateRule(group, rule, periods, only, &updates, &result, now);
     }
+  }
   return Commit(std::move(updates), std::move(result), now, started);
 }
 
