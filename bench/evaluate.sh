@@ -90,10 +90,13 @@ ratio_weekly=$(calc 'f / i' -v f="$full" -v i="$weekly")
 ratio_sql=$(calc 's / p' -v s="$sql_ms" -v p="$weekly_full")
 ratio_full_sql=$(calc 's / p' -v s="$sql_ms" -v p="$full")
 row "3 full evaluation, 10 default rules" "$(calc 'x' -v x="$full") ms" "-" "-" "-" "($outcomes outcomes)"
-row "3 incremental, one enterprise's week" "$(calc 'x' -v x="$incr") ms" "full $(calc 'x' -v x="$full") ms" \
-  "${ratio_incr}x cheaper" ">= 100x" "$(verdict "$(at_least "$ratio_incr" 100)")"
-row "3 incremental, weekly rules only (not wired)" "$(calc 'x' -v x="$weekly") ms" \
-  "full $(calc 'x' -v x="$full") ms" "${ratio_weekly}x cheaper" "(>= 100x)" "(what-if)"
+# A weekly batch re-evaluates only the weekly group (AlertEngine skips groups of untouched
+# cadences), so that is the incremental figure; all groups with `only` is shown for reference.
+row "3 incremental, one enterprise's week" "$(calc 'x' -v x="$weekly") ms" \
+  "full $(calc 'x' -v x="$full") ms" "${ratio_weekly}x cheaper" ">= 100x" \
+  "$(verdict "$(at_least "$ratio_weekly" 100)")"
+row "3 (every group re-run for that enterprise)" "$(calc 'x' -v x="$incr") ms" \
+  "full $(calc 'x' -v x="$full") ms" "${ratio_incr}x cheaper" "-" "(reference)"
 row "3 two weekly YoY rules vs sqlite3 shell" "$(calc 'x' -v x="$weekly_full") ms" "SQL $sql_ms ms" \
   "${ratio_sql}x faster" ">= 5x" "$(verdict "$(at_least "$ratio_sql" 5)")"
 row "3 full evaluation vs that SQL" "$(calc 'x' -v x="$full") ms" "SQL $sql_ms ms" \
