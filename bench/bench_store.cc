@@ -32,8 +32,8 @@ class Statement {
   Statement& Bind(int i, int64_t v) { return Check(sqlite3_bind_int64(stmt_, i, v)); }
   Statement& Bind(int i, double v) { return Check(sqlite3_bind_double(stmt_, i, v)); }
   Statement& Bind(int i, const std::string& v) {
-    return Check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
-                                   SQLITE_TRANSIENT));
+    return Check(
+        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
   void Run() {
     if (sqlite3_step(stmt_) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
@@ -91,7 +91,10 @@ int64_t WriteStore(const std::string& path, int enterprises) {
   };
   for (int e = 0; e < enterprises; ++e) {
     int64_t id = e + 1;
-    enterprise.Bind(1, id).Bind(2, CreditCode(e)).Bind(3, Name(e)).Bind(4, std::string(Industry(e)));
+    enterprise.Bind(1, id)
+        .Bind(2, CreditCode(e))
+        .Bind(3, Name(e))
+        .Bind(4, std::string(Industry(e)));
     enterprise.Bind(5, int64_t{IsKey(e)}).Bind(6, now).Run();
     EnterpriseFigures(e, [&](const char* name, Period p, double v) { put(id, name, p, v); });
   }
@@ -103,7 +106,8 @@ int64_t WriteStore(const std::string& path, int enterprises) {
     enterprise.Bind(1, id).Bind(2, std::string("industry:") + industry).Bind(3, std::string());
     enterprise.Bind(4, std::string(industry)).Bind(5, int64_t{0}).Bind(6, now).Run();
   }
-  PriceIndices([&](const char* industry, Period p, double v) { put(pseudo[industry], "ppi", p, v); });
+  PriceIndices(
+      [&](const char* industry, Period p, double v) { put(pseudo[industry], "ppi", p, v); });
   Exec(db, "COMMIT");
   Exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
   Exec(db, "ANALYZE");

@@ -39,13 +39,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "insert_loop: cannot open %s or %s\n", argv[1], argv[2]);
     return 1;
   }
-  if (!Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                "CREATE TABLE enterprises (id INTEGER PRIMARY KEY, credit_code TEXT NOT NULL UNIQUE);"
-                "CREATE TABLE figures (enterprise_id INTEGER NOT NULL, indicator_id INTEGER NOT NULL,"
-                " cadence TEXT NOT NULL, period INTEGER NOT NULL, value REAL NOT NULL,"
-                " revision INTEGER NOT NULL, batch_id INTEGER NOT NULL, checked_batch INTEGER NOT NULL,"
-                " PRIMARY KEY (enterprise_id, indicator_id, cadence, period)) WITHOUT ROWID;"
-                "BEGIN"))
+  if (!Exec(db,
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+            "CREATE TABLE enterprises (id INTEGER PRIMARY KEY, credit_code TEXT NOT NULL UNIQUE);"
+            "CREATE TABLE figures (enterprise_id INTEGER NOT NULL, indicator_id INTEGER NOT NULL,"
+            " cadence TEXT NOT NULL, period INTEGER NOT NULL, value REAL NOT NULL,"
+            " revision INTEGER NOT NULL, batch_id INTEGER NOT NULL, checked_batch INTEGER NOT NULL,"
+            " PRIMARY KEY (enterprise_id, indicator_id, cadence, period)) WITHOUT ROWID;"
+            "BEGIN"))
     return 1;
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO figures VALUES (?, ?, 'M', ?, ?, 1, 1, 1)", -1, &insert,

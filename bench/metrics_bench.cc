@@ -6,8 +6,8 @@
 //                               scrapes it.
 //   BM_SerializeParkRegistry    the same plus families the size of a 20,000-enterprise park: the
 //                               latest figure per enterprise and indicator (4 indicators) and an
-//                               ALERTS-style series per key enterprise and rule. The daemon does not
-//                               export per-enterprise families yet (they are being added on the
+//                               ALERTS-style series per key enterprise and rule. The daemon does
+//                               not export per-enterprise families yet (they are being added on the
 //                               `deploy` branch, since merged); synthetic, kept for comparison.
 //
 // Environment: PARKWATCH_BENCH_ENTERPRISES (default 20000).

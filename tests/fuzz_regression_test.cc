@@ -26,8 +26,8 @@ TEST(FuzzRegressionTest, RuleFileWithScalarRuleIsAnError) {
   }
   RuleSet rules;
   std::vector<Diagnostic> diagnostics;
-  EXPECT_FALSE(ParseRuleFile("groups:\n- name: g\n  rules:\n  - [x]\n  -\n", "r.yml", &rules,
-                             &diagnostics));
+  EXPECT_FALSE(
+      ParseRuleFile("groups:\n- name: g\n  rules:\n  - [x]\n  -\n", "r.yml", &rules, &diagnostics));
   std::string text = JoinDiagnostics(diagnostics);
   EXPECT_NE(text.find("rules[0]: expected a mapping"), std::string::npos) << text;
   EXPECT_NE(text.find("rules[1].alert: required"), std::string::npos) << text;

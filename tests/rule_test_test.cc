@@ -163,7 +163,8 @@ TEST_F(RuleTestCommand, BrokenRuleFileIsInvalid) {
 TEST(RuleTestDefaults, DefaultRulesPassTheirTests) {
   std::string out;
   EXPECT_EQ(
-      RunParkwatch({"test", "rules", PARKWATCH_SOURCE_DIR "/deploy/rules/tests/default.test.yml"}, &out),
+      RunParkwatch({"test", "rules", PARKWATCH_SOURCE_DIR "/deploy/rules/tests/default.test.yml"},
+                   &out),
       0)
       << out;
 }
