@@ -7,6 +7,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "core/spring_festival.h"
 #include "rules/measures.h"
 #include "rules/template.h"
 
@@ -291,6 +292,32 @@ void Finish(const RuleConfig& rule, const Member& member, RuleOutcome& o,
 
 }  // namespace
 
+namespace {
+
+// Measures that read the same period of earlier years, which the festival distorts.
+bool ComparesWithLastYear(const RuleConfig& rule) {
+  if (rule.kind == RuleKind::kAnomaly) return true;
+  switch (rule.measure.kind) {
+    case MeasureKind::kYoy:
+    case MeasureKind::kYtdYoy:
+    case MeasureKind::kTwoYearAvg:
+    case MeasureKind::kPull:
+    case MeasureKind::kContribution:
+    case MeasureKind::kConsecutiveDeclines:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// t or the week it is compared with a year before lies in a festival season.
+bool InFestivalSeason(Period t) {
+  auto base = t.SameLastYear();
+  return IsSpringFestivalWeek(t) || (base && IsSpringFestivalWeek(*base));
+}
+
+}  // namespace
+
 std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleConfig& rule,
                                              const RuleData& data, Period t,
                                              const std::set<EnterpriseIndex>* only) const {
@@ -298,6 +325,9 @@ std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleC
   bool combine = CombinesJanFeb(group);
   if (!t.valid() || t.cadence() != group.cadence) return out;
   if (Canonical(t, combine) != t) return out;  // January or February alone: not a period
+  if (group.exclude_spring_festival && rule.kind != RuleKind::kMissingReport &&
+      ComparesWithLastYear(rule) && InFestivalSeason(t))
+    return out;  // no observation: the alert keeps its state through the festival
   Context c{group, rule, data, t, only, combine};
   switch (rule.kind) {
     case RuleKind::kThreshold:

@@ -375,7 +375,9 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
     int gi = 0;
     for (const auto& g : groups) {
       std::string gw = "groups[" + std::to_string(gi++) + "]";
-      if (!r.Map(g, gw, {"name", "cadence", "timezone", "combine_jan_feb", "rules"})) continue;
+      if (!r.Map(g, gw,
+                 {"name", "cadence", "timezone", "combine_jan_feb", "spring_festival", "rules"}))
+        continue;
       RuleGroup group;
       group.file = file;
       group.name = r.String(g["name"], gw + ".name", "");
@@ -387,6 +389,13 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
         group.cadence = *cadence;
       group.timezone = r.String(g["timezone"], gw + ".timezone", group.timezone);
       group.combine_jan_feb = r.Bool(g["combine_jan_feb"], gw + ".combine_jan_feb", true);
+      std::string festival = r.String(g["spring_festival"], gw + ".spring_festival", "keep");
+      if (festival != "keep" && festival != "exclude")
+        r.Error(g["spring_festival"], gw + ".spring_festival", "must be keep or exclude");
+      group.exclude_spring_festival = festival == "exclude";
+      if (group.exclude_spring_festival && group.cadence != Cadence::kWeekly)
+        r.Error(g["spring_festival"], gw + ".spring_festival",
+                "only weekly groups have festival weeks");
       const YAML::Node rules = g["rules"];
       if (rules && rules.IsSequence()) {
         int ri = 0;

@@ -120,6 +120,9 @@ struct RuleGroup {
   Cadence cadence = Cadence::kMonthly;
   std::string timezone = "Asia/Shanghai";
   bool combine_jan_feb = true;  // NBS practice: January and February are one period
+  // Weekly groups: leave the Spring Festival weeks (a week before to two weeks after, in this
+  // year or the year compared with) out of year-on-year measures ("spring_festival: exclude").
+  bool exclude_spring_festival = false;
   std::vector<RuleConfig> rules;
   std::string file;
 };

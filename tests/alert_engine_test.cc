@@ -153,3 +153,36 @@ TEST_F(AlertEngineTest, CommittedButUnevaluatedBatchIsEvaluatedAtStart) {
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// With `spring_festival: exclude` a drop in a festival week is not a breach (no observation);
+// the same drop after the season is.
+TEST_F(AlertEngineTest, FestivalWeeksCanBeLeftOutOfYearOnYear) {
+  rules_ = RuleSet();
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      ParseRuleFile("groups:\n  - name: w\n    cadence: weekly\n"
+                    "    spring_festival: exclude\n    rules:\n"
+                    "      - alert: Drop\n        measure: yoy(output_value)\n"
+                    "        levels: {red: -0.2}\n",
+                    "f.yml", &rules_, &d))
+      << JoinDiagnostics(d);
+  Open();
+  std::string rows;
+  for (int w = 1; w <= 12; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  rows += Row(1, Period::Week(2024, 6), 40);  // the festival week: -60 %
+  Ingest(rows, MondayAfter(Period::Week(2024, 6)));
+  EXPECT_TRUE(Firing().empty());
+  Ingest(Row(1, Period::Week(2024, 11), 40), MondayAfter(Period::Week(2024, 11)));
+  EXPECT_EQ(Firing().size(), 1u);
+  // A monthly group cannot exclude festival weeks.
+  RuleSet bad;
+  EXPECT_FALSE(
+      ParseRuleFile("groups:\n  - name: m\n    cadence: monthly\n    spring_festival: exclude\n",
+                    "m.yml", &bad, &d));
+}
+
+}  // namespace
+}  // namespace parkwatch
