@@ -28,10 +28,6 @@ std::string BatchSummaryJson(const BatchSummary& summary);
 // HTTP status for an ingest result: 200 committed/partial/duplicate, 422 rejected.
 int IngestStatusCode(const BatchSummary& summary);
 
-}  // namespace parkwatch
-
-namespace parkwatch {
-
 class AlertStore;
 class DeliveryStore;
 struct RuleStatus;
