@@ -2,7 +2,7 @@
 // backtest. The point is January and February: NBS publishes them only combined (1—2月), and a
 // vendor's separate January and February growth rates must not be read as two months.
 //
-// Data: /work/shared/data/real/cta_macro_monthly_features_core.csv, column
+// Data: tests/testdata/real/cta_macro_monthly_features_core.csv (see its README), column
 // ths_规模以上工业增加值_当月同比 (value added of above-size industry, YoY, real terms, %).
 // Provenance: republished in the public repository Zhouua/CTA, path
 // data/macro/macro_monthly_features_core.csv, commit adf08b09a30ddd363eb3e057e7abced8ca863b54;
