@@ -31,8 +31,6 @@ struct TableResult {
   std::string encoding;  // utf-8 | gb18030, as detected or declared
 };
 
-inline constexpr size_t kMaxStoredErrors = 1000;
-
 // Reads one CSV table. Good rows go to sink as they are read (memory stays flat in file size).
 // A row with any error sends nothing to the sink, except that when the sink itself refuses a
 // figure (a duplicate, say) the row's other records have already been sent; the row then counts

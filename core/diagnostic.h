@@ -2,6 +2,7 @@
 // enough that the person who wrote the input can fix it: file:line:column: field: message.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct Diagnostic {
 
   std::string ToString() const;
 };
+
+// How many diagnostics of one input are kept (read back, stored with the batch); past that an
+// input is counted, not listed.
+inline constexpr size_t kMaxStoredErrors = 1000;
 
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);  // one per line
 

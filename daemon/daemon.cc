@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "alerts/alert_store.h"
 #include "alerts/engine.h"
@@ -35,6 +36,31 @@ CollectorConfig DefaultHttpCollector() {
   c.name = "http";
   c.type = "http";
   return c;
+}
+
+// The route a path belongs to, for the handler label of the HTTP metrics: a fixed set, never
+// the raw path, so a scanner probing URLs cannot grow the series without bound.
+std::string RouteLabel(const std::string& path) {
+  static const std::set<std::string> kRoutes = {"/",
+                                                "/metrics",
+                                                "/-/healthy",
+                                                "/-/ready",
+                                                "/-/reload",
+                                                "/api/v1/ingest",
+                                                "/api/v1/enterprises",
+                                                "/api/v1/series",
+                                                "/api/v1/revisions",
+                                                "/api/v1/batches",
+                                                "/api/v1/alerts",
+                                                "/api/v1/alerts/history",
+                                                "/api/v1/rules",
+                                                "/api/v1/audit",
+                                                "/api/v1/silences",
+                                                "/api/v1/notifications/dead"};
+  if (kRoutes.count(path)) return path;
+  if (path.rfind("/api/v1/silences/", 0) == 0) return "/api/v1/silences/{id}";
+  if (path.rfind("/api/v1/alerts/", 0) == 0) return "/api/v1/alerts/{fingerprint}/acknowledge";
+  return "other";
 }
 
 class Daemon {
@@ -298,9 +324,7 @@ class Daemon {
     auto started = std::chrono::steady_clock::now();
     auto done = [this, respond, path, started](HttpResponse response) {
       metrics_.HttpRequest(
-          path.rfind("/api/", 0) == 0 || path.rfind("/-/", 0) == 0 || path == "/metrics" ? path
-                                                                                         : "other",
-          response.status,
+          RouteLabel(path), response.status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       respond(std::move(response));
     };

@@ -357,19 +357,29 @@ MeasureResult Measures::Share(Scope part, Scope whole, Period t) const {
   return r;
 }
 
+std::string Measures::PartWholeChange(Scope part, Scope whole, Period t, const char* measure_on,
+                                      Sums* p, Sums* w, Period* base) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return e;
+  if (is_rate()) return std::string(measure_on) + " a published rate is not defined";
+  std::optional<Period> last_year = t.SameLastYear();
+  if (!last_year) return t.ToString() + " has no same period last year";
+  *base = *last_year;
+  std::span<const Period> cur(&t, 1), prev(base, 1);
+  *p = Compare(part, cur, prev, "same period last year");
+  if (!p->error.empty()) return "part: " + p->error;
+  *w = Compare(whole, cur, prev, "same period last year");
+  if (!w->error.empty()) return "whole: " + w->error;
+  return "";
+}
+
 MeasureResult Measures::Contribution(Scope part, Scope whole, Period t) const {
-  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
-  if (is_rate()) return NoData("contribution to a published rate is not defined");
-  std::optional<Period> base = t.SameLastYear();
-  if (!base) return NoData(t.ToString() + " has no same period last year");
-  std::span<const Period> cur(&t, 1), prev(&*base, 1);
-  Sums p = Compare(part, cur, prev, "same period last year");
-  if (!p.error.empty()) return NoData("part: " + p.error);
-  Sums w = Compare(whole, cur, prev, "same period last year");
-  if (!w.error.empty()) return NoData("whole: " + w.error);
+  Sums p, w;
+  Period base;
+  if (auto e = PartWholeChange(part, whole, t, "contribution to", &p, &w, &base); !e.empty())
+    return NoData(e);
   double delta_whole = w.current - w.base;
   if (delta_whole == 0)
-    return NoData("the whole did not change from " + base->ToString() + " to " + t.ToString() +
+    return NoData("the whole did not change from " + base.ToString() + " to " + t.ToString() +
                   ", so contributions are undefined");
   MeasureResult r;
   r.value = (p.current - p.base) / delta_whole;
@@ -379,17 +389,12 @@ MeasureResult Measures::Contribution(Scope part, Scope whole, Period t) const {
 }
 
 MeasureResult Measures::Pull(Scope part, Scope whole, Period t) const {
-  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
-  if (is_rate()) return NoData("pull on a published rate is not defined");
-  std::optional<Period> base = t.SameLastYear();
-  if (!base) return NoData(t.ToString() + " has no same period last year");
-  std::span<const Period> cur(&t, 1), prev(&*base, 1);
-  Sums p = Compare(part, cur, prev, "same period last year");
-  if (!p.error.empty()) return NoData("part: " + p.error);
-  Sums w = Compare(whole, cur, prev, "same period last year");
-  if (!w.error.empty()) return NoData("whole: " + w.error);
+  Sums p, w;
+  Period base;
+  if (auto e = PartWholeChange(part, whole, t, "pull on", &p, &w, &base); !e.empty())
+    return NoData(e);
   if (w.base <= 0)
-    return NoData("whole base total for " + base->ToString() + " is " + Number(w.base));
+    return NoData("whole base total for " + base.ToString() + " is " + Number(w.base));
   MeasureResult r;
   r.value = (p.current - p.base) / w.base;
   r.enterprises = p.counted;

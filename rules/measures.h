@@ -173,6 +173,9 @@ class Measures {
                const char* base_label,
                std::vector<std::pair<EnterpriseIndex, double>>* deltas = nullptr) const;
   MeasureResult Growth(Scope scope, Period t, GrowthBasis basis) const;
+  // Sums of part and whole at t and a year before, for contribution and pull; "" or why not.
+  std::string PartWholeChange(Scope part, Scope whole, Period t, const char* measure_on, Sums* p,
+                              Sums* w, Period* base) const;
   std::string CheckPeriod(Period t) const;
   bool is_rate() const;
 

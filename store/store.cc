@@ -11,8 +11,6 @@ namespace {
 
 std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
 
-constexpr size_t kMaxStoredErrors = 1000;
-
 }  // namespace
 
 int64_t UnixNow() {
