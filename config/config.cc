@@ -14,11 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 using Reader = YamlReader;
 
-std::string Resolve(const fs::path& base, const std::string& path) {
-  if (path.empty() || fs::path(path).is_absolute()) return path;
-  return (base / path).lexically_normal().string();
-}
-
 void ReadIndicators(Reader& r, const YAML::Node& node, Config* c) {
   if (!node || node.IsNull()) return;
   if (!node.IsSequence()) return r.Error(node, "indicators", "expected a list");
@@ -103,7 +98,8 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
     col.type = r.String(item["type"], where + ".type", "inbox");
     if (col.type != "inbox" && col.type != "http")
       r.Error(item["type"], where + ".type", "must be inbox or http");
-    col.directory = Resolve(base, r.String(item["directory"], where + ".directory", ""));
+    col.directory =
+        ResolvePath(base.string(), r.String(item["directory"], where + ".directory", ""));
     if (col.type == "inbox" && col.directory.empty())
       r.Error(item, where + ".directory", "an inbox collector needs a directory");
     col.encoding = r.String(item["encoding"], where + ".encoding", "auto");
@@ -198,24 +194,29 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   const YAML::Node storage = root["storage"];
   if (r.Map(storage, "storage", {"path"}))
     c.storage_path = r.String(storage["path"], "storage.path", c.storage_path);
-  c.storage_path = Resolve(base, c.storage_path);
+  c.storage_path = ResolvePath(base.string(), c.storage_path);
 
   const YAML::Node web = root["web"];
   if (r.Map(web, "web",
             {"listen_address", "max_body_bytes", "ingest_token", "ingest_token_file", "admin_token",
-             "admin_token_file", "ingest_token_env", "admin_token_env"})) {
+             "admin_token_file", "ingest_token_env", "admin_token_env", "config_file"})) {
     c.web.listen_address =
         r.String(web["listen_address"], "web.listen_address", c.web.listen_address);
     c.web.max_body_bytes = static_cast<size_t>(
         r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024));
     c.web.ingest_token = r.Secret(web, "web", "ingest_token", base.string());
     c.web.admin_token = r.Secret(web, "web", "admin_token", base.string());
+    std::string security = r.String(web["config_file"], "web.config_file", "");
+    // Its problems are reported against its own file and lines, and make this parse fail too
+    // (the reader counts every diagnostic added after it started).
+    if (!security.empty())
+      LoadWebConfigFile(ResolvePath(base.string(), security), &c.web.security, diagnostics);
   }
 
   ReadIndicators(r, root["indicators"], &c);
   ReadCollectors(r, root["collectors"], base, &c);
   for (const std::string& f : r.Strings(root["rule_files"], "rule_files"))
-    c.rule_files.push_back(Resolve(base, f));
+    c.rule_files.push_back(ResolvePath(base.string(), f));
   c.alerting.external_url = c.web.external_url;
   ParseAlerting(r, root["alerting"], base.string(), &c.alerting);
 

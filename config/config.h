@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/alerting.h"
+#include "config/web_config.h"
 #include "core/diagnostic.h"
 #include "core/units.h"
 
@@ -66,6 +67,9 @@ struct WebConfig {
   std::string ingest_token;  // bearer token for POST /api/v1/ingest; empty disables the endpoint
   std::string admin_token;   // bearer token for /-/reload and other admin calls
   std::string external_url;  // how users reach this instance, for links in alerts
+  // TLS, basic auth and response headers from web.config_file (config/web_config.h); the
+  // --web.config.file flag of `parkwatch serve` overrides the file named here.
+  WebSecurityConfig security;
 };
 
 struct Config {

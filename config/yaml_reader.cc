@@ -105,15 +105,20 @@ std::string YamlReader::Secret(const YAML::Node& parent, const std::string& wher
     return v ? v : "";
   }
   if (file.empty()) return inline_value;
-  fs::path path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(base_dir) / file;
+  std::string path = ResolvePath(base_dir, file);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path.string());
+    Error(parent[name + "_file"], where + "." + name + "_file", "cannot read " + path);
     return "";
   }
   std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
   return secret;
+}
+
+std::string ResolvePath(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (fs::path(base_dir) / path).lexically_normal().string();
 }
 
 bool ParseYaml(const std::string& text, const std::string& file, YAML::Node* root,

@@ -47,6 +47,10 @@ class YamlReader {
   size_t errors_at_start_;
 };
 
+// path as written in a file in base_dir: absolute paths as they are, relative ones joined to
+// base_dir. Empty stays empty (nothing configured).
+std::string ResolvePath(const std::string& base_dir, const std::string& path);
+
 // Parses text as YAML; on a syntax error reports it and returns false.
 bool ParseYaml(const std::string& text, const std::string& file, YAML::Node* root,
                std::vector<Diagnostic>* diagnostics);

@@ -26,6 +26,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "web/http_server.h"
+#include "web/tls_context.h"
 
 namespace parkwatch {
 namespace {
@@ -61,6 +62,28 @@ std::string RouteLabel(const std::string& path) {
   if (path.rfind("/api/v1/silences/", 0) == 0) return "/api/v1/silences/{id}";
   if (path.rfind("/api/v1/alerts/", 0) == 0) return "/api/v1/alerts/{fingerprint}/acknowledge";
   return "other";
+}
+
+// Everything `serve` reads at start and on reload: parkwatch.yml, the web config file (the
+// --web.config.file flag overrides web.config_file) and the rule files, checked together.
+bool LoadServeConfig(const DaemonOptions& options, Config* config, RuleSet* rules,
+                     std::vector<Diagnostic>* diagnostics) {
+  if (!LoadConfig(options.config_file, config, diagnostics)) return false;
+  if (!options.web_config_file.empty() &&
+      !LoadWebConfigFile(options.web_config_file, &config->web.security, diagnostics))
+    return false;
+  return LoadRuleFiles(config->rule_files, rules, diagnostics) &&
+         CheckRulesAgainstConfig(*rules, *config, diagnostics);
+}
+
+// The listener's TLS context for config, null when TLS is off; false with *error if the
+// certificate, key or CA files are unusable.
+bool MakeTls(const Config& config, TlsContext* tls, std::string* error) {
+  tls->reset();
+  if (!config.web.security.tls) return true;
+  *tls = MakeServerTlsContext(*config.web.security.tls, error);
+  if (!*tls) *error = config.web.security.file + ": " + *error;
+  return *tls != nullptr;
 }
 
 class Daemon {
@@ -128,6 +151,11 @@ class Daemon {
       return false;
     }
     web.max_body_bytes = config_->web.max_body_bytes;
+    if (!MakeTls(*config_, &web.tls, &error)) {
+      spdlog::error("cannot listen: {}", error);
+      return false;
+    }
+    basic_auth_ = std::make_shared<BasicAuth>(config_->web.security.basic_auth_users);
     http_ =
         std::make_unique<HttpServer>(io_, web, [this](HttpRequest request, HttpRespond respond) {
           Handle(std::move(request), std::move(respond));
@@ -138,7 +166,8 @@ class Daemon {
     }
     std::string host =
         web.address.find(':') != std::string::npos ? "[" + web.address + "]" : web.address;
-    url_ = "http://" + host + ":" + std::to_string(http_->port());
+    host_port_ = host + ":" + std::to_string(http_->port());
+    url_ = (web.tls ? "https://" : "http://") + host_port_;
     spdlog::info("parkwatch serving on {} (metrics at {}/metrics)", url_, url_);
     return true;
   }
@@ -297,16 +326,22 @@ class Daemon {
     Config fresh;
     RuleSet fresh_rules;
     std::vector<Diagnostic> diagnostics;
-    // All-or-nothing: the config and every rule file must be valid, or nothing changes.
-    if (!LoadConfig(options_.config_file, &fresh, &diagnostics) ||
-        !LoadRuleFiles(fresh.rule_files, &fresh_rules, &diagnostics) ||
-        !CheckRulesAgainstConfig(fresh_rules, fresh, &diagnostics)) {
-      std::string text = JoinDiagnostics(diagnostics);
+    TlsContext tls;
+    std::string tls_error;
+    // All-or-nothing: the config, the web config with its certificates and every rule file
+    // must be valid, or nothing changes.
+    if (!LoadServeConfig(options_, &fresh, &fresh_rules, &diagnostics) ||
+        !MakeTls(fresh, &tls, &tls_error)) {
+      std::string text = tls_error.empty() ? JoinDiagnostics(diagnostics) : tls_error;
       spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
       metrics_.ConfigReload(false);
       if (error) *error = text;
       return false;
     }
+    // New connections get the new certificate (rotation) and users; open ones keep theirs.
+    if (http_) http_->SetTls(tls);
+    url_ = (tls ? "https://" : "http://") + host_port_;
+    basic_auth_ = std::make_shared<BasicAuth>(fresh.web.security.basic_auth_users);
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
@@ -318,16 +353,55 @@ class Daemon {
     return true;
   }
 
+  // Every request passes here: with basic_auth_users configured it must carry a user's
+  // password, except that a bearer token may stand in on the endpoints that take one (ingest,
+  // admin: they check it themselves), since one Authorization header cannot carry both.
   void Handle(HttpRequest request, HttpRespond respond) {
-    const std::string& path = request.path;
-    bool get = request.method == "GET" || request.method == "HEAD";
     auto started = std::chrono::steady_clock::now();
-    auto done = [this, respond, path, started](HttpResponse response) {
+    auto headers = config_->web.security.headers;
+    auto done = [this, respond, path = request.path, started, headers](HttpResponse response) {
       metrics_.HttpRequest(
           RouteLabel(path), response.status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      for (const auto& header : headers) response.headers.push_back(header);
       respond(std::move(response));
     };
+    std::shared_ptr<BasicAuth> auth = basic_auth_;
+    std::string user, password;
+    if (!auth->enabled() ||
+        (TakesBearer(request) && request.authorization.rfind("Bearer ", 0) == 0))
+      return Route(std::move(request), done);
+    if (!ParseBasicAuthorization(request.authorization, &user, &password))
+      return done(BasicAuthRequired("basic authentication required"));
+    if (auth->Remembered(user, password)) return Route(std::move(request), done);
+    // bcrypt is slow by design: check on the auth thread, route back on the loop.
+    boost::asio::post(
+        auth_pool_, [this, auth, user, password, request = std::move(request), done]() mutable {
+          bool ok = auth->Verify(user, password);
+          boost::asio::post(io_, [this, ok, request = std::move(request), done]() mutable {
+            if (!ok) return done(BasicAuthRequired("wrong user name or password"));
+            Route(std::move(request), done);
+          });
+        });
+  }
+
+  static HttpResponse BasicAuthRequired(const std::string& why) {
+    HttpResponse r = JsonError(401, "unauthorized", why);
+    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"parkwatch\", charset=\"UTF-8\"");
+    return r;
+  }
+
+  // The endpoints that check a bearer token of their own (Authorize below).
+  static bool TakesBearer(const HttpRequest& request) {
+    const std::string& path = request.path;
+    return path == "/-/reload" || path == "/api/v1/ingest" ||
+           (request.method != "GET" &&
+            (path.rfind("/api/v1/silences", 0) == 0 || path.rfind("/api/v1/alerts/", 0) == 0));
+  }
+
+  void Route(HttpRequest request, const std::function<void(HttpResponse)>& done) {
+    const std::string& path = request.path;
+    bool get = request.method == "GET" || request.method == "HEAD";
     try {
       if (path == "/-/healthy" && get) return done(Text(200, "parkwatch is Healthy.\n"));
       if (path == "/-/ready" && get)
@@ -498,6 +572,8 @@ class Daemon {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer deadline_timer_;
   boost::asio::thread_pool worker_{1};              // one writer: batches apply in arrival order
+  boost::asio::thread_pool auth_pool_{1};           // bcrypt checks, off the loop
+  std::shared_ptr<BasicAuth> basic_auth_;           // replaced on reload; loop thread
   std::unique_ptr<Store> read_store_;               // used on the loop thread only
   std::unique_ptr<Store> worker_store_;             // used on the worker thread only
   std::unique_ptr<AlertStore> read_alerts_;         // loop thread, over read_store_
@@ -511,6 +587,7 @@ class Daemon {
   Metrics metrics_;
   FigureMetrics figure_metrics_{metrics_.registry()};  // refreshed on the worker
   bool figure_refresh_queued_ = false;                 // worker thread only
+  std::string host_port_;  // where the listener is bound, e.g. 127.0.0.1:9780
   std::string url_;
   bool ready_ = false;
 };
@@ -519,15 +596,10 @@ class Daemon {
 
 int RunDaemon(const DaemonOptions& options) {
   Config config;
-  std::vector<Diagnostic> diagnostics;
-  if (!LoadConfig(options.config_file, &config, &diagnostics)) {
-    spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
-    return 1;
-  }
   RuleSet rules;
-  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
-      !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
-    spdlog::error("invalid rule files:\n{}", JoinDiagnostics(diagnostics));
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadServeConfig(options, &config, &rules, &diagnostics)) {
+    spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }
   try {

@@ -12,7 +12,8 @@ namespace parkwatch {
 
 struct DaemonOptions {
   std::string config_file;
-  std::string listen_address;  // overrides web.listen_address when set
+  std::string listen_address;   // overrides web.listen_address when set
+  std::string web_config_file;  // overrides web.config_file when set
 };
 
 // Runs until SIGTERM or SIGINT; SIGHUP reloads the config. Returns the process exit code.

@@ -1,6 +1,8 @@
 // parkwatch: one binary with subcommands, in the style of promtool.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include "collectors/ingest.h"
 #include "config/config.h"
 #include "daemon/api.h"
+#include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
 #include "metrics/openmetrics_export.h"
@@ -22,6 +25,7 @@
 #include "store/store.h"
 #include "tools/bench_data.h"
 #include "tools/demo_config.h"
+#include "web/tls_context.h"
 
 namespace parkwatch {
 namespace {
@@ -30,6 +34,7 @@ constexpr const char* kUsage = R"(usage: parkwatch COMMAND [FLAGS]
 
 commands:
   serve         run the daemon        --config.file=parkwatch.yml [--web.listen-address=HOST:PORT]
+                                      [--web.config.file=web.yml]  (TLS, basic auth)
   ingest        ingest files now      --config.file=parkwatch.yml [--collector=NAME] FILE...
   check-config  validate a config     FILE
   test rules    unit-test rule files  FILE.yml...
@@ -40,6 +45,7 @@ commands:
                 --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
   silence       manage silences       add|list|expire --config.file=parkwatch.yml
                 [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
+  hash-password bcrypt hash for basic_auth_users; reads the password from standard input
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
@@ -61,6 +67,7 @@ int Serve(const Flags& flags) {
   DaemonOptions options;
   options.config_file = flags.Get("config.file", "parkwatch.yml");
   options.listen_address = flags.Get("web.listen-address");
+  options.web_config_file = flags.Get("web.config.file");
   return RunDaemon(options);
 }
 
@@ -116,11 +123,50 @@ int CheckConfig(const Flags& flags) {
     std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
     return 1;
   }
+  // The certificate and key must load and belong together, or `serve` would not start.
+  if (const auto& tls = config.web.security.tls) {
+    std::string error;
+    if (!MakeServerTlsContext(*tls, &error)) {
+      std::fprintf(stderr, "%s: %s\n", config.web.security.file.c_str(), error.c_str());
+      return 1;
+    }
+  }
   size_t count = 0;
   for (const auto& g : rules.groups) count += g.rules.size();
   std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",
               flags.positional()[0].c_str(), config.collectors.size(), config.indicators.size(),
               count, rules.groups.size());
+  return 0;
+}
+
+// Reads one line from standard input (without echo on a terminal) and prints its bcrypt hash.
+int HashPasswordCommand() {
+  bool terminal = ::isatty(STDIN_FILENO);
+  termios saved{};
+  if (terminal) {
+    std::fputs("password: ", stderr);
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (terminal) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::fputs("\n", stderr);
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) {
+    std::fputs("parkwatch: empty password\n", stderr);
+    return 1;
+  }
+  std::string hash = HashPassword(password);
+  if (hash.empty()) {
+    std::fputs("parkwatch: the system's crypt library cannot make bcrypt hashes\n", stderr);
+    return 1;
+  }
+  std::printf("%s\n", hash.c_str());
   return 0;
 }
 
@@ -277,7 +323,9 @@ int main(int argc, char** argv) {
     return true;
   };
   if (command == "serve")
-    return parse({"config.file", "web.listen-address"}) ? Serve(flags) : Usage(error);
+    return parse({"config.file", "web.listen-address", "web.config.file"}) ? Serve(flags)
+                                                                           : Usage(error);
+  if (command == "hash-password") return parse({}) ? HashPasswordCommand() : Usage(error);
   if (command == "ingest")
     return parse({"config.file", "collector"}) ? Ingest(flags) : Usage(error);
   if (command == "check-config") return parse({}) ? CheckConfig(flags) : Usage(error);

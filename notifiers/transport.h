@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.h"  // Base64 for mail bodies and signatures
+
 namespace parkwatch {
 
 struct PostResult {
@@ -50,7 +52,6 @@ std::string BuildMimeMessage(const std::string& from, const std::vector<std::str
 std::string EncodeHeaderWord(const std::string& text);
 
 std::string HmacSha256(const std::string& key, const std::string& message);  // raw 32 bytes
-std::string Base64(const std::string& bytes);
 std::string UrlEncode(const std::string& text);  // RFC 3986 unreserved kept, rest %XX
 
 // Signatures of the Chinese office robots (their documented algorithms):

@@ -1,7 +1,8 @@
 // The Beast implementation of HttpServer: the only translation unit of parkwatch that includes
 // Beast (it costs ~27 s and 0.8 GB to compile). The session follows the shape of Beast's
 // example/http/server/async: read a request with a parser that enforces limits, hand it on,
-// write the response, then read the next one.
+// write the response, then read the next one. A session is a template over its stream, so plain
+// HTTP and HTTPS share every line but the handshake and the goodbye.
 #include "web/http_server.h"
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <mutex>
 #include <optional>
 
@@ -24,6 +26,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // After an error response that closes the connection, the client may still be sending (the rest
 // of an oversized body). Closing a socket with unread data makes the kernel send a reset, and the
@@ -41,18 +45,40 @@ bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
-class Session;
+// What the listener needs of a session of either kind.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void Close() = 0;
+};
 
 // State shared by the server object, its pending accept and its sessions, so that completion
 // handlers still queued after ~HttpServer find live memory.
 struct Listener : std::enable_shared_from_this<Listener> {
   Listener(asio::io_context& io, HttpServerOptions o, HttpHandler h)
-      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(io), retry_timer(io) {}
+      : io(io),
+        options(std::move(o)),
+        handler(std::move(h)),
+        acceptor(io),
+        retry_timer(io),
+        tls(options.tls) {}
 
   void Accept();
-  void Forget(Session* session) {
+  template <class S>
+  void Start(std::shared_ptr<S> session) {
+    {
+      std::lock_guard lock(mutex);
+      sessions.emplace(session.get(), session);
+    }
+    session->Run();
+  }
+  void Forget(SessionBase* session) {
     std::lock_guard lock(mutex);
     sessions.erase(session);
+  }
+  TlsContext CurrentTls() {
+    std::lock_guard lock(mutex);
+    return tls;
   }
 
   asio::io_context& io;
@@ -66,28 +92,40 @@ struct Listener : std::enable_shared_from_this<Listener> {
   // Guarded by mutex: a session's last reference may be dropped by a respond callback's owner
   // on another thread, and its destructor then unregisters from there.
   std::mutex mutex;
-  std::map<Session*, std::weak_ptr<Session>> sessions;
+  std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  TlsContext tls;  // null: plain HTTP; swapped by HttpServer::SetTls for new connections
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket socket, std::shared_ptr<Listener> listener)
-      : stream_(std::move(socket)), listener_(std::move(listener)) {
+  Session(tcp::socket socket, std::shared_ptr<Listener> listener, TlsContext tls)
+      : stream_(MakeStream(std::move(socket), tls)),
+        listener_(std::move(listener)),
+        tls_(std::move(tls)) {
     beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = Lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
-  ~Session() { listener_->Forget(this); }
+  ~Session() override { listener_->Forget(this); }
 
-  void Run() { ReadRequest(/*first=*/true); }
+  void Run() {
+    if constexpr (kTls) {
+      DetectTls();
+    } else {
+      ReadRequest(/*first=*/true);
+    }
+  }
 
   // Closes the connection now (server stopping). Pending operations complete with an error.
-  void Close() {
+  void Close() override {
     closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Lowest().close();
   }
 
   // Queues the response to request number seq onto the session's thread. Any thread.
@@ -100,6 +138,58 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+  static Stream MakeStream(tcp::socket socket, const TlsContext& tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // A client speaking plain HTTP to the TLS port gets a readable answer, as from Go's servers,
+  // instead of a reset it would have to guess the meaning of.
+  void DetectTls() {
+    Lowest().expires_after(listener_->options.header_timeout);
+    beast::async_detect_ssl(Lowest(), buffer_,
+                            [self = shared_from_this()](beast::error_code ec, bool tls) {
+                              if (ec) return self->EndQuietly(ec);
+                              if (!tls) return self->RefusePlainHttp();
+                              self->Handshake();
+                            });
+  }
+
+  void RefusePlainHttp() {
+    static const std::string kAnswer =
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Connection: close\r\nContent-Length: 48\r\n\r\n"
+        "Client sent an HTTP request to an HTTPS server.\n";
+    spdlog::debug("http {}: plain HTTP on the TLS listener", remote_);
+    asio::async_write(Lowest(), asio::buffer(kAnswer),
+                      [self = shared_from_this()](beast::error_code, size_t) {
+                        self->EndQuietly(asio::error::eof);
+                      });
+  }
+
+  void Handshake() {
+    if constexpr (kTls) {
+      // The bytes the detector read are the start of the ClientHello: hand them over.
+      stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                              [self = shared_from_this()](beast::error_code ec, size_t used) {
+                                if (ec) {
+                                  spdlog::debug("http {}: TLS handshake failed: {}", self->remote_,
+                                                ec.message());
+                                  return self->EndQuietly(asio::error::eof);
+                                }
+                                self->buffer_.consume(used);
+                                self->ReadRequest(/*first=*/true);
+                              });
+    }
+  }
+
   void ReadRequest(bool first) {
     if (closed_) return;
     parser_.emplace();
@@ -111,7 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     // A kept-alive connection may be quiet for idle_timeout; once the next request starts, its
     // header must be complete within header_timeout like on a new connection.
-    stream_.expires_after(listener_->options.idle_timeout);
+    Lowest().expires_after(listener_->options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->EndQuietly(ec);
@@ -121,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadHeader() {
-    stream_.expires_after(listener_->options.header_timeout);
+    Lowest().expires_after(listener_->options.header_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -134,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(request[http::field::expect], "100-continue")) {
       // Clients such as curl wait (a second) for this before sending a large body.
       continue_.emplace(http::status::continue_, request.version());
-      stream_.expires_after(listener_->options.body_timeout);
+      Lowest().expires_after(listener_->options.body_timeout);
       http::async_write(stream_, *continue_,
                         [self = shared_from_this()](beast::error_code ec, size_t) {
                           if (ec) return self->EndQuietly(ec);
@@ -146,7 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(listener_->options.body_timeout);
+    Lowest().expires_after(listener_->options.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) return self->OnReadError(ec);
@@ -180,8 +270,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     closed_ = true;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().close();
   }
 
   void Fail(int status, const std::string& message) {
@@ -297,7 +387,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
     spdlog::debug("http {} {} {} -> {} ({} bytes, {:.3f} s)", remote_, method_, target_, in.status,
                   response_.body().size(), took.count());
-    stream_.expires_after(listener_->options.body_timeout);
+    Lowest().expires_after(listener_->options.body_timeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) return self->EndQuietly(ec);
@@ -307,10 +397,17 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Linger() {
+    if constexpr (kTls) {
+      // TLS says goodbye with close_notify; an unread rest of the request is not drained.
+      Lowest().expires_after(kLingerTime);
+      stream_.async_shutdown(
+          [self = shared_from_this()](beast::error_code) { self->EndQuietly(asio::error::eof); });
+      return;
+    }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return EndQuietly(ec);
-    stream_.expires_after(kLingerTime);
+    Lowest().expires_after(kLingerTime);
     Drain();
   }
 
@@ -325,8 +422,9 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<Listener> listener_;
+  TlsContext tls_;  // keeps the context a TLS session was made from alive
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
@@ -358,12 +456,12 @@ void Listener::Accept() {
       });
       return;
     }
-    auto session = std::make_shared<Session>(std::move(socket), self);
-    {
-      std::lock_guard lock(self->mutex);
-      self->sessions.emplace(session.get(), session);
-    }
-    session->Run();
+    // Each connection takes the context current at its accept: a reload with new certificates
+    // (or TLS turned on or off) applies to new connections, open ones keep theirs.
+    if (TlsContext tls = self->CurrentTls())
+      self->Start(std::make_shared<Session<TlsStream>>(std::move(socket), self, std::move(tls)));
+    else
+      self->Start(std::make_shared<Session<PlainStream>>(std::move(socket), self, nullptr));
     self->Accept();
   });
 }
@@ -423,8 +521,15 @@ bool HttpServer::Start(std::string* error) {
   l.port = l.acceptor.local_endpoint(ec).port();
   l.started = true;
   l.Accept();
-  spdlog::info("http: listening on {}", EndpointText(host.empty() ? "" : host, l.port));
+  spdlog::info("http: listening on {}{}", EndpointText(host.empty() ? "" : host, l.port),
+               l.tls ? " (TLS)" : "");
   return true;
+}
+
+void HttpServer::SetTls(TlsContext tls) {
+  Listener& l = *impl_->listener;
+  std::lock_guard lock(l.mutex);
+  l.tls = std::move(tls);
 }
 
 uint16_t HttpServer::port() const { return impl_->listener->port; }
@@ -436,7 +541,7 @@ void HttpServer::Stop() {
   beast::error_code ec;
   l.acceptor.close(ec);
   l.retry_timer.cancel();
-  std::vector<std::shared_ptr<Session>> open;
+  std::vector<std::shared_ptr<SessionBase>> open;
   {
     std::lock_guard lock(l.mutex);
     for (auto& [raw, weak] : l.sessions) {

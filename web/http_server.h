@@ -11,6 +11,8 @@
 //     header; the body must arrive within body_timeout. Late clients are disconnected.
 // Error responses are JSON objects {"error": "..."}. Every response carries "Server: parkwatch".
 //
+// With options.tls the listener speaks HTTPS only (web/tls_context.h builds the context).
+//
 // Threading: the server runs on one thread that runs the io_context. The handler is called on
 // that thread; Start() and Stop() must be called on it too, or while the io_context is not
 // running. The respond callback may be called from any thread.
@@ -30,6 +32,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "web/tls_context.h"
 
 namespace parkwatch {
 
@@ -75,6 +79,7 @@ struct HttpServerOptions {
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{60};
   std::chrono::seconds idle_timeout{60};
+  TlsContext tls;  // null: plain HTTP; otherwise HTTPS only (plain requests get a 400)
 };
 
 class HttpServer {
@@ -90,6 +95,10 @@ class HttpServer {
   // and sets *error to a message naming address:port (e.g. "listen 127.0.0.1:9780: Address
   // already in use").
   bool Start(std::string* error);
+
+  // Replaces the TLS context for connections accepted from now on (certificate rotation on
+  // reload); null switches new connections to plain HTTP. Open connections keep theirs.
+  void SetTls(TlsContext tls);
 
   // The bound port; useful with options.port == 0. 0 before a successful Start().
   uint16_t port() const;

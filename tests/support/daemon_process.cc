@@ -32,7 +32,7 @@ DaemonProcess::~DaemonProcess() {
 }
 
 std::string DaemonProcess::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return scheme_ + "://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 std::string DaemonProcess::Log() const { return ReadFile(log_file_); }
@@ -46,8 +46,10 @@ bool DaemonProcess::Start(std::string* error) {
     int log = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(log, 1);
     ::dup2(log, 2);
-    const char* argv[] = {PARKWATCH_BIN, "serve", config.c_str(), listen.c_str(), nullptr};
-    ::execv(PARKWATCH_BIN, const_cast<char* const*>(argv));
+    std::vector<const char*> argv = {PARKWATCH_BIN, "serve", config.c_str(), listen.c_str()};
+    for (const auto& a : args_) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    ::execv(PARKWATCH_BIN, const_cast<char* const*>(argv.data()));
     std::_Exit(127);
   }
   bool ready = WaitFor(
@@ -57,6 +59,7 @@ bool DaemonProcess::Start(std::string* error) {
           pid_ = -1;
           return true;  // exited: stop waiting
         }
+        if (probe_) return probe_(url("/-/ready")) == 200;
         return Http("GET", url("/-/ready")).status == 200;
       },
       30000);

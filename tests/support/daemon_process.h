@@ -17,6 +17,17 @@ class DaemonProcess {
   DaemonProcess(std::string config_file, std::string log_file);
   ~DaemonProcess();  // kills a process still running
 
+  // More flags for `parkwatch serve` (e.g. --web.config.file=...). Before Start().
+  void AddArgs(const std::vector<std::string>& args) {
+    args_.insert(args_.end(), args.begin(), args.end());
+  }
+  // The daemon serves HTTPS: url() says https, and readiness is asked with probe (a request
+  // to the given URL that returns its status), which knows the credentials to use.
+  void UseHttps(std::function<int(const std::string& url)> probe) {
+    scheme_ = "https";
+    probe_ = std::move(probe);
+  }
+
   // Starts `parkwatch serve` and waits (up to 30 s) until /-/ready answers 200.
   bool Start(std::string* error);
   int Stop();   // SIGTERM, wait; returns the exit status
@@ -24,6 +35,7 @@ class DaemonProcess {
   bool running() const { return pid_ > 0; }
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url(const std::string& path = "") const;
   std::string Log() const;
 
@@ -32,6 +44,9 @@ class DaemonProcess {
   std::string log_file_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  std::vector<std::string> args_;
+  std::string scheme_ = "http";
+  std::function<int(const std::string& url)> probe_;
 };
 
 // Polls condition every 20 ms until it holds or timeout_ms passes. For waiting on real
