@@ -1,7 +1,14 @@
 #include "collectors/ingest.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ext/stdio_filebuf.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "collectors/table_reader.h"
@@ -42,27 +49,57 @@ BatchSummary IngestBatch(const BatchInfo& info, const CollectorConfig& collector
   return summary;
 }
 
-std::string HashFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw StoreError("cannot read " + path);
-  Sha256 hash;
-  std::string buffer(1 << 20, '\0');
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+// The file opened once, for hashing and then reading, so both see the same file even if the
+// name is replaced meanwhile. Without follow_symlinks a symbolic link is refused at the open
+// itself (O_NOFOLLOW), not by an earlier lstat that a swap could outrun.
+struct InputFile {
+  InputFile(const std::string& path, bool follow_symlinks) {
+    // O_NONBLOCK: a FIFO put in place of the file must not hang the worker in open(); it is
+    // then refused as not a regular file. Reads of a regular file do not block either way.
+    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow_symlinks ? 0 : O_NOFOLLOW);
+    fd = ::open(path.c_str(), flags);
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      int error = errno;
+      if (fd >= 0) ::close(fd);
+      throw StoreError("cannot read " + path + ": " +
+                       (error == ELOOP ? "a symbolic link" : std::strerror(error)));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw StoreError("cannot read " + path + ": not a regular file");
+    }
+    size = static_cast<int64_t>(st.st_size);
+    buffer = std::make_unique<__gnu_cxx::stdio_filebuf<char>>(fd, std::ios::in);  // owns fd
   }
-  return hash.HexDigest();
-}
+
+  std::string Hash(const std::string& path) {
+    Sha256 hash;
+    std::string chunk(1 << 20, '\0');
+    ssize_t n;
+    while ((n = ::read(fd, chunk.data(), chunk.size())) > 0)
+      hash.Update(std::string_view(chunk.data(), static_cast<size_t>(n)));
+    if (n < 0 || ::lseek(fd, 0, SEEK_SET) != 0)
+      throw StoreError("cannot read " + path + ": " + std::strerror(errno));
+    return hash.HexDigest();
+  }
+
+  int fd = -1;
+  int64_t size = 0;
+  std::unique_ptr<__gnu_cxx::stdio_filebuf<char>> buffer;
+};
 
 }  // namespace
 
 BatchSummary IngestFile(const std::string& path, const CollectorConfig& collector,
-                        const Config& config, Store& store, const IngestProgress& progress) {
-  BatchInfo info{path, collector.name, HashFile(path)};
+                        const Config& config, Store& store, const IngestProgress& progress,
+                        bool follow_symlinks) {
+  InputFile file(path, follow_symlinks);
+  BatchInfo info{path, collector.name, file.Hash(path)};
   std::string name = std::filesystem::path(path).filename().string();
-  int64_t total = static_cast<int64_t>(std::filesystem::file_size(path));
+  int64_t total = file.size;
   return IngestBatch(info, collector, store, [&](RecordSink* sink, TableResult* result) {
-    std::ifstream in(path, std::ios::binary);
+    std::istream in(file.buffer.get());
     std::function<void(int64_t)> report;
     if (progress) report = [&](int64_t done) { progress(done, total); };
     ReadCsvTable(in, name, collector, config.indicators, sink, result, report);

@@ -216,7 +216,8 @@ class Daemon {
       const CollectorConfig* collector = config->FindCollector(collector_name);
       if (!collector || !std::filesystem::exists(path)) return;  // reported twice, or gone
       try {
-        BatchSummary summary = IngestFile(path, *collector, *config, *worker_store_);
+        BatchSummary summary =
+            IngestFile(path, *collector, *config, *worker_store_, {}, /*follow_symlinks=*/false);
         std::string filed = FileInboxResult(path, summary);
         boost::asio::post(io_, [this, summary, filed] { OnBatch(summary, filed); });
         Evaluate(summary, config);
@@ -379,6 +380,7 @@ class Daemon {
         auth_pool_, [this, auth, user, password, request = std::move(request), done]() mutable {
           bool ok = auth->Verify(user, password);
           boost::asio::post(io_, [this, ok, request = std::move(request), done]() mutable {
+            if (stopping_) return;  // the listener is closed; the connection gets nothing
             if (!ok) return done(BasicAuthRequired("wrong user name or password"));
             Route(std::move(request), done);
           });
