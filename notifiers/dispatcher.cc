@@ -433,10 +433,13 @@ void Dispatcher::Run() {
     }
     int64_t wait_ms = state->config.delivery.poll_interval_ms;
     try {
+      Cycle cycle(state->config, state->receivers, *w.deliveries, w.buckets, w.last_sent, w.rng,
+                  w.sent, w.dead, options_.on_result, attempted_);
+      // Without receivers every notification is routed to nothing and settled at once: kept
+      // as history, not queued, so the outbox metrics stay true and a receiver configured
+      // later is not flooded with months-old news (it hears of alerts from then on).
+      cycle.RouteNew(NowMs());
       if (state->config.enabled()) {
-        Cycle cycle(state->config, state->receivers, *w.deliveries, w.buckets, w.last_sent, w.rng,
-                    w.sent, w.dead, options_.on_result, attempted_);
-        cycle.RouteNew(NowMs());
         cycle.SendDue(NowMs());
         if (auto next = w.deliveries->NextDue())
           wait_ms = std::clamp<int64_t>(*next - NowMs(), 0, wait_ms);

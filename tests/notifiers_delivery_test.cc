@@ -16,6 +16,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_sink.h"
 #include "tests/support/ports.h"
+#include "tests/support/store_checks.h"
 #include "tests/support/temp_dir.h"
 
 namespace parkwatch {
@@ -156,6 +157,28 @@ TEST_F(DeliveryTest, ReloadRedirectsPendingDeliveries) {
   dispatcher.Reload(AlertingFromYaml(WebhookConfig(sink.url(), "", 50)));
   ASSERT_TRUE(WaitFor([&] { return Count("state = 'delivered'") == 1; }, 5000));
   EXPECT_EQ(sink.count(), 1u);
+}
+
+TEST_F(DeliveryTest, WithoutReceiversNotificationsAreSettledNotQueued) {
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", kAcme, "2024-W05", Severity::kRed, -0.32);
+  Dispatcher dispatcher(db_, AlertingConfig{}, nullptr);
+  dispatcher.Start();
+  auto pending = [&] {
+    return testing::QueryInt(db_, "SELECT COUNT(*) FROM notifications WHERE state = 'pending'");
+  };
+  ASSERT_TRUE(WaitFor([&] { return pending() == 0; }, 5000)) << "the outbox keeps growing";
+  EXPECT_EQ(testing::QueryInt(db_, "SELECT COUNT(*) FROM notifications WHERE routed_at IS NULL"),
+            0);
+  EXPECT_EQ(Count("1"), 0);  // no delivery rows: nothing was queued for anyone
+
+  // A receiver configured later hears of what happens from then on, not of the old backlog.
+  HttpSink sink;
+  dispatcher.Reload(AlertingFromYaml(WebhookConfig(sink.url())));
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", kBeta, "2024-W06", Severity::kRed, -0.4);
+  ASSERT_TRUE(WaitFor([&] { return sink.count() == 1; }, 5000));
+  json body = json::parse(sink.Requests()[0].body);
+  ASSERT_EQ(body["alerts"].size(), 1u);
+  EXPECT_EQ(body["alerts"][0]["labels"]["enterprise"], "常德华星药业");
 }
 
 TEST_F(DeliveryTest, TimeoutIsRetried) {
