@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "collectors/table_reader.h"
+#include "core/clock.h"
 #include "core/sha256.h"
 
 namespace parkwatch {
@@ -22,6 +23,7 @@ using ReadTable = std::function<void(RecordSink*, TableResult*)>;
 // The one place that decides what a batch becomes: duplicate, committed, partial or rejected.
 BatchSummary IngestBatch(const BatchInfo& info, const CollectorConfig& collector, Store& store,
                          const ReadTable& read) {
+  const int64_t started_ns = SteadyNanos();
   BatchSummary summary;
   summary.info = info;
   if (auto earlier = store.FindCommittedBatch(info.content_hash)) {
@@ -41,6 +43,8 @@ BatchSummary IngestBatch(const BatchInfo& info, const CollectorConfig& collector
     txn.reset();  // rolls back: nothing of a rejected batch is stored
     summary.status = "rejected";
     summary.rows_accepted = 0;
+    // Reading (and refusing) a large file takes time too; the batch record says how long.
+    summary.duration_seconds = (SteadyNanos() - started_ns) / 1e9;
     store.RecordEmptyBatch(&summary);
     return summary;
   }

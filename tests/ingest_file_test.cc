@@ -48,6 +48,19 @@ TEST_F(IngestFileTest, ARegularFileIsReadAndHashedOnce) {
   EXPECT_EQ(s.info.content_hash, Sha256Hex(csv_));
 }
 
+TEST_F(IngestFileTest, ARejectedFileRecordsHowLongItsReadingTook) {
+  std::string bad = csv_;
+  for (int i = 0; i < 20000; ++i) bad += TestCreditCode(i + 2) + ",2024-03,1\n";
+  bad += "not-a-code,2024-03,1\n";
+  WriteFile(dir_ / "inbox/bad.csv", bad);
+  BatchSummary s = Ingest(dir_ / "inbox/bad.csv", false);
+  ASSERT_EQ(s.status, "rejected");
+  EXPECT_GT(s.duration_seconds, 0);
+  auto batches = store_->RecentBatches(10);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_GT(batches[0].duration_seconds, 0);
+}
+
 TEST_F(IngestFileTest, ALinkIsRefusedWhenNotFollowedAndReadWhenFollowed) {
   fs::create_directories(dir_ / "inbox");
   fs::create_symlink(dir_ / "outside/secret.csv", dir_ / "inbox/link.csv");
