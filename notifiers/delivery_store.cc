@@ -137,6 +137,16 @@ std::optional<int64_t> DeliveryStore::NextDue() {
   return std::nullopt;
 }
 
+std::map<std::string, int64_t> DeliveryStore::LastDeliveredByGroup(int64_t since_ms) {
+  Statement s(store_->db(),
+              "SELECT group_key, MAX(delivered_at) FROM deliveries WHERE state = 'delivered' "
+              "AND delivered_at >= ? GROUP BY group_key");
+  s.Bind(1, since_ms);
+  std::map<std::string, int64_t> out;
+  while (s.Step()) out[s.Text(0)] = s.Int(1);
+  return out;
+}
+
 void DeliveryStore::MarkDelivered(int64_t id, int64_t now_ms) {
   Transaction txn(store_->db());
   Statement s(store_->db(),

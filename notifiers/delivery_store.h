@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,10 @@ class DeliveryStore {
   // Earliest next_attempt_at of any pending delivery.
   std::optional<int64_t> NextDue();
   void MarkDelivered(int64_t id, int64_t now_ms);
+  // Group key -> unix ms of its last delivered message since since_ms: the dispatcher's memory
+  // of group intervals, rebuilt at start so a restart does not send a group's next message
+  // early.
+  std::map<std::string, int64_t> LastDeliveredByGroup(int64_t since_ms);
   void MarkRetry(int64_t id, const std::string& error, int64_t next_attempt_at);
   void MarkDead(int64_t id, const std::string& error);
   void Suppress(int64_t id, const std::string& reason);

@@ -100,6 +100,9 @@ void Dispatcher::Start() {
   worker_->store = Store::Open(db_path_);
   worker_->deliveries = std::make_unique<DeliveryStore>(worker_->store.get());
   worker_->rng.seed(options_.jitter_seed ? options_.jitter_seed : std::random_device{}());
+  // Group intervals longer than a week are not a realistic setting; older sends cannot matter.
+  constexpr int64_t kWeekMs = 7 * 24 * 3600 * 1000LL;
+  worker_->last_sent = worker_->deliveries->LastDeliveredByGroup(NowMs() - kWeekMs);
   if (metrics_) {
     auto& registry = metrics_->registry();
     worker_->sent = &prometheus::BuildCounter()

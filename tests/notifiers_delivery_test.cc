@@ -181,6 +181,30 @@ TEST_F(DeliveryTest, WithoutReceiversNotificationsAreSettledNotQueued) {
   EXPECT_EQ(body["alerts"][0]["labels"]["enterprise"], "常德华星药业");
 }
 
+TEST_F(DeliveryTest, GroupIntervalIsKeptAcrossARestart) {
+  HttpSink sink;
+  AlertingConfig config = AlertingFromYaml(WebhookConfig(sink.url(), ", group_interval: 1h"));
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", kAcme, "2024-W05", Severity::kRed, -0.32);
+  {
+    Dispatcher first(db_, config, nullptr);
+    first.Start();
+    ASSERT_TRUE(WaitFor([&] { return sink.count() == 1; }, 5000));
+  }
+  // Same alertname, same group: after a restart it still waits for the group interval.
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", kBeta, "2024-W05", Severity::kRed, -0.4);
+  Dispatcher second(db_, config, nullptr);
+  second.Start();
+  const int64_t half_hour_later = SystemClockMs() + 1800 * 1000;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return Count("state = 'pending' AND next_attempt_at > " +
+                     std::to_string(half_hour_later)) == 1;
+      },
+      5000))
+      << "the second alert of the group was not held back";
+  EXPECT_EQ(sink.count(), 1u);
+}
+
 TEST_F(DeliveryTest, TimeoutIsRetried) {
   HttpSink sink;
   std::atomic<int> calls{0};
