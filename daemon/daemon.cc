@@ -341,7 +341,9 @@ class Daemon {
     }
     // New connections get the new certificate (rotation) and users; open ones keep theirs.
     if (http_) http_->SetTls(tls);
-    url_ = (tls ? "https://" : "http://") + host_port_;
+    std::string url = (tls ? "https://" : "http://") + host_port_;
+    if (url != url_) spdlog::info("parkwatch now serving on {} (new connections)", url);
+    url_ = url;
     basic_auth_ = std::make_shared<BasicAuth>(fresh.web.security.basic_auth_users);
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
     config_ = std::make_shared<const Config>(std::move(fresh));

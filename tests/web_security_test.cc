@@ -374,6 +374,25 @@ TEST_F(HttpsDaemonTest, ReloadRotatesTheCertificateAndKeepsTheOldOneWhenTheNewFi
   EXPECT_EQ(Https("GET", daemon_.url("/-/healthy"), Client()).status, 401);
 }
 
+TEST_F(HttpsDaemonTest, AReloadCanTurnTlsOn) {
+  WriteFile(dir_ / "web.yml", "http_server_config: {headers: {X-Frame-Options: deny}}\n");
+  std::string error;
+  ASSERT_TRUE(daemon_.Start(&error)) << error;
+  std::string plain_url = daemon_.url("/-/healthy");
+  ASSERT_EQ(testing::Http("GET", plain_url).status, 200);
+
+  WriteFile(dir_ / "web.yml", "tls_server_config: {cert_file: server.crt, key_file: server.key}\n");
+  auto reload =
+      testing::Http("POST", daemon_.url("/-/reload"), "", {"Authorization: Bearer admin-token"});
+  ASSERT_EQ(reload.status, 200) << reload.body;
+  EXPECT_EQ(testing::Http("GET", plain_url).status, 400);  // new connections speak TLS now
+  TlsClientOptions tls = Client();
+  tls.user.clear();
+  auto r = Https("GET", "https://127.0.0.1:" + std::to_string(daemon_.port()) + "/-/healthy", tls);
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_TRUE(Contains(daemon_.Log(), "https://127.0.0.1:")) << "the log says how to reach it";
+}
+
 TEST_F(HttpsDaemonTest, AKeyThatDoesNotMatchStopsStartAndCheckConfig) {
   fs::copy_file(dir_ / "two.key", dir_ / "server.key", fs::copy_options::overwrite_existing);
   WriteFile(dir_ / "web.yml", "tls_server_config: {cert_file: server.crt, key_file: server.key}\n");
