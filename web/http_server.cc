@@ -65,7 +65,7 @@ struct Listener : std::enable_shared_from_this<Listener> {
 
   void Accept();
   template <class S>
-  void Start(std::shared_ptr<S> session) {
+  void RunSession(std::shared_ptr<S> session) {
     {
       std::lock_guard lock(mutex);
       sessions.emplace(session.get(), session);
@@ -459,9 +459,10 @@ void Listener::Accept() {
     // Each connection takes the context current at its accept: a reload with new certificates
     // (or TLS turned on or off) applies to new connections, open ones keep theirs.
     if (TlsContext tls = self->CurrentTls())
-      self->Start(std::make_shared<Session<TlsStream>>(std::move(socket), self, std::move(tls)));
+      self->RunSession(
+          std::make_shared<Session<TlsStream>>(std::move(socket), self, std::move(tls)));
     else
-      self->Start(std::make_shared<Session<PlainStream>>(std::move(socket), self, nullptr));
+      self->RunSession(std::make_shared<Session<PlainStream>>(std::move(socket), self, nullptr));
     self->Accept();
   });
 }
