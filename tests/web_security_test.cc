@@ -39,6 +39,14 @@ bool Contains(const std::string& text, const std::string& part) {
 
 // ---- the web config file ----
 
+// The diagnostics of a web config text that must be rejected.
+std::string RejectionOf(const std::string& text) {
+  WebSecurityConfig web;
+  std::vector<Diagnostic> diagnostics;
+  EXPECT_FALSE(ParseWebConfig(text, "web.yml", &web, &diagnostics)) << text;
+  return JoinDiagnostics(diagnostics);
+}
+
 TEST(WebConfigTest, ReadsAPrometheusWebConfigThatPromtoolAccepts) {
   TempDir dir;
   testing::MakeCa(dir.path(), "ca");
@@ -125,29 +133,13 @@ TEST(WebConfigTest, EveryMistakeIsReportedWithFileLineAndField) {
       << text;
   EXPECT_TRUE(Contains(text, "web.yml:12:1: bogus")) << text;
 
-  diagnostics.clear();
-  EXPECT_FALSE(
-      ParseWebConfig("tls_server_config:\n"
-                     "  cert_file: a.crt\n"
-                     "  key_file: a.key\n"
-                     "  client_auth_type: VerifyClientCertIfGiven\n",
-                     "web.yml", &web, &diagnostics));
-  EXPECT_TRUE(Contains(JoinDiagnostics(diagnostics),
+  const std::string tls = "tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n";
+  EXPECT_TRUE(Contains(RejectionOf(tls + "  client_auth_type: VerifyClientCertIfGiven\n"),
                        "tls_server_config.client_ca_file: required with client_auth_type "
-                       "VerifyClientCertIfGiven"))
-      << JoinDiagnostics(diagnostics);
-
+                       "VerifyClientCertIfGiven"));
   // A CA without a policy is ambiguous (promtool check web-config refuses it too).
-  diagnostics.clear();
-  EXPECT_FALSE(
-      ParseWebConfig("tls_server_config:\n"
-                     "  cert_file: a.crt\n"
-                     "  key_file: a.key\n"
-                     "  client_ca_file: ca.crt\n",
-                     "web.yml", &web, &diagnostics));
-  EXPECT_TRUE(Contains(JoinDiagnostics(diagnostics),
-                       "tls_server_config.client_auth_type: required with client_ca_file"))
-      << JoinDiagnostics(diagnostics);
+  EXPECT_TRUE(Contains(RejectionOf(tls + "  client_ca_file: ca.crt\n"),
+                       "tls_server_config.client_auth_type: required with client_ca_file"));
 }
 
 TEST(WebConfigTest, ParkwatchConfigNamesTheWebConfigFileAndItsErrorsKeepTheirOwnFile) {
