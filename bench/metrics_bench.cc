@@ -20,12 +20,16 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "alerts/alert_store.h"
 #include "bench/bench_park.h"
 #include "metrics/figure_metrics.h"
 #include "metrics/metrics.h"
+#include "metrics/park_figures.h"
+#include "rules/rule_config.h"
+#include "rules/rule_data.h"
 #include "store/store.h"
 
 namespace parkwatch {
@@ -126,7 +130,7 @@ void BM_SerializeStoreRegistry(benchmark::State& state) {
   Config config;
   config.park_name = "bench park";
   for (const char* name : bench::kIndustries) config.industries.push_back(name);
-  figures.Refresh(*store, config);
+  figures.Refresh(ParkFigures(*store, config));
   AlertStore alerts(store.get());
   figures.RefreshAlerts(alerts);
   size_t bytes = 0;
@@ -140,6 +144,73 @@ void BM_SerializeStoreRegistry(benchmark::State& state) {
     std::ofstream(std::string(out) + ".store") << SerializeAlone(m.registry());
 }
 BENCHMARK(BM_SerializeStoreRegistry)->Unit(benchmark::kMillisecond);
+
+// What keeping the figure gauges current costs on the store (PARKWATCH_BENCH_STORE), apart from
+// serialising them. The daemon computes them over its alert engine's rule data, which holds the
+// figure tables and follows each batch, so a refresh reads nothing from the store:
+//   BM_ParkFiguresFromStore    ParkFigures reading the store itself (the export's path).
+//   BM_FigureRefreshFirst      ParkFigures over loaded rule data + Refresh into an empty registry:
+//                              every series new, as in the refresh before /-/ready answers.
+//   BM_FigureRefreshAgain      the same into the registry it already filled: a refresh after a
+//                              batch that completes no new period.
+Config StoreBenchConfig() {
+  Config config;
+  config.park_name = "bench park";
+  for (const char* name : bench::kIndustries) config.industries.push_back(name);
+  return config;
+}
+
+void BM_ParkFiguresFromStore(benchmark::State& state) {
+  const char* path = std::getenv("PARKWATCH_BENCH_STORE");
+  if (!path) return state.SkipWithError("PARKWATCH_BENCH_STORE not set");
+  auto store = Store::Open(path);
+  Config config = StoreBenchConfig();
+  for (auto _ : state) {
+    ParkFigures figures(*store, config);
+    benchmark::DoNotOptimize(&figures);
+  }
+}
+BENCHMARK(BM_ParkFiguresFromStore)->Unit(benchmark::kMillisecond);
+
+// The rule data as the daemon's engine holds it: the default rules' tables and the figures'.
+std::unique_ptr<RuleData> EngineData(Store& store, const Config& config) {
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadRuleFiles({std::string(PARKWATCH_SOURCE_DIR) + "/deploy/rules/default.yml"}, &rules,
+                     &diagnostics))
+    throw std::runtime_error("cannot load default rules: " + JoinDiagnostics(diagnostics));
+  auto data = std::make_unique<RuleData>();
+  data->KeepTables(FigureTables());
+  data->Load(store, config, rules);
+  return data;
+}
+
+void BM_FigureRefreshFirst(benchmark::State& state) {
+  const char* path = std::getenv("PARKWATCH_BENCH_STORE");
+  if (!path) return state.SkipWithError("PARKWATCH_BENCH_STORE not set");
+  auto store = Store::Open(path);
+  Config config = StoreBenchConfig();
+  auto data = EngineData(*store, config);
+  for (auto _ : state) {
+    Metrics m;
+    FigureMetrics figures(m.registry());
+    figures.Refresh(ParkFigures(*data, config));
+  }
+}
+BENCHMARK(BM_FigureRefreshFirst)->Unit(benchmark::kMillisecond);
+
+void BM_FigureRefreshAgain(benchmark::State& state) {
+  const char* path = std::getenv("PARKWATCH_BENCH_STORE");
+  if (!path) return state.SkipWithError("PARKWATCH_BENCH_STORE not set");
+  auto store = Store::Open(path);
+  Config config = StoreBenchConfig();
+  auto data = EngineData(*store, config);
+  Metrics m;
+  FigureMetrics figures(m.registry());
+  figures.Refresh(ParkFigures(*data, config));
+  for (auto _ : state) figures.Refresh(ParkFigures(*data, config));
+}
+BENCHMARK(BM_FigureRefreshAgain)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace parkwatch

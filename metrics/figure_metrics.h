@@ -2,21 +2,28 @@
 // alerting rules.
 //
 // Figures (metrics/park_figures.h for the list): for the latest complete period of each cadence,
-// per enterprise {credit_code, name, industry, key, cadence, period}, per industry {industry,
-// cadence, period} and for the park {cadence, period}: output value, value added and electricity
-// in base units (yuan, kWh), their YoY and YTD growth as ratios, and the pull of each enterprise
-// and industry on the park's output growth. The period label changes only when a new period
-// completes; the series of the old period are removed then, so a query never sees two periods
-// of one enterprise (dashboards still aggregate `without (period)` to join the backfilled
-// history, which carries no period label).
+// per enterprise {enterprise, cadence, period}, per industry {industry, cadence, period} and for
+// the park {cadence, period}: output value, value added and electricity in base units (yuan,
+// kWh), their YoY and YTD growth as ratios, and the pull of each enterprise and industry on the
+// park's output growth. The period label changes only when a new period completes; the series
+// of the old period are removed then, so a query never sees two periods of one enterprise
+// (dashboards still aggregate `without (period)` to join the backfilled history, which carries
+// no period label).
+//
+// Enterprises (one series each, the register's size):
+//   parkwatch_enterprise_info{enterprise,name,industry,key} 1
+// The per-enterprise series carry only `enterprise` (the credit code); a query that wants the
+// name or filters by industry or key joins, e.g.
+//   parkwatch_enterprise_output_value_yoy_ratio * on (enterprise) group_left (name, industry)
+//     parkwatch_enterprise_info{key="true"}
 //
 // Reporting ("who has not reported" is a query):
-//   parkwatch_enterprise_last_report_timestamp_seconds{credit_code,name,industry,key,cadence}
+//   parkwatch_enterprise_last_report_timestamp_seconds{enterprise,cadence}
 //     end of the latest period the enterprise reported, Unix seconds;
-//   parkwatch_enterprise_last_report_period_age{...,cadence}
+//   parkwatch_enterprise_last_report_period_age{enterprise,cadence}
 //     periods from that one to the latest complete period (0 = up to date).
 //
-// Targets, from the `targets:` table of the rule files (config.rule_files):
+// Targets, from the `targets:` table of the rule set the alert engine evaluates:
 //   parkwatch_park_growth_target_ratio{target}, parkwatch_industry_growth_target_ratio{target,
 //   industry}, e.g. target="value_added_growth" 0.08.
 //
@@ -24,10 +31,10 @@
 //   parkwatch_alerts{alertname,alertstate,severity,scope,enterprise,industry} 1
 // for every pending and firing alert.
 //
-// Thread safety: Refresh and RefreshAlerts may run on a worker thread while the registry is
-// scraped on another; they serialise with each other. A scrape during a refresh may see the
-// new period's series beside the old one's for that moment; the old ones are removed last so
-// that no series is ever missing.
+// Thread safety: Refresh, SetTargets and RefreshAlerts may run on a worker thread while the
+// registry is scraped on another; they serialise with each other. A scrape during a refresh may
+// see the new period's series beside the old one's for that moment; the old ones are removed
+// last so that no series is ever missing.
 #pragma once
 
 #include <map>
@@ -36,9 +43,6 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
-#include "store/store.h"
-
 namespace prometheus {
 class Registry;
 }  // namespace prometheus
@@ -46,7 +50,9 @@ class Registry;
 namespace parkwatch {
 
 class AlertStore;
+class ParkFigures;
 struct AlertRow;
+struct RuleSet;
 
 class FigureMetrics {
  public:
@@ -57,25 +63,32 @@ class FigureMetrics {
   FigureMetrics(const FigureMetrics&) = delete;
   FigureMetrics& operator=(const FigureMetrics&) = delete;
 
-  // Recomputes every figure gauge from the store's current figures and removes the series that
-  // no longer exist (a period that is no longer the latest, an enterprise that left). Reads the
-  // whole store's three indicators: call after each committed batch and at start, on the
-  // thread that owns `store`. Throws StoreError if the store fails (the gauges stay as they were).
-  void Refresh(Store& store, const Config& config);
+  // Sets the figure, last-report and info gauges from figures (the daemon builds it over its
+  // alert engine's data after each batch, so nothing is read from the store) and removes the
+  // series that no longer exist: a period that is no longer the latest, a figure or an
+  // enterprise that is gone, an info series whose name, industry or key changed. A series that
+  // stays gets its new value only; labels are built for new series alone, so a refresh that
+  // changes no period costs one pass over the values.
+  void Refresh(const ParkFigures& figures);
+
+  // Replaces the target series with the `targets:` table of rules. Call with the rule set the
+  // alert engine was just given (start, reload): the dashboards' targets are then the ones the
+  // rules compare with, and no rule file is read twice.
+  void SetTargets(const RuleSet& rules);
 
   // Replaces the parkwatch_alerts series with the active (pending and firing) alerts.
   void RefreshAlerts(AlertStore& alerts);
   void RefreshAlerts(const std::vector<AlertRow>& active);
 
  private:
-  struct Families;
+  struct State;
   using LabelSet = std::map<std::string, std::string>;
-  // Desired series of a set of families: family name -> labels -> value.
+  // Desired series of a set of small families (alerts, targets): family -> labels -> value.
   using Desired = std::map<std::string, std::map<LabelSet, double>>;
   void Apply(const Desired& desired, const std::vector<std::string>& families);
 
   std::mutex mu_;
-  std::unique_ptr<Families> families_;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace parkwatch
