@@ -512,8 +512,8 @@ class Daemon {
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
   Metrics metrics_;
-  FigureMetrics figure_metrics_{metrics_.registry()};  // refreshed on the worker
-  bool figure_refresh_queued_ = false;                 // worker thread only
+  FigureMetrics figure_metrics_{metrics_};  // refreshed on the worker
+  bool figure_refresh_queued_ = false;      // worker thread only
   std::string url_;
   bool ready_ = false;
 };

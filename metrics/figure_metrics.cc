@@ -1,15 +1,21 @@
 #include "metrics/figure_metrics.h"
 
+#include <prometheus/client_metric.h>
+#include <prometheus/collectable.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <limits>
 #include <optional>
-#include <unordered_map>
 
 #include "alerts/alert_store.h"
+#include "metrics/metrics.h"
 #include "metrics/park_figures.h"
 #include "rules/rule_config.h"
 
@@ -17,86 +23,120 @@ namespace parkwatch {
 
 namespace {
 
-using Family = prometheus::Family<prometheus::Gauge>;
-using Gauge = prometheus::Gauge;
+using Label = prometheus::ClientMetric::Label;
+using SampleLabels = std::vector<Label>;
 
 constexpr const char* kLastReportTimestamp = "parkwatch_enterprise_last_report_timestamp_seconds";
+constexpr const char* kLastReportTimestampHelp =
+    "End of the latest period the enterprise reported any figure for (Unix seconds, period ends "
+    "at midnight Asia/Shanghai).";
 constexpr const char* kLastReportAge = "parkwatch_enterprise_last_report_period_age";
+constexpr const char* kLastReportAgeHelp =
+    "Periods between the latest period the enterprise reported and the latest complete period "
+    "of the cadence; 0 = up to date, 1 or more = not reported (未报).";
 constexpr const char* kAlerts = "parkwatch_alerts";
 constexpr const char* kParkTarget = "parkwatch_park_growth_target_ratio";
 constexpr const char* kIndustryTarget = "parkwatch_industry_growth_target_ratio";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-enum class SlotKind { kFigure, kLastReportTimestamp, kLastReportAge, kInfo };
-
-// One family at one cadence whose series are one per member of a scope. Fixed at construction.
-struct SlotLayout {
-  Family* family;
-  SlotKind kind;
-  FigureScope scope;
-  size_t def;                      // kFigure: index into FigureMetricDefs()
-  std::optional<Cadence> cadence;  // none for the info family
+// The figure, info and last-report series as of one refresh. Immutable once published.
+struct Snapshot {
+  // One family at one cadence: the labels its series add to their member's, and the values.
+  struct Block {
+    SampleLabels extra;                               // cadence and period, sorted by name
+    std::vector<std::pair<uint32_t, double>> series;  // member index, value
+  };
+  struct Family {
+    std::string name;
+    std::string help;
+    const std::vector<SampleLabels>* members;  // into this snapshot: the scope's members or info
+    std::vector<Block> blocks;
+  };
+  std::vector<SampleLabels> members[3];  // identifying labels by FigureScope, sorted by name
+  std::vector<SampleLabels> info;        // each enterprise's info labels
+  std::vector<Family> families;          // in exposition order
 };
 
-// What a layout's series carry now.
-struct SlotState {
-  std::string period;             // the period label of its gauges; "" = none
-  std::vector<Gauge*> gauges;     // by member index of the scope; nullptr = no series
-  std::vector<std::string> tags;  // kInfo: the descriptive labels each gauge carries
-};
-
-// A member's key: the value of its one identifying label ("" for the park).
-std::string MemberKey(const SeriesLabels& labels) {
-  return labels.empty() ? std::string() : labels.begin()->second;
+// std::map's order is the exposition's: labels sorted by name.
+SampleLabels ToLabels(const SeriesLabels& labels) {
+  SampleLabels out;
+  out.reserve(labels.size());
+  for (const auto& [name, value] : labels) out.push_back({name, value});
+  return out;
 }
 
-// The info labels as one string, to notice a renamed or re-classified enterprise.
-std::string Tag(const SeriesLabels& labels) {
-  std::string tag;
-  for (const auto& [name, value] : labels) tag += value + '\x1f';
-  return tag;
+// The empty families, so that each has HELP and TYPE before the first refresh.
+std::shared_ptr<const Snapshot> EmptySnapshot() {
+  auto s = std::make_shared<Snapshot>();
+  for (const auto& def : FigureMetricDefs())
+    s->families.push_back({def.name, def.help, &s->members[0], {}});
+  s->families.push_back({kEnterpriseInfoName, kEnterpriseInfoHelp, &s->info, {}});
+  s->families.push_back({kLastReportTimestamp, kLastReportTimestampHelp, &s->members[0], {}});
+  s->families.push_back({kLastReportAge, kLastReportAgeHelp, &s->members[0], {}});
+  return s;
 }
 
 }  // namespace
 
-struct FigureMetrics::State {
-  std::map<std::string, Family*> by_name;
-  // What the small families Apply replaces currently export, to remove what is no longer wanted.
-  std::map<std::string, std::map<LabelSet, Gauge*>> current;
-  std::vector<SlotLayout> layout;    // read without the lock: never changes after construction
-  std::vector<SlotState> slots;      // by layout index
-  std::vector<std::string> keys[3];  // member keys by FigureScope, as the slots are indexed
+// The figure families as prometheus-cpp sees them: a Collectable over the latest snapshot.
+class FigureMetrics::Collector : public prometheus::Collectable {
+ public:
+  Collector() : snapshot_(EmptySnapshot()) {}
+
+  void Publish(std::shared_ptr<const Snapshot> snapshot) {
+    std::lock_guard lock(mu_);
+    snapshot_ = std::move(snapshot);
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::shared_ptr<const Snapshot> snapshot;
+    {
+      std::lock_guard lock(mu_);
+      snapshot = snapshot_;
+    }
+    std::vector<prometheus::MetricFamily> out;
+    out.reserve(snapshot->families.size());
+    for (const Snapshot::Family& f : snapshot->families) {
+      prometheus::MetricFamily& family = out.emplace_back();
+      family.name = f.name;
+      family.help = f.help;
+      family.type = prometheus::MetricType::Gauge;
+      size_t count = 0;
+      for (const auto& block : f.blocks) count += block.series.size();
+      family.metric.reserve(count);
+      for (const auto& block : f.blocks) {
+        for (const auto& [member, value] : block.series) {
+          prometheus::ClientMetric& metric = family.metric.emplace_back();
+          const SampleLabels& own = (*f.members)[member];
+          metric.label.reserve(own.size() + block.extra.size());
+          std::merge(own.begin(), own.end(), block.extra.begin(), block.extra.end(),
+                     std::back_inserter(metric.label),
+                     [](const Label& a, const Label& b) { return a.name < b.name; });
+          metric.gauge.value = value;
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const Snapshot> snapshot_;
 };
 
-FigureMetrics::FigureMetrics(prometheus::Registry& registry) : state_(std::make_unique<State>()) {
-  State& s = *state_;
+struct FigureMetrics::Families {
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> by_name;
+  // What each gauge family currently exports, to remove what Apply no longer wants.
+  std::map<std::string, std::map<LabelSet, prometheus::Gauge*>> current;
+};
+
+FigureMetrics::FigureMetrics(Metrics& metrics)
+    : families_(std::make_unique<Families>()), collector_(std::make_shared<Collector>()) {
+  metrics.AddCollectable(collector_);
   auto add = [&](const std::string& name, const std::string& help) {
-    Family* family = &prometheus::BuildGauge().Name(name).Help(help).Register(registry);
-    s.by_name[name] = family;
-    return family;
+    families_->by_name[name] =
+        &prometheus::BuildGauge().Name(name).Help(help).Register(metrics.registry());
   };
-  const auto& defs = FigureMetricDefs();
-  for (size_t i = 0; i < defs.size(); ++i) {
-    Family* family = add(defs[i].name, defs[i].help);
-    for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
-      s.layout.push_back({family, SlotKind::kFigure, defs[i].scope, i, cadence});
-  }
-  Family* info = add(kEnterpriseInfoName, kEnterpriseInfoHelp);
-  s.layout.push_back({info, SlotKind::kInfo, FigureScope::kEnterprise, 0, std::nullopt});
-  Family* timestamp =
-      add(kLastReportTimestamp,
-          "End of the latest period the enterprise reported any figure for (Unix seconds, period "
-          "ends at midnight Asia/Shanghai).");
-  Family* age = add(kLastReportAge,
-                    "Periods between the latest period the enterprise reported and the latest "
-                    "complete period of the cadence; 0 = up to date, 1 or more = not reported "
-                    "(未报).");
-  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly}) {
-    s.layout.push_back(
-        {timestamp, SlotKind::kLastReportTimestamp, FigureScope::kEnterprise, 0, cadence});
-    s.layout.push_back({age, SlotKind::kLastReportAge, FigureScope::kEnterprise, 0, cadence});
-  }
-  s.slots.resize(s.layout.size());
   add(kParkTarget,
       "Annual growth target of the park from the rule files' targets table, as a ratio.");
   add(kIndustryTarget,
@@ -109,120 +149,58 @@ FigureMetrics::FigureMetrics(prometheus::Registry& registry) : state_(std::make_
 FigureMetrics::~FigureMetrics() = default;
 
 void FigureMetrics::Refresh(const ParkFigures& figures) {
-  State& s = *state_;
-  // What every slot should hold, computed before taking the lock: the measures are the slow
-  // part and need no gauges.
-  struct Want {
-    std::string period;
-    std::vector<double> values;  // by member index; NaN = no series
-  };
-  std::optional<Period> latest[2];
-  std::vector<std::pair<int, Period>> last[2];
-  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly}) {
-    int c = cadence == Cadence::kWeekly ? 0 : 1;
-    latest[c] = figures.LatestComplete(cadence);
-    if (latest[c]) last[c] = figures.LastReports(cadence, *latest[c]);
-  }
-  std::vector<Want> want(s.layout.size());
-  for (size_t i = 0; i < s.layout.size(); ++i) {
-    const SlotLayout& slot = s.layout[i];
-    Want& w = want[i];
-    w.values.assign(figures.Members(slot.scope).size(), kNaN);
-    if (slot.kind == SlotKind::kInfo) {
-      w.values.assign(w.values.size(), 1);
-      continue;
-    }
-    int c = slot.cadence == Cadence::kWeekly ? 0 : 1;
-    if (!latest[c]) continue;
-    switch (slot.kind) {
-      case SlotKind::kFigure:
-        w.period = latest[c]->ToString();
-        w.values = figures.Values(FigureMetricDefs()[slot.def], *latest[c]);
-        break;
-      case SlotKind::kLastReportTimestamp:
-        for (const auto& [e, p] : last[c])
-          w.values[static_cast<size_t>(e)] = static_cast<double>(PeriodEndUnixSeconds(p));
-        break;
-      case SlotKind::kLastReportAge:
-        for (const auto& [e, p] : last[c])
-          w.values[static_cast<size_t>(e)] = ParkFigures::PeriodsBetween(p, *latest[c]);
-        break;
-      case SlotKind::kInfo:
-        break;
-    }
-  }
-  std::vector<std::string> keys[3];
+  auto s = std::make_shared<Snapshot>();
   for (int scope = 0; scope < 3; ++scope)
     for (const auto& labels : figures.Members(static_cast<FigureScope>(scope)))
-      keys[scope].push_back(MemberKey(labels));
-  std::vector<std::string> tags;
-  tags.reserve(figures.InfoLabels().size());
-  for (const auto& labels : figures.InfoLabels()) tags.push_back(Tag(labels));
+      s->members[scope].push_back(ToLabels(labels));
+  for (const auto& labels : figures.InfoLabels()) s->info.push_back(ToLabels(labels));
 
-  std::lock_guard lock(mu_);
-  // Removed last: a scrape in between sees the new period beside the old one rather than
-  // neither.
-  std::vector<std::pair<Family*, Gauge*>> stale;
-
-  // Members that came or went (an enterprise registered, an industry added): move each gauge to
-  // its member's new index; the gauges of members that are gone are stale.
-  for (int scope = 0; scope < 3; ++scope) {
-    if (keys[scope] == s.keys[scope]) continue;
-    std::unordered_map<std::string, size_t> index;
-    for (size_t m = 0; m < keys[scope].size(); ++m) index.emplace(keys[scope][m], m);
-    for (size_t i = 0; i < s.layout.size(); ++i) {
-      if (static_cast<int>(s.layout[i].scope) != scope) continue;
-      SlotState& slot = s.slots[i];
-      std::vector<Gauge*> gauges(keys[scope].size(), nullptr);
-      std::vector<std::string> moved(s.layout[i].kind == SlotKind::kInfo ? gauges.size() : 0);
-      for (size_t m = 0; m < slot.gauges.size(); ++m) {
-        if (!slot.gauges[m]) continue;
-        auto it = index.find(s.keys[scope][m]);
-        if (it == index.end()) {
-          stale.emplace_back(s.layout[i].family, slot.gauges[m]);
-          continue;
-        }
-        gauges[it->second] = slot.gauges[m];
-        if (!moved.empty()) moved[it->second] = std::move(slot.tags[m]);
-      }
-      slot.gauges = std::move(gauges);
-      slot.tags = std::move(moved);
-    }
-    s.keys[scope] = std::move(keys[scope]);
+  // Adds the values that are not NaN as a block of the family.
+  auto add = [](Snapshot::Family& family, SampleLabels extra, const std::vector<double>& values) {
+    Snapshot::Block& block = family.blocks.emplace_back();
+    block.extra = std::move(extra);
+    for (size_t m = 0; m < values.size(); ++m)
+      if (!std::isnan(values[m])) block.series.emplace_back(static_cast<uint32_t>(m), values[m]);
+  };
+  struct Latest {
+    Cadence cadence;
+    std::optional<Period> period;
+    std::vector<std::pair<int, Period>> last_reports;
+  };
+  std::vector<Latest> latest;
+  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly}) {
+    Latest& l = latest.emplace_back(Latest{cadence, figures.LatestComplete(cadence), {}});
+    if (l.period) l.last_reports = figures.LastReports(cadence, *l.period);
   }
 
-  for (size_t i = 0; i < s.layout.size(); ++i) {
-    const SlotLayout& layout = s.layout[i];
-    SlotState& slot = s.slots[i];
-    const Want& w = want[i];
-    bool info = layout.kind == SlotKind::kInfo;
-    if (slot.period != w.period) {
-      // A new period: every series of the family and cadence gets new labels.
-      for (Gauge*& gauge : slot.gauges)
-        if (gauge) stale.emplace_back(layout.family, std::exchange(gauge, nullptr));
-      slot.period = w.period;
-    }
-    slot.gauges.resize(w.values.size(), nullptr);
-    if (info) slot.tags.resize(w.values.size());
-    for (size_t m = 0; m < w.values.size(); ++m) {
-      Gauge*& gauge = slot.gauges[m];
-      if (std::isnan(w.values[m])) {
-        if (gauge) stale.emplace_back(layout.family, std::exchange(gauge, nullptr));
-        continue;
-      }
-      if (gauge && info && slot.tags[m] != tags[m])
-        stale.emplace_back(layout.family, std::exchange(gauge, nullptr));
-      if (!gauge) {
-        SeriesLabels labels = info ? figures.InfoLabels()[m] : figures.Members(layout.scope)[m];
-        if (layout.cadence) labels["cadence"] = std::string(CadenceName(*layout.cadence));
-        if (!slot.period.empty()) labels["period"] = slot.period;
-        gauge = &layout.family->Add(labels);
-        if (info) slot.tags[m] = tags[m];
-      }
-      gauge->Set(w.values[m]);
-    }
+  for (const auto& def : FigureMetricDefs()) {
+    auto& family = s->families.emplace_back(
+        Snapshot::Family{def.name, def.help, &s->members[static_cast<int>(def.scope)], {}});
+    for (const Latest& l : latest)
+      if (l.period)
+        add(family,
+            {{"cadence", std::string(CadenceName(l.cadence))}, {"period", l.period->ToString()}},
+            figures.Values(def, *l.period));
   }
-  for (const auto& [family, gauge] : stale) family->Remove(gauge);
+  auto& info = s->families.emplace_back(
+      Snapshot::Family{kEnterpriseInfoName, kEnterpriseInfoHelp, &s->info, {}});
+  add(info, {}, std::vector<double>(s->info.size(), 1));
+  auto& timestamp = s->families.emplace_back(
+      Snapshot::Family{kLastReportTimestamp, kLastReportTimestampHelp, &s->members[0], {}});
+  auto& age = s->families.emplace_back(
+      Snapshot::Family{kLastReportAge, kLastReportAgeHelp, &s->members[0], {}});
+  for (const Latest& l : latest) {
+    if (!l.period) continue;
+    std::vector<double> stamps(s->members[0].size(), kNaN), ages(stamps.size(), kNaN);
+    for (const auto& [e, p] : l.last_reports) {
+      stamps[static_cast<size_t>(e)] = static_cast<double>(PeriodEndUnixSeconds(p));
+      ages[static_cast<size_t>(e)] = ParkFigures::PeriodsBetween(p, *l.period);
+    }
+    SampleLabels cadence = {{"cadence", std::string(CadenceName(l.cadence))}};
+    add(timestamp, cadence, stamps);
+    add(age, cadence, ages);
+  }
+  collector_->Publish(std::move(s));
 }
 
 void FigureMetrics::SetTargets(const RuleSet& rules) {
@@ -268,14 +246,14 @@ void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
 void FigureMetrics::Apply(const Desired& desired, const std::vector<std::string>& names) {
   static const std::map<LabelSet, double> kNone;
   for (const auto& name : names) {
-    Family& family = *state_->by_name.at(name);
+    prometheus::Family<prometheus::Gauge>& family = *families_->by_name.at(name);
     auto found = desired.find(name);
     const auto& want = found == desired.end() ? kNone : found->second;
-    auto& have = state_->current[name];
-    // New and changed series first, removals last: a scrape in between sees the new period
-    // beside the old one rather than neither.
+    auto& have = families_->current[name];
+    // New and changed series first, removals last: a scrape in between sees both rather than
+    // neither.
     for (const auto& [labels, value] : want) {
-      Gauge*& gauge = have[labels];
+      prometheus::Gauge*& gauge = have[labels];
       if (!gauge) gauge = &family.Add(labels);
       gauge->Set(value);
     }

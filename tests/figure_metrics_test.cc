@@ -87,7 +87,7 @@ class FigureMetricsTest : public ::testing::Test {
   Config config_;
   std::unique_ptr<Store> store_;
   Metrics metrics_;
-  FigureMetrics figures_{metrics_.registry()};
+  FigureMetrics figures_{metrics_};
 };
 
 // The identifying label of enterprise n, as a per-enterprise series carries it.
@@ -203,13 +203,29 @@ TEST_F(FigureMetricsTest, TheEnginesDataGivesTheSeriesTheStoreGives) {
   figures_.Refresh(ParkFigures(engine.data(), config_));
   std::string from_engine = metrics_.Serialize();
   Metrics other;
-  FigureMetrics from_store(other.registry());
+  FigureMetrics from_store(other);
   from_store.Refresh(ParkFigures(*store_, config_));
   EXPECT_EQ(from_engine, other.Serialize());
   EXPECT_TRUE(HasLine(from_engine,
                       "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-04\"} "
                       "4650000"))
       << from_engine;
+}
+
+TEST_F(FigureMetricsTest, TheFigureFamiliesAreThereFromTheStartAndGoWithTheirOwner) {
+  History();
+  Metrics metrics;
+  {
+    FigureMetrics figures(metrics);
+    // HELP and TYPE before the first refresh, so a scrape at start knows every family.
+    std::string empty = metrics.Serialize();
+    EXPECT_TRUE(Contains(empty, "# TYPE parkwatch_enterprise_info gauge\n")) << empty;
+    EXPECT_TRUE(Contains(empty, "# TYPE parkwatch_enterprise_output_value_yuan gauge\n"));
+    EXPECT_FALSE(Contains(empty, "parkwatch_enterprise_info{"));
+    figures.Refresh(ParkFigures(*store_, config_));
+    EXPECT_EQ(CountPrefix(metrics.Serialize(), "parkwatch_enterprise_info{"), 4);
+  }
+  EXPECT_FALSE(Contains(metrics.Serialize(), "parkwatch_enterprise_info"));
 }
 
 TEST_F(FigureMetricsTest, ARefreshWithNothingNewChangesNothing) {
