@@ -50,7 +50,10 @@ AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify) {
   return u;
 }
 
-AlertEngine::AlertEngine(Store* store) : store_(store), alerts_(store) {}
+AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)
+    : store_(store), alerts_(store) {
+  data_.KeepTables(std::move(keep_tables));
+}
 AlertEngine::~AlertEngine() = default;
 
 EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,

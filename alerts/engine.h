@@ -53,7 +53,9 @@ struct RuleStatus {
 
 class AlertEngine {
  public:
-  explicit AlertEngine(Store* store);
+  // keep_tables: tables the rule data holds beside the rules' own (RuleData::KeepTables), for
+  // readers of data() other than the rules (the daemon's figure gauges).
+  explicit AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables = {});
   ~AlertEngine();
 
   // Installs rules (and the config they are read with), loads the data they need from the store

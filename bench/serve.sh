@@ -76,16 +76,19 @@ PARKWATCH_BENCH_STORE=$work/pw.db PARKWATCH_BENCH_METRICS_OUT=$work/metrics_benc
   PARKWATCH_BENCH_ENTERPRISES=$enterprises \
   "$build/bench/metrics_bench" --benchmark_min_time="$min_time" \
   --benchmark_format=json >"$json" 2>/dev/null
-read -r ser_ms ser_bytes park_ms park_bytes park_series < <(/usr/bin/python3 - "$json" <<'PY'
+read -r ser_ms ser_bytes park_ms park_bytes park_series first_ms again_ms store_ms < <(/usr/bin/python3 - "$json" <<'PY'
 import json, sys
 b = {x["name"]: x for x in json.load(open(sys.argv[1]))["benchmarks"]}
 def ms(x): return x["real_time"] * {"ms": 1, "us": 1e-3, "ns": 1e-6}[x["time_unit"]]
 d, p = b["BM_SerializeStoreRegistry"], b["BM_SerializeParkRegistry"]
-print(f'{ms(d):.4f} {int(d["bytes"])} {ms(p):.3f} {int(p["bytes"])} {int(p["series"])}')
+f, a, s = b["BM_FigureRefreshFirst"], b["BM_FigureRefreshAgain"], b["BM_ParkFiguresFromStore"]
+print(f'{ms(d):.4f} {int(d["bytes"])} {ms(p):.3f} {int(p["bytes"])} {int(p["series"])} '
+      f'{ms(f):.1f} {ms(a):.1f} {ms(s):.1f}')
 PY
 )
 echo "/metrics ($how, ${scrape_seconds}s): p50 $p50 ms, $bytes bytes, $rps req/s; TextSerializer alone: $ser_ms ms for $ser_bytes bytes"
 echo "TextSerializer alone, a synthetic registry with $park_series park-sized series: $park_ms ms, $park_bytes bytes"
+echo "figure refresh from the engine's data: first $first_ms ms, again $again_ms ms; reading them from the store instead (the export's path): $store_ms ms"
 echo "largest families in the daemon's /metrics (series):"
 grep -v '^#' "$work/metrics.txt" | sed 's/[{ ].*//' | sort | uniq -c | sort -rn | head -5
 

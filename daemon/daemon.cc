@@ -20,6 +20,7 @@
 #include "metrics/figure_metrics.h"
 #include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
+#include "metrics/park_figures.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/dispatcher.h"
 #include "rules/rule_config.h"
@@ -111,7 +112,8 @@ class Daemon {
     dispatcher_ =
         std::make_unique<Dispatcher>(config_->storage_path, config_->alerting, &metrics_, delivery);
     dispatcher_->Start();
-    engine_ = std::make_unique<AlertEngine>(worker_store_.get());
+    // The engine's data also holds what the figure gauges read, so they never read the store.
+    engine_ = std::make_unique<AlertEngine>(worker_store_.get(), FigureTables());
     spdlog::info("store {} (schema version {})", config_->storage_path,
                  read_store_->schema_version());
     metrics_.SetBuildInfo(PARKWATCH_VERSION, "");
@@ -253,8 +255,8 @@ class Daemon {
     ScheduleFigureRefresh(std::move(config));
   }
 
-  // On the worker. Reading the park's figures costs a scan of the store, so refreshes are
-  // coalesced: one job at the back of the worker's queue serves every batch queued before it.
+  // On the worker. Computing the park's figures costs a pass over every enterprise, so refreshes
+  // are coalesced: one job at the back of the worker's queue serves every batch queued before it.
   void ScheduleFigureRefresh(std::shared_ptr<const Config> config) {
     if (figure_refresh_queued_) return;
     figure_refresh_queued_ = true;
@@ -267,7 +269,7 @@ class Daemon {
   // On the worker: the figure and alert gauges follow the store.
   void RefreshFigureMetrics(const Config& config) {
     try {
-      figure_metrics_.Refresh(*worker_store_, config);
+      figure_metrics_.Refresh(ParkFigures(engine_->data(), config));
       AlertStore alerts(worker_store_.get());
       figure_metrics_.RefreshAlerts(alerts);
     } catch (const std::exception& e) {
@@ -293,6 +295,7 @@ class Daemon {
       try {
         if (source != "start" || !changes.empty()) RecordAudit(*worker_store_, source, changes);
         LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+        figure_metrics_.SetTargets(*rules);
         ScheduleFigureRefresh(config);
         size_t count = 0;
         for (const auto& g : rules->groups) count += g.rules.size();
@@ -589,9 +592,9 @@ class Daemon {
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
   Metrics metrics_;
-  FigureMetrics figure_metrics_{metrics_.registry()};  // refreshed on the worker
-  bool figure_refresh_queued_ = false;                 // worker thread only
-  std::string host_port_;  // where the listener is bound, e.g. 127.0.0.1:9780
+  FigureMetrics figure_metrics_{metrics_};  // refreshed on the worker
+  bool figure_refresh_queued_ = false;      // worker thread only
+  std::string host_port_;                   // where the listener is bound, e.g. 127.0.0.1:9780
   std::string url_;
   bool ready_ = false;
 };

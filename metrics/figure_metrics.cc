@@ -1,12 +1,21 @@
 #include "metrics/figure_metrics.h"
 
+#include <prometheus/client_metric.h>
+#include <prometheus/collectable.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
+#include <limits>
+#include <optional>
 
 #include "alerts/alert_store.h"
+#include "metrics/metrics.h"
 #include "metrics/park_figures.h"
 #include "rules/rule_config.h"
 
@@ -14,65 +23,124 @@ namespace parkwatch {
 
 namespace {
 
+using Label = prometheus::ClientMetric::Label;
+using SampleLabels = std::vector<Label>;
+
 constexpr const char* kLastReportTimestamp = "parkwatch_enterprise_last_report_timestamp_seconds";
+constexpr const char* kLastReportTimestampHelp =
+    "End of the latest period the enterprise reported any figure for (Unix seconds, period ends "
+    "at midnight Asia/Shanghai).";
 constexpr const char* kLastReportAge = "parkwatch_enterprise_last_report_period_age";
+constexpr const char* kLastReportAgeHelp =
+    "Periods between the latest period the enterprise reported and the latest complete period "
+    "of the cadence; 0 = up to date, 1 or more = not reported (未报).";
 constexpr const char* kAlerts = "parkwatch_alerts";
 constexpr const char* kParkTarget = "parkwatch_park_growth_target_ratio";
 constexpr const char* kIndustryTarget = "parkwatch_industry_growth_target_ratio";
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Annual growth targets from the rule files' `targets:` table, so a dashboard draws growth
-// against its target. Rule files that do not load leave the targets out: the rule evaluator
-// reports their errors, and a figure refresh must not fail for them.
-void AddTargets(
-    const Config& config,
-    std::map<std::string, std::map<std::map<std::string, std::string>, double>>* desired) {
-  RuleSet rules;
-  std::vector<Diagnostic> diagnostics;
-  if (config.rule_files.empty() || !LoadRuleFiles(config.rule_files, &rules, &diagnostics)) return;
-  const std::string industry_prefix = "industry:";
-  for (const auto& [target, by_scope] : rules.targets) {
-    for (const auto& [scope, value] : by_scope) {
-      if (scope == "park")
-        (*desired)[kParkTarget][{{"target", target}}] = value;
-      else if (scope.rfind(industry_prefix, 0) == 0)
-        (*desired)[kIndustryTarget][{{"target", target},
-                                     {"industry", scope.substr(industry_prefix.size())}}] = value;
-    }
-  }
+// The figure, info and last-report series as of one refresh. Immutable once published.
+struct Snapshot {
+  // One family at one cadence: the labels its series add to their member's, and the values.
+  struct Block {
+    SampleLabels extra;                               // cadence and period, sorted by name
+    std::vector<std::pair<uint32_t, double>> series;  // member index, value
+  };
+  struct Family {
+    std::string name;
+    std::string help;
+    const std::vector<SampleLabels>* members;  // into this snapshot: the scope's members or info
+    std::vector<Block> blocks;
+  };
+  std::vector<SampleLabels> members[3];  // identifying labels by FigureScope, sorted by name
+  std::vector<SampleLabels> info;        // each enterprise's info labels
+  std::vector<Family> families;          // in exposition order
+};
+
+// std::map's order is the exposition's: labels sorted by name.
+SampleLabels ToLabels(const SeriesLabels& labels) {
+  SampleLabels out;
+  out.reserve(labels.size());
+  for (const auto& [name, value] : labels) out.push_back({name, value});
+  return out;
+}
+
+// The empty families, so that each has HELP and TYPE before the first refresh.
+std::shared_ptr<const Snapshot> EmptySnapshot() {
+  auto s = std::make_shared<Snapshot>();
+  for (const auto& def : FigureMetricDefs())
+    s->families.push_back({def.name, def.help, &s->members[0], {}});
+  s->families.push_back({kEnterpriseInfoName, kEnterpriseInfoHelp, &s->info, {}});
+  s->families.push_back({kLastReportTimestamp, kLastReportTimestampHelp, &s->members[0], {}});
+  s->families.push_back({kLastReportAge, kLastReportAgeHelp, &s->members[0], {}});
+  return s;
 }
 
 }  // namespace
 
-struct FigureMetrics::Families {
-  std::map<std::string, prometheus::Family<prometheus::Gauge>*> by_name;
-  // What each family currently exports, to remove what a refresh no longer produces.
-  std::map<std::string, std::map<LabelSet, prometheus::Gauge*>> current;
-  std::vector<std::string> figure_names;  // the families Refresh owns
+// The figure families as prometheus-cpp sees them: a Collectable over the latest snapshot.
+class FigureMetrics::Collector : public prometheus::Collectable {
+ public:
+  Collector() : snapshot_(EmptySnapshot()) {}
+
+  void Publish(std::shared_ptr<const Snapshot> snapshot) {
+    std::lock_guard lock(mu_);
+    snapshot_ = std::move(snapshot);
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::shared_ptr<const Snapshot> snapshot;
+    {
+      std::lock_guard lock(mu_);
+      snapshot = snapshot_;
+    }
+    std::vector<prometheus::MetricFamily> out;
+    out.reserve(snapshot->families.size());
+    for (const Snapshot::Family& f : snapshot->families) {
+      prometheus::MetricFamily& family = out.emplace_back();
+      family.name = f.name;
+      family.help = f.help;
+      family.type = prometheus::MetricType::Gauge;
+      size_t count = 0;
+      for (const auto& block : f.blocks) count += block.series.size();
+      family.metric.reserve(count);
+      for (const auto& block : f.blocks) {
+        for (const auto& [member, value] : block.series) {
+          prometheus::ClientMetric& metric = family.metric.emplace_back();
+          const SampleLabels& own = (*f.members)[member];
+          metric.label.reserve(own.size() + block.extra.size());
+          std::merge(own.begin(), own.end(), block.extra.begin(), block.extra.end(),
+                     std::back_inserter(metric.label),
+                     [](const Label& a, const Label& b) { return a.name < b.name; });
+          metric.gauge.value = value;
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const Snapshot> snapshot_;
 };
 
-FigureMetrics::FigureMetrics(prometheus::Registry& registry)
-    : families_(std::make_unique<Families>()) {
+struct FigureMetrics::Families {
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> by_name;
+  // What each gauge family currently exports, to remove what Apply no longer wants.
+  std::map<std::string, std::map<LabelSet, prometheus::Gauge*>> current;
+};
+
+FigureMetrics::FigureMetrics(Metrics& metrics)
+    : families_(std::make_unique<Families>()), collector_(std::make_shared<Collector>()) {
+  metrics.AddCollectable(collector_);
   auto add = [&](const std::string& name, const std::string& help) {
-    families_->by_name[name] = &prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+    families_->by_name[name] =
+        &prometheus::BuildGauge().Name(name).Help(help).Register(metrics.registry());
   };
-  for (const auto& def : FigureMetricDefs()) {
-    add(def.name, def.help);
-    families_->figure_names.push_back(def.name);
-  }
-  add(kLastReportTimestamp,
-      "End of the latest period the enterprise reported any figure for (Unix seconds, period "
-      "ends at midnight Asia/Shanghai).");
-  add(kLastReportAge,
-      "Periods between the latest period the enterprise reported and the latest complete "
-      "period of the cadence; 0 = up to date, 1 or more = not reported (未报).");
   add(kParkTarget,
       "Annual growth target of the park from the rule files' targets table, as a ratio.");
   add(kIndustryTarget,
       "Annual growth target of an industry from the rule files' targets table, as a ratio.");
-  families_->figure_names.push_back(kParkTarget);
-  families_->figure_names.push_back(kIndustryTarget);
-  families_->figure_names.push_back(kLastReportTimestamp);
-  families_->figure_names.push_back(kLastReportAge);
   add(kAlerts,
       "Pending and firing parkwatch alerts, one series per alert identity with value 1, like "
       "Prometheus's ALERTS.");
@@ -80,38 +148,75 @@ FigureMetrics::FigureMetrics(prometheus::Registry& registry)
 
 FigureMetrics::~FigureMetrics() = default;
 
-void FigureMetrics::Refresh(Store& store, const Config& config) {
-  // Computed before taking the lock: reading the store is the slow part and needs no gauges.
-  ParkFigures figures(store, config);
-  Desired desired;
+void FigureMetrics::Refresh(const ParkFigures& figures) {
+  auto s = std::make_shared<Snapshot>();
+  for (int scope = 0; scope < 3; ++scope)
+    for (const auto& labels : figures.Members(static_cast<FigureScope>(scope)))
+      s->members[scope].push_back(ToLabels(labels));
+  for (const auto& labels : figures.InfoLabels()) s->info.push_back(ToLabels(labels));
+
+  // Adds the values that are not NaN as a block of the family.
+  auto add = [](Snapshot::Family& family, SampleLabels extra, const std::vector<double>& values) {
+    Snapshot::Block& block = family.blocks.emplace_back();
+    block.extra = std::move(extra);
+    for (size_t m = 0; m < values.size(); ++m)
+      if (!std::isnan(values[m])) block.series.emplace_back(static_cast<uint32_t>(m), values[m]);
+  };
+  struct Latest {
+    Cadence cadence;
+    std::optional<Period> period;
+    std::vector<std::pair<int, Period>> last_reports;
+  };
+  std::vector<Latest> latest;
   for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly}) {
-    std::optional<Period> latest = figures.LatestComplete(cadence);
-    if (!latest) continue;
-    std::string cadence_name(CadenceName(cadence));
-    std::string period = latest->ToString();
-    for (const auto& def : FigureMetricDefs()) {
-      std::vector<double> values = figures.Values(def, *latest);
-      const auto& members = figures.Members(def.scope);
-      auto& series = desired[def.name];
-      for (size_t i = 0; i < values.size(); ++i) {
-        if (std::isnan(values[i])) continue;
-        LabelSet labels = members[i];
-        labels["cadence"] = cadence_name;
-        labels["period"] = period;
-        series[labels] = values[i];
-      }
+    Latest& l = latest.emplace_back(Latest{cadence, figures.LatestComplete(cadence), {}});
+    if (l.period) l.last_reports = figures.LastReports(cadence, *l.period);
+  }
+
+  for (const auto& def : FigureMetricDefs()) {
+    auto& family = s->families.emplace_back(
+        Snapshot::Family{def.name, def.help, &s->members[static_cast<int>(def.scope)], {}});
+    for (const Latest& l : latest)
+      if (l.period)
+        add(family,
+            {{"cadence", std::string(CadenceName(l.cadence))}, {"period", l.period->ToString()}},
+            figures.Values(def, *l.period));
+  }
+  auto& info = s->families.emplace_back(
+      Snapshot::Family{kEnterpriseInfoName, kEnterpriseInfoHelp, &s->info, {}});
+  add(info, {}, std::vector<double>(s->info.size(), 1));
+  auto& timestamp = s->families.emplace_back(
+      Snapshot::Family{kLastReportTimestamp, kLastReportTimestampHelp, &s->members[0], {}});
+  auto& age = s->families.emplace_back(
+      Snapshot::Family{kLastReportAge, kLastReportAgeHelp, &s->members[0], {}});
+  for (const Latest& l : latest) {
+    if (!l.period) continue;
+    std::vector<double> stamps(s->members[0].size(), kNaN), ages(stamps.size(), kNaN);
+    for (const auto& [e, p] : l.last_reports) {
+      stamps[static_cast<size_t>(e)] = static_cast<double>(PeriodEndUnixSeconds(p));
+      ages[static_cast<size_t>(e)] = ParkFigures::PeriodsBetween(p, *l.period);
     }
-    const auto& enterprises = figures.Members(FigureScope::kEnterprise);
-    for (const auto& [e, last] : figures.LastReports(cadence, *latest)) {
-      LabelSet labels = enterprises[e];
-      labels["cadence"] = cadence_name;
-      desired[kLastReportTimestamp][labels] = static_cast<double>(PeriodEndUnixSeconds(last));
-      desired[kLastReportAge][labels] = ParkFigures::PeriodsBetween(last, *latest);
+    SampleLabels cadence = {{"cadence", std::string(CadenceName(l.cadence))}};
+    add(timestamp, cadence, stamps);
+    add(age, cadence, ages);
+  }
+  collector_->Publish(std::move(s));
+}
+
+void FigureMetrics::SetTargets(const RuleSet& rules) {
+  Desired desired;
+  const std::string industry_prefix = "industry:";
+  for (const auto& [target, by_scope] : rules.targets) {
+    for (const auto& [scope, value] : by_scope) {
+      if (scope == "park")
+        desired[kParkTarget][{{"target", target}}] = value;
+      else if (scope.rfind(industry_prefix, 0) == 0)
+        desired[kIndustryTarget]
+               [{{"target", target}, {"industry", scope.substr(industry_prefix.size())}}] = value;
     }
   }
-  AddTargets(config, &desired);
   std::lock_guard lock(mu_);
-  Apply(desired, families_->figure_names);
+  Apply(desired, {kParkTarget, kIndustryTarget});
 }
 
 void FigureMetrics::RefreshAlerts(AlertStore& alerts) { RefreshAlerts(alerts.Active()); }
@@ -145,8 +250,8 @@ void FigureMetrics::Apply(const Desired& desired, const std::vector<std::string>
     auto found = desired.find(name);
     const auto& want = found == desired.end() ? kNone : found->second;
     auto& have = families_->current[name];
-    // New and changed series first, removals last: a scrape in between sees the new period
-    // beside the old one rather than neither.
+    // New and changed series first, removals last: a scrape in between sees both rather than
+    // neither.
     for (const auto& [labels, value] : want) {
       prometheus::Gauge*& gauge = have[labels];
       if (!gauge) gauge = &family.Add(labels);

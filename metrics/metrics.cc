@@ -4,10 +4,12 @@
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
 #include <chrono>
+#include <iterator>
 #include <sstream>
 
 namespace parkwatch {
@@ -114,9 +116,32 @@ Metrics::~Metrics() = default;
 
 prometheus::Registry& Metrics::registry() { return *registry_; }
 
+void Metrics::AddCollectable(std::weak_ptr<prometheus::Collectable> collectable) {
+  std::lock_guard lock(collectables_mu_);
+  std::erase_if(collectables_, [](const auto& c) { return c.expired(); });
+  collectables_.push_back(std::move(collectable));
+}
+
+std::vector<prometheus::MetricFamily> Metrics::Collect() const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  std::vector<std::shared_ptr<prometheus::Collectable>> live;
+  {
+    std::lock_guard lock(collectables_mu_);
+    for (const auto& c : collectables_)
+      if (auto locked = c.lock()) live.push_back(std::move(locked));
+  }
+  // Collected outside the lock: a large collectable takes a while and needs nothing of ours.
+  for (const auto& c : live) {
+    std::vector<prometheus::MetricFamily> more = c->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
+  return families;
+}
+
 std::string Metrics::Serialize() const {
   std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  prometheus::TextSerializer().Serialize(out, Collect());
   return out.str();
 }
 

@@ -11,10 +11,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace prometheus {
+class Collectable;
 class Registry;
+struct MetricFamily;
 }  // namespace prometheus
 
 namespace parkwatch {
@@ -32,7 +36,17 @@ class Metrics {
   // The registry, for parts that add their own families (rule results, alert states, figures).
   prometheus::Registry& registry();
 
-  // The whole registry in the text exposition format 0.0.4.
+  // Adds a source of families beyond the registry's (a prometheus-cpp Collectable, what its
+  // Exposer::RegisterCollectable takes), collected after the registry by Collect and Serialize.
+  // For families computed as a whole (FigureMetrics' per-enterprise series), where a Gauge object
+  // and a label map per series would cost more than the values. Held weakly: one whose owner is
+  // gone is skipped.
+  void AddCollectable(std::weak_ptr<prometheus::Collectable> collectable);
+
+  // Every family: the registry's, then the collectables'.
+  std::vector<prometheus::MetricFamily> Collect() const;
+
+  // Collect() in the text exposition format 0.0.4.
   std::string Serialize() const;
 
   // parkwatch_build_info{version,revision} 1.
@@ -71,6 +85,8 @@ class Metrics {
   struct Families;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;
+  mutable std::mutex collectables_mu_;
+  std::vector<std::weak_ptr<prometheus::Collectable>> collectables_;
 };
 
 // Seconds since the Unix epoch, with sub-second precision, for *_timestamp_seconds gauges.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <vector>
 
 #include "metrics/park_figures.h"
@@ -93,6 +94,21 @@ OpenMetricsExportStats WriteOpenMetrics(Store& store, const Config& config,
         }
         if (any) ++stats.series;
       }
+    }
+  }
+  // The info series at every timestamp the figures have, so that a join on enterprise finds the
+  // name and industry at any point of the history, not only where the live gauge exists.
+  std::set<int64_t> stamps;
+  for (const auto& [cadence, periods] : cadences)
+    for (Period p : periods) stamps.insert(PeriodEndUnixSeconds(p));
+  out << "# HELP " << kEnterpriseInfoName << ' ' << Escape(kEnterpriseInfoHelp, false) << '\n';
+  out << "# TYPE " << kEnterpriseInfoName << " gauge\n";
+  if (!stamps.empty()) {
+    for (const SeriesLabels& labels : figures.InfoLabels()) {
+      std::string prefix = kEnterpriseInfoName + LabelText(labels) + " 1 ";
+      for (int64_t stamp : stamps) out << prefix << stamp << '\n';
+      stats.samples += static_cast<int64_t>(stamps.size());
+      ++stats.series;
     }
   }
   out << "# EOF\n";

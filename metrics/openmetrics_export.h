@@ -7,8 +7,11 @@
 // stamped with the end of its period (midnight after its last day, Asia/Shanghai). The live
 // gauges carry a period label; the history does not, because its timestamp already says which
 // period it is and one series per period would multiply the series by the number of periods.
-// Dashboards aggregate `without (period)`, which joins the two. The last-report gauges are a
-// live state, not history, and are not exported.
+// Dashboards aggregate `without (period)`, which joins the two. The info series
+// (parkwatch_enterprise_info, the enterprises' names and industries) is written with a sample at
+// every period end, so dashboards' joins on enterprise work over the history too; it carries the
+// register as it is now. The last-report gauges are a live state, not history, and are not
+// exported.
 //
 // Prometheus deletes blocks older than its retention (15 days by default): start it with
 // --storage.tsdb.retention.time=10y (deploy/ does) before moving the blocks in.

@@ -1,13 +1,11 @@
 #include "metrics/park_figures.h"
 
-#include "core/records.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
-#include <unordered_map>
 
 #include "core/records.h"
 #include "rules/measures.h"
@@ -89,89 +87,140 @@ int64_t PeriodEndUnixSeconds(Period p) {
   return duration_cast<seconds>(next_day.time_since_epoch()).count() - kParkUtcOffsetSeconds;
 }
 
+std::vector<std::pair<std::string, Cadence>> FigureTables() {
+  std::vector<std::pair<std::string, Cadence>> tables;
+  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
+    for (const char* indicator : kIndicators) tables.emplace_back(indicator, cadence);
+  return tables;
+}
+
 struct ParkFigures::Data {
-  std::vector<EnterpriseInfo> infos;
+  std::unique_ptr<RuleData> owned;       // the store constructor's view
+  const RuleData* view = nullptr;        // the view read: owned, or the caller's
   std::vector<SeriesLabels> members[3];  // by FigureScope
-  // tables[cadence index][indicator index]
-  std::vector<FigureTable> tables[2];
+  std::vector<SeriesLabels> info;        // by enterprise
+  std::vector<int32_t> industry_index;   // the view's index of each industry member; -1 = none
+  const FigureTable* tables[2][std::size(kIndicators)] = {};  // [cadence][indicator]
   std::vector<Period> periods[2];
-  std::map<Period, int> reporters[2];  // enterprises with any figure, by normalized period
-  std::vector<Period> last_report[2];  // by enterprise; invalid = never reported
+  std::optional<Period> latest_complete[2];
 
   static int CadenceIndex(Cadence c) { return c == Cadence::kWeekly ? 0 : 1; }
 
-  const FigureTable& Table(Cadence c, const std::string& indicator) const {
+  const FigureTable* Table(Cadence c, const std::string& indicator) const {
     for (size_t i = 0; i < std::size(kIndicators); ++i)
       if (indicator == kIndicators[i]) return tables[CadenceIndex(c)][i];
-    return tables[CadenceIndex(c)][0];
+    return nullptr;
   }
 
   std::vector<EnterpriseIndex> Park(int year) const {
-    return SelectScope(infos, ScopeFilter{.above_size_in = year});
+    return SelectScope(view->infos(), ScopeFilter{.above_size_in = year});
   }
-  std::vector<EnterpriseIndex> Industry(int industry, int year) const {
-    return SelectScope(infos, ScopeFilter{.industry = industry, .above_size_in = year});
+  std::vector<EnterpriseIndex> Industry(int32_t industry, int year) const {
+    return SelectScope(view->infos(), ScopeFilter{.industry = industry, .above_size_in = year});
+  }
+
+  // Enterprises with a figure of any of the three indicators in any of `cells` (the stored
+  // periods that make up one normalized period: Jan, Feb and Jan–Feb for Jan–Feb).
+  int Reporters(int c, const std::vector<Period>& cells) const {
+    std::vector<char> seen(view->size(), 0);
+    int count = 0;
+    for (const FigureTable* table : tables[c]) {
+      if (!table) continue;
+      for (Period cell : cells) {
+        FigureTable::Column column = table->At(cell);
+        if (column.empty()) continue;
+        for (size_t e = 0; e < seen.size(); ++e)
+          if (!seen[e] && column.Get(static_cast<EnterpriseIndex>(e))) {
+            seen[e] = 1;
+            ++count;
+          }
+      }
+    }
+    return count;
   }
 };
 
+ParkFigures::ParkFigures(const RuleData& data, const Config& config)
+    : data_(std::make_unique<Data>()) {
+  data_->view = &data;
+  Build(config);
+}
+
 ParkFigures::ParkFigures(Store& store, const Config& config) : data_(std::make_unique<Data>()) {
+  data_->owned = std::make_unique<RuleData>();
+  data_->owned->KeepTables(FigureTables());
+  data_->owned->Load(store, config, RuleSet{});
+  data_->view = data_->owned.get();
+  Build(config);
+}
+
+void ParkFigures::Build(const Config& config) {
   Data& d = *data_;
-  // Industries: the configured ones in their order, then any other name in the register.
+  const RuleData& view = *d.view;
+
+  // Industries: the configured ones in their order, then any other an enterprise belongs to
+  // (an industry known only from its price index has no figures of its own).
   std::vector<std::string> industries = config.industries;
-  std::vector<EnterpriseRow> rows = store.Enterprises();
-  // Industry series (a price index) are stored under pseudo-enterprises: not part of the park.
-  std::erase_if(rows, [](const EnterpriseRow& r) {
-    return r.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0;
-  });
-  {
-    std::set<std::string> extra;
-    for (const auto& r : rows)
-      if (!r.industry.empty() &&
-          std::find(industries.begin(), industries.end(), r.industry) == industries.end())
-        extra.insert(r.industry);
-    industries.insert(industries.end(), extra.begin(), extra.end());
+  std::set<std::string> extra;
+  for (const EnterpriseInfo& info : view.infos()) {
+    const std::string& name = view.IndustryName(info.industry);
+    if (!name.empty() && std::find(industries.begin(), industries.end(), name) == industries.end())
+      extra.insert(name);
   }
-  for (const auto& name : industries) d.members[1].push_back({{"industry", name}});
+  industries.insert(industries.end(), extra.begin(), extra.end());
+  for (const auto& name : industries) {
+    d.members[1].push_back({{"industry", name}});
+    d.industry_index.push_back(view.IndustryIndex(name));
+  }
   d.members[2].push_back({});
 
-  std::unordered_map<int64_t, EnterpriseIndex> index;
-  for (const auto& r : rows) {
-    index[r.id] = static_cast<EnterpriseIndex>(d.infos.size());
-    EnterpriseInfo info;
-    auto it = std::find(industries.begin(), industries.end(), r.industry);
-    info.industry = it == industries.end() ? -1 : static_cast<int32_t>(it - industries.begin());
-    info.key = r.key;
-    info.above_size_since = r.above_size_since.value_or(0);
-    info.above_size_until = r.above_size_until.value_or(0);
-    d.infos.push_back(info);
-    d.members[0].push_back({{"credit_code", r.credit_code},
-                            {"name", r.name},
-                            {"industry", r.industry},
-                            {"key", r.key ? "true" : "false"}});
+  d.members[0].reserve(view.size());
+  d.info.reserve(view.size());
+  for (size_t e = 0; e < view.size(); ++e) {
+    const EnterpriseRow& row = view.row(static_cast<EnterpriseIndex>(e));
+    d.members[0].push_back({{"enterprise", row.credit_code}});
+    d.info.push_back({{"enterprise", row.credit_code},
+                      {"name", row.name},
+                      {"industry", row.industry},
+                      {"key", row.key ? "true" : "false"}});
   }
 
   for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly}) {
     int c = Data::CadenceIndex(cadence);
-    d.last_report[c].assign(rows.size(), Period());
-    std::map<Period, std::vector<char>> seen;
-    for (const char* indicator : kIndicators) {
-      FigureTable table(cadence, IndicatorKind::kLevel);
-      store.ForEachFigure(indicator, cadence, [&](int64_t id, Period p, double value) {
-        auto it = index.find(id);
-        if (it == index.end() || !table.Put(it->second, p, value)) return;
-        Period n = Normalize(p);
-        auto& flags = seen[n];
-        if (flags.empty()) flags.assign(rows.size(), 0);
-        flags[it->second] = 1;
-        Period& last = d.last_report[c][it->second];
-        if (!last.valid() || last < n) last = n;
-      });
-      table.Compact();
-      d.tables[c].push_back(std::move(table));
+    for (size_t i = 0; i < std::size(kIndicators); ++i)
+      d.tables[c][i] = view.Figures(kIndicators[i], cadence);
+    // Normalized period -> the stored periods it is made of.
+    std::map<Period, std::vector<Period>> cells;
+    for (const FigureTable* table : d.tables[c]) {
+      if (!table) continue;
+      for (Period p : table->Periods()) {
+        auto& list = cells[Normalize(p)];
+        if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+      }
     }
-    for (const auto& [p, flags] : seen) {
-      d.periods[c].push_back(p);
-      d.reporters[c][p] = static_cast<int>(std::count(flags.begin(), flags.end(), 1));
+    for (const auto& entry : cells) d.periods[c].push_back(entry.first);
+
+    // The latest complete period, from the newest back: counting reporters costs a pass over
+    // the register per period, and only the last year or so is ever looked at. Most reporters
+    // of any period in the year up to the candidate (same period last year excluded, so a
+    // year-old burst of entrants does not make every later period look incomplete).
+    const std::vector<Period>& periods = d.periods[c];
+    std::vector<int> reporters(periods.size(), -1);
+    auto count = [&](size_t i) {
+      if (reporters[i] < 0) reporters[i] = d.Reporters(c, cells[periods[i]]);
+      return reporters[i];
+    };
+    for (size_t i = periods.size(); i-- > 0;) {
+      int most = 0;
+      Period year_before = SamePeriodYearsBefore(periods[i], 1);
+      for (size_t j = i + 1; j-- > 0;) {
+        if (year_before.valid() && periods[j] <= year_before) break;
+        most = std::max(most, count(j));
+      }
+      if (2 * count(i) > most) {
+        d.latest_complete[c] = periods[i];
+        break;
+      }
     }
   }
 }
@@ -182,33 +231,23 @@ const std::vector<SeriesLabels>& ParkFigures::Members(FigureScope scope) const {
   return data_->members[static_cast<int>(scope)];
 }
 
+const std::vector<SeriesLabels>& ParkFigures::InfoLabels() const { return data_->info; }
+
 const std::vector<Period>& ParkFigures::Periods(Cadence cadence) const {
   return data_->periods[Data::CadenceIndex(cadence)];
 }
 
 std::optional<Period> ParkFigures::LatestComplete(Cadence cadence) const {
-  const auto& reporters = data_->reporters[Data::CadenceIndex(cadence)];
-  std::optional<Period> latest;
-  for (auto it = reporters.begin(); it != reporters.end(); ++it) {
-    // Most reporters of any period in the year up to this one (same period last year excluded,
-    // so a year-old burst of entrants does not make every later period look incomplete).
-    int most = 0;
-    Period year_before = SamePeriodYearsBefore(it->first, 1);
-    for (auto back = std::make_reverse_iterator(std::next(it)); back != reporters.rend(); ++back) {
-      if (year_before.valid() && back->first <= year_before) break;
-      most = std::max(most, back->second);
-    }
-    if (2 * it->second > most) latest = it->first;
-  }
-  return latest;
+  return data_->latest_complete[Data::CadenceIndex(cadence)];
 }
 
 std::vector<double> ParkFigures::Values(const FigureMetricDef& def, Period t) const {
   const Data& d = *data_;
   const auto& members = Members(def.scope);
   std::vector<double> out(members.size(), kNaN);
-  if (def.quantity == FigureQuantity::kYtd && !t.monthly()) return out;
-  Measures measures(d.Table(t.cadence(), def.indicator), d.infos);
+  const FigureTable* table = d.Table(t.cadence(), def.indicator);
+  if (!table || (def.quantity == FigureQuantity::kYtd && !t.monthly())) return out;
+  Measures measures(*table, d.view->infos());
   std::vector<EnterpriseIndex> park = d.Park(t.year());
 
   if (def.quantity == FigureQuantity::kPull && def.scope == FigureScope::kEnterprise) {
@@ -244,7 +283,7 @@ std::vector<double> ParkFigures::Values(const FigureMetricDef& def, Period t) co
         break;
       }
       case FigureScope::kIndustry:
-        out[i] = measure(d.Industry(static_cast<int>(i), t.year()));
+        if (d.industry_index[i] >= 0) out[i] = measure(d.Industry(d.industry_index[i], t.year()));
         break;
       case FigureScope::kPark:
         out[i] = measure(park);
@@ -255,12 +294,14 @@ std::vector<double> ParkFigures::Values(const FigureMetricDef& def, Period t) co
 }
 
 std::vector<std::pair<int, Period>> ParkFigures::LastReports(Cadence cadence, Period at) const {
-  const Data& d = *data_;
+  const RuleData& view = *data_->view;
   std::vector<std::pair<int, Period>> out;
-  const auto& last = d.last_report[Data::CadenceIndex(cadence)];
-  for (size_t e = 0; e < last.size(); ++e)
-    if (last[e].valid() && d.infos[e].AboveSizeIn(at.year()))
-      out.emplace_back(static_cast<int>(e), last[e]);
+  for (size_t e = 0; e < view.size(); ++e) {
+    auto index = static_cast<EnterpriseIndex>(e);
+    std::optional<Period> last = view.LastReported(index, cadence);
+    if (last && view.info(index).AboveSizeIn(at.year()))
+      out.emplace_back(static_cast<int>(e), Normalize(*last));
+  }
   return out;
 }
 

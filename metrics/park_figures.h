@@ -1,6 +1,7 @@
 // The park's figures as Prometheus series: which metrics there are, which series (enterprises,
-// industries, the park) each has, and their values at a period, computed from the store with the
-// measures library (rules/measures.h) exactly as the rules compute them.
+// industries, the park) each has, and their values at a period, computed with the measures library
+// (rules/measures.h) over the rules' own in-memory view (rules/rule_data.h), exactly as the rules
+// compute them.
 //
 // Two users share it, so the live gauges and the backfilled history have the same names and
 // the same values: FigureMetrics (metrics/figure_metrics.h) exports the latest complete period
@@ -8,8 +9,15 @@
 //
 // Only three indicators become series — output value (工业总产值), value added (工业增加值) and
 // electricity use (用电量, the weekly proxy for output) — because they are what the bureau
-// watches weekly and analyses monthly; every other figure stays in the JSON API. Cardinality is
-// bounded by the register: one series per enterprise, industry or park per metric and cadence.
+// watches weekly and analyses monthly; every other figure stays in the JSON API.
+//
+// Cardinality: one series per enterprise, industry or park per metric and cadence, bounded by the
+// register. A per-enterprise series carries only what identifies it (enterprise = credit code,
+// cadence, period); the descriptive labels (name, industry, key) are on one info series per
+// enterprise, parkwatch_enterprise_info, joined in PromQL where a query needs them (the style of
+// node_uname_info and kube_pod_info). Repeating them on every series made a park of 20,000
+// enterprises half a million series that each carried a name, and a renamed enterprise a new
+// series in every family.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +30,7 @@
 #include "config/config.h"
 #include "core/period.h"
 #include "rules/figure_table.h"
+#include "rules/rule_data.h"
 #include "store/store.h"
 
 namespace parkwatch {
@@ -48,26 +57,47 @@ struct FigureMetricDef {
 // Every figure metric, in a fixed order (the export writes families in this order).
 const std::vector<FigureMetricDef>& FigureMetricDefs();
 
+// The info series: parkwatch_enterprise_info{enterprise, name, industry, key} 1.
+inline constexpr const char* kEnterpriseInfoName = "parkwatch_enterprise_info";
+inline constexpr const char* kEnterpriseInfoHelp =
+    "An enterprise of the register, value 1, with its name, industry and key flag (重点企业); "
+    "figure series carry only enterprise, so join: * on (enterprise) group_left (name, industry) "
+    "parkwatch_enterprise_info.";
+
+// The tables ParkFigures reads: the levels of the three indicators at both cadences. A RuleData
+// given to ParkFigures must hold them (RuleData::KeepTables, AlertEngine's keep_tables).
+std::vector<std::pair<std::string, Cadence>> FigureTables();
+
 // End of a period as Unix seconds: midnight at the start of the day after its last day, in the
 // park's time zone. Asia/Shanghai has been UTC+8 without daylight saving since 1991, so the
 // offset is fixed rather than looked up (GCC 12's <chrono> has no time zone database).
 int64_t PeriodEndUnixSeconds(Period p);
 
-// The register and the current figures of the three indicators, both cadences, in memory.
-// Immutable once built; const methods may be called from several threads.
+// The register and the current figures of the three indicators, both cadences, as of one
+// moment. Immutable once built; const methods may be called from several threads as long as the
+// RuleData it reads does not change.
 class ParkFigures {
  public:
-  // Reads the store. January and February are one monthly period (NBS practice): separate
-  // January and February figures are summed into Jan–Feb, as the rules do by default.
+  // Over data, which must hold FigureTables() and outlive this object (the daemon passes its
+  // alert engine's data: no store read). Industries are config's in its order, then any other
+  // the data knows, by name.
+  ParkFigures(const RuleData& data, const Config& config);
+  // Reads the store into a RuleData of its own (the export, tests). January and February are
+  // one monthly period (NBS practice): separate January and February figures are summed into
+  // Jan–Feb, as the rules do by default. Throws StoreError.
   ParkFigures(Store& store, const Config& config);
   ~ParkFigures();
   ParkFigures(const ParkFigures&) = delete;
   ParkFigures& operator=(const ParkFigures&) = delete;
 
   // The series of a scope, each with its identifying labels (cadence and period are added by
-  // the caller): enterprises {credit_code, name, industry, key}, industries {industry}, the
-  // park {} (one member).
+  // the caller): enterprises {enterprise: credit code}, industries {industry}, the park {} (one
+  // member).
   const std::vector<SeriesLabels>& Members(FigureScope scope) const;
+
+  // The labels of each enterprise's parkwatch_enterprise_info series, indexed like
+  // Members(kEnterprise): {enterprise, name, industry, key: "true"|"false"}.
+  const std::vector<SeriesLabels>& InfoLabels() const;
 
   // Periods with any figure of the three indicators, ascending (Jan–Feb merged).
   const std::vector<Period>& Periods(Cadence cadence) const;
@@ -82,13 +112,16 @@ class ParkFigures {
   std::vector<double> Values(const FigureMetricDef& def, Period t) const;
 
   // For each enterprise above designated size in `at`'s year that has ever reported in the
-  // cadence: its member index and the latest period it reported (any indicator of the three).
+  // cadence: its member index and the latest period it reported any figure for (any indicator,
+  // as the missing-report rules count; Jan–Feb merged).
   std::vector<std::pair<int, Period>> LastReports(Cadence cadence, Period at) const;
 
   // Periods from `from` to `to` in the cadence (Jan–Feb one period); 0 if to <= from.
   static int PeriodsBetween(Period from, Period to);
 
  private:
+  void Build(const Config& config);
+
   struct Data;
   std::unique_ptr<Data> data_;
 };

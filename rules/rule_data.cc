@@ -26,24 +26,34 @@ void KeepLater(std::optional<Period>& slot, Period p) {
 
 }  // namespace
 
+void RuleData::KeepTables(std::vector<std::pair<std::string, Cadence>> tables) {
+  kept_ = std::move(tables);
+}
+
 void RuleData::Prepare(const Config& config, const RuleSet& rules) {
   base_industries_ = config.industries;
   needed_.clear();
   needed_prices_.clear();
+  also_.clear();
+  // An indicator the config does not declare is taken as a level, the common case; a rate must
+  // be declared so it is never summed.
+  auto kind_of = [&](const std::string& name) {
+    IndicatorKind kind = IndicatorKind::kLevel;
+    for (const IndicatorConfig& indicator : config.indicators)
+      if (indicator.name == name) kind = indicator.kind;
+    return kind;
+  };
   for (const RuleGroup& group : rules.groups)
     for (const RuleConfig& rule : group.rules) {
       // Missing-report rules read only the reported periods, which are kept for every
       // enterprise anyway.
       if (rule.kind == RuleKind::kMissingReport || rule.measure.indicator.empty()) continue;
-      // An indicator the config does not declare is taken as a level, the common case; a rate
-      // must be declared so it is never summed.
-      IndicatorKind kind = IndicatorKind::kLevel;
-      for (const IndicatorConfig& indicator : config.indicators)
-        if (indicator.name == rule.measure.indicator) kind = indicator.kind;
-      needed_[{rule.measure.indicator, group.cadence}] = kind;
+      needed_[{rule.measure.indicator, group.cadence}] = kind_of(rule.measure.indicator);
       if (rule.measure.comparable_prices)
         needed_prices_.insert({rule.measure.deflator, group.cadence});
     }
+  for (const TableKey& key : kept_)
+    if (!needed_.count(key)) also_[key] = kind_of(key.first);
 
   Reset();
 }
@@ -63,6 +73,7 @@ void RuleData::Reset() {
   prices_.clear();
   latest_ = {};
   for (const auto& [key, kind] : needed_) tables_.emplace(key, FigureTable(key.second, kind));
+  for (const auto& [key, kind] : also_) tables_.emplace(key, FigureTable(key.second, kind));
   // Price indices are read, never summed; kRate says so to anyone inspecting the table.
   for (const auto& key : needed_prices_)
     prices_.emplace(key, FigureTable(key.second, IndicatorKind::kRate));
@@ -174,7 +185,7 @@ std::optional<Period> RuleData::LatestPeriod(Cadence cadence) const { return lat
 std::optional<Period> RuleData::EarliestPeriod(Cadence cadence) const {
   std::optional<Period> earliest;
   for (const auto& [key, table] : tables_) {
-    if (key.second != cadence) continue;
+    if (key.second != cadence || !needed_.count(key)) continue;
     auto periods = table.Periods();
     if (!periods.empty() && (!earliest || periods.front() < *earliest)) earliest = periods.front();
   }

@@ -1,6 +1,9 @@
 // The in-memory view the rules read: enterprises with dense indices, and one FigureTable per
 // (indicator, cadence) the rule set needs, kept current batch by batch.
 //
+// The daemon's figure gauges (metrics/park_figures.h) read the same view, so that the store is
+// read once for both: KeepTables names tables to hold whatever the rule set needs.
+//
 // Why a view of its own: the store keeps every revision of ~12M figures on disk; a rule pass reads
 // a few indicators for every enterprise at a few periods. RuleData loads exactly the tables the
 // loaded RuleSet needs once (Load), then follows each committed batch by re-reading only the
@@ -72,6 +75,12 @@ class RuleData {
   // Must follow a Load with the same store.
   BatchEffect ApplyBatch(Store& store, const BatchSummary& batch);
 
+  // Tables to hold beside those the rule set needs, from the next Load or Prepare on (kept
+  // across both). They are loaded and followed like the rules' own; the rules never read them
+  // (EarliestPeriod looks at the rules' tables only), so what else reads this view does not change
+  // what the rules decide. The kind is the config's for the indicator (a level if undeclared).
+  void KeepTables(std::vector<std::pair<std::string, Cadence>> tables);
+
   // --- Building without a store (tests, benchmarks, replays) ---------------------------------
   // Forgets all data and declares the tables the rule set needs (all empty).
   void Prepare(const Config& config, const RuleSet& rules);
@@ -132,6 +141,8 @@ class RuleData {
 
   std::vector<std::string> base_industries_;  // Config::industries
   std::map<TableKey, IndicatorKind> needed_;  // measure tables
+  std::vector<TableKey> kept_;                // KeepTables
+  std::map<TableKey, IndicatorKind> also_;    // kept_ the rules do not need, with their kind
   std::set<TableKey> needed_prices_;          // deflator tables
 
   std::vector<std::string> industries_;

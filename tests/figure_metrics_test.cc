@@ -1,14 +1,17 @@
 // Figure gauges and the OpenMetrics export over a small park whose numbers are worked by hand:
 // four enterprises in two industries, March 2024 and March 2025, and an April 2025 that only
-// some have reported.
+// some have reported. Per-enterprise series are identified by `enterprise` alone; the name,
+// industry and key flag are on one parkwatch_enterprise_info series per enterprise.
 #include "metrics/figure_metrics.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <regex>
 #include <sstream>
 
 #include "alerts/alert_store.h"
+#include "alerts/engine.h"
 #include "collectors/ingest.h"
 #include "metrics/metrics.h"
 #include "metrics/openmetrics_export.h"
@@ -55,17 +58,24 @@ class FigureMetricsTest : public ::testing::Test {
     store_ = Store::Open(dir_ / "pw.db");
   }
 
-  // One row per enterprise n (1..4, industries 甲 甲 乙 乙, enterprise 1 key) for period.
-  void Ingest(const std::string& period, const std::map<int, double>& output_wan) {
+  // One row per enterprise n (1..4, industries 甲 甲 乙 乙, enterprise 1 key) for period;
+  // `prefix` goes before each name ("企业1"), to rename.
+  BatchSummary Ingest(const std::string& period, const std::map<int, double>& output_wan,
+                      const std::string& prefix = "") {
     std::string csv = kHeader;
     for (const auto& [n, value] : output_wan)
-      csv += TestCreditCode(n) + ",企业" + std::to_string(n) + "," + (n <= 2 ? "甲业" : "乙业") +
-             "," + (n == 1 ? "是" : "否") + "," + period + "," + std::to_string(value) + "\n";
+      csv += TestCreditCode(n) + "," + prefix + "企业" + std::to_string(n) + "," +
+             (n <= 2 ? "甲业" : "乙业") + "," + (n == 1 ? "是" : "否") + "," + period + "," +
+             std::to_string(value) + "\n";
     CollectorConfig collector;
     collector.name = "test";
     BatchSummary s = IngestBody(csv, "text/csv", period, collector, config_, *store_);
-    ASSERT_EQ(s.status, "committed") << period << ": " << JoinDiagnostics(s.errors);
+    EXPECT_EQ(s.status, "committed") << period << ": " << JoinDiagnostics(s.errors);
+    return s;
   }
+
+  // What the export and the tests use: the figures as the store has them now.
+  void Refresh() { figures_.Refresh(ParkFigures(*store_, config_)); }
 
   void History() {
     Ingest("2024-03", {{1, 100}, {2, 100}, {3, 200}, {4, 100}});
@@ -77,17 +87,39 @@ class FigureMetricsTest : public ::testing::Test {
   Config config_;
   std::unique_ptr<Store> store_;
   Metrics metrics_;
-  FigureMetrics figures_{metrics_.registry()};
+  FigureMetrics figures_{metrics_};
 };
 
-std::string Enterprise(int n, const std::string& industry, bool key) {
-  return "credit_code=\"" + TestCreditCode(n) + "\",industry=\"" + industry + "\",key=\"" +
-         (key ? "true" : "false") + "\",name=\"企业" + std::to_string(n) + "\"";
+// The identifying label of enterprise n, as a per-enterprise series carries it.
+std::string Enterprise(int n) { return "enterprise=\"" + TestCreditCode(n) + "\""; }
+
+// Enterprise n's info series line.
+std::string Info(int n, const std::string& industry, bool key, const std::string& name = "") {
+  return "parkwatch_enterprise_info{" + Enterprise(n) + ",industry=\"" + industry + "\",key=\"" +
+         (key ? "true" : "false") + "\",name=\"" +
+         (name.empty() ? "企业" + std::to_string(n) : name) + "\"} 1";
+}
+
+// Every sample line of the per-enterprise families other than the info series.
+std::vector<std::string> EnterpriseSeries(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (l.rfind("parkwatch_enterprise_", 0) == 0 && l.rfind("parkwatch_enterprise_info", 0) != 0)
+      out.push_back(l);
+  return out;
+}
+
+int CountPrefix(const std::string& text, const std::string& prefix) {
+  int n = 0;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) n += l.rfind(prefix, 0) == 0;
+  return n;
 }
 
 TEST_F(FigureMetricsTest, LatestCompletePeriodWithLevelsGrowthAndPulls) {
   History();
-  figures_.Refresh(*store_, config_);
+  Refresh();
   std::string text = metrics_.Serialize();
   // The park: 560 against 500 (万元), same enterprises.
   EXPECT_TRUE(HasLine(text,
@@ -106,10 +138,10 @@ TEST_F(FigureMetricsTest, LatestCompletePeriodWithLevelsGrowthAndPulls) {
                       "parkwatch_industry_output_value_pull_ratio{cadence=\"monthly\",industry="
                       "\"甲业\",period=\"2025-03\"} 0"));
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_pull_ratio{cadence=\"monthly\"," +
-                                Enterprise(2, "甲业", false) + ",period=\"2025-03\"} -0.02"))
+                                Enterprise(2) + ",period=\"2025-03\"} -0.02"))
       << text;
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_yoy_ratio{cadence=\"monthly\"," +
-                                Enterprise(3, "乙业", false) + ",period=\"2025-03\"} 0.3"));
+                                Enterprise(3) + ",period=\"2025-03\"} 0.3"));
   // April has one reporter of four, so nothing is exported for it yet.
   EXPECT_FALSE(Contains(text, "2025-04")) << text;
   // No weekly figures: no weekly series, and no YTD without Jan–Feb.
@@ -117,19 +149,98 @@ TEST_F(FigureMetricsTest, LatestCompletePeriodWithLevelsGrowthAndPulls) {
   EXPECT_FALSE(Contains(text, "parkwatch_park_output_value_ytd_ratio{"));
   // Everyone reported the latest complete month.
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_last_report_period_age{cadence=\"monthly\"," +
-                                Enterprise(4, "乙业", false) + "} 0"));
+                                Enterprise(4) + "} 0"));
   // End of March 2025 at midnight in Shanghai, for enterprise 4.
   EXPECT_TRUE(
       HasLine(text, "parkwatch_enterprise_last_report_timestamp_seconds{cadence=\"monthly\"," +
-                        Enterprise(4, "乙业", false) + "} 1743436800"))
+                        Enterprise(4) + "} 1743436800"))
       << text;
+}
+
+TEST_F(FigureMetricsTest, NameIndustryAndKeyAreOnOneInfoSeriesPerEnterprise) {
+  History();
+  Refresh();
+  std::string text = metrics_.Serialize();
+  EXPECT_TRUE(HasLine(text, Info(1, "甲业", true))) << text;
+  EXPECT_TRUE(HasLine(text, Info(2, "甲业", false)));
+  EXPECT_TRUE(HasLine(text, Info(3, "乙业", false)));
+  EXPECT_TRUE(HasLine(text, Info(4, "乙业", false)));
+  EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4);
+  // Every other per-enterprise series is identified by enterprise, cadence (and period) alone.
+  std::vector<std::string> series = EnterpriseSeries(text);
+  // Four enterprises × output level, YoY and pull, last report time and age.
+  EXPECT_EQ(series.size(), 20u);
+  static const std::regex kShape(
+      R"(parkwatch_enterprise_\w+\{cadence="monthly",enterprise="\w+"(,period="2025-03")?\} .*)");
+  for (const auto& line : series) EXPECT_TRUE(std::regex_match(line, kShape)) << line;
+}
+
+TEST_F(FigureMetricsTest, ARenameReplacesOnlyTheInfoSeries) {
+  History();
+  Refresh();
+  std::vector<std::string> before = EnterpriseSeries(metrics_.Serialize());
+  // Enterprise 1 re-sends March under a new name: same figures, new register entry.
+  Ingest("2025-03", {{1, 110}}, "新");
+  Refresh();
+  std::string text = metrics_.Serialize();
+  EXPECT_TRUE(HasLine(text, Info(1, "甲业", true, "新企业1"))) << text;
+  EXPECT_FALSE(HasLine(text, Info(1, "甲业", true)));
+  EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4);
+  EXPECT_EQ(EnterpriseSeries(text), before);
+}
+
+TEST_F(FigureMetricsTest, TheEnginesDataGivesTheSeriesTheStoreGives) {
+  // The daemon refreshes from its alert engine's rule data, which follows each batch; the
+  // export reads the store. Both must give the same series.
+  AlertEngine engine(store_.get(), FigureTables());
+  engine.SetRules(std::make_shared<RuleSet>(), std::make_shared<Config>(config_), 1000);
+  // The last three batches touch one enterprise each: the data follows them incrementally.
+  for (const BatchSummary& batch :
+       {Ingest("2024-03", {{1, 100}, {2, 100}, {3, 200}, {4, 100}}),
+        Ingest("2025-03", {{1, 110}, {2, 90}, {3, 260}, {4, 100}}), Ingest("2025-04", {{1, 120}}),
+        Ingest("2025-04", {{2, 95}}), Ingest("2025-04", {{3, 250}})})
+    engine.OnBatch(batch, 1000);
+  figures_.Refresh(ParkFigures(engine.data(), config_));
+  std::string from_engine = metrics_.Serialize();
+  Metrics other;
+  FigureMetrics from_store(other);
+  from_store.Refresh(ParkFigures(*store_, config_));
+  EXPECT_EQ(from_engine, other.Serialize());
+  EXPECT_TRUE(HasLine(from_engine,
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-04\"} "
+                      "4650000"))
+      << from_engine;
+}
+
+TEST_F(FigureMetricsTest, TheFigureFamiliesAreThereFromTheStartAndGoWithTheirOwner) {
+  History();
+  Metrics metrics;
+  {
+    FigureMetrics figures(metrics);
+    // HELP and TYPE before the first refresh, so a scrape at start knows every family.
+    std::string empty = metrics.Serialize();
+    EXPECT_TRUE(Contains(empty, "# TYPE parkwatch_enterprise_info gauge\n")) << empty;
+    EXPECT_TRUE(Contains(empty, "# TYPE parkwatch_enterprise_output_value_yuan gauge\n"));
+    EXPECT_FALSE(Contains(empty, "parkwatch_enterprise_info{"));
+    figures.Refresh(ParkFigures(*store_, config_));
+    EXPECT_EQ(CountPrefix(metrics.Serialize(), "parkwatch_enterprise_info{"), 4);
+  }
+  EXPECT_FALSE(Contains(metrics.Serialize(), "parkwatch_enterprise_info"));
+}
+
+TEST_F(FigureMetricsTest, ARefreshWithNothingNewChangesNothing) {
+  History();
+  Refresh();
+  std::string once = metrics_.Serialize();
+  Refresh();
+  EXPECT_EQ(metrics_.Serialize(), once);
 }
 
 TEST_F(FigureMetricsTest, ANewCompletePeriodReplacesTheOldSeries) {
   History();
-  figures_.Refresh(*store_, config_);
+  Refresh();
   Ingest("2025-04", {{2, 95}, {3, 250}});  // three of four have now reported April
-  figures_.Refresh(*store_, config_);
+  Refresh();
   std::string text = metrics_.Serialize();
   EXPECT_FALSE(Contains(text, "period=\"2025-03\"")) << text;
   EXPECT_TRUE(HasLine(text,
@@ -140,18 +251,20 @@ TEST_F(FigureMetricsTest, ANewCompletePeriodReplacesTheOldSeries) {
   EXPECT_FALSE(Contains(text, "parkwatch_park_output_value_yoy_ratio{"));
   // Enterprise 4 is one month behind: the "who has not reported" query.
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_last_report_period_age{cadence=\"monthly\"," +
-                                Enterprise(4, "乙业", false) + "} 1"))
+                                Enterprise(4) + "} 1"))
       << text;
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_last_report_period_age{cadence=\"monthly\"," +
-                                Enterprise(1, "甲业", true) + "} 0"));
+                                Enterprise(1) + "} 0"));
 }
 
-TEST_F(FigureMetricsTest, TargetsComeFromTheRuleFiles) {
+TEST_F(FigureMetricsTest, TargetsComeFromTheRuleSet) {
   testing::WriteFile(dir_ / "rules.yml",
                      "targets:\n  value_added_growth:\n    park: 0.08\n    industry:甲业: 0.06\n");
-  config_.rule_files = {dir_ / "rules.yml"};
-  History();
-  figures_.Refresh(*store_, config_);
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  ASSERT_TRUE(LoadRuleFiles({dir_ / "rules.yml"}, &rules, &diagnostics))
+      << JoinDiagnostics(diagnostics);
+  figures_.SetTargets(rules);
   std::string text = metrics_.Serialize();
   EXPECT_TRUE(
       HasLine(text, "parkwatch_park_growth_target_ratio{target=\"value_added_growth\"} 0.08"))
@@ -159,6 +272,12 @@ TEST_F(FigureMetricsTest, TargetsComeFromTheRuleFiles) {
   EXPECT_TRUE(HasLine(text,
                       "parkwatch_industry_growth_target_ratio{industry=\"甲业\",target=\"value_"
                       "added_growth\"} 0.06"));
+  // A reload without targets removes them; a figure refresh leaves them alone.
+  History();
+  Refresh();
+  EXPECT_TRUE(Contains(metrics_.Serialize(), "parkwatch_park_growth_target_ratio{"));
+  figures_.SetTargets(RuleSet{});
+  EXPECT_FALSE(Contains(metrics_.Serialize(), "_growth_target_ratio{"));
 }
 
 TEST_F(FigureMetricsTest, AlertSeriesFollowTheActiveAlerts) {
@@ -202,8 +321,16 @@ TEST_F(FigureMetricsTest, OpenMetricsExportHasEveryPeriodWithItsEndAsTimestamp) 
               0.12, 1e-12);
   // Every period that has ended is history, complete or not (April: enterprise 1 alone).
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_yuan{cadence=\"monthly\"," +
-                                Enterprise(1, "甲业", true) + "} 1200000 " +
+                                Enterprise(1) + "} 1200000 " +
                                 std::to_string(PeriodEndUnixSeconds(Period::Month(2025, 4)))));
+  // The info series has a sample at every period end, so joins work over the history too.
+  for (Period p : {Period::Month(2024, 3), Period::Month(2025, 3), Period::Month(2025, 4)})
+    EXPECT_TRUE(
+        HasLine(text, Info(3, "乙业", false) + " " + std::to_string(PeriodEndUnixSeconds(p))))
+        << text;
+  EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4 * 3);
+  for (const auto& line : EnterpriseSeries(text))
+    EXPECT_FALSE(Contains(line, "name=") || Contains(line, "industry=")) << line;
 
   // --from drops earlier periods; a period not ended by `now` is left out.
   std::ostringstream later;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "alerts/alert_store.h"
 #include "collectors/ingest.h"
@@ -219,10 +221,25 @@ TEST_F(PrometheusTest, ScrapeOfALoadedDaemonPassesPromtool) {
        {"parkwatch_park_output_value_yuan{", "parkwatch_industry_value_added_ytd_ratio{",
         "parkwatch_enterprise_output_value_pull_ratio{",
         "parkwatch_enterprise_last_report_period_age{", "parkwatch_alerts{",
-        "parkwatch_park_growth_target_ratio{"})
+        "parkwatch_park_growth_target_ratio{", "parkwatch_enterprise_info{"})
     EXPECT_NE(r.body.find(name), std::string::npos)
         << name << " missing: is FigureMetrics wired into the daemon?\n"
         << r.body.substr(0, 2000);
+  // One info series per enterprise holds name, industry and key; no other per-enterprise series
+  // repeats them.
+  std::istringstream lines(r.body);
+  int info = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("parkwatch_enterprise_info{", 0) == 0) {
+      ++info;
+      for (const char* label : {"enterprise=", "name=", "industry=", "key="})
+        EXPECT_NE(line.find(label), std::string::npos) << line;
+    } else if (line.rfind("parkwatch_enterprise_", 0) == 0) {
+      EXPECT_EQ(line.find("name="), std::string::npos) << line;
+      EXPECT_EQ(line.find("industry="), std::string::npos) << line;
+    }
+  }
+  EXPECT_EQ(info, 20);
   WriteFile(suite->dir / "scrape.txt", r.body);
   std::string out;
   EXPECT_EQ(Shell("promtool check metrics < " + (suite->dir / "scrape.txt"), &out), 0) << out;
@@ -236,6 +253,28 @@ TEST_F(PrometheusTest, DeployConfigAndRulesPassPromtool) {
   EXPECT_EQ(
       Shell("promtool check rules " + kSource + "/deploy/prometheus/parkwatch-rules.yml", &out), 0)
       << out;
+}
+
+TEST_F(PrometheusTest, EveryDeployRuleExpressionEvaluates) {
+  // promtool checks the syntax; a join can still fail at evaluation (many-to-many matching), so
+  // each expression is run against the Prometheus scraping the daemon. Recording rules are not
+  // loaded there, so expressions over them are empty: only errors fail.
+  YAML::Node file = YAML::LoadFile(kSource + "/deploy/prometheus/parkwatch-rules.yml");
+  int rules = 0;
+  for (const auto& group : file["groups"])
+    for (const auto& rule : group["rules"]) {
+      std::string name = rule[rule["record"] ? "record" : "alert"].as<std::string>();
+      std::string expr = rule["expr"].as<std::string>();
+      json result = Query(expr);
+      ++rules;
+      EXPECT_FALSE(!result.empty() && result[0].contains("error"))
+          << name << ": " << expr << " -> " << result.dump();
+      // The count that joins with the info series answers (0 when everyone reported).
+      if (name == "parkwatch:key_enterprises_not_reported:weekly") {
+        EXPECT_EQ(result.size(), 1u) << expr << " -> " << result.dump();
+      }
+    }
+  EXPECT_GT(rules, 10);
 }
 
 // Grafana's variables: label_values(selector, label) is answered from the series API; the first
@@ -330,6 +369,15 @@ TEST_F(PrometheusTest, BackfilledHistoryIsQueryable) {
   })) << result.dump();
   EXPECT_FALSE(result[0]["metric"].contains("period"));
   EXPECT_DOUBLE_EQ(std::stod(result[0]["value"][1].get<std::string>()), suite->backfilled_value);
+  // The backfilled info series joins the backfilled enterprise series at the same moment.
+  json named = Query(
+      "parkwatch_enterprise_output_value_yuan{cadence=\"monthly\"} * on (enterprise) "
+      "group_left (name, industry) parkwatch_enterprise_info",
+      at);
+  ASSERT_FALSE(named.empty()) << named.dump();
+  ASSERT_FALSE(named[0].contains("error")) << named.dump();
+  EXPECT_FALSE(named[0]["metric"].value("name", "").empty()) << named.dump();
+  EXPECT_FALSE(named[0]["metric"].value("industry", "").empty()) << named.dump();
   // And a dashboard-style query joins history and the live gauge over a range.
   auto r =
       Http("GET",

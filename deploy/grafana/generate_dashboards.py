@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # Writes deploy/grafana/dashboards/*.json. The dashboards are generated so that the five share
-# one datasource, one colour scale for growth (the four warning colours of the default rules) and
-# one way to join live gauges with backfilled history (`max without (period)`). Run from anywhere:
+# one datasource, one colour scale for growth (the four warning colours of the default rules), one
+# way to join live gauges with backfilled history (`max without (period)`) and one way to give a
+# per-enterprise series its name and industry (the join with parkwatch_enterprise_info). Run from
+# anywhere:
 #   python3 deploy/grafana/generate_dashboards.py
 # tests/deploy_test.cc and tests/prometheus_test.cc check the result.
 import json
@@ -51,6 +53,14 @@ GROWTH_THRESHOLDS = {"mode": "absolute", "steps": [
     {"color": "blue", "value": -0.10}, {"color": "text", "value": -0.05}, {"color": "green", "value": 0.10}]}
 def growth_fc(): return {"defaults": {"unit": "percentunit", "decimals": 1, "thresholds": GROWTH_THRESHOLDS, "color": {"mode": "thresholds"}}, "overrides": []}
 W = "max without (period) "
+# Per-enterprise series carry only `enterprise` (the credit code); name, industry and the key flag
+# are on one parkwatch_enterprise_info series per enterprise. named() joins them in; only() keeps
+# the enterprises an info selector picks (industry, key) without adding labels. topk by
+# (enterprise) keeps one info series per enterprise where the live one and the backfilled one (no
+# job/instance labels) meet, so the join stays many-to-one.
+def info(sel=""): return "topk by (enterprise) (1, parkwatch_enterprise_info" + ("{" + sel + "}" if sel else "") + ")"
+def named(expr, sel="", labels="name"): return expr + " * on (enterprise) group_left (" + labels + ") " + info(sel)
+def only(expr, sel): return expr + " and on (enterprise) parkwatch_enterprise_info{" + sel + "}"
 
 # 1. Park overview
 d = D("parkwatch-park", "parkwatch / Park overview", "The park's output, value-added growth against its target, year-to-date growth and the four leading industries (周监测、月分析).", ["park"])
@@ -77,41 +87,43 @@ d.write(OUT + "/park-overview.json")
 # 2. Industry drill-down
 d = D("parkwatch-industry", "parkwatch / Industry drill-down", "One industry: its growth, its pull on the park, and which enterprises drive or drag it.", ["industry"])
 d.var("industry", "Industry", "label_values(parkwatch_industry_output_value_yuan, industry)")
-d.var("enterprise", "Enterprise", 'label_values(parkwatch_enterprise_output_value_yuan{industry="$industry"}, credit_code)')
+d.var("enterprise", "Enterprise", 'label_values(parkwatch_enterprise_info{industry="$industry"}, enterprise)')
 d.custom("cadence", "Cadence", ["monthly", "weekly"])
 d.panel("stat", "$industry output value YoY", [target(W + '(parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"})', "", instant=True)], w=6, h=5, fc=growth_fc())
 d.panel("stat", "$industry value added YTD", [target(W + '(parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"})', "", instant=True)], w=6, h=5, fc=growth_fc())
 d.panel("stat", "$industry pull on park output (points)", [target(W + '(parkwatch_industry_output_value_pull_ratio{industry="$industry",cadence="$cadence"})', "", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "Enterprises not reported", [target('count(parkwatch_enterprise_last_report_period_age{industry="$industry",cadence="$cadence"} >= 1) or vector(0)', "", instant=True)], w=6, h=5,
+d.panel("stat", "Enterprises not reported", [target('count(' + only('parkwatch_enterprise_last_report_period_age{cadence="$cadence"} >= 1', 'industry="$industry"') + ') or vector(0)', "", instant=True)], w=6, h=5,
     fc={"defaults": {"thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "yellow", "value": 1}]}}, "overrides": []})
 d.panel("timeseries", "$industry growth", [
     target(W + '(parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"})', "output YoY"),
     target(W + '(parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"})', "value added YTD"),
     target('max(parkwatch_industry_growth_target_ratio{industry="$industry",target="value_added_growth"})', "target")], w=12, h=9, unit="percentunit")
-d.panel("bargauge", "Enterprises dragging $industry (lowest pull on park output)", [target('bottomk(10, ' + W + '(parkwatch_enterprise_output_value_pull_ratio{industry="$industry",cadence="$cadence"}))', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
-d.panel("bargauge", "Enterprises driving $industry (highest pull on park output)", [target('topk(10, ' + W + '(parkwatch_enterprise_output_value_pull_ratio{industry="$industry",cadence="$cadence"}))', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Enterprises dragging $industry (lowest pull on park output)", [target('bottomk(10, ' + named(W + '(parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"})', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Enterprises driving $industry (highest pull on park output)", [target('topk(10, ' + named(W + '(parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"})', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
 d.panel("timeseries", "Enterprise $enterprise: output value and electricity YoY", [
-    target(W + '(parkwatch_enterprise_output_value_yoy_ratio{credit_code="$enterprise",cadence="$cadence"})', "{{name}} output YoY"),
-    target(W + '(parkwatch_enterprise_electricity_yoy_ratio{credit_code="$enterprise",cadence="$cadence"})', "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
+    target(named(W + '(parkwatch_enterprise_output_value_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} output YoY"),
+    target(named(W + '(parkwatch_enterprise_electricity_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
 d.write(OUT + "/industry-drilldown.json")
 
 # 3. Key enterprises
 d = D("parkwatch-key-enterprises", "parkwatch / Key enterprises", "Key enterprises (重点企业): growth coloured by warning level, pull on the park, last report.", ["enterprises"])
 d.var("industry", "Industry", "label_values(parkwatch_industry_output_value_yuan, industry)", multi=True, all_=True)
-d.var("enterprise", "Enterprise", 'label_values(parkwatch_enterprise_output_value_yuan{key="true",industry=~"$industry"}, credit_code)', multi=False, all_=False)
+d.var("enterprise", "Enterprise", 'label_values(parkwatch_enterprise_info{key="true",industry=~"$industry"}, enterprise)', multi=False, all_=False)
 d.custom("cadence", "Cadence", ["weekly", "monthly"])
-KEY = 'key="true",industry=~"$industry",cadence="$cadence"'
-def tbl(expr, name): return target(W + "(" + expr + ")", name, instant=True, fmt="table")
+# Every column's query names the key enterprises of the chosen industries the same way, so the
+# merge transformation lines their rows up by enterprise, name and industry.
+def tbl(metric, name, scale=""):
+    return target(W + "(" + named(metric + '{cadence="$cadence"}' + scale, 'key="true",industry=~"$industry"', "name, industry") + ")", name, instant=True, fmt="table")
 p = d.panel("table", "Key enterprises ($cadence)", [
-    tbl('parkwatch_enterprise_output_value_yuan{' + KEY + '}', "output"),
-    tbl('parkwatch_enterprise_output_value_yoy_ratio{' + KEY + '}', "output YoY"),
-    tbl('parkwatch_enterprise_electricity_yoy_ratio{' + KEY + '}', "electricity YoY"),
-    tbl('parkwatch_enterprise_output_value_pull_ratio{' + KEY + '}', "pull"),
-    tbl('parkwatch_enterprise_last_report_timestamp_seconds{' + KEY + '} * 1000', "last report"),
-    tbl('parkwatch_enterprise_last_report_period_age{' + KEY + '}', "periods behind")], w=24, h=14,
+    tbl('parkwatch_enterprise_output_value_yuan', "output"),
+    tbl('parkwatch_enterprise_output_value_yoy_ratio', "output YoY"),
+    tbl('parkwatch_enterprise_electricity_yoy_ratio', "electricity YoY"),
+    tbl('parkwatch_enterprise_output_value_pull_ratio', "pull"),
+    tbl('parkwatch_enterprise_last_report_timestamp_seconds', "last report", " * 1000"),
+    tbl('parkwatch_enterprise_last_report_period_age', "periods behind")], w=24, h=14,
     transformations=[{"id": "merge", "options": {}},
-                     {"id": "organize", "options": {"excludeByName": {"Time": True, "key": True, "cadence": True},
-                      "renameByName": {"Value #A": "output value", "Value #B": "output YoY", "Value #C": "electricity YoY", "Value #D": "pull on park (points)", "Value #E": "last report period end", "Value #F": "periods behind", "credit_code": "credit code"}}}],
+                     {"id": "organize", "options": {"excludeByName": {"Time": True, "cadence": True},
+                      "renameByName": {"Value #A": "output value", "Value #B": "output YoY", "Value #C": "electricity YoY", "Value #D": "pull on park (points)", "Value #E": "last report period end", "Value #F": "periods behind", "enterprise": "credit code"}}}],
     fc={"defaults": {"custom": {"align": "auto"}}, "overrides": [
         {"matcher": {"id": "byName", "options": n}, "properties": [{"id": "unit", "value": "percentunit"}, {"id": "decimals", "value": 1}, {"id": "thresholds", "value": GROWTH_THRESHOLDS}, {"id": "custom.displayMode", "value": "color-background"}]}
         for n in ("output YoY", "electricity YoY", "pull on park (points)")] + [
@@ -120,9 +132,9 @@ p = d.panel("table", "Key enterprises ($cadence)", [
         {"matcher": {"id": "byName", "options": "periods behind"}, "properties": [{"id": "thresholds", "value": {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "yellow", "value": 1}, {"color": "red", "value": 3}]}}, {"id": "custom.displayMode", "value": "color-background"}]}]},
     options={"sortBy": [{"displayName": "output YoY", "desc": False}], "showHeader": True})
 d.panel("timeseries", "$enterprise: output and electricity YoY", [
-    target(W + '(parkwatch_enterprise_output_value_yoy_ratio{credit_code="$enterprise",cadence="$cadence"})', "{{name}} output YoY"),
-    target(W + '(parkwatch_enterprise_electricity_yoy_ratio{credit_code="$enterprise",cadence="$cadence"})', "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
-d.panel("timeseries", "$enterprise: output value", [target(W + '(parkwatch_enterprise_output_value_yuan{credit_code="$enterprise",cadence="$cadence"})', "{{name}}")], w=12, h=9, unit="currencyCNY")
+    target(named(W + '(parkwatch_enterprise_output_value_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} output YoY"),
+    target(named(W + '(parkwatch_enterprise_electricity_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
+d.panel("timeseries", "$enterprise: output value", [target(named(W + '(parkwatch_enterprise_output_value_yuan{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}}")], w=12, h=9, unit="currencyCNY")
 d.write(OUT + "/key-enterprises.json")
 
 # 4. Alerts
