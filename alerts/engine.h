@@ -90,7 +90,8 @@ class AlertEngine {
   std::map<std::string, std::string> last_due_;  // missing-report rule -> period
 };
 
-// An outcome as the lifecycle sees it.
+// An outcome as the lifecycle sees it: labels, and the annotations when it has data (without
+// data the lifecycle ignores the observation). Call it while the outcome's RuleData is current.
 AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify);
 
 }  // namespace parkwatch
