@@ -177,6 +177,7 @@ class Measures {
   std::string PartWholeChange(Scope part, Scope whole, Period t, const char* measure_on, Sums* p,
                               Sums* w, Period* base) const;
   std::string CheckPeriod(Period t) const;
+  int32_t IndustryOf(EnterpriseIndex e) const;  // -1 if unknown
   bool is_rate() const;
 
   const FigureTable& figures_;
