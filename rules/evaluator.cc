@@ -468,15 +468,18 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
   const FigureTable* table = c.data.Figures(rule.measure.indicator, c.group.cadence);
   MeasureOptions options;
   options.combine_jan_feb = c.combine;
-  std::optional<Measures> measures;
-  if (table) measures.emplace(*table, c.data.infos(), options);
+  std::vector<AnomalyResult> anomalies;
+  if (table)
+    anomalies =
+        Measures(*table, c.data.infos(), options).Anomalies(members, c.t, rule.anomaly_years);
   out->reserve(members.size());
-  for (EnterpriseIndex e : members) {
+  for (size_t i = 0; i < members.size(); ++i) {
+    const EnterpriseIndex e = members[i];
     RuleOutcome o = c.Outcome();
-    if (!measures) {
+    if (!table) {
       o.no_data_reason = "indicator " + rule.measure.indicator + " is not loaded for the rules";
     } else {
-      AnomalyResult a = measures->Anomaly(e, c.t, rule.anomaly_years);
+      AnomalyResult& a = anomalies[i];
       if (a.z) {
         o.value = std::fabs(*a.z);
         o.mean = a.mean;

@@ -24,9 +24,15 @@ class PeriodReader {
   }
 
   // The figure, or nullopt; *why (if given) explains a Jan–Feb figure that cannot be formed.
+  // Small so that it inlines into the loops over a scope; the rare split case is a call.
   std::optional<double> Get(EnterpriseIndex e, std::string* why = nullptr) const {
     if (auto v = main_.Get(e)) return v;
     if (!split_) return std::nullopt;
+    return FromMonths(e, why);
+  }
+
+ private:
+  std::optional<double> FromMonths(EnterpriseIndex e, std::string* why) const {
     auto jan = jan_.Get(e), feb = feb_.Get(e);
     if (!jan && !feb) return std::nullopt;
     if (!summable_) {
@@ -40,7 +46,6 @@ class PeriodReader {
     return std::nullopt;
   }
 
- private:
   bool summable_;
   FigureTable::Column main_, jan_, feb_;
   bool split_ = false;
@@ -470,46 +475,58 @@ MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis b
 }
 
 AnomalyResult Measures::Anomaly(EnterpriseIndex enterprise, Period t, int years) const {
-  AnomalyResult r;
+  return std::move(Anomalies(Scope(&enterprise, 1), t, years)[0]);
+}
+
+std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years) const {
+  std::vector<AnomalyResult> out(scope.size());
   if (auto e = CheckPeriod(t); !e.empty()) {
-    r.no_data_reason = e;
-    return r;
+    for (AnomalyResult& r : out) r.no_data_reason = e;
+    return out;
   }
-  bool summable = !is_rate();
-  std::string why;
-  auto now = PeriodReader(figures_, t, summable).Get(enterprise, &why);
-  if (!now) {
-    r.no_data_reason = "enterprise " + std::to_string(enterprise) + " has no figure for " +
-                       t.ToString() + (why.empty() ? "" : "; " + why);
-    return r;
-  }
-  r.value = *now;
-  std::vector<double> history;
+  const bool summable = !is_rate();
+  const PeriodReader current(figures_, t, summable);
+  std::vector<PeriodReader> previous;
   for (int k = 1; k <= years; ++k) {
     Period p = SamePeriodYearsBefore(t, k);
-    if (!p.valid()) continue;  // e.g. no week 53 that year
-    if (auto v = PeriodReader(figures_, p, summable).Get(enterprise)) history.push_back(*v);
+    if (p.valid()) previous.emplace_back(figures_, p, summable);  // e.g. no week 53 that year
   }
-  r.years = static_cast<int>(history.size());
-  if (history.size() < 2) {
-    r.no_data_reason = "only " + std::to_string(history.size()) + " figure(s) for the same " +
-                       "period in the previous " + std::to_string(years) +
-                       " years; a seasonal z-score needs at least 2";
-    return r;
+  std::vector<double> history;
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const EnterpriseIndex enterprise = scope[i];
+    AnomalyResult& r = out[i];
+    std::string why;
+    auto now = current.Get(enterprise, &why);
+    if (!now) {
+      r.no_data_reason = "enterprise " + std::to_string(enterprise) + " has no figure for " +
+                         t.ToString() + (why.empty() ? "" : "; " + why);
+      continue;
+    }
+    r.value = *now;
+    history.clear();
+    for (const PeriodReader& reader : previous)
+      if (auto v = reader.Get(enterprise)) history.push_back(*v);
+    r.years = static_cast<int>(history.size());
+    if (history.size() < 2) {
+      r.no_data_reason = "only " + std::to_string(history.size()) + " figure(s) for the same " +
+                         "period in the previous " + std::to_string(years) +
+                         " years; a seasonal z-score needs at least 2";
+      continue;
+    }
+    double sum = 0;
+    for (double v : history) sum += v;
+    r.mean = sum / history.size();
+    double squares = 0;
+    for (double v : history) squares += (v - r.mean) * (v - r.mean);
+    r.stddev = std::sqrt(squares / (history.size() - 1));  // sample standard deviation
+    if (r.mean != 0) r.ratio = r.value / r.mean;
+    if (r.stddev > 0)
+      r.z = (r.value - r.mean) / r.stddev;
+    else
+      r.no_data_reason = "the previous years' figures are all equal (standard deviation 0)";
+    if (!r.ratio && r.no_data_reason.empty()) r.no_data_reason = "the previous years' mean is 0";
   }
-  double sum = 0;
-  for (double v : history) sum += v;
-  r.mean = sum / history.size();
-  double squares = 0;
-  for (double v : history) squares += (v - r.mean) * (v - r.mean);
-  r.stddev = std::sqrt(squares / (history.size() - 1));  // sample standard deviation
-  if (r.mean != 0) r.ratio = r.value / r.mean;
-  if (r.stddev > 0)
-    r.z = (r.value - r.mean) / r.stddev;
-  else
-    r.no_data_reason = "the previous years' figures are all equal (standard deviation 0)";
-  if (!r.ratio && r.no_data_reason.empty()) r.no_data_reason = "the previous years' mean is 0";
-  return r;
+  return out;
 }
 
 }  // namespace parkwatch

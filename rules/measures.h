@@ -166,6 +166,9 @@ class Measures {
   // z-score and ratio of enterprise's V(t) against the same period in its previous `years`
   // years (mean and sample standard deviation). Needs at least 2 prior values. Nominal values.
   AnomalyResult Anomaly(EnterpriseIndex enterprise, Period t, int years) const;
+  // Anomaly() of every enterprise of scope, in scope order, finding the periods once for all of
+  // them (a park-wide rule asks for 20k enterprises at one period).
+  std::vector<AnomalyResult> Anomalies(Scope scope, Period t, int years) const;
 
  private:
   struct Sums;
