@@ -34,7 +34,7 @@ bool IsRecent(const RuleGroup& group, Period p, int64_t now) {
 
 }  // namespace
 
-AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify) {
+AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations) {
   AlertUpdate u;
   u.rule = outcome.rule->name;
   u.labels = outcome.Labels();
@@ -45,7 +45,7 @@ AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify) {
   u.observation.cleared = outcome.cleared;
   // An observation without data changes nothing and is never stored (alerts/lifecycle.h), so
   // its annotations would be rendered for nobody.
-  if (outcome.value) u.observation.annotations = outcome.Annotations();
+  if (annotations && outcome.value) u.observation.annotations = outcome.Annotations();
   u.timing.for_periods = outcome.rule->for_periods;
   u.timing.keep_firing_for = outcome.rule->keep_firing_for;
   u.notify = notify;

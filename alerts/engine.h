@@ -91,7 +91,8 @@ class AlertEngine {
 };
 
 // An outcome as the lifecycle sees it: labels, and the annotations when it has data (without
-// data the lifecycle ignores the observation). Call it while the outcome's RuleData is current.
-AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify);
+// data the lifecycle ignores the observation) and the caller wants them (a backtest shows no
+// text). Call it while the outcome's RuleData is current.
+AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations = true);
 
 }  // namespace parkwatch
