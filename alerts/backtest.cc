@@ -103,7 +103,7 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
     // The deadline stands in for the clock: it only stamps fired_at/resolved_at, never read.
     int64_t now = Evaluator::DeadlineOf(group, rule, p);
     for (const RuleOutcome& o : outcomes) {
-      AlertUpdate u = ToAlertUpdate(o, false);
+      AlertUpdate u = ToAlertUpdate(o, /*notify=*/false, /*annotations=*/false);
       Track& track = tracks[Fingerprint(u.rule, u.labels)];
       Advance(&track.status, u.observation, u.timing, now);
       if (track.status.state != AlertState::kFiring) {

@@ -34,16 +34,18 @@ bool IsRecent(const RuleGroup& group, Period p, int64_t now) {
 
 }  // namespace
 
-AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify) {
+AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations) {
   AlertUpdate u;
   u.rule = outcome.rule->name;
-  u.labels = outcome.labels;
+  u.labels = outcome.Labels();
   u.observation.period = outcome.period;
   u.observation.value = outcome.value;
   // Level and Severity share their order: none, blue, yellow, orange, red.
   u.observation.breach = static_cast<Severity>(static_cast<int>(outcome.level));
   u.observation.cleared = outcome.cleared;
-  u.observation.annotations = outcome.annotations;
+  // An observation without data changes nothing and is never stored (alerts/lifecycle.h), so
+  // its annotations would be rendered for nobody.
+  if (annotations && outcome.value) u.observation.annotations = outcome.Annotations();
   u.timing.for_periods = outcome.rule->for_periods;
   u.timing.keep_firing_for = outcome.rule->keep_firing_for;
   u.notify = notify;

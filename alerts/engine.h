@@ -92,7 +92,9 @@ class AlertEngine {
   std::map<std::string, std::string> last_due_;  // missing-report rule -> period
 };
 
-// An outcome as the lifecycle sees it.
-AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify);
+// An outcome as the lifecycle sees it: labels, and the annotations when it has data (without
+// data the lifecycle ignores the observation) and the caller wants them (a backtest shows no
+// text). Call it while the outcome's RuleData is current.
+AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations = true);
 
 }  // namespace parkwatch

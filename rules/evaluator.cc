@@ -3,22 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <unordered_set>
 
 #include "core/spring_festival.h"
 #include "rules/measures.h"
-#include "rules/template.h"
 
 namespace parkwatch {
 namespace {
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 bool CombinesJanFeb(const RuleGroup& group) {
   return group.cadence == Cadence::kMonthly && group.combine_jan_feb;
@@ -29,20 +21,6 @@ Period Canonical(Period p, bool combine_jan_feb) {
   if (combine_jan_feb && p.monthly() && !p.is_jan_feb() && p.first_month() <= 2)
     return Period::JanFeb(p.year());
   return p;
-}
-
-const char* ScopeLabel(ScopeKind kind) {
-  switch (kind) {
-    case ScopeKind::kEnterprise:
-      return "enterprise";
-    case ScopeKind::kIndustry:
-      return "industry";
-    case ScopeKind::kPark:
-      return "park";
-    case ScopeKind::kSet:
-      return "set";
-  }
-  return "";
 }
 
 bool DependsOnWhole(MeasureKind kind) {
@@ -104,6 +82,18 @@ struct Evaluator::Context {
   Period t;
   const std::set<EnterpriseIndex>* only;
   bool combine;
+  const Config& config;
+
+  // An outcome of this evaluation, before its measurement.
+  RuleOutcome Outcome() const {
+    RuleOutcome o;
+    o.rule = &rule;
+    o.group = &group;
+    o.period = t;
+    o.data = &data;
+    o.config = &config;
+    return o;
+  }
 };
 
 namespace {
@@ -205,51 +195,48 @@ std::optional<double> MildestThreshold(const Thresholds& th) {
   return std::nullopt;
 }
 
-// Everything about one outcome except the measurement itself.
+// Whom an outcome is about, with what thresholds and targets depend on. Plain indices and
+// references: the strings of an outcome are built only when asked (rules/outcome.h).
 struct Member {
-  std::map<std::string, std::string> labels;  // identity
-  std::map<std::string, std::string> vars;
-  std::string target_key;   // for RuleSet::Target
-  std::string industry;     // for ThresholdsFor
-  std::string credit_code;  // for ThresholdsFor
+  ScopeKind scope = ScopeKind::kEnterprise;
+  EnterpriseIndex enterprise = -1;   // scope enterprise
+  int32_t industry = -1;             // scope industry
+  const std::string* industry_name;  // for ThresholdsFor: the enterprise's or the scope's
+  const std::string* credit_code;    // for ThresholdsFor: the enterprise's
+  const std::string* set = nullptr;  // scope set
 };
 
+const std::string kNoName;
+
 Member EnterpriseMember(const RuleData& data, EnterpriseIndex e) {
-  const EnterpriseRow& row = data.row(e);
-  Member m;
-  m.labels = {{"scope", "enterprise"}, {"enterprise", row.credit_code}};
-  m.industry = data.IndustryName(data.info(e).industry);
-  m.credit_code = row.credit_code;
-  m.target_key = row.credit_code;
-  m.vars = {{"name", row.name.empty() ? row.credit_code : row.name},
-            {"enterprise", row.credit_code},
-            {"industry", m.industry}};
-  return m;
+  return {ScopeKind::kEnterprise, e, -1, &data.IndustryName(data.info(e).industry),
+          &data.row(e).credit_code};
 }
 
 Member IndustryMember(const RuleData& data, int32_t industry) {
-  Member m;
-  m.industry = data.IndustryName(industry);
-  m.labels = {{"scope", "industry"}, {"industry", m.industry}};
-  m.target_key = "industry:" + m.industry;
-  m.vars = {{"name", m.industry}, {"industry", m.industry}};
-  return m;
+  return {ScopeKind::kIndustry, -1, industry, &data.IndustryName(industry), &kNoName};
 }
 
-Member ParkMember(const Config& config) {
-  Member m;
-  m.labels = {{"scope", "park"}};
-  m.target_key = "park";
-  m.vars = {{"name", config.park_name.empty() ? "park" : config.park_name}};
-  return m;
-}
+Member ParkMember() { return {ScopeKind::kPark, -1, -1, &kNoName, &kNoName}; }
 
 Member SetMember(const std::string& set) {
-  Member m;
-  m.labels = {{"scope", "set"}, {"set", set}};
-  m.target_key = "set:" + set;
-  m.vars = {{"name", set}, {"set", set}};
-  return m;
+  return {ScopeKind::kSet, -1, -1, &kNoName, &kNoName, &set};
+}
+
+// The key of a member in RuleSet::targets: "park", "industry:<name>", the credit code or
+// "set:<name>".
+std::string TargetKey(const Member& m) {
+  switch (m.scope) {
+    case ScopeKind::kEnterprise:
+      return *m.credit_code;
+    case ScopeKind::kIndustry:
+      return "industry:" + *m.industry_name;
+    case ScopeKind::kPark:
+      return "park";
+    case ScopeKind::kSet:
+      return "set:" + *m.set;
+  }
+  return "";
 }
 
 }  // namespace
@@ -258,36 +245,19 @@ Evaluator::Evaluator(const RuleSet& rules, const Config& config) : rules_(rules)
 
 namespace {
 
-// Fills level, clearance, threshold, vars and rendered annotations and labels of an outcome
-// whose value (or no_data_reason) is set. value_text formats the value for messages.
-void Finish(const RuleConfig& rule, const Member& member, RuleOutcome& o,
-            const std::string& value_text) {
-  const Thresholds& th = rule.ThresholdsFor(member.industry, member.credit_code);
+// Fills identity, level, clearance and threshold of an outcome whose value (or no_data_reason)
+// is set.
+void Finish(const RuleConfig& rule, const Member& member, RuleOutcome& o) {
+  const Thresholds& th = rule.ThresholdsFor(*member.industry_name, *member.credit_code);
   if (o.value) {
     o.level = th.Classify(*o.value);
     o.cleared = th.Cleared(*o.value);
   }
   o.threshold =
       o.level != Level::kNone ? th.levels[static_cast<int>(o.level)] : MildestThreshold(th);
-  o.vars.insert(member.vars.begin(), member.vars.end());
-  o.vars["period"] = o.period.ToString();
-  if (o.period.monthly()) o.vars["month"] = std::to_string(o.period.last_month());
-  if (o.period.weekly()) o.vars["week"] = std::to_string(o.period.week());
-  if (o.value)
-    o.vars["value"] = value_text;
-  else
-    o.vars["no_data_reason"] = o.no_data_reason;
-  o.vars["level"] = LevelName(o.level);
-  o.vars["level_zh"] = LevelNameZh(o.level);
-  if (o.threshold) o.vars["threshold"] = Number(*o.threshold);
-  o.vars["rule"] = rule.name;
-  o.vars["measure"] = rule.kind == RuleKind::kMissingReport ? "missing_report" : rule.measure.text;
-  o.vars["scope"] = rule.scope == ScopeKind::kSet ? "set:" + rule.set : ScopeLabel(rule.scope);
-  for (const auto& [name, text] : rule.annotations)
-    o.annotations[name] = RenderTemplate(text, o.vars);
-  for (const auto& [name, text] : rule.labels) o.labels[name] = RenderTemplate(text, o.vars);
-  // Identity keys last, so a rule label cannot change whom the alert is about.
-  for (const auto& [name, value] : member.labels) o.labels[name] = value;
+  o.scope = member.scope;
+  o.enterprise = member.enterprise;
+  o.industry = member.industry;
 }
 
 }  // namespace
@@ -328,7 +298,7 @@ std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleC
   if (group.exclude_spring_festival && rule.kind != RuleKind::kMissingReport &&
       ComparesWithLastYear(rule) && InFestivalSeason(t))
     return out;  // no observation: the alert keeps its state through the festival
-  Context c{group, rule, data, t, only, combine};
+  Context c{group, rule, data, t, only, combine, config_};
   switch (rule.kind) {
     case RuleKind::kThreshold:
       EvaluateThreshold(c, &out);
@@ -371,27 +341,24 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
   Measures measures(figures, c.data.infos(), options);
 
   auto emit = [&](const Member& member, MeasureResult result) {
-    RuleOutcome o;
-    o.rule = &rule;
-    o.group = &c.group;
-    o.period = c.t;
+    RuleOutcome o = c.Outcome();
     if (!common.empty()) result = NoData(common);
     std::optional<double> measured = result.value;
     if (!rule.target.empty()) {
       // A missing target is a gap in the configuration whatever the data says, so it is the
       // reason given even when the measure has no data either.
-      if (auto target = rules_.Target(rule.target, member.target_key)) {
-        o.vars["target"] = Number(*target);
+      std::string key = TargetKey(member);
+      if (auto target = rules_.Target(rule.target, key)) {
+        o.target = *target;
         if (measured) result.value = *measured - *target;
       } else {
-        result = NoData("no target \"" + rule.target + "\" for " + member.target_key +
-                        " in the targets table");
+        result = NoData("no target \"" + rule.target + "\" for " + key + " in the targets table");
       }
     }
     o.value = result.value;
-    o.no_data_reason = result.no_data_reason;
-    if (measured) o.vars["measured"] = Number(*measured);
-    Finish(rule, member, o, o.value ? Number(*o.value) : "");
+    o.no_data_reason = std::move(result.no_data_reason);
+    o.measured = measured;
+    Finish(rule, member, o);
     out->push_back(std::move(o));
   };
 
@@ -401,6 +368,7 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
   switch (rule.scope) {
     case ScopeKind::kEnterprise: {
       std::vector<EnterpriseIndex> members = only ? filter.Among(*only) : filter.All();
+      out->reserve(members.size());
       if (spec.kind == MeasureKind::kPull || spec.kind == MeasureKind::kContribution) {
         // One pass per whole instead of one Pull per enterprise (each would re-sum the whole).
         struct Found {
@@ -473,10 +441,9 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
     }
     case ScopeKind::kPark: {
       std::vector<EnterpriseIndex> members = filter.All();
-      emit(ParkMember(config_),
-           members.empty()
-               ? NoData("no enterprise of the park is in scope in " + std::to_string(c.t.year()))
-               : Compute(measures, spec.kind, members, park, c.t));
+      emit(ParkMember(), members.empty() ? NoData("no enterprise of the park is in scope in " +
+                                                  std::to_string(c.t.year()))
+                                         : Compute(measures, spec.kind, members, park, c.t));
       break;
     }
     case ScopeKind::kSet: {
@@ -501,31 +468,28 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
   const FigureTable* table = c.data.Figures(rule.measure.indicator, c.group.cadence);
   MeasureOptions options;
   options.combine_jan_feb = c.combine;
-  std::optional<Measures> measures;
-  if (table) measures.emplace(*table, c.data.infos(), options);
-  for (EnterpriseIndex e : members) {
-    RuleOutcome o;
-    o.rule = &rule;
-    o.group = &c.group;
-    o.period = c.t;
-    std::string text;
-    if (!measures) {
+  std::vector<AnomalyResult> anomalies;
+  if (table)
+    anomalies =
+        Measures(*table, c.data.infos(), options).Anomalies(members, c.t, rule.anomaly_years);
+  out->reserve(members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    const EnterpriseIndex e = members[i];
+    RuleOutcome o = c.Outcome();
+    if (!table) {
       o.no_data_reason = "indicator " + rule.measure.indicator + " is not loaded for the rules";
     } else {
-      AnomalyResult a = measures->Anomaly(e, c.t, rule.anomaly_years);
+      AnomalyResult& a = anomalies[i];
       if (a.z) {
         o.value = std::fabs(*a.z);
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2f", *o.value);  // "3.46 standard deviations"
-        text = buf;
-        o.vars["mean"] = Number(a.mean);
-        o.vars["measured"] = Number(a.value);
-        if (a.ratio) o.vars["ratio"] = Number(*a.ratio);
+        o.mean = a.mean;
+        o.measured = a.value;
+        o.ratio = a.ratio;
       } else {
-        o.no_data_reason = a.no_data_reason;
+        o.no_data_reason = std::move(a.no_data_reason);
       }
     }
-    Finish(rule, EnterpriseMember(c.data, e), o, text);
+    Finish(rule, EnterpriseMember(c.data, e), o);
     out->push_back(std::move(o));
   }
 }
@@ -540,6 +504,7 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
   std::optional<Period> earliest = c.data.EarliestPeriod(cadence);
   if (earliest) earliest = Canonical(*earliest, c.combine);
   const int cap = cadence == Cadence::kWeekly ? 10 * 53 : 10 * 12;
+  out->reserve(members.size());
   for (EnterpriseIndex e : members) {
     std::optional<Period> last = c.data.LastReported(e, cadence);
     std::optional<Period> floor;
@@ -558,13 +523,10 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
       if (floor && q < *floor) break;
       ++overdue;
     }
-    RuleOutcome o;
-    o.rule = &rule;
-    o.group = &c.group;
-    o.period = c.t;
+    RuleOutcome o = c.Outcome();
     o.value = overdue;
-    if (last) o.vars["last_reported"] = last->ToString();
-    Finish(rule, EnterpriseMember(c.data, e), o, std::to_string(overdue));
+    o.last_reported = last;
+    Finish(rule, EnterpriseMember(c.data, e), o);
     out->push_back(std::move(o));
   }
 }

@@ -25,6 +25,9 @@
 // A member whose measure has no data still gets an outcome, with the reason, level none and
 // cleared false: the lifecycle keeps an alert's state on no data instead of resolving it.
 //
+// Outcomes carry numbers only; their labels, variables and annotations are built when asked
+// (rules/outcome.h says why), from the RuleData passed to Evaluate and the evaluator's Config.
+//
 // Time zones: GCC 12's libstdc++ has no time zone database (std::chrono::locate_zone), so
 // deadlines support fixed offsets only: "UTC"/"GMT", "UTC+8", "UTC+08:00", "+08:00", "+0800",
 // and the zone names of UTC+8 regions, Asia/Shanghai among them (China has kept UTC+8 without
@@ -40,36 +43,12 @@
 
 #include "config/config.h"
 #include "core/period.h"
+#include "rules/outcome.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
 #include "store/store.h"
 
 namespace parkwatch {
-
-// One alert identity at one period.
-struct RuleOutcome {
-  const RuleConfig* rule = nullptr;
-  const RuleGroup* group = nullptr;
-  // Identity: {"scope": enterprise|industry|park|set, "enterprise": code, "industry": name,
-  // "set": name} as applicable, plus the rule's labels (rendered with vars; identity keys win).
-  // An enterprise outcome carries no industry label, so reclassifying an enterprise does not
-  // orphan its alerts; vars["industry"] has it for messages.
-  std::map<std::string, std::string> labels;
-  Period period;
-  // The compared value: after target subtraction; |z| for anomaly; overdue periods for missing
-  // report.
-  std::optional<double> value;
-  std::string no_data_reason;       // when value is empty
-  Level level = Level::kNone;       // Classify(value) with the thresholds of this member
-  bool cleared = false;             // Cleared(value); false on no data
-  std::optional<double> threshold;  // the threshold of the level reached, or the mildest one
-  // Template variables: name, enterprise, industry, period, value, level, level_zh, threshold,
-  // month (monthly: last month of the period, 2 for Jan–Feb), week (weekly), target, measured
-  // (value before target subtraction), rule, measure, scope, no_data_reason. value is unset on
-  // no data, so a template shows "<no value>".
-  std::map<std::string, std::string> vars;
-  std::map<std::string, std::string> annotations;  // the rule's annotations rendered with vars
-};
 
 // Offset from UTC in minutes of a supported time zone name (see the file comment), or nullopt.
 // Config validation uses it to refuse a zone deadlines cannot honour.

@@ -63,15 +63,6 @@ bool FigureTable::Put(EnterpriseIndex enterprise, Period period, double value, s
   return true;
 }
 
-std::optional<double> FigureTable::Column::Get(EnterpriseIndex enterprise) const {
-  if (values_ == nullptr || enterprise < 0) return std::nullopt;
-  auto index = static_cast<size_t>(enterprise);
-  if (index >= values_->size()) return std::nullopt;
-  double v = (*values_)[index];
-  if (std::isnan(v)) return std::nullopt;
-  return v;
-}
-
 FigureTable::Column FigureTable::At(Period period) const {
   if (!period.valid() || period.cadence() != cadence_) return Column();
   auto it = columns_.find(period.key());

@@ -16,6 +16,7 @@
 // Thread safety: const methods may be called concurrently; Put needs exclusive access.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -91,7 +92,16 @@ class FigureTable {
   class Column {
    public:
     Column() = default;
-    std::optional<double> Get(EnterpriseIndex enterprise) const;
+    // Inline: measures call it once per enterprise and period, tens of thousands of times a
+    // pass.
+    std::optional<double> Get(EnterpriseIndex enterprise) const {
+      if (values_ == nullptr || enterprise < 0) return std::nullopt;
+      auto index = static_cast<size_t>(enterprise);
+      if (index >= values_->size()) return std::nullopt;
+      double v = (*values_)[index];
+      if (std::isnan(v)) return std::nullopt;  // no figure
+      return v;
+    }
     bool empty() const { return count_ == 0; }
     int count() const { return count_; }  // enterprises with a figure
 

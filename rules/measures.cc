@@ -24,9 +24,15 @@ class PeriodReader {
   }
 
   // The figure, or nullopt; *why (if given) explains a Jan–Feb figure that cannot be formed.
+  // Small so that it inlines into the loops over a scope; the rare split case is a call.
   std::optional<double> Get(EnterpriseIndex e, std::string* why = nullptr) const {
     if (auto v = main_.Get(e)) return v;
     if (!split_) return std::nullopt;
+    return FromMonths(e, why);
+  }
+
+ private:
+  std::optional<double> FromMonths(EnterpriseIndex e, std::string* why) const {
     auto jan = jan_.Get(e), feb = feb_.Get(e);
     if (!jan && !feb) return std::nullopt;
     if (!summable_) {
@@ -40,7 +46,6 @@ class PeriodReader {
     return std::nullopt;
   }
 
- private:
   bool summable_;
   FigureTable::Column main_, jan_, feb_;
   bool split_ = false;
@@ -138,6 +143,13 @@ std::string Measures::CheckPeriod(Period t) const {
 // The heart of every growth measure: sums V over the current periods and over the base periods
 // for the enterprises of scope that have a figure in every one of them (same-enterprise
 // caliber). With comparable prices, each current value is deflated by its industry's index.
+//
+// Period by period: each period's column is read in one sweep over the scope, and every
+// enterprise's sums are kept until all periods are read. Reading every period of one enterprise
+// before the next jumps between two dozen columns at once (a year to date is 22 months), and at
+// 20k enterprises nearly every such read missed the cache. Each enterprise's sums still add its
+// periods in order and the totals add enterprises in scope order, so the values are the same
+// to the last bit; the messages name the same enterprise and period as well.
 Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
                                  std::span<const Period> base, const char* base_label,
                                  std::vector<std::pair<EnterpriseIndex, double>>* deltas) const {
@@ -146,75 +158,75 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
     s.error = "the scope has no enterprises";
     return s;
   }
-  bool summable = !is_rate();
-  std::vector<PeriodReader> cur, prev, price;
-  for (Period p : current) cur.emplace_back(figures_, p, summable);
-  for (Period p : base) prev.emplace_back(figures_, p, summable);
-  if (options_.price_index)
-    for (Period p : current) price.emplace_back(*options_.price_index, p, /*summable=*/false);
+  const bool summable = !is_rate();
+  const size_t periods = current.size() + base.size();
+  auto period = [&](size_t j) {
+    return j < current.size() ? current[j] : base[j - current.size()];
+  };
+  // Period j of current then base; "none" = every period had a figure.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  struct Member {
+    double current = 0;
+    double base = 0;
+    size_t missing = kNone;   // the first period without a figure
+    size_t unpriced = kNone;  // the first current period without a usable price index
+  };
+  std::vector<Member> members(scope.size());
+  for (size_t j = 0; j < periods; ++j) {
+    const bool is_current = j < current.size();
+    const PeriodReader reader(figures_, period(j), summable);
+    std::optional<PeriodReader> price;
+    if (is_current && options_.price_index)
+      price.emplace(*options_.price_index, period(j), /*summable=*/false);
+    for (size_t k = 0; k < scope.size(); ++k) {
+      Member& m = members[k];
+      if (m.missing != kNone) continue;  // out of the caliber already
+      auto v = reader.Get(scope[k]);
+      if (!v) {
+        m.missing = j;
+      } else if (!is_current) {
+        m.base += *v;
+      } else if (!price) {
+        m.current += *v;
+      } else if (m.unpriced == kNone) {
+        // Deflating only part of an aggregate would mix prices, so a missing index is fatal
+        // (below, if the enterprise turns out to be in the caliber).
+        auto index = price->Get(IndustryOf(scope[k]));
+        if (!index || *index <= 0) {
+          m.unpriced = j;
+        } else {
+          // V_real = V_cur / (PPI/100); a rate becomes real ≈ (1+r)/(PPI/100) − 1.
+          m.current += summable ? *v / (*index / 100) : RealGrowthFromNominal(*v, *index);
+        }
+      }
+    }
+  }
 
   int without_current = 0;
-  std::string jan_feb_note;  // first explanation of an unusable Jan–Feb figure
-  std::vector<double> values(current.size());
-  for (EnterpriseIndex e : scope) {
-    // All current periods first: an enterprise missing one is "did not report", not "no base".
-    bool complete = true;
-    for (size_t i = 0; i < cur.size() && complete; ++i) {
-      std::string why;
-      auto v = cur[i].Get(e, &why);
-      if (!v) {
-        complete = false;
-        if (jan_feb_note.empty() && !why.empty())
-          jan_feb_note = "enterprise " + std::to_string(e) + ": " + why;
-      } else {
-        values[i] = *v;
-      }
-    }
-    if (!complete) {
-      ++without_current;
+  for (size_t k = 0; k < scope.size(); ++k) {
+    const Member& m = members[k];
+    const EnterpriseIndex e = scope[k];
+    if (m.missing != kNone) {
+      // An enterprise missing a current period is "did not report", not "no base".
+      if (m.missing < current.size()) ++without_current;
       continue;
     }
-    double base_sum = 0;
-    for (size_t i = 0; i < prev.size() && complete; ++i) {
+    if (m.unpriced != kNone) {
+      int32_t industry = IndustryOf(e);
+      if (industry < 0) {
+        s.error = "enterprise " + std::to_string(e) +
+                  " has no industry, so no price index to deflate with";
+        return s;
+      }
       std::string why;
-      auto v = prev[i].Get(e, &why);
-      if (!v) {
-        complete = false;
-        if (jan_feb_note.empty() && !why.empty())
-          jan_feb_note = "enterprise " + std::to_string(e) + ": " + why;
-      } else {
-        base_sum += *v;
-      }
+      PeriodReader(*options_.price_index, current[m.unpriced], false).Get(industry, &why);
+      s.error = "no usable price index for industry " + std::to_string(industry) + " at " +
+                current[m.unpriced].ToString() + (why.empty() ? "" : " (" + why + ")");
+      return s;
     }
-    if (!complete) continue;
-    double current_sum = 0;
-    for (size_t i = 0; i < values.size(); ++i) {
-      double v = values[i];
-      if (!price.empty()) {
-        // Deflating only part of an aggregate would mix prices, so a missing index is fatal.
-        int32_t industry = static_cast<size_t>(e) < enterprises_.size()
-                               ? enterprises_[static_cast<size_t>(e)].industry
-                               : -1;
-        if (industry < 0) {
-          s.error = "enterprise " + std::to_string(e) +
-                    " has no industry, so no price index to deflate with";
-          return s;
-        }
-        std::string why;
-        auto index = price[i].Get(industry, &why);
-        if (!index || *index <= 0) {
-          s.error = "no usable price index for industry " + std::to_string(industry) + " at " +
-                    current[i].ToString() + (why.empty() ? "" : " (" + why + ")");
-          return s;
-        }
-        // V_real = V_cur / (PPI/100); a rate becomes real ≈ (1+r)/(PPI/100) − 1.
-        v = summable ? v / (*index / 100) : RealGrowthFromNominal(v, *index);
-      }
-      current_sum += v;
-    }
-    if (deltas) deltas->emplace_back(e, current_sum - base_sum);
-    s.current += current_sum;
-    s.base += base_sum;
+    if (deltas) deltas->emplace_back(e, m.current - m.base);
+    s.current += m.current;
+    s.base += m.base;
     ++s.counted;
   }
   s.excluded = static_cast<int>(scope.size()) - s.counted;
@@ -231,8 +243,23 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
               (scope.size() == 1 ? "enterprise " + std::to_string(scope[0])
                                  : "any enterprise in scope that reported " + what);
   }
-  if (!jan_feb_note.empty()) s.error += "; " + jan_feb_note;
+  // The first enterprise whose first missing figure is an unusable Jan–Feb one says why.
+  for (size_t k = 0; k < scope.size(); ++k) {
+    if (members[k].missing == kNone) continue;
+    std::string why;
+    PeriodReader(figures_, period(members[k].missing), summable).Get(scope[k], &why);
+    if (!why.empty()) {
+      s.error += "; enterprise " + std::to_string(scope[k]) + ": " + why;
+      break;
+    }
+  }
   return s;
+}
+
+int32_t Measures::IndustryOf(EnterpriseIndex e) const {
+  return static_cast<size_t>(e) < enterprises_.size()
+             ? enterprises_[static_cast<size_t>(e)].industry
+             : -1;
 }
 
 MeasureResult Measures::Level(Scope scope, Period t) const {
@@ -448,46 +475,58 @@ MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis b
 }
 
 AnomalyResult Measures::Anomaly(EnterpriseIndex enterprise, Period t, int years) const {
-  AnomalyResult r;
+  return std::move(Anomalies(Scope(&enterprise, 1), t, years)[0]);
+}
+
+std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years) const {
+  std::vector<AnomalyResult> out(scope.size());
   if (auto e = CheckPeriod(t); !e.empty()) {
-    r.no_data_reason = e;
-    return r;
+    for (AnomalyResult& r : out) r.no_data_reason = e;
+    return out;
   }
-  bool summable = !is_rate();
-  std::string why;
-  auto now = PeriodReader(figures_, t, summable).Get(enterprise, &why);
-  if (!now) {
-    r.no_data_reason = "enterprise " + std::to_string(enterprise) + " has no figure for " +
-                       t.ToString() + (why.empty() ? "" : "; " + why);
-    return r;
-  }
-  r.value = *now;
-  std::vector<double> history;
+  const bool summable = !is_rate();
+  const PeriodReader current(figures_, t, summable);
+  std::vector<PeriodReader> previous;
   for (int k = 1; k <= years; ++k) {
     Period p = SamePeriodYearsBefore(t, k);
-    if (!p.valid()) continue;  // e.g. no week 53 that year
-    if (auto v = PeriodReader(figures_, p, summable).Get(enterprise)) history.push_back(*v);
+    if (p.valid()) previous.emplace_back(figures_, p, summable);  // e.g. no week 53 that year
   }
-  r.years = static_cast<int>(history.size());
-  if (history.size() < 2) {
-    r.no_data_reason = "only " + std::to_string(history.size()) + " figure(s) for the same " +
-                       "period in the previous " + std::to_string(years) +
-                       " years; a seasonal z-score needs at least 2";
-    return r;
+  std::vector<double> history;
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const EnterpriseIndex enterprise = scope[i];
+    AnomalyResult& r = out[i];
+    std::string why;
+    auto now = current.Get(enterprise, &why);
+    if (!now) {
+      r.no_data_reason = "enterprise " + std::to_string(enterprise) + " has no figure for " +
+                         t.ToString() + (why.empty() ? "" : "; " + why);
+      continue;
+    }
+    r.value = *now;
+    history.clear();
+    for (const PeriodReader& reader : previous)
+      if (auto v = reader.Get(enterprise)) history.push_back(*v);
+    r.years = static_cast<int>(history.size());
+    if (history.size() < 2) {
+      r.no_data_reason = "only " + std::to_string(history.size()) + " figure(s) for the same " +
+                         "period in the previous " + std::to_string(years) +
+                         " years; a seasonal z-score needs at least 2";
+      continue;
+    }
+    double sum = 0;
+    for (double v : history) sum += v;
+    r.mean = sum / history.size();
+    double squares = 0;
+    for (double v : history) squares += (v - r.mean) * (v - r.mean);
+    r.stddev = std::sqrt(squares / (history.size() - 1));  // sample standard deviation
+    if (r.mean != 0) r.ratio = r.value / r.mean;
+    if (r.stddev > 0)
+      r.z = (r.value - r.mean) / r.stddev;
+    else
+      r.no_data_reason = "the previous years' figures are all equal (standard deviation 0)";
+    if (!r.ratio && r.no_data_reason.empty()) r.no_data_reason = "the previous years' mean is 0";
   }
-  double sum = 0;
-  for (double v : history) sum += v;
-  r.mean = sum / history.size();
-  double squares = 0;
-  for (double v : history) squares += (v - r.mean) * (v - r.mean);
-  r.stddev = std::sqrt(squares / (history.size() - 1));  // sample standard deviation
-  if (r.mean != 0) r.ratio = r.value / r.mean;
-  if (r.stddev > 0)
-    r.z = (r.value - r.mean) / r.stddev;
-  else
-    r.no_data_reason = "the previous years' figures are all equal (standard deviation 0)";
-  if (!r.ratio && r.no_data_reason.empty()) r.no_data_reason = "the previous years' mean is 0";
-  return r;
+  return out;
 }
 
 }  // namespace parkwatch

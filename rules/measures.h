@@ -166,6 +166,9 @@ class Measures {
   // z-score and ratio of enterprise's V(t) against the same period in its previous `years`
   // years (mean and sample standard deviation). Needs at least 2 prior values. Nominal values.
   AnomalyResult Anomaly(EnterpriseIndex enterprise, Period t, int years) const;
+  // Anomaly() of every enterprise of scope, in scope order, finding the periods once for all of
+  // them (a park-wide rule asks for 20k enterprises at one period).
+  std::vector<AnomalyResult> Anomalies(Scope scope, Period t, int years) const;
 
  private:
   struct Sums;
@@ -177,6 +180,7 @@ class Measures {
   std::string PartWholeChange(Scope part, Scope whole, Period t, const char* measure_on, Sums* p,
                               Sums* w, Period* base) const;
   std::string CheckPeriod(Period t) const;
+  int32_t IndustryOf(EnterpriseIndex e) const;  // -1 if unknown
   bool is_rate() const;
 
   const FigureTable& figures_;

@@ -129,6 +129,53 @@ TEST_F(AlertEngineTest, MissingReportFiresOnTheDeadlineAndLateDataResolvesIt) {
   EXPECT_TRUE(Firing().empty());
 }
 
+// Outcomes render their annotations only when the engine records them (rules/outcome.h): an
+// alert firing after a quiet week, a pending one and one without data carries the text of its
+// own period, with the enterprise's name as the data holds it then, in its status, its event
+// and its notification; the week without data leaves the stored text as it was.
+TEST_F(AlertEngineTest, AnnotationsOfAnAlertFiringAfterQuietWeeksAreItsOwn) {
+  const Period w20 = Period::Week(2024, 20), w21 = Period::Week(2024, 21),
+               w22 = Period::Week(2024, 22), w23 = Period::Week(2024, 23);
+  std::string rows;
+  for (int w : {20, 21, 23}) rows += Row(1, Period::Week(2023, w), 100);  // no base for W22
+  Ingest(rows, MondayAfter(w20));
+  const std::string code = TestCreditCode(1);
+  const std::string fingerprint =
+      Fingerprint("OutputDrop", {{"enterprise", code}, {"scope", "enterprise"}});
+  AlertStore alerts(store_.get());
+  auto summary = [&] { return alerts.Get(fingerprint)->status.annotations.at("summary"); };
+
+  Ingest(Row(1, w20, 100), MondayAfter(w20));  // quiet
+  EXPECT_EQ(summary(), code + " 0.0% in 2024-W20");
+  Ingest(Row(1, w21, 85), MondayAfter(w21));  // -15 %: pending
+  EXPECT_EQ(summary(), code + " -15.0% in 2024-W21");
+  Ingest(Row(1, w22, 70), MondayAfter(w22));  // no base: no data, nothing changes
+  EXPECT_EQ(alerts.Get(fingerprint)->status.state, AlertState::kPending);
+  EXPECT_EQ(summary(), code + " -15.0% in 2024-W21");
+
+  // The second breach, with the enterprise's name arriving in the same batch.
+  std::string csv = "统一社会信用代码,企业名称,重点企业,报告期,工业总产值(万元)\n" + code +
+                    ",甲公司,是," + w23.ToString() + ",60\n";
+  BatchSummary s = IngestBody(csv, "text/csv", "test", collector_, config_, *store_);
+  ASSERT_EQ(s.status, "committed") << JoinDiagnostics(s.errors);
+  EXPECT_EQ(engine_->OnBatch(s, MondayAfter(w23)).notifications, 1);
+
+  const std::string fired = "甲公司 -40.0% in 2024-W23";
+  auto firing = Firing();
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].status.annotations.at("summary"), fired);
+  auto history = alerts.History(10, "OutputDrop", fingerprint);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].event.kind, EventKind::kFiring);
+  EXPECT_EQ(history[0].event.annotations.at("summary"), fired);
+  EXPECT_EQ(history[1].event.kind, EventKind::kPending);
+  EXPECT_EQ(history[1].event.annotations.at("summary"), code + " -15.0% in 2024-W21");
+  auto outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_NE(outbox[0].payload.find("\"summary\":\"" + fired + "\""), std::string::npos)
+      << outbox[0].payload;
+}
+
 }  // namespace
 }  // namespace parkwatch
 

@@ -75,8 +75,8 @@ class EvaluatorTest : public ::testing::Test {
                                  const std::string& value) {
     const RuleOutcome* found = nullptr;
     for (const auto& o : outcomes) {
-      auto it = o.labels.find(key);
-      if (it != o.labels.end() && it->second == value) {
+      auto labels = o.Labels();
+      if (auto it = labels.find(key); it != labels.end() && it->second == value) {
         EXPECT_EQ(found, nullptr) << "two outcomes for " << key << "=" << value;
         found = &o;
       }
@@ -135,11 +135,11 @@ groups:
   EXPECT_EQ(pharma->level, Level::kOrange);  // the 医药化工 override: orange at -12%
   EXPECT_EQ(pharma->threshold, -0.12);
   EXPECT_FALSE(pharma->cleared);
-  EXPECT_EQ(pharma->labels.at("scope"), "enterprise");
-  EXPECT_EQ(pharma->labels.at("team"), "ops");
-  EXPECT_EQ(pharma->labels.count("industry"), 0u);  // identity survives reclassification
-  EXPECT_EQ(pharma->vars.at("industry"), kPharma);
-  EXPECT_EQ(pharma->annotations.at("summary"), "甲药业 output -15.0% YoY in 2024-W05 (orange)");
+  EXPECT_EQ(pharma->Labels().at("scope"), "enterprise");
+  EXPECT_EQ(pharma->Labels().at("team"), "ops");
+  EXPECT_EQ(pharma->Labels().count("industry"), 0u);  // identity survives reclassification
+  EXPECT_EQ(pharma->Vars().at("industry"), kPharma);
+  EXPECT_EQ(pharma->Annotations().at("summary"), "甲药业 output -15.0% YoY in 2024-W05 (orange)");
 
   const RuleOutcome* machinery = Find(outcomes, "enterprise", TestCreditCode(2));
   ASSERT_NE(machinery, nullptr);
@@ -152,14 +152,15 @@ groups:
   EXPECT_NE(no_base->no_data_reason.find("2023-W05"), std::string::npos) << no_base->no_data_reason;
   EXPECT_EQ(no_base->level, Level::kNone);
   EXPECT_FALSE(no_base->cleared);  // no data keeps state; it does not resolve
-  EXPECT_EQ(no_base->annotations.at("summary"), "戊机械 output <no value> YoY in 2024-W05 (none)");
+  EXPECT_EQ(no_base->Annotations().at("summary"),
+            "戊机械 output <no value> YoY in 2024-W05 (none)");
 
   // Incremental: only enterprise 2 (and 3, which is not in scope).
   std::set<EnterpriseIndex> only = {*data.IndexOfCode(TestCreditCode(2)),
                                     *data.IndexOfCode(TestCreditCode(3))};
   auto some = evaluator.Evaluate(group, group.rules[0], data, w, &only);
   ASSERT_EQ(some.size(), 1u);
-  EXPECT_EQ(some[0].labels.at("enterprise"), TestCreditCode(2));
+  EXPECT_EQ(some[0].Labels().at("enterprise"), TestCreditCode(2));
   // A monthly period is not this group's: nothing.
   EXPECT_TRUE(evaluator.Evaluate(group, group.rules[0], data, Period::Month(2024, 3)).empty());
 }
@@ -243,8 +244,8 @@ TEST_F(MonthlyTest, IndustryAndParkOutcomes) {
   ASSERT_NE(pharma, nullptr);
   EXPECT_NEAR(*pharma->value, 280.0 / 300 - 1, 1e-12);  // -6.67%
   EXPECT_EQ(pharma->level, Level::kOrange);
-  EXPECT_EQ(pharma->labels.at("scope"), "industry");
-  EXPECT_EQ(pharma->annotations.at("summary"), "医药化工 -6.7% in 2024-03");
+  EXPECT_EQ(pharma->Labels().at("scope"), "industry");
+  EXPECT_EQ(pharma->Annotations().at("summary"), "医药化工 -6.7% in 2024-03");
   const RuleOutcome* machinery = Find(industries, "industry", kMachinery);
   ASSERT_NE(machinery, nullptr);
   EXPECT_NEAR(*machinery->value, 0.2, 1e-12);
@@ -255,14 +256,14 @@ TEST_F(MonthlyTest, IndustryAndParkOutcomes) {
   ASSERT_EQ(park.size(), 1u);
   EXPECT_NEAR(*park[0].value, 0, 1e-12);     // 400 -> 400
   EXPECT_EQ(park[0].level, Level::kYellow);  // "at or below 0"
-  EXPECT_EQ(park[0].labels, (std::map<std::string, std::string>{{"scope", "park"}}));
-  EXPECT_EQ(park[0].annotations.at("summary"), "示范园区 0.0%");
+  EXPECT_EQ(park[0].Labels(), (std::map<std::string, std::string>{{"scope", "park"}}));
+  EXPECT_EQ(park[0].Annotations().at("summary"), "示范园区 0.0%");
 
   // Only enterprise 3 changed: its industry is re-evaluated, the park always is.
   std::set<EnterpriseIndex> only = {*data_.IndexOfCode(TestCreditCode(3))};
   auto some = Run("IndustryDecline", t, &only);
   ASSERT_EQ(some.size(), 1u);
-  EXPECT_EQ(some[0].labels.at("industry"), kMachinery);
+  EXPECT_EQ(some[0].Labels().at("industry"), kMachinery);
   EXPECT_EQ(Run("ParkDecline", t, &only).size(), 1u);
 }
 
@@ -296,8 +297,8 @@ TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
   EXPECT_NEAR(*park[0].value, -0.03, 1e-12);
   EXPECT_EQ(park[0].level, Level::kYellow);
   EXPECT_EQ(park[0].threshold, -0.02);
-  EXPECT_EQ(park[0].vars.at("target"), "0.08");
-  EXPECT_EQ(park[0].annotations.at("summary"), "1-3月 -3.0% vs 8.0%");
+  EXPECT_EQ(park[0].Vars().at("target"), "0.08");
+  EXPECT_EQ(park[0].Annotations().at("summary"), "1-3月 -3.0% vs 8.0%");
 
   // No target for the industries: no data, with the reason.
   auto industries = Run("IndustryBelowTarget", t);
@@ -314,7 +315,7 @@ TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
   auto jan_feb = Run("ParkBelowTarget", Period::JanFeb(2024));
   ASSERT_EQ(jan_feb.size(), 1u);
   EXPECT_NEAR(*jan_feb[0].value, 210.0 / 200 - 1 - 0.08, 1e-12);
-  EXPECT_EQ(jan_feb[0].vars.at("month"), "2");
+  EXPECT_EQ(jan_feb[0].Vars().at("month"), "2");
 
   // Periods: Jan and Feb 2024 fold into Jan–Feb.
   const RuleGroup& group = rules_.groups[0];
@@ -367,8 +368,8 @@ groups:
   const RuleOutcome* late = Find(outcomes, "enterprise", TestCreditCode(1));
   EXPECT_EQ(late->value, 2);  // W04 and W05
   EXPECT_EQ(late->level, Level::kYellow);
-  EXPECT_EQ(late->vars.at("last_reported"), "2024-W03");
-  EXPECT_EQ(late->annotations.at("summary"), "甲 has not reported 2024-W05 (2)");
+  EXPECT_EQ(late->Vars().at("last_reported"), "2024-W03");
+  EXPECT_EQ(late->Annotations().at("summary"), "甲 has not reported 2024-W05 (2)");
   const RuleOutcome* on_time = Find(outcomes, "enterprise", TestCreditCode(2));
   EXPECT_EQ(on_time->value, 0);  // any indicator counts as reported
   EXPECT_EQ(on_time->level, Level::kNone);
@@ -595,7 +596,7 @@ TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
         for (const RuleOutcome& o : evaluator.Evaluate(group, rule, data, t)) {
           ++evaluated;
           EXPECT_EQ(o.rule, &rule);
-          EXPECT_FALSE(o.annotations.at("summary").empty());
+          EXPECT_FALSE(o.Annotations().at("summary").empty());
           if (o.value) ++rule_values;
           if (o.level != Level::kNone) ++in_breach;
         }
