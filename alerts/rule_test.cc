@@ -3,7 +3,6 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -128,15 +127,11 @@ class TestFileReader {
 
   // Reads the file and its rule files; false when anything is wrong (diagnostics say what).
   bool Read() {
-    std::ifstream in(file_, std::ios::binary);
-    if (!in) {
-      diagnostics_->push_back({file_, 0, 0, "", "cannot read test file"});
-      return false;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
+    std::string text;
     YAML::Node root;
-    if (!ParseYaml(text.str(), file_, &root, diagnostics_)) return false;
+    if (!ReadConfigFile(file_, "test file", &text, diagnostics_) ||
+        !ParseYaml(text, file_, &root, diagnostics_))
+      return false;
     if (!r_.Map(root, "", {"rule_files", "tests"})) {
       if (r_.ok()) r_.Error(root, "", "empty test file: expected rule_files and tests");
       return false;

@@ -1,9 +1,7 @@
 #include "config/config.h"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "config/yaml_reader.h"
 #include "core/period.h"
@@ -226,14 +224,9 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
 }
 
 bool LoadConfig(const std::string& path, Config* out, std::vector<Diagnostic>* diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics->push_back({path, 0, 0, "", "cannot read file"});
-    return false;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path, out, diagnostics);
+  std::string text;
+  return ReadConfigFile(path, "file", &text, diagnostics) &&
+         ParseConfig(text, path, out, diagnostics);
 }
 
 }  // namespace parkwatch

@@ -1,9 +1,7 @@
 #include "config/web_config.h"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "config/yaml_reader.h"
 
@@ -154,14 +152,9 @@ bool ParseWebConfig(const std::string& text, const std::string& file, WebSecurit
 
 bool LoadWebConfigFile(const std::string& path, WebSecurityConfig* out,
                        std::vector<Diagnostic>* diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics->push_back({path, 0, 0, "", "cannot read web config file"});
-    return false;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseWebConfig(text.str(), path, out, diagnostics);
+  std::string text;
+  return ReadConfigFile(path, "web config file", &text, diagnostics) &&
+         ParseWebConfig(text, path, out, diagnostics);
 }
 
 }  // namespace parkwatch

@@ -121,6 +121,17 @@ std::string ResolvePath(const std::string& base_dir, const std::string& path) {
   return (fs::path(base_dir) / path).lexically_normal().string();
 }
 
+bool ReadConfigFile(const std::string& path, const std::string& what, std::string* text,
+                    std::vector<Diagnostic>* diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics->push_back({path, 0, 0, "", "cannot read " + what});
+    return false;
+  }
+  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
 bool ParseYaml(const std::string& text, const std::string& file, YAML::Node* root,
                std::vector<Diagnostic>* diagnostics) {
   try {

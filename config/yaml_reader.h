@@ -51,6 +51,11 @@ class YamlReader {
 // base_dir. Empty stays empty (nothing configured).
 std::string ResolvePath(const std::string& base_dir, const std::string& path);
 
+// Reads a whole configuration file (parkwatch.yml, a web config, a rule or rule-test file) into
+// *text. If it cannot be read, adds "<path>: cannot read <what>" and returns false.
+bool ReadConfigFile(const std::string& path, const std::string& what, std::string* text,
+                    std::vector<Diagnostic>* diagnostics);
+
 // Parses text as YAML; on a syntax error reports it and returns false.
 bool ParseYaml(const std::string& text, const std::string& file, YAML::Node* root,
                std::vector<Diagnostic>* diagnostics);

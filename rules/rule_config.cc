@@ -3,7 +3,6 @@
 #include <glob.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "config/yaml_reader.h"
@@ -437,14 +436,9 @@ bool LoadRuleFiles(const std::vector<std::string>& patterns, RuleSet* out,
       for (size_t i = 0; i < g.gl_pathc; ++i) files.push_back(g.gl_pathv[i]);
     globfree(&g);
     for (const auto& file : files) {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) {
-        diagnostics->push_back({file, 0, 0, "", "cannot read rule file"});
-        continue;
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      ParseRuleFile(text.str(), file, &fresh, diagnostics);
+      std::string text;
+      if (ReadConfigFile(file, "rule file", &text, diagnostics))
+        ParseRuleFile(text, file, &fresh, diagnostics);
     }
   }
   if (diagnostics->size() != errors_before) return false;
