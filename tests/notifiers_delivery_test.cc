@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "collectors/ingest.h"
 #include "metrics/metrics.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/dispatcher.h"
@@ -376,6 +377,38 @@ TEST_F(DeliveryTest, RoutesByMatchersWithContinue) {
   EXPECT_EQ(industry.count(), 1u);  // red Acme again (continue)
   EXPECT_EQ(ops.count(), 1u);       // blue Beta: no child matched
   EXPECT_NE(ops.Requests()[0].body.find("常德华星药业"), std::string::npos);
+}
+
+TEST_F(DeliveryTest, EnterpriseAlertsCarryTheRegistersIndustryAndNameForRouting) {
+  // The evaluator's enterprise alerts are identified by scope and credit code only; the
+  // notification adds what the register says, so an industry's route gets its enterprises.
+  Config config;
+  config.indicators = DefaultIndicators();
+  CollectorConfig collector;
+  collector.name = "test";
+  const std::string code = testing::TestCreditCode(7);
+  BatchSummary batch =
+      IngestBody("统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元)\n" + code +
+                     ",常德华星药业,医药化工,是,2024-03,10\n",
+                 "text/csv", "request", collector, config, *store_);
+  ASSERT_EQ(batch.status, "committed");
+  HttpSink desk, ops;
+  const std::string yaml =
+      FastDelivery() + "receivers:\n  - {name: desk, type: webhook, url: \"" + desk.url() +
+      "\"}\n  - {name: ops, type: webhook, url: \"" + ops.url() +
+      "\"}\nroute:\n  receiver: ops\n  group_wait: 0s\n  routes:\n"
+      "    - {matchers: ['industry=\"医药化工\"', 'key=\"true\"'], receiver: desk}\n";
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop",
+            {{"scope", "enterprise"}, {"enterprise", code}}, "2024-W05", Severity::kRed, -0.32);
+  Dispatcher dispatcher(db_, AlertingFromYaml(yaml), nullptr);
+  dispatcher.Start();
+  ASSERT_TRUE(WaitFor([&] { return desk.count() == 1; }, 5000));
+  EXPECT_EQ(ops.count(), 0u);
+  json labels = json::parse(desk.Requests()[0].body)["alerts"][0]["labels"];
+  EXPECT_EQ(labels["enterprise"], code);
+  EXPECT_EQ(labels["industry"], "医药化工");
+  EXPECT_EQ(labels["enterprise_name"], "常德华星药业");
+  EXPECT_EQ(labels["key"], "true");
 }
 
 TEST_F(DeliveryTest, SilencesAndInhibitionSuppress) {
