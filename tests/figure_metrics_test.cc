@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "alerts/alert_store.h"
@@ -123,25 +124,32 @@ TEST_F(FigureMetricsTest, LatestCompletePeriodWithLevelsGrowthAndPulls) {
   std::string text = metrics_.Serialize();
   // The park: 560 against 500 (万元), same enterprises.
   EXPECT_TRUE(HasLine(text,
-                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-03\"} "
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\"} "
                       "5600000"))
       << text;
-  EXPECT_NEAR(
-      Sample(text, "parkwatch_park_output_value_yoy_ratio{cadence=\"monthly\",period=\"2025-03\"}"),
-      0.12, 1e-12);
+  EXPECT_NEAR(Sample(text, "parkwatch_park_output_value_yoy_ratio{cadence=\"monthly\"}"), 0.12,
+              1e-12);
   // Pulls of a partition sum to the park's growth: 乙 +60 of 500, 甲 ±0.
   EXPECT_TRUE(HasLine(text,
                       "parkwatch_industry_output_value_pull_ratio{cadence=\"monthly\",industry="
-                      "\"乙业\",period=\"2025-03\"} 0.12"))
+                      "\"乙业\"} 0.12"))
       << text;
   EXPECT_TRUE(HasLine(text,
                       "parkwatch_industry_output_value_pull_ratio{cadence=\"monthly\",industry="
-                      "\"甲业\",period=\"2025-03\"} 0"));
+                      "\"甲业\"} 0"));
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_pull_ratio{cadence=\"monthly\"," +
-                                Enterprise(2) + ",period=\"2025-03\"} -0.02"))
+                                Enterprise(2) + "} -0.02"))
       << text;
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_yoy_ratio{cadence=\"monthly\"," +
-                                Enterprise(3) + ",period=\"2025-03\"} 0.3"));
+                                Enterprise(3) + "} 0.3"));
+  // Which month the figures are of is one series per cadence, not a label of every figure.
+  EXPECT_TRUE(
+      HasLine(text, "parkwatch_figures_period_info{cadence=\"monthly\",period=\"2025-03\"} 1"))
+      << text;
+  EXPECT_TRUE(HasLine(
+      text, "parkwatch_figures_period_end_timestamp_seconds{cadence=\"monthly\"} 1743436800"));
+  EXPECT_EQ(CountPrefix(text, "parkwatch_figures_period_info{"), 1);
+  EXPECT_EQ(CountPrefix(text, "parkwatch_figures_period_end_timestamp_seconds{"), 1);
   // April has one reporter of four, so nothing is exported for it yet.
   EXPECT_FALSE(Contains(text, "2025-04")) << text;
   // No weekly figures: no weekly series, and no YTD without Jan–Feb.
@@ -166,12 +174,13 @@ TEST_F(FigureMetricsTest, NameIndustryAndKeyAreOnOneInfoSeriesPerEnterprise) {
   EXPECT_TRUE(HasLine(text, Info(3, "乙业", false)));
   EXPECT_TRUE(HasLine(text, Info(4, "乙业", false)));
   EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4);
-  // Every other per-enterprise series is identified by enterprise, cadence (and period) alone.
+  // Every other per-enterprise series is identified by enterprise and cadence alone: no period,
+  // which would give every series a new identity when a period completes.
   std::vector<std::string> series = EnterpriseSeries(text);
   // Four enterprises × output level, YoY and pull, last report time and age.
   EXPECT_EQ(series.size(), 20u);
   static const std::regex kShape(
-      R"(parkwatch_enterprise_\w+\{cadence="monthly",enterprise="\w+"(,period="2025-03")?\} .*)");
+      R"(parkwatch_enterprise_\w+\{cadence="monthly",enterprise="\w+"\} .*)");
   for (const auto& line : series) EXPECT_TRUE(std::regex_match(line, kShape)) << line;
 }
 
@@ -207,7 +216,7 @@ TEST_F(FigureMetricsTest, TheEnginesDataGivesTheSeriesTheStoreGives) {
   from_store.Refresh(ParkFigures(*store_, config_));
   EXPECT_EQ(from_engine, other.Serialize());
   EXPECT_TRUE(HasLine(from_engine,
-                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-04\"} "
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\"} "
                       "4650000"))
       << from_engine;
 }
@@ -239,12 +248,32 @@ TEST_F(FigureMetricsTest, ARefreshWithNothingNewChangesNothing) {
 TEST_F(FigureMetricsTest, ANewCompletePeriodReplacesTheOldSeries) {
   History();
   Refresh();
+  // The label sets of every figure series, which must survive a new period.
+  auto identities = [](const std::string& text) {
+    std::set<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+      if (l.rfind("parkwatch_", 0) == 0 && l.rfind("parkwatch_figures_period_", 0) != 0)
+        out.insert(l.substr(0, l.rfind(' ')));
+    return out;
+  };
+  std::set<std::string> before = identities(metrics_.Serialize());
   Ingest("2025-04", {{2, 95}, {3, 250}});  // three of four have now reported April
   Refresh();
   std::string text = metrics_.Serialize();
+  // The period moves on the one period info series of the cadence...
   EXPECT_FALSE(Contains(text, "period=\"2025-03\"")) << text;
+  EXPECT_TRUE(
+      HasLine(text, "parkwatch_figures_period_info{cadence=\"monthly\",period=\"2025-04\"} 1"));
+  EXPECT_TRUE(HasLine(text, "parkwatch_figures_period_end_timestamp_seconds{cadence=\"monthly\"} " +
+                                std::to_string(PeriodEndUnixSeconds(Period::Month(2025, 4)))));
+  // ...and every figure series that has a value in April is the series it was in March (no
+  // churn); only the YoY and its pull are gone, for want of an April 2024.
+  std::set<std::string> after = identities(text);
+  for (const auto& series : after) EXPECT_TRUE(before.count(series)) << series;
+  EXPECT_TRUE(after.count("parkwatch_park_output_value_yuan{cadence=\"monthly\"}"));
   EXPECT_TRUE(HasLine(text,
-                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-04\"} "
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\"} "
                       "4650000"))
       << text;
   // No April 2024 to compare with: no growth series rather than a made-up one.
