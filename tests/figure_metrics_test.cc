@@ -360,6 +360,23 @@ TEST_F(FigureMetricsTest, OpenMetricsExportHasEveryPeriodWithItsEndAsTimestamp) 
   EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4 * 3);
   for (const auto& line : EnterpriseSeries(text))
     EXPECT_FALSE(Contains(line, "name=") || Contains(line, "industry=")) << line;
+  // Which period the figures at each period end are of, as the live series say it.
+  for (Period p : {Period::Month(2024, 3), Period::Month(2025, 3), Period::Month(2025, 4)}) {
+    std::string end = std::to_string(PeriodEndUnixSeconds(p));
+    EXPECT_TRUE(HasLine(text, "parkwatch_figures_period_info{cadence=\"monthly\",period=\"" +
+                                  p.ToString() + "\"} 1 " + end))
+        << text;
+    EXPECT_TRUE(HasLine(
+        text,
+        "parkwatch_figures_period_end_timestamp_seconds{cadence=\"monthly\"} " + end + " " + end));
+  }
+  // Figure series are identified as the live ones are: no period label.
+  std::istringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    if (l.rfind("parkwatch_figures_period_info", 0) != 0) {
+      EXPECT_FALSE(Contains(l, "period=")) << l;
+    }
+  }
 
   // --from drops earlier periods; a period not ended by `now` is left out.
   std::ostringstream later;
@@ -369,6 +386,43 @@ TEST_F(FigureMetricsTest, OpenMetricsExportHasEveryPeriodWithItsEndAsTimestamp) 
   EXPECT_FALSE(Contains(later.str(), " 1711900800\n"));
   EXPECT_FALSE(Contains(later.str(), std::to_string(PeriodEndUnixSeconds(Period::Month(2025, 4)))));
   EXPECT_TRUE(Contains(later.str(), std::to_string(options.now)));
+}
+
+TEST_F(FigureMetricsTest, OpenMetricsExportCarriesTheScrapesTargetLabels) {
+  // The labels Prometheus attaches to the live series go on every backfilled series, so the two
+  // are one series.
+  History();
+  SeriesLabels labels;
+  std::string error;
+  ASSERT_TRUE(ParseExportLabels("job=parkwatch,instance=parkwatch:9780", &labels, &error)) << error;
+  std::ostringstream out;
+  OpenMetricsExportOptions options;
+  options.now = 2'000'000'000;
+  options.labels = labels;
+  WriteOpenMetrics(*store_, config_, options, out);
+  std::string text = out.str();
+  EXPECT_EQ(
+      Sample(text,
+             "parkwatch_park_output_value_yuan{cadence=\"monthly\",instance=\"parkwatch:9780\","
+             "job=\"parkwatch\"}",
+             "1711900800"),
+      5000000)
+      << text;
+  std::istringstream lines(text);
+  int samples = 0;
+  for (std::string l; std::getline(lines, l);) {
+    if (l.empty() || l[0] == '#') continue;
+    ++samples;
+    EXPECT_TRUE(Contains(l, "instance=\"parkwatch:9780\",") && Contains(l, "job=\"parkwatch\""))
+        << l;
+  }
+  EXPECT_GT(samples, 0);
+
+  // A malformed pair, a reserved name or one of the series' own labels is refused.
+  for (const char* bad : {"job", "=x", "1a=x", "__name__=x", "a-b=x", "enterprise=x", "period=x"})
+    EXPECT_FALSE(ParseExportLabels(bad, &labels, &error)) << bad;
+  EXPECT_TRUE(ParseExportLabels("", &labels, &error));
+  EXPECT_TRUE(labels.empty());
 }
 
 TEST(PeriodEnd, IsMidnightAfterTheLastDayInShanghai) {
