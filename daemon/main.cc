@@ -43,6 +43,7 @@ commands:
   demo          write a demo park     --dir=DIR [--force]
   export openmetrics  history for promtool tsdb create-blocks-from openmetrics
                 --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
+                [--labels=job=parkwatch,instance=parkwatch:9780]  (the scrape's target labels)
   silence       manage silences       add|list|expire --config.file=parkwatch.yml
                 [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
   hash-password bcrypt hash for basic_auth_users; reads the password from standard input
@@ -335,11 +336,11 @@ int main(int argc, char** argv) {
                                                                               : Usage(error);
   if (command == "demo") return parse({"dir"}, {"force"}) ? Demo(flags) : Usage(error);
   if (command == "export") {
-    if (!parse({"config.file", "from", "out"})) return Usage(error);
+    if (!parse({"config.file", "from", "labels", "out"})) return Usage(error);
     if (flags.positional().size() != 1 || flags.positional()[0] != "openmetrics")
       return Usage("export needs a format: export openmetrics");
     return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
-                                    flags.Get("out"));
+                                    flags.Get("labels"), flags.Get("out"));
   }
   if (command == "silence") {
     // --matcher may repeat; Flags keeps the last, so collect them here.

@@ -43,7 +43,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct Snapshot {
   // One family at one cadence: the labels its series add to their member's, and the values.
   struct Block {
-    SampleLabels extra;                               // cadence and period, sorted by name
+    SampleLabels extra;                               // e.g. cadence, sorted by name
     std::vector<std::pair<uint32_t, double>> series;  // member index, value
   };
   struct Family {
@@ -54,7 +54,9 @@ struct Snapshot {
   };
   std::vector<SampleLabels> members[3];  // identifying labels by FigureScope, sorted by name
   std::vector<SampleLabels> info;        // each enterprise's info labels
-  std::vector<Family> families;          // in exposition order
+  // One member without labels, for the per-cadence period series (a block per cadence).
+  std::vector<SampleLabels> cadences{SampleLabels{}};
+  std::vector<Family> families;  // in exposition order
 };
 
 // std::map's order is the exposition's: labels sorted by name.
@@ -73,6 +75,8 @@ std::shared_ptr<const Snapshot> EmptySnapshot() {
   s->families.push_back({kEnterpriseInfoName, kEnterpriseInfoHelp, &s->info, {}});
   s->families.push_back({kLastReportTimestamp, kLastReportTimestampHelp, &s->members[0], {}});
   s->families.push_back({kLastReportAge, kLastReportAgeHelp, &s->members[0], {}});
+  s->families.push_back({kPeriodInfoName, kPeriodInfoHelp, &s->cadences, {}});
+  s->families.push_back({kPeriodEndName, kPeriodEndHelp, &s->cadences, {}});
   return s;
 }
 
@@ -178,8 +182,7 @@ void FigureMetrics::Refresh(const ParkFigures& figures) {
         Snapshot::Family{def.name, def.help, &s->members[static_cast<int>(def.scope)], {}});
     for (const Latest& l : latest)
       if (l.period)
-        add(family,
-            {{"cadence", std::string(CadenceName(l.cadence))}, {"period", l.period->ToString()}},
+        add(family, {{"cadence", std::string(CadenceName(l.cadence))}},
             figures.Values(def, *l.period));
   }
   auto& info = s->families.emplace_back(
@@ -199,6 +202,18 @@ void FigureMetrics::Refresh(const ParkFigures& figures) {
     SampleLabels cadence = {{"cadence", std::string(CadenceName(l.cadence))}};
     add(timestamp, cadence, stamps);
     add(age, cadence, ages);
+  }
+  // The period goes on these two series, not on the figures: when a period completes, only the
+  // info series of its cadence is replaced, and every figure series keeps its identity.
+  auto& period_info = s->families.emplace_back(
+      Snapshot::Family{kPeriodInfoName, kPeriodInfoHelp, &s->cadences, {}});
+  auto& period_end =
+      s->families.emplace_back(Snapshot::Family{kPeriodEndName, kPeriodEndHelp, &s->cadences, {}});
+  for (const Latest& l : latest) {
+    if (!l.period) continue;
+    std::string cadence(CadenceName(l.cadence));
+    add(period_info, {{"cadence", cadence}, {"period", l.period->ToString()}}, {1});
+    add(period_end, {{"cadence", cadence}}, {static_cast<double>(PeriodEndUnixSeconds(*l.period))});
   }
   collector_->Publish(std::move(s));
 }

@@ -2,12 +2,18 @@
 // alerting rules.
 //
 // Figures (metrics/park_figures.h for the list): for the latest complete period of each cadence,
-// per enterprise {enterprise, cadence, period}, per industry {industry, cadence, period} and for
-// the park {cadence, period}: output value, value added and electricity in base units (yuan,
-// kWh), their YoY and YTD growth as ratios, and the pull of each enterprise and industry on the
-// park's output growth. The period label changes only when a new period completes, and a query
-// never sees two periods of one enterprise (dashboards still aggregate `without (period)` to join
-// the backfilled history, which carries no period label).
+// per enterprise {enterprise, cadence}, per industry {industry, cadence} and for the park
+// {cadence}: output value, value added and electricity in base units (yuan, kWh), their YoY and
+// YTD growth as ratios, and the pull of each enterprise and industry on the park's output growth.
+//
+// Which period that is, one series per cadence:
+//   parkwatch_figures_period_info{cadence,period} 1
+//   parkwatch_figures_period_end_timestamp_seconds{cadence}
+// The figure series carry no period label: one that moved with every completed week would give
+// every figure series (some 400,000) a new identity each week, and the live series would not
+// continue the backfilled history (which has none). A panel that shows the period joins it in:
+//   parkwatch_park_output_value_yuan * on (cadence) group_left (period)
+//     parkwatch_figures_period_info
 //
 // Enterprises (one series each, the register's size):
 //   parkwatch_enterprise_info{enterprise,name,industry,key} 1
@@ -31,17 +37,17 @@
 // for every pending and firing alert.
 //
 // How the figures are held: a park of 20,000 enterprises has about 420,000 figure series. As one
-// prometheus-cpp Gauge each, every series would keep its own label map (hundreds of bytes), and a
-// new period would remove them one by one, each Family::Remove a walk over the family's series
-// (20,000 removals from one family took 11 s). So the figure, info and last-report families are
-// one collectable
-// (Metrics::AddCollectable) over an immutable snapshot of values by member: a refresh builds a new
-// snapshot and swaps it in; a scrape builds the samples of the snapshot it finds. Targets and
-// alerts, a few series, are ordinary gauges.
+// prometheus-cpp Gauge each, every series would keep its own label map (hundreds of bytes), and
+// enterprises leaving the register would be removed one by one, each Family::Remove a walk over
+// the family's series (20,000 removals from one family took 11 s). So the figure, info,
+// last-report and period families are one collectable (Metrics::AddCollectable) over an
+// immutable snapshot of values by member: a refresh builds a new snapshot and swaps it in; a
+// scrape builds the samples of the snapshot it finds. Targets and alerts, a few series, are
+// ordinary gauges.
 //
 // Thread safety: Refresh, SetTargets and RefreshAlerts may run on a worker thread while the
 // registry is scraped on another; they serialise with each other. A scrape sees one whole
-// snapshot of the figures, never two periods and never neither.
+// snapshot of the figures: the period info series and the figures are of the same period.
 #pragma once
 
 #include <map>
@@ -68,10 +74,10 @@ class FigureMetrics {
   FigureMetrics(const FigureMetrics&) = delete;
   FigureMetrics& operator=(const FigureMetrics&) = delete;
 
-  // Replaces the figure, info and last-report series with those of figures (the daemon builds it
-  // over its alert engine's data after each batch, so nothing is read from the store): a period
-  // that is no longer the latest, a figure or an enterprise that is gone, a renamed enterprise's
-  // old info series are gone with the old snapshot.
+  // Replaces the figure, info, last-report and period series with those of figures (the daemon
+  // builds it over its alert engine's data after each batch, so nothing is read from the store):
+  // a period that is no longer the latest (its period info series), a figure or an enterprise
+  // that is gone, a renamed enterprise's old info series are gone with the old snapshot.
   void Refresh(const ParkFigures& figures);
 
   // Replaces the target series with the `targets:` table of rules. Call with the rule set the

@@ -1,5 +1,7 @@
 #include "metrics/openmetrics_export.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -81,7 +83,8 @@ OpenMetricsExportStats WriteOpenMetrics(Store& store, const Config& config,
       values.reserve(periods.size());
       for (Period p : periods) values.push_back(figures.Values(def, p));
       for (size_t m = 0; m < members.size(); ++m) {
-        SeriesLabels labels = members[m];
+        SeriesLabels labels = options.labels;
+        for (const auto& [name, value] : members[m]) labels[name] = value;
         labels["cadence"] = std::string(CadenceName(cadence));
         std::string prefix = def.name + LabelText(labels) + ' ';
         bool any = false;
@@ -104,20 +107,87 @@ OpenMetricsExportStats WriteOpenMetrics(Store& store, const Config& config,
   out << "# HELP " << kEnterpriseInfoName << ' ' << Escape(kEnterpriseInfoHelp, false) << '\n';
   out << "# TYPE " << kEnterpriseInfoName << " gauge\n";
   if (!stamps.empty()) {
-    for (const SeriesLabels& labels : figures.InfoLabels()) {
+    for (const SeriesLabels& info : figures.InfoLabels()) {
+      SeriesLabels labels = options.labels;
+      for (const auto& [name, value] : info) labels[name] = value;
       std::string prefix = kEnterpriseInfoName + LabelText(labels) + " 1 ";
       for (int64_t stamp : stamps) out << prefix << stamp << '\n';
       stats.samples += static_cast<int64_t>(stamps.size());
       ++stats.series;
     }
   }
+  // Which period the figures at each period end are of, as the daemon has it live, so that an
+  // "as of" panel or a join with the period info series works over the history too.
+  out << "# HELP " << kPeriodInfoName << ' ' << Escape(kPeriodInfoHelp, false) << '\n';
+  out << "# TYPE " << kPeriodInfoName << " gauge\n";
+  for (const auto& [cadence, periods] : cadences) {
+    for (Period p : periods) {
+      SeriesLabels labels = options.labels;
+      labels["cadence"] = std::string(CadenceName(cadence));
+      labels["period"] = p.ToString();
+      out << kPeriodInfoName << LabelText(labels) << " 1 " << PeriodEndUnixSeconds(p) << '\n';
+      ++stats.samples;
+      ++stats.series;
+    }
+  }
+  out << "# HELP " << kPeriodEndName << ' ' << Escape(kPeriodEndHelp, false) << '\n';
+  out << "# TYPE " << kPeriodEndName << " gauge\n";
+  for (const auto& [cadence, periods] : cadences) {
+    if (periods.empty()) continue;
+    SeriesLabels labels = options.labels;
+    labels["cadence"] = std::string(CadenceName(cadence));
+    std::string prefix = kPeriodEndName + LabelText(labels) + ' ';
+    for (Period p : periods) {
+      int64_t end = PeriodEndUnixSeconds(p);
+      out << prefix << end << ' ' << end << '\n';
+    }
+    stats.samples += static_cast<int64_t>(periods.size());
+    ++stats.series;
+  }
   out << "# EOF\n";
   return stats;
 }
 
+bool ParseExportLabels(const std::string& text, SeriesLabels* labels, std::string* error) {
+  // The figure and info series' own labels: a target label of the same name would be overwritten
+  // on some series and not others.
+  static const std::set<std::string> kOwn = {"cadence", "enterprise", "industry",
+                                             "name",    "key",        "period"};
+  labels->clear();
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t comma = text.find(',', at);
+    if (comma == std::string::npos) comma = text.size();
+    std::string pair = text.substr(at, comma - at);
+    at = comma + 1;
+    size_t eq = pair.find('=');
+    std::string name = pair.substr(0, eq);
+    bool valid = eq != std::string::npos && !name.empty() &&
+                 !std::isdigit(static_cast<unsigned char>(name[0])) && name.rfind("__", 0) != 0 &&
+                 std::all_of(name.begin(), name.end(), [](char c) {
+                   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                 });
+    if (!valid) {
+      *error = "\"" + pair + "\" is not NAME=VALUE with a Prometheus label name";
+      return false;
+    }
+    if (kOwn.count(name)) {
+      *error = "\"" + name + "\" is a label of the figure series themselves";
+      return false;
+    }
+    (*labels)[name] = pair.substr(eq + 1);
+  }
+  return true;
+}
+
 int ExportOpenMetricsCommand(const std::string& config_file, const std::string& from,
-                             const std::string& out_file) {
+                             const std::string& labels, const std::string& out_file) {
   OpenMetricsExportOptions options;
+  if (std::string error; !ParseExportLabels(labels, &options.labels, &error)) {
+    std::fprintf(stderr, "parkwatch export openmetrics: --labels=%s: %s\n", labels.c_str(),
+                 error.c_str());
+    return 2;
+  }
   if (!from.empty()) {
     std::string error;
     options.from = Period::Parse(from, &error);

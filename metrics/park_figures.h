@@ -13,11 +13,12 @@
 //
 // Cardinality: one series per enterprise, industry or park per metric and cadence, bounded by the
 // register. A per-enterprise series carries only what identifies it (enterprise = credit code,
-// cadence, period); the descriptive labels (name, industry, key) are on one info series per
-// enterprise, parkwatch_enterprise_info, joined in PromQL where a query needs them (the style of
-// node_uname_info and kube_pod_info). Repeating them on every series made a park of 20,000
-// enterprises half a million series that each carried a name, and a renamed enterprise a new
-// series in every family.
+// cadence); which period the figures are of is one series per cadence (kPeriodInfoName), so a
+// new period changes values, not label sets. The descriptive labels (name, industry, key) are on
+// one info series per enterprise, parkwatch_enterprise_info, joined in PromQL where a query needs
+// them (the style of node_uname_info and kube_pod_info). Repeating them on every series made a park
+// of 20,000 enterprises half a million series that each carried a name, and a renamed enterprise a
+// new series in every family.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +65,21 @@ inline constexpr const char* kEnterpriseInfoHelp =
     "figure series carry only enterprise, so join: * on (enterprise) group_left (name, industry) "
     "parkwatch_enterprise_info.";
 
+// Which period the figures of a cadence are of, one series per cadence, so that the figure series
+// themselves carry no period label (a label that changed every week would replace every figure
+// series with a new one each week: series churn). Live: the latest complete period; history:
+// each period at its end.
+//   parkwatch_figures_period_info{cadence, period} 1
+//   parkwatch_figures_period_end_timestamp_seconds{cadence}
+inline constexpr const char* kPeriodInfoName = "parkwatch_figures_period_info";
+inline constexpr const char* kPeriodInfoHelp =
+    "The period the figure series of a cadence are of, value 1; show it with * on (cadence) "
+    "group_left (period) parkwatch_figures_period_info.";
+inline constexpr const char* kPeriodEndName = "parkwatch_figures_period_end_timestamp_seconds";
+inline constexpr const char* kPeriodEndHelp =
+    "End of the period the figure series of a cadence are of (Unix seconds, midnight "
+    "Asia/Shanghai after its last day), for \"as of\" displays and staleness alerts.";
+
 // The tables ParkFigures reads: the levels of the three indicators at both cadences. A RuleData
 // given to ParkFigures must hold them (RuleData::KeepTables, AlertEngine's keep_tables).
 std::vector<std::pair<std::string, Cadence>> FigureTables();
@@ -90,9 +106,8 @@ class ParkFigures {
   ParkFigures(const ParkFigures&) = delete;
   ParkFigures& operator=(const ParkFigures&) = delete;
 
-  // The series of a scope, each with its identifying labels (cadence and period are added by
-  // the caller): enterprises {enterprise: credit code}, industries {industry}, the park {} (one
-  // member).
+  // The series of a scope, each with its identifying labels (the caller adds cadence): enterprises
+  // {enterprise: credit code}, industries {industry}, the park {} (one member).
   const std::vector<SeriesLabels>& Members(FigureScope scope) const;
 
   // The labels of each enterprise's parkwatch_enterprise_info series, indexed like

@@ -69,11 +69,12 @@ TEST(Dashboards, AreWellFormedAndUseTheProvisionedDatasource) {
         static const std::regex kVar(R"(\$\{?(\w+))");
         for (std::sregex_iterator it(expr.begin(), expr.end(), kVar), end; it != end; ++it)
           EXPECT_TRUE(vars.count((*it)[1].str())) << name << " / " << title << ": " << expr;
-        // Live figure gauges carry a period label that history does not: aggregate it away.
-        static const std::regex kFigure(
-            "parkwatch_(enterprise|industry|park)_(output_value|value_added|electricity)");
-        if (std::regex_search(expr, kFigure)) {
-          EXPECT_NE(expr.find("without (period)"), std::string::npos)
+        // Figure series have no period label (live and backfilled are one series): nothing to
+        // aggregate away, and a period label comes from the period info series.
+        EXPECT_EQ(expr.find("without (period)"), std::string::npos)
+            << name << " / " << title << ": " << expr;
+        if (t.value("legendFormat", "").find("{{period}}") != std::string::npos) {
+          EXPECT_NE(expr.find("parkwatch_figures_period_info"), std::string::npos)
               << name << " / " << title << ": " << expr;
         }
       }

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "alerts/alert_store.h"
@@ -123,25 +124,32 @@ TEST_F(FigureMetricsTest, LatestCompletePeriodWithLevelsGrowthAndPulls) {
   std::string text = metrics_.Serialize();
   // The park: 560 against 500 (万元), same enterprises.
   EXPECT_TRUE(HasLine(text,
-                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-03\"} "
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\"} "
                       "5600000"))
       << text;
-  EXPECT_NEAR(
-      Sample(text, "parkwatch_park_output_value_yoy_ratio{cadence=\"monthly\",period=\"2025-03\"}"),
-      0.12, 1e-12);
+  EXPECT_NEAR(Sample(text, "parkwatch_park_output_value_yoy_ratio{cadence=\"monthly\"}"), 0.12,
+              1e-12);
   // Pulls of a partition sum to the park's growth: 乙 +60 of 500, 甲 ±0.
   EXPECT_TRUE(HasLine(text,
                       "parkwatch_industry_output_value_pull_ratio{cadence=\"monthly\",industry="
-                      "\"乙业\",period=\"2025-03\"} 0.12"))
+                      "\"乙业\"} 0.12"))
       << text;
   EXPECT_TRUE(HasLine(text,
                       "parkwatch_industry_output_value_pull_ratio{cadence=\"monthly\",industry="
-                      "\"甲业\",period=\"2025-03\"} 0"));
+                      "\"甲业\"} 0"));
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_pull_ratio{cadence=\"monthly\"," +
-                                Enterprise(2) + ",period=\"2025-03\"} -0.02"))
+                                Enterprise(2) + "} -0.02"))
       << text;
   EXPECT_TRUE(HasLine(text, "parkwatch_enterprise_output_value_yoy_ratio{cadence=\"monthly\"," +
-                                Enterprise(3) + ",period=\"2025-03\"} 0.3"));
+                                Enterprise(3) + "} 0.3"));
+  // Which month the figures are of is one series per cadence, not a label of every figure.
+  EXPECT_TRUE(
+      HasLine(text, "parkwatch_figures_period_info{cadence=\"monthly\",period=\"2025-03\"} 1"))
+      << text;
+  EXPECT_TRUE(HasLine(
+      text, "parkwatch_figures_period_end_timestamp_seconds{cadence=\"monthly\"} 1743436800"));
+  EXPECT_EQ(CountPrefix(text, "parkwatch_figures_period_info{"), 1);
+  EXPECT_EQ(CountPrefix(text, "parkwatch_figures_period_end_timestamp_seconds{"), 1);
   // April has one reporter of four, so nothing is exported for it yet.
   EXPECT_FALSE(Contains(text, "2025-04")) << text;
   // No weekly figures: no weekly series, and no YTD without Jan–Feb.
@@ -166,12 +174,13 @@ TEST_F(FigureMetricsTest, NameIndustryAndKeyAreOnOneInfoSeriesPerEnterprise) {
   EXPECT_TRUE(HasLine(text, Info(3, "乙业", false)));
   EXPECT_TRUE(HasLine(text, Info(4, "乙业", false)));
   EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4);
-  // Every other per-enterprise series is identified by enterprise, cadence (and period) alone.
+  // Every other per-enterprise series is identified by enterprise and cadence alone: no period,
+  // which would give every series a new identity when a period completes.
   std::vector<std::string> series = EnterpriseSeries(text);
   // Four enterprises × output level, YoY and pull, last report time and age.
   EXPECT_EQ(series.size(), 20u);
   static const std::regex kShape(
-      R"(parkwatch_enterprise_\w+\{cadence="monthly",enterprise="\w+"(,period="2025-03")?\} .*)");
+      R"(parkwatch_enterprise_\w+\{cadence="monthly",enterprise="\w+"\} .*)");
   for (const auto& line : series) EXPECT_TRUE(std::regex_match(line, kShape)) << line;
 }
 
@@ -207,7 +216,7 @@ TEST_F(FigureMetricsTest, TheEnginesDataGivesTheSeriesTheStoreGives) {
   from_store.Refresh(ParkFigures(*store_, config_));
   EXPECT_EQ(from_engine, other.Serialize());
   EXPECT_TRUE(HasLine(from_engine,
-                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-04\"} "
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\"} "
                       "4650000"))
       << from_engine;
 }
@@ -239,12 +248,32 @@ TEST_F(FigureMetricsTest, ARefreshWithNothingNewChangesNothing) {
 TEST_F(FigureMetricsTest, ANewCompletePeriodReplacesTheOldSeries) {
   History();
   Refresh();
+  // The label sets of every figure series, which must survive a new period.
+  auto identities = [](const std::string& text) {
+    std::set<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+      if (l.rfind("parkwatch_", 0) == 0 && l.rfind("parkwatch_figures_period_", 0) != 0)
+        out.insert(l.substr(0, l.rfind(' ')));
+    return out;
+  };
+  std::set<std::string> before = identities(metrics_.Serialize());
   Ingest("2025-04", {{2, 95}, {3, 250}});  // three of four have now reported April
   Refresh();
   std::string text = metrics_.Serialize();
+  // The period moves on the one period info series of the cadence...
   EXPECT_FALSE(Contains(text, "period=\"2025-03\"")) << text;
+  EXPECT_TRUE(
+      HasLine(text, "parkwatch_figures_period_info{cadence=\"monthly\",period=\"2025-04\"} 1"));
+  EXPECT_TRUE(HasLine(text, "parkwatch_figures_period_end_timestamp_seconds{cadence=\"monthly\"} " +
+                                std::to_string(PeriodEndUnixSeconds(Period::Month(2025, 4)))));
+  // ...and every figure series that has a value in April is the series it was in March (no
+  // churn); only the YoY and its pull are gone, for want of an April 2024.
+  std::set<std::string> after = identities(text);
+  for (const auto& series : after) EXPECT_TRUE(before.count(series)) << series;
+  EXPECT_TRUE(after.count("parkwatch_park_output_value_yuan{cadence=\"monthly\"}"));
   EXPECT_TRUE(HasLine(text,
-                      "parkwatch_park_output_value_yuan{cadence=\"monthly\",period=\"2025-04\"} "
+                      "parkwatch_park_output_value_yuan{cadence=\"monthly\"} "
                       "4650000"))
       << text;
   // No April 2024 to compare with: no growth series rather than a made-up one.
@@ -331,6 +360,23 @@ TEST_F(FigureMetricsTest, OpenMetricsExportHasEveryPeriodWithItsEndAsTimestamp) 
   EXPECT_EQ(CountPrefix(text, "parkwatch_enterprise_info{"), 4 * 3);
   for (const auto& line : EnterpriseSeries(text))
     EXPECT_FALSE(Contains(line, "name=") || Contains(line, "industry=")) << line;
+  // Which period the figures at each period end are of, as the live series say it.
+  for (Period p : {Period::Month(2024, 3), Period::Month(2025, 3), Period::Month(2025, 4)}) {
+    std::string end = std::to_string(PeriodEndUnixSeconds(p));
+    EXPECT_TRUE(HasLine(text, "parkwatch_figures_period_info{cadence=\"monthly\",period=\"" +
+                                  p.ToString() + "\"} 1 " + end))
+        << text;
+    EXPECT_TRUE(HasLine(
+        text,
+        "parkwatch_figures_period_end_timestamp_seconds{cadence=\"monthly\"} " + end + " " + end));
+  }
+  // Figure series are identified as the live ones are: no period label.
+  std::istringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    if (l.rfind("parkwatch_figures_period_info", 0) != 0) {
+      EXPECT_FALSE(Contains(l, "period=")) << l;
+    }
+  }
 
   // --from drops earlier periods; a period not ended by `now` is left out.
   std::ostringstream later;
@@ -340,6 +386,43 @@ TEST_F(FigureMetricsTest, OpenMetricsExportHasEveryPeriodWithItsEndAsTimestamp) 
   EXPECT_FALSE(Contains(later.str(), " 1711900800\n"));
   EXPECT_FALSE(Contains(later.str(), std::to_string(PeriodEndUnixSeconds(Period::Month(2025, 4)))));
   EXPECT_TRUE(Contains(later.str(), std::to_string(options.now)));
+}
+
+TEST_F(FigureMetricsTest, OpenMetricsExportCarriesTheScrapesTargetLabels) {
+  // The labels Prometheus attaches to the live series go on every backfilled series, so the two
+  // are one series.
+  History();
+  SeriesLabels labels;
+  std::string error;
+  ASSERT_TRUE(ParseExportLabels("job=parkwatch,instance=parkwatch:9780", &labels, &error)) << error;
+  std::ostringstream out;
+  OpenMetricsExportOptions options;
+  options.now = 2'000'000'000;
+  options.labels = labels;
+  WriteOpenMetrics(*store_, config_, options, out);
+  std::string text = out.str();
+  EXPECT_EQ(
+      Sample(text,
+             "parkwatch_park_output_value_yuan{cadence=\"monthly\",instance=\"parkwatch:9780\","
+             "job=\"parkwatch\"}",
+             "1711900800"),
+      5000000)
+      << text;
+  std::istringstream lines(text);
+  int samples = 0;
+  for (std::string l; std::getline(lines, l);) {
+    if (l.empty() || l[0] == '#') continue;
+    ++samples;
+    EXPECT_TRUE(Contains(l, "instance=\"parkwatch:9780\",") && Contains(l, "job=\"parkwatch\""))
+        << l;
+  }
+  EXPECT_GT(samples, 0);
+
+  // A malformed pair, a reserved name or one of the series' own labels is refused.
+  for (const char* bad : {"job", "=x", "1a=x", "__name__=x", "a-b=x", "enterprise=x", "period=x"})
+    EXPECT_FALSE(ParseExportLabels(bad, &labels, &error)) << bad;
+  EXPECT_TRUE(ParseExportLabels("", &labels, &error));
+  EXPECT_TRUE(labels.empty());
 }
 
 TEST(PeriodEnd, IsMidnightAfterTheLastDayInShanghai) {

@@ -162,10 +162,14 @@ class PrometheusTest : public ::testing::Test {
     }
 
     {
-      // The history, backfilled into the data directory the Prometheus below starts on.
+      // The history, backfilled into the data directory the Prometheus below starts on, with
+      // the target labels its scrape of the daemon attaches: one identity, live and backfilled.
       auto store = Store::Open(config.storage_path);
       std::ofstream om(s.dir / "history.om");
-      WriteOpenMetrics(*store, config, {}, om);
+      OpenMetricsExportOptions options;
+      options.labels = {{"job", "parkwatch"},
+                        {"instance", "127.0.0.1:" + std::to_string(s.daemon->port())}};
+      WriteOpenMetrics(*store, config, options, om);
       om.close();
       ParkFigures figures(*store, config);
       s.backfilled_period = Period::Month(2024, 3);
@@ -369,6 +373,17 @@ TEST_F(PrometheusTest, BackfilledHistoryIsQueryable) {
   })) << result.dump();
   EXPECT_FALSE(result[0]["metric"].contains("period"));
   EXPECT_DOUBLE_EQ(std::stod(result[0]["value"][1].get<std::string>()), suite->backfilled_value);
+  // The live gauge is the same series: same labels, no period label on either.
+  json live;
+  ASSERT_TRUE(WaitFor([&] {
+    live = Query("parkwatch_park_output_value_yuan{cadence=\"monthly\"}");
+    return live.size() == 1 && !live[0].contains("error");
+  })) << live.dump();
+  EXPECT_EQ(live[0]["metric"], result[0]["metric"]);
+  // Which month the backfilled figures are of, from the period info series of that moment.
+  json period = Query("parkwatch_figures_period_info{cadence=\"monthly\"}", at);
+  ASSERT_EQ(period.size(), 1u) << period.dump();
+  EXPECT_EQ(period[0]["metric"].value("period", ""), suite->backfilled_period.ToString());
   // The backfilled info series joins the backfilled enterprise series at the same moment.
   json named = Query(
       "parkwatch_enterprise_output_value_yuan{cadence=\"monthly\"} * on (enterprise) "
@@ -378,17 +393,22 @@ TEST_F(PrometheusTest, BackfilledHistoryIsQueryable) {
   ASSERT_FALSE(named[0].contains("error")) << named.dump();
   EXPECT_FALSE(named[0]["metric"].value("name", "").empty()) << named.dump();
   EXPECT_FALSE(named[0]["metric"].value("industry", "").empty()) << named.dump();
-  // And a dashboard-style query joins history and the live gauge over a range.
-  auto r =
-      Http("GET",
-           suite->prometheus_url + "/api/v1/query_range?query=" +
-               UrlEncode(
-                   "max without (period) (parkwatch_park_output_value_yuan{cadence=\"monthly\"})") +
-               "&start=" + at + "&end=" + std::to_string(UnixNow()) + "&step=86400");
+  // Over a range from the backfilled years to the live scrape it is one series, without any
+  // aggregation: the points at month ends are history, the last point is the live gauge.
+  int64_t end = UnixNow();
+  int64_t days = (end - PeriodEndUnixSeconds(suite->backfilled_period)) / 86400 + 1;
+  auto r = Http("GET", suite->prometheus_url + "/api/v1/query_range?query=" +
+                           UrlEncode("last_over_time(parkwatch_park_output_value_yuan{cadence="
+                                     "\"monthly\"}[32d])") +
+                           "&start=" + std::to_string(end - days * 86400) +
+                           "&end=" + std::to_string(end) + "&step=86400");
   json range = json::parse(r.body, nullptr, false);
   ASSERT_FALSE(range.is_discarded()) << r.body;
   ASSERT_EQ(range["data"]["result"].size(), 1u) << r.body.substr(0, 1000);
-  EXPECT_GT(range["data"]["result"][0]["values"].size(), 10u);
+  const json& values = range["data"]["result"][0]["values"];
+  EXPECT_GT(values.size(), 300u);
+  EXPECT_EQ(values.back()[0].get<double>(), static_cast<double>(end));
+  EXPECT_EQ(values.back()[1], live[0]["value"][1]);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # Writes deploy/grafana/dashboards/*.json. The dashboards are generated so that the five share
 # one datasource, one colour scale for growth (the four warning colours of the default rules), one
-# way to join live gauges with backfilled history (`max without (period)`) and one way to give a
-# per-enterprise series its name and industry (the join with parkwatch_enterprise_info). Run from
-# anywhere:
+# way to say which period a figure is of (the join with parkwatch_figures_period_info) and one way
+# to give a per-enterprise series its name and industry (the join with parkwatch_enterprise_info).
+# Figure series carry no period label, so a live gauge continues its backfilled history as one
+# series without any aggregation. Run from anywhere:
 #   python3 deploy/grafana/generate_dashboards.py
 # tests/deploy_test.cc and tests/prometheus_test.cc check the result.
 import json
@@ -52,7 +53,10 @@ GROWTH_THRESHOLDS = {"mode": "absolute", "steps": [
     {"color": "red", "value": None}, {"color": "orange", "value": -0.30}, {"color": "yellow", "value": -0.20},
     {"color": "blue", "value": -0.10}, {"color": "text", "value": -0.05}, {"color": "green", "value": 0.10}]}
 def growth_fc(): return {"defaults": {"unit": "percentunit", "decimals": 1, "thresholds": GROWTH_THRESHOLDS, "color": {"mode": "thresholds"}}, "overrides": []}
-W = "max without (period) "
+# Figure series carry cadence, not period: which period they are of is one
+# parkwatch_figures_period_info{cadence, period} series per cadence. of_period() adds its period
+# label, for a panel that shows it (instant queries: the latest complete period).
+def of_period(expr): return "(" + expr + ") * on (cadence) group_left (period) parkwatch_figures_period_info"
 # Per-enterprise series carry only `enterprise` (the credit code); name, industry and the key flag
 # are on one parkwatch_enterprise_info series per enterprise. named() joins them in; only() keeps
 # the enterprises an info selector picks (industry, key) without adding labels. topk by
@@ -64,24 +68,24 @@ def only(expr, sel): return expr + " and on (enterprise) parkwatch_enterprise_in
 
 # 1. Park overview
 d = D("parkwatch-park", "parkwatch / Park overview", "The park's output, value-added growth against its target, year-to-date growth and the four leading industries (周监测、月分析).", ["park"])
-d.panel("stat", "Output value, latest month", [target(W + '(parkwatch_park_output_value_yuan{cadence="monthly"})', "{{cadence}}", instant=True)], w=6, h=5, unit="currencyCNY")
-d.panel("stat", "Value added YTD growth (累计同比)", [target(W + '(parkwatch_park_value_added_ytd_ratio{cadence="monthly"})', "", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "Value added YTD vs target (points)", [target(W + '(parkwatch_park_value_added_ytd_ratio{cadence="monthly"}) - on () group_left () max(parkwatch_park_growth_target_ratio{target="value_added_growth"})', "", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "Output value YoY, latest week", [target(W + '(parkwatch_park_output_value_yoy_ratio{cadence="weekly"})', "", instant=True)], w=6, h=5, fc=growth_fc())
+d.panel("stat", "Output value, latest month", [target(of_period('parkwatch_park_output_value_yuan{cadence="monthly"}'), "{{period}}", instant=True)], w=6, h=5, unit="currencyCNY")
+d.panel("stat", "Value added YTD growth (累计同比)", [target(of_period('parkwatch_park_value_added_ytd_ratio{cadence="monthly"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
+d.panel("stat", "Value added YTD vs target (points)", [target(of_period('parkwatch_park_value_added_ytd_ratio{cadence="monthly"} - on () group_left () max(parkwatch_park_growth_target_ratio{target="value_added_growth"})'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
+d.panel("stat", "Output value YoY, latest week", [target(of_period('parkwatch_park_output_value_yoy_ratio{cadence="weekly"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
 d.panel("timeseries", "Value added growth vs target", [
-    target(W + '(parkwatch_park_value_added_yoy_ratio{cadence="monthly"})', "month YoY (当月同比)"),
-    target(W + '(parkwatch_park_value_added_ytd_ratio{cadence="monthly"})', "YTD (累计同比)"),
+    target('parkwatch_park_value_added_yoy_ratio{cadence="monthly"}', "month YoY (当月同比)"),
+    target('parkwatch_park_value_added_ytd_ratio{cadence="monthly"}', "YTD (累计同比)"),
     target('max(parkwatch_park_growth_target_ratio{target="value_added_growth"})', "annual target")], w=12, h=9, unit="percentunit")
 d.panel("timeseries", "Output value and electricity use (monthly)", [
-    target(W + '(parkwatch_park_output_value_yuan{cadence="monthly"})', "output value (yuan)"),
-    target(W + '(parkwatch_park_electricity_kwh{cadence="monthly"})', "electricity (kWh)")], w=12, h=9,
+    target('parkwatch_park_output_value_yuan{cadence="monthly"}', "output value (yuan)"),
+    target('parkwatch_park_electricity_kwh{cadence="monthly"}', "electricity (kWh)")], w=12, h=9,
     fc={"defaults": {"unit": "currencyCNY"}, "overrides": [{"matcher": {"id": "byName", "options": "electricity (kWh)"}, "properties": [{"id": "unit", "value": "kwatth"}, {"id": "custom.axisPlacement", "value": "right"}]}]})
-d.panel("bargauge", "Four industries: value added YTD growth", [target(W + '(parkwatch_industry_value_added_ytd_ratio{cadence="monthly"})', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
-d.panel("bargauge", "Four industries: value added YTD vs target", [target(W + '(parkwatch_industry_value_added_ytd_ratio{cadence="monthly"}) - on (industry) group_left () max by (industry) (parkwatch_industry_growth_target_ratio{target="value_added_growth"})', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
-d.panel("bargauge", "Four industries: pull on park output growth (weekly)", [target(W + '(parkwatch_industry_output_value_pull_ratio{cadence="weekly"})', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Four industries: value added YTD growth", [target('parkwatch_industry_value_added_ytd_ratio{cadence="monthly"}', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Four industries: value added YTD vs target", [target('parkwatch_industry_value_added_ytd_ratio{cadence="monthly"} - on (industry) group_left () max by (industry) (parkwatch_industry_growth_target_ratio{target="value_added_growth"})', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Four industries: pull on park output growth (weekly)", [target('parkwatch_industry_output_value_pull_ratio{cadence="weekly"}', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
 d.panel("timeseries", "Weekly monitoring: output and electricity YoY", [
-    target(W + '(parkwatch_park_output_value_yoy_ratio{cadence="weekly"})', "output value YoY"),
-    target(W + '(parkwatch_park_electricity_yoy_ratio{cadence="weekly"})', "electricity YoY")], w=24, h=8, unit="percentunit")
+    target('parkwatch_park_output_value_yoy_ratio{cadence="weekly"}', "output value YoY"),
+    target('parkwatch_park_electricity_yoy_ratio{cadence="weekly"}', "electricity YoY")], w=24, h=8, unit="percentunit")
 d.write(OUT + "/park-overview.json")
 
 # 2. Industry drill-down
@@ -89,20 +93,20 @@ d = D("parkwatch-industry", "parkwatch / Industry drill-down", "One industry: it
 d.var("industry", "Industry", "label_values(parkwatch_industry_output_value_yuan, industry)")
 d.var("enterprise", "Enterprise", 'label_values(parkwatch_enterprise_info{industry="$industry"}, enterprise)')
 d.custom("cadence", "Cadence", ["monthly", "weekly"])
-d.panel("stat", "$industry output value YoY", [target(W + '(parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"})', "", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "$industry value added YTD", [target(W + '(parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"})', "", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "$industry pull on park output (points)", [target(W + '(parkwatch_industry_output_value_pull_ratio{industry="$industry",cadence="$cadence"})', "", instant=True)], w=6, h=5, fc=growth_fc())
+d.panel("stat", "$industry output value YoY", [target(of_period('parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
+d.panel("stat", "$industry value added YTD", [target(of_period('parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
+d.panel("stat", "$industry pull on park output (points)", [target(of_period('parkwatch_industry_output_value_pull_ratio{industry="$industry",cadence="$cadence"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
 d.panel("stat", "Enterprises not reported", [target('count(' + only('parkwatch_enterprise_last_report_period_age{cadence="$cadence"} >= 1', 'industry="$industry"') + ') or vector(0)', "", instant=True)], w=6, h=5,
     fc={"defaults": {"thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "yellow", "value": 1}]}}, "overrides": []})
 d.panel("timeseries", "$industry growth", [
-    target(W + '(parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"})', "output YoY"),
-    target(W + '(parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"})', "value added YTD"),
+    target('parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"}', "output YoY"),
+    target('parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"}', "value added YTD"),
     target('max(parkwatch_industry_growth_target_ratio{industry="$industry",target="value_added_growth"})', "target")], w=12, h=9, unit="percentunit")
-d.panel("bargauge", "Enterprises dragging $industry (lowest pull on park output)", [target('bottomk(10, ' + named(W + '(parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"})', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
-d.panel("bargauge", "Enterprises driving $industry (highest pull on park output)", [target('topk(10, ' + named(W + '(parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"})', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Enterprises dragging $industry (lowest pull on park output)", [target('bottomk(10, ' + named('parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"}', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "Enterprises driving $industry (highest pull on park output)", [target('topk(10, ' + named('parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"}', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
 d.panel("timeseries", "Enterprise $enterprise: output value and electricity YoY", [
-    target(named(W + '(parkwatch_enterprise_output_value_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} output YoY"),
-    target(named(W + '(parkwatch_enterprise_electricity_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
+    target(named('parkwatch_enterprise_output_value_yoy_ratio{enterprise="$enterprise",cadence="$cadence"}', 'enterprise="$enterprise"'), "{{name}} output YoY"),
+    target(named('parkwatch_enterprise_electricity_yoy_ratio{enterprise="$enterprise",cadence="$cadence"}', 'enterprise="$enterprise"'), "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
 d.write(OUT + "/industry-drilldown.json")
 
 # 3. Key enterprises
@@ -113,7 +117,7 @@ d.custom("cadence", "Cadence", ["weekly", "monthly"])
 # Every column's query names the key enterprises of the chosen industries the same way, so the
 # merge transformation lines their rows up by enterprise, name and industry.
 def tbl(metric, name, scale=""):
-    return target(W + "(" + named(metric + '{cadence="$cadence"}' + scale, 'key="true",industry=~"$industry"', "name, industry") + ")", name, instant=True, fmt="table")
+    return target(of_period(named(metric + '{cadence="$cadence"}' + scale, 'key="true",industry=~"$industry"', "name, industry")), name, instant=True, fmt="table")
 p = d.panel("table", "Key enterprises ($cadence)", [
     tbl('parkwatch_enterprise_output_value_yuan', "output"),
     tbl('parkwatch_enterprise_output_value_yoy_ratio', "output YoY"),
@@ -122,8 +126,9 @@ p = d.panel("table", "Key enterprises ($cadence)", [
     tbl('parkwatch_enterprise_last_report_timestamp_seconds', "last report", " * 1000"),
     tbl('parkwatch_enterprise_last_report_period_age', "periods behind")], w=24, h=14,
     transformations=[{"id": "merge", "options": {}},
-                     {"id": "organize", "options": {"excludeByName": {"Time": True, "cadence": True},
-                      "renameByName": {"Value #A": "output value", "Value #B": "output YoY", "Value #C": "electricity YoY", "Value #D": "pull on park (points)", "Value #E": "last report period end", "Value #F": "periods behind", "enterprise": "credit code"}}}],
+                     {"id": "organize", "options": {"excludeByName": {"Time": True, "cadence": True, "job": True, "instance": True, "service": True},
+                      "renameByName": {"Value #A": "output value", "Value #B": "output YoY", "Value #C": "electricity YoY", "Value #D": "pull on park (points)", "Value #E": "last report period end", "Value #F": "periods behind", "enterprise": "credit code"},
+                      "indexByName": {"period": 0}}}],
     fc={"defaults": {"custom": {"align": "auto"}}, "overrides": [
         {"matcher": {"id": "byName", "options": n}, "properties": [{"id": "unit", "value": "percentunit"}, {"id": "decimals", "value": 1}, {"id": "thresholds", "value": GROWTH_THRESHOLDS}, {"id": "custom.displayMode", "value": "color-background"}]}
         for n in ("output YoY", "electricity YoY", "pull on park (points)")] + [
@@ -132,9 +137,9 @@ p = d.panel("table", "Key enterprises ($cadence)", [
         {"matcher": {"id": "byName", "options": "periods behind"}, "properties": [{"id": "thresholds", "value": {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "yellow", "value": 1}, {"color": "red", "value": 3}]}}, {"id": "custom.displayMode", "value": "color-background"}]}]},
     options={"sortBy": [{"displayName": "output YoY", "desc": False}], "showHeader": True})
 d.panel("timeseries", "$enterprise: output and electricity YoY", [
-    target(named(W + '(parkwatch_enterprise_output_value_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} output YoY"),
-    target(named(W + '(parkwatch_enterprise_electricity_yoy_ratio{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
-d.panel("timeseries", "$enterprise: output value", [target(named(W + '(parkwatch_enterprise_output_value_yuan{enterprise="$enterprise",cadence="$cadence"})', 'enterprise="$enterprise"'), "{{name}}")], w=12, h=9, unit="currencyCNY")
+    target(named('parkwatch_enterprise_output_value_yoy_ratio{enterprise="$enterprise",cadence="$cadence"}', 'enterprise="$enterprise"'), "{{name}} output YoY"),
+    target(named('parkwatch_enterprise_electricity_yoy_ratio{enterprise="$enterprise",cadence="$cadence"}', 'enterprise="$enterprise"'), "{{name}} electricity YoY")], w=12, h=9, unit="percentunit")
+d.panel("timeseries", "$enterprise: output value", [target(named('parkwatch_enterprise_output_value_yuan{enterprise="$enterprise",cadence="$cadence"}', 'enterprise="$enterprise"'), "{{name}}")], w=12, h=9, unit="currencyCNY")
 d.write(OUT + "/key-enterprises.json")
 
 # 4. Alerts
@@ -159,6 +164,10 @@ d.panel("stat", "Last reload successful", [target('parkwatch_config_last_reload_
 d.panel("stat", "Uptime", [target('time() - parkwatch_start_time_seconds', "{{instance}}", instant=True)], w=4, h=5, unit="s")
 d.panel("stat", "Store size", [target('parkwatch_store_size_bytes', "{{instance}}", instant=True)], w=4, h=5, unit="bytes")
 d.panel("stat", "Since last ingest", [target('time() - max by (collector) (parkwatch_ingest_last_success_timestamp_seconds)', "{{collector}}", instant=True)], w=8, h=5, unit="s")
+d.panel("stat", "Figures are of", [target('parkwatch_figures_period_info', "{{cadence}} {{period}}", instant=True)], w=12, h=5,
+    options={"textMode": "name", "colorMode": "none", "reduceOptions": {"calcs": ["lastNotNull"]}})
+d.panel("stat", "Since the figures' period ended", [target('time() - parkwatch_figures_period_end_timestamp_seconds', "{{cadence}}", instant=True)], w=12, h=5, unit="s",
+    desc="The weekly figures are of a week that ended this long ago; ParkwatchFiguresStale fires when reports stop arriving.")
 d.panel("timeseries", "Ingest batches by status", [target('sum by (collector, status) (rate(parkwatch_ingest_batches_total[$__rate_interval]))', "{{collector}} {{status}}")], w=12, h=8, unit="ops")
 d.panel("timeseries", "Ingested rows", [target('sum by (collector, result) (rate(parkwatch_ingest_rows_total[$__rate_interval]))', "{{collector}} {{result}}")], w=12, h=8, unit="rps")
 d.panel("timeseries", "HTTP requests by handler and code", [target('sum by (handler, code) (rate(parkwatch_http_requests_total[$__rate_interval]))', "{{handler}} {{code}}")], w=12, h=8, unit="reqps")
