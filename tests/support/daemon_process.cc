@@ -52,9 +52,9 @@ bool DaemonProcess::Start(std::string* error) {
     ::execv(PARKWATCH_BIN, const_cast<char* const*>(argv.data()));
     std::_Exit(127);
   }
+  int status = 0;
   bool ready = WaitFor(
       [&] {
-        int status;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
           pid_ = -1;
           return true;  // exited: stop waiting
@@ -64,7 +64,11 @@ bool DaemonProcess::Start(std::string* error) {
       },
       30000);
   if (pid_ < 0 || !ready) {
-    *error = "daemon did not become ready; log:\n" + Log();
+    std::string how = "did not become ready";
+    if (pid_ < 0)
+      how = WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))
+                                : "exited with status " + std::to_string(WEXITSTATUS(status));
+    *error = "daemon " + how + " before it was ready; log:\n" + Log();
     if (pid_ > 0) Kill();
     return false;
   }
