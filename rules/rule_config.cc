@@ -402,11 +402,13 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
           RuleConfig rule;
           rule.file = file;
           ReadRule(r, rn, gw + ".rules[" + std::to_string(ri++) + "]", group, &rule);
-          if (into->FindRule(rule.name) || [&] {
+          // A rule without a name was reported by ReadRule; it duplicates nothing. (A scalar
+          // item has no "alert" to point at, and indexing one throws.)
+          if (!rule.name.empty() && (into->FindRule(rule.name) || [&] {
                 for (const auto& x : group.rules)
                   if (x.name == rule.name) return true;
                 return false;
-              }())
+              }()))
             r.Error(rn["alert"], gw + ".alert", "duplicate alert name \"" + rule.name + "\"");
           group.rules.push_back(std::move(rule));
         }

@@ -31,6 +31,17 @@ TEST(FuzzRegressionTest, RuleFileWithScalarRuleIsAnError) {
   std::string text = JoinDiagnostics(diagnostics);
   EXPECT_NE(text.find("rules[0]: expected a mapping"), std::string::npos) << text;
   EXPECT_NE(text.find("rules[1].alert: required"), std::string::npos) << text;
+
+  // Found by `make soak`: two scalar items, both nameless, were taken for duplicates and the
+  // duplicate's error indexed the scalar ("alert"), which threw.
+  for (const std::string& text : {std::string("groups:\n- name: g\n  rules:\n  - a\n  - b\n"),
+                                  testing::ReadFile(kData + "rule_file-two-scalar-rules.yml")}) {
+    RuleSet more;
+    std::vector<Diagnostic> found;
+    EXPECT_FALSE(ParseRuleFile(text, "r.yml", &more, &found));
+    EXPECT_NE(JoinDiagnostics(found).find("expected a mapping"), std::string::npos)
+        << JoinDiagnostics(found);
+  }
 }
 
 // A number beyond double's range: nlohmann throws out_of_range (not parse_error), which escaped
