@@ -157,7 +157,17 @@ void FigureMetrics::Refresh(const ParkFigures& figures) {
   for (int scope = 0; scope < 3; ++scope)
     for (const auto& labels : figures.Members(static_cast<FigureScope>(scope)))
       s->members[scope].push_back(ToLabels(labels));
-  for (const auto& labels : figures.InfoLabels()) s->info.push_back(ToLabels(labels));
+  std::map<std::string, std::string> industry_of;
+  for (const auto& labels : figures.InfoLabels()) {
+    s->info.push_back(ToLabels(labels));
+    auto code = labels.find("enterprise"), industry = labels.find("industry");
+    if (code != labels.end() && industry != labels.end())
+      industry_of[code->second] = industry->second;
+  }
+  {
+    std::lock_guard lock(mu_);
+    industry_of_ = std::move(industry_of);
+  }
 
   // Adds the values that are not NaN as a block of the family.
   auto add = [](Snapshot::Family& family, SampleLabels extra, const std::vector<double>& values) {
@@ -246,12 +256,18 @@ void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
     };
     // A fixed label set keeps the family's cardinality bounded by the alert identities; rule
     // labels beyond these stay in the JSON API and the notifications.
+    std::string industry = label("industry");
+    if (industry.empty() && !label("enterprise").empty()) {
+      std::lock_guard lock(mu_);
+      auto it = industry_of_.find(label("enterprise"));
+      if (it != industry_of_.end()) industry = it->second;
+    }
     LabelSet labels = {{"alertname", row.rule},
                        {"alertstate", std::string(AlertStateName(row.status.state))},
                        {"severity", std::string(SeverityName(row.status.severity))},
                        {"scope", label("scope")},
                        {"enterprise", label("enterprise")},
-                       {"industry", label("industry")}};
+                       {"industry", industry}};
     series[labels] = 1;
   }
   std::lock_guard lock(mu_);
