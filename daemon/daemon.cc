@@ -87,6 +87,11 @@ bool MakeTls(const Config& config, TlsContext* tls, std::string* error) {
   return *tls != nullptr;
 }
 
+std::optional<double> NotAfter(const TlsContext& tls) {
+  if (auto at = CertificateNotAfter(tls)) return static_cast<double>(*at);
+  return std::nullopt;
+}
+
 class Daemon {
  public:
   Daemon(DaemonOptions options, Config config, RuleSet rules)
@@ -158,6 +163,7 @@ class Daemon {
       return false;
     }
     basic_auth_ = std::make_shared<BasicAuth>(config_->web.security.basic_auth_users);
+    metrics_.SetTlsCertificateExpiry(NotAfter(web.tls));
     http_ =
         std::make_unique<HttpServer>(io_, web, [this](HttpRequest request, HttpRespond respond) {
           Handle(std::move(request), std::move(respond));
@@ -344,6 +350,7 @@ class Daemon {
     }
     // New connections get the new certificate (rotation) and users; open ones keep theirs.
     if (http_) http_->SetTls(tls);
+    metrics_.SetTlsCertificateExpiry(NotAfter(tls));
     std::string url = (tls ? "https://" : "http://") + host_port_;
     if (url != url_) spdlog::info("parkwatch now serving on {} (new connections)", url);
     url_ = url;

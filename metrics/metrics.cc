@@ -84,6 +84,11 @@ struct Metrics::Families {
         start_time(prometheus::BuildGauge()
                        .Name("parkwatch_start_time_seconds")
                        .Help("Unix time at which the daemon started.")
+                       .Register(r)),
+        tls_expiry(prometheus::BuildGauge()
+                       .Name("parkwatch_tls_certificate_expiry_timestamp_seconds")
+                       .Help("When the listener's TLS certificate stops being valid (notAfter), "
+                             "Unix time; absent without TLS.")
                        .Register(r)) {}
 
   prometheus::Family<prometheus::Gauge>& build_info;
@@ -98,6 +103,7 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Gauge>& store_size;
   prometheus::Family<prometheus::Gauge>& loop_lag;
   prometheus::Family<prometheus::Gauge>& start_time;
+  prometheus::Family<prometheus::Gauge>& tls_expiry;
 };
 
 Metrics::Metrics()
@@ -176,6 +182,14 @@ void Metrics::ConfigReload(bool ok) {
 void Metrics::SetStoreSize(double bytes) { families_->store_size.Add({}).Set(bytes); }
 
 void Metrics::SetEventLoopLag(double seconds) { families_->loop_lag.Add({}).Set(seconds); }
+
+void Metrics::SetTlsCertificateExpiry(std::optional<double> unix_seconds) {
+  auto& family = families_->tls_expiry;
+  if (unix_seconds)
+    family.Add({}).Set(*unix_seconds);
+  else if (family.Has({}))
+    family.Remove(&family.Add({}));
+}
 
 void Metrics::SetStartTime() { families_->start_time.Add({}).Set(UnixTimeSeconds()); }
 

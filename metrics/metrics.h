@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,10 @@ class Metrics {
 
   // parkwatch_store_size_bytes: the database file and its WAL.
   void SetStoreSize(double bytes);
+
+  // parkwatch_tls_certificate_expiry_timestamp_seconds: the listener certificate's notAfter, so
+  // Prometheus can warn before it runs out; nullopt (TLS off) removes the series.
+  void SetTlsCertificateExpiry(std::optional<double> unix_seconds);
 
   // parkwatch_event_loop_lag_seconds: how late the last loop-lag probe tick fired.
   void SetEventLoopLag(double seconds);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -265,6 +266,14 @@ TEST_F(HttpsDaemonTest, EveryRequestNeedsAUserUnlessItCarriesTheEndpointsToken) 
   auto ok = Https("GET", daemon_.url("/metrics"), Client());
   ASSERT_EQ(ok.status, 200) << ok.error << ok.body;
   EXPECT_TRUE(Contains(ok.body, "parkwatch_build_info"));
+  // The certificate's notAfter (made valid for 2 days), so Prometheus can warn before it ends.
+  const std::string expiry = "parkwatch_tls_certificate_expiry_timestamp_seconds ";
+  size_t at = ok.body.find("\n" + expiry);
+  ASSERT_NE(at, std::string::npos) << ok.body;
+  double not_after = std::stod(ok.body.substr(at + 1 + expiry.size()));
+  double now = static_cast<double>(std::time(nullptr));
+  EXPECT_GT(not_after, now + 86400);
+  EXPECT_LT(not_after, now + 3 * 86400);
   EXPECT_EQ(ok.Header("Strict-Transport-Security"), "max-age=31536000");
   EXPECT_TRUE(Contains(ok.peer_subject, "parkwatch-one")) << ok.peer_subject;
 
@@ -372,6 +381,8 @@ TEST_F(HttpsDaemonTest, AReloadCanTurnTlsOn) {
   ASSERT_TRUE(daemon_.Start(&error)) << error;
   std::string plain_url = daemon_.url("/-/healthy");
   ASSERT_EQ(testing::Http("GET", plain_url).status, 200);
+  const std::string expiry = "parkwatch_tls_certificate_expiry_timestamp_seconds";
+  EXPECT_FALSE(Contains(testing::Http("GET", daemon_.url("/metrics")).body, expiry + " "));
 
   WriteFile(dir_ / "web.yml", "tls_server_config: {cert_file: server.crt, key_file: server.key}\n");
   auto reload =
@@ -383,6 +394,9 @@ TEST_F(HttpsDaemonTest, AReloadCanTurnTlsOn) {
   auto r = Https("GET", "https://127.0.0.1:" + std::to_string(daemon_.port()) + "/-/healthy", tls);
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_TRUE(Contains(daemon_.Log(), "https://127.0.0.1:")) << "the log says how to reach it";
+  EXPECT_TRUE(Contains(
+      Https("GET", "https://127.0.0.1:" + std::to_string(daemon_.port()) + "/metrics", tls).body,
+      expiry + " "));
 }
 
 TEST_F(HttpsDaemonTest, AKeyThatDoesNotMatchStopsStartAndCheckConfig) {

@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <ctime>
 #include <map>
 
 namespace parkwatch {
@@ -90,6 +91,15 @@ TlsContext MakeServerTlsContext(const TlsServerConfig& config, std::string* erro
     SSL_CTX_set_verify(native, SSL_VERIFY_NONE, nullptr);
   }
   return context;
+}
+
+std::optional<int64_t> CertificateNotAfter(const TlsContext& context) {
+  if (!context) return std::nullopt;
+  X509* certificate = SSL_CTX_get0_certificate(context->native_handle());
+  if (!certificate) return std::nullopt;
+  std::tm when{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &when) != 1) return std::nullopt;
+  return static_cast<int64_t>(timegm(&when));
 }
 
 }  // namespace parkwatch

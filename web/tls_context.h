@@ -4,7 +4,9 @@
 // reload (certificate rotation) and keep the old one if the new files are bad.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/web_config.h"
@@ -21,5 +23,8 @@ using TlsContext = std::shared_ptr<boost::asio::ssl::context>;
 // allowed protocol versions and the client-certificate policy. On failure returns null and sets
 // *error to a message naming the file at fault.
 TlsContext MakeServerTlsContext(const TlsServerConfig& config, std::string* error);
+
+// The notAfter of the context's certificate (the leaf), Unix seconds; nullopt without one.
+std::optional<int64_t> CertificateNotAfter(const TlsContext& context);
 
 }  // namespace parkwatch
