@@ -387,11 +387,17 @@ class Daemon {
     if (!ParseBasicAuthorization(request.authorization, &user, &password))
       return done(BasicAuthRequired("basic authentication required"));
     if (auth->Remembered(user, password)) return Route(std::move(request), done);
-    // bcrypt is slow by design: check on the auth thread, route back on the loop.
+    // bcrypt is slow by design: check on the auth thread, route back on the loop. The queue is
+    // bounded, so a flood of wrong passwords (each holding its request body) cannot grow memory
+    // or delay the right ones for long.
+    if (auth_checks_pending_ >= kMaxPendingAuthChecks)
+      return done(JsonError(429, "too_many_requests", "too many password checks at once"));
+    ++auth_checks_pending_;
     boost::asio::post(
         auth_pool_, [this, auth, user, password, request = std::move(request), done]() mutable {
           bool ok = auth->Verify(user, password);
           boost::asio::post(io_, [this, ok, request = std::move(request), done]() mutable {
+            --auth_checks_pending_;
             if (stopping_) return;  // the listener is closed; the connection gets nothing
             if (!ok) return done(BasicAuthRequired("wrong user name or password"));
             Route(std::move(request), done);
@@ -588,6 +594,8 @@ class Daemon {
   boost::asio::thread_pool worker_{1};              // one writer: batches apply in arrival order
   boost::asio::thread_pool auth_pool_{1};           // bcrypt checks, off the loop
   std::shared_ptr<BasicAuth> basic_auth_;           // replaced on reload; loop thread
+  static constexpr int kMaxPendingAuthChecks = 32;  // ~2.5 s of bcrypt at cost 10
+  int auth_checks_pending_ = 0;                     // loop thread
   std::unique_ptr<Store> read_store_;               // used on the loop thread only
   std::unique_ptr<Store> worker_store_;             // used on the worker thread only
   std::unique_ptr<AlertStore> read_alerts_;         // loop thread, over read_store_

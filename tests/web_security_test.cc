@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "config/config.h"
 #include "config/web_config.h"
@@ -305,6 +306,30 @@ TEST_F(HttpsDaemonTest, EveryRequestNeedsAUserUnlessItCarriesTheEndpointsToken) 
   auto plain = testing::Http("GET", "http://127.0.0.1:" + std::to_string(daemon_.port()) + "/");
   EXPECT_EQ(plain.status, 400);
   EXPECT_TRUE(Contains(plain.body, "HTTP request to an HTTPS server")) << plain.body;
+}
+
+TEST_F(HttpsDaemonTest, AFloodOfWrongPasswordsIsBoundedAndKnownUsersStillGetIn) {
+  Start();
+  ASSERT_EQ(Https("GET", daemon_.url("/-/healthy"), Client()).status, 200);  // now remembered
+  // More wrong passwords at once than the bcrypt queue takes: the surplus is refused at once
+  // (429) instead of queueing with its request.
+  std::vector<std::thread> flood;
+  std::vector<int> statuses(64);
+  for (size_t i = 0; i < statuses.size(); ++i)
+    flood.emplace_back([&, i] {
+      statuses[i] =
+          Https("GET", daemon_.url("/metrics"), Client("guess" + std::to_string(i))).status;
+    });
+  EXPECT_EQ(Https("GET", daemon_.url("/-/healthy"), Client()).status, 200);
+  for (auto& t : flood) t.join();
+  int refused = 0, wrong = 0;
+  for (int status : statuses) {
+    refused += status == 429;
+    wrong += status == 401;
+  }
+  EXPECT_EQ(refused + wrong, 64) << "every guess is answered 401 or 429";
+  EXPECT_GT(refused, 0) << "the queue of password checks was not bounded";
+  EXPECT_GT(wrong, 0);
 }
 
 TEST_F(HttpsDaemonTest, ClientCertificatesFromTheConfiguredCaAreRequired) {
