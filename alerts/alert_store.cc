@@ -93,22 +93,6 @@ std::map<std::string, std::string> StringMapFromJson(const std::string& text) {
   return out;
 }
 
-// The labels a notification carries: the alert's identity plus, for an enterprise's alert,
-// the register's industry, name and key flag. Those are not part of the identity (an enterprise
-// that changes industry keeps its alerts) but routes, silences and receivers match on them:
-// "every alert of 医药化工 to that desk" must include its enterprises' alerts.
-Labels NotificationLabels(Store& store, const Labels& identity) {
-  Labels labels = identity;
-  auto code = identity.find("enterprise");
-  if (code == identity.end()) return labels;
-  if (auto e = store.FindEnterprise(code->second)) {
-    if (!e->industry.empty()) labels.emplace("industry", e->industry);
-    if (!e->name.empty()) labels.emplace("enterprise_name", e->name);
-    labels.emplace("key", e->key ? "true" : "false");
-  }
-  return labels;
-}
-
 json NotificationPayload(const AlertEventRow& row, const Labels& labels) {
   const AlertEvent& e = row.event;
   return {{"version", 1},
@@ -328,7 +312,7 @@ void AlertStore::ApplyOne(const AlertUpdate& update, int64_t now, std::vector<Al
           .Bind(2, row.id)
           .Bind(3, fingerprint)
           .Bind(4, EventKindName(e.kind))
-          .Bind(5, Dump(NotificationPayload(row, NotificationLabels(*store_, row.labels))))
+          .Bind(5, Dump(NotificationPayload(row, WithRegisterContext(*store_, row.labels))))
           .Bind(6, now)
           .Bind(7, now)
           .Run();
@@ -429,6 +413,18 @@ int64_t AlertStore::PruneInactive(int64_t before) {
   Statement s(store_->db(), "DELETE FROM alerts WHERE state = 'inactive' AND updated_at < ?");
   s.Bind(1, before).Run();
   return sqlite3_changes(store_->db());
+}
+
+Labels WithRegisterContext(Store& store, const Labels& identity) {
+  Labels labels = identity;
+  auto code = identity.find("enterprise");
+  if (code == identity.end()) return labels;
+  if (auto e = store.FindEnterprise(code->second)) {
+    if (!e->industry.empty()) labels.emplace("industry", e->industry);
+    if (!e->name.empty()) labels.emplace("enterprise_name", e->name);
+    labels.emplace("key", e->key ? "true" : "false");
+  }
+  return labels;
 }
 
 }  // namespace parkwatch

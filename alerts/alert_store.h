@@ -134,4 +134,10 @@ class AlertStore {
   std::unique_ptr<Statements> stmts_;
 };
 
+// The labels routes, silences and inhibition match an alert by: its identity plus, for an
+// enterprise's alert, the register's industry, enterprise_name and key ("true"/"false"). They
+// are not part of the identity (an enterprise that changes industry keeps its alerts), but
+// "every alert of 医药化工 to that desk" must include its enterprises' alerts.
+Labels WithRegisterContext(Store& store, const Labels& identity);
+
 }  // namespace parkwatch

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/alert_store.h"
+
 namespace parkwatch {
 namespace {
 
@@ -247,7 +249,11 @@ std::vector<CurrentAlert> DeliveryStore::FiringAlerts() {
               "SELECT fingerprint, rule, labels, state, severity, fired_at FROM alerts "
               "WHERE state = 'firing'");
   std::vector<CurrentAlert> out;
-  while (s.Step()) out.push_back(ReadAlert(s));
+  while (s.Step()) {
+    out.push_back(ReadAlert(s));
+    // Inhibition compares them with notifications, which carry the register's context.
+    out.back().labels = WithRegisterContext(*store_, out.back().labels);
+  }
   return out;
 }
 

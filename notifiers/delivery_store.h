@@ -121,6 +121,7 @@ class DeliveryStore {
 
   // --- Status for repeats, inhibition, metrics, the API -----------------------------------
   std::optional<CurrentAlert> Alert(const std::string& fingerprint);
+  // Firing alerts with their labels as routes see them (WithRegisterContext), for inhibition.
   std::vector<CurrentAlert> FiringAlerts();
   // Dead deliveries, newest first.
   std::vector<DeliveryRow> DeadLetters(int limit);

@@ -411,6 +411,42 @@ TEST_F(DeliveryTest, EnterpriseAlertsCarryTheRegistersIndustryAndNameForRouting)
   EXPECT_EQ(labels["key"], "true");
 }
 
+TEST_F(DeliveryTest, AnEnterpriseAlertCanInhibitByItsIndustryFromTheRegister) {
+  // Source and target are both enterprise alerts, identified by credit code only: `equal:
+  // [industry]` needs the register's industry on the firing source as on the notification.
+  Config config;
+  config.indicators = DefaultIndicators();
+  CollectorConfig collector;
+  collector.name = "test";
+  const std::string a = testing::TestCreditCode(8), b = testing::TestCreditCode(9),
+                    c = testing::TestCreditCode(10);
+  ASSERT_EQ(IngestBody("统一社会信用代码,企业名称,行业,报告期,工业总产值(万元)\n" + a +
+                           ",甲,医药化工,2024-03,10\n" + b + ",乙,医药化工,2024-03,10\n" + c +
+                           ",丙,装备制造,2024-03,10\n",
+                       "text/csv", "request", collector, config, *store_)
+                .status,
+            "committed");
+  HttpSink sink;
+  const std::string yaml =
+      FastDelivery() + "receivers:\n  - {name: hook, type: webhook, url: \"" + sink.url() +
+      "\"}\nroute: {receiver: hook, group_wait: 0s, group_by: ['...']}\n"
+      "inhibit_rules:\n  - {source_matchers: ['alertname=\"EnterpriseStopped\"'], "
+      "target_matchers: ['alertname=\"KeyEnterpriseOutputDrop\"'], equal: [industry]}\n";
+  FireAlert(store_.get(), "EnterpriseStopped", {{"scope", "enterprise"}, {"enterprise", a}},
+            "2024-W05", Severity::kRed, -1);
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", {{"scope", "enterprise"}, {"enterprise", b}},
+            "2024-W05", Severity::kRed, -0.3);
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", {{"scope", "enterprise"}, {"enterprise", c}},
+            "2024-W05", Severity::kRed, -0.3);
+  Dispatcher dispatcher(db_, AlertingFromYaml(yaml), nullptr);
+  dispatcher.Start();
+  // (Delivered ones get a pending reminder row, seq 1: only the events themselves count.)
+  ASSERT_TRUE(WaitFor(
+      [&] { return Count("seq = 0 AND state = 'pending'") == 0 && Count("seq = 0") == 3; }, 5000));
+  EXPECT_EQ(Count("seq = 0 AND state = 'suppressed' AND last_error = 'inhibited'"), 1);  // b
+  EXPECT_EQ(Count("seq = 0 AND state = 'delivered'"), 2);  // a itself, and c of another industry
+}
+
 TEST_F(DeliveryTest, SilencesAndInhibitionSuppress) {
   HttpSink sink;
   DeliveryStore ds(store_.get());
