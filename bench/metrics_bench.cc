@@ -135,8 +135,7 @@ void BM_SerializeStoreRegistry(benchmark::State& state) {
   config.park_name = "bench park";
   for (const char* name : bench::kIndustries) config.industries.push_back(name);
   figures.Refresh(ParkFigures(*store, config));
-  AlertStore alerts(store.get());
-  figures.RefreshAlerts(alerts);
+  figures.RefreshAlerts(*store);
   size_t bytes = 0;
   for (auto _ : state) {
     std::string text = SerializeAlone(m);

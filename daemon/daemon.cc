@@ -158,16 +158,16 @@ class Daemon {
       return false;
     }
     web.max_body_bytes = config_->web.max_body_bytes;
-    if (!MakeTls(*config_, &web.tls, &error)) {
+    TlsContext tls;
+    if (!MakeTls(*config_, &tls, &error)) {
       spdlog::error("cannot listen: {}", error);
       return false;
     }
-    basic_auth_ = std::make_shared<BasicAuth>(config_->web.security.basic_auth_users);
-    metrics_.SetTlsCertificateExpiry(NotAfter(web.tls));
     http_ =
         std::make_unique<HttpServer>(io_, web, [this](HttpRequest request, HttpRespond respond) {
           Handle(std::move(request), std::move(respond));
         });
+    http_->SetTls(tls);
     if (!http_->Start(&error)) {
       spdlog::error("cannot listen: {}", error);
       return false;
@@ -175,9 +175,22 @@ class Daemon {
     std::string host =
         web.address.find(':') != std::string::npos ? "[" + web.address + "]" : web.address;
     host_port_ = host + ":" + std::to_string(http_->port());
-    url_ = (web.tls ? "https://" : "http://") + host_port_;
+    UseWebSecurity(*config_, tls);
     spdlog::info("parkwatch serving on {} (metrics at {}/metrics)", url_, url_);
     return true;
+  }
+
+  // The listener's security from a config whose TLS context was built: new connections get the
+  // context (rotation on reload), requests the users, Prometheus the certificate's end, the
+  // log the URL. At start and on every accepted reload.
+  void UseWebSecurity(const Config& config, const TlsContext& tls) {
+    http_->SetTls(tls);
+    basic_auth_ = std::make_shared<BasicAuth>(config.web.security.basic_auth_users);
+    metrics_.SetTlsCertificateExpiry(NotAfter(tls));
+    std::string url = (tls ? "https://" : "http://") + host_port_;
+    if (!url_.empty() && url != url_)
+      spdlog::info("parkwatch now serving on {} (new connections)", url);
+    url_ = url;
   }
 
   void WaitForSignals() {
@@ -276,8 +289,7 @@ class Daemon {
   void RefreshFigureMetrics(const Config& config) {
     try {
       figure_metrics_.Refresh(ParkFigures(engine_->data(), config));
-      AlertStore alerts(worker_store_.get());
-      figure_metrics_.RefreshAlerts(alerts);
+      figure_metrics_.RefreshAlerts(*worker_store_);
     } catch (const std::exception& e) {
       spdlog::error("figure metrics not refreshed: {}", e.what());
     }
@@ -348,13 +360,7 @@ class Daemon {
       if (error) *error = text;
       return false;
     }
-    // New connections get the new certificate (rotation) and users; open ones keep theirs.
-    if (http_) http_->SetTls(tls);
-    metrics_.SetTlsCertificateExpiry(NotAfter(tls));
-    std::string url = (tls ? "https://" : "http://") + host_port_;
-    if (url != url_) spdlog::info("parkwatch now serving on {} (new connections)", url);
-    url_ = url;
-    basic_auth_ = std::make_shared<BasicAuth>(fresh.web.security.basic_auth_users);
+    UseWebSecurity(fresh, tls);  // open connections keep what they had
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
@@ -371,12 +377,13 @@ class Daemon {
   // admin: they check it themselves), since one Authorization header cannot carry both.
   void Handle(HttpRequest request, HttpRespond respond) {
     auto started = std::chrono::steady_clock::now();
-    auto headers = config_->web.security.headers;
-    auto done = [this, respond, path = request.path, started, headers](HttpResponse response) {
+    // The config in force when the request came: its headers go on the response.
+    auto done = [this, respond, path = request.path, started,
+                 config = config_](HttpResponse response) {
       metrics_.HttpRequest(
           RouteLabel(path), response.status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      for (const auto& header : headers) response.headers.push_back(header);
+      for (const auto& header : config->web.security.headers) response.headers.push_back(header);
       respond(std::move(response));
     };
     std::shared_ptr<BasicAuth> auth = basic_auth_;

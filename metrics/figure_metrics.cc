@@ -157,17 +157,7 @@ void FigureMetrics::Refresh(const ParkFigures& figures) {
   for (int scope = 0; scope < 3; ++scope)
     for (const auto& labels : figures.Members(static_cast<FigureScope>(scope)))
       s->members[scope].push_back(ToLabels(labels));
-  std::map<std::string, std::string> industry_of;
-  for (const auto& labels : figures.InfoLabels()) {
-    s->info.push_back(ToLabels(labels));
-    auto code = labels.find("enterprise"), industry = labels.find("industry");
-    if (code != labels.end() && industry != labels.end())
-      industry_of[code->second] = industry->second;
-  }
-  {
-    std::lock_guard lock(mu_);
-    industry_of_ = std::move(industry_of);
-  }
+  for (const auto& labels : figures.InfoLabels()) s->info.push_back(ToLabels(labels));
 
   // Adds the values that are not NaN as a block of the family.
   auto add = [](Snapshot::Family& family, SampleLabels extra, const std::vector<double>& values) {
@@ -244,7 +234,11 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
   Apply(desired, {kParkTarget, kIndustryTarget});
 }
 
-void FigureMetrics::RefreshAlerts(AlertStore& alerts) { RefreshAlerts(alerts.Active()); }
+void FigureMetrics::RefreshAlerts(Store& store) {
+  std::vector<AlertRow> active = AlertStore(&store).Active();
+  for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
+  RefreshAlerts(active);
+}
 
 void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
   Desired desired;
@@ -256,18 +250,12 @@ void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
     };
     // A fixed label set keeps the family's cardinality bounded by the alert identities; rule
     // labels beyond these stay in the JSON API and the notifications.
-    std::string industry = label("industry");
-    if (industry.empty() && !label("enterprise").empty()) {
-      std::lock_guard lock(mu_);
-      auto it = industry_of_.find(label("enterprise"));
-      if (it != industry_of_.end()) industry = it->second;
-    }
     LabelSet labels = {{"alertname", row.rule},
                        {"alertstate", std::string(AlertStateName(row.status.state))},
                        {"severity", std::string(SeverityName(row.status.severity))},
                        {"scope", label("scope")},
                        {"enterprise", label("enterprise")},
-                       {"industry", industry}};
+                       {"industry", label("industry")}};
     series[labels] = 1;
   }
   std::lock_guard lock(mu_);

@@ -58,7 +58,7 @@
 
 namespace parkwatch {
 
-class AlertStore;
+class Store;
 class Metrics;
 class ParkFigures;
 struct AlertRow;
@@ -85,11 +85,10 @@ class FigureMetrics {
   // rules compare with, and no rule file is read twice.
   void SetTargets(const RuleSet& rules);
 
-  // Replaces the parkwatch_alerts series with the active (pending and firing) alerts. An
-  // enterprise's alert gets the industry the register gave at the last Refresh, so a dashboard's
-  // industry filter shows the industry's enterprises' alerts too (the alert's identity has only
-  // the credit code).
-  void RefreshAlerts(AlertStore& alerts);
+  // Replaces the parkwatch_alerts series with the active (pending and firing) alerts of store.
+  // An enterprise's alert gets its industry from the register (WithRegisterContext, as routes
+  // see it), so a dashboard's industry filter shows the industry's enterprises' alerts too.
+  void RefreshAlerts(Store& store);
   void RefreshAlerts(const std::vector<AlertRow>& active);
 
  private:
@@ -101,7 +100,6 @@ class FigureMetrics {
   void Apply(const Desired& desired, const std::vector<std::string>& families);
 
   std::mutex mu_;
-  std::map<std::string, std::string> industry_of_;  // credit code -> industry; guarded by mu_
   std::unique_ptr<Families> families_;
   std::shared_ptr<Collector> collector_;
 };

@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "tests/support/child_process.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -19,17 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::ReadFile;
+using testing::Shell;
 using testing::TempDir;
 using testing::WriteFile;
 
 const std::string kDeploy = std::string(PARKWATCH_SOURCE_DIR) + "/deploy";
-
-int Shell(const std::string& command, std::string* output) {
-  TempDir dir;
-  int status = std::system((command + " >" + (dir / "out") + " 2>&1").c_str());
-  *output = ReadFile(dir / "out");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 bool OnPath(const std::string& tool) {
   std::string out;

@@ -321,7 +321,7 @@ TEST_F(FigureMetricsTest, AlertSeriesFollowTheActiveAlerts) {
   // gets the industry from the register, so a dashboard's industry filter finds it.
   alerts.Apply("KeyEnterpriseOutputDrop",
                {{"scope", "enterprise"}, {"enterprise", TestCreditCode(1)}}, obs, Timing{}, 1000);
-  figures_.RefreshAlerts(alerts);
+  figures_.RefreshAlerts(*store_);
   std::string text = metrics_.Serialize();
   EXPECT_TRUE(HasLine(text,
                       "parkwatch_alerts{alertname=\"KeyEnterpriseOutputDrop\",alertstate="

@@ -58,6 +58,19 @@ class DeliveryTest : public ::testing::Test {
   }
   int64_t Count(const std::string& where) { return CountDeliveries(store_.get(), where); }
 
+  // Puts enterprises in the register, each "code,name,industry,是|否" (key enterprise or not),
+  // as an ingested batch does.
+  void Register(const std::vector<std::string>& enterprises) {
+    Config config;
+    config.indicators = DefaultIndicators();
+    CollectorConfig collector;
+    collector.name = "test";
+    std::string csv = "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元)\n";
+    for (const auto& e : enterprises) csv += e + ",2024-03,10\n";
+    ASSERT_EQ(IngestBody(csv, "text/csv", "request", collector, config, *store_).status,
+              "committed");
+  }
+
   testing::TempDir dir_;
   std::string db_;
   std::unique_ptr<Store> store_;
@@ -382,16 +395,8 @@ TEST_F(DeliveryTest, RoutesByMatchersWithContinue) {
 TEST_F(DeliveryTest, EnterpriseAlertsCarryTheRegistersIndustryAndNameForRouting) {
   // The evaluator's enterprise alerts are identified by scope and credit code only; the
   // notification adds what the register says, so an industry's route gets its enterprises.
-  Config config;
-  config.indicators = DefaultIndicators();
-  CollectorConfig collector;
-  collector.name = "test";
   const std::string code = testing::TestCreditCode(7);
-  BatchSummary batch =
-      IngestBody("统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元)\n" + code +
-                     ",常德华星药业,医药化工,是,2024-03,10\n",
-                 "text/csv", "request", collector, config, *store_);
-  ASSERT_EQ(batch.status, "committed");
+  Register({code + ",常德华星药业,医药化工,是"});
   HttpSink desk, ops;
   const std::string yaml =
       FastDelivery() + "receivers:\n  - {name: desk, type: webhook, url: \"" + desk.url() +
@@ -414,18 +419,9 @@ TEST_F(DeliveryTest, EnterpriseAlertsCarryTheRegistersIndustryAndNameForRouting)
 TEST_F(DeliveryTest, AnEnterpriseAlertCanInhibitByItsIndustryFromTheRegister) {
   // Source and target are both enterprise alerts, identified by credit code only: `equal:
   // [industry]` needs the register's industry on the firing source as on the notification.
-  Config config;
-  config.indicators = DefaultIndicators();
-  CollectorConfig collector;
-  collector.name = "test";
   const std::string a = testing::TestCreditCode(8), b = testing::TestCreditCode(9),
                     c = testing::TestCreditCode(10);
-  ASSERT_EQ(IngestBody("统一社会信用代码,企业名称,行业,报告期,工业总产值(万元)\n" + a +
-                           ",甲,医药化工,2024-03,10\n" + b + ",乙,医药化工,2024-03,10\n" + c +
-                           ",丙,装备制造,2024-03,10\n",
-                       "text/csv", "request", collector, config, *store_)
-                .status,
-            "committed");
+  Register({a + ",甲,医药化工,否", b + ",乙,医药化工,否", c + ",丙,装备制造,否"});
   HttpSink sink;
   const std::string yaml =
       FastDelivery() + "receivers:\n  - {name: hook, type: webhook, url: \"" + sink.url() +

@@ -6,9 +6,6 @@
 // stays within seconds: the backfilled blocks are put into Prometheus's data directory before it
 // starts, and it scrapes the daemon every second.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
@@ -23,6 +20,7 @@
 #include "collectors/ingest.h"
 #include "metrics/openmetrics_export.h"
 #include "metrics/park_figures.h"
+#include "tests/support/child_process.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/ports.h"
@@ -36,47 +34,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::DaemonProcess;
 using testing::Http;
+using testing::Shell;
 using testing::TempDir;
 using testing::WaitFor;
 using testing::WriteFile;
 
 const std::string kSource = PARKWATCH_SOURCE_DIR;
-
-// Runs a shell command; returns its exit status and fills *output with stdout and stderr.
-int Shell(const std::string& command, std::string* output) {
-  TempDir dir;
-  int status = std::system((command + " >" + (dir / "out") + " 2>&1").c_str());
-  *output = testing::ReadFile(dir / "out");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// A child process (Prometheus), stopped with SIGTERM when destroyed.
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* f = std::fopen(log.c_str(), "w");
-      if (f) {
-        dup2(fileno(f), 1);
-        dup2(fileno(f), 2);
-      }
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 std::string UrlEncode(const std::string& s) {
   std::string out;
@@ -95,7 +58,7 @@ std::string UrlEncode(const std::string& s) {
 struct Suite {
   TempDir dir;
   std::unique_ptr<DaemonProcess> daemon;
-  std::unique_ptr<Child> prometheus;
+  testing::ChildProcess prometheus;  // stopped (SIGTERM) with the suite
   std::string prometheus_url;
   std::string setup_error;
   // A backfilled value: the park's monthly output of March of the first year.
@@ -191,12 +154,12 @@ class PrometheusTest : public ::testing::Test {
               "  - job_name: parkwatch\n"
               "    static_configs: [{targets: ['127.0.0.1:" +
                   std::to_string(s.daemon->port()) + "']}]\n");
-    s.prometheus = std::make_unique<Child>(
-        std::vector<std::string>{
-            "/usr/bin/prometheus", "--config.file=" + (s.dir / "prometheus.yml"),
-            "--storage.tsdb.path=" + (s.dir / "prom"), "--storage.tsdb.retention.time=10y",
-            "--web.listen-address=127.0.0.1:" + std::to_string(port)},
-        s.dir / "prometheus.log");
+    if (!s.prometheus.Start(
+            {"/usr/bin/prometheus", "--config.file=" + (s.dir / "prometheus.yml"),
+             "--storage.tsdb.path=" + (s.dir / "prom"), "--storage.tsdb.retention.time=10y",
+             "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+            s.dir / "prometheus.log"))
+      return fail("cannot start prometheus");
     if (!WaitFor([&] { return Http("GET", s.prometheus_url + "/-/ready").status == 200; }, 20000))
       return fail("prometheus not ready: " + testing::ReadFile(s.dir / "prometheus.log"));
   }

@@ -56,12 +56,7 @@ class SessionBase {
 // handlers still queued after ~HttpServer find live memory.
 struct Listener : std::enable_shared_from_this<Listener> {
   Listener(asio::io_context& io, HttpServerOptions o, HttpHandler h)
-      : io(io),
-        options(std::move(o)),
-        handler(std::move(h)),
-        acceptor(io),
-        retry_timer(io),
-        tls(options.tls) {}
+      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(io), retry_timer(io) {}
 
   void Accept();
   template <class S>
@@ -523,7 +518,7 @@ bool HttpServer::Start(std::string* error) {
   l.started = true;
   l.Accept();
   spdlog::info("http: listening on {}{}", EndpointText(host.empty() ? "" : host, l.port),
-               l.tls ? " (TLS)" : "");
+               l.CurrentTls() ? " (TLS)" : "");
   return true;
 }
 

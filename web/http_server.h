@@ -11,7 +11,7 @@
 //     header; the body must arrive within body_timeout. Late clients are disconnected.
 // Error responses are JSON objects {"error": "..."}. Every response carries "Server: parkwatch".
 //
-// With options.tls the listener speaks HTTPS only (web/tls_context.h builds the context).
+// After SetTls with a context the listener speaks HTTPS only (web/tls_context.h builds it).
 //
 // Threading: the server runs on one thread that runs the io_context. The handler is called on
 // that thread; Start() and Stop() must be called on it too, or while the io_context is not
@@ -79,7 +79,6 @@ struct HttpServerOptions {
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{60};
   std::chrono::seconds idle_timeout{60};
-  TlsContext tls;  // null: plain HTTP; otherwise HTTPS only (plain requests get a 400)
 };
 
 class HttpServer {
@@ -96,8 +95,9 @@ class HttpServer {
   // already in use").
   bool Start(std::string* error);
 
-  // Replaces the TLS context for connections accepted from now on (certificate rotation on
-  // reload); null switches new connections to plain HTTP. Open connections keep theirs.
+  // The TLS context for connections accepted from now on: HTTPS only (a plain request gets a
+  // 400), or plain HTTP with null (the default). Called before Start() and again on reload
+  // (certificate rotation); open connections keep theirs.
   void SetTls(TlsContext tls);
 
   // The bound port; useful with options.port == 0. 0 before a successful Start().

@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
+
+#include "tests/support/temp_dir.h"
 
 namespace parkwatch::testing {
 
@@ -44,6 +47,13 @@ void ChildProcess::Stop() {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+int Shell(const std::string& command, std::string* output) {
+  TempDir dir;
+  int status = std::system(("(" + command + ") >" + (dir / "out") + " 2>&1").c_str());
+  *output = ReadFile(dir / "out");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace parkwatch::testing

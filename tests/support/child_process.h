@@ -25,4 +25,9 @@ class ChildProcess {
   pid_t pid_ = -1;
 };
 
+// Runs a shell command (a pipeline or list is fine), returns its exit code and fills *output
+// with its stdout and stderr together: for the real tools tests check with (promtool, amtool,
+// openssl, systemd-analyze).
+int Shell(const std::string& command, std::string* output);
+
 }  // namespace parkwatch::testing

@@ -2,11 +2,10 @@
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <memory>
 
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace parkwatch::testing {
@@ -83,13 +82,6 @@ HttpsResult Https(const std::string& method, const std::string& url, const TlsCl
     }
   }
   return result;
-}
-
-int Shell(const std::string& command, std::string* output) {
-  TempDir dir;
-  int status = std::system(("(" + command + ") >" + (dir / "out") + " 2>&1").c_str());
-  *output = ReadFile(dir / "out");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void MakeCa(const std::string& dir, const std::string& name) {

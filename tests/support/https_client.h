@@ -27,9 +27,6 @@ struct HttpsResult : HttpResult {
 HttpsResult Https(const std::string& method, const std::string& url, const TlsClientOptions& tls,
                   const std::string& body = "", const std::vector<std::string>& headers = {});
 
-// Runs a shell command, returns its exit code and fills output (stdout and stderr together).
-int Shell(const std::string& command, std::string* output);
-
 // A CA, and certificates it signs, made with the openssl command line in dir: for tests that
 // need real certificates. Names are file stems: MakeCertificate(dir, "server", ...) writes
 // server.crt and server.key. Fails the current test on error.
