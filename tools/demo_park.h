@@ -29,7 +29,8 @@ struct DemoParkOptions {
   // the weeks and months of 2026 so far. When today is not set (!today.ok()), it is taken as
   // 1 January of last_year + 1, i.e. exactly the full years first_year..last_year.
   int first_year = 2023, last_year = 2025;
-  std::chrono::year_month_day today;
+  // {}: year_month_day's default constructor leaves it uninitialised; zero is "not set".
+  std::chrono::year_month_day today{};
   uint64_t seed = 42;
 };
 
