@@ -30,6 +30,8 @@ int IngestStatusCode(const BatchSummary& summary);
 
 class AlertStore;
 class DeliveryStore;
+class RuleData;
+struct RuleSet;
 struct RuleStatus;
 struct Silence;
 
@@ -55,5 +57,10 @@ HttpResponse ApiAcknowledge(DeliveryStore& deliveries, const std::string& finger
                             const HttpRequest& request);
 // GET /api/v1/notifications/dead[?limit=N]
 HttpResponse ApiDeadLetters(DeliveryStore& deliveries, const HttpRequest& request);
+
+// GET /api/v1/reports/monthly/{period}?format=json|html|xlsx|pdf&lang=zh|en (on the worker
+// thread: it reads the engine's data)
+HttpResponse ApiMonthlyReport(const RuleData& data, const Config& config, const RuleSet& rules,
+                              AlertStore* alerts, const HttpRequest& request);
 
 }  // namespace parkwatch

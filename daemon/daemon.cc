@@ -23,6 +23,7 @@
 #include "metrics/park_figures.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/dispatcher.h"
+#include "report/month_close.h"
 #include "rules/rule_config.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -61,6 +62,7 @@ std::string RouteLabel(const std::string& path) {
                                                 "/api/v1/notifications/dead"};
   if (kRoutes.count(path)) return path;
   if (path.rfind("/api/v1/silences/", 0) == 0) return "/api/v1/silences/{id}";
+  if (path.rfind("/api/v1/reports/monthly/", 0) == 0) return "/api/v1/reports/monthly/{period}";
   if (path.rfind("/api/v1/alerts/", 0) == 0) return "/api/v1/alerts/{fingerprint}/acknowledge";
   return "other";
 }
@@ -326,13 +328,18 @@ class Daemon {
 
   // Missing-report rules are due by the clock: check them once a minute on the worker.
   void ScheduleDeadlines() {
-    boost::asio::post(worker_, [this, config = config_] {
+    boost::asio::post(worker_, [this, config = config_, rules = rules_] {
       try {
         EngineResult caught_up = engine_->CatchUp(UnixNow());
         LogEngine("batches written by other processes", caught_up);
         EngineResult r = engine_->CheckDeadlines(UnixNow());
         LogEngine("deadline check", r);
         if (r.events || caught_up.observations) ScheduleFigureRefresh(config);
+        // Month close beside the deadlines: the due month's report, revised editions.
+        AlertStore alerts(worker_store_.get());
+        auto closed =
+            month_close_.Tick(engine_->data(), config, *rules, *worker_store_, &alerts, UnixNow());
+        for (const auto& written : closed.written) spdlog::info("monthly report {}", written);
       } catch (const std::exception& e) {
         spdlog::error("deadline check failed: {}", e.what());
       }
@@ -474,6 +481,12 @@ class Daemon {
           boost::asio::post(io_, [statuses, done] { done(ApiRules(statuses)); });
         });
       }
+      if (path.rfind("/api/v1/reports/monthly/", 0) == 0)  // reads the engine: on the worker
+        return boost::asio::post(worker_, [this, request, done, c = config_, r = rules_] {
+          AlertStore alerts(worker_store_.get());
+          auto response = ApiMonthlyReport(engine_->data(), *c, *r, &alerts, request);
+          boost::asio::post(io_, [response, done] { done(response); });
+        });
       if (path == "/") return done(Text(200, Index()));
       return done(JsonError(404, "not_found", "no such endpoint: " + path));
     } catch (const std::exception& e) {
@@ -616,6 +629,7 @@ class Daemon {
   Metrics metrics_;
   FigureMetrics figure_metrics_{metrics_};  // refreshed on the worker
   bool figure_refresh_queued_ = false;      // worker thread only
+  MonthClose month_close_;                  // ticks on the worker, sends on its own thread
   std::string host_port_;                   // where the listener is bound, e.g. 127.0.0.1:9780
   std::string url_;
   bool ready_ = false;

@@ -55,8 +55,12 @@ std::string PctCell(const std::optional<double>& v) {
   std::string text = Fixed(*v * 100, 1);
   return std::string("<td") + (text[0] == '-' ? " class=neg" : "") + ">" + text + "</td>";
 }
-// Percentage points from a difference of ratios.
-std::string PpCell(const std::optional<double>& v) { return PctCell(v); }
+// Percentage points from a difference of ratios (pulls: two decimals, they are small).
+std::string PpCell(const std::optional<double>& v, int decimals = 1) {
+  if (!v) return "<td class=na>—</td>";
+  std::string text = Fixed(*v * 100, decimals);
+  return std::string("<td") + (text[0] == '-' ? " class=neg" : "") + ">" + text + "</td>";
+}
 std::string WanCell(const std::optional<double>& yuan) {
   if (!yuan) return "<td class=na>—</td>";
   std::string text = Fixed(*yuan / 1e4, 2);
@@ -307,7 +311,7 @@ std::string EnterpriseTable(const std::vector<EnterpriseFigures>& list, const La
   for (const auto& f : list) {
     h += "<tr><td>" + std::to_string(++i) + "</td><td class=l>" + Escape(f.name) +
          (f.key && !with_colour ? L(" ★", " ★") : "") + "</td><td class=l>" + Escape(f.industry) +
-         "</td>" + WanCell(f.level) + PctCell(f.yoy) + PctCell(f.ytd) + PpCell(f.pull);
+         "</td>" + WanCell(f.level) + PctCell(f.yoy) + PctCell(f.ytd) + PpCell(f.pull, 2);
     if (with_declines) h += "<td>" + std::to_string(f.declines) + "</td>";
     if (with_colour) h += "<td class=l>" + ColourDot(f.colour, L) + "</td>";
     h += "</tr>";
@@ -447,7 +451,7 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
       h += "<tr><td class=l>" + Escape(f.name) + "</td>" + WanCell(f.growth.ytd_level) +
            PctCell(f.share) + PctCell(f.growth.yoy) + PctCell(f.growth.ytd) + "<td>" +
            (L.en ? MovementNameEn(f.movement) : MovementNameZh(f.movement)) + "</td>" +
-           PpCell(f.ytd_pull) + PctCell(f.ytd_contribution) +
+           PpCell(f.ytd_pull, 2) + PctCell(f.ytd_contribution) +
            PpCell(Diff(f.growth.ytd, f.growth.target)) + "</tr>";
     h += "</table>";
   }
