@@ -40,7 +40,8 @@ HttpResponse ApiMonthlyReport(const RuleData& data, const Config& config, const 
   if (!report.ok) {
     // The figures that do exist (reporters, expected) come with the message.
     HttpResponse r = JsonError(422, "insufficient_data", report.message);
-    if (format == "json") r.body = MonthlyReportJson(report, lang);
+    r.body.pop_back();  // the envelope's closing brace: the figures go in as "data"
+    r.body += ",\"data\":" + MonthlyReportJson(report, lang) + "}";
     return r;
   }
   std::string error;

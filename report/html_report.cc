@@ -195,9 +195,22 @@ std::string LineChart(const std::vector<Period>& periods, const std::vector<Seri
 }
 
 // Horizontal bars (values in the unit given, e.g. percentage points), labelled.
+// Rough width of a label at 10px: CJK characters are square, Latin ones about half.
+int LabelWidth(const std::string& s) {
+  int w = 0;
+  for (unsigned char c : s)
+    if (c < 0x80)
+      w += 6;
+    else if (c >= 0xE0)
+      w += 10;  // the lead byte of a three-byte (CJK) character
+  return w;
+}
+
 std::string BarChart(const std::vector<std::pair<std::string, double>>& bars, int width,
-                     const std::string& title, const std::string& unit) {
-  const int label_w = 130, top = 26, row = 22, right = 60;
+                     const std::string& title, const std::string& unit, int decimals = 2) {
+  int label_w = 60;
+  for (const auto& b : bars) label_w = std::max(label_w, LabelWidth(b.first) + 14);
+  const int top = 26, row = 22, right = 60;
   const int height = top + row * static_cast<int>(bars.size()) + 10;
   double lo = 0, hi = 0;
   for (const auto& b : bars) lo = std::min(lo, b.second), hi = std::max(hi, b.second);
@@ -219,7 +232,7 @@ std::string BarChart(const std::vector<std::pair<std::string, double>>& bars, in
     // Negative labels left of their bar would cross the axis labels: keep them right of zero.
     if (bars[i].second < 0) tx = x0 + 4;
     svg += "<text x=\"" + Fixed(tx, 1) + "\" y=\"" + Fixed(yy + 14, 1) + "\" class=bv>" +
-           Fixed(bars[i].second, 2) + unit + "</text>";
+           Fixed(bars[i].second, decimals) + unit + "</text>";
   }
   svg += "<line x1=\"" + Fixed(x(0), 1) + "\" x2=\"" + Fixed(x(0), 1) + "\" y1=\"" +
          std::to_string(top) + "\" y2=\"" + std::to_string(height - 8) + "\" class=zero />";
@@ -519,12 +532,20 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
          BarChart(key_bars, 720,
                   std::string(L("重点企业当月工业总产值增速（%，按产值排序，前20家）",
                                 "Key enterprises' output value YoY (%, largest 20)")),
-                  "%") +
+                  "%", 1) +
          "</div>";
   h += EnterpriseTable(r.key, L, true, false);
+  // The meeting page shows the longest runs; the workbook has every one.
+  std::vector<EnterpriseFigures> declining(
+      r.declining.begin(), r.declining.begin() + std::min<size_t>(r.declining.size(), 20));
   h += "<h2>" +
        std::string(L("连续3个月及以上下降的企业", "Enterprises down three months or more")) +
-       "</h2>" + EnterpriseTable(r.declining, L, true, true);
+       "<span class=unit>" + std::to_string(r.declining.size()) + L("家", " enterprises") +
+       "</span></h2>" + EnterpriseTable(declining, L, true, true);
+  if (r.declining.size() > declining.size())
+    h += "<p class=muted>" + std::string(L("另有 ", "and ")) +
+         std::to_string(r.declining.size() - declining.size()) +
+         L(" 家，见附件表格“连续下降”。", " more in the workbook (Declining).") + "</p>";
 
   // Alerts of the month.
   h += "<h2>" + std::string(L("本月预警", "Alerts this month")) + "</h2><table><tr><th></th>";
