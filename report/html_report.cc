@@ -136,7 +136,7 @@ std::string LineChart(const std::vector<Period>& periods, const std::vector<Seri
   auto x = [&](size_t i) { return left + (i + 0.5) * w / n; };
   auto y = [&](double pct) { return top + (hi - pct) / (hi - lo) * h; };
   std::string svg = "<svg class=chart viewBox=\"0 0 " + std::to_string(width) + " " +
-                    std::to_string(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+                    std::to_string(height) + "\">";
   svg += "<text x=\"" + std::to_string(left) + "\" y=\"16\" class=ct>" + Escape(title) + "</text>";
   for (double v = lo; v <= hi + 1e-9; v += step) {
     std::string yy = Fixed(y(v), 1);
@@ -218,7 +218,7 @@ std::string BarChart(const std::vector<std::pair<std::string, double>>& bars, in
   const double w = width - label_w - right - 10;
   auto x = [&](double v) { return label_w + (v - lo) / (hi - lo) * w; };
   std::string svg = "<svg class=chart viewBox=\"0 0 " + std::to_string(width) + " " +
-                    std::to_string(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+                    std::to_string(height) + "\">";
   svg += "<text x=\"4\" y=\"16\" class=ct>" + Escape(title) + "</text>";
   for (size_t i = 0; i < bars.size(); ++i) {
     double yy = top + row * static_cast<double>(i);
