@@ -292,6 +292,14 @@ line.zero { stroke: #5a6676; stroke-width: 1; }
 .footer { margin-top: 16px; font-size: 8.5pt; color: #9aa5b1; text-align: right; }
 )css";
 
+// The indicator's name for the page: the config's title in Chinese, English names otherwise.
+std::string Title(const IndicatorSection& s, const Lang& L) {
+  if (!L.en) return s.title;
+  if (s.indicator == "value_added") return "Value added";
+  if (s.indicator == "output_value") return "Output value";
+  return s.indicator;
+}
+
 std::string Card(const std::string& label, const std::optional<double>& ratio,
                  const std::string& detail) {
   std::string value = ratio ? Fixed(*ratio * 100, 1) + "%" : "—";
@@ -437,7 +445,7 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
        L("与目标差", "vs target") + "</th></tr>";
   for (const auto& s : r.sections) {
     std::string name =
-        s.title + (s.comparable ? std::string(L("（可比价）", " (comparable)")) : "");
+        Title(s, L) + (s.comparable ? std::string(L("（可比价）", " (comparable)")) : "");
     h += "<tr><td class=l>" + Escape(name) + "</td>" + WanCell(s.park.level) + PctCell(s.park.yoy) +
          WanCell(s.park.ytd_level) + PctCell(s.park.ytd) +
          PpCell(Diff(s.park.ytd, s.park.ytd_previous)) +
@@ -448,7 +456,7 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
 
   // Industries.
   for (const auto& s : r.sections) {
-    h += "<h2>" + std::string(L("分行业", "By industry: ")) + Escape(s.title) +
+    h += "<h2>" + std::string(L("分行业", "By industry: ")) + Escape(Title(s, L)) +
          (s.comparable ? L("（增速按可比价）", " (growth at comparable prices)") : "") +
          "<span class=unit>" + L("单位：万元，%，百分点", "10k yuan, %, pp") +
          "</span></h2><table><tr><th>" + L("行业", "Industry") + "</th><th>" + Escape(ytd) +
