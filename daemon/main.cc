@@ -15,7 +15,7 @@
 #include "alerts/rule_test.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
-#include "daemon/api.h"
+#include "api/handlers.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
