@@ -497,3 +497,55 @@ TEST(MonthCloseTest, ClosedMonthIsMailedWithBothAttachmentsAndARevisionMakesARev
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// The daemon closes the month by itself: on the demo park (reported up to today) the latest
+// month whose deadline has passed is written and mailed with both attachments at its first tick.
+TEST(MonthCloseTest, DaemonClosesTheDueMonthAndMailsTheReport) {
+  TempDir dir;
+  std::string error;
+  ASSERT_TRUE(WriteDemo(dir.path(), &error)) << error;
+  for (const auto& e : fs::directory_iterator(dir / "inbox"))
+    if (e.path().filename().string().rfind("weekly-", 0) == 0) fs::remove(e.path());
+  const std::string mail_dir = dir / "mail";
+  fs::create_directories(mail_dir);
+  const uint16_t port = testing::FreePort();
+  testing::ChildProcess smtp;
+  ASSERT_TRUE(smtp.Start(
+      {"/usr/bin/python3", "-u", Support("smtp_sink.py"), std::to_string(port), mail_dir},
+      dir / "smtp.log"));
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return testing::ReadFile(dir / "smtp.log").find("ready") != std::string::npos; },
+      10000));
+  std::ofstream(dir / "parkwatch.yml", std::ios::app)
+      << "alerting:\n"
+         "  receivers:\n"
+         "    - {name: leaders, type: email, smarthost: \"127.0.0.1:"
+      << port
+      << "\", tls: none, from: ops@park.gov.cn, to: [director@park.gov.cn]}\n"
+         "  route: {receiver: leaders}\n"
+         "reports:\n"
+         "  receivers: [leaders]\n"
+         "  min_reported_share: 0.8\n";
+  testing::DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  ASSERT_TRUE(daemon.Start(&error)) << error << daemon.Log();
+  const Period due = DueReportMonth(ReportsConfig{}, std::time(nullptr));
+  std::string name = due.ToString();
+  for (char& c : name)
+    if (c == '/') c = '-';
+  ASSERT_TRUE(testing::WaitFor([&] { return fs::exists(mail_dir + "/0000.eml"); }, 60000))
+      << daemon.Log();
+  EXPECT_TRUE(fs::exists(dir / ("reports/" + name + "/edition-1.sent-leaders"))) << daemon.Log();
+  std::string mail = testing::ReadFile(mail_dir + "/0000.eml");
+  EXPECT_NE(mail.find("filename=\"report-" + name + ".xlsx\""), std::string::npos);
+  if (!FindChromium().empty()) {
+    EXPECT_NE(mail.find("filename=\"report-" + name + ".pdf\""), std::string::npos);
+  }
+  EXPECT_NE(daemon.Log().find("monthly report " + due.ToString() + " edition 1"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace parkwatch
