@@ -20,6 +20,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/http_sink.h"
 #include "tests/support/ports.h"
 #include "tests/support/temp_dir.h"
 #include "tools/demo_config.h"
@@ -545,6 +546,74 @@ TEST(MonthCloseTest, DaemonClosesTheDueMonthAndMailsTheReport) {
   }
   EXPECT_NE(daemon.Log().find("monthly report " + due.ToString() + " edition 1"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// Robots get the headline and a link to the report, in their own message format.
+TEST(MonthCloseTest, RobotsGetTheHeadlineAndALinkToTheReport) {
+  TempDir dir;
+  testing::HttpSink sink;
+  sink.SetHandler([](const testing::SinkRequest&) {
+    return testing::SinkResponse{200, "{\"errcode\":0,\"errmsg\":\"ok\"}"};
+  });
+  SmallPark park;
+  auto config = std::make_shared<Config>(park.config);
+  config->alerting.external_url = "https://parkwatch.example.gov.cn";
+  ReceiverConfig robot;
+  robot.name = "wx";
+  robot.type = "wecom";
+  robot.url = sink.url("/cgi-bin/webhook/send?key=k");
+  config->alerting.receivers.push_back(robot);
+  config->reports.enabled = true;
+  config->reports.directory = dir / "reports";
+  config->reports.receivers = {"wx"};
+  auto store = Store::Open(dir / "parkwatch.db");
+  MonthClose close;
+  auto result = close.Tick(park.data, config, park.rules, *store, nullptr,
+                           ReportDeadline(config->reports, Period::Month(2025, 3)) + 1);
+  ASSERT_EQ(result.written.size(), 1u);
+  close.WaitForDeliveries();
+  ASSERT_EQ(sink.count(), 1u);
+  json body = json::parse(sink.Requests()[0].body);
+  EXPECT_EQ(body["msgtype"], "markdown");
+  std::string content = body["markdown"]["content"];
+  EXPECT_NE(content.find("测试园区2025年3月工业经济运行分析"), std::string::npos) << content;
+  EXPECT_NE(content.find("1—3月，园区规模以上工业增加值同比增长4.9%"), std::string::npos)
+      << content;
+  EXPECT_NE(content.find("https://parkwatch.example.gov.cn/api/v1/reports/monthly/2025-03"
+                         "?format=html"),
+            std::string::npos)
+      << content;
+  EXPECT_TRUE(fs::exists(dir / "reports/2025-03/edition-1.sent-wx"));
+}
+
+// reports: is checked like the rest of parkwatch.yml: a receiver that does not exist is an
+// error with the file and line.
+TEST(MonthCloseTest, ReportsSectionNamingAnUnknownReceiverIsRefused) {
+  Config config;
+  std::vector<Diagnostic> diagnostics;
+  EXPECT_FALSE(ParseConfig("reports:\n  receivers: [leaders]\n  deadline: \"day 40 12:00\"\n",
+                           "/etc/parkwatch/parkwatch.yml", &config, &diagnostics));
+  std::string text = JoinDiagnostics(diagnostics);
+  EXPECT_NE(text.find("parkwatch.yml:2"), std::string::npos) << text;
+  EXPECT_NE(text.find("no receiver named leaders under alerting.receivers"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("reports.deadline"), std::string::npos) << text;
+  diagnostics.clear();
+  ASSERT_TRUE(
+      ParseConfig("storage: {path: /var/lib/parkwatch/parkwatch.db}\n"
+                  "reports: {deadline: \"day 5 09:30\", min_reported_share: 0.9}\n",
+                  "/etc/parkwatch/parkwatch.yml", &config, &diagnostics))
+      << JoinDiagnostics(diagnostics);
+  EXPECT_TRUE(config.reports.enabled);
+  EXPECT_EQ(config.reports.deadline_day, 5);
+  EXPECT_EQ(config.reports.deadline_minute, 9 * 60 + 30);
+  EXPECT_EQ(config.reports.directory, "/var/lib/parkwatch/reports");
 }
 
 }  // namespace
