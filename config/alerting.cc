@@ -6,16 +6,12 @@
 #include <functional>
 #include <set>
 
+#include "core/text.h"
+
 namespace parkwatch {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field,
                  int64_t fallback) {
@@ -176,7 +172,7 @@ std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::stri
     return std::nullopt;
   }
   LabelMatcher m;
-  m.name = Trim(text.substr(0, pos));
+  m.name = Trim(std::string_view(text).substr(0, pos));
   std::string rest = text.substr(pos);
   size_t op_len = 1;
   if (rest.rfind("=~", 0) == 0)
@@ -191,7 +187,7 @@ std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::stri
     *error = "unknown operator in matcher";
     return std::nullopt;
   }
-  std::string value = Trim(rest.substr(op_len));
+  std::string value(Trim(std::string_view(rest).substr(op_len)));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
   m.value = value;

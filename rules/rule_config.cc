@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/yaml_reader.h"
+#include "core/text.h"
 #include "rules/template.h"
 
 namespace parkwatch {
@@ -13,12 +14,6 @@ namespace {
 
 // The key of Thresholds::levels[i] in a rule file: "blue" for 1 ... "red" for 4.
 std::string LevelKey(int i) { return std::string(SeverityName(static_cast<Severity>(i))); }
-
-std::string Trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t");
-  size_t b = s.find_last_not_of(" \t");
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
-}
 
 // Reads levels/clear/direction from a node that is a rule or an override.
 void ReadThresholds(YamlReader& r, const YAML::Node& node, const std::string& where,
@@ -231,13 +226,13 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   };
   size_t open = text.find('('), close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open ||
-      !Trim(text.substr(close + 1)).empty()) {
+      !Trim(std::string_view(text).substr(close + 1)).empty()) {
     *error = "expected a measure such as yoy(output_value), got \"" + text + "\"";
     return std::nullopt;
   }
   MeasureSpec m;
   m.text = text;
-  std::string fn = Trim(text.substr(0, open));
+  std::string fn(Trim(std::string_view(text).substr(0, open)));
   bool known = false;
   for (auto& [name, kind] : kKinds)
     if (fn == name) m.kind = kind, known = true;
@@ -251,19 +246,20 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   std::string arg;
   bool first = true;
   while (std::getline(args, arg, ',')) {
-    arg = Trim(arg);
+    arg = std::string(Trim(arg));
     if (first) {
       m.indicator = arg;
       first = false;
       continue;
     }
     size_t colon = arg.find(':');
-    std::string key = Trim(arg.substr(0, colon));
-    std::string value = colon == std::string::npos ? "" : Trim(arg.substr(colon + 1));
+    std::string key(Trim(std::string_view(arg).substr(0, colon)));
+    std::string value(colon == std::string::npos ? ""
+                                                 : Trim(std::string_view(arg).substr(colon + 1)));
     if (colon == std::string::npos && arg.find('=') != std::string::npos) {
       colon = arg.find('=');  // prices=comparable needs no YAML quoting
-      key = Trim(arg.substr(0, colon));
-      value = Trim(arg.substr(colon + 1));
+      key = Trim(std::string_view(arg).substr(0, colon));
+      value = Trim(std::string_view(arg).substr(colon + 1));
     }
     if (key == "prices" && (value == "comparable" || value == "current")) {
       m.comparable_prices = value == "comparable";
