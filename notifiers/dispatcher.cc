@@ -50,8 +50,6 @@ struct Bucket {
   }
 };
 
-bool IsFiringKind(const std::string& kind) { return kind != "resolved"; }
-
 }  // namespace
 
 struct Dispatcher::Worker {
@@ -214,11 +212,11 @@ class Cycle {
         d.next_attempt_at = now_ms + route.group_wait_ms;
         // Alertmanager groups by itself; holding its pushes back would only delay resolves.
         d.group_interval_ms = rc->type == "alertmanager" ? 0 : route.group_interval_ms;
-        if (IsFiringKind(notice->kind))
+        if (notice->firing())
           d.repeat_interval_ms =
               rc->type == "alertmanager" ? rc->resend_interval_ms : route.repeat_interval_ms;
         std::string reason = suppressed;
-        if (reason.empty() && notice->status == "resolved" && !rc->send_resolved)
+        if (reason.empty() && !notice->firing() && !rc->send_resolved)
           reason = "send_resolved is off";
         if (!reason.empty()) d.state = "suppressed", d.reason = reason;
         out.push_back(std::move(d));
@@ -287,8 +285,8 @@ class Cycle {
       }
       // A group already told recently waits for its group interval, except for news that
       // must not wait (a rise in level) and reminders, which keep their own interval.
-      if (!continuation && last != last_sent_.end() && d.seq == 0 && notice->kind != "escalated" &&
-          last->second + d.group_interval_ms > now_ms) {
+      if (!continuation && last != last_sent_.end() && d.seq == 0 &&
+          notice->kind != EventKind::kEscalated && last->second + d.group_interval_ms > now_ms) {
         ds_.Postpone(d.id, last->second + d.group_interval_ms);
         continue;
       }
@@ -333,7 +331,7 @@ class Cycle {
       for (size_t i = 0; i < members.size(); ++i) {
         const DeliveryRow& d = *members[i];
         ds_.MarkDelivered(d.id, done_ms);
-        if (d.repeat_interval_ms > 0 && msg.alerts[i].status == "firing")
+        if (d.repeat_interval_ms > 0 && msg.alerts[i].firing())
           ds_.ScheduleRepeat(d, done_ms + d.repeat_interval_ms, done_ms);
       }
       report.result = "delivered";
@@ -373,7 +371,7 @@ class Cycle {
   // Why a reminder should not go out, or "" if it should.
   std::string StaleRepeat(const AlertNotice& notice, int64_t now_s) {
     auto alert = ds_.Alert(notice.fingerprint);
-    if (!alert || alert->state != "firing") return "no longer firing";
+    if (!alert || alert->state != AlertState::kFiring) return "no longer firing";
     if (alert->severity != notice.severity) return "level changed";
     if (alert->fired_at != notice.fired_at) return "a new episode";
     if (ds_.IsAcknowledged(notice.fingerprint, alert->severity, alert->fired_at))

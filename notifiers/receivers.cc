@@ -76,13 +76,13 @@ const char* kZeroTime = "0001-01-01T00:00:00Z";
 
 json AlertJson(const Message& msg, const AlertNotice& a) {
   json annotations = a.annotations;
-  if (!annotations.contains("period")) annotations["period"] = a.period;
+  if (!annotations.contains("period")) annotations["period"] = a.period.ToString();
   if (a.value && !annotations.contains("value")) annotations["value"] = FormatValue(*a.value);
-  return {{"status", a.status},
+  return {{"status", a.StatusName()},
           {"labels", a.AllLabels()},
           {"annotations", annotations},
           {"startsAt", Rfc3339(a.fired_at ? a.fired_at : a.at)},
-          {"endsAt", a.status == "resolved" ? Rfc3339(a.at) : kZeroTime},
+          {"endsAt", a.firing() ? kZeroTime : Rfc3339(a.at)},
           {"generatorURL", msg.AlertUrl(a)},
           {"fingerprint", a.fingerprint}};
 }
@@ -197,11 +197,20 @@ class EmailReceiver : public Receiver {
   Clock clock_;
 };
 
-std::string Emoji(const std::string& severity, const std::string& status) {
-  if (status == "resolved") return "green";
-  if (severity == "red") return "red";
-  if (severity == "orange") return "orange";
-  if (severity == "yellow") return "yellow";
+// The Feishu card header's colour: green once resolved, else the level's own colour.
+const char* CardColour(const AlertNotice& a) {
+  if (!a.firing()) return "green";
+  switch (a.severity) {
+    case Severity::kRed:
+      return "red";
+    case Severity::kOrange:
+      return "orange";
+    case Severity::kYellow:
+      return "yellow";
+    case Severity::kBlue:
+    case Severity::kNone:
+      break;
+  }
   return "blue";
 }
 
@@ -231,7 +240,7 @@ std::string WebhookBody(const Message& msg, const ReceiverConfig& config) {
   return Dump({{"version", "4"},
                {"groupKey", msg.group_key},
                {"truncatedAlerts", truncated},
-               {"status", msg.Status()},
+               {"status", msg.StatusName()},
                {"receiver", msg.receiver},
                {"groupLabels", msg.group_labels},
                {"commonLabels", msg.CommonLabels()},
@@ -248,13 +257,13 @@ std::string AlertmanagerBody(const Message& msg, const ReceiverConfig& config, i
   const int64_t horizon = std::max<int64_t>(4 * config.resend_interval_ms / 1000, 60);
   for (const auto& a : msg.alerts) {
     json annotations = a.annotations;
-    if (!annotations.contains("period")) annotations["period"] = a.period;
+    if (!annotations.contains("period")) annotations["period"] = a.period.ToString();
     if (a.value && !annotations.contains("value")) annotations["value"] = FormatValue(*a.value);
     alerts.push_back(
         {{"labels", a.AllLabels()},
          {"annotations", annotations},
          {"startsAt", Rfc3339(a.fired_at ? a.fired_at : a.at)},
-         {"endsAt", a.status == "resolved" ? Rfc3339(std::min(a.at, now)) : Rfc3339(now + horizon)},
+         {"endsAt", a.firing() ? Rfc3339(now + horizon) : Rfc3339(std::min(a.at, now))},
          {"generatorURL", msg.AlertUrl(a)}});
   }
   return Dump(alerts);
@@ -318,7 +327,7 @@ std::string FeishuBody(const Message& msg, const ReceiverConfig& config,
     body["card"] = {
         {"header",
          {{"title", {{"tag", "plain_text"}, {"content", r.title}}},
-          {"template", Emoji(lead.severity, lead.status)}}},
+          {"template", CardColour(lead)}}},
         {"elements",
          json::array({{{"tag", "div"}, {"text", {{"tag", "lark_md"}, {"content", r.markdown}}}}})}};
   } else {

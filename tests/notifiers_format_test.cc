@@ -46,11 +46,9 @@ AlertNotice Notice(const std::string& enterprise, const std::string& severity, d
   a.fingerprint = Fingerprint(a.rule, a.labels);
   a.idempotency_key =
       a.fingerprint + "/2024-W05/" + (status == "firing" ? "firing" : "resolved") + "/" + severity;
-  a.kind = status == "firing" ? "firing" : "resolved";
-  a.status = status;
-  a.severity = severity;
-  a.cadence = "weekly";
-  a.period = "2024-W05";
+  a.kind = status == "firing" ? EventKind::kFiring : EventKind::kResolved;
+  a.severity = ParseSeverity(severity).value();
+  a.period = Period::Week(2024, 5);
   a.value = value;
   a.value_at_firing = -0.32;
   a.fired_at = 1706932800;  // 2024-02-03 12:00 in the park
