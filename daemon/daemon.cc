@@ -114,8 +114,8 @@ class Daemon {
         spdlog::warn("notification to {} {} after attempt {}: {}", r.receiver, r.result, r.attempt,
                      r.error);
     };
-    dispatcher_ =
-        std::make_unique<Dispatcher>(config_->storage_path, config_->alerting, &metrics_, delivery);
+    dispatcher_ = std::make_unique<Dispatcher>(config_->storage_path, config_->alerting,
+                                               &metrics_.registry(), delivery);
     dispatcher_->Start();
     // The engine's data also holds what the figure gauges read, so they never read the store.
     engine_ = std::make_unique<AlertEngine>(worker_store_.get(), FigureTables());

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <random>
 
-#include "metrics/metrics.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
 #include "store/store.h"
@@ -65,9 +64,9 @@ struct Dispatcher::Worker {
   prometheus::Gauge* oldest = nullptr;
 };
 
-Dispatcher::Dispatcher(std::string db_path, const AlertingConfig& config, Metrics* metrics,
-                       Options options)
-    : db_path_(std::move(db_path)), metrics_(metrics), options_(std::move(options)) {
+Dispatcher::Dispatcher(std::string db_path, const AlertingConfig& config,
+                       prometheus::Registry* registry, Options options)
+    : db_path_(std::move(db_path)), registry_(registry), options_(std::move(options)) {
   static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)curl_ready;
   if (!options_.make_receiver)
@@ -101,8 +100,8 @@ void Dispatcher::Start() {
   // Group intervals longer than a week are not a realistic setting; older sends cannot matter.
   constexpr int64_t kWeekMs = 7 * 24 * 3600 * 1000LL;
   worker_->last_sent = worker_->deliveries->LastDeliveredByGroup(NowMs() - kWeekMs);
-  if (metrics_) {
-    auto& registry = metrics_->registry();
+  if (registry_) {
+    auto& registry = *registry_;
     worker_->sent = &prometheus::BuildCounter()
                          .Name("parkwatch_notifications_total")
                          .Help("Messages sent to receivers, by result (delivered, retry, dead).")
