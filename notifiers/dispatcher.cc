@@ -12,6 +12,7 @@
 #include <random>
 
 #include "notifiers/delivery_store.h"
+#include "notifiers/receiver_types.h"
 #include "notifiers/router.h"
 #include "store/store.h"
 
@@ -209,11 +210,14 @@ class Cycle {
         d.receiver = route.receiver;
         d.group_key = GroupKey(route, labels, notice->fingerprint);
         d.next_attempt_at = now_ms + route.group_wait_ms;
-        // Alertmanager groups by itself; holding its pushes back would only delay resolves.
-        d.group_interval_ms = rc->type == "alertmanager" ? 0 : route.group_interval_ms;
+        // A receiver that groups by itself (Alertmanager) gets each event at once: holding its
+        // pushes back would only delay resolves. It is re-pushed at its own interval.
+        const ReceiverType* type = FindReceiverType(rc->type);
+        const bool groups_itself = type && type->groups_itself;
+        d.group_interval_ms = groups_itself ? 0 : route.group_interval_ms;
         if (notice->firing())
           d.repeat_interval_ms =
-              rc->type == "alertmanager" ? rc->resend_interval_ms : route.repeat_interval_ms;
+              groups_itself ? type->resend_interval_ms(*rc) : route.repeat_interval_ms;
         std::string reason = suppressed;
         if (reason.empty() && !notice->firing() && !rc->send_resolved)
           reason = "send_resolved is off";
