@@ -124,8 +124,8 @@ class Daemon : public LoopServices, public PoolServices {
         spdlog::warn("notification to {} {} after attempt {}: {}", r.receiver, r.result, r.attempt,
                      r.error);
     };
-    dispatcher_ =
-        std::make_unique<Dispatcher>(config_->storage_path, config_->alerting, &metrics_, delivery);
+    dispatcher_ = std::make_unique<Dispatcher>(config_->storage_path, config_->alerting,
+                                               &metrics_.registry(), delivery);
     dispatcher_->Start();
     WorkerEvents events;
     events.batch = [this](const BatchSummary& s, const std::string& filed) { OnBatch(s, filed); };

@@ -33,7 +33,7 @@ StoreWorker::StoreWorker(boost::asio::io_context& loop, std::string store_path,
       store_path_(std::move(store_path)),
       dispatcher_(dispatcher),
       metrics_(metrics),
-      events_(std::move(events)) {}
+      events_(std::make_shared<const WorkerEvents>(std::move(events))) {}
 
 StoreWorker::~StoreWorker() { pool_.join(); }
 
@@ -64,7 +64,8 @@ void StoreWorker::IngestInboxFile(const std::string& collector_name, const std::
     // The store failed (disk full, read-only) or the daemon is stopping: the file stays in the
     // inbox and is taken again at the next start or when it is dropped again.
     spdlog::error("{}: not ingested, left in the inbox: {}", path, e.what());
-    boost::asio::post(loop_, [this, collector_name] { events_.batch_failed(collector_name); });
+    boost::asio::post(loop_,
+                      [events = events_, collector_name] { events->batch_failed(collector_name); });
     return;
   }
   // Filing apart from ingesting: a batch that committed stays committed even if its file
@@ -75,14 +76,14 @@ void StoreWorker::IngestInboxFile(const std::string& collector_name, const std::
   } catch (const std::exception& e) {
     spdlog::warn("{}: ingested as batch {} but not filed: {}", path, summary.batch_id, e.what());
   }
-  boost::asio::post(loop_, [this, summary, filed] { events_.batch(summary, filed); });
+  boost::asio::post(loop_, [events = events_, summary, filed] { events->batch(summary, filed); });
   Evaluate(summary);
 }
 
 BatchSummary StoreWorker::Ingest(const std::string& body, const std::string& content_type,
                                  const std::string& source, const CollectorConfig& collector) {
   BatchSummary summary = IngestBody(body, content_type, source, collector, *config_, *store_);
-  boost::asio::post(loop_, [this, summary] { events_.batch(summary, ""); });
+  boost::asio::post(loop_, [events = events_, summary] { events->batch(summary, ""); });
   Evaluate(summary);
   return summary;
 }

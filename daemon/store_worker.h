@@ -33,7 +33,8 @@ class FigureMetrics;
 class Metrics;
 struct EngineResult;
 
-// What the worker tells the loop; each is posted to the loop's io_context.
+// What the worker tells the loop; each is posted to the loop's io_context and may run after the
+// worker is destroyed, so a callback must not reach into it.
 struct WorkerEvents {
   // A batch finished (committed, partial, duplicate or rejected); filed_as is where its inbox
   // file went ("" for a request).
@@ -94,7 +95,8 @@ class StoreWorker : public WorkerServices {
   const std::string store_path_;
   Dispatcher& dispatcher_;
   Metrics& metrics_;
-  const WorkerEvents events_;
+  // Shared with the handlers posted to the loop, which may run after the worker is gone.
+  const std::shared_ptr<const WorkerEvents> events_;
   std::atomic<bool> stopping_{false};
 
   // Guarded by being touched on the worker thread only (after Start).

@@ -1,5 +1,7 @@
 #include "notifiers/document.h"
 
+#include "notifiers/receiver_types.h"
+
 namespace parkwatch {
 
 SendResult SendDocument(const Document& doc, const ReceiverConfig& receiver,
@@ -8,20 +10,21 @@ SendResult SendDocument(const Document& doc, const ReceiverConfig& receiver,
   const int64_t timeout =
       receiver.timeout_ms > 0 ? receiver.timeout_ms : alerting.delivery.timeout_ms;
   if (receiver.type == "email") {
+    const EmailConfig& mail = receiver.Options<EmailConfig>();
     SmtpRequest req;
-    req.smarthost = receiver.smarthost;
-    req.tls = receiver.tls;
-    req.insecure_skip_verify = receiver.tls_insecure_skip_verify;
-    req.username = receiver.username;
-    req.password = receiver.password;
-    req.from = receiver.from;
-    req.recipients = receiver.to;
-    req.recipients.insert(req.recipients.end(), receiver.cc.begin(), receiver.cc.end());
+    req.smarthost = mail.smarthost;
+    req.tls = mail.tls;
+    req.insecure_skip_verify = mail.tls_insecure_skip_verify;
+    req.username = mail.username;
+    req.password = mail.password;
+    req.from = mail.from;
+    req.recipients = mail.to;
+    req.recipients.insert(req.recipients.end(), mail.cc.begin(), mail.cc.end());
     std::string id = doc.id;
     for (char& c : id)
       if (!std::isalnum(static_cast<unsigned char>(c))) c = '.';
-    req.message = BuildMimeMessage(receiver.from, receiver.to, receiver.cc, doc.title, doc.text,
-                                   doc.html, id, clock() / 1000, doc.attachments);
+    req.message = BuildMimeMessage(mail.from, mail.to, mail.cc, doc.title, doc.text, doc.html, id,
+                                   clock() / 1000, doc.attachments);
     req.timeout_ms = timeout;
     if (std::string error = SmtpSend(req); !error.empty()) {
       const bool permanent = error.find("(SMTP 5") != std::string::npos;
@@ -30,7 +33,8 @@ SendResult SendDocument(const Document& doc, const ReceiverConfig& receiver,
     }
     return r;
   }
-  if (receiver.type == "wecom" || receiver.type == "dingtalk" || receiver.type == "feishu") {
+  const ReceiverType* type = FindReceiverType(receiver.type);
+  if (type && type->robot) {
     // The robot's own format, with the document's words as the whole text: one notice that
     // carries no alert fields, rendered by the title and text templates.
     ReceiverConfig robot = receiver;
@@ -47,9 +51,8 @@ SendResult SendDocument(const Document& doc, const ReceiverConfig& receiver,
     AlertNotice notice;
     notice.idempotency_key = doc.id;
     notice.rule = "MonthlyReport";
-    notice.kind = "firing";
-    notice.status = "firing";
-    notice.severity = "none";
+    notice.kind = EventKind::kFiring;
+    notice.severity = Severity::kNone;
     msg.alerts.push_back(notice);
     return MakeReceiver(robot, alerting, clock)->Send(msg);
   }

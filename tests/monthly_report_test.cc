@@ -13,6 +13,8 @@
 
 #include "alerts/alert_store.h"
 #include "metrics/park_figures.h"
+#include "notifiers/receiver_types.h"
+#include "notifiers/receivers.h"
 #include "report/month_close.h"
 #include "report/render.h"
 #include "rules/rule_data.h"
@@ -412,10 +414,12 @@ TEST(MonthCloseTest, ClosedMonthIsMailedWithBothAttachmentsAndARevisionMakesARev
   ReceiverConfig mail;
   mail.name = "leaders";
   mail.type = "email";
-  mail.smarthost = "127.0.0.1:" + std::to_string(port);
-  mail.tls = "none";
-  mail.from = "经济运行局 <ops@park.gov.cn>";
-  mail.to = {"director@park.gov.cn"};
+  auto smtp_options = std::make_shared<EmailConfig>();
+  smtp_options->smarthost = "127.0.0.1:" + std::to_string(port);
+  smtp_options->tls = "none";
+  smtp_options->from = "经济运行局 <ops@park.gov.cn>";
+  smtp_options->to = {"director@park.gov.cn"};
+  mail.options = smtp_options;
   config->alerting.receivers.push_back(mail);
   config->reports.enabled = true;
   config->reports.directory = dir / "reports";
@@ -567,7 +571,9 @@ TEST(MonthCloseTest, RobotsGetTheHeadlineAndALinkToTheReport) {
   ReceiverConfig robot;
   robot.name = "wx";
   robot.type = "wecom";
-  robot.url = sink.url("/cgi-bin/webhook/send?key=k");
+  auto wecom = std::make_shared<WeComConfig>();
+  wecom->url = sink.url("/cgi-bin/webhook/send?key=k");
+  robot.options = wecom;
   config->alerting.receivers.push_back(robot);
   config->reports.enabled = true;
   config->reports.directory = dir / "reports";
@@ -595,6 +601,7 @@ TEST(MonthCloseTest, RobotsGetTheHeadlineAndALinkToTheReport) {
 // reports: is checked like the rest of parkwatch.yml: a receiver that does not exist is an
 // error with the file and line.
 TEST(MonthCloseTest, ReportsSectionNamingAnUnknownReceiverIsRefused) {
+  InstallReceiverTypes();
   Config config;
   std::vector<Diagnostic> diagnostics;
   EXPECT_FALSE(ParseConfig("reports:\n  receivers: [leaders]\n  deadline: \"day 40 12:00\"\n",

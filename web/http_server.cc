@@ -52,6 +52,9 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void Close() = 0;
+  // When the connection began waiting for a request's header, if it is waiting for one now (an
+  // idle or slow client holding a connection without a request in progress).
+  virtual std::optional<std::chrono::steady_clock::time_point> IdleSince() const = 0;
 };
 
 // State shared by the server object, its pending accept and its sessions, so that completion
@@ -81,6 +84,27 @@ struct Listener : std::enable_shared_from_this<Listener> {
   size_t OpenSessions() {
     std::lock_guard lock(mutex);
     return sessions.size();
+  }
+  // At the connection cap, the connection that has waited longest for a request's header makes
+  // room for a new one, so idle sockets cannot lock real clients out. False if none waits.
+  bool EvictLongestIdle() {
+    std::shared_ptr<SessionBase> oldest;
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::time_point::max();
+    {
+      std::lock_guard lock(mutex);
+      for (auto& [raw, weak] : sessions) {
+        auto session = weak.lock();
+        if (!session) continue;
+        auto idle = session->IdleSince();
+        if (idle && *idle < since) {
+          since = *idle;
+          oldest = std::move(session);
+        }
+      }
+    }
+    if (!oldest) return false;
+    oldest->Close();  // outside the lock: dropping it may run ~Session, which takes it
+    return true;
   }
   // Takes bytes from the budget of buffered bodies; false (nothing taken) if it would overflow.
   bool LeaseBodyBytes(size_t bytes) {
@@ -151,11 +175,18 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void Run() {
+    waiting_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     if constexpr (kTls) {
       DetectTls();
     } else {
       ReadRequest(/*first=*/true);
     }
+  }
+
+  std::optional<std::chrono::steady_clock::time_point> IdleSince() const override {
+    if (!waiting_since_) return std::nullopt;
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(waiting_since_.load()));
   }
 
   // Closes the connection now (server stopping). Pending operations complete with an error.
@@ -230,6 +261,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void ReadRequest(bool first) {
     if (closed_) return;
+    waiting_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     parser_.emplace();
     parser_->body_limit(listener_->options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(listener_->options.max_header_bytes));
@@ -258,6 +290,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // The header is in: build the request without its body and let admission decide, before a
   // byte of the body is read or "100 Continue" invites it.
   void OnHeader(beast::error_code ec) {
+    waiting_since_ = 0;
     if (ec) return OnReadError(ec);
     auto& message = parser_->get();
     request_ = HttpRequest();
@@ -535,6 +568,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string target_;
   std::chrono::steady_clock::time_point started_;
   bool closed_ = false;
+  // Steady-clock ticks since the session began waiting for a header; 0 while a request is in
+  // progress. Read by the listener's eviction from the loop thread.
+  std::atomic<int64_t> waiting_since_{0};
   char drain_buffer_[16 << 10];
   size_t drained_ = 0;
 };
@@ -551,9 +587,9 @@ void Listener::Accept() {
       });
       return;
     }
-    if (self->OpenSessions() >= self->max_connections) {
-      // Full: closing at once keeps the descriptors reserved for the store, the inbox and
-      // deliveries; the client sees a closed connection and may retry.
+    if (self->OpenSessions() >= self->max_connections && !self->EvictLongestIdle()) {
+      // Full of requests in progress: closing at once keeps the descriptors reserved for the
+      // store, the inbox and deliveries; the client sees a closed connection and may retry.
       self->LogAcceptFailure(beast::error_code(asio::error::no_descriptors));
       beast::error_code ignored;
       socket.close(ignored);
