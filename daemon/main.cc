@@ -13,9 +13,9 @@
 
 #include "alerts/backtest.h"
 #include "alerts/rule_test.h"
+#include "api/handlers.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
-#include "daemon/api.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
