@@ -31,6 +31,7 @@ HttpResponse ApiIngest(ApiCall& call);         // ?collector=&source=
 HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","comment","duration"}
 HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}
 HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerprint}/acknowledge
+HttpResponse ApiMonthlyReport(ApiCall& call);  // GET /api/v1/reports/monthly/{period}?format=&lang=
 
 // The JSON form of a batch summary, as POST /api/v1/ingest returns it.
 std::string BatchSummaryJson(const BatchSummary& summary);

@@ -142,6 +142,16 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          "configuration changes, newest first",
          ApiAudit});
 
+  // The monthly analysis.
+  t.Add({"GET",
+         "/api/v1/reports/monthly/{period}",
+         A::kPublic,
+         R::kWorker,
+         {"format", "lang"},
+         0,
+         "the monthly analysis of a month (2025-06 or latest): json, html, xlsx or pdf",
+         ApiMonthlyReport});
+
   // Delivery.
   t.Add({"GET",
          "/api/v1/silences",
