@@ -127,9 +127,9 @@ std::string SmtpSend(const SmtpRequest& req) {
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return "curl_easy_init failed";
   CURL* c = curl.get();
-  const std::string url = (req.tls == "tls" ? "smtps://" : "smtp://") + req.smarthost;
+  const std::string url = (req.tls == SmtpTls::kImplicit ? "smtps://" : "smtp://") + req.smarthost;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  if (req.tls == "starttls")
+  if (req.tls == SmtpTls::kStartTls)
     curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (req.insecure_skip_verify) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);

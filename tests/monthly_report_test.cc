@@ -416,7 +416,7 @@ TEST(MonthCloseTest, ClosedMonthIsMailedWithBothAttachmentsAndARevisionMakesARev
   mail.type = "email";
   auto smtp_options = std::make_shared<EmailConfig>();
   smtp_options->smarthost = "127.0.0.1:" + std::to_string(port);
-  smtp_options->tls = "none";
+  smtp_options->tls = SmtpTls::kNone;
   smtp_options->from = "经济运行局 <ops@park.gov.cn>";
   smtp_options->to = {"director@park.gov.cn"};
   mail.options = smtp_options;
