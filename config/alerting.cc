@@ -1,5 +1,7 @@
 #include "config/alerting.h"
 
+#include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,13 +19,20 @@ std::string Trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
+bool StartsWithNoCase(const std::string& s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
 int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field,
                  int64_t fallback) {
   if (!node || node.IsNull()) return fallback;
   std::string text = r.String(node, field, "");
   auto ms = ParseDurationMs(text);
   if (!ms) {
-    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d");
+    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d, at most 3650d");
     return fallback;
   }
   return *ms;
@@ -99,6 +108,15 @@ void ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& wher
   rc->cc = r.Strings(item["cc"], where + ".cc");
   rc->username = r.String(item["username"], where + ".username", "");
   rc->password = r.Secret(item, where, "password", base);
+
+  // Deliveries go over HTTP(S), or SMTP(S) for email (enforced in libcurl too): a URL naming
+  // another protocol (file://, gopher://, ...) is a mistake or an attack.
+  if (!rc->url.empty() && !StartsWithNoCase(rc->url, "http://") &&
+      !StartsWithNoCase(rc->url, "https://"))
+    r.Error(item["url"], where + ".url", "must be an http:// or https:// URL");
+  if (rc->smarthost.find('/') != std::string::npos)
+    r.Error(item["smarthost"], where + ".smarthost",
+            "must be host:port (the protocol follows from tls)");
 
   if (rc->type == "email") {
     if (rc->smarthost.empty()) r.Error(item, where + ".smarthost", "required for email");
@@ -231,7 +249,9 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
     size_t start = i;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) return std::nullopt;
-    int64_t n = std::stoll(text.substr(start, i - start));
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, n);
+    if (ec != std::errc() || end != text.data() + i) return std::nullopt;  // out of range
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit = text.substr(unit_start, i - unit_start);
@@ -250,7 +270,10 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
       factor = 7 * 86'400'000LL;
     else
       return std::nullopt;
-    total += n * factor;
+    int64_t ms;
+    if (__builtin_mul_overflow(n, factor, &ms) || __builtin_add_overflow(total, ms, &total) ||
+        total > kMaxDurationMs)
+      return std::nullopt;
   }
   return total;
 }

@@ -201,7 +201,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     c.web.listen_address =
         r.String(web["listen_address"], "web.listen_address", c.web.listen_address);
     c.web.max_body_bytes = static_cast<size_t>(
-        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024));
+        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024, 1LL << 30));
     c.web.ingest_token = r.Secret(web, "web", "ingest_token", base.string());
     c.web.admin_token = r.Secret(web, "web", "admin_token", base.string());
     std::string security = r.String(web["config_file"], "web.config_file", "");
