@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
+
 namespace parkwatch {
 
 using nlohmann::json;
@@ -38,7 +40,7 @@ HttpResponse JsonSuccess(const std::string& data_json, int status) {
 HttpResponse JsonError(int status, const std::string& type, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = json{{"status", "error"}, {"errorType", type}, {"error", message}}.dump();
+  r.body = DumpJson(json{{"status", "error"}, {"errorType", type}, {"error", message}});
   return r;
 }
 
@@ -55,7 +57,7 @@ HttpResponse ApiEnterprises(Store& store, const HttpRequest& request) {
     if (e.above_size_until) item["above_size_until"] = *e.above_size_until;
     out.push_back(std::move(item));
   }
-  return JsonSuccess(out.dump());
+  return JsonSuccess(DumpJson(out));
 }
 
 HttpResponse ApiSeries(Store& store, const Config& config, const HttpRequest& request) {
@@ -76,7 +78,7 @@ HttpResponse ApiSeries(Store& store, const Config& config, const HttpRequest& re
   json data = {{"enterprise", e->credit_code},     {"name", e->name},
                {"indicator", indicator},           {"unit", BaseUnitName(ind->dimension)},
                {"cadence", CadenceName(*cadence)}, {"points", std::move(points)}};
-  return JsonSuccess(data.dump());
+  return JsonSuccess(DumpJson(data));
 }
 
 HttpResponse ApiRevisions(Store& store, const HttpRequest& request) {
@@ -94,7 +96,7 @@ HttpResponse ApiRevisions(Store& store, const HttpRequest& request) {
                    {"source", r.source},
                    {"recorded_at", r.recorded_at},
                    {"current", r.current}});
-  return JsonSuccess(out.dump());
+  return JsonSuccess(DumpJson(out));
 }
 
 HttpResponse ApiBatches(Store& store, const HttpRequest& request) {
@@ -106,7 +108,7 @@ HttpResponse ApiBatches(Store& store, const HttpRequest& request) {
   }
   json out = json::array();
   for (const auto& b : store.RecentBatches(limit)) out.push_back(json::parse(BatchSummaryJson(b)));
-  return JsonSuccess(out.dump());
+  return JsonSuccess(DumpJson(out));
 }
 
 std::string BatchSummaryJson(const BatchSummary& s) {
@@ -129,7 +131,7 @@ std::string BatchSummaryJson(const BatchSummary& s) {
               {"errors", std::move(errors)}};
   if (s.duplicate_of) out["duplicate_of"] = s.duplicate_of;
   // Invalid UTF-8 from a hostile body must not make dump() throw.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(out);
 }
 
 int IngestStatusCode(const BatchSummary& summary) {

@@ -3,6 +3,7 @@
 
 #include "alerts/alert_store.h"
 #include "alerts/engine.h"
+#include "core/json_text.h"
 #include "daemon/api.h"
 #include "store/audit.h"
 
@@ -58,7 +59,7 @@ HttpResponse ApiAlerts(AlertStore& alerts, const HttpRequest& request) {
                    {"fired_at", s.fired_at},
                    {"annotations", s.annotations}});
   }
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(DumpJson(out));
 }
 
 HttpResponse ApiAlertHistory(AlertStore& alerts, const HttpRequest& request) {
@@ -79,7 +80,7 @@ HttpResponse ApiAlertHistory(AlertStore& alerts, const HttpRequest& request) {
                    {"at", e.at},
                    {"annotations", e.annotations}});
   }
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(DumpJson(out));
 }
 
 HttpResponse ApiRules(const std::vector<RuleStatus>& rules) {
@@ -96,14 +97,14 @@ HttpResponse ApiRules(const std::vector<RuleStatus>& rules) {
                    {"last_outcomes", r.last_outcomes},
                    {"last_no_data", r.last_no_data},
                    {"last_error", r.last_error}});
-  return JsonSuccess(out.dump());
+  return JsonSuccess(DumpJson(out));
 }
 
 HttpResponse ApiAudit(Store& store, const HttpRequest& request) {
   json out = json::array();
   for (const AuditRecord& a : RecentAudit(store, Limit(request, 50)))
     out.push_back({{"id", a.id}, {"at", a.at}, {"source", a.source}, {"changes", a.changes}});
-  return JsonSuccess(out.dump());
+  return JsonSuccess(DumpJson(out));
 }
 
 }  // namespace parkwatch

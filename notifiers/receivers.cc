@@ -4,6 +4,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "notifiers/template.h"
 #include "notifiers/transport.h"
 
@@ -12,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 std::string Language(const ReceiverConfig& rc, const AlertingConfig& a) {
   return rc.language.empty() ? a.language : rc.language;
