@@ -2,9 +2,12 @@
 // members of the outer object are ignored) or a bare array [{...},...].
 //
 // It never builds a document: the body is read once, event by event (nlohmann's SAX parser),
-// and only the row being read is held, so memory is the body itself plus one row (and the
-// longest string token, which the parser buffers). Bounds: nesting at most kMaxJsonDepth levels,
-// at most kMaxJsonMembers members per row (the rest of that row is dropped and the row flagged).
+// and only the row being read is held, so memory is the body itself plus one row and the
+// longest string token, which the lexer holds twice (the value and the raw token): at most
+// about three times the body in the worst case of one string as long as the body (measured by
+// tests/input_bounds_test.cc under PARKWATCH_SOAK). Bounds: nesting at most kMaxJsonDepth
+// levels, at most kMaxJsonMembers members per row (the rest of that row is dropped and the row
+// flagged).
 //
 // Thread: any; an instance is not shared.
 #pragma once

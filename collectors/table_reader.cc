@@ -19,6 +19,8 @@ namespace parkwatch {
 namespace {
 
 constexpr int64_t kProgressStep = 1 << 20;
+// The longest cell a row may have (an enterprise's name is a few dozen characters).
+constexpr size_t kMaxCellBytes = 64 << 10;
 
 // Locale-free ASCII helpers: they run on every cell of files with millions of rows, where the
 // <cctype> functions are out-of-line calls (and would follow the process locale).
@@ -377,6 +379,12 @@ class TableMapper {
       const Column& col = *row.cols[i];
       if (col.kind == ColumnRole::kIgnore) continue;
       std::string_view v = TrimBlanks(row.cells.value(i));
+      if (v.size() > kMaxCellBytes) {
+        // No name, code or figure is this long: refused before anything copies it.
+        row.Fail(i, "value of " + std::to_string(v.size()) + " bytes, more than " +
+                        std::to_string(kMaxCellBytes) + ": " + Quote(v));
+        continue;
+      }
       switch (col.kind) {
         case ColumnRole::kCreditCode: {
           row.code_cell = i;

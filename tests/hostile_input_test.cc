@@ -377,14 +377,26 @@ TEST_F(HostileInputTest, AdminBodiesOfTheWrongTypeAre400NamingTheField) {
 TEST_F(HostileInputTest, InboxFileWaitsOutDescriptorExhaustion) {
   // The daemon's real descriptor limit lowered to what it holds: opening the dropped file fails
   // with EMFILE. It must be retried, not dropped, and taken once descriptors are back.
-  int open_fds = 0;
-  for ([[maybe_unused]] const auto& e :
-       fs::directory_iterator("/proc/" + std::to_string(daemon_.pid()) + "/fd"))
-    ++open_fds;
+  // Waited for first: no connection left from the readiness probe (the sanitizers' own checks
+  // need descriptors too, and would misfire on a request handled meanwhile).
+  const std::string fd_dir = "/proc/" + std::to_string(daemon_.pid()) + "/fd";
+  std::set<int> fds;
+  ASSERT_TRUE(WaitFor([&] {
+    fds.clear();
+    int sockets = 0;
+    for (const auto& e : fs::directory_iterator(fd_dir)) {
+      fds.insert(std::stoi(e.path().filename().string()));
+      std::error_code ec;
+      if (fs::read_symlink(e.path(), ec).string().rfind("socket:", 0) == 0) ++sockets;
+    }
+    return sockets == 1;  // the listener only
+  }));
+  int lowest_free = 0;
+  while (fds.count(lowest_free)) ++lowest_free;
   struct rlimit old_limit, low;
   ASSERT_EQ(::prlimit(daemon_.pid(), RLIMIT_NOFILE, nullptr, &old_limit), 0);
   low = old_limit;
-  low.rlim_cur = static_cast<rlim_t>(open_fds);
+  low.rlim_cur = static_cast<rlim_t>(lowest_free);  // the next open() fails with EMFILE
   ASSERT_EQ(::prlimit(daemon_.pid(), RLIMIT_NOFILE, &low, nullptr), 0);
   WriteFile(dir_ / "inbox/.drop.csv", kHeader + TestCreditCode(1) + ",甲,2024-03,1\n");
   fs::rename(dir_ / "inbox/.drop.csv", dir_ / "inbox/drop.csv");
