@@ -56,7 +56,7 @@ BatchSummary IngestBatch(const BatchInfo& info, int64_t input_bytes,
   if (input_bytes >= kTrimAfterBytes) ::malloc_trim(0);
   summary.rows_read = result.rows_read;
   summary.rows_accepted = result.rows_accepted;
-  summary.error_count = static_cast<int64_t>(result.errors.size());
+  summary.error_count = std::max(result.error_count, static_cast<int64_t>(result.errors.size()));
   summary.errors = std::move(result.errors);
   if (!summary.errors.empty() && (collector.atomic || summary.rows_accepted == 0)) {
     txn.reset();  // rolls back: nothing of a rejected batch is stored

@@ -660,6 +660,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   if (!option) {
     errors.Add(0, 0, "encoding",
                "unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)");
+    result->error_count = errors.Finish();
     return;
   }
   std::string head;
@@ -714,7 +715,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   bool table_ok = true;
   if (!reader.Next()) {
     errors.Add(0, 0, "", "empty input: no header line");
-    errors.Finish();
+    result->error_count = errors.Finish();
     return;
   }
   if (reader.problem().kind != CsvProblem::kNone) {
@@ -769,7 +770,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
     if (mapper.ProcessRow(layout, cells, reader.line(), sink)) ++result->rows_accepted;
   }
   if (progress) progress(decoded.source_bytes());
-  errors.Finish();
+  result->error_count = errors.Finish();
 }
 
 namespace {
@@ -819,7 +820,7 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
     result->errors.clear();
     errors = ErrorSink(source_name, &result->errors);
     errors.Add(0, 0, "", error);
-    errors.Finish();
+    result->error_count = errors.Finish();
     return;
   }
 
@@ -858,7 +859,7 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
     if (!ok) return;
     if (mapper.ProcessRow(layout, cells, n, sink)) ++result->rows_accepted;
   });
-  errors.Finish();
+  result->error_count = errors.Finish();
 }
 
 }  // namespace parkwatch

@@ -24,6 +24,7 @@ std::string Truncate(std::string_view s, size_t max) {
 std::string Quote(std::string_view value) { return "\"" + Truncate(value) + "\""; }
 
 void DiagnosticList::Add(int line, int column, std::string_view field, std::string_view message) {
+  ++added_;
   if (out_->size() >= kMaxStoredErrors) {
     ++dropped_;
     return;
@@ -31,10 +32,11 @@ void DiagnosticList::Add(int line, int column, std::string_view field, std::stri
   out_->push_back({file_, line, column, Truncate(field), Truncate(message, kMaxMessageBytes)});
 }
 
-void DiagnosticList::Finish() {
+int64_t DiagnosticList::Finish() {
   if (dropped_ > 0)
     out_->push_back({file_, 0, 0, "", "... and " + std::to_string(dropped_) + " more errors"});
   dropped_ = 0;
+  return added_;
 }
 
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics) {

@@ -42,14 +42,16 @@ class DiagnosticList {
   DiagnosticList(std::string file, std::vector<Diagnostic>* out)
       : file_(std::move(file)), out_(out) {}
   void Add(int line, int column, std::string_view field, std::string_view message);
-  // Adds the count of dropped diagnostics, once; further Add()s start counting again.
-  void Finish();
+  // Adds the count of dropped diagnostics, once; further Add()s start counting again. Returns
+  // how many were added in all, listed or only counted.
+  int64_t Finish();
   const std::string& file() const { return file_; }
 
  private:
   std::string file_;
   std::vector<Diagnostic>* out_;
   int64_t dropped_ = 0;
+  int64_t added_ = 0;
 };
 
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);  // one per line

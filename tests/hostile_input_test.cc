@@ -291,6 +291,24 @@ TEST_F(HostileInputTest, InboxIgnoresSymlinksSubdirectoriesAndHalfWrittenFiles) 
   EXPECT_TRUE(fs::exists(dir_ / "outside/secret.csv"));
 }
 
+TEST_F(HostileInputTest, PushOfAMillionCommasIsRefusedAtOnce) {
+  // Once a quadratic rescan that held the store worker for minutes: now one scan, a 422 naming
+  // the cap, a bounded answer, and the next client served.
+  auto r = Ingest(kHeader + std::string(1'000'000, ',') + "\n");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("record has more than 10000 fields"), std::string::npos) << r.body;
+  EXPECT_LT(r.body.size(), 4096u);
+  // A header that wide, and a 1 MB cell: refused with their text cut.
+  r = Ingest(std::string(200000, ',') + "\n" + TestCreditCode(1) + "\n");
+  EXPECT_EQ(r.status, 422) << r.body;
+  r = Ingest(kHeader + TestCreditCode(1) + ",甲,2024-03," + std::string(1 << 20, '9') + "\n");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_LT(r.body.size(), 4096u);
+  EXPECT_LT(QueryInt(dir_ / "pw.db", "SELECT max(length(errors)) FROM batches"), 1000);
+  EXPECT_TRUE(Healthy());
+  EXPECT_EQ(Ingest(kHeader + TestCreditCode(1) + ",甲,2024-03,1\n").status, 200);
+}
+
 TEST_F(HostileInputTest, ReloadWithMalformedNumbersKeepsTheRunningConfig) {
   // Every number the config can hold, malformed or out of range, and a new admin token: SIGHUP
   // must report the file's problems and change nothing.

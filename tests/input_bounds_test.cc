@@ -160,6 +160,7 @@ TEST(InputBoundsTest, RejectedFilesListBoundedErrors) {
     body += TestCreditCode(i) + ",甲,2024-03," + std::string(5000, '7') + "x\n";
   BatchSummary s = IngestBody(body, "text/csv", "request", Collector(), config, *store);
   EXPECT_EQ(s.status, "rejected");
+  EXPECT_EQ(s.error_count, 1000);  // counted in full, listed in part
   ASSERT_EQ(s.errors.size(), kMaxStoredErrors + 1);
   size_t bytes = 0;
   for (const auto& e : s.errors) bytes += e.ToString().size();
