@@ -223,30 +223,35 @@ int64_t StatusKiB(const char* key) {
   return -1;
 }
 
-// Peak resident memory (bytes) that work() adds over what the process held when it started,
+struct Growth {
+  int64_t peak = -1;   // bytes over the start at the highest point
+  int64_t after = -1;  // bytes over the start once work() returned
+};
+
+// The resident memory (bytes) that work() adds over what the process held when it started,
 // measured in a fork so the test's own history does not count: /proc/self/clear_refs "5" resets
 // VmHWM to the current RSS. ASan's quarantine would hold every freed block: the soak target
 // runs this with ASAN_OPTIONS=quarantine_size_mb=0.
-int64_t PeakGrowthBytes(const std::function<void()>& work) {
+Growth MeasureGrowth(const std::function<void()>& work) {
   int fds[2];
-  if (::pipe(fds) != 0) return -1;
+  if (::pipe(fds) != 0) return {};
   pid_t pid = ::fork();
   if (pid == 0) {
     ::close(fds[0]);
     std::ofstream("/proc/self/clear_refs") << "5";
     int64_t before = StatusKiB("VmRSS:");
     work();
-    int64_t growth = (StatusKiB("VmHWM:") - before) * 1024;
-    if (::write(fds[1], &growth, sizeof growth) != sizeof growth) _exit(1);
+    Growth g{(StatusKiB("VmHWM:") - before) * 1024, (StatusKiB("VmRSS:") - before) * 1024};
+    if (::write(fds[1], &g, sizeof g) != sizeof g) _exit(1);
     _exit(0);
   }
   ::close(fds[1]);
-  int64_t growth = -1;
-  if (::read(fds[0], &growth, sizeof growth) != sizeof growth) growth = -1;
+  Growth g;
+  if (::read(fds[0], &g, sizeof g) != sizeof g) g = {};
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  return growth;
+  return g;
 }
 
 class InputMemoryTest : public ::testing::Test {
@@ -255,18 +260,22 @@ class InputMemoryTest : public ::testing::Test {
     if (!Soak()) GTEST_SKIP() << "60 MiB inputs: PARKWATCH_SOAK=1 (make soak)";
     config_.indicators = DefaultIndicators();
   }
-  // Ingests body through the real path into a real store; returns the peak growth.
-  int64_t Ingest(const std::string& body, const std::string& type) {
+  // Ingests body through the real path into a real store; returns the memory it took.
+  Growth Ingest(const std::string& body, const std::string& type) {
     store_ = Store::Open(dir_ / "pw.db");
-    return PeakGrowthBytes([&] {
+    return MeasureGrowth([&] {
       BatchSummary s = IngestBody(body, type, "request", Collector(), config_, *store_);
       if (s.status != "rejected") std::abort();
     });
   }
-  void Report(const char* what, size_t size, int64_t growth) {
-    std::printf("%s: %.1f MiB body, peak +%.1f MiB (%.2fx the body)\n", what, size / 1048576.0,
-                growth / 1048576.0, static_cast<double>(growth) / static_cast<double>(size));
+  void Report(const char* what, size_t size, Growth g) {
+    const int64_t growth = g.peak;
+    std::printf("%s: %.1f MiB body, peak +%.1f MiB (%.2fx the body), +%.1f MiB after\n", what,
+                size / 1048576.0, growth / 1048576.0,
+                static_cast<double>(growth) / static_cast<double>(size), g.after / 1048576.0);
     ASSERT_GE(growth, 0);
+    // Memory goes back after a large batch (malloc_trim, and large blocks unmapped).
+    EXPECT_LE(g.after, static_cast<int64_t>(size / 4) + (16 << 20)) << what;
     // The stated bound (README, collectors/json_rows.h): reading a batch needs at most three
     // times its size on top of the body itself (the worst case: one string as long as the body,
     // which nlohmann's lexer holds twice, as the value and as the raw token).
