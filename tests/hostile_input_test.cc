@@ -309,6 +309,13 @@ TEST_F(HostileInputTest, PushOfAMillionCommasIsRefusedAtOnce) {
   EXPECT_EQ(Ingest(kHeader + TestCreditCode(1) + ",甲,2024-03,1\n").status, 200);
 }
 
+TEST_F(HostileInputTest, InvalidUtf8InAnUnknownPathIs404NotA500) {
+  // The path is quoted in the JSON answer: invalid UTF-8 must not make the dump throw.
+  std::string reply = Raw("GET /no\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(reply.rfind("HTTP/1.1 404", 0) == 0 || reply.rfind("HTTP/1.1 400", 0) == 0) << reply;
+  EXPECT_TRUE(Healthy());
+}
+
 TEST_F(HostileInputTest, ReloadWithMalformedNumbersKeepsTheRunningConfig) {
   // Every number the config can hold, malformed or out of range, and a new admin token: SIGHUP
   // must report the file's problems and change nothing.
