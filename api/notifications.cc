@@ -55,9 +55,8 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Si
   // Times up to the year 9999, so starts_at + duration cannot overflow.
   constexpr uint64_t kMaxUnixSeconds = 253402300799;
   for (const char* field : {"starts_at", "ends_at"})
-    if (in.contains(field) &&
-        (!in[field].is_number_integer() || in[field].get<int64_t>() < 0 ||
-         in[field].get<uint64_t>() > kMaxUnixSeconds))
+    if (in.contains(field) && (!in[field].is_number_integer() || in[field].get<int64_t>() < 0 ||
+                               in[field].get<uint64_t>() > kMaxUnixSeconds))
       return std::string(field) + ": must be an integer (unix seconds, 0 to year 9999)";
   s.author = in.value("author", "");
   s.comment = in.value("comment", "");

@@ -53,6 +53,9 @@ alerting:
     group_wait: @group_wait@
     group_interval: @group_interval@
     repeat_interval: @repeat_interval@
+reports:
+  min_reported_share: @share@
+  deadline: "day @deadline_day@ 12:00"
 )";
 
 const std::vector<Field> kConfigFields = {
@@ -71,6 +74,8 @@ const std::vector<Field> kConfigFields = {
     {"alerting.route.group_wait", "group_wait", Kind::kDuration, "30s"},
     {"alerting.route.group_interval", "group_interval", Kind::kDuration, "5m"},
     {"alerting.route.repeat_interval", "repeat_interval", Kind::kDuration, "4h"},
+    {"reports.min_reported_share", "share", Kind::kNumber, "0.9"},
+    {"reports.deadline", "deadline_day", Kind::kInteger, "10"},
 };
 
 // A rule file with every numeric field as a placeholder.
