@@ -14,7 +14,6 @@
 
 #include "alerts/alert_store.h"
 #include "core/json_text.h"
-#include "core/private_files.h"
 #include "notifiers/document.h"
 #include "report/render.h"
 #include "rules/measures.h"
@@ -52,10 +51,10 @@ std::string ReadFile(const fs::path& path) {
 bool WriteFile(const fs::path& path, const std::string& bytes) {
   fs::path tmp = path;
   tmp += ".tmp";
-  try {
-    WritePrivateFile(tmp, bytes);  // 0640 whatever the umask, as everything the daemon keeps
-  } catch (const fs::filesystem_error&) {
-    return false;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << bytes;
+    if (!out.flush()) return false;
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
@@ -136,7 +135,7 @@ bool MonthClose::WriteEdition(const MonthlyReport& report, const Config& config,
   r.edition = edition;
   r.revisions = changes;
   fs::path dir = MonthDir(config.reports, r.period);
-  CreatePrivateDirectories(dir);
+  fs::create_directories(dir);
   const std::string& lang = config.reports.language;
   std::string error;
   std::string html = MonthlyReportHtml(r, lang);

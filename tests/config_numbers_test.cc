@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "notifiers/receiver_types.h"
 #include "rules/rule_config.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/temp_dir.h"
@@ -47,6 +48,9 @@ alerting:
       timeout: @receiver_timeout@
       rate_limit_per_minute: @rate_limit@
       max_alerts: @max_alerts@
+    - name: am
+      type: alertmanager
+      url: http://127.0.0.1:9/am
       resend_interval: @resend_interval@
   route:
     receiver: hook
@@ -70,7 +74,7 @@ const std::vector<Field> kConfigFields = {
     {"alerting.receivers[0].timeout", "receiver_timeout", Kind::kDuration, "5s"},
     {"alerting.receivers[0].rate_limit_per_minute", "rate_limit", Kind::kInteger, "20"},
     {"alerting.receivers[0].max_alerts", "max_alerts", Kind::kInteger, "0"},
-    {"alerting.receivers[0].resend_interval", "resend_interval", Kind::kDuration, "1m"},
+    {"alerting.receivers[1].resend_interval", "resend_interval", Kind::kDuration, "1m"},
     {"alerting.route.group_wait", "group_wait", Kind::kDuration, "30s"},
     {"alerting.route.group_interval", "group_interval", Kind::kDuration, "5m"},
     {"alerting.route.repeat_interval", "repeat_interval", Kind::kDuration, "4h"},
@@ -144,6 +148,7 @@ bool Names(const std::vector<Diagnostic>& d, const std::string& path) {
 }
 
 TEST(ConfigNumbersTest, TheTemplatesAreValidWithGoodValues) {
+  InstallReceiverTypes();  // config/ reads receivers through the notifiers\' readers
   Config c;
   std::vector<Diagnostic> d;
   EXPECT_TRUE(ParseConfig(Fill(kConfig, kConfigFields, "", ""), "/x/parkwatch.yml", &c, &d))
@@ -154,6 +159,7 @@ TEST(ConfigNumbersTest, TheTemplatesAreValidWithGoodValues) {
 }
 
 TEST(ConfigNumbersTest, EveryConfigNumberRefusesMalformedAndHugeValuesWithItsPosition) {
+  InstallReceiverTypes();  // config/ reads receivers through the notifiers\' readers
   for (const Field& f : kConfigFields) {
     for (const std::string& bad : BadValues(f.kind)) {
       Config c;
@@ -169,6 +175,7 @@ TEST(ConfigNumbersTest, EveryConfigNumberRefusesMalformedAndHugeValuesWithItsPos
 }
 
 TEST(ConfigNumbersTest, EveryRuleNumberRefusesMalformedAndHugeValuesWithItsPosition) {
+  InstallReceiverTypes();  // config/ reads receivers through the notifiers\' readers
   for (const Field& f : kRuleFields) {
     std::vector<std::string> bad_values = BadValues(f.kind);
     if (f.key == "deadline_time")
@@ -187,6 +194,7 @@ TEST(ConfigNumbersTest, EveryRuleNumberRefusesMalformedAndHugeValuesWithItsPosit
 }
 
 TEST(ConfigNumbersTest, CheckConfigReportsEveryBadNumberAndExitsOne) {
+  InstallReceiverTypes();  // config/ reads receivers through the notifiers\' readers
   // The real binary: every field bad at once, in the config and its rule file.
   for (std::string bad : {"99999999999999999999s", "1e400", "abc"}) {
     TempDir dir;

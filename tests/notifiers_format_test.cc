@@ -359,6 +359,7 @@ TEST(TransportTest, OnlyHttpAndHttpsAreSpokenWhateverTheUrl) {
 }
 
 TEST(TransportTest, ReceiverUrlsMustBeHttp) {
+  InstallReceiverTypes();
   for (const char* url : {"file:///etc/passwd", "gopher://x/", "ftp://x/", "x"}) {
     Config c;
     std::vector<Diagnostic> d;
