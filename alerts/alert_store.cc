@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json_text.h"
+
 namespace parkwatch {
 namespace {
 
@@ -11,7 +13,7 @@ using nlohmann::json;
 
 // Labels and annotations come from enterprise names and config: invalid UTF-8 is replaced
 // rather than failing the whole evaluation over one bad byte.
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 std::string CadenceCode(const Period& p) { return std::string(1, static_cast<char>(p.cadence())); }
 

@@ -7,6 +7,7 @@
 
 #include "alerts/engine.h"
 #include "alerts/lifecycle.h"
+#include "core/json_text.h"
 #include "rules/evaluator.h"
 #include "rules/measures.h"
 
@@ -310,7 +311,7 @@ std::string BacktestJson(const std::vector<BacktestResult>& results, year_month 
     sets.push_back({{"rule_files", result.label}, {"rules", rules}});
   }
   nlohmann::json out = {{"from", MonthText(from)}, {"to", MonthText(to)}, {"rule_sets", sets}};
-  return out.dump(2) + "\n";
+  return DumpJson(out, 2) + "\n";
 }
 
 }  // namespace parkwatch

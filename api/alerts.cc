@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "api/services.h"
 #include "config/alerting.h"
+#include "core/json_text.h"
 #include "core/time_text.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
@@ -20,7 +21,7 @@ namespace {
 json OptionalNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json PeriodText(const Period& p) { return p.valid() ? json(p.ToString()) : json(nullptr); }
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 
 #include "api/handlers.h"
 #include "api/services.h"
+#include "core/json_text.h"
 
 namespace parkwatch {
 
@@ -23,7 +24,7 @@ EnterpriseRow RequireEnterprise(Store& store, const QueryReader& query) {
   return *e;
 }
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 // The collector a push is read with: ?collector=NAME, else the first of type http, else a
 // default one.
@@ -142,7 +143,7 @@ std::string BatchSummaryJson(const BatchSummary& s) {
               {"errors", std::move(errors)}};
   if (s.duplicate_of) out["duplicate_of"] = s.duplicate_of;
   // Invalid UTF-8 from a hostile body must not make dump() throw.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(out);
 }
 
 }  // namespace parkwatch

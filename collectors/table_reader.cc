@@ -1,7 +1,5 @@
 #include "collectors/table_reader.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -12,6 +10,7 @@
 
 #include "collectors/csv_reader.h"
 #include "collectors/encoding.h"
+#include "collectors/json_rows.h"
 #include "core/credit_code.h"
 #include "core/period.h"
 #include "core/units.h"
@@ -20,6 +19,8 @@ namespace parkwatch {
 namespace {
 
 constexpr int64_t kProgressStep = 1 << 20;
+// The longest cell a row may have (an enterprise's name is a few dozen characters).
+constexpr size_t kMaxCellBytes = 64 << 10;
 
 // Locale-free ASCII helpers: they run on every cell of files with millions of rows, where the
 // <cctype> functions are out-of-line calls (and would follow the process locale).
@@ -44,8 +45,6 @@ std::string_view TrimBlanks(std::string_view s) {
   }
   return s;
 }
-
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 bool EqualsAsciiNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -222,30 +221,9 @@ class RowCells {
   virtual TextLocation where(size_t i) const = 0;
 };
 
-// Keeps at most kMaxStoredErrors diagnostics and counts the rest.
-class ErrorSink {
- public:
-  ErrorSink(std::string file, TableResult* result) : file_(std::move(file)), result_(result) {}
-  void Add(int line, int column, std::string_view field, std::string message) {
-    if (result_->errors.size() >= kMaxStoredErrors) {
-      ++dropped_;
-      return;
-    }
-    result_->errors.push_back({file_, line, column, std::string(field), std::move(message)});
-  }
-  void Finish() {
-    if (dropped_ > 0)
-      result_->errors.push_back(
-          {file_, 0, 0, "", "... and " + std::to_string(dropped_) + " more errors"});
-    dropped_ = 0;
-  }
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  TableResult* result_;
-  int64_t dropped_ = 0;
-};
+// Every diagnostic of a table goes through one DiagnosticList (core/diagnostic.h), which keeps
+// their number and length bounded.
+using ErrorSink = DiagnosticList;
 
 // Maps headers to columns and turns rows into records. Shared by the CSV and JSON readers so
 // both apply exactly the same rules.
@@ -347,130 +325,17 @@ class TableMapper {
   }
 
   // Validates one row and, when it is good, sends its records to sink. Returns whether the row
-  // was accepted.
+  // was accepted. Three stages: read each cell by its column's role, check the row is complete,
+  // hand its records to the sink.
   bool ProcessRow(const std::vector<const Column*>& cols, const RowCells& cells, int line,
                   RecordSink* sink) {
-    bool ok = true;
-    auto fail = [&](size_t i, std::string message) {
-      TextLocation at = cells.where(i);
-      errors_->Add(at.line ? at.line : line, at.column, cols[i]->header, std::move(message));
-      ok = false;
-    };
-    code_.clear();
-    size_t code_cell = SIZE_MAX;
-    enterprise_ = EnterpriseRecord();
-    bool has_attribute = false;
-    std::optional<Period> period;
-    size_t period_cell = SIZE_MAX;
-    size_t name_cell = SIZE_MAX, value_cell = SIZE_MAX, unit_cell = SIZE_MAX;
-    pending_.clear();
-
-    for (size_t i = 0; i < cols.size(); ++i) {
-      const Column& col = *cols[i];
-      if (col.kind == ColumnRole::kIgnore) continue;
-      std::string_view v = TrimBlanks(cells.value(i));
-      switch (col.kind) {
-        case ColumnRole::kCreditCode: {
-          code_cell = i;
-          for (char c : v)
-            if (!IsAsciiSpace(c)) code_.push_back(AsciiUpper(c));
-          if (code_.empty()) {
-            fail(i, "credit code is empty");
-          } else if (std::string why = ValidateCreditCode(code_); !why.empty()) {
-            fail(i, "invalid credit code " + Quote(v) + ": " + why);
-          }
-          break;
-        }
-        case ColumnRole::kName:
-          if (!v.empty()) enterprise_.name = std::string(v), has_attribute = true;
-          break;
-        case ColumnRole::kIndustry:
-          if (!v.empty()) enterprise_.industry = std::string(v), has_attribute = true;
-          break;
-        case ColumnRole::kKey:
-          if (!v.empty()) {
-            bool key;
-            if (ParseKeyFlag(v, &key))
-              enterprise_.key = key, has_attribute = true;
-            else
-              fail(i, "not a yes/no value: " + Quote(v) + " (是/否, Y/N, 1/0, 重点)");
-          }
-          break;
-        case ColumnRole::kAboveSizeSince:
-        case ColumnRole::kAboveSizeUntil:
-          if (!v.empty()) {
-            int year;
-            if (!ParseYear(v, &year)) {
-              fail(i, "not a year: " + Quote(v));
-            } else {
-              (col.kind == ColumnRole::kAboveSizeSince ? enterprise_.above_size_since
-                                                       : enterprise_.above_size_until) = year;
-              has_attribute = true;
-            }
-          }
-          break;
-        case ColumnRole::kPeriod:
-          period_cell = i;
-          if (!v.empty()) {
-            std::string why;
-            period = ParsePeriod(v, &why);
-            if (!period) fail(i, why);
-          }
-          break;
-        case ColumnRole::kIndicator: {
-          double value;
-          if (ParseValue(v, *col.indicator, col.to_base, &value,
-                         [&](std::string m) { fail(i, std::move(m)); }))
-            pending_.push_back({col.indicator, i, value});
-          break;
-        }
-        case ColumnRole::kIndicatorName:
-          name_cell = i;
-          break;
-        case ColumnRole::kValue:
-          value_cell = i;
-          break;
-        case ColumnRole::kUnit:
-          unit_cell = i;
-          break;
-        case ColumnRole::kIgnore:
-          break;
-      }
-    }
-
-    if (name_cell != SIZE_MAX && value_cell != SIZE_MAX)
-      LongFormatFigure(cells, name_cell, value_cell, unit_cell, fail);
-
-    if (!pending_.empty() && !period && period_cell != SIZE_MAX &&
-        TrimBlanks(cells.value(period_cell)).empty())
-      fail(period_cell, "period is empty");
-    if (!pending_.empty() && period_cell == SIZE_MAX) {
-      errors_->Add(line, 0, "", "row has figures but no period");
-      ok = false;
-    }
-    if (code_cell == SIZE_MAX) {
-      if (!enterprise_.industry) {
-        errors_->Add(line, 0, "", "row has neither a credit code nor an industry");
-        ok = false;
-      } else {
-        code_ = kIndustrySeriesPrefix + *enterprise_.industry;
-        has_attribute = false;  // an industry series has no enterprise attributes
-      }
-    }
-    if (!ok) return false;
-
-    if (has_attribute) {
-      enterprise_.credit_code = code_;
-      if (std::string why = sink->PutEnterprise(enterprise_); !why.empty()) fail(code_cell, why);
-    }
-    figure_.credit_code = code_;
-    if (period) figure_.period = *period;
-    for (const Pending& p : pending_) {
-      figure_.indicator = p.indicator->name;
-      figure_.value = p.value;
-      if (std::string why = sink->PutFigure(figure_); !why.empty()) fail(p.cell, why);
-    }
-    return ok;
+    Row row{cols, cells, line, errors_};
+    ReadCells(row);
+    if (row.name_cell != SIZE_MAX && row.value_cell != SIZE_MAX) LongFormatFigure(row);
+    CheckComplete(row);
+    if (!row.ok) return false;
+    Emit(row, sink);
+    return row.ok;
   }
 
  private:
@@ -479,6 +344,150 @@ class TableMapper {
     size_t cell;
     double value;
   };
+
+  // One row in progress: where its cells are and whether it has failed so far. The records it
+  // builds live in the mapper's reused members (code_, enterprise_, pending_).
+  struct Row {
+    const std::vector<const Column*>& cols;
+    const RowCells& cells;
+    int line;
+    ErrorSink* errors;
+    bool ok = true;
+    bool has_attribute = false;
+    std::optional<Period> period;
+    size_t code_cell = SIZE_MAX, period_cell = SIZE_MAX;
+    size_t name_cell = SIZE_MAX, value_cell = SIZE_MAX, unit_cell = SIZE_MAX;
+
+    void Fail(size_t i, std::string_view message) {
+      TextLocation at = cells.where(i);
+      errors->Add(at.line ? at.line : line, at.column, cols[i]->header, message);
+      ok = false;
+    }
+    void FailRow(std::string_view message) {
+      errors->Add(line, 0, "", message);
+      ok = false;
+    }
+  };
+
+  // Stage 1: each cell parsed by its column's role into code_, enterprise_, the period and
+  // pending_ figures; a bad cell fails the row but the others are still checked.
+  void ReadCells(Row& row) {
+    code_.clear();
+    enterprise_ = EnterpriseRecord();
+    pending_.clear();
+    for (size_t i = 0; i < row.cols.size(); ++i) {
+      const Column& col = *row.cols[i];
+      if (col.kind == ColumnRole::kIgnore) continue;
+      std::string_view v = TrimBlanks(row.cells.value(i));
+      if (v.size() > kMaxCellBytes) {
+        // No name, code or figure is this long: refused before anything copies it.
+        row.Fail(i, "value of " + std::to_string(v.size()) + " bytes, more than " +
+                        std::to_string(kMaxCellBytes) + ": " + Quote(v));
+        continue;
+      }
+      switch (col.kind) {
+        case ColumnRole::kCreditCode: {
+          row.code_cell = i;
+          for (char c : v)
+            if (!IsAsciiSpace(c)) code_.push_back(AsciiUpper(c));
+          if (code_.empty()) {
+            row.Fail(i, "credit code is empty");
+          } else if (std::string why = ValidateCreditCode(code_); !why.empty()) {
+            row.Fail(i, "invalid credit code " + Quote(v) + ": " + why);
+          }
+          break;
+        }
+        case ColumnRole::kName:
+          if (!v.empty()) enterprise_.name = std::string(v), row.has_attribute = true;
+          break;
+        case ColumnRole::kIndustry:
+          if (!v.empty()) enterprise_.industry = std::string(v), row.has_attribute = true;
+          break;
+        case ColumnRole::kKey:
+          if (!v.empty()) {
+            bool key;
+            if (ParseKeyFlag(v, &key))
+              enterprise_.key = key, row.has_attribute = true;
+            else
+              row.Fail(i, "not a yes/no value: " + Quote(v) + " (是/否, Y/N, 1/0, 重点)");
+          }
+          break;
+        case ColumnRole::kAboveSizeSince:
+        case ColumnRole::kAboveSizeUntil:
+          if (!v.empty()) {
+            int year;
+            if (!ParseYear(v, &year)) {
+              row.Fail(i, "not a year: " + Quote(v));
+            } else {
+              (col.kind == ColumnRole::kAboveSizeSince ? enterprise_.above_size_since
+                                                       : enterprise_.above_size_until) = year;
+              row.has_attribute = true;
+            }
+          }
+          break;
+        case ColumnRole::kPeriod:
+          row.period_cell = i;
+          if (!v.empty()) {
+            std::string why;
+            row.period = ParsePeriod(v, &why);
+            if (!row.period) row.Fail(i, why);
+          }
+          break;
+        case ColumnRole::kIndicator: {
+          double value;
+          if (ParseValue(v, *col.indicator, col.to_base, &value,
+                         [&](std::string m) { row.Fail(i, m); }))
+            pending_.push_back({col.indicator, i, value});
+          break;
+        }
+        case ColumnRole::kIndicatorName:
+          row.name_cell = i;
+          break;
+        case ColumnRole::kValue:
+          row.value_cell = i;
+          break;
+        case ColumnRole::kUnit:
+          row.unit_cell = i;
+          break;
+        case ColumnRole::kIgnore:
+          break;
+      }
+    }
+  }
+
+  // Stage 2: what the row as a whole needs: a period for its figures, an enterprise or an
+  // industry to file them under.
+  void CheckComplete(Row& row) {
+    if (!pending_.empty() && !row.period && row.period_cell != SIZE_MAX &&
+        TrimBlanks(row.cells.value(row.period_cell)).empty())
+      row.Fail(row.period_cell, "period is empty");
+    if (!pending_.empty() && row.period_cell == SIZE_MAX)
+      row.FailRow("row has figures but no period");
+    if (row.code_cell == SIZE_MAX) {
+      if (!enterprise_.industry) {
+        row.FailRow("row has neither a credit code nor an industry");
+      } else {
+        code_ = kIndustrySeriesPrefix + *enterprise_.industry;
+        row.has_attribute = false;  // an industry series has no enterprise attributes
+      }
+    }
+  }
+
+  // Stage 3: the records to the sink, which may still refuse one (a duplicate in the batch).
+  void Emit(Row& row, RecordSink* sink) {
+    if (row.has_attribute) {
+      enterprise_.credit_code = code_;
+      if (std::string why = sink->PutEnterprise(enterprise_); !why.empty())
+        row.Fail(row.code_cell, why);
+    }
+    figure_.credit_code = code_;
+    if (row.period) figure_.period = *row.period;
+    for (const Pending& p : pending_) {
+      figure_.indicator = p.indicator->name;
+      figure_.value = p.value;
+      if (std::string why = sink->PutFigure(figure_); !why.empty()) row.Fail(p.cell, why);
+    }
+  }
 
   std::optional<ColumnRole> FromCollector(const std::string& header) const {
     if (collector_.columns.empty()) return std::nullopt;
@@ -550,24 +559,24 @@ class TableMapper {
     return true;
   }
 
-  template <typename Fail>
-  void LongFormatFigure(const RowCells& cells, size_t name_cell, size_t value_cell,
-                        size_t unit_cell, Fail& fail) {
-    std::string_view name = TrimBlanks(cells.value(name_cell));
-    std::string_view value = TrimBlanks(cells.value(value_cell));
+  // A long-format row's one figure: indicator (指标), value (数值) and an optional unit (单位).
+  void LongFormatFigure(Row& row) {
+    const size_t name_cell = row.name_cell, value_cell = row.value_cell, unit_cell = row.unit_cell;
+    std::string_view name = TrimBlanks(row.cells.value(name_cell));
+    std::string_view value = TrimBlanks(row.cells.value(value_cell));
     if (name.empty()) {
       double ignored;
       bool missing;
       if (!ParseFigure(value, &ignored, &missing) && missing) return;  // nothing in either
-      fail(name_cell, "indicator is empty, but the row has a value " + Quote(value));
+      row.Fail(name_cell, "indicator is empty, but the row has a value " + Quote(value));
       return;
     }
     const LongIndicator* li = LookupLongIndicator(name);
     if (!li) {
-      fail(name_cell, "unknown indicator " + Quote(name));
+      row.Fail(name_cell, "unknown indicator " + Quote(name));
       return;
     }
-    std::string_view unit = unit_cell != SIZE_MAX ? TrimBlanks(cells.value(unit_cell)) : "";
+    std::string_view unit = unit_cell != SIZE_MAX ? TrimBlanks(row.cells.value(unit_cell)) : "";
     size_t unit_at = unit_cell;
     if (unit.empty()) {
       unit = li->unit.empty() ? DefaultUnit(*li->indicator) : std::string_view(li->unit);
@@ -576,12 +585,12 @@ class TableMapper {
     std::string why;
     std::optional<double> factor = ResolveUnit(unit, *li->indicator, &why);
     if (!factor) {
-      fail(unit_at, why);
+      row.Fail(unit_at, why);
       return;
     }
     double v;
     if (ParseValue(value, *li->indicator, *factor, &v,
-                   [&](std::string m) { fail(value_cell, std::move(m)); }))
+                   [&](std::string m) { row.Fail(value_cell, m); }))
       pending_.push_back({li->indicator, value_cell, v});
   }
 
@@ -641,26 +650,17 @@ bool AllBlank(const CsvReader& reader) {
   return true;
 }
 
-// The column whose cell holds location `at`: the last one starting at or before it.
-size_t CellAt(const CsvReader& reader, TextLocation at) {
-  size_t cell = 0;
-  for (size_t i = 0; i < reader.size(); ++i) {
-    TextLocation f = reader.FieldLocation(i);
-    if (f.line < at.line || (f.line == at.line && f.column <= at.column)) cell = i;
-  }
-  return cell;
-}
-
 }  // namespace
 
 void ReadCsvTable(std::istream& in, const std::string& file_name, const CollectorConfig& collector,
                   const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
                   TableResult* result, const std::function<void(int64_t)>& progress) {
-  ErrorSink errors(file_name, result);
+  ErrorSink errors(file_name, &result->errors);
   std::optional<EncodingOption> option = ParseEncodingOption(collector.encoding);
   if (!option) {
     errors.Add(0, 0, "encoding",
                "unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)");
+    result->error_count = errors.Finish();
     return;
   }
   std::string head;
@@ -699,7 +699,12 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
         break;
       case CsvProblem::kRecordTooLong:
         errors.Add(problem.where.line, problem.where.column, field,
-                   "record longer than 64 MiB, probably an unterminated quote; reading stopped");
+                   "record longer than " + std::to_string(kMaxCsvRecordBytes >> 20) +
+                       " MiB, probably an unterminated quote; reading stopped");
+        break;
+      case CsvProblem::kTooManyFields:
+        errors.Add(problem.where.line, problem.where.column, field,
+                   "record has more than " + std::to_string(kMaxCsvFields) + " fields");
         break;
     }
   };
@@ -710,7 +715,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   bool table_ok = true;
   if (!reader.Next()) {
     errors.Add(0, 0, "", "empty input: no header line");
-    errors.Finish();
+    result->error_count = errors.Finish();
     return;
   }
   if (reader.problem().kind != CsvProblem::kNone) {
@@ -745,7 +750,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
     if (AllBlank(reader) && problem.kind == CsvProblem::kNone) continue;
     ++result->rows_read;
     if (problem.kind != CsvProblem::kNone) {
-      size_t cell = CellAt(reader, problem.where);
+      size_t cell = problem.field;
       report_problem(problem, table_ok && cell < columns.size() ? columns[cell].header : "");
       continue;
     }
@@ -765,7 +770,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
     if (mapper.ProcessRow(layout, cells, reader.line(), sink)) ++result->rows_accepted;
   }
   if (progress) progress(decoded.source_bytes());
-  errors.Finish();
+  result->error_count = errors.Finish();
 }
 
 namespace {
@@ -782,83 +787,79 @@ class JsonRowCells : public RowCells {
 void ReadJsonTable(std::string_view body, const std::string& source_name,
                    const CollectorConfig& collector, const std::vector<IndicatorConfig>& indicators,
                    RecordSink* sink, TableResult* result) {
-  ErrorSink errors(source_name, result);
+  ErrorSink errors(source_name, &result->errors);
   result->encoding = "utf-8";
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::exception& e) {
-    // Not only parse_error: a number too large for a double ("1E444") is out_of_range.
-    errors.Add(0, 0, "", std::string("not valid JSON: ") + e.what());
-    return;
-  }
-  const nlohmann::json* rows = &doc;
-  if (doc.is_object() && doc.contains("rows")) rows = &doc["rows"];
-  if (!rows->is_array()) {
-    errors.Add(0, 0, "", "expected {\"rows\": [ {...}, ... ]} or an array of row objects");
-    return;
-  }
 
-  // Resolve every member name once, before any row goes to the sink: an unknown name makes
-  // every row's meaning unclear, as an unknown CSV header does.
+  // First reading: the body is valid and every member name resolves, before any row goes to
+  // the sink (an unknown name makes every row's meaning unclear, as an unknown CSV header
+  // does). Both readings stream: no document of the body is ever built.
   TableMapper mapper(collector, indicators, &errors);
   std::map<std::string, Column, std::less<>> columns;
   bool table_ok = true;
-  int row_number = 0;
-  for (const nlohmann::json& row : *rows) {
-    ++row_number;
-    if (!row.is_object()) continue;
-    for (const auto& member : row.items()) {
-      if (columns.count(member.key())) continue;
+  bool too_many_names = false;
+  std::string error = ReadJsonRows(body, [&](JsonRow& row) {
+    for (const JsonMember& m : row.members) {
+      if (columns.count(m.name)) continue;
+      if (columns.size() >= kMaxJsonMembers) {
+        too_many_names = true;
+        return;
+      }
       Column c;
-      if (!mapper.Resolve(member.key(), row_number, 0, &c)) {
+      if (!mapper.Resolve(m.name, row.number, 0, &c)) {
         table_ok = false;
         c.kind = ColumnRole::kIgnore;
       }
-      columns.emplace(member.key(), std::move(c));
+      columns.emplace(m.name, std::move(c));
     }
+  });
+  if (error.empty() && too_many_names)
+    error = "rows have more than " + std::to_string(kMaxJsonMembers) + " different member names";
+  if (!error.empty()) {
+    // The body as a whole is refused: that is its one error (what its names would have meant
+    // no longer matters).
+    result->errors.clear();
+    errors = ErrorSink(source_name, &result->errors);
+    errors.Add(0, 0, "", error);
+    result->error_count = errors.Finish();
+    return;
   }
 
   JsonRowCells cells;
   std::vector<const Column*> layout;
-  row_number = 0;
-  for (const nlohmann::json& row : *rows) {
-    ++row_number;
+  ReadJsonRows(body, [&](JsonRow& row) {
+    const int n = row.number;
     ++result->rows_read;
-    if (!row.is_object()) {
-      errors.Add(row_number, 0, "", "row is not an object of header: value members");
-      continue;
+    if (!row.is_object) {
+      errors.Add(n, 0, "", "row is not an object of header: value members");
+      return;
     }
-    if (!table_ok) continue;
+    if (!table_ok) return;
+    if (row.too_many_members) {
+      errors.Add(n, 0, "", "row has more than " + std::to_string(kMaxJsonMembers) + " members");
+      return;
+    }
     layout.clear();
     cells.values.clear();
     bool ok = true;
-    for (const auto& member : row.items()) {
-      const Column& c = columns.find(member.key())->second;
-      const nlohmann::json& v = member.value();
-      std::string text;
-      if (v.is_string())
-        text = v.get<std::string>();
-      else if (v.is_number() || v.is_boolean())
-        text = v.dump();
-      else if (!v.is_null()) {
-        errors.Add(row_number, 0, c.header,
-                   "value must be a string or a number, not " + std::string(v.type_name()));
+    for (JsonMember& m : row.members) {
+      const Column& c = columns.find(m.name)->second;
+      if (m.type) {
+        errors.Add(n, 0, c.header,
+                   std::string("value must be a string or a number, not ") + m.type);
         ok = false;
       }
       layout.push_back(&c);
-      cells.values.push_back(std::move(text));
+      cells.values.push_back(std::move(m.text));
     }
     ok = TableMapper::CheckLayout(layout,
                                   [&](const Column* c, std::string message) {
-                                    errors.Add(row_number, 0, c ? c->header : "",
-                                               std::move(message));
+                                    errors.Add(n, 0, c ? c->header : "", message);
                                   }) &&
          ok;
-    if (!ok) continue;
-    if (mapper.ProcessRow(layout, cells, row_number, sink)) ++result->rows_accepted;
-  }
-  errors.Finish();
+    if (!ok) return;
+    if (mapper.ProcessRow(layout, cells, n, sink)) ++result->rows_accepted;
+  });
+  result->error_count = errors.Finish();
 }
 
 }  // namespace parkwatch

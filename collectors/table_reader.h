@@ -25,10 +25,11 @@ namespace parkwatch {
 struct TableResult {
   int64_t rows_read = 0;      // data rows, header excluded (blank rows are not counted)
   int64_t rows_accepted = 0;  // rows without any error
-  // Every error, in input order. At most kMaxStoredErrors are kept; when there were more, one
+  // The errors, in input order. At most kMaxStoredErrors are kept; when there were more, one
   // last diagnostic (line 0) says "... and N more errors".
   std::vector<Diagnostic> errors;
-  std::string encoding;  // utf-8 | gb18030, as detected or declared
+  int64_t error_count = 0;  // every error, the listed ones and those only counted
+  std::string encoding;     // utf-8 | gb18030, as detected or declared
 };
 
 // Reads one CSV table. Good rows go to sink as they are read (memory stays flat in file size).

@@ -1,5 +1,6 @@
 #include "config/alerting.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,7 @@ int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field
   std::string text = r.String(node, field, "");
   auto ms = ParseDurationMs(text);
   if (!ms) {
-    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d");
+    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d, at most 3650d");
     return fallback;
   }
   return *ms;
@@ -241,7 +242,9 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
     size_t start = i;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) return std::nullopt;
-    int64_t n = std::stoll(text.substr(start, i - start));
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, n);
+    if (ec != std::errc() || end != text.data() + i) return std::nullopt;  // out of range
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit = text.substr(unit_start, i - unit_start);
@@ -260,7 +263,10 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
       factor = 7 * 86'400'000LL;
     else
       return std::nullopt;
-    total += n * factor;
+    int64_t ms;
+    if (__builtin_mul_overflow(n, factor, &ms) || __builtin_add_overflow(total, ms, &total) ||
+        total > kMaxDurationMs)
+      return std::nullopt;
   }
   return total;
 }

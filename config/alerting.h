@@ -170,7 +170,12 @@ struct AlertingConfig {
   const ReceiverConfig* FindReceiver(const std::string& name) const;
 };
 
+// The longest duration any setting takes: ten years. Far beyond any real interval, and small
+// enough that now + duration fits every clock's representation (nanoseconds included).
+inline constexpr int64_t kMaxDurationMs = 3650LL * 86'400'000;
+
 // Parses "500ms", "30s", "5m", "2h", "1d", "1w" (or a combination like "1h30m") into ms.
+// nullopt for a malformed text or one over kMaxDurationMs (overflow-checked: no exception).
 std::optional<int64_t> ParseDurationMs(const std::string& text);
 
 // A duration field (ParseDurationMs) of node; fallback when absent, with an error through r

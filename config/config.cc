@@ -1,8 +1,9 @@
 #include "config/config.h"
 
-#include <cstdio>
+#include <charconv>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "config/yaml_reader.h"
 #include "core/period.h"
@@ -181,10 +182,20 @@ static void ReadReports(Reader& r, const YAML::Node& node, const Config& c, Repo
     r.Error(node["min_reported_share"], "reports.min_reported_share",
             "must be a share between 0 and 1, e.g. 0.9");
   std::string deadline = r.String(node["deadline"], "reports.deadline", "day 10 12:00");
-  int day = 0, hour = 0, minute = 0;
-  char extra = 0;
-  if (std::sscanf(deadline.c_str(), "day %d %d:%d%c", &day, &hour, &minute, &extra) != 3 ||
-      day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+  // from_chars, not sscanf: a number out of range is an error, not undefined behaviour.
+  int day = 0, hour = -1, minute = -1;
+  std::istringstream words(deadline);
+  std::string word, day_text, time_text, extra;
+  words >> word >> day_text >> time_text;
+  auto number = [](std::string_view text, int* out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  const size_t colon = time_text.find(':');
+  if (word != "day" || (words >> extra) || !number(day_text, &day) || colon == std::string::npos ||
+      !number(std::string_view(time_text).substr(0, colon), &hour) ||
+      !number(std::string_view(time_text).substr(colon + 1), &minute) || day < 1 || day > 28 ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59) {
     r.Error(node["deadline"], "reports.deadline",
             "must be \"day D HH:MM\" of the month after (D from 1 to 28), e.g. \"day 10 12:00\"");
   } else {
@@ -241,7 +252,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     c.web.listen_address =
         r.String(web["listen_address"], "web.listen_address", c.web.listen_address);
     c.web.max_body_bytes = static_cast<size_t>(
-        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024));
+        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024, 1LL << 30));
     c.web.ingest_token = r.Secret(web, "web", "ingest_token", base.string());
     c.web.admin_token = r.Secret(web, "web", "admin_token", base.string());
     std::string security = r.String(web["config_file"], "web.config_file", "");

@@ -13,6 +13,32 @@ std::string Diagnostic::ToString() const {
   return s;
 }
 
+std::string Truncate(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  // Back up over UTF-8 continuation bytes so no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "…";
+}
+
+std::string Quote(std::string_view value) { return "\"" + Truncate(value) + "\""; }
+
+void DiagnosticList::Add(int line, int column, std::string_view field, std::string_view message) {
+  ++added_;
+  if (out_->size() >= kMaxStoredErrors) {
+    ++dropped_;
+    return;
+  }
+  out_->push_back({file_, line, column, Truncate(field), Truncate(message, kMaxMessageBytes)});
+}
+
+int64_t DiagnosticList::Finish() {
+  if (dropped_ > 0)
+    out_->push_back({file_, 0, 0, "", "... and " + std::to_string(dropped_) + " more errors"});
+  dropped_ = 0;
+  return added_;
+}
+
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics) {
   std::string s;
   for (const auto& d : diagnostics) s += d.ToString() + "\n";

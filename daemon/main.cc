@@ -16,6 +16,7 @@
 #include "api/handlers.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
+#include "core/json_text.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
@@ -285,7 +286,7 @@ int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers)
                          {"comment", flags.Get("comment")},
                          {"duration", flags.Get("duration", "24h")}};
   Silence s;
-  std::string error = CreateSilence(deliveries, body.dump(), &s);
+  std::string error = CreateSilence(deliveries, DumpJson(body), &s);
   if (!error.empty()) {
     std::fprintf(stderr, "parkwatch silence add: %s\n", error.c_str());
     return 1;

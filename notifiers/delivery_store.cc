@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert_store.h"
+#include "core/json_text.h"
 #include "notifiers/router.h"
 
 namespace parkwatch {
@@ -301,7 +302,7 @@ int64_t DeliveryStore::AddSilence(const Silence& silence) {
   Statement s(store_->db(),
               "INSERT INTO silences (matchers, author, comment, starts_at, ends_at, created_at) "
               "VALUES (?, ?, ?, ?, ?, ?)");
-  s.Bind(1, json(silence.matchers).dump())
+  s.Bind(1, DumpJson(json(silence.matchers)))
       .Bind(2, silence.author)
       .Bind(3, silence.comment)
       .Bind(4, silence.starts_at)

@@ -2,6 +2,7 @@
 
 #include <glob.h>
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -80,8 +81,15 @@ bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::st
     d->day = found;
   }
   in >> time;
-  int hh = 0, mm = 0;
-  if (std::sscanf(time.c_str(), "%d:%d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+  // from_chars, not sscanf: an out-of-range number is an error, not undefined behaviour.
+  int hh = -1, mm = -1;
+  const char* b = time.data();
+  const char* e = b + time.size();
+  auto h = std::from_chars(b, e, hh);
+  auto m = h.ec == std::errc() && h.ptr < e && *h.ptr == ':'
+               ? std::from_chars(h.ptr + 1, e, mm)
+               : std::from_chars_result{b, std::errc::invalid_argument};
+  if (m.ec != std::errc() || m.ptr != e || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
     *error = "time must be HH:MM";
     return false;
   }

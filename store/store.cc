@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/clock.h"
+#include "core/private_files.h"
 #include "store/schema.h"
 
 namespace parkwatch {
@@ -21,7 +22,14 @@ int64_t UnixNow() {
 
 std::unique_ptr<Store> Store::Open(const std::string& path) {
   std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  try {
+    if (p.has_parent_path()) CreatePrivateDirectories(p.parent_path());
+    // Created here with 0640 so SQLite, which gives -wal and -shm the database's own mode,
+    // never makes any of the three readable by everyone (its default is 0644 & ~umask).
+    CreatePrivateFile(p);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw StoreError("cannot open store " + path + ": " + e.code().message());
+  }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
