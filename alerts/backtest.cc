@@ -126,8 +126,10 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
       }
     }
   }
-  for (auto& [fp, track] : tracks)
+  for (auto& [fp, track] : tracks) {
     if (track.episode >= 0) out.episodes[static_cast<size_t>(track.episode)].ongoing = true;
+    if (track.status.last_period.valid()) out.final_status[fp] = std::move(track.status);
+  }
   for (const BacktestEpisode& e : out.episodes) {
     out.periods_firing += e.periods;
     ++out.alerts_by_level[static_cast<size_t>(e.highest)];

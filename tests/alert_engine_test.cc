@@ -233,3 +233,42 @@ TEST_F(AlertEngineTest, FestivalWeeksCanBeLeftOutOfYearOnYear) {
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// A correction of an earlier week reaches the alert (the late W47): with `for: 2`, weeks
+// 47 and 48 in breach fire now, told to receivers as caused by the revision of week 47; a
+// correction of a week two years ago is recorded but not told.
+TEST_F(AlertEngineTest, LateCorrectionOfAnEarlierWeekFiresNowAndIsToldAsRevision) {
+  std::string rows;
+  for (int w = 45; w <= 48; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  Ingest(rows, MondayAfter(Period::Week(2024, 45)));
+  Ingest(Row(1, Period::Week(2024, 46), 99), MondayAfter(Period::Week(2024, 46)));
+  Ingest(Row(1, Period::Week(2024, 47), 98), MondayAfter(Period::Week(2024, 47)));
+  Ingest(Row(1, Period::Week(2024, 48), 80), MondayAfter(Period::Week(2024, 48)));  // pending
+  EXPECT_TRUE(Firing().empty());
+  auto r = Ingest(Row(1, Period::Week(2024, 47), 75), MondayAfter(Period::Week(2024, 48)) + 60);
+  auto firing = Firing();
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].status.first_breach_period, Period::Week(2024, 47));
+  EXPECT_EQ(r.notifications, 1);
+  AlertStore alerts(store_.get());
+  auto outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_NE(outbox[0].payload.find("\"revised_period\":\"2024-W47\""), std::string::npos)
+      << outbox[0].payload;
+  EXPECT_NE(outbox[0].payload.find("\"period\":\"2024-W48\""), std::string::npos);
+
+  // The same correction, two years on, of an alert that has long resolved: history only.
+  Ingest(Row(1, Period::Week(2023, 49), 100) + Row(1, Period::Week(2024, 49), 100),
+         MondayAfter(Period::Week(2024, 49)));
+  ASSERT_TRUE(Firing().empty());
+  r = Ingest(Row(1, Period::Week(2024, 49), 50), MondayAfter(Period::Week(2026, 10)));
+  EXPECT_EQ(Firing().size(), 1u);  // the state is right...
+  EXPECT_GT(r.events, 0);
+  EXPECT_EQ(r.notifications, 0);  // ...and nobody is told about 2024 in 2026
+}
+
+}  // namespace
+}  // namespace parkwatch
