@@ -185,6 +185,12 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
         updates->push_back(ToAlertUpdate(o, p >= since));
         updates->back().notify_since = since;
+        // A report missing since before the horizon (a history load whose data ended long ago,
+        // an old gap) is recorded, not told: receivers hear of reports that have just become due.
+        if (o.missing_since && *o.missing_since < RecentSince(group, now)) {
+          updates->back().notify = false;
+          updates->back().notify_since = Period();
+        }
         ++status.last_outcomes;
         if (!o.value) ++status.last_no_data;
       }

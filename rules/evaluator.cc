@@ -497,18 +497,32 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
 void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out) const {
   const RuleConfig& rule = c.rule;
   MemberFilter filter(rule.where, c.data, c.t.year());
-  std::vector<EnterpriseIndex> members = c.only ? filter.Among(*c.only) : filter.All();
+  std::vector<EnterpriseIndex> candidates = c.only ? filter.Among(*c.only) : filter.All();
+  // Who owes reports (`reporters:`): all members, the key ones, or a named set's.
+  std::vector<EnterpriseIndex> members;
+  std::unordered_set<EnterpriseIndex> in_set;
+  if (rule.reporters == Reporters::kSet)
+    if (auto it = rules_.sets.find(rule.set); it != rules_.sets.end())
+      for (const auto& code : it->second)
+        if (auto e = c.data.IndexOfCode(code)) in_set.insert(*e);
+  for (EnterpriseIndex e : candidates) {
+    if (rule.reporters == Reporters::kKey && !c.data.info(e).key) continue;
+    if (rule.reporters == Reporters::kSet && !in_set.count(e)) continue;
+    members.push_back(e);
+  }
   const Cadence cadence = c.group.cadence;
-  // Never-reported enterprises are counted back to the first period the rules hold data for,
-  // or to the start of their first 规上 year if later: before that nobody was due.
+  // An enterprise owes every period from its first report on; one that never reported, from
+  // the first period the rules hold data for, or the start of its first 规上 year if later.
   std::optional<Period> earliest = c.data.EarliestPeriod(cadence);
   if (earliest) earliest = Canonical(*earliest, c.combine);
   const int cap = cadence == Cadence::kWeekly ? 10 * 53 : 10 * 12;
   out->reserve(members.size());
   for (EnterpriseIndex e : members) {
     std::optional<Period> last = c.data.LastReported(e, cadence);
-    std::optional<Period> floor;
-    if (!last) {
+    std::optional<Period> floor = c.data.FirstReported(e, cadence);
+    if (floor) {
+      floor = Canonical(*floor, c.combine);
+    } else {
       floor = earliest;
       if (int since = c.data.info(e).above_size_since) {
         Period start = cadence == Cadence::kWeekly ? Period::Week(since, 1)
@@ -517,15 +531,26 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
       }
       if (!floor) floor = c.t;  // nothing to count back to: only t itself is known to be due
     }
-    int overdue = 0;
-    for (Period q = c.t; q.valid() && overdue < cap; q = PreviousPeriod(q, c.combine)) {
-      if (last && q <= *last) break;
-      if (floor && q < *floor) break;
+    // Every due period without a figure counts, gaps before the last report included: a week
+    // skipped in the middle is as missing as one at the end, until it arrives.
+    int overdue = 0, looked = 0;
+    std::optional<Period> newest_missing, missing_since;
+    bool in_run = false;  // inside the run of missing periods that ends at newest_missing
+    for (Period q = c.t; q.valid() && looked < cap && !(q < *floor);
+         q = PreviousPeriod(q, c.combine), ++looked) {
+      if (c.data.HasReported(e, q)) {
+        in_run = false;
+        continue;
+      }
+      if (!newest_missing) newest_missing = q, in_run = true;
+      if (in_run) missing_since = q;
       ++overdue;
     }
     RuleOutcome o = c.Outcome();
     o.value = overdue;
     o.last_reported = last;
+    o.newest_missing = newest_missing;
+    o.missing_since = missing_since;
     Finish(rule, EnterpriseMember(c.data, e), o);
     out->push_back(std::move(o));
   }

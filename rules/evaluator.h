@@ -19,8 +19,10 @@
 // Targets: with `target: NAME` the value is measure − RuleSet::Target(NAME, key), key "park",
 // "industry:<name>", the credit code, or "set:<name>"; no target for the key is no data.
 // Anomaly rules: value = |z| of the enterprise's figure against the same period of its previous
-// `years` years. Missing-report rules: value = consecutive due periods, ending at t, without any
-// figure of the enterprise in the cadence (0 = reported, which clears).
+// `years` years. Missing-report rules (members: `reporters:` all, key or a set's): value = due
+// periods up to t without any figure of the enterprise in the cadence, gaps included, from its
+// first report (or, never reported, its first 规上 year or the rules' first period) on;
+// 0 = nothing owed, which clears.
 //
 // A member whose measure has no data still gets an outcome, with the reason, level none and
 // cleared false: the lifecycle keeps an alert's state on no data instead of resolving it.

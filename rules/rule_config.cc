@@ -99,7 +99,7 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
   if (!r.Map(node, where,
              {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
               "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline",
-              "years"})) {
+              "years", "reporters"})) {
     // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
     // one, which took the whole reload down. An empty item still lacks its name.
     if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
@@ -145,6 +145,21 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
     std::string error;
     if (!ReadDeadline(text, group.cadence, &rule->deadline, &error))
       r.Error(node["deadline"], where + ".deadline", error);
+    // Who owes a report each period is the bureau's decision, never a default: some offices
+    // take weekly reports from key enterprises only, others from all.
+    std::string reporters = r.String(node["reporters"], where + ".reporters", "");
+    if (reporters == "all") {
+      rule->reporters = Reporters::kAll;
+    } else if (reporters == "key") {
+      rule->reporters = Reporters::kKey;
+    } else if (reporters.rfind("set:", 0) == 0 && reporters.size() > 4) {
+      rule->reporters = Reporters::kSet;
+      rule->set = reporters.substr(4);
+    } else {
+      r.Error(node["reporters"] ? node["reporters"] : node, where + ".reporters",
+              reporters.empty() ? "required: who reports, all | key | set:NAME"
+                                : "must be all, key or set:NAME");
+    }
     // Levels count overdue periods: 1 = the last period is missing.
     rule->thresholds.direction = Direction::kAbove;
     ReadThresholds(r, node, where, &rule->thresholds);
@@ -421,7 +436,8 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
   // A set: scope must name a set that exists (in this file or one loaded before).
   for (const auto& group : into->groups)
     for (const auto& rule : group.rules)
-      if (rule.scope == ScopeKind::kSet && !into->sets.count(rule.set) && rule.file == file)
+      if ((rule.scope == ScopeKind::kSet || rule.reporters == Reporters::kSet) &&
+          !into->sets.count(rule.set) && rule.file == file)
         diagnostics->push_back({file, rule.line, 0, rule.name, "unknown set \"" + rule.set + "\""});
   return r.ok();
 }

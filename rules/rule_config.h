@@ -59,6 +59,10 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
 
 enum class Direction { kBelow, kAbove };
 
+// Who owes a report each period (missing_report rules): every enterprise in scope, the key
+// enterprises, or the members of a named set (RuleConfig::set).
+enum class Reporters { kAll, kKey, kSet };
+
 struct Thresholds {
   Direction direction = Direction::kBelow;
   std::array<std::optional<double>, 5> levels;  // index by Level; [0] unused
@@ -95,7 +99,7 @@ struct RuleConfig {
   std::string name;  // the alert name
   RuleKind kind = RuleKind::kThreshold;
   ScopeKind scope = ScopeKind::kEnterprise;
-  std::string set;  // scope set:NAME
+  std::string set;  // scope set:NAME, or reporters set:NAME
   Selector where;
   MeasureSpec measure;
   Thresholds thresholds;
@@ -105,8 +109,9 @@ struct RuleConfig {
   int keep_firing_for = 0;
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
-  Deadline deadline;      // missing_report
-  int anomaly_years = 3;  // anomaly: how many previous years to compare with
+  Deadline deadline;                      // missing_report
+  Reporters reporters = Reporters::kAll;  // missing_report: `reporters:` (required there)
+  int anomaly_years = 3;                  // anomaly: how many previous years to compare with
   std::string file;
   int line = 0;
 

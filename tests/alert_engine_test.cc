@@ -26,7 +26,7 @@ groups:
         annotations: {summary: "{{ .name }} {{ .value | pct }} in {{ .period }}"}
       - alert: WeeklyMissing
         kind: missing_report
-        where: {key: true}
+        reporters: key
         deadline: "mon 12:00"
 )";
 
@@ -268,6 +268,35 @@ TEST_F(AlertEngineTest, LateCorrectionOfAnEarlierWeekFiresNowAndIsToldAsRevision
   EXPECT_EQ(Firing().size(), 1u);  // the state is right...
   EXPECT_GT(r.events, 0);
   EXPECT_EQ(r.notifications, 0);  // ...and nobody is told about 2024 in 2026
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// Loading past years whose reports end long ago records every missing report as history and
+// tells nobody; a report that became due this week is told.
+TEST_F(AlertEngineTest, HistoryLoadRecordsOldMissingReportsWithoutTellingAnyone) {
+  std::string rows;
+  for (int w = 1; w <= 10; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  Ingest(rows, MondayAfter(Period::Week(2023, 10)));
+  auto r = engine_->CheckDeadlines(MondayAfter(Period::Week(2025, 20)));
+  ASSERT_EQ(Firing().size(), 1u);  // recorded...
+  EXPECT_EQ(Firing()[0].rule, "WeeklyMissing");
+  EXPECT_EQ(r.notifications, 0);  // ...as history
+
+  // Now the enterprise is back and current, then misses one week: that is told.
+  rows.clear();
+  for (int w = 11; w <= 52; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  for (int w = 1; w <= 20; ++w) rows += Row(1, Period::Week(2025, w), 100);
+  for (int w = 1; w <= 52; ++w) rows += Row(1, Period::Week(2024, w), 100);
+  Ingest(rows, MondayAfter(Period::Week(2025, 20)) + 60);
+  EXPECT_TRUE(Firing().empty());
+  r = engine_->CheckDeadlines(MondayAfter(Period::Week(2025, 21)));
+  ASSERT_EQ(Firing().size(), 1u);
+  EXPECT_EQ(r.notifications, 1);
 }
 
 }  // namespace
