@@ -313,6 +313,11 @@ class Daemon {
       try {
         if (source != "start" || !changes.empty()) RecordAudit(*worker_store_, source, changes);
         LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+        for (const auto& w : PriceIndexWarnings(*rules, [&](const std::string&d, Cadence c) {
+               const FigureTable* t = engine_->data().PriceIndex(d, c);
+               return t && !t->Periods().empty();
+             }))
+          spdlog::warn("{}", w);
         figure_metrics_.SetTargets(*rules);
         ScheduleFigureRefresh(config);
         size_t count = 0;

@@ -37,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -103,5 +104,12 @@ class Evaluator {
 //     group's cadence (a late report clears); without one, the latest period reported.
 std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,
                                       const RuleData& data, const BatchSummary* batch);
+
+// One warning per rule that wants a price index (prices: comparable or comparable_or_current)
+// whose deflator has_index says was never ingested for the rule's cadence: such a rule reports
+// no data (comparable) or compares at current prices (comparable_or_current), and the bureau
+// should know which before reading its alerts. `check-config` and the daemon's start log say it.
+std::vector<std::string> PriceIndexWarnings(
+    const RuleSet& rules, const std::function<bool(const std::string&, Cadence)>& has_index);
 
 }  // namespace parkwatch

@@ -100,8 +100,23 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
   if (target) vars["target"] = Number(*target);
   if (measured) vars["measured"] = Number(*measured);
   if (mean) vars["mean"] = Number(*mean);
-  if (ratio) vars["ratio"] = Number(*ratio);
+  if (ratio) {
+    vars["ratio"] = Number(*ratio);
+    vars["deviation"] = Number(*ratio - 1);  // ratio to the baseline, as a change: | pct
+    vars["direction"] = *ratio >= 1 ? "above" : "below";
+    vars["direction_zh"] = *ratio >= 1 ? "高于" : "低于";
+  }
+  if (rule->measure.kind == MeasureKind::kUnitSlip && value && *value > 0 && ratio) {
+    // "10000 倍" or "1/10000": what 疑似单位错误 reads as against the recent level.
+    std::string power = "1" + std::string(static_cast<size_t>(*value), '0');
+    vars["slip"] = *ratio >= 1 ? power + " 倍" : "1/" + power;
+  }
   if (last_reported) vars["last_reported"] = last_reported->ToString();
+  if (price_basis) {
+    const bool comparable = std::string(price_basis) == "comparable";
+    vars["prices"] = price_basis;
+    vars["prices_zh"] = comparable ? "可比价" : "现价";
+  }
   vars["period"] = period.ToString();
   vars["period_zh"] = PeriodWords(period);
   if (missing_since) {

@@ -50,6 +50,8 @@ struct RuleOutcome {
   // and ratio for anomalies; last_reported for missing reports.
   std::optional<double> measured, target, mean, ratio;
   std::optional<Period> last_reported;
+  // Threshold rules with a value: "comparable" or "current", the prices the value is at.
+  const char* price_basis = nullptr;
   // Missing reports: the latest period still missing (the engine tells receivers of a missing
   // report only when it is recent; older ones are history).
   std::optional<Period> newest_missing;

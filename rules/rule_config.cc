@@ -175,13 +175,17 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
     else
       rule->measure = *measure;
     if (rule->kind == RuleKind::kAnomaly) {
-      rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 2));
+      rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 3));
       if (rule->scope != ScopeKind::kEnterprise)
         r.Error(node["scope"], where + ".scope", "anomaly rules watch enterprises");
     }
     // Growth rules watch for drops; counts of declines and anomaly scores grow with trouble.
-    if (rule->kind == RuleKind::kAnomaly || rule->measure.kind == MeasureKind::kConsecutiveDeclines)
+    if (rule->kind == RuleKind::kAnomaly ||
+        rule->measure.kind == MeasureKind::kConsecutiveDeclines ||
+        rule->measure.kind == MeasureKind::kUnitSlip)
       rule->thresholds.direction = Direction::kAbove;
+    if (rule->measure.kind == MeasureKind::kUnitSlip && rule->scope != ScopeKind::kEnterprise)
+      r.Error(node["scope"], where + ".scope", "unit_slip rules check enterprises' figures");
     ReadThresholds(r, node, where, &rule->thresholds);
     bool any = false;
     for (int i = 1; i <= 4; ++i) any = any || rule->thresholds.levels[i].has_value();
@@ -252,6 +256,8 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
       {"pull", MeasureKind::kPull},
       {"contribution", MeasureKind::kContribution},
       {"consecutive_declines", MeasureKind::kConsecutiveDeclines},
+      {"change", MeasureKind::kChange},
+      {"unit_slip", MeasureKind::kUnitSlip},
   };
   size_t open = text.find('('), close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open ||
@@ -268,7 +274,7 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   if (!known) {
     *error = "unknown measure \"" + fn +
              "\" (level, value, yoy, ytd_yoy, mom, two_year_avg, share, pull, contribution, "
-             "consecutive_declines)";
+             "consecutive_declines, change, unit_slip)";
     return std::nullopt;
   }
   std::istringstream args(text.substr(open + 1, close - open - 1));
@@ -289,15 +295,23 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
       key = Trim(arg.substr(0, colon));
       value = Trim(arg.substr(colon + 1));
     }
-    if (key == "prices" && (value == "comparable" || value == "current")) {
-      m.comparable_prices = value == "comparable";
+    if (key == "prices" &&
+        (value == "comparable" || value == "current" || value == "comparable_or_current")) {
+      m.prices = value == "comparable" ? PriceBasis::kComparable
+                 : value == "current"  ? PriceBasis::kCurrent
+                                       : PriceBasis::kComparableOrCurrent;
+      m.comparable_prices = m.prices != PriceBasis::kCurrent;
+    } else if (key == "against" && (value == "year" || value == "period") &&
+               m.kind == MeasureKind::kChange) {
+      m.against_previous = value == "period";
     } else if (key == "deflator" && !value.empty()) {
       m.deflator = value;
     } else if (key == "of" && (value == "park" || value == "industry")) {
       m.whole = value;
     } else {
       *error = "unknown option \"" + arg +
-               "\" (prices: comparable|current, deflator: INDICATOR, of: park|industry)";
+               "\" (prices: comparable|current|comparable_or_current, deflator: INDICATOR, "
+               "of: park|industry, against: year|period for change)";
       return std::nullopt;
     }
   }
@@ -523,7 +537,8 @@ bool CheckRulesAgainstConfig(const RuleSet& rules, const Config& config,
       }
       bool rate = ind->kind == IndicatorKind::kRate;
       if (rate && rule.measure.kind != MeasureKind::kValue &&
-          rule.measure.kind != MeasureKind::kTwoYearAvg)
+          rule.measure.kind != MeasureKind::kTwoYearAvg &&
+          rule.measure.kind != MeasureKind::kChange)
         fail(rule.measure.text + ": " + ind->name + " is a published rate; use value(" + ind->name +
              ")");
       if (rule.measure.comparable_prices && !config.FindIndicator(rule.measure.deflator))

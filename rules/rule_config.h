@@ -42,14 +42,22 @@ enum class MeasureKind {
   kPull,                 // pull(x): to the park's (or industry's) YoY growth
   kContribution,         // contribution(x): share of the park's (or industry's) change
   kConsecutiveDeclines,  // consecutive_declines(x): periods in a row with negative YoY
+  kChange,               // change(x): ratio points against a year (or a period) before
+  kUnitSlip,             // unit_slip(x): 1, 3 or 4 when V(t) is ~10^n or 10^-n of recent level
 };
+
+// Which prices a value measure is at (可比价 or 现价). comparable_or_current: comparable where
+// the industry's price index exists for the period, current otherwise, each outcome saying which.
+enum class PriceBasis { kCurrent, kComparable, kComparableOrCurrent };
 
 struct MeasureSpec {
   MeasureKind kind = MeasureKind::kYoy;
   std::string indicator;
   bool comparable_prices = false;  // deflate by the industry's price index (prices: comparable)
-  std::string deflator = "ppi";    // indicator holding the price index (last year = 100)
-  std::string whole = "park";      // for pull/contribution/share: park | industry
+  PriceBasis prices = PriceBasis::kCurrent;  // as written; comparable_prices unless current
+  bool against_previous = false;  // change(x, against: period): the period before, not a year
+  std::string deflator = "ppi";   // indicator holding the price index (last year = 100)
+  std::string whole = "park";     // for pull/contribution/share: park | industry
   std::string text;  // as written, for messages: ytd_yoy(value_added, prices: comparable)
 };
 

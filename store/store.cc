@@ -283,6 +283,14 @@ void Store::ForEachReported(Cadence cadence,
     if (auto p = Period::FromKey(cadence, s.Int(1))) fn(s.Int(0), *p);
 }
 
+bool Store::HasFigures(const std::string& indicator, Cadence cadence) {
+  Statement s(db_,
+              "SELECT 1 FROM figures f JOIN indicators i ON i.id = f.indicator_id "
+              "WHERE i.name = ? AND f.cadence = ? LIMIT 1");
+  s.Bind(1, indicator).Bind(2, CadenceCode(cadence));
+  return s.Step();
+}
+
 std::vector<Period> Store::ReportedPeriodsOf(int64_t enterprise_id, Cadence cadence) {
   // The primary key starts with enterprise_id, so this reads only the enterprise's own rows.
   Statement s(db_,

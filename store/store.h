@@ -122,6 +122,8 @@ class Store {
   // gaps and all (missing-report rules count the gaps).
   void ForEachReported(Cadence cadence,
                        const std::function<void(int64_t enterprise_id, Period)>& fn);
+  // Whether any figure of an indicator in a cadence was ever stored (a price index, say).
+  bool HasFigures(const std::string& indicator, Cadence cadence);
   // The periods of a cadence an enterprise reported anything for, ascending.
   std::vector<Period> ReportedPeriodsOf(int64_t enterprise_id, Cadence cadence);
   int64_t SizeBytes();
