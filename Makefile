@@ -6,7 +6,7 @@ TEST_DIR := build/test
 PARKWATCH := $(RELEASE_DIR)/parkwatch
 DEMO_DIR := var/demo
 
-.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak fuzz format clean
+.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak fuzz eval format clean
 
 # Installs what is missing, builds in Release, writes a demo park and serves it in the foreground.
 run: deps build
@@ -60,6 +60,14 @@ soak: deps-test build-test build
 	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/arrival_order_test
 	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 60
 	bench/load/load.sh $(RELEASE_DIR) 30 8
+
+# Signal quality of the default rules on generated parks with planted events (tools/eval/):
+# recall per event class, precision per rule, festival weeks, daemon = backtest. EVAL_SIZES and
+# EVAL_DAEMON_MAX (largest park also run through the real daemon) bound the run.
+EVAL_SIZES ?= 100,1000,20000
+EVAL_DAEMON_MAX ?= 1000
+eval: deps build
+	tools/eval/run.py --parkwatch $(PARKWATCH) --sizes $(EVAL_SIZES) --daemon-max $(EVAL_DAEMON_MAX) $(EVAL_ARGS)
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i
