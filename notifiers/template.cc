@@ -197,7 +197,7 @@ std::string MissingDigestTitle(const Message& msg, const std::string& lang) {
   if (period.empty()) return "";
   std::vector<std::string> names;
   for (const AlertNotice& a : msg.alerts) {
-    if (a.status != "firing" || Get(a.annotations, "missing_period") != period) return "";
+    if (!a.firing() || Get(a.annotations, "missing_period") != period) return "";
     std::string name = Get(a.labels, "enterprise_name");
     names.push_back(name.empty() ? Who(a) : name);
   }

@@ -425,7 +425,7 @@ groups:
   ASSERT_EQ(all.size(), 3u);
   const RuleOutcome* gaps = Find(all, "enterprise", TestCreditCode(1));
   EXPECT_EQ(gaps->value, 2);  // W03 and W05, though W06 arrived
-  EXPECT_EQ(gaps->level, Level::kYellow);
+  EXPECT_EQ(gaps->level, Severity::kYellow);
   EXPECT_EQ(gaps->newest_missing, Period::Week(2024, 5));
   EXPECT_EQ(gaps->missing_since, Period::Week(2024, 5));
   EXPECT_EQ(gaps->Annotations().at("missing_period"), "2024年第6周");

@@ -363,7 +363,7 @@ TEST(MessageTemplateTest, MissingReportsOfOnePeriodAreOneDigest) {
   EXPECT_EQ(Render(msg, Receiver("email"), "en").title,
             "3 enterprises have not reported 2025年第20周: 甲公司, 乙公司, 丙公司");
   // One that reported since (resolved) makes it an ordinary message again.
-  msg.alerts[1].status = "resolved";
+  msg.alerts[1].kind = EventKind::kResolved;
   EXPECT_EQ(Render(msg, Receiver("email"), "zh").title.find("家企业未报"), std::string::npos);
 }
 
