@@ -79,7 +79,11 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
   for (size_t i = 0; i < periods.size(); ++i) {
     const Period p = periods[i];
     std::vector<RuleOutcome> outcomes = evaluator.Evaluate(group, rule, data, p);
-    std::string reason = outcomes.empty() ? "no enterprise in the rule's scope" : "";
+    std::string reason = !outcomes.empty() ? ""
+                         : Evaluator::SkipsFestival(group, rule, p)
+                             ? "Spring Festival season: weekly year-on-year comparison skipped "
+                               "(spring_festival: exclude)"
+                             : "no enterprise in the rule's scope";
     bool any_value = false;
     for (const RuleOutcome& o : outcomes) {
       if (o.value) any_value = true;

@@ -308,6 +308,11 @@ bool InFestivalSeason(Period t) {
 
 }  // namespace
 
+bool Evaluator::SkipsFestival(const RuleGroup& group, const RuleConfig& rule, Period t) {
+  return group.exclude_spring_festival && rule.kind != RuleKind::kMissingReport &&
+         ComparesWithLastYear(rule) && t.valid() && t.weekly() && InFestivalSeason(t);
+}
+
 std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleConfig& rule,
                                              const RuleData& data, Period t,
                                              const std::set<EnterpriseIndex>* only) const {
@@ -315,8 +320,7 @@ std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleC
   bool combine = CombinesJanFeb(group);
   if (!t.valid() || t.cadence() != group.cadence) return out;
   if (Canonical(t, combine) != t) return out;  // January or February alone: not a period
-  if (group.exclude_spring_festival && rule.kind != RuleKind::kMissingReport &&
-      ComparesWithLastYear(rule) && InFestivalSeason(t))
+  if (SkipsFestival(group, rule, t))
     return out;  // no observation: the alert keeps its state through the festival
   Context c{group, rule, data, t, only, combine, config_};
   switch (rule.kind) {

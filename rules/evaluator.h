@@ -72,6 +72,10 @@ class Evaluator {
                                     const RuleData& data, Period t,
                                     const std::set<EnterpriseIndex>* only = nullptr) const;
 
+  // Whether Evaluate gives no outcomes at t because the group leaves the Spring Festival season
+  // out of the rule's year-on-year comparison (`spring_festival: exclude`).
+  static bool SkipsFestival(const RuleGroup& group, const RuleConfig& rule, Period t);
+
   // Missing-report schedule: the latest period of the group's cadence whose deadline (the
   // rule's "mon 12:00" / "day 10 12:00" in the group's time zone) is at or before now (unix
   // seconds). nullopt for an unsupported time zone.
