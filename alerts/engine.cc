@@ -23,13 +23,13 @@ const char* KindName(RuleKind kind) {
 // the one running now in the group's time zone. A bureau's monthly figures arrive around the
 // 10th of the next month, so this admits last month and the one before; older periods are
 // history, even when they are the newest the store holds (a first load of past years).
-bool IsRecent(const RuleGroup& group, Period p, int64_t now) {
+Period RecentSince(const RuleGroup& group, int64_t now) {
   auto offset = UtcOffsetMinutes(group.timezone).value_or(8 * 60);
   auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
       std::chrono::sys_seconds(std::chrono::seconds(now + int64_t{offset} * 60))));
   Period running =
       group.cadence == Cadence::kWeekly ? Period::WeekOf(today) : Period::MonthOf(today);
-  return p >= running.Prev().Prev();
+  return running.Prev().Prev();
 }
 
 }  // namespace
@@ -176,11 +176,20 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
   auto latest = data_.LatestPeriod(group.cadence);
   try {
     for (Period p : periods) {
-      // Missing reports are due by the clock, not by the data: their period is current.
-      bool notify = (rule.kind == RuleKind::kMissingReport || (latest && p >= *latest)) &&
-                    IsRecent(group, p, now);
+      // The notification horizon: recent periods, and of those only the latest of the data
+      // (missing reports are due by the clock, not by the data: their period is current).
+      // Replays of late figures are dated at the latest period, so they are told too.
+      Period since = RecentSince(group, now);
+      if (rule.kind != RuleKind::kMissingReport && latest && *latest > since) since = *latest;
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
-        updates->push_back(ToAlertUpdate(o, notify));
+        updates->push_back(ToAlertUpdate(o, p >= since));
+        updates->back().notify_since = since;
+        // A report missing since before the horizon (a history load whose data ended long ago,
+        // an old gap) is recorded, not told: receivers hear of reports that have just become due.
+        if (o.missing_since && *o.missing_since < RecentSince(group, now)) {
+          updates->back().notify = false;
+          updates->back().notify_since = Period();
+        }
         ++status.last_outcomes;
         if (!o.value) ++status.last_no_data;
       }
@@ -198,14 +207,9 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
 EngineResult AlertEngine::Commit(std::vector<AlertUpdate> updates, EngineResult result, int64_t now,
                                  int64_t started_ns) {
   if (!updates.empty()) {
-    // Which identity-periods may notify, to count the events that reached the outbox.
-    std::set<std::pair<std::string, Period>> notifying;
-    for (const AlertUpdate& u : updates)
-      if (u.notify) notifying.emplace(Fingerprint(u.rule, u.labels), u.observation.period);
     for (const AlertEventRow& row : alerts_.ApplyMany(updates, now)) {
       ++result.events;
-      if (IsNotified(row.event.kind) && notifying.count({row.fingerprint, row.event.period}))
-        ++result.notifications;
+      if (row.notified) ++result.notifications;
     }
   }
   result.seconds = (SteadyNanos() - started_ns) / 1e9;

@@ -24,6 +24,7 @@
 #include "notifiers/delivery_store.h"
 #include "notifiers/receiver_types.h"
 #include "report/render.h"
+#include "rules/evaluator.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -137,6 +138,19 @@ int CheckConfig(const Flags& flags) {
       return 1;
     }
   }
+  // Rules that want a price index the store has never seen: warnings, not errors (the index may
+  // simply not have been ingested yet), but said before anyone reads an alert.
+  std::unique_ptr<Store> store;
+  if (std::filesystem::exists(config.storage_path)) {
+    try {
+      store = Store::Open(config.storage_path);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "warning: %s: %s\n", config.storage_path.c_str(), e.what());
+    }
+  }
+  for (const auto& w : PriceIndexWarnings(
+           rules, [&](const std::string&d, Cadence c) { return store && store->HasFigures(d, c); }))
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
   size_t count = 0;
   for (const auto& g : rules.groups) count += g.rules.size();
   std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",

@@ -137,6 +137,12 @@ void StoreWorker::PostRules(std::shared_ptr<const Config> config,
     try {
       if (source != "start" || !changes.empty()) RecordAudit(*store_, source, changes);
       LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+      // A rule wanting a price index never ingested compares at current prices or not at all.
+      for (const auto& w : PriceIndexWarnings(*rules, [&](const std::string& d, Cadence c) {
+             const FigureTable* t = engine_->data().PriceIndex(d, c);
+             return t && !t->Periods().empty();
+           }))
+        spdlog::warn("{}", w);
       figure_metrics_->SetTargets(*rules);
       ScheduleFigureRefresh();
       size_t count = 0;

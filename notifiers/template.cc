@@ -1,5 +1,6 @@
 #include "notifiers/template.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -188,7 +189,29 @@ std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
   return facts;
 }
 
+// Enterprises missing the same period's report, grouped into one message, read as one digest:
+// "12 家企业未报 2025年第20周：甲公司、乙公司、…". Empty when msg is not such a group.
+std::string MissingDigestTitle(const Message& msg, const std::string& lang) {
+  if (msg.alerts.size() < 2) return "";
+  const std::string period = Get(msg.alerts[0].annotations, "missing_period");
+  if (period.empty()) return "";
+  std::vector<std::string> names;
+  for (const AlertNotice& a : msg.alerts) {
+    if (!a.firing() || Get(a.annotations, "missing_period") != period) return "";
+    std::string name = Get(a.labels, "enterprise_name");
+    names.push_back(name.empty() ? Who(a) : name);
+  }
+  const size_t shown = std::min<size_t>(names.size(), 10);
+  std::string list;
+  for (size_t i = 0; i < shown; ++i) list += (i ? (lang == "en" ? ", " : "、") : "") + names[i];
+  if (shown < names.size()) list += lang == "en" ? ", ..." : "等";
+  const std::string n = std::to_string(msg.alerts.size());
+  return lang == "en" ? n + " enterprises have not reported " + period + ": " + list
+                      : n + " 家企业未报 " + period + "：" + list;
+}
+
 std::string Title(const Message& msg, const std::string& lang) {
+  if (std::string digest = MissingDigestTitle(msg, lang); !digest.empty()) return digest;
   const AlertNotice& a = msg.Lead();
   std::string t = "【" + Headline(a, lang) + "】" + a.rule;
   std::string who = Who(a);

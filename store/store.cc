@@ -283,6 +283,34 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   return out;
 }
 
+void Store::ForEachReported(Cadence cadence,
+                            const std::function<void(int64_t enterprise_id, Period)>& fn) {
+  Statement s(db_, "SELECT DISTINCT enterprise_id, period FROM figures WHERE cadence = ?");
+  s.Bind(1, CadenceCode(cadence));
+  while (s.Step())
+    if (auto p = Period::FromKey(cadence, s.Int(1))) fn(s.Int(0), *p);
+}
+
+bool Store::HasFigures(const std::string& indicator, Cadence cadence) {
+  Statement s(db_,
+              "SELECT 1 FROM figures f JOIN indicators i ON i.id = f.indicator_id "
+              "WHERE i.name = ? AND f.cadence = ? LIMIT 1");
+  s.Bind(1, indicator).Bind(2, CadenceCode(cadence));
+  return s.Step();
+}
+
+std::vector<Period> Store::ReportedPeriodsOf(int64_t enterprise_id, Cadence cadence) {
+  // The primary key starts with enterprise_id, so this reads only the enterprise's own rows.
+  Statement s(db_,
+              "SELECT DISTINCT period FROM figures WHERE enterprise_id = ? AND cadence = ? "
+              "ORDER BY period");
+  s.Bind(1, enterprise_id).Bind(2, CadenceCode(cadence));
+  std::vector<Period> out;
+  while (s.Step())
+    if (auto p = Period::FromKey(cadence, s.Int(0))) out.push_back(*p);
+  return out;
+}
+
 std::vector<int64_t> Store::UnevaluatedBatches() {
   Statement s(db_,
               "SELECT id FROM batches WHERE evaluated = 0 AND status IN ('committed', 'partial') "

@@ -118,6 +118,14 @@ class Store {
                      const std::function<void(int64_t enterprise_id, Period, double)>& fn);
   // Latest period any figure was reported for, per enterprise and cadence.
   std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
+  // Calls fn for every (enterprise, period) of a cadence with any figure: who reported when,
+  // gaps and all (missing-report rules count the gaps).
+  void ForEachReported(Cadence cadence,
+                       const std::function<void(int64_t enterprise_id, Period)>& fn);
+  // Whether any figure of an indicator in a cadence was ever stored (a price index, say).
+  bool HasFigures(const std::string& indicator, Cadence cadence);
+  // The periods of a cadence an enterprise reported anything for, ascending.
+  std::vector<Period> ReportedPeriodsOf(int64_t enterprise_id, Cadence cadence);
   int64_t SizeBytes();
 
   // Rule evaluation follows a commit; these let it survive a crash in between. Committed

@@ -374,5 +374,25 @@ TEST(TransportTest, ReceiverUrlsMustBeHttp) {
   }
 }
 
+// Enterprises missing the same week's report, grouped for one receiver, read as one digest.
+TEST(MessageTemplateTest, MissingReportsOfOnePeriodAreOneDigest) {
+  Message msg;
+  msg.receiver = "ops";
+  for (const char* name : {"甲公司", "乙公司", "丙公司"}) {
+    AlertNotice a = Notice(std::string("9143070000000000") + name, "yellow", 1, "firing");
+    a.rule = "WeeklyReportMissing";
+    a.labels["enterprise_name"] = name;
+    a.annotations = {{"missing_period", "2025年第20周"}};
+    msg.alerts.push_back(a);
+  }
+  EXPECT_EQ(Render(msg, Receiver("email"), "zh").title,
+            "3 家企业未报 2025年第20周：甲公司、乙公司、丙公司");
+  EXPECT_EQ(Render(msg, Receiver("email"), "en").title,
+            "3 enterprises have not reported 2025年第20周: 甲公司, 乙公司, 丙公司");
+  // One that reported since (resolved) makes it an ordinary message again.
+  msg.alerts[1].kind = EventKind::kResolved;
+  EXPECT_EQ(Render(msg, Receiver("email"), "zh").title.find("家企业未报"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parkwatch
