@@ -104,6 +104,7 @@ groups:
         levels: {yellow: 3}
       - alert: Late
         kind: missing_report
+        reporters: all
         deadline: "day 10 @deadline_time@"
         levels: {yellow: 1}
 )";
