@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "collectors/table_reader.h"
+#include "collectors/workbook.h"
 #include "core/clock.h"
 #include "core/sha256.h"
 
@@ -19,6 +20,24 @@ namespace parkwatch {
 namespace {
 
 using ReadTable = std::function<void(RecordSink*, TableResult*)>;
+
+// Reads a workbook's sheet; a workbook that cannot be opened (encrypted, corrupt, a zip bomb,
+// no such sheet) is one error naming the file, and nothing of it is stored.
+template <typename Open>
+void ReadWorkbook(Open open, const std::string& name, const CollectorConfig& collector,
+                  const Config& config, RecordSink* sink, TableResult* result,
+                  const IngestProgress& progress) {
+  std::unique_ptr<SheetSource> sheet;
+  try {
+    sheet = open(ParseSheetChoice(collector.sheet));
+  } catch (const WorkbookError& e) {
+    result->errors.push_back({name, 0, 0, "", e.what()});
+    return;
+  }
+  std::function<void(int64_t)> report;
+  if (progress) report = [&](int64_t done) { progress(done, sheet->total()); };
+  ReadSheetTable(*sheet, name, collector, config.indicators, sink, result, report);
+}
 
 // The one place that decides what a batch becomes: duplicate, committed, partial or rejected.
 BatchSummary IngestBatch(const BatchInfo& info, const CollectorConfig& collector, Store& store,
@@ -102,7 +121,15 @@ BatchSummary IngestFile(const std::string& path, const CollectorConfig& collecto
   BatchInfo info{path, collector.name, file.Hash(path)};
   std::string name = std::filesystem::path(path).filename().string();
   int64_t total = file.size;
+  char head[8] = {};
+  ssize_t got = ::pread(file.fd, head, sizeof head, 0);
+  FileFormat format = SniffFormat(std::string_view(head, got > 0 ? static_cast<size_t>(got) : 0));
   return IngestBatch(info, collector, store, [&](RecordSink* sink, TableResult* result) {
+    if (format != FileFormat::kText) {
+      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(file.fd, format, c); },
+                   name, collector, config, sink, result, progress);
+      return;
+    }
     std::istream in(file.buffer.get());
     std::function<void(int64_t)> report;
     if (progress) report = [&](int64_t done) { progress(done, total); };
@@ -117,8 +144,12 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
   size_t first = body.find_first_not_of(" \t\r\n");
   bool json = content_type.find("json") != std::string::npos ||
               (first != std::string::npos && (body[first] == '{' || body[first] == '['));
+  FileFormat format = SniffFormat(std::string_view(body).substr(0, 8));
   return IngestBatch(info, collector, store, [&](RecordSink* sink, TableResult* result) {
-    if (json) {
+    if (format != FileFormat::kText) {
+      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); },
+                   source, collector, config, sink, result, {});
+    } else if (json) {
       ReadJsonTable(body, source, collector, config.indicators, sink, result);
     } else {
       std::istringstream in(body);

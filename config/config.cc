@@ -87,7 +87,8 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
   int i = 0;
   for (const auto& item : node) {
     std::string where = "collectors[" + std::to_string(i++) + "]";
-    if (!r.Map(item, where, {"name", "type", "directory", "encoding", "atomic", "columns"}))
+    if (!r.Map(item, where, {"name", "type", "directory", "encoding", "atomic", "columns", "sheet",
+                          "period_format"}))
       continue;
     CollectorConfig col;
     col.name = r.String(item["name"], where + ".name", "");
@@ -105,6 +106,13 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
         col.encoding != "gbk")
       r.Error(item["encoding"], where + ".encoding", "must be auto, utf-8 or gb18030");
     col.atomic = r.Bool(item["atomic"], where + ".atomic", true);
+    col.sheet = r.String(item["sheet"], where + ".sheet", "");
+    col.period_format = r.String(item["period_format"], where + ".period_format", "");
+    if (!col.period_format.empty() && col.period_format != "yyyy.m" &&
+        col.period_format != "yyyy.mm")
+      r.Error(item["period_format"], where + ".period_format",
+              "must be yyyy.m (2026.1 is January) or yyyy.mm (2026.1 is October, the way Excel "
+              "shows a typed 2026.10)");
     const YAML::Node columns = item["columns"];
     if (columns && columns.IsMap()) {
       for (const auto& kv : columns) {

@@ -59,6 +59,10 @@ struct CollectorConfig {
   std::string encoding = "auto";  // auto | utf-8 | gb18030
   bool atomic = true;             // false: store the good rows and report the bad ones
   std::map<std::string, ColumnRole> columns;  // header -> role, on top of the built-in headers
+  std::string sheet;  // workbooks: the sheet to read, by name or 1-based number; "" = the first
+  // How a period written year.month reads: "" refuses the ambiguous 2026.1 (Excel shows a
+  // typed 2026.10 so), "yyyy.m" reads it as January, "yyyy.mm" as October.
+  std::string period_format;
 };
 
 struct WebConfig {

@@ -14,6 +14,9 @@ struct Diagnostic {
   int column = 0;     // 1-based; 0 when unknown
   std::string field;  // column header, config key or JSON member; may be empty
   std::string message;
+  // Workbooks: the sheet's name; line is then the row and column the column, shown as Excel
+  // names a cell (企业月报.xlsx:Sheet1!D17).
+  std::string sheet;
 
   std::string ToString() const;
 };
