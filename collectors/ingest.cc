@@ -27,16 +27,22 @@ template <typename Open>
 void ReadWorkbook(Open open, const std::string& name, const CollectorConfig& collector,
                   const Config& config, RecordSink* sink, TableResult* result,
                   const IngestProgress& progress) {
-  std::unique_ptr<SheetSource> sheet;
-  try {
-    sheet = open(ParseSheetChoice(collector.sheet));
-  } catch (const WorkbookError& e) {
-    result->errors.push_back({name, 0, 0, "", e.what()});
-    return;
+  SheetChoice choice = ParseSheetChoice(collector.sheet);
+  int count = 1;
+  for (int i = 1; i <= count; ++i) {
+    if (choice.all) choice.index = i;
+    std::unique_ptr<SheetSource> sheet;
+    try {
+      sheet = open(choice);
+    } catch (const WorkbookError& e) {
+      result->errors.push_back({name, 0, 0, "", e.what()});
+      return;
+    }
+    if (choice.all) count = sheet->sheet_count();
+    std::function<void(int64_t)> report;
+    if (progress) report = [&](int64_t done) { progress(done, sheet->total()); };
+    ReadSheetTable(*sheet, name, collector, config.indicators, sink, result, report);
   }
-  std::function<void(int64_t)> report;
-  if (progress) report = [&](int64_t done) { progress(done, sheet->total()); };
-  ReadSheetTable(*sheet, name, collector, config.indicators, sink, result, report);
 }
 
 // The one place that decides what a batch becomes: duplicate, committed, partial or rejected.
@@ -147,8 +153,8 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
   FileFormat format = SniffFormat(std::string_view(body).substr(0, 8));
   return IngestBatch(info, collector, store, [&](RecordSink* sink, TableResult* result) {
     if (format != FileFormat::kText) {
-      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); },
-                   source, collector, config, sink, result, {});
+      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); }, source,
+                   collector, config, sink, result, {});
     } else if (json) {
       ReadJsonTable(body, source, collector, config.indicators, sink, result);
     } else {

@@ -8,6 +8,10 @@ namespace parkwatch {
 
 SheetChoice ParseSheetChoice(const std::string& text) {
   SheetChoice choice;
+  if (text == "*") {
+    choice.all = true;
+    return choice;
+  }
   int index = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
   if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && index > 0)

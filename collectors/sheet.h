@@ -52,17 +52,21 @@ class SheetSource {
   virtual std::span<const SheetCell> cells() const = 0;
   // The selected sheet's name, for diagnostics (企业月报.xlsx:Sheet1!D17).
   virtual const std::string& sheet_name() const = 0;
+  // How many sheets the workbook has.
+  virtual int sheet_count() const = 0;
   // Progress: bytes of input consumed so far, and the total to expect (both in the same units,
   // the file's bytes or, for a workbook read whole, rows).
   virtual int64_t consumed() const = 0;
   virtual int64_t total() const = 0;
 };
 
-// Which sheet a collector reads: `sheet: 企业月报` by name, `sheet: 2` by 1-based position;
-// empty means the first sheet.
+// Which sheet a collector reads: `sheet: 企业月报` by name, `sheet: 2` by 1-based position,
+// `sheet: "*"` every sheet in order (a table longer than the 1 048 576 rows a sheet holds
+// continues on the next); empty means the first sheet.
 struct SheetChoice {
   std::string name;
-  int index = 0;  // 1-based; 0 when chosen by name or not at all
+  int index = 0;     // 1-based; 0 when chosen by name or not at all
+  bool all = false;  // every sheet: the reader opens index 1, 2, ... up to sheet_count()
 };
 SheetChoice ParseSheetChoice(const std::string& text);
 

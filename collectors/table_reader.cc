@@ -483,8 +483,9 @@ class TableMapper {
     // not stored: the month's own figure is what the store keeps.
     for (const Pending& c : cumulative_)
       for (const Pending& p : pending_)
-        if (p.indicator == c.indicator && !p.last_year && c.indicator->kind == IndicatorKind::kLevel &&
-            c.value >= 0 && c.value < p.value * (1 - 1e-9))
+        if (p.indicator == c.indicator && !p.last_year &&
+            c.indicator->kind == IndicatorKind::kLevel && c.value >= 0 &&
+            c.value < p.value * (1 - 1e-9))
           fail(c.cell, "the year-to-date figure is smaller than the month's own (" +
                            FormatNumber(c.value) + " < " + FormatNumber(p.value) + " in " +
                            std::string(BaseUnitName(c.indicator->dimension)) + ")");
@@ -1005,8 +1006,8 @@ Subheader SubheaderOf(std::string_view text) {
   for (std::string_view suffix : {"数", "值"})  // 本月数, 累计值
     if (s.size() > suffix.size() + 3 && s.ends_with(suffix)) s.resize(s.size() - suffix.size());
   static constexpr std::string_view kCurrent[] = {"本月", "当月", "本期", "本周", "当周"};
-  static constexpr std::string_view kCumulative[] = {"本年累计", "累计", "本年", "自年初累计",
-                                                     "年初至本月", "本年累计数"};
+  static constexpr std::string_view kCumulative[] = {"本年累计",   "累计",       "本年",
+                                                     "自年初累计", "年初至本月", "本年累计数"};
   static constexpr std::string_view kLastYear[] = {"上年同期", "去年同期", "上年同月", "同期",
                                                    "上年同周"};
   static constexpr std::string_view kLastYearCumulative[] = {"上年同期累计", "上年累计",
@@ -1030,9 +1031,9 @@ Subheader SubheaderOf(std::string_view text) {
 // Rows that end the table (the signatures under a statistical table) or are not enterprises.
 bool IsFooter(std::string_view text) {
   std::string s = Compact(text);
-  for (std::string_view w : {"单位负责人", "统计负责人", "负责人", "填表人", "填报人", "制表人",
-                             "审核人", "报出日期", "填报日期", "联系电话", "说明：", "说明:",
-                             "注：", "注:"})
+  for (std::string_view w :
+       {"单位负责人", "统计负责人", "负责人", "填表人", "填报人", "制表人", "审核人", "报出日期",
+        "填报日期", "联系电话", "说明：", "说明:", "注：", "注:"})
     if (s.starts_with(w)) return true;
   return false;
 }
@@ -1047,15 +1048,17 @@ bool IsTotal(std::string_view text) {
 // names no unit and is passed over.
 std::optional<std::pair<std::string, Unit>> TitleUnit(std::string_view text) {
   for (std::string_view label : {"单位：", "单位:"}) {
-    size_t at = text.find(label);
-    if (at == std::string_view::npos) continue;
-    std::string_view rest = TrimBlanks(text.substr(at + label.size()));
-    size_t end = 0;
-    while (end < rest.size() && !IsAsciiSpace(rest[end]) && rest.substr(end, 3) != "\xE3\x80\x80" &&
-           rest[end] != ',' && rest.substr(end, 3) != "，")
-      ++end;
-    std::string name(rest.substr(0, end));
-    if (auto unit = FindUnit(name)) return std::pair(name, *unit);
+    for (size_t at = text.find(label); at != std::string_view::npos;
+         at = text.find(label, at + label.size())) {
+      std::string_view rest = TrimBlanks(text.substr(at + label.size()));
+      size_t end = 0;
+      while (end < rest.size() && !IsAsciiSpace(rest[end]) &&
+             rest.substr(end, 3) != "\xE3\x80\x80" && rest[end] != ',' &&
+             rest.substr(end, 3) != "，")
+        ++end;
+      std::string name(rest.substr(0, end));
+      if (auto unit = FindUnit(name)) return std::pair(name, *unit);
+    }
   }
   return std::nullopt;
 }
@@ -1102,7 +1105,8 @@ class SheetRowCells : public RowCells {
 void RowTexts(const SheetSource& sheet, std::vector<std::string>* out) {
   out->clear();
   for (const SheetCell& cell : sheet.cells()) {
-    if (out->size() < static_cast<size_t>(cell.column)) out->resize(static_cast<size_t>(cell.column));
+    if (out->size() < static_cast<size_t>(cell.column))
+      out->resize(static_cast<size_t>(cell.column));
     CellText(cell, false, &(*out)[static_cast<size_t>(cell.column - 1)]);
   }
 }
@@ -1205,8 +1209,7 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
       }
       if (c.kind != ColumnRole::kIndicator) {
         errors.Add(header_row + 1, column, std::string(bottom),
-                   Quote(bottom) + " stands under " + Quote(name) +
-                       ", which is not an indicator");
+                   Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator");
         table_ok = false;
         continue;
       }
@@ -1218,9 +1221,9 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
       continue;
     }
     // Merged down (the lower cell empty), or a header in the lower row alone.
-    std::string text = bottom.empty()  ? std::string(top)
-                       : top.empty()   ? std::string(bottom)
-                                       : std::string(top) + std::string(bottom);
+    std::string text = bottom.empty() ? std::string(top)
+                       : top.empty()  ? std::string(bottom)
+                                      : std::string(top) + std::string(bottom);
     if (!mapper.Resolve(text, bottom.empty() || !top.empty() ? header_row : header_row + 1, column,
                         &c))
       table_ok = false;

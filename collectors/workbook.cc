@@ -16,8 +16,8 @@ namespace {
 constexpr std::string_view kOle2Magic("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
 // The stream an encrypted Office Open XML file keeps its package in, as the compound file's
 // directory spells it (UTF-16LE).
-constexpr std::string_view kEncryptedPackage(
-    "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0", 32);
+constexpr std::string_view kEncryptedPackage("E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0",
+                                             32);
 constexpr int64_t kEncryptionScanLimit = int64_t{256} << 20;
 
 // Whether the compound file in fd is an encrypted .xlsx: Excel saves a workbook with a

@@ -40,7 +40,7 @@ class XlsSheet : public SheetSource {
     if (freexl_get_info(handle_, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
         info == FREEXL_BIFF_OBFUSCATED)
       Fail("the workbook is password-protected: save it without a password");
-    unsigned int sheets = 0;
+    unsigned int& sheets = sheets_;
     if (freexl_get_info(handle_, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || sheets == 0)
       Fail("the workbook has no sheets");
     unsigned short chosen = 0;
@@ -115,6 +115,7 @@ class XlsSheet : public SheetSource {
   int row() const override { return row_; }
   std::span<const SheetCell> cells() const override { return cells_; }
   const std::string& sheet_name() const override { return name_; }
+  int sheet_count() const override { return static_cast<int>(sheets_); }
   int64_t consumed() const override { return next_row_; }
   int64_t total() const override { return rows_; }
 
@@ -136,6 +137,7 @@ class XlsSheet : public SheetSource {
 
   const void* handle_ = nullptr;
   std::string name_;
+  unsigned int sheets_ = 0;
   unsigned int rows_ = 0;
   unsigned short columns_ = 0;
   unsigned int next_row_ = 0;

@@ -48,8 +48,8 @@ class Archive {
       declared_ = static_cast<int64_t>(st.size);
       file_.reset(zip_fopen_index(archive.zip_.get(), static_cast<zip_uint64_t>(index), 0));
       if (!file_)
-        throw WorkbookError("cannot unpack " + name_ + ": " +
-                            zip_strerror(archive.zip_.get()) + " (corrupt archive)");
+        throw WorkbookError("cannot unpack " + name_ + ": " + zip_strerror(archive.zip_.get()) +
+                            " (corrupt archive)");
     }
 
     // Bytes read into buf (0 at the end).
@@ -180,11 +180,11 @@ class XmlParser {
               "has a document type declaration (DTD), which no workbook has: refused, "
               "entities are never expanded");
         });
-    XML_SetEntityDeclHandler(parser_, [](void* self, const XML_Char*, int, const XML_Char*, int,
-                                         const XML_Char*, const XML_Char*, const XML_Char*,
-                                         const XML_Char*) {
-      static_cast<XmlParser*>(self)->Refuse("declares an XML entity: refused");
-    });
+    XML_SetEntityDeclHandler(
+        parser_, [](void* self, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
+                    const XML_Char*, const XML_Char*, const XML_Char*) {
+          static_cast<XmlParser*>(self)->Refuse("declares an XML entity: refused");
+        });
   }
   ~XmlParser() { XML_ParserFree(parser_); }
   XmlParser(const XmlParser&) = delete;
@@ -393,11 +393,12 @@ bool ParseIsoDate(std::string_view s, SheetCell* cell) {
 
 class XlsxSheet : public SheetSource, private XmlHandler {
  public:
-  XlsxSheet(std::unique_ptr<Archive> archive, std::string sheet_name, const std::string& part,
-            zip_int64_t index, SharedStringsPart strings, std::vector<bool> date_styles,
-            bool date1904)
+  XlsxSheet(std::unique_ptr<Archive> archive, std::string sheet_name, int sheet_count,
+            const std::string& part, zip_int64_t index, SharedStringsPart strings,
+            std::vector<bool> date_styles, bool date1904)
       : archive_(std::move(archive)),
         sheet_name_(std::move(sheet_name)),
+        sheet_count_(sheet_count),
         strings_(std::move(strings)),
         date_styles_(std::move(date_styles)),
         date1904_(date1904),
@@ -428,6 +429,7 @@ class XlsxSheet : public SheetSource, private XmlHandler {
     return {r.cells.data(), r.count};
   }
   const std::string& sheet_name() const override { return sheet_name_; }
+  int sheet_count() const override { return sheet_count_; }
   int64_t consumed() const override { return entry_.read(); }
   int64_t total() const override { return entry_.declared(); }
 
@@ -515,8 +517,8 @@ class XlsxSheet : public SheetSource, private XmlHandler {
       auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), index);
       if (ec != std::errc() || end != value_.data() + value_.size() ||
           index >= strings_.offsets.size()) {
-        failure = ColumnLetters(last_column_) + std::to_string(row_->number) +
-                  ": shared string " + value_ + " does not exist";
+        failure = ColumnLetters(last_column_) + std::to_string(row_->number) + ": shared string " +
+                  value_ + " does not exist";
         return;
       }
       cell.kind = SheetCell::kText;
@@ -555,6 +557,7 @@ class XlsxSheet : public SheetSource, private XmlHandler {
 
   std::unique_ptr<Archive> archive_;
   std::string sheet_name_;
+  int sheet_count_;
   SharedStringsPart strings_;
   std::vector<bool> date_styles_;
   bool date1904_;
@@ -606,8 +609,8 @@ std::unique_ptr<SheetSource> OpenSheet(std::unique_ptr<Archive> archive, const S
       names += (names.empty() ? "" : ", ") + s.name;
     }
     if (!chosen)
-      throw WorkbookError("no sheet named \"" + choice.name + "\" in the workbook (sheets: " +
-                          names + ")");
+      throw WorkbookError("no sheet named \"" + choice.name +
+                          "\" in the workbook (sheets: " + names + ")");
   } else {
     chosen = &workbook.sheets.front();
   }
@@ -623,7 +626,8 @@ std::unique_ptr<SheetSource> OpenSheet(std::unique_ptr<Archive> archive, const S
   ParsePart(*archive, "xl/styles.xml", &styles);
   SharedStringsPart strings(limits.max_shared_string_bytes);
   ParsePart(*archive, "xl/sharedStrings.xml", &strings);
-  return std::make_unique<XlsxSheet>(std::move(archive), chosen->name, part, index,
+  return std::make_unique<XlsxSheet>(std::move(archive), chosen->name,
+                                     static_cast<int>(workbook.sheets.size()), part, index,
                                      std::move(strings), styles.DateStyles(), workbook.date1904);
 }
 

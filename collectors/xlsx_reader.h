@@ -19,9 +19,9 @@
 namespace parkwatch {
 
 struct XlsxLimits {
-  int64_t max_entries = 10000;                  // parts in the archive
+  int64_t max_entries = 10000;                    // parts in the archive
   int64_t max_unpacked_bytes = int64_t{4} << 30;  // all parts together, as declared and as read
-  int64_t max_ratio = 1000;           // unpacked : packed for any part larger than 1 MiB
+  int64_t max_ratio = 1000;  // unpacked : packed for any part larger than 1 MiB
   int64_t max_shared_string_bytes = int64_t{512} << 20;
 };
 

@@ -87,8 +87,9 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
   int i = 0;
   for (const auto& item : node) {
     std::string where = "collectors[" + std::to_string(i++) + "]";
-    if (!r.Map(item, where, {"name", "type", "directory", "encoding", "atomic", "columns", "sheet",
-                          "period_format"}))
+    if (!r.Map(item, where,
+               {"name", "type", "directory", "encoding", "atomic", "columns", "sheet",
+                "period_format"}))
       continue;
     CollectorConfig col;
     col.name = r.String(item["name"], where + ".name", "");

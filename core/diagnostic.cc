@@ -15,7 +15,8 @@ std::string Diagnostic::ToString() const {
     } else if (line > 0) {
       s.append(" row ").append(std::to_string(line));
     }
-  } else if (line > 0) s.append(":").append(std::to_string(line));
+  } else if (line > 0)
+    s.append(":").append(std::to_string(line));
   if (sheet.empty() && column > 0) s.append(":").append(std::to_string(column));
   s.append(": ");
   if (!field.empty()) s.append(field).append(": ");

@@ -1,5 +1,6 @@
-// Arbitrary bytes as an .xlsx archive (libzip + expat), read through ReadSheetTable with the built-in headers: any
-// input is either refused with a WorkbookError or read, never a crash, a leak or a hang.
+// Arbitrary bytes as an .xlsx archive (libzip + expat), read through ReadSheetTable with the
+// built-in headers: any input is either refused with a WorkbookError or read, never a crash, a leak
+// or a hang.
 #include <cstdlib>
 
 #include "collectors/table_reader.h"

@@ -39,8 +39,8 @@ Read ReadCsv(const std::string& text, const std::string& period_format = "") {
 }
 
 TEST(TypedCellsTest, WanAndYiInAMoneyCellAreConvertedWhereTheHeaderNamesNoOtherUnit) {
-  Read r = ReadCsv(std::string("统一社会信用代码,报告期,工业总产值,营业收入,利润总额\n") +
-                   kA + ",2026-03,27593.1万,1.71亿,-3.5 亿元\n");
+  Read r = ReadCsv(std::string("统一社会信用代码,报告期,工业总产值,营业收入,利润总额\n") + kA +
+                   ",2026-03,27593.1万,1.71亿,-3.5 亿元\n");
   ASSERT_EQ(r.errors(), "");
   ASSERT_EQ(r.sink.figures.size(), 3u);
   EXPECT_DOUBLE_EQ(r.sink.figures[0].value, 27593.1e4);
@@ -55,8 +55,8 @@ TEST(TypedCellsTest, AnAmountInTheHeadersOwnUnitIsAcceptedAndAnotherUnitIsAConfl
   ASSERT_EQ(same.errors(), "");
   EXPECT_DOUBLE_EQ(same.sink.figures[0].value, 27593.1e4);
 
-  Read other = ReadCsv(std::string("统一社会信用代码,报告期,工业总产值(万元)\n") + kA +
-                       ",2026-03,1.71亿\n");
+  Read other =
+      ReadCsv(std::string("统一社会信用代码,报告期,工业总产值(万元)\n") + kA + ",2026-03,1.71亿\n");
   EXPECT_EQ(other.errors(),
             "t.csv:2:28: 工业总产值(万元): \"1.71亿\" is in 亿元, but the column is in 万元: write "
             "the number alone, or fix the header's unit\n");
@@ -72,8 +72,7 @@ TEST(TypedCellsTest, WanIsRefusedForAnIndicatorThatIsNotMoney) {
 }
 
 TEST(TypedCellsTest, AYearDotOneIsAmbiguousUnlessThePeriodFormatIsDeclared) {
-  const std::string csv =
-      std::string("统一社会信用代码,报告期,工业总产值\n") + kA + ",2026.1,10\n";
+  const std::string csv = std::string("统一社会信用代码,报告期,工业总产值\n") + kA + ",2026.1,10\n";
   Read plain = ReadCsv(csv);
   EXPECT_NE(plain.errors().find("t.csv:2:20: 报告期: ambiguous period \"2026.1\": Excel shows a "
                                 "typed 2026.10 as 2026.1"),
@@ -91,14 +90,14 @@ TEST(TypedCellsTest, AYearDotOneIsAmbiguousUnlessThePeriodFormatIsDeclared) {
 }
 
 TEST(TypedCellsTest, UnambiguousYearDotMonthsReadAsBefore) {
-  Read r = ReadCsv(std::string("统一社会信用代码,报告期,工业总产值\n") + kA + ",2026.10,1\n" +
-                   kA + ",2026.3,2\n");
+  Read r = ReadCsv(std::string("统一社会信用代码,报告期,工业总产值\n") + kA + ",2026.10,1\n" + kA +
+                   ",2026.3,2\n");
   ASSERT_EQ(r.errors(), "");
   EXPECT_EQ(r.sink.figures[0].period.ToString(), "2026-10");
   EXPECT_EQ(r.sink.figures[1].period.ToString(), "2026-03");
 
-  Read strict = ReadCsv(std::string("统一社会信用代码,报告期,工业总产值\n") + kA + ",2026.3,2\n",
-                        "yyyy.mm");
+  Read strict =
+      ReadCsv(std::string("统一社会信用代码,报告期,工业总产值\n") + kA + ",2026.3,2\n", "yyyy.mm");
   EXPECT_NE(strict.errors().find("under period_format yyyy.mm it is month 30"), std::string::npos)
       << strict.errors();
 }

@@ -38,8 +38,8 @@ class WorkbookTest : public ::testing::Test {
   void Python(const std::string& script) {
     std::string path = WriteFile(dir_ / "make.py", script);
     std::string out;
-    int rc = Shell("/usr/bin/python3 " + path + " " + dir_.path() + " " + TestCreditCode(1) +
-                       " " + TestCreditCode(2) + " " + TestCreditCode(3) + " 2>&1",
+    int rc = Shell("/usr/bin/python3 " + path + " " + dir_.path() + " " + TestCreditCode(1) + " " +
+                       TestCreditCode(2) + " " + TestCreditCode(3) + " 2>&1",
                    &out);
     ASSERT_EQ(rc, 0) << out;
   }
@@ -133,6 +133,32 @@ TEST_F(WorkbookTest, ASheetIsChosenByNameOrNumberAndAMissingOneIsNamedWithTheOth
       << Errors(s);
 }
 
+TEST_F(WorkbookTest, EverySheetIsReadWhenTheCollectorAsksForAllOfThem) {
+  Python(R"PY(
+import sys, openpyxl
+out, a, b, c = sys.argv[1:5]
+wb = openpyxl.Workbook()
+for title, code, value in (("数据1", a, 1), ("数据2", b, 2)):
+    ws = wb.active if title == "数据1" else wb.create_sheet(title)
+    ws.title = title
+    ws.append(["统一社会信用代码", "报告期", "工业总产值(万元)"])
+    ws.append([code, "2026-03", value])
+wb["数据2"]["C2"] = "x"
+wb.save(out + "/two.xlsx")
+)PY");
+  collector_.sheet = "*";
+  BatchSummary s = Ingest("two.xlsx");
+  EXPECT_EQ(s.rows_read, 2);
+  EXPECT_EQ(s.status, "rejected");
+  EXPECT_NE(Errors(s).find("two.xlsx:数据2!C2: 工业总产值(万元): not a number: \"x\""),
+            std::string::npos)
+      << Errors(s);
+  collector_.atomic = false;
+  s = Ingest("two.xlsx");
+  EXPECT_EQ(s.status, "partial") << Errors(s);
+  EXPECT_DOUBLE_EQ(Figure(1, "output_value", "2026-03"), 1e4);
+}
+
 TEST_F(WorkbookTest, AnErrorNamesTheSheetAndTheCellAndKeepsTheBatchOut) {
   Python(std::string(kStatisticalTable) + R"PY(
 wb = openpyxl.load_workbook(out + "/企业月报.xlsx")
@@ -186,9 +212,10 @@ wb.save(out + "/formula.xlsx")
 )PY");
   BatchSummary s = Ingest("formula.xlsx");
   EXPECT_EQ(s.status, "rejected");
-  EXPECT_NE(Errors(s).find("formula.xlsx:Sheet!C2: 工业总产值(万元): a formula whose value was never "
-                           "calculated"),
-            std::string::npos)
+  EXPECT_NE(
+      Errors(s).find("formula.xlsx:Sheet!C2: 工业总产值(万元): a formula whose value was never "
+                     "calculated"),
+      std::string::npos)
       << Errors(s);
 }
 
@@ -348,8 +375,7 @@ TEST_F(HostileWorkbookTest, AnEncryptedWorkbookIsRefusedAsPasswordProtected) {
   zip_source_t* src = zip_source_buffer(z, kSheet, sizeof kSheet - 1, 0);
   zip_int64_t index = zip_file_add(z, "xl/worksheets/sheet1.xml", src, 0);
   ASSERT_GE(index, 0);
-  ASSERT_EQ(zip_file_set_encryption(z, static_cast<zip_uint64_t>(index), ZIP_EM_AES_256, "pw"),
-            0);
+  ASSERT_EQ(zip_file_set_encryption(z, static_cast<zip_uint64_t>(index), ZIP_EM_AES_256, "pw"), 0);
   ASSERT_EQ(zip_close(z), 0);
   ExpectRefused("aes.xlsx", "is encrypted: save the workbook without a password");
 
