@@ -51,7 +51,8 @@ BatchSummary IngestBatch(const BatchInfo& info, const CollectorConfig& collector
   const int64_t started_ns = SteadyNanos();
   BatchSummary summary;
   summary.info = info;
-  if (auto earlier = store.FindCommittedBatch(info.content_hash)) {
+  if (auto earlier =
+          collector.reapply ? std::nullopt : store.FindCommittedBatch(info.content_hash)) {
     summary.status = "duplicate";
     summary.duplicate_of = *earlier;
     store.RecordEmptyBatch(&summary);

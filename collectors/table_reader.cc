@@ -131,6 +131,33 @@ bool ParseKeyFlag(std::string_view v, bool* out) {
   return false;
 }
 
+// "周报、月报", "月报", "weekly, monthly", "无": the reports a register expects, as
+// "weekly,monthly", "monthly", "weekly" or "" (none). False for any other word.
+bool ParseExpectedReports(std::string_view v, std::string* out) {
+  bool weekly = false, monthly = false, none = false;
+  while (!v.empty()) {
+    size_t cut = v.size(), width = 0;
+    for (std::string_view sep : {",", "，", "、", "/", ";", "；", " "}) {
+      size_t at = v.find(sep);
+      if (at < cut) cut = at, width = sep.size();
+    }
+    std::string_view word = TrimBlanks(v.substr(0, cut));
+    v.remove_prefix(std::min(v.size(), cut + width));
+    if (word.empty()) continue;
+    if (word == "周报" || word == "周" || EqualsAsciiNoCase(word, "weekly"))
+      weekly = true;
+    else if (word == "月报" || word == "月" || EqualsAsciiNoCase(word, "monthly"))
+      monthly = true;
+    else if (word == "无" || word == "不报" || EqualsAsciiNoCase(word, "none"))
+      none = true;
+    else
+      return false;
+  }
+  if (none && (weekly || monthly)) return false;
+  *out = weekly && monthly ? "weekly,monthly" : weekly ? "weekly" : monthly ? "monthly" : "";
+  return true;
+}
+
 bool ParseYear(std::string_view v, int* out) {
   if (v.ends_with("年")) v.remove_suffix(std::string_view("年").size());
   int year = 0;
@@ -425,6 +452,15 @@ class TableMapper {
                                                        : enterprise_.above_size_until) = year;
               has_attribute = true;
             }
+          }
+          break;
+        case ColumnRole::kExpectedReports:
+          if (!v.empty()) {
+            std::string reports;
+            if (ParseExpectedReports(v, &reports))
+              enterprise_.expected_reports = reports, has_attribute = true;
+            else
+              fail(i, "not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)");
           }
           break;
         case ColumnRole::kPeriod:

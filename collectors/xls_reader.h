@@ -1,7 +1,10 @@
 // Excel 97-2003 workbooks (.xls, BIFF8 in an OLE2 container), read through libfreexl.
 //
-// FreeXL loads the whole workbook when it opens it; an .xls sheet has at most 65 536 rows and
-// 256 columns, so that bounds memory. A password-protected (obfuscated) workbook is refused.
+// FreeXL runs in a child process (fork) that sends the chosen sheet's rows down a pipe: fuzzing
+// found it reading out of bounds on crafted files, and a crash, an overrun or a hang (killed
+// after 120 s) there is then a refused file, not a harmed daemon. FreeXL loads the whole
+// workbook, at most 65 536 rows and 256 columns a sheet, in the child; the caller holds one row.
+// A password-protected (obfuscated) workbook is refused.
 #pragma once
 
 #include <memory>

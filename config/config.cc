@@ -71,6 +71,7 @@ std::optional<ColumnRole> ParseRoleName(const std::string& name) {
       {"period", ColumnRole::kPeriod},
       {"above_size_since", ColumnRole::kAboveSizeSince},
       {"above_size_until", ColumnRole::kAboveSizeUntil},
+      {"expected_reports", ColumnRole::kExpectedReports},
       {"indicator", ColumnRole::kIndicatorName},
       {"value", ColumnRole::kValue},
       {"unit", ColumnRole::kUnit},
@@ -185,7 +186,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   if (!r.Map(root, "",
              {"global", "park", "storage", "web", "indicators", "collectors", "rule_files",
-              "alerting"}))
+              "alerting", "register"}))
     return false;
 
   const YAML::Node global = root["global"];
@@ -218,6 +219,14 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     // (the reader counts every diagnostic added after it started).
     if (!security.empty())
       LoadWebConfigFile(ResolvePath(base.string(), security), &c.web.security, diagnostics);
+  }
+
+  const YAML::Node reg = root["register"];
+  if (r.Map(reg, "register", {"file", "sheet"})) {
+    std::string file = r.String(reg["file"], "register.file", "");
+    if (file.empty()) r.Error(reg, "register.file", "required: the register's CSV or workbook");
+    c.register_file = ResolvePath(base.string(), file);
+    c.register_sheet = r.String(reg["sheet"], "register.sheet", "");
   }
 
   ReadIndicators(r, root["indicators"], &c);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/api_register.h"
+
 namespace parkwatch {
 
 using nlohmann::json;
@@ -48,12 +50,7 @@ HttpResponse ApiEnterprises(Store& store, const HttpRequest& request) {
   for (const auto& e : store.Enterprises()) {
     if (!industry.empty() && e.industry != industry) continue;
     if (e.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0) continue;  // an industry series
-    json item = {{"credit_code", e.credit_code}, {"name", e.name},
-                 {"industry", e.industry},       {"key", e.key},
-                 {"above_size_since", nullptr},  {"above_size_until", nullptr}};
-    if (e.above_size_since) item["above_size_since"] = *e.above_size_since;
-    if (e.above_size_until) item["above_size_until"] = *e.above_size_until;
-    out.push_back(std::move(item));
+    out.push_back(json::parse(EnterpriseJson(e)));
   }
   return JsonSuccess(out.dump());
 }

@@ -15,7 +15,9 @@
 #include "alerts/engine.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "collectors/register.h"
 #include "daemon/api.h"
+#include "daemon/api_register.h"
 #include "daemon/auth.h"
 #include "metrics/figure_metrics.h"
 #include "metrics/loop_lag.h"
@@ -128,6 +130,7 @@ class Daemon {
     loop_lag_ = std::make_unique<LoopLagProbe>(io_, metrics_);
     loop_lag_->Start();
     InstallRules("start", {});
+    LoadRegisterFile("start");
     StartInboxes();
     ScheduleDeadlines();
     boost::asio::post(worker_, [this, config = config_] {
@@ -228,6 +231,21 @@ class Daemon {
       watcher->Start();
       inboxes_.push_back(std::move(watcher));
     }
+  }
+
+  // Queues the register file (collectors/register.h) on the worker, ahead of the inboxes' files.
+  void LoadRegisterFile(const std::string& source) {
+    auto config = config_;
+    if (config->register_file.empty()) return;
+    boost::asio::post(worker_, [this, config, source] {
+      try {
+        BatchSummary s = LoadRegister(*config, *worker_store_, "register file at " + source);
+        boost::asio::post(io_, [this, s] { OnBatch(s, ""); });
+        Evaluate(s, config);
+      } catch (const std::exception& e) {
+        spdlog::error("register {}: not loaded: {}", config->register_file, e.what());
+      }
+    });
   }
 
   // Queues a file on the worker. The config in force now is the one it is read with.
@@ -364,6 +382,7 @@ class Daemon {
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
+    LoadRegisterFile(source);
     StartInboxes();
     dispatcher_->Reload(config_->alerting);
     InstallRules(source, changes);
@@ -453,10 +472,13 @@ class Daemon {
         if (auto denied = Authorize(request, config_->web.ingest_token)) return done(*denied);
         return IngestRequest(std::move(request), done);
       }
+      if (path.starts_with(kEnterprisePath) && request.method == "PUT")
+        return AdminOnWorker(std::move(request), done, ApiPutEnterprise);
       if (AdminWrite(request, done)) return;
       if (!get && path.rfind("/api/v1/", 0) == 0)
         return done(JsonError(405, "method_not_allowed", "use GET"));
       if (path == "/api/v1/enterprises") return done(ApiEnterprises(*read_store_, request));
+      if (path.starts_with(kEnterprisePath)) return done(ApiEnterprise(*read_store_, request));
       if (path == "/api/v1/series") return done(ApiSeries(*read_store_, *config_, request));
       if (path == "/api/v1/revisions") return done(ApiRevisions(*read_store_, request));
       if (path == "/api/v1/batches") return done(ApiBatches(*read_store_, request));
@@ -525,6 +547,23 @@ class Daemon {
       boost::asio::post(io_, [done, r] { done(r); });
     });
     return true;
+  }
+
+  // An admin write of the API, run on the worker's connection with the config in force now;
+  // batches it makes are evaluated like any other.
+  void AdminOnWorker(HttpRequest request, const std::function<void(HttpResponse)>& done,
+                     HttpResponse (*handler)(Store&, const Config&, const HttpRequest&)) {
+    if (auto denied = Authorize(request, config_->web.admin_token)) return done(*denied);
+    boost::asio::post(worker_,
+                      [this, config = config_, request = std::move(request), done, handler] {
+                        HttpResponse r;
+                        try {
+                          r = handler(*worker_store_, *config, request);
+                        } catch (const std::exception& e) {
+                          r = JsonError(503, "store_unavailable", e.what());
+                        }
+                        boost::asio::post(io_, [done, r] { done(r); });
+                      });
   }
 
   std::optional<HttpResponse> Authorize(const HttpRequest& request, const std::string& token) {

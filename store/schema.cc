@@ -206,6 +206,11 @@ CREATE TABLE config_audit (
 -- Existing batches count as evaluated; new ones are inserted with 0.
 ALTER TABLE batches ADD COLUMN evaluated INTEGER NOT NULL DEFAULT 1;
 )sql"},
+      {6, "enterprises.expected_reports: which reports the register expects", R"sql(
+-- From the register: "weekly,monthly", "monthly", "weekly" or "" (none); NULL when the register
+-- has not said.
+ALTER TABLE enterprises ADD COLUMN expected_reports TEXT;
+)sql"},
   };
   return kMigrations;
 }

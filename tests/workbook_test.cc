@@ -389,6 +389,18 @@ TEST_F(HostileWorkbookTest, AnEncryptedWorkbookIsRefusedAsPasswordProtected) {
   ExpectRefused("protected.xlsx", "the workbook is password-protected (an encrypted .xlsx)");
 }
 
+// Found by fuzz_xls_reader: libfreexl 1.0.6 reads past a stack buffer (in its code-page
+// conversion) on this file. FreeXL runs in a child process, so the file is refused and this
+// process, the daemon's, is unharmed (under ASan an out-of-bounds read here would abort it).
+TEST_F(HostileWorkbookTest, AnXlsThatBreaksFreeXlIsRefusedAndTheReaderLivesOn) {
+  fs::copy_file(PARKWATCH_SOURCE_DIR "/tests/testdata/fuzz/xls_reader-freexl-iconv-overread.xls",
+                dir_ / "crafted.xls");
+  ExpectRefused("crafted.xls", "crafted.xls: ");
+  WriteFile(dir_ / "ok.csv",
+            "统一社会信用代码,报告期,工业总产值\n" + TestCreditCode(1) + ",2026-03,1\n");
+  EXPECT_EQ(Ingest("ok.csv").status, "committed");
+}
+
 TEST_F(HostileWorkbookTest, AnArchiveThatIsNoWorkbookSaysSo) {
   Python(R"PY(
 import sys, zipfile
