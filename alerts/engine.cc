@@ -40,8 +40,7 @@ AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotati
   u.labels = outcome.Labels();
   u.observation.period = outcome.period;
   u.observation.value = outcome.value;
-  // Level and Severity share their order: none, blue, yellow, orange, red.
-  u.observation.breach = static_cast<Severity>(static_cast<int>(outcome.level));
+  u.observation.breach = outcome.level;
   u.observation.cleared = outcome.cleared;
   // An observation without data changes nothing and is never stored (alerts/lifecycle.h), so
   // its annotations would be rendered for nobody.

@@ -92,7 +92,8 @@ BatchSummary LoadRegister(const Config& config, Store& store, const std::string&
 }
 
 BatchSummary UpdateRegisterEntry(const std::string& credit_code, const std::string& json_object,
-                                 const Config& config, Store& store, const std::string& source) {
+                                 Store& store, const std::string& source,
+                                 const RegisterIngest& ingest) {
   // The API's member names as the register's headers, so the one table reader checks them.
   static const std::map<std::string, std::string> kHeaders = {{"name", "企业名称"},
                                                               {"industry", "行业"},
@@ -118,7 +119,7 @@ BatchSummary UpdateRegisterEntry(const std::string& credit_code, const std::stri
   } catch (const nlohmann::json::exception& e) {
     problem = std::string("not valid JSON: ") + e.what();
   }
-  CollectorConfig collector = RegisterCollector(config);
+  CollectorConfig collector = RegisterCollector(Config());
   if (!problem.empty()) {  // not a request for a change at all: nothing to record
     BatchSummary s;
     s.info = {source, collector.name, ""};
@@ -128,9 +129,7 @@ BatchSummary UpdateRegisterEntry(const std::string& credit_code, const std::stri
     return s;
   }
   std::string body = nlohmann::json{{"rows", nlohmann::json::array({row})}}.dump();
-  return Audited(store, source, [&] {
-    return IngestBody(body, "application/json", source, collector, config, store);
-  });
+  return Audited(store, source, [&] { return ingest(body, collector); });
 }
 
 }  // namespace parkwatch

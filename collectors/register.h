@@ -10,6 +10,7 @@
 // register file is a duplicate batch and changes nothing.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,14 @@ BatchSummary LoadRegister(const Config& config, Store& store, const std::string&
 // key (true/false), above_size_since, above_size_until (years) and expected_reports
 // ("weekly,monthly", "monthly", "周报、月报", "" for none); a member left out or null keeps the
 // stored value. An unknown member or a bad value rejects the batch (its errors say why). Audits
-// the changes under source. The thread that owns store's writes.
+// the changes under source. ingest takes the batch (a JSON body of one row) through the one
+// ingest path, as the daemon's worker does for any request body. The thread that owns store's
+// writes.
+using RegisterIngest =
+    std::function<BatchSummary(const std::string& json_body, const CollectorConfig& collector)>;
 BatchSummary UpdateRegisterEntry(const std::string& credit_code, const std::string& json_object,
-                                 const Config& config, Store& store, const std::string& source);
+                                 Store& store, const std::string& source,
+                                 const RegisterIngest& ingest);
 
 // What differs between two snapshots of Store::Enterprises() (both sorted by credit code), one
 // line per changed attribute: "91430700MA4L00001H 甲公司: key 否 -> 是".

@@ -13,14 +13,15 @@
 
 #include "alerts/backtest.h"
 #include "alerts/rule_test.h"
+#include "api/handlers.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
-#include "daemon/api.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
 #include "metrics/openmetrics_export.h"
 #include "notifiers/delivery_store.h"
+#include "notifiers/receiver_types.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -312,6 +313,8 @@ int main(int argc, char** argv) {
   // Logs go to stderr, one line per event, where journald and Docker collect them.
   spdlog::set_default_logger(spdlog::stderr_color_mt("parkwatch"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  // parkwatch.yml's receivers are read by their types' readers (notifiers/receiver_types.h).
+  InstallReceiverTypes();
   if (argc < 2) return Usage("");
   std::string command = argv[1];
   Flags flags;

@@ -1,5 +1,6 @@
 // Measures of the monitoring rules, computed as NBS (国家统计局) computes them, over in-memory
-// figures (rules/figure_table.h). See DESIGN.md §2 for the domain.
+// figures (rules/figure_table.h). The README's "Rules" section lists them as rule writers see
+// them; the NBS conventions they follow are stated below, where they are applied.
 //
 // Every measure returns a MeasureResult. Where the data does not support the measure the result
 // has no value and a reason a person can act on ("no figure for 2023-03 (same period last year)
