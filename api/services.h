@@ -16,6 +16,9 @@ namespace parkwatch {
 
 class AlertStore;
 class DeliveryStore;
+class RuleData;
+struct RuleSet;
+struct RuleSet;
 struct RuleStatus;
 
 // The event loop's: its read-only store connection and the daemon's controls. Loop thread only.
@@ -26,6 +29,7 @@ class LoopServices {
   virtual AlertStore& alerts() = 0;
   virtual DeliveryStore& deliveries() = 0;
   virtual std::shared_ptr<const Config> config() const = 0;  // the config in force
+  virtual std::shared_ptr<const RuleSet> rules() const = 0;  // the rules in force
   virtual bool ready() const = 0;
   // Reloads the configuration on behalf of who; "" when applied, else every error.
   virtual std::string Reload(const std::string& who) = 0;
@@ -39,6 +43,10 @@ class WorkerServices {
   virtual Store& store() = 0;
   virtual const Config& config() const = 0;
   virtual std::vector<RuleStatus> RuleStatuses() const = 0;
+  // The rules installed and the engine's in-memory data they read (the monthly report reads
+  // the same figures the rules and /metrics do).
+  virtual const RuleSet& rules() const = 0;
+  virtual const RuleData& rule_data() const = 0;
   // Ingests a request body as one batch through the one ingest path, evaluates the rules it
   // touches and reports it to the loop.
   virtual BatchSummary Ingest(const std::string& body, const std::string& content_type,

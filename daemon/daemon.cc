@@ -171,6 +171,7 @@ class Daemon : public LoopServices, public PoolServices {
   AlertStore& alerts() override { return *read_alerts_; }
   DeliveryStore& deliveries() override { return *read_deliveries_; }
   std::shared_ptr<const Config> config() const override { return config_; }
+  std::shared_ptr<const RuleSet> rules() const override { return rules_; }
   bool ready() const override { return ready_; }
   std::string Reload(const std::string& who) override {
     std::string error;

@@ -22,6 +22,7 @@
 #include "metrics/openmetrics_export.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/receiver_types.h"
+#include "report/render.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -45,6 +46,8 @@ commands:
   export openmetrics  history for promtool tsdb create-blocks-from openmetrics
                 --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
                 [--labels=job=parkwatch,instance=parkwatch:9780]  (the scrape's target labels)
+  report monthly  the month's analysis --config.file=parkwatch.yml [--period=2025-06]
+                [--format=html|xlsx|pdf|json] [--lang=zh|en] [--out=FILE]
   silence       manage silences       add|list|expire --config.file=parkwatch.yml
                 [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
   hash-password bcrypt hash for basic_auth_users; reads the password from standard input
@@ -344,6 +347,14 @@ int main(int argc, char** argv) {
       return Usage("export needs a format: export openmetrics");
     return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
                                     flags.Get("labels"), flags.Get("out"));
+  }
+  if (command == "report") {
+    if (!parse({"config.file", "period", "format", "lang", "out"})) return Usage(error);
+    if (flags.positional().size() != 1 || flags.positional()[0] != "monthly")
+      return Usage("report needs a kind: report monthly");
+    return MonthlyReportCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("period"),
+                                flags.Get("format", "html"), flags.Get("lang", "zh"),
+                                flags.Get("out"));
   }
   if (command == "silence") {
     // --matcher may repeat; Flags keeps the last, so collect them here.

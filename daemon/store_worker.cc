@@ -172,10 +172,24 @@ void StoreWorker::PostDeadlineCheck() {
       EngineResult r = engine_->CheckDeadlines(UnixNow());
       LogEngine("deadline check", r);
       if (r.events || caught_up.observations) ScheduleFigureRefresh();
+      // Month close: the due month's report once enough have reported, revised editions.
+      if (rules_) {
+        AlertStore alerts(store_.get());
+        auto closed =
+            month_close_.Tick(engine_->data(), config_, *rules_, *store_, &alerts, UnixNow());
+        for (const auto& written : closed.written) spdlog::info("monthly report {}", written);
+      }
     } catch (const std::exception& e) {
       spdlog::error("deadline check failed: {}", e.what());
     }
   });
+}
+
+const RuleData& StoreWorker::rule_data() const { return engine_->data(); }
+
+const RuleSet& StoreWorker::rules() const {
+  static const RuleSet kNone;  // before the first rules are installed
+  return rules_ ? *rules_ : kNone;
 }
 
 void StoreWorker::PostBarrier(std::function<void()> then) {

@@ -21,6 +21,7 @@
 
 #include "api/services.h"
 #include "config/config.h"
+#include "report/month_close.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 
@@ -77,6 +78,8 @@ class StoreWorker : public WorkerServices {
   Store& store() override { return *store_; }
   const Config& config() const override { return *config_; }
   std::vector<RuleStatus> RuleStatuses() const override;
+  const RuleSet& rules() const override;
+  const RuleData& rule_data() const override;
   BatchSummary Ingest(const std::string& body, const std::string& content_type,
                       const std::string& source, const CollectorConfig& collector) override;
   void NotificationsChanged() override;
@@ -105,6 +108,7 @@ class StoreWorker : public WorkerServices {
   std::shared_ptr<const Config> config_ = std::make_shared<const Config>();
   std::shared_ptr<const RuleSet> rules_;
   bool figure_refresh_queued_ = false;
+  MonthClose month_close_;  // ticks beside the deadline check; sends on its own thread
 
   // Last: destroyed first, so the thread is joined before the members above go.
   boost::asio::thread_pool pool_{1};

@@ -358,6 +358,30 @@ bool DeliveryStore::Acknowledge(const std::string& fingerprint, const std::strin
   return true;
 }
 
+std::vector<Acknowledgement> DeliveryStore::Acknowledgements(const std::string& fingerprint,
+                                                             int limit) {
+  Statement s(store_->db(),
+              std::string("SELECT id, fingerprint, severity, fired_at, author, note, at "
+                          "FROM acknowledgements") +
+                  (fingerprint.empty() ? "" : " WHERE fingerprint = ?2") +
+                  " ORDER BY at DESC, id DESC LIMIT ?1");
+  s.Bind(1, static_cast<int64_t>(limit));
+  if (!fingerprint.empty()) s.Bind(2, fingerprint);
+  std::vector<Acknowledgement> out;
+  while (s.Step()) {
+    Acknowledgement a;
+    a.id = s.Int(0);
+    a.fingerprint = s.Text(1);
+    a.severity = ParseSeverity(s.Text(2)).value_or(Severity::kNone);
+    a.fired_at = s.Int(3);
+    a.author = s.Text(4);
+    a.note = s.Text(5);
+    a.at = s.Int(6);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 bool DeliveryStore::IsAcknowledged(const std::string& fingerprint, Severity severity,
                                    int64_t fired_at) {
   Statement s(store_->db(),

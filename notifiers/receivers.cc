@@ -327,7 +327,7 @@ std::string FeishuBody(const Message& msg, const ReceiverConfig& config,
     body["timestamp"] = std::to_string(ts);
     body["sign"] = FeishuSign(ts, options.secret);
   }
-  if (options.message_format == "interactive") {
+  if (options.message_format == FeishuConfig::Format::kInteractive) {
     const AlertNotice& lead = msg.Lead();
     body["msg_type"] = "interactive";
     body["card"] = {
@@ -414,8 +414,10 @@ std::shared_ptr<const ReceiverOptions> ReadFeishuConfig(YamlReader& r, const YAM
   auto o = std::make_shared<FeishuConfig>();
   o->url = RequiredUrl(r, node, where, "feishu");
   o->secret = r.Secret(node, where, "secret", base_dir);
-  o->message_format = r.String(node["message_format"], where + ".message_format", "post");
-  if (o->message_format != "post" && o->message_format != "interactive")
+  const std::string format = r.String(node["message_format"], where + ".message_format", "post");
+  if (format == "interactive")
+    o->message_format = FeishuConfig::Format::kInteractive;
+  else if (format != "post")
     r.Error(node["message_format"], where + ".message_format", "must be post or interactive");
   return o;
 }
@@ -426,8 +428,12 @@ std::shared_ptr<const ReceiverOptions> ReadEmailConfig(YamlReader& r, const YAML
   auto o = std::make_shared<EmailConfig>();
   o->smarthost = r.String(node["smarthost"], where + ".smarthost", "");
   if (o->smarthost.empty()) r.Error(node, where + ".smarthost", "required for email");
-  o->tls = r.String(node["tls"], where + ".tls", "starttls");
-  if (o->tls != "starttls" && o->tls != "tls" && o->tls != "none")
+  const std::string tls = r.String(node["tls"], where + ".tls", "starttls");
+  if (tls == "tls")
+    o->tls = SmtpTls::kImplicit;
+  else if (tls == "none")
+    o->tls = SmtpTls::kNone;
+  else if (tls != "starttls")
     r.Error(node["tls"], where + ".tls", "must be starttls, tls or none");
   o->tls_insecure_skip_verify =
       r.Bool(node["tls_insecure_skip_verify"], where + ".tls_insecure_skip_verify", false);

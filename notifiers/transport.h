@@ -25,9 +25,13 @@ struct PostResult {
 PostResult HttpPost(const std::string& url, const std::string& body,
                     const std::vector<std::string>& headers, int64_t timeout_ms);
 
+// How a mail server is spoken to: STARTTLS required on a plain connection (port 587), TLS
+// from the start (smtps, port 465), or no TLS at all.
+enum class SmtpTls { kStartTls, kImplicit, kNone };
+
 struct SmtpRequest {
   std::string smarthost;  // host:port
-  std::string tls;        // starttls (required) | tls (implicit) | none
+  SmtpTls tls = SmtpTls::kStartTls;
   bool insecure_skip_verify = false;
   std::string username;
   std::string password;
@@ -40,12 +44,21 @@ struct SmtpRequest {
 // Submits one message; "" on success, else why not (curl's text and the server's reply code).
 std::string SmtpSend(const SmtpRequest& request);
 
+// A file attached to a mail (the monthly report's XLSX and PDF).
+struct MailAttachment {
+  std::string filename;  // ASCII, e.g. report-2025-06.xlsx
+  std::string content_type;
+  std::string bytes;
+};
+
 // A MIME multipart/alternative message with a text/plain and a text/html part, both UTF-8 and
-// base64-encoded (Chinese text survives any relay), and an RFC 2047 encoded Subject.
+// base64-encoded (Chinese text survives any relay), and an RFC 2047 encoded Subject. With
+// attachments the whole is multipart/mixed: the alternative part first, then each file, base64.
 std::string BuildMimeMessage(const std::string& from, const std::vector<std::string>& to,
                              const std::vector<std::string>& cc, const std::string& subject,
                              const std::string& text, const std::string& html,
-                             const std::string& message_id, int64_t date_unix_seconds);
+                             const std::string& message_id, int64_t date_unix_seconds,
+                             const std::vector<MailAttachment>& attachments = {});
 
 // "=?UTF-8?B?...?=" words of at most 75 characters, split on UTF-8 character boundaries and
 // folded with CRLF + space; ASCII-only text is returned unchanged.
