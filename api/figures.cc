@@ -52,12 +52,7 @@ HttpResponse ApiEnterprises(ApiCall& call) {
   for (const auto& e : store.Enterprises()) {
     if (!industry.empty() && e.industry != industry) continue;
     if (e.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0) continue;  // an industry series
-    json item = {{"credit_code", e.credit_code}, {"name", e.name},
-                 {"industry", e.industry},       {"key", e.key},
-                 {"above_size_since", nullptr},  {"above_size_until", nullptr}};
-    if (e.above_size_since) item["above_size_since"] = *e.above_size_since;
-    if (e.above_size_until) item["above_size_until"] = *e.above_size_until;
-    out.push_back(std::move(item));
+    out.push_back(json::parse(EnterpriseJson(e)));
   }
   return JsonSuccess(Dump(out));
 }

@@ -47,6 +47,12 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          max_ingest_body_bytes, "a CSV or JSON body as one batch", ApiIngest});
   t.Add({"GET", "/api/v1/enterprises", A::kPublic, R::kLoop, {"industry"}, 0,
          "the enterprise register", ApiEnterprises});
+  t.Add({"GET", "/api/v1/enterprises/{code}", A::kPublic, R::kLoop, {}, 0,
+         "one enterprise of the register", ApiEnterprise});
+  t.Add({"PUT", "/api/v1/enterprises/{code}", A::kAdmin, R::kWorker, {}, kMaxAdminBodyBytes,
+         "set an enterprise's register attributes {name, industry, key, above_size_since, "
+         "above_size_until, expected_reports}",
+         ApiPutEnterprise});
   t.Add({"GET", "/api/v1/series", A::kPublic, R::kLoop, {"enterprise", "indicator", "cadence"}, 0,
          "an enterprise's figures of one indicator", ApiSeries});
   t.Add({"GET", "/api/v1/revisions", A::kPublic, R::kLoop, {"enterprise", "indicator", "period"},

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "collectors/table_reader.h"
+#include "collectors/workbook.h"
 #include "core/clock.h"
 #include "core/log_text.h"
 #include "core/sha256.h"
@@ -24,6 +25,32 @@ namespace parkwatch {
 namespace {
 
 using ReadTable = std::function<void(RecordSink*, TableResult*)>;
+
+// Reads a workbook's sheet; a workbook that cannot be opened (encrypted, corrupt, a zip bomb,
+// no such sheet) is one error naming the file, and nothing of it is stored.
+template <typename Open>
+void ReadWorkbook(Open open, const std::string& name, const CollectorConfig& collector,
+                  const Config& config, RecordSink* sink, TableResult* result,
+                  const IngestProgress& progress) {
+  SheetChoice choice = ParseSheetChoice(collector.sheet);
+  int count = 1;
+  for (int i = 1; i <= count; ++i) {
+    if (choice.all) choice.index = i;
+    std::unique_ptr<SheetSource> sheet;
+    try {
+      sheet = open(choice);
+    } catch (const WorkbookError& e) {
+      DiagnosticList errors(name, &result->errors);
+      errors.Add(0, 0, "", e.what());
+      result->error_count += errors.Finish();
+      return;
+    }
+    if (choice.all) count = sheet->sheet_count();
+    std::function<void(int64_t)> report;
+    if (progress) report = [&](int64_t done) { progress(done, sheet->total()); };
+    ReadSheetTable(*sheet, name, collector, config.indicators, sink, result, report);
+  }
+}
 
 // After an input this large, memory freed by its reading goes back to the system at once (a
 // 60 MiB body would otherwise leave its peak resident in the allocator's free lists).
@@ -44,7 +71,8 @@ BatchSummary IngestBatch(const BatchInfo& info, int64_t input_bytes,
   const int64_t started_ns = SteadyNanos();
   BatchSummary summary;
   summary.info = info;
-  if (auto earlier = store.FindCommittedBatch(info.content_hash)) {
+  if (auto earlier =
+          collector.reapply ? std::nullopt : store.FindCommittedBatch(info.content_hash)) {
     summary.status = "duplicate";
     summary.duplicate_of = *earlier;
     store.RecordEmptyBatch(&summary);
@@ -140,7 +168,15 @@ BatchSummary IngestFile(const std::string& path, const CollectorConfig& collecto
   BatchInfo info{path, collector.name, file.Hash(path)};
   std::string name = std::filesystem::path(path).filename().string();
   int64_t total = file.size;
+  char head[8] = {};
+  ssize_t got = ::pread(file.fd, head, sizeof head, 0);
+  FileFormat format = SniffFormat(std::string_view(head, got > 0 ? static_cast<size_t>(got) : 0));
   return IngestBatch(info, total, collector, store, [&](RecordSink* sink, TableResult* result) {
+    if (format != FileFormat::kText) {
+      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(file.fd, format, c); },
+                   name, collector, config, sink, result, progress);
+      return;
+    }
     std::istream in(file.buffer.get());
     std::function<void(int64_t)> report;
     if (progress) report = [&](int64_t done) { progress(done, total); };
@@ -155,9 +191,13 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
   size_t first = body.find_first_not_of(" \t\r\n");
   bool json = content_type.find("json") != std::string::npos ||
               (first != std::string::npos && (body[first] == '{' || body[first] == '['));
+  FileFormat format = SniffFormat(std::string_view(body).substr(0, 8));
   const auto size = static_cast<int64_t>(body.size());
   return IngestBatch(info, size, collector, store, [&](RecordSink* sink, TableResult* result) {
-    if (json) {
+    if (format != FileFormat::kText) {
+      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); }, source,
+                   collector, config, sink, result, {});
+    } else if (json) {
       ReadJsonTable(body, source, collector, config.indicators, sink, result);
     } else {
       ViewStreambuf view(body);

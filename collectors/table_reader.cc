@@ -11,6 +11,7 @@
 #include "collectors/csv_reader.h"
 #include "collectors/encoding.h"
 #include "collectors/json_rows.h"
+#include "collectors/sheet.h"
 #include "core/credit_code.h"
 #include "core/period.h"
 #include "core/units.h"
@@ -44,6 +45,13 @@ std::string_view TrimBlanks(std::string_view s) {
     }
   }
   return s;
+}
+
+// A number as short as it round-trips: 27593.1, 1e+21.
+std::string FormatNumber(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
 bool EqualsAsciiNoCase(std::string_view a, std::string_view b) {
@@ -120,6 +128,33 @@ bool ParseKeyFlag(std::string_view v, bool* out) {
   for (auto w : kNo)
     if (EqualsAsciiNoCase(v, w)) return *out = false, true;
   return false;
+}
+
+// "周报、月报", "月报", "weekly, monthly", "无": the reports a register expects, as
+// "weekly,monthly", "monthly", "weekly" or "" (none). False for any other word.
+bool ParseExpectedReports(std::string_view v, std::string* out) {
+  bool weekly = false, monthly = false, none = false;
+  while (!v.empty()) {
+    size_t cut = v.size(), width = 0;
+    for (std::string_view sep : {",", "，", "、", "/", ";", "；", " "}) {
+      size_t at = v.find(sep);
+      if (at < cut) cut = at, width = sep.size();
+    }
+    std::string_view word = TrimBlanks(v.substr(0, cut));
+    v.remove_prefix(std::min(v.size(), cut + width));
+    if (word.empty()) continue;
+    if (word == "周报" || word == "周" || EqualsAsciiNoCase(word, "weekly"))
+      weekly = true;
+    else if (word == "月报" || word == "月" || EqualsAsciiNoCase(word, "monthly"))
+      monthly = true;
+    else if (word == "无" || word == "不报" || EqualsAsciiNoCase(word, "none"))
+      none = true;
+    else
+      return false;
+  }
+  if (none && (weekly || monthly)) return false;
+  *out = weekly && monthly ? "weekly,monthly" : weekly ? "weekly" : monthly ? "monthly" : "";
+  return true;
 }
 
 bool ParseYear(std::string_view v, int* out) {
@@ -210,7 +245,11 @@ struct Column {
   ColumnRole::Kind kind = ColumnRole::kIgnore;
   const IndicatorConfig* indicator = nullptr;  // kIndicator
   std::string unit;                            // kIndicator: unit the values are in
+  bool unit_named = false;                     // kIndicator: the header or config names unit
   double to_base = 1;                          // kIndicator: factor to the base unit
+  // kIndicator, under a group header of a statistical table (工业总产值 over 本月 | 本年累计 |
+  // 上年同期): which figure of the indicator the column holds.
+  enum class Part { kCurrent, kCumulative, kLastYear, kLastYearCumulative } part = Part::kCurrent;
 };
 
 // A row's cells as the row processor sees them, whatever the input format.
@@ -260,6 +299,7 @@ class TableMapper {
       return false;
     }
     out->unit = role->unit.empty() ? std::string(DefaultUnit(*out->indicator)) : role->unit;
+    out->unit_named = !role->unit.empty();
     std::string why;
     std::optional<double> factor = ResolveUnit(out->unit, *out->indicator, &why);
     if (!factor) {
@@ -276,13 +316,13 @@ class TableMapper {
   static bool CheckLayout(const std::vector<const Column*>& cols, Report report) {
     bool ok = true;
     const Column* first[ColumnRole::kIgnore + 1] = {};
-    std::map<const IndicatorConfig*, const Column*> seen_indicator;
+    std::map<std::pair<const IndicatorConfig*, Column::Part>, const Column*> seen_indicator;
     bool figures = false;
     for (const Column* c : cols) {
       if (c->kind == ColumnRole::kIgnore) continue;
       if (c->kind == ColumnRole::kIndicator) {
         figures = true;
-        auto [it, fresh] = seen_indicator.emplace(c->indicator, c);
+        auto [it, fresh] = seen_indicator.emplace(std::pair(c->indicator, c->part), c);
         if (!fresh) {
           report(c, "column " + Quote(c->header) + " repeats indicator " + c->indicator->name +
                         " of column " + Quote(it->second->header));
@@ -343,10 +383,11 @@ class TableMapper {
     const IndicatorConfig* indicator;
     size_t cell;
     double value;
+    bool last_year;  // 上年同期: the figure of the same period a year before
   };
 
   // One row in progress: where its cells are and whether it has failed so far. The records it
-  // builds live in the mapper's reused members (code_, enterprise_, pending_).
+  // builds live in the mapper's reused members (code_, enterprise_, pending_, cumulative_).
   struct Row {
     const std::vector<const Column*>& cols;
     const RowCells& cells;
@@ -369,12 +410,14 @@ class TableMapper {
     }
   };
 
-  // Stage 1: each cell parsed by its column's role into code_, enterprise_, the period and
-  // pending_ figures; a bad cell fails the row but the others are still checked.
+  // Stage 1: each cell parsed by its column's role into code_, enterprise_, the period,
+  // pending_ figures (this period's and 上年同期) and cumulative_ (year-to-date) ones; a bad cell
+  // fails the row but the others are still checked.
   void ReadCells(Row& row) {
     code_.clear();
     enterprise_ = EnterpriseRecord();
     pending_.clear();
+    cumulative_.clear();
     for (size_t i = 0; i < row.cols.size(); ++i) {
       const Column& col = *row.cols[i];
       if (col.kind == ColumnRole::kIgnore) continue;
@@ -425,6 +468,16 @@ class TableMapper {
             }
           }
           break;
+        case ColumnRole::kExpectedReports:
+          if (!v.empty()) {
+            std::string reports;
+            if (ParseExpectedReports(v, &reports))
+              enterprise_.expected_reports = reports, row.has_attribute = true;
+            else
+              row.Fail(i,
+                       "not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)");
+          }
+          break;
         case ColumnRole::kPeriod:
           row.period_cell = i;
           if (!v.empty()) {
@@ -435,9 +488,13 @@ class TableMapper {
           break;
         case ColumnRole::kIndicator: {
           double value;
-          if (ParseValue(v, *col.indicator, col.to_base, &value,
-                         [&](std::string m) { row.Fail(i, m); }))
-            pending_.push_back({col.indicator, i, value});
+          if (!ParseValue(v, *col.indicator, col.to_base, col.unit_named ? col.unit : "", &value,
+                          [&](std::string m) { row.Fail(i, m); }))
+            break;
+          if (col.part == Column::Part::kCurrent || col.part == Column::Part::kLastYear)
+            pending_.push_back({col.indicator, i, value, col.part == Column::Part::kLastYear});
+          else if (col.part == Column::Part::kCumulative)
+            cumulative_.push_back({col.indicator, i, value, false});
           break;
         }
         case ColumnRole::kIndicatorName:
@@ -456,7 +513,7 @@ class TableMapper {
   }
 
   // Stage 2: what the row as a whole needs: a period for its figures, an enterprise or an
-  // industry to file them under.
+  // industry to file them under, year-to-date figures no smaller than the period's own.
   void CheckComplete(Row& row) {
     if (!pending_.empty() && !row.period && row.period_cell != SIZE_MAX &&
         TrimBlanks(row.cells.value(row.period_cell)).empty())
@@ -471,6 +528,16 @@ class TableMapper {
         row.has_attribute = false;  // an industry series has no enterprise attributes
       }
     }
+    // A year-to-date figure is checked against the month's (强制性审核: cumulative >= month),
+    // not stored: the month's own figure is what the store keeps.
+    for (const Pending& c : cumulative_)
+      for (const Pending& p : pending_)
+        if (p.indicator == c.indicator && !p.last_year &&
+            c.indicator->kind == IndicatorKind::kLevel && c.value >= 0 &&
+            c.value < p.value * (1 - 1e-9))
+          row.Fail(c.cell, "the year-to-date figure is smaller than the month's own (" +
+                               FormatNumber(c.value) + " < " + FormatNumber(p.value) + " in " +
+                               std::string(BaseUnitName(c.indicator->dimension)) + ")");
   }
 
   // Stage 3: the records to the sink, which may still refuse one (a duplicate in the batch).
@@ -485,6 +552,16 @@ class TableMapper {
     for (const Pending& p : pending_) {
       figure_.indicator = p.indicator->name;
       figure_.value = p.value;
+      if (p.last_year) {
+        std::optional<Period> before = row.period ? row.period->SameLastYear() : std::nullopt;
+        if (!before) {
+          row.Fail(p.cell, "the period has no same period last year (week 53)");
+          continue;
+        }
+        figure_.period = *before;
+      } else if (row.period) {
+        figure_.period = *row.period;
+      }
       if (std::string why = sink->PutFigure(figure_); !why.empty()) row.Fail(p.cell, why);
     }
   }
@@ -505,6 +582,31 @@ class TableMapper {
     return role;
   }
 
+  // The year.month form with a one-digit month, which Excel makes of a typed 2026.10 when the
+  // cell is a number: 2026.1 is October or January, and only the collector's period_format
+  // can say which. Returns nullopt for any other text (Period::Parse reads it), an invalid
+  // Period with *why set when refused, or the period.
+  std::optional<Period> ParseYearDotMonth(std::string_view text, std::string* why) const {
+    if (text.size() != 6 || text[4] != '.' || text[5] < '1' || text[5] > '9') return std::nullopt;
+    int year = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + 4, year);
+    if (ec != std::errc() || end != text.data() + 4) return std::nullopt;
+    int digit = text[5] - '0';
+    if (collector_.period_format == "yyyy.m") return Period::Month(year, digit);
+    if (collector_.period_format == "yyyy.mm") {
+      if (digit == 1) return Period::Month(year, 10);
+      *why = "invalid period " + Quote(text) + ": under period_format yyyy.mm it is month " +
+             std::to_string(digit * 10);
+      return Period();
+    }
+    if (digit != 1) return std::nullopt;  // 2026.2 can only be February
+    *why = "ambiguous period " + Quote(text) +
+           ": Excel shows a typed 2026.10 as 2026.1, so it may be October or January; write "
+           "2026-10 or 2026-01 (or format the cells as text), or declare the collector's "
+           "period_format (yyyy.m or yyyy.mm)";
+    return Period();
+  }
+
   const IndicatorConfig* FindIndicator(std::string_view name) const {
     for (const IndicatorConfig& ind : indicators_)
       if (ind.name == name) return &ind;
@@ -516,7 +618,12 @@ class TableMapper {
     if (!period_cache_valid_ || text != period_text_) {
       period_text_.assign(text);
       period_error_.clear();
-      period_value_ = Period::Parse(text, &period_error_);
+      period_value_ = ParseYearDotMonth(text, &period_error_);
+      if (period_value_ && !period_value_->valid()) {
+        period_value_.reset();  // refused; period_error_ says why
+      } else if (!period_value_) {
+        period_value_ = Period::Parse(text, &period_error_);
+      }
       period_cache_valid_ = true;
     }
     if (!period_value_) *why = period_error_;
@@ -525,11 +632,38 @@ class TableMapper {
 
   // Parses a figure of indicator ind whose unit factor is to_base. False when there is no
   // figure (missing) or it is bad (reported through fail).
+  // named_unit is the unit the header (or the collector's columns, or a long table's unit
+  // column) names, "" when the values are in the indicator's default unit: a cell's own 万 or
+  // 亿 may then say otherwise, but not against a named unit.
   template <typename Fail>
   static bool ParseValue(std::string_view v, const IndicatorConfig& ind, double to_base,
-                         double* out, Fail fail) {
+                         std::string_view named_unit, double* out, Fail fail) {
     bool percent = false;
     std::string_view number = v;
+    // 27593.1万, 1.71亿, 3.2亿元: amounts as people type them.
+    static constexpr std::pair<std::string_view, std::string_view> kWritten[] = {
+        {"万元", "万元"}, {"亿元", "亿元"}, {"万", "万元"}, {"亿", "亿元"}};
+    for (auto [suffix, unit_name] : kWritten) {
+      if (!number.ends_with(suffix)) continue;
+      std::string_view digits = TrimBlanks(number.substr(0, number.size() - suffix.size()));
+      double ignored;
+      bool missing;
+      if (!ParseFigure(digits, &ignored, &missing)) break;  // not a number with a unit
+      if (ind.dimension != Dimension::kMoney) {
+        fail("an amount of money " + Quote(v) + " for " + ind.name + ", which is " +
+             std::string(DimensionName(ind.dimension)));
+        return false;
+      }
+      std::optional<Unit> unit = FindUnit(unit_name);
+      if (!named_unit.empty() && unit && unit->to_base != to_base) {
+        fail(Quote(v) + " is in " + std::string(unit_name) + ", but the column is in " +
+             std::string(named_unit) + ": write the number alone, or fix the header's unit");
+        return false;
+      }
+      if (unit) to_base = unit->to_base;
+      number = digits;
+      break;
+    }
     for (std::string_view sign : {std::string_view("%"), std::string_view("\xEF\xBC\x85")}) {
       if (number.ends_with(sign)) {
         number.remove_suffix(sign.size());
@@ -589,9 +723,10 @@ class TableMapper {
       return;
     }
     double v;
-    if (ParseValue(value, *li->indicator, *factor, &v,
+    bool named = unit_at == unit_cell || !li->unit.empty();
+    if (ParseValue(value, *li->indicator, *factor, named ? unit : "", &v,
                    [&](std::string m) { row.Fail(value_cell, m); }))
-      pending_.push_back({li->indicator, value_cell, v});
+      pending_.push_back({li->indicator, value_cell, v, false});
   }
 
   struct LongIndicator {
@@ -623,6 +758,7 @@ class TableMapper {
   EnterpriseRecord enterprise_;
   FigureRecord figure_;
   std::vector<Pending> pending_;
+  std::vector<Pending> cumulative_;
   bool period_cache_valid_ = false;
   std::string period_text_, period_error_;
   std::optional<Period> period_value_;
@@ -860,6 +996,364 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
     if (mapper.ProcessRow(layout, cells, n, sink)) ++result->rows_accepted;
   });
   result->error_count = errors.Finish();
+}
+
+// ---- worksheets ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr int kMaxTitleRows = 30;
+
+// Text with every blank removed, for matching the words of table headers and footers that
+// offices space out (本 月, 合　计).
+std::string Compact(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (IsAsciiSpace(s[i])) continue;
+    if (s.substr(i, 3) == "\xE3\x80\x80") {
+      i += 2;
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// 1-3月, 1—3月, 1~3月: a year-to-date range as a column heading.
+bool IsMonthRange(std::string_view s) {
+  if (!s.starts_with("1") || !s.ends_with("月")) return false;
+  s.remove_prefix(1);
+  s.remove_suffix(std::string_view("月").size());
+  bool marker = false;
+  for (std::string_view m : {"-", "—", "–", "~", "～", "至", "－"})
+    if (s.starts_with(m)) s.remove_prefix(m.size()), marker = true;
+  if (!marker || s.empty() || s.size() > 2) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// What a cell of the lower row of a two-row header means under its group.
+enum class Subheader { kNone, kCurrent, kCumulative, kLastYear, kLastYearCumulative, kGrowth };
+
+Subheader SubheaderOf(std::string_view text) {
+  std::string s = Compact(text);
+  for (std::string_view suffix : {"数", "值"})  // 本月数, 累计值
+    if (s.size() > suffix.size() + 3 && s.ends_with(suffix)) s.resize(s.size() - suffix.size());
+  static constexpr std::string_view kCurrent[] = {"本月", "当月", "本期", "本周", "当周"};
+  static constexpr std::string_view kCumulative[] = {"本年累计",   "累计",       "本年",
+                                                     "自年初累计", "年初至本月", "本年累计数"};
+  static constexpr std::string_view kLastYear[] = {"上年同期", "去年同期", "上年同月", "同期",
+                                                   "上年同周"};
+  static constexpr std::string_view kLastYearCumulative[] = {"上年同期累计", "上年累计",
+                                                             "去年同期累计"};
+  for (auto w : kCurrent)
+    if (s == w) return Subheader::kCurrent;
+  for (auto w : kCumulative)
+    if (s == w) return Subheader::kCumulative;
+  if (IsMonthRange(s) || (s.ends_with("累计") && IsMonthRange(s.substr(0, s.size() - 6))))
+    return Subheader::kCumulative;
+  for (auto w : kLastYear)
+    if (s == w) return Subheader::kLastYear;
+  for (auto w : kLastYearCumulative)
+    if (s == w) return Subheader::kLastYearCumulative;
+  // Growth columns are computed from the figures; parkwatch computes its own.
+  for (std::string_view w : {"增长", "增速", "增减", "同比", "比上年", "±"})
+    if (s.find(w) != std::string::npos) return Subheader::kGrowth;
+  return Subheader::kNone;
+}
+
+// Rows that end the table (the signatures under a statistical table) or are not enterprises.
+bool IsFooter(std::string_view text) {
+  std::string s = Compact(text);
+  for (std::string_view w :
+       {"单位负责人", "统计负责人", "负责人", "填表人", "填报人", "制表人", "审核人", "报出日期",
+        "填报日期", "联系电话", "说明：", "说明:", "注：", "注:"})
+    if (s.starts_with(w)) return true;
+  return false;
+}
+bool IsTotal(std::string_view text) {
+  std::string s = Compact(text);
+  for (std::string_view w : {"合计", "总计", "小计", "全部合计", "总合计"})
+    if (s == w) return true;
+  return false;
+}
+
+// The unit a title block states for the whole table: 单位：万元, 计量单位: 万元. 填报单位：某公司
+// names no unit and is passed over.
+std::optional<std::pair<std::string, Unit>> TitleUnit(std::string_view text) {
+  for (std::string_view label : {"单位：", "单位:"}) {
+    for (size_t at = text.find(label); at != std::string_view::npos;
+         at = text.find(label, at + label.size())) {
+      std::string_view rest = TrimBlanks(text.substr(at + label.size()));
+      size_t end = 0;
+      while (end < rest.size() && !IsAsciiSpace(rest[end]) &&
+             rest.substr(end, 3) != "\xE3\x80\x80" && rest[end] != ',' &&
+             rest.substr(end, 3) != "，")
+        ++end;
+      std::string name(rest.substr(0, end));
+      if (auto unit = FindUnit(name)) return std::pair(name, *unit);
+    }
+  }
+  return std::nullopt;
+}
+
+void CellText(const SheetCell& cell, bool period_column, std::string* out) {
+  out->clear();
+  char buf[32];
+  switch (cell.kind) {
+    case SheetCell::kText:
+      out->assign(cell.text);
+      break;
+    case SheetCell::kNumber:
+      out->assign(FormatNumber(cell.number));
+      break;
+    case SheetCell::kBool:
+      out->assign(cell.number != 0 ? "true" : "false");
+      break;
+    case SheetCell::kDate:
+      // In the period column a date stands for its month (2026-03-01 is March 2026).
+      if (period_column)
+        std::snprintf(buf, sizeof buf, "%04d-%02d", cell.year, cell.month);
+      else
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", cell.year, cell.month, cell.day);
+      out->assign(buf);
+      break;
+    case SheetCell::kBlank:
+    case SheetCell::kError:
+    case SheetCell::kUncalculated:
+      break;
+  }
+}
+
+class SheetRowCells : public RowCells {
+ public:
+  std::vector<std::string> values;  // by column, A first
+  int row = 0;
+  std::string_view value(size_t i) const override {
+    return i < values.size() ? std::string_view(values[i]) : std::string_view();
+  }
+  TextLocation where(size_t i) const override { return {row, static_cast<int>(i) + 1}; }
+};
+
+// The current row's cells as texts, by column.
+void RowTexts(const SheetSource& sheet, std::vector<std::string>* out) {
+  out->clear();
+  for (const SheetCell& cell : sheet.cells()) {
+    if (out->size() < static_cast<size_t>(cell.column))
+      out->resize(static_cast<size_t>(cell.column));
+    CellText(cell, false, &(*out)[static_cast<size_t>(cell.column - 1)]);
+  }
+}
+
+// Reads the sheet; throws WorkbookError when it turns out unreadable part way.
+void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
+                   const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
+                   TableResult* result, ErrorSink& errors,
+                   const std::function<void(int64_t)>& progress) {
+  // The header is the first row in which at least two cells are known headers, one of them the
+  // enterprise's or the period's; rows above it are the title block.
+  TableResult scratch;
+  ErrorSink quiet(errors.file(), &scratch.errors);
+  TableMapper probe(collector, indicators, &quiet);
+  auto looks_like_header = [&](const std::vector<std::string>& texts) {
+    int known = 0;
+    bool anchor = false;
+    for (const std::string& text : texts) {
+      Column c;
+      if (TrimBlanks(text).empty() || !probe.Resolve(text, 0, 0, &c) ||
+          c.kind == ColumnRole::kIgnore)
+        continue;
+      ++known;
+      anchor = anchor || c.kind == ColumnRole::kCreditCode || c.kind == ColumnRole::kPeriod ||
+               c.kind == ColumnRole::kName || c.kind == ColumnRole::kIndustry;
+    }
+    scratch.errors.clear();
+    return known >= 2 && anchor;
+  };
+
+  std::vector<std::string> upper, lower;
+  std::optional<std::pair<std::string, Unit>> table_unit;
+  bool have = sheet.Next();
+  if (!have) {
+    errors.Add(0, 0, "", "the sheet is empty: no header row");
+    return;
+  }
+  int first_row = sheet.row();
+  std::vector<std::string> first_texts;
+  int header_row = 0;
+  for (int scanned = 0; have && scanned < kMaxTitleRows; ++scanned, have = sheet.Next()) {
+    RowTexts(sheet, &upper);
+    if (looks_like_header(upper)) {
+      header_row = sheet.row();
+      break;
+    }
+    if (scanned == 0) first_texts = upper;
+    for (const std::string& text : upper)
+      if (auto unit = TitleUnit(text)) table_unit = unit;
+  }
+  TableMapper mapper(collector, indicators, &errors);
+  if (header_row == 0) {
+    // Name what the first row holds, so the unknown headers show.
+    for (size_t i = 0; i < first_texts.size(); ++i) {
+      Column c;
+      if (!TrimBlanks(first_texts[i]).empty())
+        mapper.Resolve(first_texts[i], first_row, static_cast<int>(i) + 1, &c);
+    }
+    errors.Add(0, 0, "",
+               "no header row in the first " + std::to_string(kMaxTitleRows) +
+                   " rows: expected a row naming the columns, with 统一社会信用代码 (or "
+                   "企业名称) and 报告期 among them");
+    return;
+  }
+
+  // A second header row under the first: its cells name which figure of the group above
+  // (merged across them, so only its first cell has the text) each column holds.
+  have = sheet.Next();
+  bool two_rows = false;
+  if (have) {
+    RowTexts(sheet, &lower);
+    for (const std::string& text : lower)
+      if (!TrimBlanks(text).empty() && SubheaderOf(text) != Subheader::kNone) two_rows = true;
+    if (two_rows) have = sheet.Next();
+  }
+  if (!two_rows) lower.clear();
+
+  const size_t width = std::max(upper.size(), lower.size());
+  upper.resize(width);
+  lower.resize(width);
+  std::vector<Column> columns(width);
+  bool table_ok = true;
+  std::string group;
+  for (size_t i = 0; i < width; ++i) {
+    const int column = static_cast<int>(i) + 1;
+    std::string_view top = TrimBlanks(upper[i]), bottom = TrimBlanks(lower[i]);
+    Subheader sub = bottom.empty() ? Subheader::kNone : SubheaderOf(bottom);
+    if (!top.empty()) group = std::string(top);
+    if (sub == Subheader::kNone) group.clear();  // a plain column ends the group
+    Column& c = columns[i];
+    if (sub == Subheader::kGrowth) {
+      c.header = (top.empty() ? group : std::string(top)) + " " + std::string(bottom);
+      continue;  // kIgnore
+    }
+    if (sub != Subheader::kNone) {
+      std::string_view name = top.empty() ? std::string_view(group) : top;
+      if (!mapper.Resolve(name, header_row, column, &c)) {
+        table_ok = false;
+        continue;
+      }
+      if (c.kind != ColumnRole::kIndicator) {
+        errors.Add(header_row + 1, column, std::string(bottom),
+                   Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator");
+        table_ok = false;
+        continue;
+      }
+      c.header = std::string(name) + " " + std::string(bottom);
+      c.part = sub == Subheader::kCurrent      ? Column::Part::kCurrent
+               : sub == Subheader::kCumulative ? Column::Part::kCumulative
+               : sub == Subheader::kLastYear   ? Column::Part::kLastYear
+                                               : Column::Part::kLastYearCumulative;
+      continue;
+    }
+    // Merged down (the lower cell empty), or a header in the lower row alone.
+    std::string text = bottom.empty() ? std::string(top)
+                       : top.empty()  ? std::string(bottom)
+                                      : std::string(top) + std::string(bottom);
+    if (!mapper.Resolve(text, bottom.empty() || !top.empty() ? header_row : header_row + 1, column,
+                        &c))
+      table_ok = false;
+  }
+  // The title block's 单位：万元 is the unit of every column that names none.
+  if (table_unit)
+    for (Column& c : columns)
+      if (c.kind == ColumnRole::kIndicator && !c.unit_named &&
+          c.indicator->dimension == table_unit->second.dimension) {
+        c.unit = table_unit->first;
+        c.unit_named = true;
+        c.to_base = table_unit->second.to_base;
+      }
+  std::vector<const Column*> layout;
+  for (const Column& c : columns) layout.push_back(&c);
+  if (table_ok)
+    table_ok = TableMapper::CheckLayout(layout, [&](const Column* c, std::string message) {
+      errors.Add(header_row, c ? c->column : 0, c ? c->header : "", std::move(message));
+    });
+
+  SheetRowCells cells;
+  cells.values.resize(width);
+  int64_t next_progress = kProgressStep;
+  for (; have; have = sheet.Next()) {
+    if (progress && sheet.consumed() >= next_progress) {
+      progress(sheet.consumed());
+      next_progress = sheet.consumed() + kProgressStep;
+    }
+    std::span<const SheetCell> row = sheet.cells();
+    bool blank = true, total = false, footer = false;
+    for (const SheetCell& cell : row) {
+      if (cell.kind != SheetCell::kText) {
+        blank = false;
+        continue;
+      }
+      if (TrimBlanks(cell.text).empty()) continue;
+      if (blank && IsFooter(cell.text)) footer = true;
+      blank = false;
+      total = total || IsTotal(cell.text);
+    }
+    if (footer) break;
+    if (blank || total) continue;
+    ++result->rows_read;
+    if (!table_ok) continue;
+    cells.row = sheet.row();
+    for (std::string& v : cells.values) v.clear();
+    bool ok = true;
+    for (const SheetCell& cell : row) {
+      const size_t i = static_cast<size_t>(cell.column - 1);
+      if (i >= width) {
+        std::string text;
+        CellText(cell, false, &text);
+        errors.Add(cells.row, cell.column, "",
+                   "value " + Quote(text) + " in column " + ColumnLetters(cell.column) +
+                       ", which has no header");
+        ok = false;
+        break;
+      }
+      const Column& c = columns[i];
+      if (c.kind == ColumnRole::kIgnore) continue;
+      if (cell.kind == SheetCell::kError) {
+        errors.Add(cells.row, cell.column, c.header,
+                   "the cell's formula has no value but the error " + cell.text);
+        ok = false;
+      } else if (cell.kind == SheetCell::kUncalculated) {
+        errors.Add(cells.row, cell.column, c.header,
+                   "a formula whose value was never calculated (the file was written by a "
+                   "program): open it in Excel or WPS and save it, so the values are stored");
+        ok = false;
+      } else {
+        CellText(cell, c.kind == ColumnRole::kPeriod, &cells.values[i]);
+      }
+    }
+    if (!ok) continue;
+    if (mapper.ProcessRow(layout, cells, cells.row, sink)) ++result->rows_accepted;
+  }
+  if (progress) progress(sheet.consumed());
+}
+
+}  // namespace
+
+void ReadSheetTable(SheetSource& sheet, const std::string& file_name,
+                    const CollectorConfig& collector,
+                    const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
+                    TableResult* result, const std::function<void(int64_t)>& progress) {
+  ErrorSink errors(file_name, &result->errors);
+  errors.set_sheet(sheet.sheet_name());
+  result->encoding = "utf-8";  // a workbook's text is Unicode whatever the office's code page
+  try {
+    ReadSheetRows(sheet, collector, indicators, sink, result, errors, progress);
+  } catch (const WorkbookError& e) {
+    errors.Add(0, 0, "", e.what());
+  }
+  // A workbook read sheet by sheet (sheet: all) adds each sheet's count.
+  result->error_count += errors.Finish();
 }
 
 }  // namespace parkwatch

@@ -73,6 +73,7 @@ std::optional<ColumnRole> ParseRoleName(const std::string& name) {
       {"period", ColumnRole::kPeriod},
       {"above_size_since", ColumnRole::kAboveSizeSince},
       {"above_size_until", ColumnRole::kAboveSizeUntil},
+      {"expected_reports", ColumnRole::kExpectedReports},
       {"indicator", ColumnRole::kIndicatorName},
       {"value", ColumnRole::kValue},
       {"unit", ColumnRole::kUnit},
@@ -89,7 +90,9 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
   int i = 0;
   for (const auto& item : node) {
     std::string where = "collectors[" + std::to_string(i++) + "]";
-    if (!r.Map(item, where, {"name", "type", "directory", "encoding", "atomic", "columns"}))
+    if (!r.Map(item, where,
+               {"name", "type", "directory", "encoding", "atomic", "columns", "sheet",
+                "period_format"}))
       continue;
     CollectorConfig col;
     col.name = r.String(item["name"], where + ".name", "");
@@ -107,6 +110,13 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
         col.encoding != "gbk")
       r.Error(item["encoding"], where + ".encoding", "must be auto, utf-8 or gb18030");
     col.atomic = r.Bool(item["atomic"], where + ".atomic", true);
+    col.sheet = r.String(item["sheet"], where + ".sheet", "");
+    col.period_format = r.String(item["period_format"], where + ".period_format", "");
+    if (!col.period_format.empty() && col.period_format != "yyyy.m" &&
+        col.period_format != "yyyy.mm")
+      r.Error(item["period_format"], where + ".period_format",
+              "must be yyyy.m (2026.1 is January) or yyyy.mm (2026.1 is October, the way Excel "
+              "shows a typed 2026.10)");
     const YAML::Node columns = item["columns"];
     if (columns && columns.IsMap()) {
       for (const auto& kv : columns) {
@@ -227,7 +237,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   if (!r.Map(root, "",
              {"global", "park", "storage", "web", "indicators", "collectors", "rule_files",
-              "alerting", "reports"}))
+              "alerting", "reports", "register"}))
     return false;
 
   const YAML::Node global = root["global"];
@@ -260,6 +270,14 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     // (the reader counts every diagnostic added after it started).
     if (!security.empty())
       LoadWebConfigFile(ResolvePath(base.string(), security), &c.web.security, diagnostics);
+  }
+
+  const YAML::Node reg = root["register"];
+  if (r.Map(reg, "register", {"file", "sheet"})) {
+    std::string file = r.String(reg["file"], "register.file", "");
+    if (file.empty()) r.Error(reg, "register.file", "required: the register's CSV or workbook");
+    c.register_file = ResolvePath(base.string(), file);
+    c.register_sheet = r.String(reg["sheet"], "register.sheet", "");
   }
 
   ReadIndicators(r, root["indicators"], &c);

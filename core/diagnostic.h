@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace parkwatch {
@@ -16,6 +17,9 @@ struct Diagnostic {
   int column = 0;     // 1-based; 0 when unknown
   std::string field;  // column header, config key or JSON member; may be empty
   std::string message;
+  // Workbooks: the sheet's name; line is then the row and column the column, shown as Excel
+  // names a cell (企业月报.xlsx:Sheet1!D17).
+  std::string sheet;
 
   std::string ToString() const;
 };
@@ -46,9 +50,12 @@ class DiagnosticList {
   // how many were added in all, listed or only counted.
   int64_t Finish();
   const std::string& file() const { return file_; }
+  // Workbooks: every diagnostic added from now on names this sheet (Diagnostic::sheet).
+  void set_sheet(std::string sheet) { sheet_ = std::move(sheet); }
 
  private:
   std::string file_;
+  std::string sheet_;
   std::vector<Diagnostic>* out_;
   int64_t dropped_ = 0;
   int64_t added_ = 0;

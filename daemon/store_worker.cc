@@ -8,6 +8,7 @@
 #include "alerts/engine.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "collectors/register.h"
 #include "core/clock.h"
 #include "metrics/figure_metrics.h"
 #include "metrics/metrics.h"
@@ -151,7 +152,21 @@ void StoreWorker::PostRules(std::shared_ptr<const Config> config,
     } catch (const std::exception& e) {
       spdlog::error("loading rules failed: {}", e.what());
     }
+    LoadRegisterFile(source);
   });
+}
+
+void StoreWorker::LoadRegisterFile(const std::string& source) {
+  if (config_->register_file.empty()) return;
+  BatchSummary summary;
+  try {
+    summary = LoadRegister(*config_, *store_, "register file at " + source);
+  } catch (const std::exception& e) {
+    spdlog::error("register {}: not loaded: {}", config_->register_file, e.what());
+    return;
+  }
+  boost::asio::post(loop_, [events = events_, summary] { events->batch(summary, ""); });
+  Evaluate(summary);
 }
 
 void StoreWorker::PostDeadlineCheck() {

@@ -213,6 +213,11 @@ ALTER TABLE batches ADD COLUMN evaluated INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE alerts ADD COLUMN log TEXT NOT NULL DEFAULT '';
 ALTER TABLE alert_events ADD COLUMN revised_period INTEGER;  -- set when a replay caused it
 )sql"},
+      {7, "enterprises.expected_reports: which reports the register expects", R"sql(
+-- From the register: "weekly,monthly", "monthly", "weekly" or "" (none); NULL when the register
+-- has not said.
+ALTER TABLE enterprises ADD COLUMN expected_reports TEXT;
+)sql"},
   };
   return kMigrations;
 }

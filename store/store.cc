@@ -142,12 +142,13 @@ EnterpriseRow ReadEnterprise(const Statement& s) {
   e.key = s.Int(4) != 0;
   if (!s.IsNull(5)) e.above_size_since = static_cast<int>(s.Int(5));
   if (!s.IsNull(6)) e.above_size_until = static_cast<int>(s.Int(6));
+  if (!s.IsNull(7)) e.expected_reports = s.Text(7);
   return e;
 }
 
 constexpr const char* kEnterpriseColumns =
-    "SELECT id, credit_code, name, industry, is_key, above_size_since, above_size_until "
-    "FROM enterprises ";
+    "SELECT id, credit_code, name, industry, is_key, above_size_since, above_size_until, "
+    "expected_reports FROM enterprises ";
 
 }  // namespace
 
@@ -370,7 +371,8 @@ IngestTransaction::IngestTransaction(Store* store, const BatchInfo& info)
                          "UPDATE enterprises SET name = COALESCE(?2, name), "
                          "industry = COALESCE(?3, industry), is_key = COALESCE(?4, is_key), "
                          "above_size_since = COALESCE(?5, above_size_since), "
-                         "above_size_until = COALESCE(?6, above_size_until), updated_at = ?7 "
+                         "above_size_until = COALESCE(?6, above_size_until), updated_at = ?7, "
+                         "expected_reports = COALESCE(?8, expected_reports) "
                          "WHERE id = ?1"),
       find_figure_(store->db_,
                    "SELECT value, revision, batch_id, checked_batch FROM figures "
@@ -438,7 +440,7 @@ std::string IngestTransaction::PutEnterprise(const EnterpriseRecord& r) {
   if (r.key) key = *r.key ? 1 : 0;
   update_enterprise_.Bind(1, id).Bind(2, r.name).Bind(3, r.industry).Bind(4, key);
   update_enterprise_.Bind(5, r.above_size_since).Bind(6, r.above_size_until);
-  update_enterprise_.Bind(7, counts_.received_at).Run();
+  update_enterprise_.Bind(7, counts_.received_at).Bind(8, r.expected_reports).Run();
   if (!created) counts_.touched_enterprises.insert(id);
   return "";
 }

@@ -59,6 +59,7 @@ struct EnterpriseRow {
   bool key = false;
   std::optional<int> above_size_since;
   std::optional<int> above_size_until;
+  std::optional<std::string> expected_reports;  // as EnterpriseRecord; unset: never stated
 };
 
 struct SeriesPoint {
