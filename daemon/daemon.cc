@@ -21,6 +21,7 @@
 #include "api/services.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "core/log_text.h"
 #include "daemon/auth.h"
 #include "daemon/store_worker.h"
 #include "metrics/loop_lag.h"
@@ -312,7 +313,7 @@ class Daemon : public LoopServices, public PoolServices {
   // On the loop: a batch finished.
   void OnBatch(const BatchSummary& summary, const std::string& filed_as) {
     if (summary.status == "rejected")
-      spdlog::warn("{} -> {}", SummaryLine(summary), filed_as);
+      spdlog::warn("{} -> {}", SummaryLine(summary), EscapeForLog(filed_as));
     else
       spdlog::info("{}", SummaryLine(summary));
     metrics_.IngestBatch(summary.info.collector, summary.status, summary.rows_accepted,
