@@ -144,11 +144,7 @@ HttpResponse ApiAlert(ApiCall& call) {
   Labels routing = RoutingLabels(row->rule, labels, s.severity);
   json silences = json::array();
   for (const Silence& silence : loop.deliveries().Silences(true, UnixNow())) {
-    std::vector<LabelMatcher> matchers;
-    for (const auto& text : silence.matchers) {
-      std::string error;
-      if (auto m = ParseLabelMatcher(text, &error)) matchers.push_back(*m);
-    }
+    std::vector<LabelMatcher> matchers = ParseStoredMatchers(silence.matchers);
     if (!matchers.empty() && MatchesAll(matchers, routing))
       silences.push_back({{"id", silence.id},
                           {"matchers", silence.matchers},

@@ -51,14 +51,9 @@ HttpResponse ApiAlerts(ApiCall& call) {
   DeliveryStore& deliveries = call.loop->deliveries();
   std::vector<std::vector<LabelMatcher>> silences;
   if (silenced)
-    for (const Silence& silence : deliveries.Silences(true, UnixNow())) {
-      std::vector<LabelMatcher> matchers;
-      for (const auto& text : silence.matchers) {
-        std::string error;
-        if (auto m = ParseLabelMatcher(text, &error)) matchers.push_back(*m);
-      }
-      if (!matchers.empty()) silences.push_back(std::move(matchers));
-    }
+    for (const Silence& silence : deliveries.Silences(true, UnixNow()))
+      if (auto matchers = ParseStoredMatchers(silence.matchers); !matchers.empty())
+        silences.push_back(std::move(matchers));
   auto label = [](const Labels& labels, const char* name) {
     auto it = labels.find(name);
     return it == labels.end() ? std::string() : it->second;

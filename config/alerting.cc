@@ -385,4 +385,13 @@ bool ParseAlerting(YamlReader& r, const YAML::Node& node, const std::string& bas
   return true;
 }
 
+std::vector<LabelMatcher> ParseStoredMatchers(const std::vector<std::string>& texts) {
+  std::vector<LabelMatcher> out;
+  for (const auto& text : texts) {
+    std::string error;
+    if (auto m = ParseLabelMatcher(text, &error)) out.push_back(std::move(*m));
+  }
+  return out;
+}
+
 }  // namespace parkwatch

@@ -66,6 +66,9 @@ struct LabelMatcher {
 // Parses `name op "value"` (quotes optional). nullopt with *error set on a malformed matcher or
 // an invalid regular expression.
 std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::string* error);
+// The matchers of texts stored earlier (a silence's, validated when it was made); a text that no
+// longer parses is left out.
+std::vector<LabelMatcher> ParseStoredMatchers(const std::vector<std::string>& texts);
 
 // True when every matcher matches (so an empty list matches everything).
 bool MatchesAll(const std::vector<LabelMatcher>& matchers,

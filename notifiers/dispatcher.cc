@@ -176,11 +176,7 @@ class Cycle {
     const int64_t now_s = now_ms / 1000;
     std::vector<std::pair<Silence, std::vector<LabelMatcher>>> silences;
     for (auto& s : ds_.Silences(true, now_s)) {
-      std::vector<LabelMatcher> ms;
-      for (const auto& text : s.matchers) {
-        std::string error;
-        if (auto m = ParseLabelMatcher(text, &error)) ms.push_back(*m);
-      }
+      std::vector<LabelMatcher> ms = ParseStoredMatchers(s.matchers);
       if (!ms.empty()) silences.emplace_back(std::move(s), std::move(ms));
     }
     std::vector<std::pair<std::string, Labels>> sources;
@@ -401,11 +397,7 @@ class Cycle {
     if (ds_.IsAcknowledged(notice.fingerprint, alert->severity, alert->fired_at))
       return "acknowledged";
     for (const auto& s : ds_.Silences(true, now_s)) {
-      std::vector<LabelMatcher> ms;
-      for (const auto& text : s.matchers) {
-        std::string error;
-        if (auto m = ParseLabelMatcher(text, &error)) ms.push_back(*m);
-      }
+      std::vector<LabelMatcher> ms = ParseStoredMatchers(s.matchers);
       if (!ms.empty() && MatchesAll(ms, notice.AllLabels()))
         return "silenced by #" + std::to_string(s.id);
     }

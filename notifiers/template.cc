@@ -1,5 +1,7 @@
 #include "notifiers/template.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -136,29 +138,6 @@ std::string Expand(const std::string& tmpl, const std::map<std::string, std::str
     i = close + 2;
   }
   return out + tmpl.substr(i);
-}
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The facts of one alert as (label, value) lines, in reading order.

@@ -206,7 +206,8 @@ CREATE TABLE config_audit (
 -- Existing batches count as evaluated; new ones are inserted with 0.
 ALTER TABLE batches ADD COLUMN evaluated INTEGER NOT NULL DEFAULT 1;
 )sql"},
-      {6, "alerts.log: every observation, so a late figure replays; events marked as revisions", R"sql(
+      {6, "alerts.log: every observation, so a late figure replays; events marked as revisions",
+       R"sql(
 -- A figure for any earlier period re-decides the alert from that period on (alerts/lifecycle.h):
 -- the identity's observations are kept as "period:value:level:cleared;..." text (a few kB for
 -- three years of weeks), read and written with the status row. before_last is no longer used.
