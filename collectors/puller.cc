@@ -104,6 +104,10 @@ void Puller::Schedule(Store& store, int64_t now_ms) {
                        ? now_ms
                        : NextPullAt(when, now_ms, utc_offset_minutes_);
     }
+    if (old == scheduled_.end())
+      spdlog::info("collector {} pulls {} {}", c.name,
+                   c.type == "http_pull" ? EscapeForLog(c.pull.url) : "its query",
+                   c.pull.schedule_text);
     fresh.emplace(c.name, std::move(s));
   }
   scheduled_ = std::move(fresh);

@@ -13,12 +13,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "collectors/ingest.h"
 #include "collectors/sql_fetch.h"
 #include "store/pull_state.h"
 #include "tests/support/child_process.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
 #include "tests/support/http_sink.h"
 #include "tests/support/ports.h"
 #include "tests/support/temp_dir.h"
@@ -26,6 +29,8 @@
 namespace parkwatch {
 namespace {
 
+using testing::DaemonProcess;
+using testing::Http;
 using testing::HttpSink;
 using testing::ReadFile;
 using testing::Shell;
@@ -33,6 +38,7 @@ using testing::SinkRequest;
 using testing::SinkResponse;
 using testing::TempDir;
 using testing::TestCreditCode;
+using testing::WaitFor;
 using testing::WriteFile;
 
 // A Puller over a real store, its config parsed from YAML as the daemon's is; each pulled body
@@ -305,6 +311,57 @@ TEST(HttpPull, ABodyOverItsBoundIsRefused) {
   EXPECT_EQ(r.result, "failed");
   EXPECT_NE(r.error.find("larger than max_body_bytes"), std::string::npos) << r.error;
   EXPECT_EQ(r.attempts, 1);
+}
+
+// The daemon pulls on schedule on its own thread, a reload switches the source whole (an
+// invalid one keeps the running pull), and SIGTERM stops it cleanly.
+TEST(HttpPullInTheDaemon, PullsOnScheduleSwitchesOnReloadAndStopsOnSigterm) {
+  HttpSink sink;
+  std::mutex m;
+  std::map<std::string, int> served;
+  sink.SetHandler([&](const SinkRequest& r) {
+    std::lock_guard lock(m);
+    ++served[r.target];
+    double value = r.target == "/a.csv" ? 100 : 300;
+    return SinkResponse{200, MonthlyCsv(value, 200), 0, {"Content-Type: text/csv"}};
+  });
+  auto count = [&](const std::string& target) {
+    std::lock_guard lock(m);
+    return served[target];
+  };
+  TempDir dir;
+  auto write_config = [&](const std::string& path, const std::string& schedule) {
+    WriteFile(dir / "parkwatch.yml",
+              "storage: {path: pw.db}\nweb: {admin_token: admin-token}\ncollectors:\n"
+              "  - name: city\n    type: http_pull\n    url: " +
+                  sink.url(path) + "\n    schedule: " + schedule + "\n");
+  };
+  write_config("/a.csv", "every 1s");
+  DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+  ASSERT_TRUE(WaitFor([&] { return count("/a.csv") >= 2; })) << daemon.Log();
+  auto batches = Http("GET", daemon.url("/api/v1/batches"));
+  EXPECT_NE(batches.body.find("\"committed\""), std::string::npos) << batches.body;
+  EXPECT_NE(batches.body.find("\"duplicate\""), std::string::npos) << batches.body;
+  EXPECT_NE(Http("GET", daemon.url("/metrics"))
+                .body.find("parkwatch_pull_last_success_timestamp_seconds{collector=\"city\"}"),
+            std::string::npos);
+
+  write_config("/b.csv", "every 1s");
+  auto reload = Http("POST", daemon.url("/-/reload"), "", {"Authorization: Bearer admin-token"});
+  ASSERT_EQ(reload.status, 200) << reload.body;
+  ASSERT_TRUE(WaitFor([&] { return count("/b.csv") >= 1; })) << daemon.Log();
+  const int a_after_reload = count("/a.csv");
+  // An invalid pull setting is refused at its line; the running pull goes on unchanged.
+  write_config("/a.csv", "hourly");
+  reload = Http("POST", daemon.url("/-/reload"), "", {"Authorization: Bearer admin-token"});
+  EXPECT_EQ(reload.status, 400);
+  EXPECT_NE(reload.body.find("parkwatch.yml:7:15"), std::string::npos) << reload.body;
+  ASSERT_TRUE(WaitFor([&] { return count("/b.csv") >= 3; })) << daemon.Log();
+  EXPECT_EQ(count("/a.csv"), a_after_reload);
+  EXPECT_EQ(daemon.Stop(), 0);
+  EXPECT_NE(daemon.Log().find("stopped"), std::string::npos);
 }
 
 // ---- PostgreSQL ---------------------------------------------------------------------------------
