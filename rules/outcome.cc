@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/time_text.h"
 #include "rules/template.h"
 
 namespace parkwatch {
@@ -96,6 +97,7 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
   if (ratio) vars["ratio"] = Number(*ratio);
   if (last_reported) vars["last_reported"] = last_reported->ToString();
   vars["period"] = period.ToString();
+  vars["period_zh"] = PeriodName(period);
   if (period.monthly()) vars["month"] = std::to_string(period.last_month());
   if (period.weekly()) vars["week"] = std::to_string(period.week());
   if (value)
@@ -113,9 +115,31 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
 
 std::map<std::string, std::string> RuleOutcome::Annotations() const {
   std::map<std::string, std::string> annotations;
-  if (rule->annotations.empty()) return annotations;
   TemplateVars vars = Vars();
   for (const auto& [name, text] : rule->annotations) annotations[name] = RenderTemplate(text, vars);
+  // What a message needs to say the alert in words (notifiers/template.cc), whatever the rule's
+  // own annotations hold: its title, the measure, and every level's threshold for this member.
+  if (!rule->title.empty()) annotations["title"] = rule->title;
+  if (!rule->title_zh.empty()) annotations["title_zh"] = rule->title_zh;
+  if (rule->kind == RuleKind::kThreshold) {
+    annotations["measure"] = rule->measure.text;
+    if (config)
+      if (const IndicatorConfig* ind = config->FindIndicator(rule->measure.indicator))
+        annotations["indicator_title"] = ind->title;
+  }
+  const Thresholds& th = rule->ThresholdsFor(vars["industry"], vars["enterprise"]);
+  annotations["rule_kind"] = rule->kind == RuleKind::kMissingReport ? "missing_report"
+                             : rule->kind == RuleKind::kAnomaly     ? "anomaly"
+                                                                    : "threshold";
+  annotations["direction"] = th.direction == Direction::kBelow ? "below" : "above";
+  std::string levels;
+  for (Severity s : {Severity::kBlue, Severity::kYellow, Severity::kOrange, Severity::kRed})
+    if (th.levels[static_cast<size_t>(s)])
+      levels += (levels.empty() ? "" : " ") + std::string(SeverityName(s)) + "=" +
+                Number(*th.levels[static_cast<size_t>(s)]);
+  if (!levels.empty()) annotations["levels"] = levels;
+  if (target) annotations["target"] = Number(*target);
+  if (measured) annotations["measured"] = Number(*measured);
   return annotations;
 }
 
