@@ -314,6 +314,9 @@ std::string FigureZh(const AlertNotice& a, const std::string& sep) {
   std::string kind = Get(a.annotations, "rule_kind");
   if (kind == "missing_report") return RuleTitle(a, "zh");
   if (!a.value) return RuleTitle(a, "zh");
+  // An alert from a rule without a measure (an older event) says its title and raw value.
+  if (Get(a.annotations, "measure").empty() && kind != "anomaly")
+    return RuleTitle(a, "zh") + " " + FormatValue(*a.value);
   std::string ind = Get(a.annotations, "indicator_title");
   std::string fn = MeasureFn(a);
   auto measured = Annotation(a, "measured");
@@ -420,6 +423,7 @@ std::vector<std::pair<std::string, std::string>> FactsZh(const AlertNotice& a) {
     std::string v = FigureZh(a, "");
     if (a.firing()) {
       std::string crossed = CrossedZh(a);
+      if (crossed.empty() && !Threshold(a).empty()) crossed = "阈值 " + Threshold(a);
       if (!crossed.empty()) v += "，" + crossed;
     }
     add("指标", v);
