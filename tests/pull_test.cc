@@ -313,6 +313,21 @@ TEST(HttpPull, ABodyOverItsBoundIsRefused) {
   EXPECT_EQ(r.attempts, 1);
 }
 
+TEST(HttpPull, StoppingCutsATransferInFlightShort) {
+  HttpSink sink;
+  sink.SetHandler([](const SinkRequest&) { return SinkResponse{200, "x", 3'000, {}}; });
+  PullRig rig;
+  rig.Load("  - name: slow\n    type: http_pull\n    url: " + sink.url("/") +
+           "\n    schedule: every 1h\n    timeout: 60s\n");
+  rig.Start();
+  ASSERT_TRUE(WaitFor([&] { return sink.count() >= 1; }));
+  auto started = std::chrono::steady_clock::now();
+  rig.Stop();  // SIGTERM's path: the request waiting for its answer is abandoned
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 2.0);
+  EXPECT_EQ(rig.count(), 0u);                         // cut short: no failure reported
+  EXPECT_TRUE(rig.store->RecentBatches(10).empty());  // nor recorded
+}
+
 // The daemon pulls on schedule on its own thread, a reload switches the source whole (an
 // invalid one keeps the running pull), and SIGTERM stops it cleanly.
 TEST(HttpPullInTheDaemon, PullsOnScheduleSwitchesOnReloadAndStopsOnSigterm) {
@@ -546,6 +561,31 @@ TEST(SqlPull, RunsReadOnlyAndWithinItsStatementTimeout) {
   EXPECT_EQ(slow.attempts, 1);  // a query's own error is not retried
   EXPECT_LT(seconds, 4.0);      // pg_sleep(5) per row was cut off
   EXPECT_EQ(slow.batch.status, "rejected");
+}
+
+TEST(SqlPull, StoppingCancelsAQueryInFlight) {
+  PostgresCluster pg;
+  ASSERT_NO_FATAL_FAILURE(pg.Start());
+  PullRig rig;
+  WriteFile(rig.dir / "pgpass", "pw-secret");
+  rig.Load(SqlCollector(pg, "SELECT pg_sleep(30)::text AS 备注", "    statement_timeout: 60s\n"));
+  rig.Start();
+  ASSERT_TRUE(WaitFor([&] {
+    return pg.Value("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") ==
+           "1";
+  }));
+  auto started = std::chrono::steady_clock::now();
+  rig.Stop();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 2.0);
+  EXPECT_EQ(rig.count(), 0u);
+  // The server was told to cancel: the query is gone, not left running for 30 s.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return pg.Value(
+                   "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") ==
+               "0";
+      },
+      3000));
 }
 
 TEST(SqlPull, BindsSinceOnlyOutsideQuotesCommentsAndCasts) {
