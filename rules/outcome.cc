@@ -170,7 +170,44 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   if (!levels.empty()) annotations["levels"] = levels;
   if (target) annotations["target"] = Number(*target);
   if (measured) annotations["measured"] = Number(*measured);
+  AddFigures(&annotations);
   return annotations;
+}
+
+// An enterprise's own figures behind a threshold rule on a level indicator (output value,
+// electricity), so a message can say "本期 1,234.56万元，上年同期 1,478.90万元" and show the
+// recent periods without a second look-up: figure, figure_year_ago, dimension (money, energy,
+// count) and recent ("2025-W12=1234.5/1100.2;…": the last kRecentPeriods periods with their
+// year-ago figures, oldest first, a side empty where there is none). Industry and park alerts
+// carry none: their levels are sums over a caliber, which their link's series shows.
+void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) const {
+  constexpr int kRecentPeriods = 8;
+  if (rule->kind != RuleKind::kThreshold || scope != ScopeKind::kEnterprise || enterprise < 0 ||
+      !data || !config || !group)
+    return;
+  const IndicatorConfig* indicator = config->FindIndicator(rule->measure.indicator);
+  if (!indicator || indicator->kind != IndicatorKind::kLevel) return;
+  const FigureTable* table = data->Figures(rule->measure.indicator, group->cadence);
+  if (!table) return;
+  auto year_ago = [&](Period p) -> std::optional<double> {
+    std::optional<Period> before = p.SameLastYear();
+    return before ? table->Get(enterprise, *before) : std::nullopt;
+  };
+  const char* dimensions[] = {"money", "energy", "count", "ratio"};
+  (*annotations)["dimension"] = dimensions[static_cast<size_t>(indicator->dimension)];
+  if (auto now = table->Get(enterprise, period)) (*annotations)["figure"] = Number(*now);
+  if (auto before = year_ago(period)) (*annotations)["figure_year_ago"] = Number(*before);
+  std::vector<Period> periods{period};
+  while (static_cast<int>(periods.size()) < kRecentPeriods && periods.back().Prev().valid())
+    periods.push_back(periods.back().Prev());
+  std::string recent;
+  for (auto p = periods.rbegin(); p != periods.rend(); ++p) {
+    std::optional<double> now = table->Get(enterprise, *p), before = year_ago(*p);
+    if (!now && !before) continue;
+    recent += (recent.empty() ? "" : ";") + p->ToString() + "=" + (now ? Number(*now) : "") + "/" +
+              (before ? Number(*before) : "");
+  }
+  if (!recent.empty()) (*annotations)["recent"] = recent;
 }
 
 }  // namespace parkwatch

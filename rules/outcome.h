@@ -77,6 +77,9 @@ struct RuleOutcome {
   // The rule's annotations rendered with Vars(); a missing report also carries missing_period
   // (the period's words), which receivers gather into one digest per period.
   std::map<std::string, std::string> Annotations() const;
+
+ private:
+  void AddFigures(std::map<std::string, std::string>* annotations) const;
 };
 
 }  // namespace parkwatch
