@@ -47,13 +47,6 @@ std::string ValueText(RuleKind kind, double value) {
 
 }  // namespace
 
-std::string PeriodWords(Period p) {
-  if (!p.valid()) return "";
-  if (p.weekly()) return std::to_string(p.year()) + "年第" + std::to_string(p.week()) + "周";
-  if (p.is_jan_feb()) return std::to_string(p.year()) + "年1—2月";
-  return std::to_string(p.year()) + "年" + std::to_string(p.last_month()) + "月";
-}
-
 std::map<std::string, std::string> RuleOutcome::Labels() const {
   std::map<std::string, std::string> labels;
   if (!rule->labels.empty()) {
@@ -119,10 +112,10 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
     vars["prices_zh"] = comparable ? "可比价" : "现价";
   }
   vars["period"] = period.ToString();
-  vars["period_zh"] = PeriodWords(period);
+  vars["period_zh"] = PeriodName(period);
   if (missing_since) {
     vars["missing_since"] = missing_since->ToString();
-    vars["missing_since_zh"] = PeriodWords(*missing_since);
+    vars["missing_since_zh"] = PeriodName(*missing_since);
   }
   if (period.monthly()) vars["month"] = std::to_string(period.last_month());
   if (period.weekly()) vars["week"] = std::to_string(period.week());
@@ -144,7 +137,7 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   // A missing report names its period for receivers, which gather the enterprises missing the
   // same period into one digest ("12 家企业未报 2025年第20周：…", notifiers/template.h).
   if (rule->kind == RuleKind::kMissingReport && value && *value > 0)
-    annotations["missing_period"] = PeriodWords(period);
+    annotations["missing_period"] = PeriodName(period);
   TemplateVars vars = Vars();
   for (const auto& [name, text] : rule->annotations) annotations[name] = RenderTemplate(text, vars);
   // What a message needs to say the alert in words (notifiers/template.cc), whatever the rule's

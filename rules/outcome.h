@@ -24,9 +24,6 @@
 
 namespace parkwatch {
 
-// A period in the words of a Chinese report: 2025年第20周, 2025年6月, 2025年1—2月.
-std::string PeriodWords(Period p);
-
 struct RuleOutcome {
   const RuleConfig* rule = nullptr;
   const RuleGroup* group = nullptr;
