@@ -459,7 +459,9 @@ TEST_F(HostileInputTest, StoreAndFilesArePrivateWhateverTheUmask) {
   fs::rename(dir_ / "outside/good.csv", dir_ / "inbox/good.csv");
   fs::rename(dir_ / "outside/bad.csv", dir_ / "inbox/bad.csv");
   ASSERT_TRUE(WaitFor([&] {
+    // The errors file is written before the file is moved beside it: wait for both.
     return fs::exists(dir_ / "inbox/processed/good.csv") &&
+           fs::exists(dir_ / "inbox/rejected/bad.csv") &&
            fs::exists(dir_ / "inbox/rejected/bad.csv.errors.txt");
   })) << daemon_.Log();
   auto mode = [](const std::string& path) {
