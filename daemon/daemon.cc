@@ -21,7 +21,9 @@
 #include "api/services.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "core/log_format.h"
 #include "core/log_text.h"
+#include "core/time_text.h"
 #include "daemon/auth.h"
 #include "daemon/store_worker.h"
 #include "metrics/loop_lag.h"
@@ -363,6 +365,7 @@ class Daemon : public LoopServices, public PoolServices {
     // Built: swap. Open connections keep what they had.
     UseWebSecurity(fresh, tls);
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
+    UseParkTimeInLogs(*UtcOffsetMinutes(fresh.timezone));
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     SwapInboxes(std::move(inboxes));
@@ -541,6 +544,7 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }
+  UseParkTimeInLogs(*UtcOffsetMinutes(config.timezone));  // the config checked the zone
   try {
     Daemon daemon(options, std::move(config), std::move(rules));
     return daemon.Run();

@@ -46,16 +46,13 @@
 
 #include "config/config.h"
 #include "core/period.h"
+#include "core/time_text.h"  // UtcOffsetMinutes
 #include "rules/outcome.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
 #include "store/store.h"
 
 namespace parkwatch {
-
-// Offset from UTC in minutes of a supported time zone name (see the file comment), or nullopt.
-// Config validation uses it to refuse a zone deadlines cannot honour.
-std::optional<int> UtcOffsetMinutes(const std::string& zone);
 
 class Evaluator {
  public:
