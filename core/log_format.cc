@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "core/time_text.h"
+
 namespace parkwatch {
 namespace {
 
@@ -49,9 +51,10 @@ std::string LogTimestamp(int64_t unix_millis, int offset) {
   return buf;
 }
 
-void UseParkTimeInLogs(int utc_offset_minutes) {
+void UseParkTimeInLogs(const std::string& zone) {
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<ParkTimeFlag>('*', utc_offset_minutes).set_pattern("%* %^%l%$ %v");
+  formatter->add_flag<ParkTimeFlag>('*', UtcOffsetMinutes(zone).value_or(8 * 60))
+      .set_pattern("%* %^%l%$ %v");
   spdlog::set_formatter(std::move(formatter));
 }
 

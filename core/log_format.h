@@ -9,11 +9,11 @@
 
 namespace parkwatch {
 
-// Gives the default spdlog logger the line format above, times at utc_offset_minutes from UTC.
-// Thread: any (spdlog serialises the formatter change with its sinks' writes); main calls it
-// once before the configuration is read (with the default zone) and again with the zone of each
-// configuration that is loaded.
-void UseParkTimeInLogs(int utc_offset_minutes);
+// Gives the default spdlog logger the line format above, times in zone (a name UtcOffsetMinutes
+// knows, as the configuration checked; any other keeps UTC+8, the default zone). Thread: any
+// (spdlog serialises the formatter change with its sinks' writes). main calls it before the
+// configuration is read, and again with the zone of each configuration loaded or reloaded.
+void UseParkTimeInLogs(const std::string& zone);
 
 // `2026-11-30T15:04:05.123+08:00`: unix milliseconds as the log line's timestamp. Thread: any.
 std::string LogTimestamp(int64_t unix_millis, int utc_offset_minutes);

@@ -23,7 +23,6 @@
 #include "collectors/ingest.h"
 #include "core/log_format.h"
 #include "core/log_text.h"
-#include "core/time_text.h"
 #include "daemon/auth.h"
 #include "daemon/store_worker.h"
 #include "metrics/loop_lag.h"
@@ -365,7 +364,7 @@ class Daemon : public LoopServices, public PoolServices {
     // Built: swap. Open connections keep what they had.
     UseWebSecurity(fresh, tls);
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
-    UseParkTimeInLogs(*UtcOffsetMinutes(fresh.timezone));
+    UseParkTimeInLogs(fresh.timezone);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     SwapInboxes(std::move(inboxes));
@@ -544,7 +543,7 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }
-  UseParkTimeInLogs(*UtcOffsetMinutes(config.timezone));  // the config checked the zone
+  UseParkTimeInLogs(config.timezone);
   try {
     Daemon daemon(options, std::move(config), std::move(rules));
     return daemon.Run();

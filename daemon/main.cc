@@ -18,7 +18,6 @@
 #include "config/config.h"
 #include "core/json_text.h"
 #include "core/log_format.h"
-#include "core/time_text.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
@@ -71,7 +70,7 @@ int Usage(const std::string& error) {
 bool Load(const std::string& path, Config* config) {
   std::vector<Diagnostic> diagnostics;
   if (LoadConfig(path, config, &diagnostics)) {
-    UseParkTimeInLogs(*UtcOffsetMinutes(config->timezone));
+    UseParkTimeInLogs(config->timezone);
     return true;
   }
   std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
@@ -355,7 +354,7 @@ int main(int argc, char** argv) {
   // Logs go to stderr, one line per event, where journald and Docker collect them.
   spdlog::set_default_logger(spdlog::stderr_color_mt("parkwatch"));
   // Times in the park's zone: the default zone until a configuration names one.
-  UseParkTimeInLogs(*UtcOffsetMinutes(Config().timezone));
+  UseParkTimeInLogs(Config().timezone);
   // parkwatch.yml's receivers are read by their types' readers (notifiers/receiver_types.h).
   InstallReceiverTypes();
   if (argc < 2) return Usage("");

@@ -5,7 +5,8 @@
 # Running it again upgrades the binary and the unit, restarts the service, and keeps the
 # configuration, the rules and the tokens as they are.
 #   ROOT=DIR        install under DIR instead of / (a package build; the test suite), the paths
-#                   in the installed parkwatch.yml moved there too; no systemctl then
+#                   in the installed parkwatch.yml moved there too; no systemctl then (the user
+#                   is still the host's: file ownership needs one)
 #   PARKWATCH_BIN   the binary to install (default build/release/parkwatch)
 #   PARKWATCH_USER  the service's user and group (default parkwatch, as the unit says)
 set -eu
