@@ -7,6 +7,7 @@
 
 #include "config/yaml_reader.h"
 #include "core/period.h"
+#include "core/time_text.h"
 
 namespace parkwatch {
 namespace {
@@ -343,6 +344,10 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   const YAML::Node global = root["global"];
   if (r.Map(global, "global", {"timezone", "external_url"})) {
     c.timezone = r.String(global["timezone"], "global.timezone", c.timezone);
+    if (!UtcOffsetMinutes(c.timezone))
+      r.Error(global["timezone"], "global.timezone",
+              "unknown time zone \"" + c.timezone +
+                  "\": use Asia/Shanghai, UTC or a fixed offset such as +08:00");
     c.web.external_url = r.String(global["external_url"], "global.external_url", "");
   }
   const YAML::Node park = root["park"];

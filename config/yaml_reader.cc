@@ -1,7 +1,9 @@
 #include "config/yaml_reader.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -134,7 +136,7 @@ bool ReadConfigFile(const std::string& path, const std::string& what, std::strin
                     std::vector<Diagnostic>* diagnostics) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics->push_back({path, 0, 0, "", "cannot read " + what});
+    diagnostics->push_back({path, 0, 0, "", "cannot read " + what + ": " + std::strerror(errno)});
     return false;
   }
   text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cstdio>
+#include <optional>
+#include <string>
 
 namespace parkwatch {
 
@@ -21,6 +23,33 @@ std::string DayZh(const std::chrono::year_month_day& d) {
 std::string DayEn(const std::chrono::year_month_day& d) {
   return std::to_string(static_cast<unsigned>(d.day())) + " " +
          kMonthsShortEn[static_cast<unsigned>(d.month()) - 1];
+}
+
+// "+08:00", "+0800", "+8", "-05:30" -> minutes; nullopt if malformed or beyond ±14 h.
+std::optional<int> ParseOffset(const std::string& text) {
+  if (text.empty() || (text[0] != '+' && text[0] != '-')) return std::nullopt;
+  int sign = text[0] == '-' ? -1 : 1;
+  std::string digits;
+  for (size_t i = 1; i < text.size(); ++i) {
+    if (text[i] == ':') {
+      if (digits.size() != 1 && digits.size() != 2) return std::nullopt;
+      if (digits.size() == 1) digits = "0" + digits;
+      continue;
+    }
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    digits += text[i];
+  }
+  int hours = 0, minutes = 0;
+  if (digits.size() <= 2 && !digits.empty()) {
+    hours = std::stoi(digits);
+  } else if (digits.size() == 3 || digits.size() == 4) {
+    hours = std::stoi(digits.substr(0, digits.size() - 2));
+    minutes = std::stoi(digits.substr(digits.size() - 2));
+  } else {
+    return std::nullopt;
+  }
+  if (minutes >= 60 || hours * 60 + minutes > 14 * 60) return std::nullopt;
+  return sign * (hours * 60 + minutes);
 }
 
 }  // namespace
@@ -72,6 +101,22 @@ std::string IsoDate(const std::chrono::year_month_day& d) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
                 static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
   return buf;
+}
+
+std::optional<int> UtcOffsetMinutes(const std::string& zone) {
+  // Regions on UTC+8 all year (no DST since 1991 in China, none in the others).
+  static const char* kUtc8[] = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking",
+                                "Asia/Harbin",   "Asia/Hong_Kong", "Asia/Macau",
+                                "Asia/Taipei",   "Asia/Singapore", "PRC"};
+  for (const char* name : kUtc8)
+    if (zone == name) return 8 * 60;
+  for (const char* utc : {"UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"}) {
+    std::string prefix(utc);
+    if (zone == prefix) return 0;
+    if (prefix.size() >= 3 && zone.rfind(prefix, 0) == 0 && prefix != "Etc/GMT")
+      return ParseOffset(zone.substr(prefix.size()));
+  }
+  return ParseOffset(zone);
 }
 
 }  // namespace parkwatch

@@ -23,6 +23,7 @@
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
 #include "collectors/puller.h"
+#include "core/log_format.h"
 #include "core/log_text.h"
 #include "daemon/auth.h"
 #include "daemon/store_worker.h"
@@ -399,6 +400,7 @@ class Daemon : public LoopServices, public PoolServices {
     // Built: swap. Open connections keep what they had.
     UseWebSecurity(fresh, tls);
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
+    UseParkTimeInLogs(fresh.timezone);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     SwapInboxes(std::move(inboxes));
@@ -579,6 +581,7 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::error("invalid configuration:\n{}", JoinDiagnostics(diagnostics));
     return 1;
   }
+  UseParkTimeInLogs(config.timezone);
   try {
     Daemon daemon(options, std::move(config), std::move(rules));
     return daemon.Run();

@@ -17,9 +17,11 @@
 #include "collectors/ingest.h"
 #include "config/config.h"
 #include "core/json_text.h"
+#include "core/log_format.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
+#include "daemon/secrets.h"
 #include "metrics/openmetrics_export.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/receiver_types.h"
@@ -53,6 +55,8 @@ commands:
   silence       manage silences       add|list|expire --config.file=parkwatch.yml
                 [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
   hash-password bcrypt hash for basic_auth_users; reads the password from standard input
+  secrets       write the ingest and admin tokens  --dir=/etc/parkwatch/secrets [--force]
+                (existing ones are kept unless --force)
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
@@ -65,7 +69,10 @@ int Usage(const std::string& error) {
 
 bool Load(const std::string& path, Config* config) {
   std::vector<Diagnostic> diagnostics;
-  if (LoadConfig(path, config, &diagnostics)) return true;
+  if (LoadConfig(path, config, &diagnostics)) {
+    UseParkTimeInLogs(config->timezone);
+    return true;
+  }
   std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
   return false;
 }
@@ -310,6 +317,22 @@ int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers)
   return 0;
 }
 
+// Writes the tokens parkwatch.yml's *_token_file settings name (deploy/parkwatch.yml:
+// DIR/ingest and DIR/admin) and says which it wrote and which it kept.
+int SecretsCommand(const Flags& flags) {
+  std::string dir = flags.Get("dir");
+  if (dir.empty() || !flags.positional().empty()) return Usage("secrets needs --dir=DIR");
+  try {
+    for (const auto& r : WriteTokenFiles(dir, flags.Has("force")))
+      std::printf("%s %s\n", r.written ? "wrote" : "kept (exists; --force replaces it)",
+                  r.path.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parkwatch secrets: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
 int BenchData(const Flags& flags) {
   std::string out = flags.Get("out");
   if (out.empty()) return Usage("bench-data needs --out=FILE");
@@ -330,7 +353,8 @@ int main(int argc, char** argv) {
   using namespace parkwatch;
   // Logs go to stderr, one line per event, where journald and Docker collect them.
   spdlog::set_default_logger(spdlog::stderr_color_mt("parkwatch"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  // Times in the park's zone: the default zone until a configuration names one.
+  UseParkTimeInLogs(Config().timezone);
   // parkwatch.yml's receivers are read by their types' readers (notifiers/receiver_types.h).
   InstallReceiverTypes();
   if (argc < 2) return Usage("");
@@ -380,6 +404,7 @@ int main(int argc, char** argv) {
                ? SilenceCommand(flags, matchers)
                : Usage(error);
   }
+  if (command == "secrets") return parse({"dir"}, {"force"}) ? SecretsCommand(flags) : Usage(error);
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
   if (command == "version" || command == "--version") {

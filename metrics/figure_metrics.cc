@@ -35,6 +35,7 @@ constexpr const char* kLastReportAgeHelp =
     "Periods between the latest period the enterprise reported and the latest complete period "
     "of the cadence; 0 = up to date, 1 or more = not reported (未报).";
 constexpr const char* kAlerts = "parkwatch_alerts";
+constexpr const char* kAlertValue = "parkwatch_alert_value";
 constexpr const char* kParkTarget = "parkwatch_park_growth_target_ratio";
 constexpr const char* kIndustryTarget = "parkwatch_industry_growth_target_ratio";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -148,6 +149,9 @@ FigureMetrics::FigureMetrics(Metrics& metrics)
   add(kAlerts,
       "Pending and firing parkwatch alerts, one series per alert identity with value 1, like "
       "Prometheus's ALERTS.");
+  add(kAlertValue,
+      "The value the rule measured for a pending or firing parkwatch alert at its latest period "
+      "(a growth or pull as a ratio, a level in its unit), labelled as parkwatch_alerts.");
 }
 
 FigureMetrics::~FigureMetrics() = default;
@@ -257,9 +261,10 @@ void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
                        {"enterprise", label("enterprise")},
                        {"industry", label("industry")}};
     series[labels] = 1;
+    if (row.status.value) desired[kAlertValue][labels] = *row.status.value;
   }
   std::lock_guard lock(mu_);
-  Apply(desired, {kAlerts});
+  Apply(desired, {kAlerts, kAlertValue});
 }
 
 void FigureMetrics::Apply(const Desired& desired, const std::vector<std::string>& names) {

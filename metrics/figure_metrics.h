@@ -34,7 +34,9 @@
 //
 // Alert states, like Prometheus's own ALERTS series:
 //   parkwatch_alerts{alertname,alertstate,severity,scope,enterprise,industry} 1
-// for every pending and firing alert.
+// for every pending and firing alert, and with the same labels the value its rule measured
+// (for a table of alerts with their figures):
+//   parkwatch_alert_value{alertname,alertstate,severity,scope,enterprise,industry}
 //
 // How the figures are held: a park of 20,000 enterprises has about 420,000 figure series. As one
 // prometheus-cpp Gauge each, every series would keep its own label map (hundreds of bytes), and
@@ -85,7 +87,8 @@ class FigureMetrics {
   // rules compare with, and no rule file is read twice.
   void SetTargets(const RuleSet& rules);
 
-  // Replaces the parkwatch_alerts series with the active (pending and firing) alerts of store.
+  // Replaces the parkwatch_alerts and parkwatch_alert_value series with the active (pending and
+  // firing) alerts of store.
   // An enterprise's alert gets its industry from the register (WithRegisterContext, as routes
   // see it), so a dashboard's industry filter shows the industry's enterprises' alerts too.
   void RefreshAlerts(Store& store);

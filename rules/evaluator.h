@@ -46,16 +46,13 @@
 
 #include "config/config.h"
 #include "core/period.h"
+#include "core/time_text.h"  // UtcOffsetMinutes
 #include "rules/outcome.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
 #include "store/store.h"
 
 namespace parkwatch {
-
-// Offset from UTC in minutes of a supported time zone name (see the file comment), or nullopt.
-// Config validation uses it to refuse a zone deadlines cannot honour.
-std::optional<int> UtcOffsetMinutes(const std::string& zone);
 
 // Whether an enterprise owes a missing-report rule's report at cadence: the register's 应报报表
 // where it says, then the rule's reporters (in_set: the enterprise is in the rule's set).

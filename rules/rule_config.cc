@@ -8,6 +8,7 @@
 
 #include "config/yaml_reader.h"
 #include "core/text.h"
+#include "core/time_text.h"
 #include "rules/template.h"
 
 namespace parkwatch {
@@ -415,6 +416,10 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
       else
         group.cadence = *cadence;
       group.timezone = r.String(g["timezone"], gw + ".timezone", group.timezone);
+      if (!UtcOffsetMinutes(group.timezone))
+        r.Error(g["timezone"], gw + ".timezone",
+                "unknown time zone \"" + group.timezone +
+                    "\": use Asia/Shanghai, UTC or a fixed offset such as +08:00");
       group.combine_jan_feb = r.Bool(g["combine_jan_feb"], gw + ".combine_jan_feb", true);
       std::string festival = r.String(g["spring_festival"], gw + ".spring_festival", "keep");
       if (festival != "keep" && festival != "exclude")

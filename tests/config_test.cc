@@ -110,5 +110,27 @@ TEST(ConfigTest, SecretsFromFiles) {
   EXPECT_EQ(d.size(), 1u);
 }
 
+TEST(ConfigTest, TheParksTimeZoneMustBeOneParkwatchKnows) {
+  Config c;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(ParseConfig("global:\n  timezone: UTC+05:30\n", "pw.yml", &c, &d))
+      << JoinDiagnostics(d);
+  EXPECT_EQ(c.timezone, "UTC+05:30");
+  // A zone with daylight saving would need a tz database; refused at its line, not guessed.
+  EXPECT_FALSE(ParseConfig("global:\n  timezone: Europe/Paris\n", "pw.yml", &c, &d));
+  ASSERT_EQ(d.size(), 1u) << JoinDiagnostics(d);
+  EXPECT_EQ(d[0].line, 2);
+  EXPECT_NE(d[0].message.find("Europe/Paris"), std::string::npos) << d[0].message;
+}
+
+TEST(ConfigTest, AnUnreadableFileSaysWhy) {
+  Config c;
+  std::vector<Diagnostic> d;
+  EXPECT_FALSE(LoadConfig("/nonexistent/parkwatch.yml", &c, &d));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].ToString(),
+            "/nonexistent/parkwatch.yml: cannot read file: No such file or directory");
+}
+
 }  // namespace
 }  // namespace parkwatch

@@ -329,8 +329,16 @@ TEST_F(FigureMetricsTest, AlertSeriesFollowTheActiveAlerts) {
                           TestCreditCode(1) +
                           "\",industry=\"甲业\",scope=\"enterprise\",severity=\"red\"} 1"))
       << text;
+  // Its value, for the dashboards' alert table, under the same labels.
+  EXPECT_TRUE(HasLine(text,
+                      "parkwatch_alert_value{alertname=\"KeyEnterpriseOutputDrop\",alertstate="
+                      "\"firing\",enterprise=\"" +
+                          TestCreditCode(1) +
+                          "\",industry=\"甲业\",scope=\"enterprise\",severity=\"red\"} -0.4"))
+      << text;
   figures_.RefreshAlerts(std::vector<AlertRow>{});
   EXPECT_FALSE(Contains(metrics_.Serialize(), "parkwatch_alerts{"));
+  EXPECT_FALSE(Contains(metrics_.Serialize(), "parkwatch_alert_value{"));
 }
 
 TEST_F(FigureMetricsTest, OpenMetricsExportHasEveryPeriodWithItsEndAsTimestamp) {

@@ -36,7 +36,7 @@ collectors:
   - name: http
     type: http
 
-# The default rules, copied here so they can be tuned; `kill -HUP` or POST /-/reload applies.
+# The default rules, copied here to be tuned; SIGHUP or POST /-/reload applies a change.
 rule_files: [rules/*.yml]
 )yaml";
 }

@@ -51,10 +51,13 @@ bool DaemonProcess::Start(std::string* error) {
       rlimit limit{file_limit_, file_limit_};
       ::setrlimit(RLIMIT_NOFILE, &limit);
     }
-    std::vector<const char*> argv = {PARKWATCH_BIN, "serve", config.c_str(), listen.c_str()};
+    if (!working_directory_.empty() && ::chdir(working_directory_.c_str()) != 0) std::_Exit(126);
+    std::vector<const char*> argv;
+    for (const auto& c : command_) argv.push_back(c.c_str());
+    for (const char* a : {"serve", config.c_str(), listen.c_str()}) argv.push_back(a);
     for (const auto& a : args_) argv.push_back(a.c_str());
     argv.push_back(nullptr);
-    ::execv(PARKWATCH_BIN, const_cast<char* const*>(argv.data()));
+    ::execvp(argv[0], const_cast<char* const*>(argv.data()));
     std::_Exit(127);
   }
   int status = 0;

@@ -21,6 +21,13 @@ class DaemonProcess {
   void AddArgs(const std::vector<std::string>& args) {
     args_.insert(args_.end(), args.begin(), args.end());
   }
+  // Runs command (e.g. setpriv ... /some/root/usr/local/bin/parkwatch) instead of the built
+  // binary, with `serve` and its flags appended, in working_directory (as systemd's
+  // WorkingDirectory=). Before Start().
+  void UseCommand(std::vector<std::string> command, std::string working_directory) {
+    command_ = std::move(command);
+    working_directory_ = std::move(working_directory);
+  }
   // The daemon runs with this many file descriptors at most (soft and hard). Before Start().
   void SetFileLimit(unsigned limit) { file_limit_ = limit; }
   // The daemon serves HTTPS: url() says https, and readiness is asked with probe (a request
@@ -48,6 +55,8 @@ class DaemonProcess {
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   std::vector<std::string> args_;
+  std::vector<std::string> command_ = {PARKWATCH_BIN};
+  std::string working_directory_;
   std::string scheme_ = "http";
   unsigned file_limit_ = 0;
   std::function<int(const std::string& url)> probe_;
