@@ -1,0 +1,135 @@
+// The answers a person (or the web console) asks the daemon for beyond one alert: every rule
+// with its levels, overrides and the members it could not measure, named; an industry's and the
+// park's measures over a period range from the code the rules use; a rejected batch's errors.
+// A real daemon over loopback on a real SQLite store.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/temp_dir.h"
+
+namespace parkwatch {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::DaemonProcess;
+using testing::Http;
+using testing::TempDir;
+using testing::TestCreditCode;
+using testing::WaitFor;
+using testing::WriteFile;
+
+const char* kHeader = "统一社会信用代码,企业名称,行业,报告期,工业总产值(万元)\n";
+
+// A park of three enterprises in two industries, monthly output value 2024-03..2025-06 (2025-01
+// and -02 as Jan–Feb), except that 丙 has no 2024 figures: its growth has no data.
+std::string ParkCsv() {
+  std::string csv = kHeader;
+  struct E {
+    int n;
+    const char* name;
+    const char* industry;
+    double base;
+    double growth;
+    bool last_year;
+  } es[] = {{1, "甲制药", "医药化工", 100, 0.10, true},
+            {2, "乙机械", "装备制造", 200, -0.20, true},
+            {3, "丙材料", "装备制造", 50, 0, false}};
+  for (const E& e : es)
+    for (int year : {2024, 2025})
+      for (const char* m : {"01-02", "03", "04", "05", "06"}) {
+        if (year == 2024 && !e.last_year) continue;
+        double v = year == 2024 ? e.base : e.base * (1 + e.growth);
+        csv += TestCreditCode(e.n) + "," + e.name + "," + e.industry + "," + std::to_string(year) +
+               "-" + m + "," + std::to_string(v) + "\n";
+      }
+  return csv;
+}
+
+class AnswersApiTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& rules) {
+    WriteFile(dir_ / "rules/r.yml", rules);
+    WriteFile(dir_ / "parkwatch.yml",
+              "storage: {path: pw.db}\n"
+              "park: {name: 测试园区, industries: [医药化工, 装备制造]}\n"
+              "web: {admin_token: a, ingest_token: i}\n"
+              "collectors: [{name: inbox, directory: inbox}]\n"
+              "rule_files: [rules/*.yml]\n");
+    daemon_ = std::make_unique<DaemonProcess>(dir_ / "parkwatch.yml", dir_ / "daemon.log");
+    std::string error;
+    ASSERT_TRUE(daemon_->Start(&error)) << error;
+  }
+  void Ingest(const std::string& csv) {
+    auto r = Http("POST", daemon_->url("/api/v1/ingest?source=park.csv"), csv,
+                  {"Authorization: Bearer i", "Content-Type: text/csv"});
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  json Get(const std::string& path, int status = 200) {
+    auto r = Http("GET", daemon_->url(path));
+    EXPECT_EQ(r.status, status) << path << ": " << r.body;
+    json j = json::parse(r.body, nullptr, false);
+    return status == 200 ? j["data"] : j;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+const char* kRules =
+    "groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
+    "      - alert: OutputDrop\n        measure: yoy(output_value)\n"
+    "        levels: {yellow: -0.10, red: -0.30}\n"
+    "        clear: -0.05\n"
+    "        overrides:\n"
+    "          - {industry: 装备制造, levels: {red: -0.40}}\n"
+    "          - {enterprise: 91000000000000001X, levels: {yellow: -0.15}}\n";
+
+TEST_F(AnswersApiTest, RulesListLevelsOverridesAndNamesTheMembersWithoutData) {
+  std::string rules = kRules;
+  rules.replace(rules.find("91000000000000001X"), 18, TestCreditCode(1));
+  Start(rules);
+  Ingest(ParkCsv());
+  json list = Get("/api/v1/rules");
+  ASSERT_EQ(list.size(), 1u);
+  json r = list[0];
+  EXPECT_EQ(r["name"], "OutputDrop");
+  EXPECT_EQ(r["kind"], "threshold");
+  EXPECT_EQ(r["scope"], "enterprise");
+  EXPECT_EQ(r["measure"], "yoy(output_value)");
+  EXPECT_EQ(r["measure_words"], "工业总产值同比增速");
+  EXPECT_EQ(r["unit"], "ratio");
+  EXPECT_EQ(r["levels"]["direction"], "below");
+  EXPECT_DOUBLE_EQ(r["levels"]["levels"]["yellow"].get<double>(), -0.10);
+  EXPECT_DOUBLE_EQ(r["levels"]["levels"]["red"].get<double>(), -0.30);
+  EXPECT_DOUBLE_EQ(r["levels"]["clear"].get<double>(), -0.05);
+  ASSERT_EQ(r["overrides"].size(), 2u);
+  EXPECT_EQ(r["overrides"][0]["industry"], "装备制造");
+  EXPECT_DOUBLE_EQ(r["overrides"][0]["levels"]["red"].get<double>(), -0.40);
+  EXPECT_EQ(r["overrides"][1]["enterprise"], TestCreditCode(1));
+  EXPECT_EQ(r["overrides"][1]["name"], "甲制药");  // the register's name beside the code
+
+  // The evaluation the batch caused: 丙 has no figure a year before, so it is named with why.
+  ASSERT_TRUE(WaitFor([&] {
+    json e = Get("/api/v1/rules")[0]["last_evaluation"];
+    return e.is_object() && e["no_data_at_period"].get<int>() >= 1;
+  })) << daemon_->Log();
+  json e = Get("/api/v1/rules")[0]["last_evaluation"];
+  EXPECT_EQ(e["period"]["period"], "2025-06");
+  EXPECT_EQ(e["period"]["name"], "2025年6月");
+  EXPECT_GE(e["outcomes"].get<int>(), 3);
+  EXPECT_NE(e["at"]["local"].get<std::string>().find("+08:00"), std::string::npos);
+  ASSERT_GE(e["no_data"].size(), 1u);
+  json member = e["no_data"][0];
+  EXPECT_EQ(member["enterprise"], TestCreditCode(3));
+  EXPECT_EQ(member["name"], "丙材料");
+  EXPECT_EQ(member["industry"], "装备制造");
+  EXPECT_FALSE(member["reason"].get<std::string>().empty());
+}
+
+}  // namespace
+}  // namespace parkwatch
