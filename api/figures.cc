@@ -103,6 +103,13 @@ HttpResponse ApiBatches(ApiCall& call) {
   return JsonSuccess(Dump(out));
 }
 
+HttpResponse ApiBatch(ApiCall& call) {
+  int64_t id = PositiveId(call.path.at("id"), "batch id");
+  auto batches = call.loop->store().RecentBatches(1, id);
+  if (batches.empty()) throw ApiError::NotFound("no batch " + std::to_string(id));
+  return JsonSuccess(BatchSummaryJson(batches[0]));
+}
+
 HttpResponse ApiIngest(ApiCall& call) {
   CollectorConfig collector = PushCollector(call.worker->config(), call.query);
   std::string source = call.query.String("source", "request");

@@ -19,6 +19,7 @@ HttpResponse ApiEnterprise(ApiCall& call);        // /api/v1/enterprises/{code}
 HttpResponse ApiSeries(ApiCall& call);            // ?enterprise=&indicator=&cadence=
 HttpResponse ApiRevisions(ApiCall& call);         // ?enterprise=&indicator=&period=
 HttpResponse ApiBatches(ApiCall& call);           // ?limit=
+HttpResponse ApiBatch(ApiCall& call);             // /api/v1/batches/{id}: with its errors
 HttpResponse ApiAlerts(ApiCall& call);            // ?state=&severity=&rule=
 HttpResponse ApiAlertHistory(ApiCall& call);      // ?limit=&rule=&fingerprint=
 HttpResponse ApiAlert(ApiCall& call);             // GET /api/v1/alerts/{fingerprint}: why it fires

@@ -59,6 +59,8 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          0, "every revision of one figure", ApiRevisions});
   t.Add({"GET", "/api/v1/batches", A::kPublic, R::kLoop, {"limit"}, 0,
          "recent batches with their errors", ApiBatches});
+  t.Add({"GET", "/api/v1/batches/{id}", A::kPublic, R::kLoop, {}, 0,
+         "one batch with its errors (file, line, column, field, message)", ApiBatch});
 
   // Alerts and rules.
   t.Add({"GET", "/api/v1/alerts", A::kPublic, R::kLoop,

@@ -131,5 +131,30 @@ TEST_F(AnswersApiTest, RulesListLevelsOverridesAndNamesTheMembersWithoutData) {
   EXPECT_FALSE(member["reason"].get<std::string>().empty());
 }
 
+TEST_F(AnswersApiTest, ARejectedBatchKeepsItsErrorsWithLineAndField) {
+  Start(kRules);
+  std::string bad = std::string(kHeader) + TestCreditCode(1) + ",甲制药,医药化工,2025-06,很多\n";
+  auto r = Http("POST", daemon_->url("/api/v1/ingest?source=bad.csv"), bad,
+                {"Authorization: Bearer i", "Content-Type: text/csv"});
+  ASSERT_EQ(r.status, 422) << r.body;
+  int64_t id = json::parse(r.body)["data"]["batch_id"];
+
+  // Later, in the list and by id: the same errors the sender was told, every field kept.
+  json list = Get("/api/v1/batches");
+  ASSERT_GE(list.size(), 1u);
+  EXPECT_EQ(list[0]["status"], "rejected");
+  ASSERT_GE(list[0]["errors"].size(), 1u);
+  json one = Get("/api/v1/batches/" + std::to_string(id));
+  EXPECT_EQ(one["batch_id"], id);
+  EXPECT_EQ(one["source"], "bad.csv");
+  ASSERT_EQ(one["errors"].size(), 1u);
+  json e = one["errors"][0];
+  EXPECT_EQ(e["line"], 2);
+  EXPECT_EQ(e["field"], "工业总产值(万元)");
+  EXPECT_NE(e["message"].get<std::string>().find("很多"), std::string::npos) << e;
+  EXPECT_EQ(one["errors"], json::parse(r.body)["data"]["errors"]);
+  Get("/api/v1/batches/999", 404);
+}
+
 }  // namespace
 }  // namespace parkwatch
