@@ -16,7 +16,6 @@ struct Silence;
 // Loop thread.
 HttpResponse ApiEnterprises(ApiCall& call);       // ?industry=
 HttpResponse ApiEnterprise(ApiCall& call);        // /api/v1/enterprises/{code}
-HttpResponse ApiSeries(ApiCall& call);            // ?enterprise=&indicator=&cadence=
 HttpResponse ApiRevisions(ApiCall& call);         // ?enterprise=&indicator=&period=
 HttpResponse ApiBatches(ApiCall& call);           // ?limit=
 HttpResponse ApiBatch(ApiCall& call);             // /api/v1/batches/{id}: with its errors
@@ -31,6 +30,7 @@ HttpResponse ApiReload(ApiCall& call);            // POST /-/reload
 
 // Worker thread.
 HttpResponse ApiRules(ApiCall& call);
+HttpResponse ApiSeries(ApiCall& call);  // ?enterprise=|industry=|scope=park&indicator=&from=&to=
 HttpResponse ApiIngest(ApiCall& call);         // ?collector=&source=
 HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","comment","duration"}
 HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}

@@ -4,6 +4,7 @@
 // A real daemon over loopback on a real SQLite store.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -154,6 +155,63 @@ TEST_F(AnswersApiTest, ARejectedBatchKeepsItsErrorsWithLineAndField) {
   EXPECT_NE(e["message"].get<std::string>().find("很多"), std::string::npos) << e;
   EXPECT_EQ(one["errors"], json::parse(r.body)["data"]["errors"]);
   Get("/api/v1/batches/999", 404);
+}
+
+// The value of one sample of the exposition, or NaN.
+double Sample(const std::string& exposition, const std::string& series) {
+  size_t at = exposition.find("\n" + series + " ");
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(exposition.substr(at + series.size() + 2));
+}
+
+TEST_F(AnswersApiTest, IndustryAndParkSeriesCarryTheMeasuresTheRulesAndMetricsUse) {
+  Start(kRules);
+  Ingest(ParkCsv());
+  // 装备制造: 乙 200 -> 160 万元 a month, 丙 50 万元 new this year (not in the growth's caliber).
+  json s =
+      Get("/api/v1/series?industry=%E8%A3%85%E5%A4%87%E5%88%B6%E9%80%A0&from=2025-03&to=2025-06");
+  EXPECT_EQ(s["scope"], "industry");
+  EXPECT_EQ(s["industry"], "装备制造");
+  EXPECT_EQ(s["unit"], "yuan");
+  EXPECT_EQ(s["growth_prices"], "current");
+  ASSERT_EQ(s["points"].size(), 4u) << s.dump();
+  json june = s["points"][3];
+  EXPECT_EQ(june["period"], "2025-06");
+  EXPECT_EQ(june["name"], "2025年6月");
+  EXPECT_DOUBLE_EQ(june["level"].get<double>(), 2100000.0);          // 160 + 50 万元, in yuan
+  EXPECT_NEAR(june["yoy"].get<double>(), -0.20, 1e-9);               // 乙 alone: same enterprises
+  EXPECT_DOUBLE_EQ(june["ytd_level"].get<double>(), 5 * 2100000.0);  // 1—2月, 3, 4, 5, 6月
+  EXPECT_NEAR(june["ytd_yoy"].get<double>(), -0.20, 1e-9);
+  // The park moved 300 -> 270: 装备制造 pulled it down 40/300, and made 4/3 of its change.
+  EXPECT_NEAR(june["pull"].get<double>(), -40.0 / 300, 1e-9);
+  EXPECT_NEAR(june["contribution"].get<double>(), 40.0 / 30, 1e-9);
+  EXPECT_NEAR(june["ytd_pull"].get<double>(), -40.0 / 300, 1e-9);
+
+  json park = Get("/api/v1/series?scope=park&to=2025-06");
+  ASSERT_EQ(park["points"].size(), 13u);  // by default the thirteen periods up to `to`
+  json last = park["points"].back();
+  EXPECT_NEAR(last["yoy"].get<double>(), -0.10, 1e-9);
+  EXPECT_TRUE(last["pull"].is_null());
+
+  // The same numbers /metrics exports for the latest complete month.
+  std::string metrics = Http("GET", daemon_->url("/metrics")).body;
+  EXPECT_DOUBLE_EQ(Sample(metrics, "parkwatch_park_output_value_yoy_ratio{cadence=\"monthly\"}"),
+                   last["yoy"].get<double>());
+  EXPECT_DOUBLE_EQ(Sample(metrics,
+                          "parkwatch_industry_output_value_pull_ratio{cadence=\"monthly\","
+                          "industry=\"装备制造\"}"),
+                   june["pull"].get<double>());
+
+  // An enterprise's figures as stored, each with its measures.
+  json e = Get("/api/v1/series?enterprise=" + TestCreditCode(1) + "&from=2025-06&to=2025-06");
+  EXPECT_EQ(e["name"], "甲制药");
+  ASSERT_EQ(e["points"].size(), 1u);
+  EXPECT_DOUBLE_EQ(e["points"][0]["value"].get<double>(), 1100000.0);
+  EXPECT_NEAR(e["points"][0]["yoy"].get<double>(), 0.10, 1e-9);
+
+  Get("/api/v1/series?industry=x&scope=park", 400);
+  Get("/api/v1/series?scope=park&from=2025-W03", 400);
+  Get("/api/v1/series?industry=%E6%97%A0", 404);
 }
 
 }  // namespace
