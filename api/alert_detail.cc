@@ -17,6 +17,7 @@
 #include "notifiers/router.h"
 #include "notifiers/template.h"
 #include "rules/evaluator.h"
+#include "rules/measure_words.h"
 #include "rules/rule_config.h"
 
 namespace parkwatch {
@@ -69,7 +70,12 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
       auto it = labels.find(name);
       return it == labels.end() ? std::string() : it->second;
     };
+    out["title"] = ref.rule->title;
+    out["title_zh"] = ref.rule->title_zh;
     out["measure"] = ref.rule->measure.text;
+    out["measure_words"] = MeasureWords(*ref.rule, in.config);
+    out["measure_words_en"] = MeasureWords(*ref.rule, in.config, Language::kEn);
+    out["unit"] = MeasureUnit(*ref.rule, in.config);
     out["cadence"] = CadenceName(ref.group->cadence);
     out["group"] = ref.group->name;
     out["for"] = ref.rule->for_periods;

@@ -88,6 +88,8 @@ json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error)
          {"value", OptionalNumber(s.value)},
          {"value_text", s.value ? json(FormatValue(*s.value)) : json(nullptr)},
          {"value_at_firing", OptionalNumber(s.value_at_firing)},
+         {"title", rule ? json(rule->title) : json(nullptr)},
+         {"title_zh", rule ? json(rule->title_zh) : json(nullptr)},
          {"measure", rule ? json(rule->measure.text) : json(nullptr)},
          {"period", PeriodText(s.last_period)},
          {"period_name", s.last_period.valid() ? json(PeriodName(s.last_period)) : json(nullptr)},

@@ -74,6 +74,8 @@ HttpResponse ApiRules(ApiCall& call) {
       if (!rule.where.enterprises.empty()) where["enterprises"] = rule.where.enterprises;
       out.push_back({{"group", group.name},
                      {"name", rule.name},
+                     {"title", rule.title},
+                     {"title_zh", rule.title_zh},
                      {"kind", RuleKindName(rule.kind)},
                      {"cadence", CadenceName(group.cadence)},
                      {"scope", ScopeText(rule)},

@@ -83,7 +83,8 @@ class AnswersApiTest : public ::testing::Test {
 
 const char* kRules =
     "groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
-    "      - alert: OutputDrop\n        measure: yoy(output_value)\n"
+    "      - alert: OutputDrop\n        title: Output drop\n        title_zh: 产值同比下降\n"
+    "        measure: yoy(output_value)\n"
     "        levels: {yellow: -0.10, red: -0.30}\n"
     "        clear: -0.05\n"
     "        overrides:\n"
@@ -99,6 +100,7 @@ TEST_F(AnswersApiTest, RulesListLevelsOverridesAndNamesTheMembersWithoutData) {
   ASSERT_EQ(list.size(), 1u);
   json r = list[0];
   EXPECT_EQ(r["name"], "OutputDrop");
+  EXPECT_EQ(r["title_zh"], "产值同比下降");
   EXPECT_EQ(r["kind"], "threshold");
   EXPECT_EQ(r["scope"], "enterprise");
   EXPECT_EQ(r["measure"], "yoy(output_value)");
