@@ -13,6 +13,7 @@
 #include "config/alerting.h"
 #include "core/json_text.h"
 #include "core/time_text.h"
+#include "core/units.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
 #include "notifiers/template.h"
@@ -128,6 +129,8 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
   if (ref.rule && code != labels.end() && !ref.rule->measure.indicator.empty()) {
     if (auto e = in.store.FindEnterprise(code->second)) {
       series = json::array();
+      if (const IndicatorConfig* ind = in.config.FindIndicator(ref.rule->measure.indicator))
+        out["series_unit"] = BaseUnitName(ind->dimension);
       for (const auto& p : in.store.Series(e->id, ref.rule->measure.indicator, ref.group->cadence))
         series.push_back({{"period", p.period.ToString()}, {"value", p.value}});
     }

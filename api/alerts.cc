@@ -147,16 +147,24 @@ HttpResponse ApiAlertHistory(ApiCall& call) {
 }
 
 HttpResponse ApiAudit(ApiCall& call) {
+  TimeJson clock(*call.loop->config());
   json out = json::array();
   for (const AuditRecord& a :
        RecentAudit(call.loop->store(), static_cast<int>(call.query.Limit(50))))
-    out.push_back({{"id", a.id}, {"at", a.at}, {"source", a.source}, {"changes", a.changes}});
+    out.push_back({{"id", a.id},
+                   {"at", a.at},
+                   {"at_local", clock.At(a.at)},
+                   {"source", a.source},
+                   {"who", a.who},
+                   {"outcome", a.outcome},
+                   {"changes", a.changes},
+                   {"error", a.error.empty() ? json(nullptr) : json(a.error)}});
   return JsonSuccess(Dump(out));
 }
 
 HttpResponse ApiReload(ApiCall& call) {
-  std::string who = call.principal().empty() ? "POST /-/reload" : call.principal();
-  std::string error = call.loop->Reload("POST /-/reload by " + who);
+  std::string who = call.principal().empty() ? call.request.remote_address : call.principal();
+  std::string error = call.loop->Reload(who);
   if (!error.empty()) throw ApiError(400, "bad_config", error);
   return JsonSuccess("\"reloaded\"");
 }

@@ -219,6 +219,13 @@ ALTER TABLE alert_events ADD COLUMN revised_period INTEGER;  -- set when a repla
 -- has not said.
 ALTER TABLE enterprises ADD COLUMN expected_reports TEXT;
 )sql"},
+      {8, "config_audit: who, and refused changes with their errors", R"sql(
+-- who: the request's principal (token:admin, user:NAME), a signal or the command line; outcome:
+-- applied or refused (a reload that failed keeps the running config, and says so here).
+ALTER TABLE config_audit ADD COLUMN who TEXT NOT NULL DEFAULT '';
+ALTER TABLE config_audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied';
+ALTER TABLE config_audit ADD COLUMN error TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }
