@@ -23,6 +23,7 @@ json PeriodJson(const Period& p) {
           {"name", PeriodName(p)},
           {"name_en", PeriodName(p, Language::kEn)},
           {"days", PeriodDays(p)},
+          {"days_en", PeriodDays(p, Language::kEn)},
           {"first_day", IsoDate(p.FirstDay())},
           {"last_day", IsoDate(p.LastDay())}};
 }

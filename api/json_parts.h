@@ -30,7 +30,8 @@ class TimeJson {
   int offset_;
 };
 
-// {"period": "2025-W19", "name": "2025年第19周", "name_en", "days", "first_day", "last_day"};
+// {"period": "2025-W19", "name": "2025年第19周", "name_en", "days" (5月5日—5月11日), "days_en",
+//  "first_day", "last_day"};
 // null for an invalid period.
 nlohmann::json PeriodJson(const Period& p);
 

@@ -162,11 +162,12 @@ int AlertsCommand(const Flags& flags) {
     if (auto answer = AlertAnswer(o.sources(), S(a, "fingerprint"))) unit = S(*answer, "unit");
     std::string state = S(a, "state");
     if (!en) state = state == "firing" ? "已触发" : state == "pending" ? "待定" : state;
+    std::string period = S(a, "period_name");
+    if (auto p = Period::Parse(S(a, "period")); p && en) period = PeriodName(*p, Language::kEn);
     rows.push_back({LevelWord(S(a, "severity"), en), state, Subject(labels, en),
                     S(labels, "industry").empty() ? "—" : S(labels, "industry"),
-                    rule ? Title(a, en) : S(a, "rule"), Amount(a["value"], unit, en),
-                    S(a, "period_name"), Minute(a["fired_at_local"]),
-                    S(a, "fingerprint").substr(0, 12)});
+                    rule ? Title(a, en) : S(a, "rule"), Amount(a["value"], unit, en), period,
+                    Minute(a["fired_at_local"]), S(a, "fingerprint").substr(0, 12)});
   }
   PrintTable(rows);
   return 0;
@@ -205,7 +206,9 @@ int ExplainCommand(const Flags& flags) {
   if (labels.contains("industry") && S(labels, "scope") != "industry")
     who += (en ? ", " : " · ") + S(labels, "industry");
   std::string period = a["period"].is_object() ? S(a["period"], en ? "name_en" : "name") : "—";
-  std::string days = a["period"].is_object() ? S(a["period"], "days") : "";
+  std::string days = a["period"].is_object() ? S(a["period"], en ? "days_en" : "days") : "";
+  // A week's days say which week it is; a month's add nothing.
+  if (!en && S(a["period"], "period").find('W') != std::string::npos) period += "（" + days + "）";
   std::string measure = S(a, en ? "measure_words_en" : "measure_words");
 
   if (en) {
@@ -245,9 +248,10 @@ int ExplainCommand(const Flags& flags) {
                 en ? (below ? "at or below" : "at or above") : (below ? "低于" : "高于"),
                 levels.c_str());
   }
+  std::string cadence = S(a, "cadence");
+  if (!en) cadence = cadence == "weekly" ? "周监测" : "月度";
   std::printf(en ? "Rule: %s (%s), measure %s, %s\n" : "规则：%s（%s），度量 %s，%s\n",
-              Title(a, en).c_str(), S(a, "rule").c_str(), S(a, "measure").c_str(),
-              S(a, "cadence").c_str());
+              Title(a, en).c_str(), S(a, "rule").c_str(), S(a, "measure").c_str(), cadence.c_str());
   std::string state = S(a, "state");
   std::printf(
       en ? "State: %s since %s; fired at %s\n" : "状态：%s，自%s起；触发于 %s\n",
