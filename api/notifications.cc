@@ -1,4 +1,6 @@
 // The delivery endpoints of the JSON API: silences, acknowledgements, dead letters.
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 #include "api/handlers.h"
@@ -9,8 +11,6 @@
 #include "notifiers/delivery_store.h"
 #include "rules/silence_reach.h"
 #include "store/audit.h"
-
-#include <spdlog/spdlog.h>
 
 namespace parkwatch {
 

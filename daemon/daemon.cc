@@ -343,7 +343,7 @@ class Daemon : public LoopServices, public PoolServices {
     } catch (const std::exception& e) {
       text = e.what();
     }
-    spdlog::error("reload ({} by {}) failed, keeping the running config:\n{}", source,
+    spdlog::error("reload ({}) failed, keeping the running config (asked by {}):\n{}", source,
                   who.empty() ? "unknown" : who, text);
     metrics_.ConfigReload(false);
     audit.outcome = "refused";
