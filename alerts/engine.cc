@@ -3,21 +3,10 @@
 #include <chrono>
 
 #include "core/clock.h"
+#include "rules/measure_words.h"
 
 namespace parkwatch {
 namespace {
-
-const char* KindName(RuleKind kind) {
-  switch (kind) {
-    case RuleKind::kThreshold:
-      return "threshold";
-    case RuleKind::kMissingReport:
-      return "missing_report";
-    case RuleKind::kAnomaly:
-      return "anomaly";
-  }
-  return "?";
-}
 
 // Whether a period is recent enough to tell people about: it ended at most two periods before
 // the one running now in the group's time zone. A bureau's monthly figures arrive around the
@@ -51,6 +40,41 @@ AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotati
   return u;
 }
 
+namespace {
+
+// Names the member of an outcome without data: code and register name, as people look it up.
+RuleStatus::NoData NoDataOf(const RuleOutcome& o, const RuleConfig& rule, const RuleData& data,
+                            Period p) {
+  RuleStatus::NoData n;
+  n.period = p.ToString();
+  n.reason = o.no_data_reason;
+  switch (o.scope) {
+    case ScopeKind::kEnterprise:
+      n.scope = "enterprise";
+      if (o.enterprise >= 0 && static_cast<size_t>(o.enterprise) < data.size()) {
+        const EnterpriseRow& row = data.row(o.enterprise);
+        n.enterprise = row.credit_code;
+        n.name = row.name;
+        n.industry = row.industry;
+      }
+      break;
+    case ScopeKind::kIndustry:
+      n.scope = "industry";
+      n.industry = n.name = data.IndustryName(o.industry);
+      break;
+    case ScopeKind::kPark:
+      n.scope = "park";
+      break;
+    case ScopeKind::kSet:
+      n.scope = "set";
+      n.name = rule.set;
+      break;
+  }
+  return n;
+}
+
+}  // namespace
+
 AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)
     : store_(store), alerts_(store) {
   data_.KeepTables(std::move(keep_tables));
@@ -70,7 +94,7 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
       RuleStatus s = status_.count(rule.name) ? status_[rule.name] : RuleStatus{};
       s.group = group.name;
       s.name = rule.name;
-      s.kind = KindName(rule.kind);
+      s.kind = RuleKindName(rule.kind);
       s.cadence = std::string(CadenceName(group.cadence));
       s.measure = rule.measure.text;
       fresh[rule.name] = s;
@@ -181,6 +205,8 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
       // Replays of late figures are dated at the latest period, so they are told too.
       Period since = RecentSince(group, now);
       if (rule.kind != RuleKind::kMissingReport && latest && *latest > since) since = *latest;
+      status.no_data.clear();
+      status.no_data_at_last_period = 0;
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
         updates->push_back(ToAlertUpdate(o, p >= since));
         updates->back().notify_since = since;
@@ -191,7 +217,11 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
           updates->back().notify_since = Period();
         }
         ++status.last_outcomes;
-        if (!o.value) ++status.last_no_data;
+        if (!o.value) {
+          ++status.last_no_data;
+          if (++status.no_data_at_last_period <= static_cast<int64_t>(kMaxNoDataListed))
+            status.no_data.push_back(NoDataOf(o, rule, data_, p));
+        }
       }
       status.last_period = p.ToString();
     }

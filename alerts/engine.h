@@ -49,7 +49,23 @@ struct RuleStatus {
   int64_t last_outcomes = 0;
   int64_t last_no_data = 0;
   std::string last_error;
+  // The members without data at last_period (an evaluation of several periods lists the
+  // latest's), with the reason, the first kMaxNoDataListed of them (no_data_at_last_period
+  // counts them all): who has to send what.
+  int64_t no_data_at_last_period = 0;
+  struct NoData {
+    std::string scope;       // enterprise | industry | park | set
+    std::string enterprise;  // credit code (enterprise scope)
+    std::string name;        // the register's name of the enterprise, the industry or the set
+    std::string industry;
+    std::string period;
+    std::string reason;
+  };
+  std::vector<NoData> no_data;
 };
+
+// How many members without data a rule's status lists.
+inline constexpr size_t kMaxNoDataListed = 50;
 
 class AlertEngine {
  public:

@@ -6,14 +6,19 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert_store.h"
+#include "api/answers.h"
 #include "api/handlers.h"
+#include "api/json_parts.h"
 #include "api/services.h"
 #include "config/alerting.h"
+#include "core/json_text.h"
 #include "core/time_text.h"
+#include "core/units.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
 #include "notifiers/template.h"
 #include "rules/evaluator.h"
+#include "rules/measure_words.h"
 #include "rules/rule_config.h"
 
 namespace parkwatch {
@@ -21,8 +26,6 @@ namespace parkwatch {
 using nlohmann::json;
 
 namespace {
-
-json Number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 struct RuleRef {
   const RuleGroup* group = nullptr;
@@ -36,62 +39,23 @@ RuleRef FindRule(const RuleSet& rules, const std::string& name) {
   return {};
 }
 
-// Times as epoch seconds beside RFC 3339 in the park's zone.
-class Clock {
- public:
-  explicit Clock(const Config& config)
-      : offset_(UtcOffsetMinutes(config.timezone).value_or(8 * 60)) {}
-  json At(int64_t unix_seconds) const {
-    if (!unix_seconds) return nullptr;
-    return {{"unix", unix_seconds}, {"local", LocalRfc3339(unix_seconds, offset_)}};
-  }
-
- private:
-  int offset_;
-};
-
-json PeriodJson(const Period& p) {
-  if (!p.valid()) return nullptr;
-  return {{"period", p.ToString()},
-          {"name", PeriodName(p)},
-          {"name_en", PeriodName(p, Language::kEn)},
-          {"days", PeriodDays(p)},
-          {"first_day", IsoDate(p.FirstDay())},
-          {"last_day", IsoDate(p.LastDay())}};
-}
-
-json ThresholdsJson(const Thresholds& t, Severity crossed) {
-  json levels = json::object();
-  for (Severity s : {Severity::kBlue, Severity::kYellow, Severity::kOrange, Severity::kRed})
-    if (auto v = t.levels[static_cast<size_t>(s)]) levels[std::string(SeverityName(s))] = *v;
-  return {{"direction", t.direction == Direction::kBelow ? "below" : "above"},
-          {"levels", levels},
-          {"clear", Number(t.clear)},
-          {"crossed",
-           crossed == Severity::kNone ? json(nullptr) : json(std::string(SeverityName(crossed)))}};
-}
-
 }  // namespace
 
-HttpResponse ApiAlert(ApiCall& call) {
-  const std::string& fingerprint = call.path.at("fingerprint");
-  LoopServices& loop = *call.loop;
-  auto row = loop.alerts().Get(fingerprint);
-  if (!row) throw ApiError::NotFound("no alert with fingerprint " + fingerprint);
-  auto config = loop.config();
-  auto rules = loop.rules();
-  Clock clock(*config);
+std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fingerprint) {
+  auto row = in.alerts.Get(fingerprint);
+  if (!row) return std::nullopt;
+  TimeJson clock(in.config);
   const AlertStatus& s = row->status;
-  Labels labels = WithRegisterContext(loop.store(), row->labels);
+  Labels labels = WithRegisterContext(in.store, row->labels);
   json out = {{"fingerprint", row->fingerprint},
               {"rule", row->rule},
               {"labels", labels},
               {"state", AlertStateName(s.state)},
               {"severity", SeverityName(s.severity)},
               {"severity_zh", SeverityChineseName(s.severity)},
-              {"value", Number(s.value)},
+              {"value", NumberJson(s.value)},
               {"value_text", s.value ? json(FormatValue(*s.value)) : json(nullptr)},
-              {"value_at_firing", Number(s.value_at_firing)},
+              {"value_at_firing", NumberJson(s.value_at_firing)},
               {"period", PeriodJson(s.last_period)},
               {"active_since", PeriodJson(s.active_since_period)},
               {"first_breach", PeriodJson(s.first_breach_period)},
@@ -101,13 +65,18 @@ HttpResponse ApiAlert(ApiCall& call) {
               {"annotations", s.annotations}};
 
   // The rule as it stands now, with this member's thresholds.
-  RuleRef ref = FindRule(*rules, row->rule);
+  RuleRef ref = FindRule(in.rules, row->rule);
   if (ref.rule) {
     auto label = [&](const char* name) {
       auto it = labels.find(name);
       return it == labels.end() ? std::string() : it->second;
     };
+    out["title"] = ref.rule->title;
+    out["title_zh"] = ref.rule->title_zh;
     out["measure"] = ref.rule->measure.text;
+    out["measure_words"] = MeasureWords(*ref.rule, in.config);
+    out["measure_words_en"] = MeasureWords(*ref.rule, in.config, Language::kEn);
+    out["unit"] = MeasureUnit(*ref.rule, in.config);
     out["cadence"] = CadenceName(ref.group->cadence);
     out["group"] = ref.group->name;
     out["for"] = ref.rule->for_periods;
@@ -121,19 +90,19 @@ HttpResponse ApiAlert(ApiCall& call) {
   }
 
   json history = json::array();
-  for (const AlertEventRow& r : loop.alerts().History(100, "", fingerprint)) {
+  for (const AlertEventRow& r : in.alerts.History(100, "", fingerprint)) {
     const AlertEvent& e = r.event;
     history.push_back({{"kind", EventKindName(e.kind)},
                        {"severity", SeverityName(e.severity)},
                        {"previous", SeverityName(e.previous)},
                        {"period", PeriodJson(e.period)},
-                       {"value", Number(e.value)},
+                       {"value", NumberJson(e.value)},
                        {"at", clock.At(e.at)}});
   }
   out["history"] = std::move(history);
 
   json acks = json::array();
-  for (const Acknowledgement& a : loop.deliveries().Acknowledgements(fingerprint, 100))
+  for (const Acknowledgement& a : in.deliveries.Acknowledgements(fingerprint, 100))
     acks.push_back({{"author", a.author},
                     {"note", a.note},
                     {"severity", SeverityName(a.severity)},
@@ -143,7 +112,7 @@ HttpResponse ApiAlert(ApiCall& call) {
   // The silences that would hold its notifications now: matched against the labels routes see.
   Labels routing = RoutingLabels(row->rule, labels, s.severity);
   json silences = json::array();
-  for (const Silence& silence : loop.deliveries().Silences(true, UnixNow())) {
+  for (const Silence& silence : in.deliveries.Silences(true, UnixNow())) {
     std::vector<LabelMatcher> matchers = ParseStoredMatchers(silence.matchers);
     if (!matchers.empty() && MatchesAll(matchers, routing))
       silences.push_back({{"id", silence.id},
@@ -158,19 +127,31 @@ HttpResponse ApiAlert(ApiCall& call) {
   json series = nullptr;
   auto code = labels.find("enterprise");
   if (ref.rule && code != labels.end() && !ref.rule->measure.indicator.empty()) {
-    if (auto e = loop.store().FindEnterprise(code->second)) {
+    if (auto e = in.store.FindEnterprise(code->second)) {
       series = json::array();
-      for (const auto& p :
-           loop.store().Series(e->id, ref.rule->measure.indicator, ref.group->cadence))
+      if (const IndicatorConfig* ind = in.config.FindIndicator(ref.rule->measure.indicator))
+        out["series_unit"] = BaseUnitName(ind->dimension);
+      for (const auto& p : in.store.Series(e->id, ref.rule->measure.indicator, ref.group->cadence))
         series.push_back({{"period", p.period.ToString()}, {"value", p.value}});
     }
   }
   out["series"] = std::move(series);
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return out;
+}
+
+HttpResponse ApiAlert(ApiCall& call) {
+  const std::string& fingerprint = call.path.at("fingerprint");
+  LoopServices& loop = *call.loop;
+  auto config = loop.config();
+  auto rules = loop.rules();
+  auto answer =
+      AlertAnswer({loop.store(), loop.alerts(), loop.deliveries(), *config, *rules}, fingerprint);
+  if (!answer) throw ApiError::NotFound("no alert with fingerprint " + fingerprint);
+  return JsonSuccess(DumpJson(*answer));
 }
 
 HttpResponse ApiAcknowledgements(ApiCall& call) {
-  Clock clock(*call.loop->config());
+  TimeJson clock(*call.loop->config());
   json out = json::array();
   for (const Acknowledgement& a : call.loop->deliveries().Acknowledgements(
            call.query.String("fingerprint"), static_cast<int>(call.query.Limit(100))))
@@ -180,7 +161,7 @@ HttpResponse ApiAcknowledgements(ApiCall& call) {
                    {"severity", SeverityName(a.severity)},
                    {"fired_at", clock.At(a.fired_at)},
                    {"at", clock.At(a.at)}});
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(DumpJson(out));
 }
 
 }  // namespace parkwatch

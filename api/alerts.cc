@@ -3,13 +3,17 @@
 
 #include "alerts/alert_store.h"
 #include "alerts/engine.h"
+#include "api/answers.h"
 #include "api/handlers.h"
+#include "api/json_parts.h"
 #include "api/services.h"
 #include "config/alerting.h"
 #include "core/json_text.h"
 #include "core/time_text.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
+#include "notifiers/template.h"
+#include "rules/rule_config.h"
 #include "store/audit.h"
 
 namespace parkwatch {
@@ -25,55 +29,55 @@ std::string Dump(const json& j) { return DumpJson(j); }
 
 }  // namespace
 
-HttpResponse ApiAlerts(ApiCall& call) {
+json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error) {
+  error->clear();
   AlertFilter filter;
-  if (std::string s = call.query.String("state"); !s.empty()) {
-    auto state = ParseAlertState(s);
-    if (!state || *state == AlertState::kInactive)
-      throw ApiError::BadData("parameter state: must be pending or firing");
+  if (!q.state.empty()) {
+    auto state = ParseAlertState(q.state);
+    if (!state || *state == AlertState::kInactive) {
+      *error = "state: must be pending or firing";
+      return nullptr;
+    }
     filter.state = state;
   }
-  if (std::string s = call.query.String("severity"); !s.empty()) {
-    auto severity = ParseSeverity(s);
-    if (!severity)
-      throw ApiError::BadData("parameter severity: must be blue, yellow, orange or red");
+  if (!q.severity.empty()) {
+    auto severity = ParseSeverity(q.severity);
+    if (!severity) {
+      *error = "severity: must be blue, yellow, orange or red";
+      return nullptr;
+    }
     filter.min_severity = *severity;
   }
-  filter.rule = call.query.String("rule");
+  filter.rule = q.rule;
   // Filters on what the register says (an enterprise's alert belongs to its industry) and on
   // what people did (silenced, acknowledged).
-  const std::string industry = call.query.String("industry");
-  const std::string enterprise = call.query.String("enterprise");
-  const std::string scope = call.query.String("scope");
-  std::optional<bool> silenced, acknowledged;
-  if (call.query.Optional("silenced")) silenced = call.query.Bool("silenced", false);
-  if (call.query.Optional("acknowledged")) acknowledged = call.query.Bool("acknowledged", false);
-  DeliveryStore& deliveries = call.loop->deliveries();
   std::vector<std::vector<LabelMatcher>> silences;
-  if (silenced)
-    for (const Silence& silence : deliveries.Silences(true, UnixNow()))
+  if (q.silenced)
+    for (const Silence& silence : in.deliveries.Silences(true, UnixNow()))
       if (auto matchers = ParseStoredMatchers(silence.matchers); !matchers.empty())
         silences.push_back(std::move(matchers));
   auto label = [](const Labels& labels, const char* name) {
     auto it = labels.find(name);
     return it == labels.end() ? std::string() : it->second;
   };
+  TimeJson clock(in.config);
   json out = json::array();
-  for (const AlertRow& a : call.loop->alerts().Active(filter)) {
+  for (const AlertRow& a : in.alerts.Active(filter)) {
     const AlertStatus& s = a.status;
-    Labels labels = WithRegisterContext(call.loop->store(), a.labels);
-    if (!industry.empty() && label(labels, "industry") != industry) continue;
-    if (!enterprise.empty() && label(labels, "enterprise") != enterprise) continue;
-    if (!scope.empty() && label(labels, "scope") != scope) continue;
-    if (silenced) {
+    Labels labels = WithRegisterContext(in.store, a.labels);
+    if (!q.industry.empty() && label(labels, "industry") != q.industry) continue;
+    if (!q.enterprise.empty() && label(labels, "enterprise") != q.enterprise) continue;
+    if (!q.scope.empty() && label(labels, "scope") != q.scope) continue;
+    if (q.silenced) {
       Labels routing = RoutingLabels(a.rule, labels, s.severity);
       bool held = false;
       for (const auto& matchers : silences) held = held || MatchesAll(matchers, routing);
-      if (held != *silenced) continue;
+      if (held != *q.silenced) continue;
     }
-    if (acknowledged &&
-        deliveries.IsAcknowledged(a.fingerprint, s.severity, s.fired_at) != *acknowledged)
+    if (q.acknowledged &&
+        in.deliveries.IsAcknowledged(a.fingerprint, s.severity, s.fired_at) != *q.acknowledged)
       continue;
+    const RuleConfig* rule = in.rules.FindRule(a.rule);
     out.push_back(
         {{"fingerprint", a.fingerprint},
          {"rule", a.rule},
@@ -82,15 +86,41 @@ HttpResponse ApiAlerts(ApiCall& call) {
          {"severity", SeverityName(s.severity)},
          {"severity_zh", SeverityChineseName(s.severity)},
          {"value", OptionalNumber(s.value)},
+         {"value_text", s.value ? json(FormatValue(*s.value)) : json(nullptr)},
          {"value_at_firing", OptionalNumber(s.value_at_firing)},
+         {"title", rule ? json(rule->title) : json(nullptr)},
+         {"title_zh", rule ? json(rule->title_zh) : json(nullptr)},
+         {"measure", rule ? json(rule->measure.text) : json(nullptr)},
          {"period", PeriodText(s.last_period)},
          {"period_name", s.last_period.valid() ? json(PeriodName(s.last_period)) : json(nullptr)},
          {"active_since", PeriodText(s.active_since_period)},
          {"first_breach", PeriodText(s.first_breach_period)},
          {"breach_count", s.breach_count},
          {"fired_at", s.fired_at},
+         {"fired_at_local", clock.At(s.fired_at)},
+         {"acknowledged", in.deliveries.IsAcknowledged(a.fingerprint, s.severity, s.fired_at)},
          {"annotations", s.annotations}});
   }
+  return out;
+}
+
+HttpResponse ApiAlerts(ApiCall& call) {
+  AlertQuery q;
+  q.state = call.query.String("state");
+  q.severity = call.query.String("severity");
+  q.rule = call.query.String("rule");
+  q.industry = call.query.String("industry");
+  q.enterprise = call.query.String("enterprise");
+  q.scope = call.query.String("scope");
+  if (call.query.Optional("silenced")) q.silenced = call.query.Bool("silenced", false);
+  if (call.query.Optional("acknowledged")) q.acknowledged = call.query.Bool("acknowledged", false);
+  auto config = call.loop->config();
+  auto rules = call.loop->rules();
+  std::string error;
+  json out =
+      AlertList({call.loop->store(), call.loop->alerts(), call.loop->deliveries(), *config, *rules},
+                q, &error);
+  if (!error.empty()) throw ApiError::BadData("parameter " + error);
   return JsonSuccess(Dump(out));
 }
 
@@ -116,34 +146,25 @@ HttpResponse ApiAlertHistory(ApiCall& call) {
   return JsonSuccess(Dump(out));
 }
 
-HttpResponse ApiRules(ApiCall& call) {
-  json out = json::array();
-  for (const RuleStatus& r : call.worker->RuleStatuses())
-    out.push_back({{"group", r.group},
-                   {"name", r.name},
-                   {"kind", r.kind},
-                   {"cadence", r.cadence},
-                   {"measure", r.measure},
-                   {"last_evaluation", r.last_evaluation},
-                   {"last_duration_seconds", r.last_duration_seconds},
-                   {"last_period", r.last_period},
-                   {"last_outcomes", r.last_outcomes},
-                   {"last_no_data", r.last_no_data},
-                   {"last_error", r.last_error}});
-  return JsonSuccess(Dump(out));
-}
-
 HttpResponse ApiAudit(ApiCall& call) {
+  TimeJson clock(*call.loop->config());
   json out = json::array();
   for (const AuditRecord& a :
        RecentAudit(call.loop->store(), static_cast<int>(call.query.Limit(50))))
-    out.push_back({{"id", a.id}, {"at", a.at}, {"source", a.source}, {"changes", a.changes}});
+    out.push_back({{"id", a.id},
+                   {"at", a.at},
+                   {"at_local", clock.At(a.at)},
+                   {"source", a.source},
+                   {"who", a.who},
+                   {"outcome", a.outcome},
+                   {"changes", a.changes},
+                   {"error", a.error.empty() ? json(nullptr) : json(a.error)}});
   return JsonSuccess(Dump(out));
 }
 
 HttpResponse ApiReload(ApiCall& call) {
-  std::string who = call.principal().empty() ? "POST /-/reload" : call.principal();
-  std::string error = call.loop->Reload("POST /-/reload by " + who);
+  std::string who = call.principal().empty() ? call.request.remote_address : call.principal();
+  std::string error = call.loop->Reload(who);
   if (!error.empty()) throw ApiError(400, "bad_config", error);
   return JsonSuccess("\"reloaded\"");
 }

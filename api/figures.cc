@@ -57,27 +57,6 @@ HttpResponse ApiEnterprises(ApiCall& call) {
   return JsonSuccess(Dump(out));
 }
 
-HttpResponse ApiSeries(ApiCall& call) {
-  Store& store = call.loop->store();
-  auto config = call.loop->config();
-  auto e = RequireEnterprise(store, call.query);
-  std::string indicator = call.query.Required("indicator", "e.g. output_value");
-  const IndicatorConfig* ind = config->FindIndicator(indicator);
-  if (!ind) throw ApiError::BadData("parameter indicator: unknown indicator \"" + indicator + "\"");
-  auto cadence = ParseCadence(call.query.String("cadence", "monthly"));
-  if (!cadence) throw ApiError::BadData("parameter cadence: must be weekly or monthly");
-  json points = json::array();
-  for (const auto& p : store.Series(e.id, indicator, *cadence))
-    points.push_back({{"period", p.period.ToString()},
-                      {"value", p.value},
-                      {"revisions", p.revisions},
-                      {"batch_id", p.batch_id}});
-  json data = {{"enterprise", e.credit_code},      {"name", e.name},
-               {"indicator", indicator},           {"unit", BaseUnitName(ind->dimension)},
-               {"cadence", CadenceName(*cadence)}, {"points", std::move(points)}};
-  return JsonSuccess(Dump(data));
-}
-
 HttpResponse ApiRevisions(ApiCall& call) {
   Store& store = call.loop->store();
   auto e = RequireEnterprise(store, call.query);
@@ -101,6 +80,13 @@ HttpResponse ApiBatches(ApiCall& call) {
   for (const auto& b : call.loop->store().RecentBatches(static_cast<int>(call.query.Limit(50))))
     out.push_back(json::parse(BatchSummaryJson(b)));
   return JsonSuccess(Dump(out));
+}
+
+HttpResponse ApiBatch(ApiCall& call) {
+  int64_t id = PositiveId(call.path.at("id"), "batch id");
+  auto batches = call.loop->store().RecentBatches(1, id);
+  if (batches.empty()) throw ApiError::NotFound("no batch " + std::to_string(id));
+  return JsonSuccess(BatchSummaryJson(batches[0]));
 }
 
 HttpResponse ApiIngest(ApiCall& call) {

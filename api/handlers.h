@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "api/route_table.h"
 #include "store/store.h"
@@ -11,14 +12,16 @@
 namespace parkwatch {
 
 class DeliveryStore;
+struct AuditRecord;
+struct RuleSet;
 struct Silence;
 
 // Loop thread.
 HttpResponse ApiEnterprises(ApiCall& call);       // ?industry=
 HttpResponse ApiEnterprise(ApiCall& call);        // /api/v1/enterprises/{code}
-HttpResponse ApiSeries(ApiCall& call);            // ?enterprise=&indicator=&cadence=
 HttpResponse ApiRevisions(ApiCall& call);         // ?enterprise=&indicator=&period=
 HttpResponse ApiBatches(ApiCall& call);           // ?limit=
+HttpResponse ApiBatch(ApiCall& call);             // /api/v1/batches/{id}: with its errors
 HttpResponse ApiAlerts(ApiCall& call);            // ?state=&severity=&rule=
 HttpResponse ApiAlertHistory(ApiCall& call);      // ?limit=&rule=&fingerprint=
 HttpResponse ApiAlert(ApiCall& call);             // GET /api/v1/alerts/{fingerprint}: why it fires
@@ -30,7 +33,8 @@ HttpResponse ApiReload(ApiCall& call);            // POST /-/reload
 
 // Worker thread.
 HttpResponse ApiRules(ApiCall& call);
-HttpResponse ApiIngest(ApiCall& call);         // ?collector=&source=
+HttpResponse ApiSeries(ApiCall& call);  // ?enterprise=|industry=|scope=park&indicator=&from=&to=
+HttpResponse ApiIngest(ApiCall& call);  // ?collector=&source=
 HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","comment","duration"}
 HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}
 HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerprint}/acknowledge
@@ -44,6 +48,11 @@ std::string EnterpriseJson(const EnterpriseRow& e);
 std::string BatchSummaryJson(const BatchSummary& summary);
 
 // Validates and stores a silence from a JSON body (shared with the CLI); "" or the error.
-std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Silence* out);
+// *warnings: a silence whose matchers match no rule of rules says so (it holds nothing).
+std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, const RuleSet& rules,
+                          Silence* out, std::vector<std::string>* warnings);
+// The audit record of a silence added or expired ("added" | "expired").
+AuditRecord SilenceAudit(const Silence& silence, const std::string& source, const std::string& who,
+                         const char* what);
 
 }  // namespace parkwatch

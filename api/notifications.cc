@@ -1,4 +1,6 @@
 // The delivery endpoints of the JSON API: silences, acknowledgements, dead letters.
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 #include "api/handlers.h"
@@ -7,6 +9,8 @@
 #include "core/diagnostic.h"
 #include "core/json_text.h"
 #include "notifiers/delivery_store.h"
+#include "rules/silence_reach.h"
+#include "store/audit.h"
 
 namespace parkwatch {
 
@@ -26,6 +30,11 @@ json SilenceJson(const Silence& s) {
 
 std::string Dump(const json& j) { return DumpJson(j); }
 
+// Who asked: the request's principal (token:admin, user:NAME), else its address.
+std::string Who(const ApiCall& call) {
+  return call.principal().empty() ? call.request.remote_address : call.principal();
+}
+
 }  // namespace
 
 HttpResponse ApiSilences(ApiCall& call) {
@@ -36,7 +45,8 @@ HttpResponse ApiSilences(ApiCall& call) {
   return JsonSuccess(Dump(out));
 }
 
-std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Silence* out) {
+std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, const RuleSet& rules,
+                          Silence* out, std::vector<std::string>* warnings) {
   json in = json::parse(body, nullptr, false);
   if (!in.is_object()) return "body must be a JSON object";
   Silence s;
@@ -75,23 +85,54 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Si
   s.created_at = now;
   s.id = deliveries.AddSilence(s);
   *out = s;
+  warnings->clear();
+  if (RulesMatchedBy(rules, ParseStoredMatchers(s.matchers)).empty())
+    warnings->push_back("silence " + std::to_string(s.id) +
+                        ": its matchers match no rule's alerts (check alertname, severity and "
+                        "labels against GET /api/v1/rules); it holds nothing");
   return "";
+}
+
+AuditRecord SilenceAudit(const Silence& s, const std::string& source, const std::string& who,
+                         const char* what) {
+  std::string matchers;
+  for (const auto& m : s.matchers) matchers += (matchers.empty() ? "" : ", ") + m;
+  AuditRecord r;
+  r.source = source;
+  r.who = who;
+  r.changes.push_back("silence " + std::to_string(s.id) + " " + what + ": {" + matchers +
+                      "} until " + std::to_string(s.ends_at) + " by " + s.author + ": " +
+                      s.comment);
+  return r;
 }
 
 HttpResponse ApiCreateSilence(ApiCall& call) {
   DeliveryStore deliveries(&call.worker->store());
   Silence s;
-  std::string error = CreateSilence(deliveries, call.request.body, &s);
+  std::vector<std::string> warnings;
+  std::string error =
+      CreateSilence(deliveries, call.request.body, call.worker->rules(), &s, &warnings);
   if (!error.empty()) throw ApiError::BadData(error);
+  for (const auto& w : warnings) spdlog::warn("{}", w);
+  RecordAudit(call.worker->store(), SilenceAudit(s, "POST /api/v1/silences", Who(call), "added"));
   call.worker->NotificationsChanged();
-  return JsonSuccess(Dump(SilenceJson(s)), 201);
+  json out = SilenceJson(s);
+  out["warnings"] = warnings;
+  return JsonSuccess(Dump(out), 201);
 }
 
 HttpResponse ApiExpireSilence(ApiCall& call) {
   int64_t id = PositiveId(call.path.at("id"), "silence id");
   DeliveryStore deliveries(&call.worker->store());
+  std::optional<Silence> silence;
+  for (const Silence& s : deliveries.Silences(true, UnixNow()))
+    if (s.id == id) silence = s;
   if (!deliveries.ExpireSilence(id, UnixNow()))
     throw ApiError::NotFound("no active silence " + std::to_string(id));
+  if (silence)
+    RecordAudit(call.worker->store(),
+                SilenceAudit(*silence, "DELETE /api/v1/silences/" + std::to_string(id), Who(call),
+                             "expired"));
   call.worker->NotificationsChanged();
   return JsonSuccess("\"expired\"");
 }

@@ -53,12 +53,17 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          "set an enterprise's register attributes {name, industry, key, above_size_since, "
          "above_size_until, expected_reports}",
          ApiPutEnterprise});
-  t.Add({"GET", "/api/v1/series", A::kPublic, R::kLoop, {"enterprise", "indicator", "cadence"}, 0,
-         "an enterprise's figures of one indicator", ApiSeries});
+  t.Add({"GET", "/api/v1/series", A::kPublic, R::kWorker,
+         {"enterprise", "industry", "scope", "indicator", "cadence", "from", "to", "prices"}, 0,
+         "an enterprise's, an industry's or the park's figures and their measures (level, YoY, "
+         "YTD, pull, contribution) over a period range",
+         ApiSeries});
   t.Add({"GET", "/api/v1/revisions", A::kPublic, R::kLoop, {"enterprise", "indicator", "period"},
          0, "every revision of one figure", ApiRevisions});
   t.Add({"GET", "/api/v1/batches", A::kPublic, R::kLoop, {"limit"}, 0,
          "recent batches with their errors", ApiBatches});
+  t.Add({"GET", "/api/v1/batches/{id}", A::kPublic, R::kLoop, {}, 0,
+         "one batch with its errors (file, line, column, field, message)", ApiBatch});
 
   // Alerts and rules.
   t.Add({"GET", "/api/v1/alerts", A::kPublic, R::kLoop,

@@ -36,7 +36,12 @@ BatchSummary Audited(Store& store, const std::string& source,
   BatchSummary summary = ingest();
   if (summary.status == "committed" || summary.status == "partial") {
     std::vector<std::string> changes = RegisterChanges(before, store.Enterprises());
-    if (!changes.empty()) RecordAudit(store, source, changes);
+    if (!changes.empty()) {
+      AuditRecord record;
+      record.source = source;
+      record.changes = std::move(changes);
+      RecordAudit(store, record);
+    }
   }
   return summary;
 }

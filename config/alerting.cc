@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "core/sha256.h"
 #include "core/text.h"
 
 namespace parkwatch {
@@ -110,6 +111,8 @@ bool ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& wher
   rc->rate_limit_per_minute = static_cast<int>(
       r.Int(item["rate_limit_per_minute"], where + ".rate_limit_per_minute", robot ? 20 : 0, 0));
   if (reader) rc->options = reader->read(r, item, where, base);
+  for (const auto& field : item)
+    rc->field_hashes[field.first.Scalar()] = Sha256Hex(YAML::Dump(field.second));
   return true;
 }
 

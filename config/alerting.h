@@ -95,6 +95,9 @@ struct ReceiverConfig {
   // The type's own settings as its reader made them; set for every receiver of a loaded
   // configuration.
   std::shared_ptr<const ReceiverOptions> options;
+  // A SHA-256 of each field as written, so the audit trail can say which fields of a receiver a
+  // reload changed without recording a value (URLs and settings may carry secrets).
+  std::map<std::string, std::string> field_hashes;
 
   // options as the type's struct; throws std::logic_error when they are of another type (a
   // programming error: the type's reader made them).
@@ -185,6 +188,11 @@ std::optional<int64_t> ParseDurationMs(const std::string& text);
 // when it is not a duration. For receiver types' readers (notifiers/receivers.cc).
 int64_t ReadDurationMs(YamlReader& r, const YAML::Node& node, const std::string& field,
                        int64_t fallback);
+
+// What a reload changes in alerting, one line each, for the audit trail: receivers added,
+// removed or changed (naming the fields, never their values), routes and inhibit rules added or
+// removed (as their matchers, receivers and timings read), the language and external URL.
+std::vector<std::string> DiffAlerting(const AlertingConfig& before, const AlertingConfig& after);
 
 // Reads node (the `alerting:` mapping; absent or null leaves *out with defaults) into *out,
 // reporting every problem through r. Relative *_file paths resolve against base_dir.

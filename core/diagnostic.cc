@@ -58,4 +58,90 @@ std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics) {
   return s;
 }
 
+namespace {
+
+void AppendEscaped(std::string* out, std::string_view s) {
+  for (char c : s) {
+    if (c == '\\')
+      out->append("\\\\");
+    else if (c == '\t')
+      out->append("\\t");
+    else if (c == '\n')
+      out->append("\\n");
+    else
+      out->push_back(c);
+  }
+}
+
+std::string Unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 == s.size()) {
+      out.push_back(s[i]);
+      continue;
+    }
+    char c = s[++i];
+    out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c);
+  }
+  return out;
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9' || v > 100'000'000) return 0;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string EncodeDiagnostics(const std::vector<Diagnostic>& diagnostics, size_t max) {
+  std::string text;
+  for (size_t i = 0; i < diagnostics.size() && i < max; ++i) {
+    const Diagnostic& d = diagnostics[i];
+    AppendEscaped(&text, d.file);
+    text.append("\t").append(std::to_string(d.line));
+    text.append("\t").append(std::to_string(d.column)).append("\t");
+    AppendEscaped(&text, d.field);
+    text.append("\t");
+    AppendEscaped(&text, d.sheet);
+    text.append("\t");
+    AppendEscaped(&text, d.message);
+    text.append("\n");
+  }
+  return text;
+}
+
+std::vector<Diagnostic> DecodeDiagnostics(std::string_view text) {
+  std::vector<Diagnostic> out;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (line.empty()) continue;
+    std::vector<std::string_view> fields;
+    for (size_t start = 0;;) {
+      size_t tab = line.find('\t', start);
+      fields.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+    Diagnostic d;
+    if (fields.size() != 6) {
+      d.message = std::string(line);  // stored before the fields were kept
+    } else {
+      d.file = Unescape(fields[0]);
+      d.line = ToInt(fields[1]);
+      d.column = ToInt(fields[2]);
+      d.field = Unescape(fields[3]);
+      d.sheet = Unescape(fields[4]);
+      d.message = Unescape(fields[5]);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace parkwatch

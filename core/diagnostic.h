@@ -63,4 +63,12 @@ class DiagnosticList {
 
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);  // one per line
 
+// Diagnostics as stored text (batches.errors) and back, every field kept: one diagnostic a line,
+// its fields separated by tabs, with \\, \t and \n escaped. Encode keeps the first max.
+// Decode reads a line without tabs (what versions before it stored: ToString()) as a message
+// alone.
+std::string EncodeDiagnostics(const std::vector<Diagnostic>& diagnostics,
+                              size_t max = kMaxStoredErrors);
+std::vector<Diagnostic> DecodeDiagnostics(std::string_view text);
+
 }  // namespace parkwatch

@@ -149,7 +149,7 @@ class Daemon : public LoopServices, public PoolServices {
     WaitForSignals();
     loop_lag_ = std::make_unique<LoopLagProbe>(io_, metrics_);
     loop_lag_->Start();
-    worker_->PostRules(config_, rules_, "start", {});
+    worker_->PostRules(config_, rules_, AuditRecord{.source = "start"});
     std::vector<std::unique_ptr<InboxWatcher>> inboxes;
     std::string error;
     if (!MakeInboxes(*config_, &inboxes, &error)) {
@@ -183,7 +183,7 @@ class Daemon : public LoopServices, public PoolServices {
   bool ready() const override { return ready_; }
   std::string Reload(const std::string& who) override {
     std::string error;
-    DoReload(who, &error);
+    DoReload("POST /-/reload", who, &error);
     return error;
   }
 
@@ -267,7 +267,7 @@ class Daemon : public LoopServices, public PoolServices {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
-        DoReload("SIGHUP", nullptr);
+        DoReload("SIGHUP", "signal", nullptr);
         WaitForSignals();
         return;
       }
@@ -370,20 +370,34 @@ class Daemon : public LoopServices, public PoolServices {
   // All or nothing: the config, the web config with its certificates, every rule file, the
   // inbox watchers and the receivers are built first; only when every part was built is
   // anything swapped, so a reload that fails at any step leaves the old config wholly in force.
-  bool DoReload(const std::string& source, std::string* error) {
+  // Accepted or refused, a reload is audited with who asked (the request's principal, or
+  // "signal") and what changed or why it was refused.
+  bool DoReload(const std::string& source, const std::string& who, std::string* error) {
+    AuditRecord audit{.source = source, .who = who};
     std::string text;
     try {
-      if (TryReload(source, &text)) return true;
+      if (TryReload(audit, &text)) return true;
     } catch (const std::exception& e) {
       text = e.what();
     }
-    spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
+    spdlog::error("reload ({}) failed, keeping the running config (asked by {}):\n{}", source,
+                  who.empty() ? "unknown" : who, text);
     metrics_.ConfigReload(false);
+    audit.outcome = "refused";
+    audit.error = text;
+    worker_->Post([audit](WorkerServices& w) {
+      try {
+        RecordAudit(w.store(), audit);
+      } catch (const std::exception& e) {
+        spdlog::error("recording the refused reload in the audit trail: {}", e.what());
+      }
+    });
     if (error) *error = text;
     return false;
   }
 
-  bool TryReload(const std::string& source, std::string* error) {
+  bool TryReload(AuditRecord audit, std::string* error) {
+    const std::string& source = audit.source;
     Config fresh;
     RuleSet fresh_rules;
     std::vector<Diagnostic> diagnostics;
@@ -399,15 +413,18 @@ class Daemon : public LoopServices, public PoolServices {
     dispatcher_->Reload(fresh.alerting);  // builds every receiver, then swaps; throws before
     // Built: swap. Open connections keep what they had.
     UseWebSecurity(fresh, tls);
-    std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
+    audit.changes = DiffThresholds(*rules_, fresh_rules);
+    for (std::string& line : DiffAlerting(config_->alerting, fresh.alerting))
+      audit.changes.push_back(std::move(line));
     UseParkTimeInLogs(fresh.timezone);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     SwapInboxes(std::move(inboxes));
     puller_->Reload(config_, ParkUtcOffset(*config_));
-    worker_->PostRules(config_, rules_, source, changes);
+    for (const std::string& line : audit.changes) spdlog::info("reload changes {}", line);
+    spdlog::info("config reloaded ({} by {})", source, audit.who.empty() ? "unknown" : audit.who);
+    worker_->PostRules(config_, rules_, std::move(audit));
     metrics_.ConfigReload(true);
-    spdlog::info("config reloaded ({})", source);
     return true;
   }
 

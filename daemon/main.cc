@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "config/config.h"
 #include "core/json_text.h"
 #include "core/log_format.h"
+#include "daemon/alert_commands.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
@@ -28,6 +30,7 @@
 #include "report/render.h"
 #include "rules/evaluator.h"
 #include "rules/rule_config.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
 #include "tools/demo_config.h"
@@ -54,12 +57,23 @@ commands:
                 [--format=html|xlsx|pdf|json] [--lang=zh|en] [--out=FILE]
   silence       manage silences       add|list|expire --config.file=parkwatch.yml
                 [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
+  alerts        active alerts, a table --config.file=parkwatch.yml [--industry= --enterprise=
+                                      --scope= --rule= --state= --severity=] [--lang=zh|en]
+  explain       why an alert fires    FINGERPRINT --config.file=parkwatch.yml [--lang=zh|en]
+  ack           acknowledge an alert  FINGERPRINT --config.file=parkwatch.yml --author= [--note=]
   hash-password bcrypt hash for basic_auth_users; reads the password from standard input
   secrets       write the ingest and admin tokens  --dir=/etc/parkwatch/secrets [--force]
                 (existing ones are kept unless --force)
   bench-data    write a bulk CSV      --out=FILE [--enterprises=20000] [--months=60]
   version       print the version
 )";
+
+// Who runs a command that changes something, for the audit trail: cli:LOGIN.
+std::string CommandLineUser() {
+  const char* user = std::getenv("USER");
+  if (!user || !*user) user = std::getenv("LOGNAME");
+  return std::string("cli:") + (user && *user ? user : std::to_string(::getuid()));
+}
 
 int Usage(const std::string& error) {
   if (!error.empty()) std::fprintf(stderr, "parkwatch: %s\n\n", error.c_str());
@@ -295,10 +309,16 @@ int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers)
   }
   if (verb == "expire") {
     if (flags.positional().size() != 2) return Usage("silence expire needs an ID");
-    if (!deliveries.ExpireSilence(std::stoll(flags.positional()[1]), UnixNow())) {
+    int64_t id = std::stoll(flags.positional()[1]);
+    std::optional<Silence> silence;
+    for (const Silence& s : deliveries.Silences(true, UnixNow()))
+      if (s.id == id) silence = s;
+    if (!silence || !deliveries.ExpireSilence(id, UnixNow())) {
       std::fprintf(stderr, "no active silence %s\n", flags.positional()[1].c_str());
       return 1;
     }
+    RecordAudit(*store,
+                SilenceAudit(*silence, "parkwatch silence expire", CommandLineUser(), "expired"));
     return 0;
   }
   if (verb != "add") return Usage("silence needs add, list or expire");
@@ -306,12 +326,21 @@ int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers)
                          {"author", flags.Get("author")},
                          {"comment", flags.Get("comment")},
                          {"duration", flags.Get("duration", "24h")}};
+  RuleSet rules;
+  std::vector<Diagnostic> diagnostics;
+  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics)) {
+    std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
+    return 1;
+  }
   Silence s;
-  std::string error = CreateSilence(deliveries, DumpJson(body), &s);
+  std::vector<std::string> warnings;
+  std::string error = CreateSilence(deliveries, DumpJson(body), rules, &s, &warnings);
   if (!error.empty()) {
     std::fprintf(stderr, "parkwatch silence add: %s\n", error.c_str());
     return 1;
   }
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  RecordAudit(*store, SilenceAudit(s, "parkwatch silence add", CommandLineUser(), "added"));
   std::printf("silence %lld until %lld\n", static_cast<long long>(s.id),
               static_cast<long long>(s.ends_at));
   return 0;
@@ -405,6 +434,15 @@ int main(int argc, char** argv) {
                : Usage(error);
   }
   if (command == "secrets") return parse({"dir"}, {"force"}) ? SecretsCommand(flags) : Usage(error);
+  if (command == "alerts")
+    return parse({"config.file", "industry", "enterprise", "scope", "rule", "state", "severity",
+                  "lang"})
+               ? AlertsCommand(flags)
+               : Usage(error);
+  if (command == "explain")
+    return parse({"config.file", "lang"}) ? ExplainCommand(flags) : Usage(error);
+  if (command == "ack")
+    return parse({"config.file", "author", "note", "lang"}) ? AckCommand(flags) : Usage(error);
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
   if (command == "version" || command == "--version") {

@@ -131,14 +131,14 @@ void StoreWorker::LogEngine(const std::string& what, const EngineResult& r) {
 }
 
 void StoreWorker::PostRules(std::shared_ptr<const Config> config,
-                            std::shared_ptr<const RuleSet> rules, const std::string& source,
-                            std::vector<std::string> changes) {
-  boost::asio::post(pool_, [this, config, rules, source, changes] {
+                            std::shared_ptr<const RuleSet> rules, AuditRecord audit) {
+  boost::asio::post(pool_, [this, config, rules, audit] {
     if (stopping_) return;
+    const std::string& source = audit.source;
     config_ = config;
     rules_ = rules;
     try {
-      if (source != "start" || !changes.empty()) RecordAudit(*store_, source, changes);
+      if (source != "start" || !audit.changes.empty()) RecordAudit(*store_, audit);
       LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
       // A rule wanting a price index never ingested compares at current prices or not at all.
       for (const auto& w : PriceIndexWarnings(*rules, [&](const std::string&d, Cadence c) {

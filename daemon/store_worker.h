@@ -23,6 +23,7 @@
 #include "config/config.h"
 #include "report/month_close.h"
 #include "rules/rule_config.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 namespace parkwatch {
@@ -60,8 +61,9 @@ class StoreWorker : public WorkerServices {
   // New rules and config (start, or an accepted reload), recorded in the audit trail with what
   // changed unless it is the start; then the config's register file, when it changed
   // (collectors/register.h), as a batch ahead of the files queued after.
+  // audit: the source, who and the changes (unused at start).
   void PostRules(std::shared_ptr<const Config> config, std::shared_ptr<const RuleSet> rules,
-                 const std::string& source, std::vector<std::string> changes);
+                 AuditRecord audit);
   // Batches other processes wrote, and missing-report deadlines (the minute tick).
   void PostDeadlineCheck();
   // Runs then on the loop once everything queued before it is done (readiness after the files

@@ -1,5 +1,6 @@
-// The audit trail of configuration changes: every accepted reload is recorded with its time,
-// what triggered it and the threshold changes it made, so staff can see who tuned what, when.
+// The audit trail of configuration changes: every reload, accepted or refused, every register
+// change and every silence added or expired is recorded with its time, what triggered it, who
+// asked and what changed, so staff can see who tuned what, when — and who tried.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +13,16 @@ namespace parkwatch {
 
 struct AuditRecord {
   int64_t id = 0;
-  int64_t at = 0;                    // unix seconds
-  std::string source;                // SIGHUP, POST /-/reload from 127.0.0.1, start
-  std::vector<std::string> changes;  // DiffThresholds lines
+  int64_t at = 0;                    // unix seconds; 0 = now when recorded
+  std::string source;                // SIGHUP, POST /-/reload, start, POST /api/v1/silences, ...
+  std::string who;                   // token:admin, user:NAME, signal, cli:USER; "" unknown
+  std::string outcome = "applied";   // applied | refused
+  std::vector<std::string> changes;  // one change a line: thresholds, receivers, routes, ...
+  std::string error;                 // why a refused change was refused
 };
 
-void RecordAudit(Store& store, const std::string& source, const std::vector<std::string>& changes);
+// Writes one record. The thread owning store (the store worker in the daemon).
+void RecordAudit(Store& store, const AuditRecord& record);
 std::vector<AuditRecord> RecentAudit(Store& store, int limit);
 
 }  // namespace parkwatch

@@ -232,6 +232,13 @@ CREATE TABLE pull_state (
   updated_at INTEGER NOT NULL
 );
 )sql"},
+      {9, "config_audit: who, and refused changes with their errors", R"sql(
+-- who: the request's principal (token:admin, user:NAME), a signal or the command line; outcome:
+-- applied or refused (a reload that failed keeps the running config, and says so here).
+ALTER TABLE config_audit ADD COLUMN who TEXT NOT NULL DEFAULT '';
+ALTER TABLE config_audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied';
+ALTER TABLE config_audit ADD COLUMN error TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -85,13 +85,6 @@ std::unique_ptr<IngestTransaction> Store::BeginIngest(const BatchInfo& info) {
 
 namespace {
 
-std::string ErrorsText(const std::vector<Diagnostic>& errors) {
-  std::string text;
-  for (size_t i = 0; i < errors.size() && i < kMaxStoredErrors; ++i)
-    text += errors[i].ToString() + "\n";
-  return text;
-}
-
 void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
   Statement u(db,
               "UPDATE batches SET status=?, duration_seconds=?, rows_read=?, rows_accepted=?, "
@@ -107,7 +100,7 @@ void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
       .Bind(8, s.enterprises_new);
   if (s.duplicate_of) u.Bind(9, s.duplicate_of);
   u.Bind(10, std::max<int64_t>(s.error_count, static_cast<int64_t>(s.errors.size())))
-      .Bind(11, ErrorsText(s.errors))
+      .Bind(11, EncodeDiagnostics(s.errors))
       .Bind(12, s.batch_id)
       .Run();
 }
@@ -234,13 +227,13 @@ std::vector<RevisionRow> Store::Revisions(int64_t enterprise_id, const std::stri
   return out;
 }
 
-std::vector<BatchSummary> Store::RecentBatches(int limit) {
+std::vector<BatchSummary> Store::RecentBatches(int limit, int64_t id) {
   Statement s(db_,
               "SELECT id, source, collector, content_hash, status, received_at, "
               "duration_seconds, rows_read, rows_accepted, figures_new, figures_revised, "
-              "figures_unchanged, enterprises_new, COALESCE(duplicate_of, 0), error_count "
-              "FROM batches ORDER BY id DESC LIMIT ?");
-  s.Bind(1, limit);
+              "figures_unchanged, enterprises_new, COALESCE(duplicate_of, 0), error_count, "
+              "errors FROM batches WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC LIMIT ?2");
+  s.Bind(1, id).Bind(2, limit);
   std::vector<BatchSummary> out;
   while (s.Step()) {
     BatchSummary b;
@@ -257,6 +250,7 @@ std::vector<BatchSummary> Store::RecentBatches(int limit) {
     b.enterprises_new = s.Int(12);
     b.duplicate_of = s.Int(13);
     b.error_count = s.Int(14);
+    b.errors = DecodeDiagnostics(s.Text(15));
     out.push_back(std::move(b));
   }
   return out;

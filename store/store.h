@@ -113,7 +113,8 @@ class Store {
   // Every value a figure has had, oldest first; the last one is current.
   std::vector<RevisionRow> Revisions(int64_t enterprise_id, const std::string& indicator,
                                      Period period);
-  std::vector<BatchSummary> RecentBatches(int limit);
+  // The latest batches, newest first, with their stored errors; with id, that batch only.
+  std::vector<BatchSummary> RecentBatches(int limit, int64_t id = 0);
   // Calls fn for every current figure of an indicator in a cadence (rules load through this).
   void ForEachFigure(const std::string& indicator, Cadence cadence,
                      const std::function<void(int64_t enterprise_id, Period, double)>& fn);

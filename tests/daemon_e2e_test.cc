@@ -271,7 +271,7 @@ TEST(DaemonRulesTest, DroppedFileFiresAlertAndReloadIsAudited) {
   json rule_list = json::parse(Http("GET", daemon.url("/api/v1/rules")).body)["data"];
   ASSERT_EQ(rule_list.size(), 1u);
   EXPECT_EQ(rule_list[0]["name"], "OutputDrop");
-  EXPECT_EQ(rule_list[0]["last_period"], "2024-05");
+  EXPECT_EQ(rule_list[0]["last_evaluation"]["period"]["period"], "2024-05");
 
   // Tighter thresholds through a reload: the alert escalates at once and the change is audited.
   std::string tighter = rules;

@@ -1,0 +1,42 @@
+#include "api/json_parts.h"
+
+#include "core/time_text.h"
+#include "rules/evaluator.h"
+
+namespace parkwatch {
+
+using nlohmann::json;
+
+json NumberJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+TimeJson::TimeJson(const Config& config)
+    : offset_(UtcOffsetMinutes(config.timezone).value_or(8 * 60)) {}
+
+json TimeJson::At(int64_t unix_seconds) const {
+  if (!unix_seconds) return nullptr;
+  return {{"unix", unix_seconds}, {"local", LocalRfc3339(unix_seconds, offset_)}};
+}
+
+json PeriodJson(const Period& p) {
+  if (!p.valid()) return nullptr;
+  return {{"period", p.ToString()},
+          {"name", PeriodName(p)},
+          {"name_en", PeriodName(p, Language::kEn)},
+          {"days", PeriodDays(p)},
+          {"days_en", PeriodDays(p, Language::kEn)},
+          {"first_day", IsoDate(p.FirstDay())},
+          {"last_day", IsoDate(p.LastDay())}};
+}
+
+json ThresholdsJson(const Thresholds& t, Severity crossed) {
+  json levels = json::object();
+  for (Severity s : {Severity::kBlue, Severity::kYellow, Severity::kOrange, Severity::kRed})
+    if (auto v = t.levels[static_cast<size_t>(s)]) levels[std::string(SeverityName(s))] = *v;
+  return {{"direction", t.direction == Direction::kBelow ? "below" : "above"},
+          {"levels", levels},
+          {"clear", NumberJson(t.clear)},
+          {"crossed",
+           crossed == Severity::kNone ? json(nullptr) : json(std::string(SeverityName(crossed)))}};
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,129 @@
+#include "rules/measure_words.h"
+
+#include "core/units.h"
+
+namespace parkwatch {
+
+namespace {
+
+std::string IndicatorTitle(const std::string& name, const Config& config, Language lang) {
+  const IndicatorConfig* ind = config.FindIndicator(name);
+  if (lang == Language::kEn)
+    return ind && !ind->title.empty() ? ind->title + " (" + name + ")" : name;
+  return ind && !ind->title.empty() ? ind->title : name;
+}
+
+}  // namespace
+
+const char* RuleKindName(RuleKind kind) {
+  switch (kind) {
+    case RuleKind::kThreshold:
+      return "threshold";
+    case RuleKind::kMissingReport:
+      return "missing_report";
+    case RuleKind::kAnomaly:
+      return "anomaly";
+  }
+  return "threshold";
+}
+
+std::string ScopeText(const RuleConfig& rule) {
+  switch (rule.scope) {
+    case ScopeKind::kEnterprise:
+      return "enterprise";
+    case ScopeKind::kIndustry:
+      return "industry";
+    case ScopeKind::kPark:
+      return "park";
+    case ScopeKind::kSet:
+      return "set:" + rule.set;
+  }
+  return "enterprise";
+}
+
+std::string MeasureWords(const RuleConfig& rule, const Config& config, Language lang) {
+  const bool zh = lang == Language::kZh;
+  const MeasureSpec& m = rule.measure;
+  const std::string x = IndicatorTitle(m.indicator, config, lang);
+  if (rule.kind == RuleKind::kMissingReport)
+    return zh ? "截止时间已过仍未报送的期数" : "periods due and not reported";
+  if (rule.kind == RuleKind::kAnomaly)
+    return zh ? x + "与往年同期相比的偏离（标准差倍数）"
+              : x + ": deviation from the same period of earlier years (in spreads)";
+  const bool industry_whole = m.whole == "industry";
+  const std::string whole =
+      zh ? (industry_whole ? "所在行业" : "园区") : (industry_whole ? "its industry" : "the park");
+  std::string words;
+  switch (m.kind) {
+    case MeasureKind::kLevel:
+    case MeasureKind::kValue:
+      words = x;
+      break;
+    case MeasureKind::kYoy:
+      words = zh ? x + "同比增速" : "year-on-year growth of " + x;
+      break;
+    case MeasureKind::kYtdYoy:
+      words = zh ? x + "累计同比增速（1月至当月）"
+                 : "year-to-date growth of " + x + " (January to the month)";
+      break;
+    case MeasureKind::kMom:
+      words = zh ? x + "环比增速" : "growth of " + x + " on the period before";
+      break;
+    case MeasureKind::kTwoYearAvg:
+      words = zh ? x + "两年平均增速" : "two-year average growth of " + x;
+      break;
+    case MeasureKind::kShare:
+      words = zh ? x + "占" + whole + "比重" : "share of " + whole + "'s " + x;
+      break;
+    case MeasureKind::kPull:
+      words = zh ? x + "对" + whole + "增长的拉动（百分点）"
+                 : "pull of " + x + " on " + whole + "'s growth (percentage points)";
+      break;
+    case MeasureKind::kContribution:
+      words =
+          zh ? x + "对" + whole + "增长的贡献率" : "contribution to " + whole + "'s growth of " + x;
+      break;
+    case MeasureKind::kConsecutiveDeclines:
+      words = zh ? x + "连续同比下降的期数" : "periods in a row of falling " + x;
+      break;
+    case MeasureKind::kChange:
+      words = m.against_previous
+                  ? (zh ? x + "增速较上期变化（百分点）"
+                        : "change of " + x + "'s growth on the period before (points)")
+                  : (zh ? x + "增速较上年同期变化（百分点）"
+                        : "change of " + x + "'s growth on a year before (points)");
+      break;
+    case MeasureKind::kUnitSlip:
+      words = zh ? x + "疑似单位错报（与近期水平相差的数量级）"
+                 : x + ": suspected unit slip (orders of magnitude off its recent level)";
+      break;
+  }
+  if (m.prices == PriceBasis::kComparable)
+    words += zh ? "（可比价）" : " (comparable prices)";
+  else if (m.prices == PriceBasis::kComparableOrCurrent)
+    words += zh ? "（可比价，无价格指数时现价）" : " (comparable prices, current where no index)";
+  if (!rule.target.empty()) words += zh ? "与目标之差" : ", less the target";
+  return words;
+}
+
+std::string MeasureUnit(const RuleConfig& rule, const Config& config) {
+  if (rule.kind == RuleKind::kMissingReport) return "periods";
+  if (rule.kind == RuleKind::kAnomaly) return "sigma";
+  switch (rule.measure.kind) {
+    case MeasureKind::kLevel:
+    case MeasureKind::kValue: {
+      const IndicatorConfig* ind = config.FindIndicator(rule.measure.indicator);
+      return ind ? std::string(BaseUnitName(ind->dimension)) : "";
+    }
+    case MeasureKind::kChange:
+      return "points";
+    case MeasureKind::kConsecutiveDeclines:
+      return "periods";
+    case MeasureKind::kUnitSlip:
+      return "times";
+    default:
+      return "ratio";
+  }
+}
+
+}  // namespace parkwatch

@@ -1,0 +1,29 @@
+// A rule's measure said in words, as a director reads it — 工业总产值同比增速（可比价） /
+// year-on-year growth of 工业总产值 (comparable prices) — with the unit its value is in. The rule
+// list and `parkwatch explain` say it; the rule file's text (yoy(output_value)) stays beside it
+// for the people who write rules. Any thread.
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+#include "core/time_text.h"
+#include "rules/rule_config.h"
+
+namespace parkwatch {
+
+std::string MeasureWords(const RuleConfig& rule, const Config& config,
+                         Language lang = Language::kZh);
+
+// The unit of the rule's compared value: "ratio" (growth, share, pull: 0.05 = 5%), "points"
+// (change of a rate, as a ratio: 0.03 = 3 个百分点), "periods" (missing reports, declines in a
+// row), "sigma" (anomaly), "times" (unit slip exponent), or the indicator's base unit (yuan, kWh)
+// for a level.
+std::string MeasureUnit(const RuleConfig& rule, const Config& config);
+
+// "enterprise", "industry", "park" or "set:NAME".
+std::string ScopeText(const RuleConfig& rule);
+// threshold | missing_report | anomaly
+const char* RuleKindName(RuleKind kind);
+
+}  // namespace parkwatch
