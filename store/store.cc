@@ -40,7 +40,11 @@ std::unique_ptr<Store> Store::Open(const std::string& path) {
   return store;
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  find_enterprise_.reset();  // a connection with unfinalized statements does not close
+  find_enterprise_by_id_.reset();
+  sqlite3_close(db_);
+}
 
 void Store::Migrate() {
   Exec(db_,
@@ -150,16 +154,33 @@ std::vector<EnterpriseRow> Store::Enterprises() {
   return out;
 }
 
-std::optional<EnterpriseRow> Store::FindEnterprise(const std::string& credit_code) {
-  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE credit_code = ?");
-  if (s.Bind(1, credit_code).Step()) return ReadEnterprise(s);
+namespace {
+
+// Steps a cached one-row lookup and leaves it reset for the next caller, also on a throw.
+template <typename Key>
+std::optional<EnterpriseRow> LookUp(Statement& s, const Key& key) {
+  struct ResetAfter {
+    Statement& s;
+    ~ResetAfter() { s.Reset(); }
+  } reset{s};
+  if (s.Bind(1, key).Step()) return ReadEnterprise(s);
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<EnterpriseRow> Store::FindEnterprise(const std::string& credit_code) {
+  if (!find_enterprise_)
+    find_enterprise_ =
+        std::make_unique<Statement>(db_, std::string(kEnterpriseColumns) + "WHERE credit_code = ?");
+  return LookUp(*find_enterprise_, credit_code);
+}
+
 std::optional<EnterpriseRow> Store::FindEnterpriseById(int64_t id) {
-  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE id = ?");
-  if (s.Bind(1, id).Step()) return ReadEnterprise(s);
-  return std::nullopt;
+  if (!find_enterprise_by_id_)
+    find_enterprise_by_id_ =
+        std::make_unique<Statement>(db_, std::string(kEnterpriseColumns) + "WHERE id = ?");
+  return LookUp(*find_enterprise_by_id_, id);
 }
 
 std::vector<EnterpriseRow> Store::EnterprisesAfter(int64_t id) {
@@ -275,6 +296,21 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   return out;
 }
 
+void Store::ForEachCurrentFigure(const std::function<void(int64_t, int64_t, Period, double)>& fn) {
+  Statement s(db_, "SELECT enterprise_id, indicator_id, cadence, period, value FROM figures");
+  while (s.Step()) {
+    Cadence cadence = s.Text(2) == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+    if (auto p = Period::FromKey(cadence, s.Int(3))) fn(s.Int(0), s.Int(1), *p, s.Double(4));
+  }
+}
+
+std::unordered_map<int64_t, std::string> Store::IndicatorNames() {
+  Statement s(db_, "SELECT id, name FROM indicators");
+  std::unordered_map<int64_t, std::string> out;
+  while (s.Step()) out[s.Int(0)] = s.Text(1);
+  return out;
+}
+
 std::vector<int64_t> Store::UnevaluatedBatches() {
   Statement s(db_,
               "SELECT id FROM batches WHERE evaluated = 0 AND status IN ('committed', 'partial') "
@@ -288,20 +324,27 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id) {
   BatchSummary summary;
   summary.batch_id = batch_id;
   summary.status = "committed";
-  // The figures the batch set, whether still current or since revised by a later batch.
-  Statement s(db_,
-              "SELECT f.enterprise_id, i.name, f.cadence, f.period FROM figures f "
-              "JOIN indicators i ON i.id = f.indicator_id WHERE f.batch_id = ?1 "
-              "UNION SELECT h.enterprise_id, i.name, h.cadence, h.period FROM figure_history h "
-              "JOIN indicators i ON i.id = h.indicator_id WHERE h.batch_id = ?1");
-  s.Bind(1, batch_id);
-  while (s.Step()) {
-    std::string cadence = s.Text(2);
+  // The figures the batch set, whether still current or since revised by a later batch. Two
+  // DISTINCT queries rather than one UNION of every figure: a bulk load sets millions, and
+  // de-duplicating those rows took a temporary b-tree of them all (spilled to disk) for answers
+  // of thousands.
+  Statement enterprises(db_,
+                        "SELECT DISTINCT enterprise_id FROM figures WHERE batch_id = ?1 "
+                        "UNION SELECT DISTINCT enterprise_id FROM figure_history "
+                        "WHERE batch_id = ?1");
+  enterprises.Bind(1, batch_id);
+  while (enterprises.Step()) summary.touched_enterprises.insert(enterprises.Int(0));
+  Statement periods(db_,
+                    "SELECT i.name, t.cadence, t.period FROM (SELECT DISTINCT indicator_id, "
+                    "cadence, period FROM figures WHERE batch_id = ?1 UNION SELECT DISTINCT "
+                    "indicator_id, cadence, period FROM figure_history WHERE batch_id = ?1) t "
+                    "JOIN indicators i ON i.id = t.indicator_id");
+  periods.Bind(1, batch_id);
+  while (periods.Step()) {
+    std::string cadence = periods.Text(1);
     auto period =
-        Period::FromKey(static_cast<Cadence>(cadence.empty() ? 'M' : cadence[0]), s.Int(3));
-    if (!period) continue;
-    summary.touched_enterprises.insert(s.Int(0));
-    summary.touched_periods.emplace(s.Text(1), *period);
+        Period::FromKey(static_cast<Cadence>(cadence.empty() ? 'M' : cadence[0]), periods.Int(2));
+    if (period) summary.touched_periods.emplace(periods.Text(0), *period);
   }
   return summary;
 }

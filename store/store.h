@@ -100,6 +100,8 @@ class Store {
   void RecordEmptyBatch(BatchSummary* summary);
 
   std::vector<EnterpriseRow> Enterprises();
+  // One enterprise by code or store id. The statements are prepared once per connection: alert
+  // notifications and the alerts gauge look up every enterprise alert's register context.
   std::optional<EnterpriseRow> FindEnterprise(const std::string& credit_code);
   std::optional<EnterpriseRow> FindEnterpriseById(int64_t id);
   // Enterprises created after the one with this id, in id order (rules follow new ones).
@@ -118,6 +120,12 @@ class Store {
                      const std::function<void(int64_t enterprise_id, Period, double)>& fn);
   // Latest period any figure was reported for, per enterprise and cadence.
   std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
+  // Every current figure of every indicator in one pass, in key order (enterprise, indicator,
+  // cadence, period): what loading several tables costs as one scan instead of one per table.
+  void ForEachCurrentFigure(
+      const std::function<void(int64_t enterprise_id, int64_t indicator_id, Period, double)>& fn);
+  // Indicator names by store id.
+  std::unordered_map<int64_t, std::string> IndicatorNames();
   int64_t SizeBytes();
 
   // Rule evaluation follows a commit; these let it survive a crash in between. Committed
@@ -134,6 +142,8 @@ class Store {
 
   sqlite3* db_;
   std::string path_;
+  // Prepared on first use; finalized before the connection closes (~Store).
+  std::unique_ptr<Statement> find_enterprise_, find_enterprise_by_id_;
 };
 
 // One batch being written. Implements RecordSink so a reader streams records straight in.
