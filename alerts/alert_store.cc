@@ -226,22 +226,26 @@ std::vector<AlertEventRow> AlertStore::ApplyMany(const std::vector<AlertUpdate>&
 
 void AlertStore::ApplyOne(const AlertUpdate& update, int64_t now, std::vector<AlertEventRow>* out) {
   const std::string fingerprint = Fingerprint(update.rule, update.labels);
-  Statements& q = *stmts_;
-
   AlertStatus status;
-  q.load.Reset();
-  if (q.load.Bind(1, fingerprint).Step()) status = ReadAlert(q.load).status;
-  q.load.Reset();
+  if (auto row = Get(fingerprint)) status = std::move(row->status);
 
   const AlertStatus before = status;
   std::vector<AlertEvent> events = Advance(&status, update.observation, update.timing, now);
   if (status == before) return;  // no data, an older period, or nothing new
 
-  const std::string labels_json = Dump(json(update.labels));
+  SaveStatus(fingerprint, update.rule, update.labels, status);
+  for (AlertEvent& event : events)
+    out->push_back(
+        RecordEvent(fingerprint, update.rule, update.labels, std::move(event), update.notify, now));
+}
+
+void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& rule,
+                            const Labels& labels, const AlertStatus& status) {
+  Statements& q = *stmts_;
   q.save.Reset();
   q.save.Bind(1, fingerprint)
-      .Bind(2, update.rule)
-      .Bind(3, labels_json)
+      .Bind(2, rule)
+      .Bind(3, Dump(json(labels)))
       .Bind(4, CadenceCode(status.last_period))
       .Bind(5, AlertStateName(status.state))
       .Bind(6, SeverityName(status.severity))
@@ -261,64 +265,67 @@ void AlertStore::ApplyOne(const AlertUpdate& update, int64_t now, std::vector<Al
   else
     q.save.BindNull(18);
   q.save.Run();
+}
 
-  for (AlertEvent& event : events) {
-    AlertEventRow row;
-    row.fingerprint = fingerprint;
-    row.rule = update.rule;
-    row.labels = update.labels;
-    row.event = std::move(event);
-    const AlertEvent& e = row.event;
-    const std::string cadence = CadenceCode(e.period);
+AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std::string& rule,
+                                      const Labels& labels, AlertEvent event, bool notify,
+                                      int64_t now) {
+  Statements& q = *stmts_;
+  AlertEventRow row;
+  row.fingerprint = fingerprint;
+  row.rule = rule;
+  row.labels = labels;
+  row.event = std::move(event);
+  const AlertEvent& e = row.event;
+  const std::string cadence = CadenceCode(e.period);
 
-    q.insert_event.Reset();
-    q.insert_event.Bind(1, fingerprint)
-        .Bind(2, update.rule)
-        .Bind(3, labels_json)
+  q.insert_event.Reset();
+  q.insert_event.Bind(1, fingerprint)
+      .Bind(2, rule)
+      .Bind(3, Dump(json(labels)))
+      .Bind(4, EventKindName(e.kind))
+      .Bind(5, SeverityName(e.severity))
+      .Bind(6, SeverityName(e.previous))
+      .Bind(7, cadence)
+      .Bind(8, e.period.key())
+      .Bind(9, PeriodKey(e.active_since_period))
+      .Bind(10, e.value)
+      .Bind(11, e.value_at_firing)
+      .Bind(12, e.fired_at)
+      .Bind(13, e.at)
+      .Bind(14, Dump(json(e.annotations)))
+      .Run();
+  row.id = sqlite3_last_insert_rowid(store_->db());
+
+  if (notify && IsNotified(e.kind)) {
+    // The n-th event of this kind and level for this period, counting the one just written.
+    // n is 1 except when revisions flip one period back and forth; then the later
+    // notification must not be swallowed as a duplicate of the first.
+    q.count_same_events.Reset();
+    q.count_same_events.Bind(1, fingerprint)
+        .Bind(2, e.period.key())
+        .Bind(3, EventKindName(e.kind))
+        .Bind(4, SeverityName(e.severity))
+        .Bind(5, cadence)
+        .Step();
+    const int64_t occurrence = q.count_same_events.Int(0);
+    q.count_same_events.Reset();
+    std::string key = fingerprint + "/" + e.period.ToString() + "/" +
+                      std::string(EventKindName(e.kind)) + "/" +
+                      std::string(SeverityName(e.severity));
+    if (occurrence > 1) key += "/" + std::to_string(occurrence);
+
+    q.insert_notification.Reset();
+    q.insert_notification.Bind(1, key)
+        .Bind(2, row.id)
+        .Bind(3, fingerprint)
         .Bind(4, EventKindName(e.kind))
-        .Bind(5, SeverityName(e.severity))
-        .Bind(6, SeverityName(e.previous))
-        .Bind(7, cadence)
-        .Bind(8, e.period.key())
-        .Bind(9, PeriodKey(e.active_since_period))
-        .Bind(10, e.value)
-        .Bind(11, e.value_at_firing)
-        .Bind(12, e.fired_at)
-        .Bind(13, e.at)
-        .Bind(14, Dump(json(e.annotations)))
+        .Bind(5, Dump(NotificationPayload(row, WithRegisterContext(*store_, row.labels))))
+        .Bind(6, now)
+        .Bind(7, now)
         .Run();
-    row.id = sqlite3_last_insert_rowid(store_->db());
-
-    if (update.notify && IsNotified(e.kind)) {
-      // The n-th event of this kind and level for this period, counting the one just written.
-      // n is 1 except when revisions flip one period back and forth; then the later
-      // notification must not be swallowed as a duplicate of the first.
-      q.count_same_events.Reset();
-      q.count_same_events.Bind(1, fingerprint)
-          .Bind(2, e.period.key())
-          .Bind(3, EventKindName(e.kind))
-          .Bind(4, SeverityName(e.severity))
-          .Bind(5, cadence)
-          .Step();
-      const int64_t occurrence = q.count_same_events.Int(0);
-      q.count_same_events.Reset();
-      std::string key = fingerprint + "/" + e.period.ToString() + "/" +
-                        std::string(EventKindName(e.kind)) + "/" +
-                        std::string(SeverityName(e.severity));
-      if (occurrence > 1) key += "/" + std::to_string(occurrence);
-
-      q.insert_notification.Reset();
-      q.insert_notification.Bind(1, key)
-          .Bind(2, row.id)
-          .Bind(3, fingerprint)
-          .Bind(4, EventKindName(e.kind))
-          .Bind(5, Dump(NotificationPayload(row, WithRegisterContext(*store_, row.labels))))
-          .Bind(6, now)
-          .Bind(7, now)
-          .Run();
-    }
-    out->push_back(std::move(row));
   }
+  return row;
 }
 
 std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {

@@ -105,6 +105,14 @@ class AlertStore {
   // One identity's row, if it has ever been observed with data.
   std::optional<AlertRow> Get(const std::string& fingerprint);
 
+  // The two writes Apply makes, for a caller that advances statuses itself (the engine keeps a
+  // pass's statuses in memory and writes each identity's last one): the status as it is now, and
+  // one event with, when notify and IsNotified, its outbox row. Inside the caller's transaction.
+  void SaveStatus(const std::string& fingerprint, const std::string& rule, const Labels& labels,
+                  const AlertStatus& status);
+  AlertEventRow RecordEvent(const std::string& fingerprint, const std::string& rule,
+                            const Labels& labels, AlertEvent event, bool notify, int64_t now);
+
   // Pending and firing alerts matching filter, most severe first, then by rule and fingerprint.
   std::vector<AlertRow> Active(const AlertFilter& filter = {});
 

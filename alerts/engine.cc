@@ -1,6 +1,9 @@
 #include "alerts/engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <unordered_map>
 
 #include "core/clock.h"
 
@@ -34,23 +37,204 @@ bool IsRecent(const RuleGroup& group, Period p, int64_t now) {
 
 }  // namespace
 
+namespace {
+
+// An outcome's numbers as the lifecycle observes them, without labels or annotations.
+Observation ObservationOf(const RuleOutcome& outcome) {
+  Observation obs;
+  obs.period = outcome.period;
+  obs.value = outcome.value;
+  // Level and Severity share their order: none, blue, yellow, orange, red.
+  obs.breach = static_cast<Severity>(static_cast<int>(outcome.level));
+  obs.cleared = outcome.cleared;
+  return obs;
+}
+
+Timing TimingOf(const RuleConfig& rule) {
+  Timing timing;
+  timing.for_periods = rule.for_periods;
+  timing.keep_firing_for = rule.keep_firing_for;
+  return timing;
+}
+
+}  // namespace
+
 AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations) {
   AlertUpdate u;
   u.rule = outcome.rule->name;
   u.labels = outcome.Labels();
-  u.observation.period = outcome.period;
-  u.observation.value = outcome.value;
-  // Level and Severity share their order: none, blue, yellow, orange, red.
-  u.observation.breach = static_cast<Severity>(static_cast<int>(outcome.level));
-  u.observation.cleared = outcome.cleared;
+  u.observation = ObservationOf(outcome);
   // An observation without data changes nothing and is never stored (alerts/lifecycle.h), so
   // its annotations would be rendered for nobody.
   if (annotations && outcome.value) u.observation.annotations = outcome.Annotations();
-  u.timing.for_periods = outcome.rule->for_periods;
-  u.timing.keep_firing_for = outcome.rule->keep_firing_for;
+  u.timing = TimingOf(*outcome.rule);
   u.notify = notify;
   return u;
 }
+
+// One engine call's observations, applied in one transaction (see ApplyPath in engine.h).
+//
+// In memory, identities are held per rule: a rule's alerts never share an identity with another
+// rule's (the rule is part of the fingerprint), and the engine evaluates rule after rule, so a
+// rule's statuses are written when the next rule begins and memory holds one rule's identities.
+class AlertEngine::Pass {
+ public:
+  Pass(AlertStore& alerts, Store& store, ApplyPath path, int64_t now, EngineResult* result)
+      : alerts_(alerts), store_(store), path_(path), now_(now), result_(result) {}
+
+  // Observations of another rule follow: writes the statuses of the one before.
+  void BeginRule(const RuleConfig& rule) {
+    Flush();
+    // A rule whose labels are plain text names each identity by its scope member; one whose
+    // labels are templates may name another identity every period, so it goes by fingerprint.
+    static_labels_ = true;
+    for (const auto& [name, text] : rule.labels)
+      if (text.find("{{") != std::string::npos) static_labels_ = false;
+  }
+
+  void Observe(const RuleOutcome& o, bool notify) {
+    if (path_ == ApplyPath::kPerObservation) {
+      updates_.push_back(ToAlertUpdate(o, notify));
+      return;
+    }
+    Identity& id = Find(o);
+    Observation obs = ObservationOf(o);  // annotations are rendered below if they are kept
+    if (obs.value) obs.annotations = Unrendered();
+    std::vector<AlertEvent> events = Advance(&id.status, obs, TimingOf(*o.rule), now_);
+    if (id.status.annotations == Unrendered()) id.last_taken = o;  // rendered when written
+    if (events.empty()) return;
+    Open();
+    std::map<std::string, std::string> text = o.Annotations();
+    if (id.status.annotations == Unrendered()) {
+      id.status.annotations = text;
+      id.last_taken.reset();
+    }
+    for (AlertEvent& e : events) {
+      if (e.annotations == Unrendered()) e.annotations = text;
+      const bool notified = notify && IsNotified(e.kind);
+      alerts_.RecordEvent(id.fingerprint, o.rule->name, id.labels, std::move(e), notify, now_);
+      ++result_->events;
+      if (notified) ++result_->notifications;
+    }
+  }
+
+  // Writes what is left and commits.
+  void Finish() {
+    if (path_ == ApplyPath::kPerObservation) {
+      if (updates_.empty()) return;
+      // Which identity-periods may notify, to count the events that reached the outbox.
+      std::set<std::pair<std::string, Period>> notifying;
+      for (const AlertUpdate& u : updates_)
+        if (u.notify) notifying.emplace(Fingerprint(u.rule, u.labels), u.observation.period);
+      for (const AlertEventRow& row : alerts_.ApplyMany(updates_, now_)) {
+        ++result_->events;
+        if (IsNotified(row.event.kind) && notifying.count({row.fingerprint, row.event.period}))
+          ++result_->notifications;
+      }
+      return;
+    }
+    Flush();
+    Close();
+  }
+
+ private:
+  struct Identity {
+    std::string fingerprint;
+    std::string rule;
+    Labels labels;
+    AlertStatus loaded;                     // as read from the store (default when new)
+    AlertStatus status;                     // as advanced by this pass
+    std::optional<RuleOutcome> last_taken;  // whose annotations status has, until rendered
+  };
+  struct MemberKey {
+    ScopeKind scope;
+    EnterpriseIndex enterprise;
+    int32_t industry;
+    friend bool operator==(const MemberKey&, const MemberKey&) = default;
+  };
+  struct MemberHash {
+    size_t operator()(const MemberKey& k) const {
+      return std::hash<int64_t>()((int64_t{k.enterprise} << 20) ^ (int64_t{k.industry} << 4) ^
+                                  static_cast<int64_t>(k.scope));
+    }
+  };
+
+  // Annotations of an observation the lifecycle keeps, not yet rendered.
+  static const std::map<std::string, std::string>& Unrendered() {
+    static const std::map<std::string, std::string> kUnrendered = {{"\x01unrendered", ""}};
+    return kUnrendered;
+  }
+
+  void Open() {
+    if (txn_) return;
+    txn_.emplace(store_.db());
+    // A first pass over years writes hundreds of thousands of rows into indices keyed by
+    // fingerprint, all over the file: with SQLite's default 2 MB page cache the transaction spilled
+    // pages to the WAL over and over (a third of the start). Room for the pass, given back after.
+    Exec(store_.db(), "PRAGMA cache_size = -32768");
+  }
+
+  void Close() {
+    if (!txn_) return;
+    txn_->Commit();
+    txn_.reset();
+    Exec(store_.db(), "PRAGMA cache_size = -2000");  // SQLite's default
+  }
+
+  Identity& Find(const RuleOutcome& o) {
+    if (static_labels_) {
+      MemberKey key{o.scope, o.enterprise, o.industry};
+      auto [it, added] = by_member_.try_emplace(key, identities_.size());
+      if (!added) return identities_[it->second];
+      return Load(o, o.Labels());
+    }
+    Labels labels = o.Labels();
+    auto [it, added] = by_fingerprint_.try_emplace(Fingerprint(o.rule->name, labels), 0);
+    if (!added) return identities_[it->second];
+    it->second = identities_.size();
+    return Load(o, std::move(labels));
+  }
+
+  Identity& Load(const RuleOutcome& o, Labels labels) {
+    Open();
+    Identity& id = identities_.emplace_back();
+    id.rule = o.rule->name;
+    id.fingerprint = Fingerprint(id.rule, labels);
+    id.labels = std::move(labels);
+    if (auto row = alerts_.Get(id.fingerprint)) id.loaded = std::move(row->status);
+    id.status = id.loaded;
+    return id;
+  }
+
+  void Flush() {
+    // In key order: the alerts table is keyed by fingerprint, so sorted writes fill its pages one
+    // after the other instead of at random.
+    std::vector<Identity*> changed;
+    for (Identity& id : identities_) {
+      if (id.last_taken) id.status.annotations = id.last_taken->Annotations();
+      if (!(id.status == id.loaded)) changed.push_back(&id);
+    }
+    std::sort(changed.begin(), changed.end(),
+              [](const Identity* a, const Identity* b) { return a->fingerprint < b->fingerprint; });
+    for (Identity* id : changed)
+      alerts_.SaveStatus(id->fingerprint, id->rule, id->labels, id->status);
+    identities_.clear();
+    by_member_.clear();
+    by_fingerprint_.clear();
+  }
+
+  AlertStore& alerts_;
+  Store& store_;
+  const ApplyPath path_;
+  const int64_t now_;
+  EngineResult* result_;
+  std::optional<Transaction> txn_;
+  bool static_labels_ = true;
+  std::vector<Identity> identities_;
+  std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
+  std::unordered_map<std::string, size_t> by_fingerprint_;
+  std::vector<AlertUpdate> updates_;  // kPerObservation
+};
 
 AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)
     : store_(store), alerts_(store) {
@@ -64,6 +248,9 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   rules_ = std::move(rules);
   config_ = std::move(config);
   evaluator_ = std::make_unique<Evaluator>(*rules_, *config_);
+  // Listed before loading: the data read next holds these batches, so evaluating them needs no
+  // second read (a batch committed in between is the minute tick's CatchUp).
+  std::vector<int64_t> unevaluated = store_->UnevaluatedBatches();
   data_.Load(*store_, *config_, *rules_);
   std::map<std::string, RuleStatus> fresh;
   for (const auto& group : rules_->groups)
@@ -78,38 +265,46 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
     }
   status_ = std::move(fresh);
   last_due_.clear();
-  // Batches committed before a crash cut their evaluation short are evaluated first, in
-  // order, so `for` counts and states come out as if nothing had happened.
-  EngineResult result = CatchUp(now);
+  // Batches committed before a crash cut their evaluation short, or written by `parkwatch
+  // ingest`, are evaluated first, in order, so `for` counts and states come out as if each had
+  // been evaluated as it arrived.
+  EngineResult result;
+  for (int64_t batch_id : unevaluated) {
+    BatchSummary batch = store_->ChangesOfBatch(batch_id);
+    Add(&result, EvaluateBatch(batch, now, /*data_current=*/true));
+    store_->MarkEvaluated(batch_id);
+  }
   // New thresholds apply to the present at once: evaluate each rule's latest period.
-  std::vector<AlertUpdate> updates;
+  Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups)
     for (const auto& rule : group.rules) {
       if (rule.kind == RuleKind::kMissingReport) continue;  // CheckDeadlines does these
       auto latest = data_.LatestPeriod(group.cadence);
-      if (latest) EvaluateRule(group, rule, {*latest}, nullptr, &updates, &result, now);
+      if (latest) EvaluateRule(group, rule, {*latest}, nullptr, &pass, &result, now);
     }
-  return Commit(std::move(updates), std::move(result), now, started);
+  pass.Finish();
+  result.seconds = (SteadyNanos() - started) / 1e9;
+  return result;
 }
 
 EngineResult AlertEngine::OnBatch(const BatchSummary& batch, int64_t now) {
-  EngineResult result = EvaluateBatch(batch, now);
+  EngineResult result = EvaluateBatch(batch, now, /*data_current=*/false);
   // Marked after the alert transaction: a crash in between evaluates the batch again at start,
   // which changes nothing the second time (the lifecycle is idempotent per period).
   if (batch.batch_id) store_->MarkEvaluated(batch.batch_id);
   return result;
 }
 
-EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now) {
+EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current) {
   int64_t started = SteadyNanos();
   EngineResult result;
   if (!rules_) return result;
-  BatchEffect effect = data_.ApplyBatch(*store_, batch);
+  BatchEffect effect = data_current ? data_.EffectOf(batch) : data_.ApplyBatch(*store_, batch);
   if (effect.enterprises.empty() && !effect.reloaded && !effect.price_index_changed) return result;
   // After a full reload every enterprise may have changed; otherwise only the touched ones.
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
-  std::vector<AlertUpdate> updates;
+  Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups) {
     // A batch of weekly figures leaves monthly rules as they were, and the other way round;
     // only a batch without figures (attributes: key flag, industry) concerns every group.
@@ -124,25 +319,29 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now) 
         auto it = last_due_.find(rule.name);
         if (it == last_due_.end()) continue;
         auto due = Period::Parse(it->second);
-        if (due) EvaluateRule(group, rule, {*due}, only, &updates, &result, now);
+        if (due) EvaluateRule(group, rule, {*due}, only, &pass, &result, now);
         continue;
       }
-      EvaluateRule(group, rule, periods, only, &updates, &result, now);
+      EvaluateRule(group, rule, periods, only, &pass, &result, now);
     }
   }
-  return Commit(std::move(updates), std::move(result), now, started);
+  pass.Finish();
+  result.seconds = (SteadyNanos() - started) / 1e9;
+  return result;
+}
+
+void AlertEngine::Add(EngineResult* total, const EngineResult& one) {
+  total->observations += one.observations;
+  total->events += one.events;
+  total->notifications += one.notifications;
+  total->seconds += one.seconds;
+  total->errors.insert(total->errors.end(), one.errors.begin(), one.errors.end());
 }
 
 EngineResult AlertEngine::CatchUp(int64_t now) {
   EngineResult result;
-  for (int64_t batch_id : store_->UnevaluatedBatches()) {
-    EngineResult one = OnBatch(store_->ChangesOfBatch(batch_id), now);
-    result.observations += one.observations;
-    result.events += one.events;
-    result.notifications += one.notifications;
-    result.seconds += one.seconds;
-    result.errors.insert(result.errors.end(), one.errors.begin(), one.errors.end());
-  }
+  for (int64_t batch_id : store_->UnevaluatedBatches())
+    Add(&result, OnBatch(store_->ChangesOfBatch(batch_id), now));
   return result;
 }
 
@@ -150,38 +349,52 @@ EngineResult AlertEngine::CheckDeadlines(int64_t now) {
   int64_t started = SteadyNanos();
   EngineResult result;
   if (!rules_) return result;
-  std::vector<AlertUpdate> updates;
+  Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups)
     for (const auto& rule : group.rules) {
       if (rule.kind != RuleKind::kMissingReport) continue;
       auto due = Evaluator::DuePeriod(group, rule, now);
       if (!due) continue;
       std::string key = due->ToString();
-      if (last_due_[rule.name] == key) continue;  // already evaluated for this deadline
-      last_due_[rule.name] = key;
-      EvaluateRule(group, rule, {*due}, nullptr, &updates, &result, now);
+      auto [it, first_check] = last_due_.try_emplace(rule.name, key);
+      if (!first_check && it->second == key) continue;  // already evaluated for this deadline
+      it->second = key;
+      EvaluateRule(group, rule, {*due}, nullptr, &pass, &result, now, first_check);
     }
-  return Commit(std::move(updates), std::move(result), now, started);
+  pass.Finish();
+  result.seconds = (SteadyNanos() - started) / 1e9;
+  return result;
 }
 
 void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                                const std::vector<Period>& periods,
-                               const std::set<EnterpriseIndex>* only,
-                               std::vector<AlertUpdate>* updates, EngineResult* result,
-                               int64_t now) {
+                               const std::set<EnterpriseIndex>* only, Pass* pass,
+                               EngineResult* result, int64_t now, bool first_check) {
   if (periods.empty()) return;
   int64_t started = SteadyNanos();
   RuleStatus& status = status_[rule.name];
   status.last_error.clear();
   status.last_outcomes = status.last_no_data = 0;
   auto latest = data_.LatestPeriod(group.cadence);
+  pass->BeginRule(rule);
   try {
     for (Period p : periods) {
       // Missing reports are due by the clock, not by the data: their period is current.
       bool notify = (rule.kind == RuleKind::kMissingReport || (latest && p >= *latest)) &&
                     IsRecent(group, p, now);
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
-        updates->push_back(ToAlertUpdate(o, notify));
+        // At the first deadline check since start, an enterprise missing since before the
+        // recent periods is history: the store was loaded with past years, or the daemon was
+        // away; telling 50 000 desks at once about last year's gaps is a flood, not news.
+        bool news = notify;
+        if (news && first_check && rule.kind == RuleKind::kMissingReport && o.value &&
+            *o.value >= 1) {
+          Period since = p;
+          for (int i = 1; i < static_cast<int>(*o.value) && since.valid(); ++i)
+            since = since.Prev();
+          news = since.valid() && IsRecent(group, since, now);
+        }
+        pass->Observe(o, news);
         ++status.last_outcomes;
         if (!o.value) ++status.last_no_data;
       }
@@ -194,23 +407,6 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
   result->observations += status.last_outcomes;
   status.last_evaluation = now;
   status.last_duration_seconds = (SteadyNanos() - started) / 1e9;
-}
-
-EngineResult AlertEngine::Commit(std::vector<AlertUpdate> updates, EngineResult result, int64_t now,
-                                 int64_t started_ns) {
-  if (!updates.empty()) {
-    // Which identity-periods may notify, to count the events that reached the outbox.
-    std::set<std::pair<std::string, Period>> notifying;
-    for (const AlertUpdate& u : updates)
-      if (u.notify) notifying.emplace(Fingerprint(u.rule, u.labels), u.observation.period);
-    for (const AlertEventRow& row : alerts_.ApplyMany(updates, now)) {
-      ++result.events;
-      if (IsNotified(row.event.kind) && notifying.count({row.fingerprint, row.event.period}))
-        ++result.notifications;
-    }
-  }
-  result.seconds = (SteadyNanos() - started_ns) / 1e9;
-  return result;
 }
 
 std::vector<RuleStatus> AlertEngine::RuleStatuses() const {
