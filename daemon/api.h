@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "store/store.h"
@@ -22,6 +23,11 @@ HttpResponse ApiSeries(Store& store, const Config& config, const HttpRequest& re
 HttpResponse ApiRevisions(Store& store, const HttpRequest& request);
 // GET /api/v1/batches?limit=N
 HttpResponse ApiBatches(Store& store, const HttpRequest& request);
+
+class Metrics;
+// GET /metrics/park, /metrics/enterprises (part_name is what follows "/metrics/"); 404 for
+// another name.
+HttpResponse ApiMetricsPart(Metrics& metrics, Store& store, std::string_view part_name);
 
 // The JSON form of a batch summary, as POST /api/v1/ingest returns it.
 std::string BatchSummaryJson(const BatchSummary& summary);

@@ -45,6 +45,8 @@ CollectorConfig DefaultHttpCollector() {
 std::string RouteLabel(const std::string& path) {
   static const std::set<std::string> kRoutes = {"/",
                                                 "/metrics",
+                                                "/metrics/park",
+                                                "/metrics/enterprises",
                                                 "/-/healthy",
                                                 "/-/ready",
                                                 "/-/reload",
@@ -440,6 +442,8 @@ class Daemon {
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         return done(r);
       }
+      if (path.starts_with("/metrics/") && get)
+        return done(ApiMetricsPart(metrics_, *read_store_, std::string_view(path).substr(9)));
       if (path == "/-/reload") {
         if (request.method != "POST" && request.method != "PUT")
           return done(JsonError(405, "method_not_allowed", "use POST"));

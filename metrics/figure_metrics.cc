@@ -17,6 +17,7 @@
 #include "alerts/alert_store.h"
 #include "metrics/metrics.h"
 #include "metrics/park_figures.h"
+#include "metrics/part_collectable.h"
 #include "rules/rule_config.h"
 
 namespace parkwatch {
@@ -83,7 +84,7 @@ std::shared_ptr<const Snapshot> EmptySnapshot() {
 }  // namespace
 
 // The figure families as prometheus-cpp sees them: a Collectable over the latest snapshot.
-class FigureMetrics::Collector : public prometheus::Collectable {
+class FigureMetrics::Collector : public PartCollectable {
  public:
   Collector() : snapshot_(EmptySnapshot()) {}
 
@@ -92,7 +93,7 @@ class FigureMetrics::Collector : public prometheus::Collectable {
     snapshot_ = std::move(snapshot);
   }
 
-  std::vector<prometheus::MetricFamily> Collect() const override {
+  std::vector<prometheus::MetricFamily> CollectPart(MetricsPart part) const override {
     std::shared_ptr<const Snapshot> snapshot;
     {
       std::lock_guard lock(mu_);
@@ -101,6 +102,7 @@ class FigureMetrics::Collector : public prometheus::Collectable {
     std::vector<prometheus::MetricFamily> out;
     out.reserve(snapshot->families.size());
     for (const Snapshot::Family& f : snapshot->families) {
+      if (!InPart(f.name, part)) continue;
       prometheus::MetricFamily& family = out.emplace_back();
       family.name = f.name;
       family.help = f.help;
