@@ -1,5 +1,7 @@
 #include "alerts/engine.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -179,6 +181,10 @@ class AlertEngine::Pass {
     txn_->Commit();
     txn_.reset();
     Exec(store_.db(), "PRAGMA cache_size = -2000");  // SQLite's default
+    // The pages, and a first pass's identities, go back to the system rather than staying in
+    // the process's heap until the next large pass.
+    sqlite3_db_release_memory(store_.db());
+    malloc_trim(0);
   }
 
   Identity& Find(const RuleOutcome& o) {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
+#include <tuple>
 
 #include "core/clock.h"
 #include "store/schema.h"
@@ -324,27 +326,32 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id) {
   BatchSummary summary;
   summary.batch_id = batch_id;
   summary.status = "committed";
-  // The figures the batch set, whether still current or since revised by a later batch. Two
-  // DISTINCT queries rather than one UNION of every figure: a bulk load sets millions, and
-  // de-duplicating those rows took a temporary b-tree of them all (spilled to disk) for answers
-  // of thousands.
-  Statement enterprises(db_,
-                        "SELECT DISTINCT enterprise_id FROM figures WHERE batch_id = ?1 "
-                        "UNION SELECT DISTINCT enterprise_id FROM figure_history "
-                        "WHERE batch_id = ?1");
-  enterprises.Bind(1, batch_id);
-  while (enterprises.Step()) summary.touched_enterprises.insert(enterprises.Int(0));
-  Statement periods(db_,
-                    "SELECT i.name, t.cadence, t.period FROM (SELECT DISTINCT indicator_id, "
-                    "cadence, period FROM figures WHERE batch_id = ?1 UNION SELECT DISTINCT "
-                    "indicator_id, cadence, period FROM figure_history WHERE batch_id = ?1) t "
-                    "JOIN indicators i ON i.id = t.indicator_id");
-  periods.Bind(1, batch_id);
-  while (periods.Step()) {
-    std::string cadence = periods.Text(1);
-    auto period =
-        Period::FromKey(static_cast<Cadence>(cadence.empty() ? 'M' : cadence[0]), periods.Int(2));
-    if (period) summary.touched_periods.emplace(periods.Text(0), *period);
+  // The figures the batch set, whether still current or since revised by a later batch. A bulk
+  // load sets millions of figures for a few thousand enterprises and a hundred periods, so the
+  // rows are folded as they stream (they come in key order: enterprise first) rather than
+  // de-duplicated by SQLite, which built a temporary b-tree of every row.
+  std::unordered_map<int64_t, std::string> names = IndicatorNames();
+  std::set<std::tuple<int64_t, char, int64_t>> keys;  // indicator, cadence, period
+  for (const char* table : {"figures", "figure_history"}) {
+    Statement s(db_, std::string("SELECT enterprise_id, indicator_id, cadence, period FROM ") +
+                         table + " WHERE batch_id = ?");
+    s.Bind(1, batch_id);
+    int64_t last_enterprise = -1;
+    std::tuple<int64_t, char, int64_t> last_key{-1, 0, -1};
+    while (s.Step()) {
+      if (int64_t e = s.Int(0); e != last_enterprise) {
+        summary.touched_enterprises.insert(e);
+        last_enterprise = e;
+      }
+      std::string cadence = s.Text(2);
+      std::tuple<int64_t, char, int64_t> key{s.Int(1), cadence.empty() ? 'M' : cadence[0],
+                                             s.Int(3)};
+      if (key != last_key) keys.insert(last_key = key);
+    }
+  }
+  for (const auto& [indicator, cadence, key] : keys) {
+    auto period = Period::FromKey(static_cast<Cadence>(cadence), key);
+    if (period) summary.touched_periods.emplace(names[indicator], *period);
   }
   return summary;
 }
