@@ -1,5 +1,6 @@
 #include "metrics/figure_metrics.h"
 
+#include <malloc.h>
 #include <prometheus/client_metric.h>
 #include <prometheus/collectable.h>
 #include <prometheus/family.h>
@@ -237,9 +238,14 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
 }
 
 void FigureMetrics::RefreshAlerts(Store& store) {
-  std::vector<AlertRow> active = AlertStore(&store).Active();
-  for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
-  RefreshAlerts(active);
+  {
+    std::vector<AlertRow> active = AlertStore(&store).Active();
+    for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
+    RefreshAlerts(active);
+  }
+  // A first start finds tens of thousands of active alerts, read with their annotations: that
+  // heap goes back to the system instead of staying in the daemon's RSS.
+  malloc_trim(0);
 }
 
 void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
