@@ -100,19 +100,24 @@ class AlertEngine::Pass {
       return;
     }
     Identity& id = Find(o);
-    Observation obs = ObservationOf(o);  // annotations are rendered below if they are kept
-    if (obs.value) obs.annotations = Unrendered();
+    // The annotations are a placeholder naming this observation, rendered only if the lifecycle
+    // keeps them: in an event (now) or as the status's last text (when the status is written).
+    Observation obs = ObservationOf(o);
+    const std::map<std::string, std::string> placeholder = {
+        {kUnrendered, std::to_string(++observations_)}};
+    if (obs.value) obs.annotations = placeholder;
     std::vector<AlertEvent> events = Advance(&id.status, obs, TimingOf(*o.rule), now_);
-    if (id.status.annotations == Unrendered()) id.last_taken = o;  // rendered when written
+    const bool taken = id.status.annotations == placeholder;
+    if (taken) id.last_taken = o;
     if (events.empty()) return;
     Open();
     std::map<std::string, std::string> text = o.Annotations();
-    if (id.status.annotations == Unrendered()) {
+    if (taken) {
       id.status.annotations = text;
       id.last_taken.reset();
     }
     for (AlertEvent& e : events) {
-      if (e.annotations == Unrendered()) e.annotations = text;
+      if (e.annotations == placeholder) e.annotations = text;
       const bool notified = notify && IsNotified(e.kind);
       alerts_.RecordEvent(id.fingerprint, o.rule->name, id.labels, std::move(e), notify, now_);
       ++result_->events;
@@ -161,11 +166,8 @@ class AlertEngine::Pass {
     }
   };
 
-  // Annotations of an observation the lifecycle keeps, not yet rendered.
-  static const std::map<std::string, std::string>& Unrendered() {
-    static const std::map<std::string, std::string> kUnrendered = {{"\x01unrendered", ""}};
-    return kUnrendered;
-  }
+  // The key of the placeholder annotations (no template can produce it).
+  static constexpr const char* kUnrendered = "\x01unrendered";
 
   void Open() {
     if (txn_) return;
@@ -217,7 +219,8 @@ class AlertEngine::Pass {
     // after the other instead of at random.
     std::vector<Identity*> changed;
     for (Identity& id : identities_) {
-      if (id.last_taken) id.status.annotations = id.last_taken->Annotations();
+      if (id.last_taken && id.status.annotations.count(kUnrendered))
+        id.status.annotations = id.last_taken->Annotations();
       if (!(id.status == id.loaded)) changed.push_back(&id);
     }
     std::sort(changed.begin(), changed.end(),
@@ -240,6 +243,7 @@ class AlertEngine::Pass {
   std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
   std::unordered_map<std::string, size_t> by_fingerprint_;
   std::vector<AlertUpdate> updates_;  // kPerObservation
+  int64_t observations_ = 0;          // numbers the placeholders
 };
 
 AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)
