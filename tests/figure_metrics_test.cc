@@ -458,6 +458,7 @@ std::vector<std::string> Samples(const std::string& text) {
 TEST_F(FigureMetricsTest, TheParkAndEnterprisePartsSplitEverySeriesOnce) {
   History();
   Refresh();
+  metrics_.SetBuildInfo("test", "");  // a health family
   std::string enterprises = metrics_.Serialize(MetricsPart::kEnterprises);
   std::string park = metrics_.Serialize(MetricsPart::kPark);
   EXPECT_GT(CountPrefix(enterprises, "parkwatch_enterprise_info{"), 0);
