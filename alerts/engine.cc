@@ -170,11 +170,16 @@ class AlertEngine::Pass {
   static constexpr const char* kUnrendered = "\x01unrendered";
 
   void Open() {
-    if (txn_) return;
-    txn_.emplace(store_.db());
-    // A first pass over years writes hundreds of thousands of rows into indices keyed by
-    // fingerprint, all over the file: with SQLite's default 2 MB page cache the transaction spilled
-    // pages to the WAL over and over (a third of the start). Room for the pass, given back after.
+    if (!txn_) txn_.emplace(store_.db());
+  }
+
+  // A first pass over years writes hundreds of thousands of rows into indices keyed by
+  // fingerprint, all over the file: with SQLite's default 2 MB page cache the transaction spilled
+  // pages to the WAL over and over (a third of the start). A large pass gets room, given back
+  // after; a live batch's pass (a few identities) changes nothing.
+  void Grow() {
+    if (large_ || ++loaded_ < kLarge) return;
+    large_ = true;
     Exec(store_.db(), "PRAGMA cache_size = -32768");
   }
 
@@ -182,9 +187,10 @@ class AlertEngine::Pass {
     if (!txn_) return;
     txn_->Commit();
     txn_.reset();
+    if (!large_) return;
     Exec(store_.db(), "PRAGMA cache_size = -2000");  // SQLite's default
-    // The pages, and a first pass's identities, go back to the system rather than staying in
-    // the process's heap until the next large pass.
+    // The pages, and the pass's identities, go back to the system rather than staying in the
+    // process's heap until the next large pass.
     sqlite3_db_release_memory(store_.db());
     malloc_trim(0);
   }
@@ -205,6 +211,7 @@ class AlertEngine::Pass {
 
   Identity& Load(const RuleOutcome& o, Labels labels) {
     Open();
+    Grow();
     Identity& id = identities_.emplace_back();
     id.rule = o.rule->name;
     id.fingerprint = Fingerprint(id.rule, labels);
@@ -242,8 +249,11 @@ class AlertEngine::Pass {
   std::vector<Identity> identities_;
   std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
   std::unordered_map<std::string, size_t> by_fingerprint_;
-  std::vector<AlertUpdate> updates_;  // kPerObservation
-  int64_t observations_ = 0;          // numbers the placeholders
+  std::vector<AlertUpdate> updates_;       // kPerObservation
+  int64_t observations_ = 0;               // numbers the placeholders
+  static constexpr int64_t kLarge = 4096;  // identities that make a pass large
+  int64_t loaded_ = 0;
+  bool large_ = false;
 };
 
 AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)

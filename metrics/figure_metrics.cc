@@ -238,14 +238,16 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
 }
 
 void FigureMetrics::RefreshAlerts(Store& store) {
+  size_t count = 0;
   {
     std::vector<AlertRow> active = AlertStore(&store).Active();
     for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
     RefreshAlerts(active);
+    count = active.size();
   }
   // A first start finds tens of thousands of active alerts, read with their annotations: that
   // heap goes back to the system instead of staying in the daemon's RSS.
-  malloc_trim(0);
+  if (count >= 10000) malloc_trim(0);
 }
 
 void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
