@@ -224,9 +224,11 @@ TEST_F(PrometheusTest, TheParkAndEnterpriseScrapePathsSplitMetrics) {
   EXPECT_EQ(park.body.find("parkwatch_enterprise_"), std::string::npos);
   EXPECT_NE(enterprises.body.find("parkwatch_enterprise_info{"), std::string::npos);
   std::istringstream lines(enterprises.body);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty() && line[0] != '#')
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != '#') {
       EXPECT_EQ(line.rfind("parkwatch_enterprise_", 0), 0u) << line;
+    }
+  }
   for (const auto* part : {&park, &enterprises}) {
     WriteFile(suite->dir / "part.txt", part->body);
     std::string out;
