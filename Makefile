@@ -52,11 +52,14 @@ fuzz: deps-test
 	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 10
 
 # The long runs, bounded (about 20 minutes): 100 kill -9 loops during ingestion, the slow-client
-# timeout, every fuzz target for 60 s, and a 30 s wrk load test of ingest + /metrics + inbox.
+# timeout, the listener's bounds at full size (20 clients × 60 MiB unauthenticated bodies, 1 100
+# idle sockets, 8 scrapers at 20 000 enterprises), every fuzz target for 60 s, and a 30 s wrk
+# load test of ingest + /metrics + inbox.
 soak: deps-test build-test build
 	@scripts/install-deps.sh bench
 	cd $(TEST_DIR) && PARKWATCH_CRASH_LOOPS=100 tests/crash_consistency_test
 	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/hostile_input_test --gtest_filter='*SlowClient*:*Nested*'
+	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/bounded_listener_test
 	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 60
 	bench/load/load.sh $(RELEASE_DIR) 30 8
 

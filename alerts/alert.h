@@ -1,8 +1,5 @@
-// What an alert is, independent of how it is evaluated or delivered: its warning level and its
-// identity.
-//
-// Warning levels follow China's four-colour emergency-warning convention, 蓝 blue < 黄 yellow <
-// 橙 orange < 红 red, red the most severe. The enum is ordered, so levels compare with < and >.
+// What an alert is, independent of how it is evaluated or delivered: its warning level
+// (Severity, core/severity.h) and its identity.
 //
 // An alert's identity is its rule's name plus its labels (enterprise, industry, indicator, ...):
 // the same rule breached by two enterprises is two alerts, each with its own lifecycle.
@@ -11,24 +8,11 @@
 #pragma once
 
 #include <map>
-#include <optional>
 #include <string>
-#include <string_view>
+
+#include "core/severity.h"
 
 namespace parkwatch {
-
-enum class Severity { kNone, kBlue, kYellow, kOrange, kRed };
-
-// "none", "blue", "yellow", "orange", "red": the names used in config, labels, the store and the
-// API (Prometheus's severity label).
-std::string_view SeverityName(Severity s);
-
-// "蓝", "黄", "橙", "红" ("" for kNone), for messages to Chinese readers ("红色预警").
-std::string_view SeverityChineseName(Severity s);
-
-// Accepts the English names in any case and the Chinese ones with or without 色 ("红", "红色").
-// Returns nullopt for anything else.
-std::optional<Severity> ParseSeverity(std::string_view text);
 
 using Labels = std::map<std::string, std::string>;
 

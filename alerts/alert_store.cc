@@ -375,6 +375,18 @@ std::vector<AlertEventRow> AlertStore::History(int limit, const std::string& rul
   return rows;
 }
 
+std::vector<AlertEventRow> AlertStore::EventsInPeriods(Period from, Period to) {
+  Statement s(store_->db(), std::string("SELECT ") + kEventColumns +
+                                " FROM alert_events WHERE cadence = ? AND period BETWEEN ? AND ? "
+                                "ORDER BY id");
+  s.Bind(1, std::string(1, static_cast<char>(from.cadence())));
+  s.Bind(2, from.key());
+  s.Bind(3, to.key());
+  std::vector<AlertEventRow> rows;
+  while (s.Step()) rows.push_back(ReadEvent(s));
+  return rows;
+}
+
 std::vector<OutboxRow> AlertStore::PendingNotifications(int limit) {
   Statement s(store_->db(),
               "SELECT id, idempotency_key, event_id, fingerprint, kind, payload, state, attempts, "

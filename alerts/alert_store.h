@@ -120,6 +120,10 @@ class AlertStore {
   std::vector<AlertEventRow> History(int limit, const std::string& rule = "",
                                      const std::string& fingerprint = "");
 
+  // Events of the periods from..to (one cadence, Jan–Feb keys included), oldest first: the
+  // monthly analysis lists a month's events.
+  std::vector<AlertEventRow> EventsInPeriods(Period from, Period to);
+
   // Outbox rows still to deliver, soonest due first, at most limit.
   std::vector<OutboxRow> PendingNotifications(int limit);
 

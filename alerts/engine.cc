@@ -46,8 +46,7 @@ Observation ObservationOf(const RuleOutcome& outcome) {
   Observation obs;
   obs.period = outcome.period;
   obs.value = outcome.value;
-  // Level and Severity share their order: none, blue, yellow, orange, red.
-  obs.breach = static_cast<Severity>(static_cast<int>(outcome.level));
+  obs.breach = outcome.level;
   obs.cleared = outcome.cleared;
   return obs;
 }

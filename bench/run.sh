@@ -2,7 +2,7 @@
 # parkwatch benchmarks: every figure beside its baseline, measured in the same run on the same
 # data, printed as one table. See bench/README.md.
 #
-#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,latency,evaluate,serve,start]
+#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,latency,evaluate,serve,start,report]
 #
 #   --record  also write bench/RESULTS.md: the machine (nproc, CPU, memory, kernel, compiler) and
 #             the table.
@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
-build="" record=0 smoke=0 only="ingest,latency,evaluate,serve,start"
+build="" record=0 smoke=0 only="ingest,latency,evaluate,serve,start,report"
 for arg in "$@"; do
   case $arg in
     --record) record=1 ;;
@@ -25,7 +25,8 @@ for arg in "$@"; do
   esac
 done
 [ -n "$build" ] || { echo "usage: $0 BUILD_DIR [--record] [--smoke] [--only=LIST]" >&2; exit 2; }
-for f in parkwatch bench/insert_loop bench/bench_store bench/evaluator_bench bench/metrics_bench; do
+for f in parkwatch bench/insert_loop bench/bench_store bench/evaluator_bench bench/metrics_bench \
+  bench/report_bench; do
   [ -x "$build/$f" ] || { echo "run.sh: $build/$f is missing: build all targets first" >&2; exit 1; }
 done
 wants() { [[ ",$only," == *",$1,"* ]]; }
@@ -134,6 +135,11 @@ if wants start; then
     "$here/start.sh" "$build" "$work" "$n" "$months"
     echo
   done
+fi
+
+if wants report; then
+  "$here/report.sh" "$build" "$enterprises"
+  echo
 fi
 
 exec >&3  # the summary is not part of the details

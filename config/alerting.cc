@@ -6,16 +6,12 @@
 #include <functional>
 #include <set>
 
+#include "core/text.h"
+
 namespace parkwatch {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field,
                  int64_t fallback) {
@@ -56,17 +52,52 @@ std::vector<LabelMatcher> Matchers(YamlReader& r, const YAML::Node& node,
   return out;
 }
 
-const std::set<std::string> kReceiverTypes = {"email", "webhook",  "alertmanager",
-                                              "wecom", "dingtalk", "feishu"};
+// The readers InstallReceiverReaders() installed (config/alerting.h says why they come from
+// outside).
+std::vector<ReceiverReader>& Readers() {
+  static std::vector<ReceiverReader> readers;
+  return readers;
+}
 
-void ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& where,
+const ReceiverReader* FindReader(const std::string& type) {
+  for (const auto& reader : Readers())
+    if (reader.type == type) return &reader;
+  return nullptr;
+}
+
+// "must be email, webhook or feishu", in table order.
+std::string TypeChoices() {
+  const auto& readers = Readers();
+  if (readers.empty()) return "no receiver types are installed (notifiers/receiver_types.h)";
+  std::string out = "must be ";
+  for (size_t i = 0; i < readers.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == readers.size() ? " or " : ", ") + readers[i].type;
+  return out;
+}
+
+// The keys every receiver may have, besides its type's own.
+const std::set<std::string> kCommonReceiverFields = {
+    "name",  "type", "send_resolved", "language",
+    "title", "text", "timeout",       "rate_limit_per_minute"};
+
+// One receiver: the common settings here, its type's own through the type's reader. An
+// unknown type is reported at its `type:` and the rest of the receiver is not checked, since
+// which fields are allowed depends on the type. False when item is not a mapping (reported,
+// unless it is null).
+bool ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& where,
                   const std::string& base, ReceiverConfig* rc) {
+  if (!item.IsMap()) return r.Map(item, where, {});
+  rc->type = r.String(item["type"], where + ".type", "");
+  const ReceiverReader* reader = FindReader(rc->type);
+  if (!reader)
+    r.Error(item["type"].IsDefined() ? item["type"] : item, where + ".type", TypeChoices());
+  std::set<std::string> allowed = kCommonReceiverFields;
+  if (reader) {
+    for (const auto& field : reader->fields) allowed.insert(field);
+    r.Map(item, where, allowed);
+  }
   rc->name = r.String(item["name"], where + ".name", "");
   if (rc->name.empty()) r.Error(item, where + ".name", "required");
-  rc->type = r.String(item["type"], where + ".type", "");
-  if (!kReceiverTypes.count(rc->type))
-    r.Error(item["type"].IsDefined() ? item["type"] : item, where + ".type",
-            "must be email, webhook, alertmanager, wecom, dingtalk or feishu");
   rc->send_resolved = r.Bool(item["send_resolved"], where + ".send_resolved", true);
   rc->language = r.String(item["language"], where + ".language", "");
   if (!rc->language.empty() && rc->language != "zh" && rc->language != "en")
@@ -74,39 +105,11 @@ void ReadReceiver(YamlReader& r, const YAML::Node& item, const std::string& wher
   rc->title_template = r.String(item["title"], where + ".title", "");
   rc->text_template = r.String(item["text"], where + ".text", "");
   rc->timeout_ms = Duration(r, item["timeout"], where + ".timeout", 0);
-  const bool robot = rc->type == "wecom" || rc->type == "dingtalk" || rc->type == "feishu";
+  const bool robot = reader && reader->robot;
   rc->rate_limit_per_minute = static_cast<int>(
       r.Int(item["rate_limit_per_minute"], where + ".rate_limit_per_minute", robot ? 20 : 0, 0));
-  rc->url = r.String(item["url"], where + ".url", "");
-  rc->bearer_token = r.Secret(item, where, "bearer_token", base);
-  rc->max_alerts = static_cast<int>(r.Int(item["max_alerts"], where + ".max_alerts", 0, 0));
-  rc->secret = r.Secret(item, where, "secret", base);
-  rc->at_mobiles = r.Strings(item["at_mobiles"], where + ".at_mobiles");
-  rc->at_all = r.Bool(item["at_all"], where + ".at_all", false);
-  rc->message_format = r.String(item["message_format"], where + ".message_format",
-                                rc->type == "feishu" ? "post" : "markdown");
-  if (rc->type == "feishu" && rc->message_format != "post" && rc->message_format != "interactive")
-    r.Error(item["message_format"], where + ".message_format", "must be post or interactive");
-  rc->resend_interval_ms = Duration(r, item["resend_interval"], where + ".resend_interval", 60'000);
-  rc->smarthost = r.String(item["smarthost"], where + ".smarthost", "");
-  rc->tls = r.String(item["tls"], where + ".tls", "starttls");
-  if (rc->tls != "starttls" && rc->tls != "tls" && rc->tls != "none")
-    r.Error(item["tls"], where + ".tls", "must be starttls, tls or none");
-  rc->tls_insecure_skip_verify =
-      r.Bool(item["tls_insecure_skip_verify"], where + ".tls_insecure_skip_verify", false);
-  rc->from = r.String(item["from"], where + ".from", "");
-  rc->to = r.Strings(item["to"], where + ".to");
-  rc->cc = r.Strings(item["cc"], where + ".cc");
-  rc->username = r.String(item["username"], where + ".username", "");
-  rc->password = r.Secret(item, where, "password", base);
-
-  if (rc->type == "email") {
-    if (rc->smarthost.empty()) r.Error(item, where + ".smarthost", "required for email");
-    if (rc->from.empty()) r.Error(item, where + ".from", "required for email");
-    if (rc->to.empty()) r.Error(item, where + ".to", "at least one recipient is required");
-  } else if (!rc->type.empty() && rc->url.empty()) {
-    r.Error(item, where + ".url", "required for " + rc->type);
-  }
+  if (reader) rc->options = reader->read(r, item, where, base);
+  return true;
 }
 
 void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& where, bool root,
@@ -176,7 +179,7 @@ std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::stri
     return std::nullopt;
   }
   LabelMatcher m;
-  m.name = Trim(text.substr(0, pos));
+  m.name = Trim(std::string_view(text).substr(0, pos));
   std::string rest = text.substr(pos);
   size_t op_len = 1;
   if (rest.rfind("=~", 0) == 0)
@@ -191,7 +194,7 @@ std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::stri
     *error = "unknown operator in matcher";
     return std::nullopt;
   }
-  std::string value = Trim(rest.substr(op_len));
+  std::string value(Trim(std::string_view(rest).substr(op_len)));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
   m.value = value;
@@ -217,10 +220,17 @@ bool MatchesAll(const std::vector<LabelMatcher>& matchers,
   return true;
 }
 
+void InstallReceiverReaders(std::vector<ReceiverReader> readers) { Readers() = std::move(readers); }
+
 const ReceiverConfig* AlertingConfig::FindReceiver(const std::string& name) const {
   for (const auto& r : receivers)
     if (r.name == name) return &r;
   return nullptr;
+}
+
+int64_t ReadDurationMs(YamlReader& r, const YAML::Node& node, const std::string& field,
+                       int64_t fallback) {
+  return Duration(r, node, field, fallback);
 }
 
 std::optional<int64_t> ParseDurationMs(const std::string& text) {
@@ -299,40 +309,8 @@ void ReadAlerting(YamlReader& local, const YAML::Node& node, const std::string& 
         std::set<std::string> names;
         for (const auto& item : receivers) {
           std::string where = "alerting.receivers[" + std::to_string(i++) + "]";
-          if (!local.Map(item, where,
-                         {"name",
-                          "type",
-                          "send_resolved",
-                          "language",
-                          "title",
-                          "text",
-                          "timeout",
-                          "rate_limit_per_minute",
-                          "url",
-                          "bearer_token",
-                          "bearer_token_file",
-                          "bearer_token_env",
-                          "max_alerts",
-                          "secret",
-                          "secret_file",
-                          "secret_env",
-                          "at_mobiles",
-                          "at_all",
-                          "message_format",
-                          "resend_interval",
-                          "smarthost",
-                          "tls",
-                          "tls_insecure_skip_verify",
-                          "from",
-                          "to",
-                          "cc",
-                          "username",
-                          "password",
-                          "password_file",
-                          "password_env"}))
-            continue;
           ReceiverConfig rc;
-          ReadReceiver(local, item, where, base_dir, &rc);
+          if (!ReadReceiver(local, item, where, base_dir, &rc)) continue;
           if (!names.insert(rc.name).second)
             local.Error(item["name"], where + ".name", "duplicate receiver name");
           c.receivers.push_back(std::move(rc));

@@ -11,7 +11,7 @@
 //       timeout: 10s            fallback_receiver: ops-mail
 //     receivers:
 //       - name: leaders
-//         type: dingtalk          # email | webhook | alertmanager | wecom | dingtalk | feishu
+//         type: dingtalk          # a row of notifiers/receiver_types.cc
 //         url: https://oapi.dingtalk.com/robot/send?access_token=...
 //         secret_file: /etc/parkwatch/dingtalk.secret
 //         at_mobiles: ["13800000000"]
@@ -36,10 +36,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,9 +71,17 @@ std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::stri
 bool MatchesAll(const std::vector<LabelMatcher>& matchers,
                 const std::map<std::string, std::string>& labels);
 
+// A receiver type's own settings (url, smarthost, secret, ...): one struct per type, defined
+// with the type in notifiers/ (EmailConfig, WebhookConfig, ... in notifiers/receivers.h).
+// config/ holds them without knowing them.
+struct ReceiverOptions {
+  virtual ~ReceiverOptions() = default;
+};
+
+// The settings every receiver has, plus its type's own.
 struct ReceiverConfig {
   std::string name;
-  std::string type;  // email | webhook | alertmanager | wecom | dingtalk | feishu
+  std::string type;  // a row of notifiers' receiver-type table: email, webhook, dingtalk, ...
   bool send_resolved = true;
   std::string language;  // zh | en; empty: AlertingConfig::language
   // Message templates overriding the defaults (notifiers/template.h lists the fields).
@@ -79,27 +89,43 @@ struct ReceiverConfig {
   std::string text_template;
   int64_t timeout_ms = 0;         // 0: DeliveryConfig::timeout_ms
   int rate_limit_per_minute = 0;  // 0: unlimited (robots default to 20)
+  // The type's own settings as its reader made them; set for every receiver of a loaded
+  // configuration.
+  std::shared_ptr<const ReceiverOptions> options;
 
-  // webhook, alertmanager, wecom, dingtalk, feishu
-  std::string url;
-  std::string bearer_token;             // webhook, alertmanager: Authorization: Bearer
-  int max_alerts = 0;                   // webhook: alerts per message, rest counted as truncated
-  std::string secret;                   // dingtalk, feishu: signing secret
-  std::vector<std::string> at_mobiles;  // dingtalk, wecom: people to @
-  bool at_all = false;
-  std::string message_format;      // feishu: post | interactive; others: markdown
-  int64_t resend_interval_ms = 0;  // alertmanager: re-push while firing (default 1m)
-
-  // email
-  std::string smarthost;         // host:port
-  std::string tls = "starttls";  // starttls | tls (implicit, smtps) | none
-  bool tls_insecure_skip_verify = false;
-  std::string from;
-  std::vector<std::string> to;
-  std::vector<std::string> cc;
-  std::string username;
-  std::string password;
+  // options as the type's struct; throws std::logic_error when they are of another type (a
+  // programming error: the type's reader made them).
+  template <class T>
+  const T& Options() const {
+    const T* typed = dynamic_cast<const T*>(options.get());
+    if (!typed) throw std::logic_error("receiver \"" + name + "\" has no " + type + " settings");
+    return *typed;
+  }
 };
+
+// How config/ reads a receiver type it does not know.
+//
+// The types live with their senders in notifiers/, which depends on config/; config/ must not
+// depend on notifiers/. So the dependency is turned round at run time: notifiers/ keeps the one
+// receiver-type table (notifiers/receiver_types.h) and InstallReceiverTypes() there hands
+// config/ one reader per row through InstallReceiverReaders(). main() installs them before the
+// first load, as do the tests that load receivers. Each reader reads only its type's fields into
+// its type's struct, so adding a type touches notifiers/ alone; a `type:` without a reader is
+// an error at its line and column, never a silent default.
+struct ReceiverReader {
+  std::string type;                 // the `type:` value
+  bool robot = false;               // a chat robot: rate_limit_per_minute defaults to 20
+  std::vector<std::string> fields;  // its own keys; a secret NAME also allows NAME_file, NAME_env
+  // Reads those fields of one receiver's mapping (node, named `where` in diagnostics) and
+  // reports every problem through r; relative *_file paths resolve against base_dir.
+  std::function<std::shared_ptr<const ReceiverOptions>(
+      YamlReader& r, const YAML::Node& node, const std::string& where, const std::string& base_dir)>
+      read;
+};
+
+// Replaces the readers ParseAlerting uses, in the order its error message lists the types.
+// Call before loading configurations, not while one loads on another thread.
+void InstallReceiverReaders(std::vector<ReceiverReader> readers);
 
 // A node of the routing tree. Unset timings inherit from the parent; the root's defaults suit
 // weekly and monthly data, where an hour's wait costs nothing and a flood of repeats costs trust.
@@ -146,6 +172,11 @@ struct AlertingConfig {
 
 // Parses "500ms", "30s", "5m", "2h", "1d", "1w" (or a combination like "1h30m") into ms.
 std::optional<int64_t> ParseDurationMs(const std::string& text);
+
+// A duration field (ParseDurationMs) of node; fallback when absent, with an error through r
+// when it is not a duration. For receiver types' readers (notifiers/receivers.cc).
+int64_t ReadDurationMs(YamlReader& r, const YAML::Node& node, const std::string& field,
+                       int64_t fallback);
 
 // Reads node (the `alerting:` mapping; absent or null leaves *out with defaults) into *out,
 // reporting every problem through r. Relative *_file paths resolve against base_dir.

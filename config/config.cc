@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -164,6 +165,45 @@ const CollectorConfig* Config::FindCollector(const std::string& name) const {
   return nullptr;
 }
 
+// reports: {directory, min_reported_share, deadline: "day 10 12:00", receivers, language}
+static void ReadReports(Reader& r, const YAML::Node& node, const Config& c, ReportsConfig* out) {
+  if (!node || node.IsNull()) return;
+  if (!r.Map(node, "reports",
+             {"directory", "min_reported_share", "deadline", "receivers", "language"}))
+    return;
+  out->enabled = true;
+  fs::path store_dir = fs::path(c.storage_path).parent_path();
+  out->directory = ResolvePath(
+      fs::path(c.file).parent_path().string(),
+      r.String(node["directory"], "reports.directory", (store_dir / "reports").string()));
+  out->min_reported_share = r.Double(node["min_reported_share"], "reports.min_reported_share", 0.8);
+  if (out->min_reported_share < 0 || out->min_reported_share > 1)
+    r.Error(node["min_reported_share"], "reports.min_reported_share",
+            "must be a share between 0 and 1, e.g. 0.9");
+  std::string deadline = r.String(node["deadline"], "reports.deadline", "day 10 12:00");
+  int day = 0, hour = 0, minute = 0;
+  char extra = 0;
+  if (std::sscanf(deadline.c_str(), "day %d %d:%d%c", &day, &hour, &minute, &extra) != 3 ||
+      day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+    r.Error(node["deadline"], "reports.deadline",
+            "must be \"day D HH:MM\" of the month after (D from 1 to 28), e.g. \"day 10 12:00\"");
+  } else {
+    out->deadline_day = day;
+    out->deadline_minute = hour * 60 + minute;
+  }
+  out->receivers = r.Strings(node["receivers"], "reports.receivers");
+  for (const std::string& name : out->receivers) {
+    bool known = false;
+    for (const auto& receiver : c.alerting.receivers) known = known || receiver.name == name;
+    if (!known)
+      r.Error(node["receivers"], "reports.receivers",
+              "no receiver named " + name + " under alerting.receivers");
+  }
+  out->language = r.String(node["language"], "reports.language", "zh");
+  if (out->language != "zh" && out->language != "en")
+    r.Error(node["language"], "reports.language", "must be zh or en");
+}
+
 bool ParseConfig(const std::string& text, const std::string& file, Config* out,
                  std::vector<Diagnostic>* diagnostics) {
   YAML::Node root;
@@ -176,7 +216,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   if (!r.Map(root, "",
              {"global", "park", "storage", "web", "indicators", "collectors", "rule_files",
-              "alerting"}))
+              "alerting", "reports"}))
     return false;
 
   const YAML::Node global = root["global"];
@@ -217,6 +257,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     c.rule_files.push_back(ResolvePath(base.string(), f));
   c.alerting.external_url = c.web.external_url;
   ParseAlerting(r, root["alerting"], base.string(), &c.alerting);
+  ReadReports(r, root["reports"], c, &c.reports);
 
   if (!r.ok()) return false;
   *out = std::move(c);

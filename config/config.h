@@ -72,6 +72,17 @@ struct WebConfig {
   WebSecurityConfig security;
 };
 
+// The `reports:` section: the monthly analysis the daemon writes and sends at month close.
+struct ReportsConfig {
+  bool enabled = false;             // the section is present
+  std::string directory;            // where editions are kept; default "reports" beside the store
+  double min_reported_share = 0.8;  // the month closes when this share of enterprises reported
+  int deadline_day = 10;            // ... and this day and time of the next month has passed
+  int deadline_minute = 12 * 60;    // (park time, UTC+8)
+  std::vector<std::string> receivers;  // names of alerting.receivers
+  std::string language = "zh";         // zh | en
+};
+
 struct Config {
   std::string file;  // path it was loaded from
   std::string timezone = "Asia/Shanghai";
@@ -83,6 +94,7 @@ struct Config {
   std::string storage_path = "var/parkwatch.db";
   std::vector<std::string> rule_files;  // resolved against the config file's directory
   AlertingConfig alerting;              // notification receivers, routes, delivery
+  ReportsConfig reports;                // the monthly analysis at month close
 
   const IndicatorConfig* FindIndicator(const std::string& name) const;
   const CollectorConfig* FindCollector(const std::string& name) const;

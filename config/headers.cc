@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "config/config.h"
+#include "core/text.h"
 
 namespace parkwatch {
 namespace {
@@ -20,27 +21,6 @@ IndicatorConfig Indicator(std::string name, std::string title, IndicatorKind kin
   ind.headers = std::move(headers);
   ind.allow_negative = allow_negative;
   return ind;
-}
-
-// Removes the blanks a spreadsheet leaves around a header: ASCII white space, the ideographic
-// space U+3000, the no-break space U+00A0 and a byte order mark U+FEFF that survived decoding.
-std::string_view Trim(std::string_view s) {
-  static constexpr std::string_view kBlanks[] = {"\xEF\xBB\xBF", "\xE3\x80\x80", "\xC2\xA0"};
-  for (bool changed = true; changed && !s.empty();) {
-    changed = false;
-    if (std::isspace(static_cast<unsigned char>(s.front()))) {
-      s.remove_prefix(1);
-      changed = true;
-    } else if (std::isspace(static_cast<unsigned char>(s.back()))) {
-      s.remove_suffix(1);
-      changed = true;
-    }
-    for (auto b : kBlanks) {
-      if (s.starts_with(b)) s.remove_prefix(b.size()), changed = true;
-      if (s.ends_with(b)) s.remove_suffix(b.size()), changed = true;
-    }
-  }
-  return s;
 }
 
 // The form headers are compared in: ASCII letters lower-cased and '_' / '-' / runs of spaces

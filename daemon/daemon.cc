@@ -1,7 +1,12 @@
+// The daemon's event loop: signals, the listener and its admission, the inbox watchers, the
+// minute tick and reloads. Everything that writes the store goes to the store worker
+// (daemon/store_worker.h); deliveries run on the dispatcher's thread (notifiers/dispatcher.h);
+// bcrypt checks on the auth pool; /metrics on the serving pool. The loop itself only reads.
 #include "daemon/daemon.h"
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -9,63 +14,27 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <filesystem>
-#include <set>
+#include <mutex>
 
 #include "alerts/alert_store.h"
 #include "alerts/engine.h"
+#include "api/routes.h"
+#include "api/services.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
-#include "daemon/api.h"
 #include "daemon/auth.h"
-#include "metrics/figure_metrics.h"
+#include "daemon/store_worker.h"
 #include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
-#include "metrics/park_figures.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/dispatcher.h"
 #include "rules/rule_config.h"
-#include "store/audit.h"
 #include "store/store.h"
 #include "web/http_server.h"
 #include "web/tls_context.h"
 
 namespace parkwatch {
 namespace {
-
-// The collector that takes HTTP pushes when the config names none.
-CollectorConfig DefaultHttpCollector() {
-  CollectorConfig c;
-  c.name = "http";
-  c.type = "http";
-  return c;
-}
-
-// The route a path belongs to, for the handler label of the HTTP metrics: a fixed set, never
-// the raw path, so a scanner probing URLs cannot grow the series without bound.
-std::string RouteLabel(const std::string& path) {
-  static const std::set<std::string> kRoutes = {"/",
-                                                "/metrics",
-                                                "/metrics/park",
-                                                "/metrics/enterprises",
-                                                "/-/healthy",
-                                                "/-/ready",
-                                                "/-/reload",
-                                                "/api/v1/ingest",
-                                                "/api/v1/enterprises",
-                                                "/api/v1/series",
-                                                "/api/v1/revisions",
-                                                "/api/v1/batches",
-                                                "/api/v1/alerts",
-                                                "/api/v1/alerts/history",
-                                                "/api/v1/rules",
-                                                "/api/v1/audit",
-                                                "/api/v1/silences",
-                                                "/api/v1/notifications/dead"};
-  if (kRoutes.count(path)) return path;
-  if (path.rfind("/api/v1/silences/", 0) == 0) return "/api/v1/silences/{id}";
-  if (path.rfind("/api/v1/alerts/", 0) == 0) return "/api/v1/alerts/{fingerprint}/acknowledge";
-  return "other";
-}
 
 // Everything `serve` reads at start and on reload: parkwatch.yml, the web config file (the
 // --web.config.file flag overrides web.config_file) and the rule files, checked together.
@@ -94,18 +63,58 @@ std::optional<double> NotAfter(const TlsContext& tls) {
   return std::nullopt;
 }
 
-class Daemon {
+HttpResponse BasicAuthRequired(const std::string& why) {
+  HttpResponse r = JsonError(401, "unauthorized", why);
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"parkwatch\", charset=\"UTF-8\"");
+  return r;
+}
+
+// The bearer token check of an ingest or admin route: nullopt when it passes.
+std::optional<HttpResponse> CheckToken(const std::string& authorization, const std::string& token) {
+  switch (CheckBearer(authorization, token)) {
+    case AuthResult::kOk:
+      return std::nullopt;
+    case AuthResult::kDisabled:
+      return JsonError(403, "forbidden", "endpoint disabled: no token configured for it");
+    case AuthResult::kMissing: {
+      HttpResponse r = JsonError(401, "unauthorized", "bearer token required");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"parkwatch\"");
+      return r;
+    }
+    case AuthResult::kWrong:
+      return JsonError(403, "forbidden", "wrong bearer token");
+  }
+  return JsonError(500, "internal", "unreachable");
+}
+
+HttpResponse Refusal(const ApiError& e) {
+  HttpResponse r = JsonError(e.status(), e.type(), e.what());
+  return r;
+}
+
+class Daemon : public LoopServices, public PoolServices {
  public:
   Daemon(DaemonOptions options, Config config, RuleSet rules)
       : options_(std::move(options)),
         config_(std::make_shared<const Config>(std::move(config))),
         rules_(std::make_shared<const RuleSet>(std::move(rules))),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        deadline_timer_(io_) {}
+        deadline_timer_(io_) {
+    RegisterRoutes(routes_, config_->web.max_body_bytes);
+  }
+
+  ~Daemon() override {
+    // Threads first, while everything they use is alive: the worker (it posts to the loop and
+    // kicks the dispatcher), then the dispatcher, then the pools.
+    if (worker_) worker_->RequestStop();
+    worker_.reset();
+    if (dispatcher_) dispatcher_->Stop();
+    serve_pool_.join();
+    auth_pool_.join();
+  }
 
   int Run() {
     read_store_ = Store::Open(config_->storage_path);
-    worker_store_ = Store::Open(config_->storage_path);
     read_alerts_ = std::make_unique<AlertStore>(read_store_.get());
     read_deliveries_ = std::make_unique<DeliveryStore>(read_store_.get());
     DispatcherOptions delivery;
@@ -116,11 +125,17 @@ class Daemon {
         spdlog::warn("notification to {} {} after attempt {}: {}", r.receiver, r.result, r.attempt,
                      r.error);
     };
-    dispatcher_ =
-        std::make_unique<Dispatcher>(config_->storage_path, config_->alerting, &metrics_, delivery);
+    dispatcher_ = std::make_unique<Dispatcher>(config_->storage_path, config_->alerting,
+                                               &metrics_.registry(), delivery);
     dispatcher_->Start();
-    // The engine's data also holds what the figure gauges read, so they never read the store.
-    engine_ = std::make_unique<AlertEngine>(worker_store_.get(), FigureTables());
+    WorkerEvents events;
+    events.batch = [this](const BatchSummary& s, const std::string& filed) { OnBatch(s, filed); };
+    events.batch_failed = [this](const std::string& collector) {
+      metrics_.IngestBatch(collector, "failed", 0, 0, 0);
+    };
+    worker_ = std::make_unique<StoreWorker>(io_, config_->storage_path, *dispatcher_, metrics_,
+                                            std::move(events));
+    worker_->Start();
     spdlog::info("store {} (schema version {})", config_->storage_path,
                  read_store_->schema_version());
     metrics_.SetBuildInfo(PARKWATCH_VERSION, "");
@@ -129,19 +144,22 @@ class Daemon {
     WaitForSignals();
     loop_lag_ = std::make_unique<LoopLagProbe>(io_, metrics_);
     loop_lag_->Start();
-    InstallRules("start", {});
-    StartInboxes();
+    worker_->PostRules(config_, rules_, "start", {});
+    std::vector<std::unique_ptr<InboxWatcher>> inboxes;
+    std::string error;
+    if (!MakeInboxes(*config_, &inboxes, &error)) {
+      spdlog::error("{}", error);
+      return 1;
+    }
+    SwapInboxes(std::move(inboxes));
     ScheduleDeadlines();
-    boost::asio::post(worker_, [this, config = config_] {
-      RefreshFigureMetrics(*config);
-      // Ready once the worker has drained the files that were waiting at start.
-      boost::asio::post(io_, [this] {
-        ready_ = true;
-        spdlog::info("ready");
-      });
+    // Ready once the worker has drained the files that were waiting at start.
+    worker_->PostBarrier([this] {
+      ready_ = true;
+      spdlog::info("ready");
     });
-    io_.run();
-    worker_.join();
+    RunLoop();
+    worker_.reset();      // joins: work queued before the stop is finished or skipped
     dispatcher_->Stop();  // after the worker: its last notifications are in the outbox
     io_.restart();
     io_.poll();  // log what the worker finished after the loop stopped
@@ -149,7 +167,46 @@ class Daemon {
     return 0;
   }
 
+  // LoopServices.
+  Store& store() override { return *read_store_; }
+  AlertStore& alerts() override { return *read_alerts_; }
+  DeliveryStore& deliveries() override { return *read_deliveries_; }
+  std::shared_ptr<const Config> config() const override { return config_; }
+  bool ready() const override { return ready_; }
+  std::string Reload(const std::string& who) override {
+    std::string error;
+    DoReload(who, &error);
+    return error;
+  }
+
+  // PoolServices: a scrape gets the last serialisation if it began after the scrape arrived,
+  // so scrapes that queue behind one share it (8 parallel scrapes of 20 000 enterprises cost
+  // about two), and no scrape gets figures older than itself.
+  std::string Exposition(std::chrono::steady_clock::time_point not_before,
+                         MetricsPart part) override {
+    std::lock_guard lock(metrics_cache_mutex_);
+    Serialised& cache = metrics_cache_[static_cast<size_t>(part)];
+    if (cache.text.empty() || cache.at < not_before) {
+      cache.at = std::chrono::steady_clock::now();
+      metrics_.SetStoreSize(static_cast<double>(StoreSizeBytes(config_path_store_)));
+      cache.text = metrics_.Serialize(part);
+    }
+    return cache.text;
+  }
+
  private:
+  // An exception escaping a handler must not end the daemon: log it and go on.
+  void RunLoop() {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("event loop: {} (continuing)", e.what());
+      }
+    }
+  }
+
   bool StartHttp() {
     HttpServerOptions web;
     std::string listen =
@@ -165,10 +222,14 @@ class Daemon {
       spdlog::error("cannot listen: {}", error);
       return false;
     }
+    config_path_store_ = config_->storage_path;
     http_ =
         std::make_unique<HttpServer>(io_, web, [this](HttpRequest request, HttpRespond respond) {
           Handle(std::move(request), std::move(respond));
         });
+    http_->SetAdmission([this](const HttpRequest& head, std::function<void(HttpAdmission)> decide) {
+      Admit(head, std::move(decide));
+    });
     http_->SetTls(tls);
     if (!http_->Start(&error)) {
       spdlog::error("cannot listen: {}", error);
@@ -178,7 +239,8 @@ class Daemon {
         web.address.find(':') != std::string::npos ? "[" + web.address + "]" : web.address;
     host_port_ = host + ":" + std::to_string(http_->port());
     UseWebSecurity(*config_, tls);
-    spdlog::info("parkwatch serving on {} (metrics at {}/metrics)", url_, url_);
+    spdlog::info("parkwatch serving on {} (metrics at {}/metrics, at most {} connections)", url_,
+                 url_, http_->max_connections());
     return true;
   }
 
@@ -199,7 +261,7 @@ class Daemon {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
-        Reload("SIGHUP");
+        DoReload("SIGHUP", nullptr);
         WaitForSignals();
         return;
       }
@@ -209,50 +271,44 @@ class Daemon {
   }
 
   void Shutdown() {
+    stopping_ = true;
     for (auto& w : inboxes_) w->Stop();
     if (http_) http_->Stop();
     if (loop_lag_) loop_lag_->Stop();
     deadline_timer_.cancel();
-    stopping_ = true;
     signals_.cancel();
-    // Work already queued on the worker finishes (a batch is never cut in half); the loop
-    // ends when nothing is left.
+    // A batch in progress stops at its next progress check and rolls back (its file stays in
+    // the inbox); queued work is skipped. The loop ends when nothing is left.
+    worker_->RequestStop();
   }
 
-  void StartInboxes() {
-    inboxes_.clear();
-    for (const auto& collector : config_->collectors) {
+  // New watchers for every inbox collector of config, not started. False with *error (nothing
+  // made) if one cannot watch its directory.
+  bool MakeInboxes(const Config& config, std::vector<std::unique_ptr<InboxWatcher>>* out,
+                   std::string* error) {
+    for (const auto& collector : config.collectors) {
       if (collector.type != "inbox") continue;
-      auto watcher = std::make_unique<InboxWatcher>(
-          io_, collector.directory,
-          [this, name = collector.name](const std::string& path) { OnInboxFile(name, path); });
-      spdlog::info("collector {} watching {}", collector.name, collector.directory);
-      watcher->Start();
-      inboxes_.push_back(std::move(watcher));
+      try {
+        out->push_back(std::make_unique<InboxWatcher>(
+            io_, collector.directory, [this, name = collector.name](const std::string& path) {
+              worker_->PostFile(name, path);
+            }));
+      } catch (const std::exception& e) {
+        out->clear();
+        *error = "collector " + collector.name + ": " + e.what();
+        return false;
+      }
     }
+    return true;
   }
 
-  // Queues a file on the worker. The config in force now is the one it is read with.
-  void OnInboxFile(const std::string& collector_name, const std::string& path) {
-    auto config = config_;
-    boost::asio::post(worker_, [this, config, collector_name, path] {
-      const CollectorConfig* collector = config->FindCollector(collector_name);
-      if (!collector || !std::filesystem::exists(path)) return;  // reported twice, or gone
-      try {
-        BatchSummary summary =
-            IngestFile(path, *collector, *config, *worker_store_, {}, /*follow_symlinks=*/false);
-        std::string filed = FileInboxResult(path, summary);
-        boost::asio::post(io_, [this, summary, filed] { OnBatch(summary, filed); });
-        Evaluate(summary, config);
-      } catch (const std::exception& e) {
-        // The store failed (disk full, read-only): the file stays in the inbox and is taken
-        // again at the next start or when it is dropped again.
-        spdlog::error("{}: not ingested, left in the inbox: {}", path, e.what());
-        boost::asio::post(io_, [this, collector_name] {
-          metrics_.IngestBatch(collector_name, "failed", 0, 0, 0);
-        });
-      }
-    });
+  void SwapInboxes(std::vector<std::unique_ptr<InboxWatcher>> fresh) {
+    for (auto& w : inboxes_) w->Stop();
+    inboxes_ = std::move(fresh);
+    for (auto& w : inboxes_) {
+      spdlog::info("collector watching {}", w->directory());
+      w->Start();
+    }
   }
 
   // On the loop: a batch finished.
@@ -265,80 +321,9 @@ class Daemon {
                          summary.rows_read - summary.rows_accepted, summary.duration_seconds);
   }
 
-  // On the worker, right after a batch committed: the rules it touches, at once.
-  void Evaluate(const BatchSummary& summary, std::shared_ptr<const Config> config) {
-    if (summary.status != "committed" && summary.status != "partial") return;
-    try {
-      LogEngine("batch " + std::to_string(summary.batch_id), engine_->OnBatch(summary, UnixNow()));
-    } catch (const std::exception& e) {
-      spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
-    }
-    ScheduleFigureRefresh(std::move(config));
-  }
-
-  // On the worker. Computing the park's figures costs a pass over every enterprise, so refreshes
-  // are coalesced: one job at the back of the worker's queue serves every batch queued before it.
-  void ScheduleFigureRefresh(std::shared_ptr<const Config> config) {
-    if (figure_refresh_queued_) return;
-    figure_refresh_queued_ = true;
-    boost::asio::post(worker_, [this, config] {
-      figure_refresh_queued_ = false;
-      RefreshFigureMetrics(*config);
-    });
-  }
-
-  // On the worker: the figure and alert gauges follow the store.
-  void RefreshFigureMetrics(const Config& config) {
-    try {
-      figure_metrics_.Refresh(ParkFigures(engine_->data(), config));
-      figure_metrics_.RefreshAlerts(*worker_store_);
-    } catch (const std::exception& e) {
-      spdlog::error("figure metrics not refreshed: {}", e.what());
-    }
-  }
-
-  // Every engine run ends here: log it, and wake the dispatcher when it queued notifications.
-  void LogEngine(const std::string& what, const EngineResult& r) {
-    if (r.notifications) dispatcher_->Kick();
-    if (r.observations || r.events)
-      spdlog::info("rules after {}: {} observations, {} alert events, {} notifications in {:.3f} s",
-                   what, r.observations, r.events, r.notifications, r.seconds);
-    for (const auto& e : r.errors) spdlog::error("rule {}", e);
-  }
-
-  // Hands the rules to the worker's engine (after a start or an accepted reload) and records
-  // what changed in the audit trail.
-  void InstallRules(const std::string& source, std::vector<std::string> changes) {
-    auto rules = rules_;
-    auto config = config_;
-    boost::asio::post(worker_, [this, rules, config, source, changes] {
-      try {
-        if (source != "start" || !changes.empty()) RecordAudit(*worker_store_, source, changes);
-        LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
-        figure_metrics_.SetTargets(*rules);
-        ScheduleFigureRefresh(config);
-        size_t count = 0;
-        for (const auto& g : rules->groups) count += g.rules.size();
-        spdlog::info("{} rules in {} groups active", count, rules->groups.size());
-      } catch (const std::exception& e) {
-        spdlog::error("loading rules failed: {}", e.what());
-      }
-    });
-  }
-
   // Missing-report rules are due by the clock: check them once a minute on the worker.
   void ScheduleDeadlines() {
-    boost::asio::post(worker_, [this, config = config_] {
-      try {
-        EngineResult caught_up = engine_->CatchUp(UnixNow());
-        LogEngine("batches written by other processes", caught_up);
-        EngineResult r = engine_->CheckDeadlines(UnixNow());
-        LogEngine("deadline check", r);
-        if (r.events || caught_up.observations) ScheduleFigureRefresh(config);
-      } catch (const std::exception& e) {
-        spdlog::error("deadline check failed: {}", e.what());
-      }
-    });
+    worker_->PostDeadlineCheck();
     if (stopping_) return;
     deadline_timer_.expires_after(std::chrono::seconds(60));
     deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -346,283 +331,208 @@ class Daemon {
     });
   }
 
-  bool Reload(const std::string& source, std::string* error = nullptr) {
+  // All or nothing: the config, the web config with its certificates, every rule file, the
+  // inbox watchers and the receivers are built first; only when every part was built is
+  // anything swapped, so a reload that fails at any step leaves the old config wholly in force.
+  bool DoReload(const std::string& source, std::string* error) {
+    std::string text;
+    try {
+      if (TryReload(source, &text)) return true;
+    } catch (const std::exception& e) {
+      text = e.what();
+    }
+    spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
+    metrics_.ConfigReload(false);
+    if (error) *error = text;
+    return false;
+  }
+
+  bool TryReload(const std::string& source, std::string* error) {
     Config fresh;
     RuleSet fresh_rules;
     std::vector<Diagnostic> diagnostics;
     TlsContext tls;
     std::string tls_error;
-    // All-or-nothing: the config, the web config with its certificates and every rule file
-    // must be valid, or nothing changes.
-    if (!LoadServeConfig(options_, &fresh, &fresh_rules, &diagnostics) ||
-        !MakeTls(fresh, &tls, &tls_error)) {
-      std::string text = tls_error.empty() ? JoinDiagnostics(diagnostics) : tls_error;
-      spdlog::error("reload ({}) failed, keeping the running config:\n{}", source, text);
-      metrics_.ConfigReload(false);
-      if (error) *error = text;
+    if (!LoadServeConfig(options_, &fresh, &fresh_rules, &diagnostics)) {
+      *error = JoinDiagnostics(diagnostics);
       return false;
     }
-    UseWebSecurity(fresh, tls);  // open connections keep what they had
+    if (!MakeTls(fresh, &tls, error)) return false;
+    std::vector<std::unique_ptr<InboxWatcher>> inboxes;
+    if (!MakeInboxes(fresh, &inboxes, error)) return false;
+    dispatcher_->Reload(fresh.alerting);  // builds every receiver, then swaps; throws before
+    // Built: swap. Open connections keep what they had.
+    UseWebSecurity(fresh, tls);
     std::vector<std::string> changes = DiffThresholds(*rules_, fresh_rules);
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
-    StartInboxes();
-    dispatcher_->Reload(config_->alerting);
-    InstallRules(source, changes);
+    SwapInboxes(std::move(inboxes));
+    worker_->PostRules(config_, rules_, source, changes);
     metrics_.ConfigReload(true);
     spdlog::info("config reloaded ({})", source);
     return true;
   }
 
-  // Every request passes here: with basic_auth_users configured it must carry a user's
-  // password, except that a bearer token may stand in on the endpoints that take one (ingest,
-  // admin: they check it themselves), since one Authorization header cannot carry both.
-  void Handle(HttpRequest request, HttpRespond respond) {
-    auto started = std::chrono::steady_clock::now();
-    // The config in force when the request came: its headers go on the response.
-    auto done = [this, respond, path = request.path, started,
-                 config = config_](HttpResponse response) {
+  // Admission, when a request's header has arrived: the route, then who is calling, decided
+  // before a byte of the body is read. With basic_auth_users every request needs a user's
+  // password, except that an ingest or admin route's bearer token may stand in (one
+  // Authorization header cannot carry both).
+  void Admit(const HttpRequest& head, std::function<void(HttpAdmission)> decide) {
+    auto finish = Finisher(head.path);
+    // A refusal is answered like any response: the config's headers, the HTTP metrics.
+    decide = [decide = std::move(decide), finish](HttpAdmission a) {
+      if (a.refusal) a.refusal = finish(std::move(*a.refusal));
+      decide(std::move(a));
+    };
+    auto refuse = [&decide](HttpResponse r) {
+      HttpAdmission a;
+      a.refusal = std::move(r);
+      decide(std::move(a));
+    };
+    RouteTable::Match match = routes_.Find(head.method, head.path);
+    if (!match.route) return refuse(NoRoute(head, match));
+    const Route& route = *match.route;
+    HttpAdmission admitted;
+    admitted.max_body_bytes = route.max_body_bytes;
+    std::shared_ptr<BasicAuth> auth = basic_auth_;
+    bool bearer = head.authorization.rfind("Bearer ", 0) == 0;
+    if (route.access != Access::kPublic && (!auth->enabled() || bearer)) {
+      const std::string& token =
+          route.access == Access::kIngest ? config_->web.ingest_token : config_->web.admin_token;
+      if (auto denied = CheckToken(head.authorization, token)) return refuse(*denied);
+      admitted.principal = std::string("token:") + AccessName(route.access);
+      return decide(std::move(admitted));
+    }
+    if (!auth->enabled()) return decide(std::move(admitted));
+    std::string user, password;
+    if (!ParseBasicAuthorization(head.authorization, &user, &password))
+      return refuse(BasicAuthRequired("basic authentication required"));
+    admitted.principal = "user:" + user;
+    if (auth->Remembered(user, password)) return decide(std::move(admitted));
+    // bcrypt is slow by design: check on the auth pool. The queue is bounded, so a flood of
+    // wrong passwords cannot grow memory or delay the right ones for long; no body has been
+    // read yet.
+    if (auth_checks_pending_ >= kMaxPendingAuthChecks)
+      return refuse(JsonError(429, "too_many_requests", "too many password checks at once"));
+    ++auth_checks_pending_;
+    boost::asio::post(auth_pool_, [this, auth, user, password, admitted = std::move(admitted),
+                                   decide = std::move(decide)]() mutable {
+      bool ok = auth->Verify(user, password);
+      boost::asio::post(
+          io_, [this, ok, admitted = std::move(admitted), decide = std::move(decide)]() mutable {
+            --auth_checks_pending_;
+            if (ok) return decide(std::move(admitted));
+            HttpAdmission no;
+            no.refusal = BasicAuthRequired("wrong user name or password");
+            decide(std::move(no));
+          });
+    });
+  }
+
+  // What every response gets on its way out, from any thread: the headers of the config in
+  // force when the request came, and its count and duration in the HTTP metrics.
+  std::function<HttpResponse(HttpResponse)> Finisher(const std::string& path) {
+    return [this, label = routes_.Label(path), started = std::chrono::steady_clock::now(),
+            config = config_](HttpResponse response) {
       metrics_.HttpRequest(
-          RouteLabel(path), response.status,
+          label, response.status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       for (const auto& header : config->web.security.headers) response.headers.push_back(header);
-      respond(std::move(response));
+      return response;
     };
-    std::shared_ptr<BasicAuth> auth = basic_auth_;
-    std::string user, password;
-    if (!auth->enabled() ||
-        (TakesBearer(request) && request.authorization.rfind("Bearer ", 0) == 0))
-      return Route(std::move(request), done);
-    if (!ParseBasicAuthorization(request.authorization, &user, &password))
-      return done(BasicAuthRequired("basic authentication required"));
-    if (auth->Remembered(user, password)) return Route(std::move(request), done);
-    // bcrypt is slow by design: check on the auth thread, route back on the loop. The queue is
-    // bounded, so a flood of wrong passwords (each holding its request body) cannot grow memory
-    // or delay the right ones for long.
-    if (auth_checks_pending_ >= kMaxPendingAuthChecks)
-      return done(JsonError(429, "too_many_requests", "too many password checks at once"));
-    ++auth_checks_pending_;
-    boost::asio::post(
-        auth_pool_, [this, auth, user, password, request = std::move(request), done]() mutable {
-          bool ok = auth->Verify(user, password);
-          boost::asio::post(io_, [this, ok, request = std::move(request), done]() mutable {
-            --auth_checks_pending_;
-            if (stopping_) return;  // the listener is closed; the connection gets nothing
-            if (!ok) return done(BasicAuthRequired("wrong user name or password"));
-            Route(std::move(request), done);
-          });
-        });
   }
 
-  static HttpResponse BasicAuthRequired(const std::string& why) {
-    HttpResponse r = JsonError(401, "unauthorized", why);
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"parkwatch\", charset=\"UTF-8\"");
+  HttpResponse NoRoute(const HttpRequest& head, const RouteTable::Match& match) {
+    if (match.allowed.empty()) return JsonError(404, "not_found", "no such endpoint: " + head.path);
+    std::string allow;
+    for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+    HttpResponse r = JsonError(405, "method_not_allowed", "use " + allow);
+    r.headers.emplace_back("Allow", allow);
     return r;
   }
 
-  // The endpoints that check a bearer token of their own (Authorize below).
-  static bool TakesBearer(const HttpRequest& request) {
-    const std::string& path = request.path;
-    return path == "/-/reload" || path == "/api/v1/ingest" ||
-           (request.method != "GET" &&
-            (path.rfind("/api/v1/silences", 0) == 0 || path.rfind("/api/v1/alerts/", 0) == 0));
-  }
-
-  void Route(HttpRequest request, const std::function<void(HttpResponse)>& done) {
-    const std::string& path = request.path;
-    bool get = request.method == "GET" || request.method == "HEAD";
-    try {
-      if (path == "/-/healthy" && get) return done(Text(200, "parkwatch is Healthy.\n"));
-      if (path == "/-/ready" && get)
-        return done(ready_ ? Text(200, "parkwatch is Ready.\n")
-                           : Text(503, "parkwatch is not ready.\n"));
-      if (path == "/metrics" && get) {
-        metrics_.SetStoreSize(static_cast<double>(read_store_->SizeBytes()));
-        HttpResponse r = Text(200, metrics_.Serialize());
-        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        return done(r);
+  // An admitted request: its query checked, its handler run on the route's thread.
+  void Handle(HttpRequest request, HttpRespond respond) {
+    auto started = std::chrono::steady_clock::now();
+    auto done = [finish = Finisher(request.path), respond](HttpResponse response) {
+      respond(finish(std::move(response)));
+    };
+    RouteTable::Match match = routes_.Find(request.method, request.path);
+    if (!match.route) return done(NoRoute(request, match));
+    const Route* route = match.route;
+    auto call = [route, path = std::move(match.path), request = std::move(request),
+                 received = started](LoopServices* loop, WorkerServices* worker,
+                                     PoolServices* pool) {
+      try {
+        QueryReader query(request.query, route->params);
+        if (std::string bad = query.Check(); !bad.empty()) throw ApiError::BadData(bad);
+        ApiCall c{request, path, query, loop, worker, pool, received};
+        return route->handler(c);
+      } catch (const ApiError& e) {
+        return Refusal(e);
+      } catch (const std::exception& e) {
+        spdlog::error("{} {}: {}", request.method, route->pattern, e.what());
+        return JsonError(500, "internal", e.what());
       }
-      if (path.starts_with("/metrics/") && get)
-        return done(ApiMetricsPart(metrics_, *read_store_, std::string_view(path).substr(9)));
-      if (path == "/-/reload") {
-        if (request.method != "POST" && request.method != "PUT")
-          return done(JsonError(405, "method_not_allowed", "use POST"));
-        if (auto denied = Authorize(request, config_->web.admin_token)) return done(*denied);
-        std::string error;
-        if (Reload("POST /-/reload", &error)) return done(JsonSuccess("\"reloaded\""));
-        return done(JsonError(400, "bad_config", error));
-      }
-      if (path == "/api/v1/ingest") {
-        if (request.method != "POST") return done(JsonError(405, "method_not_allowed", "use POST"));
-        if (auto denied = Authorize(request, config_->web.ingest_token)) return done(*denied);
-        return IngestRequest(std::move(request), done);
-      }
-      if (AdminWrite(request, done)) return;
-      if (!get && path.rfind("/api/v1/", 0) == 0)
-        return done(JsonError(405, "method_not_allowed", "use GET"));
-      if (path == "/api/v1/enterprises") return done(ApiEnterprises(*read_store_, request));
-      if (path == "/api/v1/series") return done(ApiSeries(*read_store_, *config_, request));
-      if (path == "/api/v1/revisions") return done(ApiRevisions(*read_store_, request));
-      if (path == "/api/v1/batches") return done(ApiBatches(*read_store_, request));
-      if (path == "/api/v1/alerts") return done(ApiAlerts(*read_alerts_, request));
-      if (path == "/api/v1/alerts/history") return done(ApiAlertHistory(*read_alerts_, request));
-      if (path == "/api/v1/audit") return done(ApiAudit(*read_store_, request));
-      if (path == "/api/v1/notifications/dead")
-        return done(ApiDeadLetters(*read_deliveries_, request));
-      if (path == "/api/v1/silences" && request.method == "GET")
-        return done(ApiSilences(*read_deliveries_, request));
-      if (path == "/api/v1/rules") {
-        // The engine lives on the worker; ask it there and answer when it replies.
-        return boost::asio::post(worker_, [this, done] {
-          auto statuses = engine_->RuleStatuses();
-          boost::asio::post(io_, [statuses, done] { done(ApiRules(statuses)); });
+    };
+    switch (route->runs_on) {
+      case RunsOn::kLoop:
+        return done(call(this, nullptr, nullptr));
+      case RunsOn::kWorker:
+        return worker_->Post([call = std::move(call), done](WorkerServices& w) mutable {
+          done(call(nullptr, &w, nullptr));
         });
-      }
-      if (path == "/") return done(Text(200, Index()));
-      return done(JsonError(404, "not_found", "no such endpoint: " + path));
-    } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", request.method, path, e.what());
-      return done(JsonError(500, "internal", e.what()));
+      case RunsOn::kPool:
+        return boost::asio::post(serve_pool_, [this, call = std::move(call), done]() mutable {
+          done(call(nullptr, nullptr, this));
+        });
     }
   }
 
-  // Admin writes of the API: silences and acknowledgements. Returns false when the request is
-  // not one of them; otherwise it has been (or will be) answered.
-  bool AdminWrite(const HttpRequest& request, const std::function<void(HttpResponse)>& done) {
-    const std::string& path = request.path;
-    static const std::string kSilences = "/api/v1/silences", kAlerts = "/api/v1/alerts/";
-    static const std::string kAck = "/acknowledge";
-    bool create = path == kSilences && request.method == "POST";
-    bool expire = path.rfind(kSilences + "/", 0) == 0 && request.method == "DELETE";
-    bool ack = path.rfind(kAlerts, 0) == 0 && request.method == "POST" &&
-               path.size() > kAlerts.size() + kAck.size() &&
-               path.compare(path.size() - kAck.size(), kAck.size(), kAck) == 0;
-    if (!create && !expire && !ack) return false;
-    if (auto denied = Authorize(request, config_->web.admin_token)) {
-      done(*denied);
-      return true;
+  static int64_t StoreSizeBytes(const std::string& path) {
+    std::error_code ec;
+    int64_t total = 0;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      auto size = std::filesystem::file_size(path + suffix, ec);
+      if (!ec) total += static_cast<int64_t>(size);
     }
-    // Writes go through the worker's connection like every other write.
-    boost::asio::post(worker_, [this, request, done, create, expire] {
-      DeliveryStore deliveries(worker_store_.get());
-      HttpResponse r;
-      try {
-        if (create) {
-          r = ApiCreateSilence(deliveries, request);
-        } else if (expire) {
-          int64_t id = 0;
-          try {
-            id = std::stoll(request.path.substr(kSilences.size() + 1));
-          } catch (const std::exception&) {
-            r = JsonError(400, "bad_data", "silence id must be a number");
-          }
-          if (id) r = ApiExpireSilence(deliveries, id);
-        } else {
-          std::string fp = request.path.substr(kAlerts.size(),
-                                               request.path.size() - kAlerts.size() - kAck.size());
-          r = ApiAcknowledge(deliveries, fp, request);
-        }
-      } catch (const std::exception& e) {
-        r = JsonError(503, "store_unavailable", e.what());
-      }
-      dispatcher_->Kick();  // a silence or an acknowledgement may change what is due
-      boost::asio::post(io_, [done, r] { done(r); });
-    });
-    return true;
+    return total;
   }
 
-  std::optional<HttpResponse> Authorize(const HttpRequest& request, const std::string& token) {
-    switch (CheckBearer(request.authorization, token)) {
-      case AuthResult::kOk:
-        return std::nullopt;
-      case AuthResult::kDisabled:
-        return JsonError(403, "forbidden", "endpoint disabled: no token configured for it");
-      case AuthResult::kMissing: {
-        HttpResponse r = JsonError(401, "unauthorized", "bearer token required");
-        r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"parkwatch\"");
-        return r;
-      }
-      case AuthResult::kWrong:
-        return JsonError(403, "forbidden", "wrong bearer token");
-    }
-    return JsonError(500, "internal", "unreachable");
-  }
+  static constexpr int kMaxPendingAuthChecks = 32;  // ~2.5 s of bcrypt at cost 10
 
-  void IngestRequest(HttpRequest request, std::function<void(HttpResponse)> done) {
-    auto config = config_;
-    std::string name = request.Query("collector");
-    const CollectorConfig* named = name.empty() ? nullptr : config->FindCollector(name);
-    if (!name.empty() && !named)
-      return done(JsonError(400, "bad_data", "unknown collector " + name));
-    if (!named)
-      for (const auto& c : config->collectors)
-        if (c.type == "http" && !named) named = &c;
-    CollectorConfig collector = named ? *named : DefaultHttpCollector();
-    std::string source = request.Query("source", "request");
-    boost::asio::post(worker_, [this, config, collector, source, request = std::move(request),
-                                done = std::move(done)] {
-      HttpResponse response;
-      std::optional<BatchSummary> summary;
-      try {
-        summary = IngestBody(request.body, request.content_type, source, collector, *config,
-                             *worker_store_);
-        response = JsonSuccess(BatchSummaryJson(*summary), IngestStatusCode(*summary));
-        Evaluate(*summary, config);
-      } catch (const std::exception& e) {
-        spdlog::error("ingest from {}: {}", request.remote_address, e.what());
-        response = JsonError(503, "store_unavailable", e.what());
-      }
-      boost::asio::post(io_, [this, summary, response, done] {
-        if (summary) OnBatch(*summary, "");
-        done(response);
-      });
-    });
-  }
-
-  static HttpResponse Text(int status, std::string body) {
-    HttpResponse r;
-    r.status = status;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = std::move(body);
-    return r;
-  }
-
-  std::string Index() const {
-    return "parkwatch " PARKWATCH_VERSION
-           "\n\n/metrics\n/-/healthy\n/-/ready\nPOST /-/reload\nPOST /api/v1/ingest\n"
-           "/api/v1/enterprises\n/api/v1/series?enterprise=&indicator=&cadence=\n"
-           "/api/v1/revisions?enterprise=&indicator=&period=\n/api/v1/batches\n"
-           "/api/v1/alerts?state=&severity=\n/api/v1/alerts/history\n/api/v1/rules\n"
-           "/api/v1/audit\n/api/v1/silences\n/api/v1/notifications/dead\n";
-  }
-
-  DaemonOptions options_;
-  std::shared_ptr<const Config> config_;
-  std::shared_ptr<const RuleSet> rules_;
+  // Declared first, destroyed last: everything below posts to it.
   boost::asio::io_context io_;
+  DaemonOptions options_;
+  std::shared_ptr<const Config> config_;  // loop thread; replaced on reload
+  std::shared_ptr<const RuleSet> rules_;  // loop thread; replaced on reload
+  RouteTable routes_;                     // built in the constructor, then read-only
   boost::asio::signal_set signals_;
   boost::asio::steady_timer deadline_timer_;
-  boost::asio::thread_pool worker_{1};              // one writer: batches apply in arrival order
-  boost::asio::thread_pool auth_pool_{1};           // bcrypt checks, off the loop
-  std::shared_ptr<BasicAuth> basic_auth_;           // replaced on reload; loop thread
-  static constexpr int kMaxPendingAuthChecks = 32;  // ~2.5 s of bcrypt at cost 10
-  int auth_checks_pending_ = 0;                     // loop thread
-  std::unique_ptr<Store> read_store_;               // used on the loop thread only
-  std::unique_ptr<Store> worker_store_;             // used on the worker thread only
-  std::unique_ptr<AlertStore> read_alerts_;         // loop thread, over read_store_
-  std::unique_ptr<DeliveryStore> read_deliveries_;  // loop thread, over read_store_
-  std::unique_ptr<Dispatcher> dispatcher_;          // its own thread and connection
-  std::unique_ptr<AlertEngine> engine_;             // worker thread, over worker_store_
+  std::shared_ptr<BasicAuth> basic_auth_;  // replaced on reload; loop thread
+  int auth_checks_pending_ = 0;            // loop thread
+  std::unique_ptr<Store> read_store_;      // loop thread only
+  std::unique_ptr<AlertStore> read_alerts_;
+  std::unique_ptr<DeliveryStore> read_deliveries_;
+  Metrics metrics_;  // thread-safe
+  std::string config_path_store_;
+  std::mutex metrics_cache_mutex_;  // guards the one below
+  struct Serialised {
+    std::string text;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::array<Serialised, 3> metrics_cache_;  // by MetricsPart
+  std::unique_ptr<Dispatcher> dispatcher_;   // its own thread and connection
+  std::unique_ptr<StoreWorker> worker_;      // its own thread and connection
   std::unique_ptr<LoopLagProbe> loop_lag_;
-  bool stopping_ = false;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;
-  Metrics metrics_;
-  FigureMetrics figure_metrics_{metrics_};  // refreshed on the worker
-  bool figure_refresh_queued_ = false;      // worker thread only
-  std::string host_port_;                   // where the listener is bound, e.g. 127.0.0.1:9780
+  std::string host_port_;  // where the listener is bound, e.g. 127.0.0.1:9780
   std::string url_;
   bool ready_ = false;
+  bool stopping_ = false;
+  boost::asio::thread_pool auth_pool_{1};   // bcrypt checks, off the loop
+  boost::asio::thread_pool serve_pool_{1};  // /metrics serialisation, off the loop
 };
 
 }  // namespace

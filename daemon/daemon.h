@@ -1,6 +1,11 @@
-// The long-running service: one io_context on the main thread for every event (HTTP, inbox
-// files, signals), one worker thread for the store's writes (ingestion, and later rule
-// evaluation), results posted back to the loop.
+// The long-running service. Its threads, each with what only it touches:
+//   - the event loop (main thread, daemon.cc): signals, the listener and its admission, inbox
+//     watchers, the minute tick, reloads, and the API's read routes on its own store connection;
+//   - the store worker (daemon/store_worker.h): every store write — batches, rule evaluation and
+//     the alert lifecycle, silences and acknowledgements — and the figure metrics;
+//   - the dispatcher (notifiers/dispatcher.h): routing and delivery of notifications;
+//   - the auth pool: bcrypt checks; the serving pool: /metrics serialisation.
+// The routes and which thread each runs on are the one table of api/routes.cc.
 #pragma once
 
 #include <memory>

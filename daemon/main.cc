@@ -13,14 +13,16 @@
 
 #include "alerts/backtest.h"
 #include "alerts/rule_test.h"
+#include "api/handlers.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
-#include "daemon/api.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
 #include "metrics/openmetrics_export.h"
 #include "notifiers/delivery_store.h"
+#include "notifiers/receiver_types.h"
+#include "report/render.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -44,6 +46,8 @@ commands:
   export openmetrics  history for promtool tsdb create-blocks-from openmetrics
                 --config.file=parkwatch.yml [--from=2023-01] [--out=FILE]
                 [--labels=job=parkwatch,instance=parkwatch:9780]  (the scrape's target labels)
+  report monthly  the month's analysis --config.file=parkwatch.yml [--period=2025-06]
+                [--format=html|xlsx|pdf|json] [--lang=zh|en] [--out=FILE]
   silence       manage silences       add|list|expire --config.file=parkwatch.yml
                 [--matcher='alertname="X"']... [--author=] [--comment=] [--duration=24h] [ID]
   hash-password bcrypt hash for basic_auth_users; reads the password from standard input
@@ -312,6 +316,8 @@ int main(int argc, char** argv) {
   // Logs go to stderr, one line per event, where journald and Docker collect them.
   spdlog::set_default_logger(spdlog::stderr_color_mt("parkwatch"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  // parkwatch.yml's receivers are read by their types' readers (notifiers/receiver_types.h).
+  InstallReceiverTypes();
   if (argc < 2) return Usage("");
   std::string command = argv[1];
   Flags flags;
@@ -341,6 +347,14 @@ int main(int argc, char** argv) {
       return Usage("export needs a format: export openmetrics");
     return ExportOpenMetricsCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("from"),
                                     flags.Get("labels"), flags.Get("out"));
+  }
+  if (command == "report") {
+    if (!parse({"config.file", "period", "format", "lang", "out"})) return Usage(error);
+    if (flags.positional().size() != 1 || flags.positional()[0] != "monthly")
+      return Usage("report needs a kind: report monthly");
+    return MonthlyReportCommand(flags.Get("config.file", "parkwatch.yml"), flags.Get("period"),
+                                flags.Get("format", "html"), flags.Get("lang", "zh"),
+                                flags.Get("out"));
   }
   if (command == "silence") {
     // --matcher may repeat; Flags keeps the last, so collect them here.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert_store.h"
+#include "notifiers/router.h"
 
 namespace parkwatch {
 namespace {
@@ -49,8 +50,8 @@ CurrentAlert ReadAlert(const Statement& s) {
   a.fingerprint = s.Text(0);
   a.rule = s.Text(1);
   a.labels = LabelsFromJson(s.Text(2));
-  a.state = s.Text(3);
-  a.severity = s.Text(4);
+  a.state = ParseAlertState(s.Text(3)).value_or(AlertState::kInactive);
+  a.severity = ParseSeverity(s.Text(4)).value_or(Severity::kNone);
   a.fired_at = s.Int(5);
   return a;
 }
@@ -62,12 +63,7 @@ const char* kInsertDelivery =
 
 }  // namespace
 
-Labels CurrentAlert::AllLabels() const {
-  Labels all = labels;
-  all["alertname"] = rule;
-  all["severity"] = severity;
-  return all;
-}
+Labels CurrentAlert::AllLabels() const { return RoutingLabels(rule, labels, severity); }
 
 std::vector<UnroutedNotification> DeliveryStore::Unrouted(int limit) {
   Statement s(store_->db(),
@@ -348,12 +344,12 @@ std::vector<Silence> DeliveryStore::Silences(bool active_only, int64_t now) {
 bool DeliveryStore::Acknowledge(const std::string& fingerprint, const std::string& author,
                                 const std::string& note, int64_t now) {
   auto alert = Alert(fingerprint);
-  if (!alert || alert->state != "firing") return false;
+  if (!alert || alert->state != AlertState::kFiring) return false;
   Statement s(store_->db(),
               "INSERT INTO acknowledgements (fingerprint, severity, fired_at, author, note, at) "
               "VALUES (?, ?, ?, ?, ?, ?)");
   s.Bind(1, fingerprint)
-      .Bind(2, alert->severity)
+      .Bind(2, SeverityName(alert->severity))
       .Bind(3, alert->fired_at)
       .Bind(4, author)
       .Bind(5, note)
@@ -362,12 +358,12 @@ bool DeliveryStore::Acknowledge(const std::string& fingerprint, const std::strin
   return true;
 }
 
-bool DeliveryStore::IsAcknowledged(const std::string& fingerprint, const std::string& severity,
+bool DeliveryStore::IsAcknowledged(const std::string& fingerprint, Severity severity,
                                    int64_t fired_at) {
   Statement s(store_->db(),
               "SELECT 1 FROM acknowledgements WHERE fingerprint = ? AND severity = ? AND "
               "fired_at = ? LIMIT 1");
-  s.Bind(1, fingerprint).Bind(2, severity).Bind(3, fired_at);
+  s.Bind(1, fingerprint).Bind(2, SeverityName(severity)).Bind(3, fired_at);
   return s.Step();
 }
 

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "alerts/alert.h"
+#include "alerts/lifecycle.h"
+#include "core/severity.h"
 #include "store/store.h"
 
 namespace parkwatch {
@@ -70,7 +72,7 @@ struct Silence {
 struct Acknowledgement {
   int64_t id = 0;
   std::string fingerprint;
-  std::string severity;
+  Severity severity = Severity::kNone;
   int64_t fired_at = 0;
   std::string author;
   std::string note;
@@ -82,10 +84,11 @@ struct CurrentAlert {
   std::string fingerprint;
   std::string rule;
   Labels labels;
-  std::string state;  // inactive | pending | firing
-  std::string severity;
+  AlertState state = AlertState::kInactive;
+  Severity severity = Severity::kNone;
   int64_t fired_at = 0;
-  Labels AllLabels() const;  // labels + alertname + severity
+  // RoutingLabels(rule, labels, severity): the same labels a notification of it carries.
+  Labels AllLabels() const;
 };
 
 class DeliveryStore {
@@ -143,8 +146,7 @@ class DeliveryStore {
   bool Acknowledge(const std::string& fingerprint, const std::string& author,
                    const std::string& note, int64_t now);
   // Whether the firing episode fired_at at severity is acknowledged.
-  bool IsAcknowledged(const std::string& fingerprint, const std::string& severity,
-                      int64_t fired_at);
+  bool IsAcknowledged(const std::string& fingerprint, Severity severity, int64_t fired_at);
 
  private:
   // Sets the notification delivered (or dead) once none of its first deliveries is pending.

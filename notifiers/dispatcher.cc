@@ -11,8 +11,8 @@
 #include <chrono>
 #include <random>
 
-#include "metrics/metrics.h"
 #include "notifiers/delivery_store.h"
+#include "notifiers/receiver_types.h"
 #include "notifiers/router.h"
 #include "store/store.h"
 
@@ -50,8 +50,6 @@ struct Bucket {
   }
 };
 
-bool IsFiringKind(const std::string& kind) { return kind != "resolved"; }
-
 }  // namespace
 
 struct Dispatcher::Worker {
@@ -67,9 +65,9 @@ struct Dispatcher::Worker {
   prometheus::Gauge* oldest = nullptr;
 };
 
-Dispatcher::Dispatcher(std::string db_path, const AlertingConfig& config, Metrics* metrics,
-                       Options options)
-    : db_path_(std::move(db_path)), metrics_(metrics), options_(std::move(options)) {
+Dispatcher::Dispatcher(std::string db_path, const AlertingConfig& config,
+                       prometheus::Registry* registry, Options options)
+    : db_path_(std::move(db_path)), registry_(registry), options_(std::move(options)) {
   static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)curl_ready;
   if (!options_.make_receiver)
@@ -103,8 +101,8 @@ void Dispatcher::Start() {
   // Group intervals longer than a week are not a realistic setting; older sends cannot matter.
   constexpr int64_t kWeekMs = 7 * 24 * 3600 * 1000LL;
   worker_->last_sent = worker_->deliveries->LastDeliveredByGroup(NowMs() - kWeekMs);
-  if (metrics_) {
-    auto& registry = metrics_->registry();
+  if (registry_) {
+    auto& registry = *registry_;
     worker_->sent = &prometheus::BuildCounter()
                          .Name("parkwatch_notifications_total")
                          .Help("Messages sent to receivers, by result (delivered, retry, dead).")
@@ -212,13 +210,16 @@ class Cycle {
         d.receiver = route.receiver;
         d.group_key = GroupKey(route, labels, notice->fingerprint);
         d.next_attempt_at = now_ms + route.group_wait_ms;
-        // Alertmanager groups by itself; holding its pushes back would only delay resolves.
-        d.group_interval_ms = rc->type == "alertmanager" ? 0 : route.group_interval_ms;
-        if (IsFiringKind(notice->kind))
+        // A receiver that groups by itself (Alertmanager) gets each event at once: holding its
+        // pushes back would only delay resolves. It is re-pushed at its own interval.
+        const ReceiverType* type = FindReceiverType(rc->type);
+        const bool groups_itself = type && type->groups_itself;
+        d.group_interval_ms = groups_itself ? 0 : route.group_interval_ms;
+        if (notice->firing())
           d.repeat_interval_ms =
-              rc->type == "alertmanager" ? rc->resend_interval_ms : route.repeat_interval_ms;
+              groups_itself ? type->resend_interval_ms(*rc) : route.repeat_interval_ms;
         std::string reason = suppressed;
-        if (reason.empty() && notice->status == "resolved" && !rc->send_resolved)
+        if (reason.empty() && !notice->firing() && !rc->send_resolved)
           reason = "send_resolved is off";
         if (!reason.empty()) d.state = "suppressed", d.reason = reason;
         out.push_back(std::move(d));
@@ -287,8 +288,8 @@ class Cycle {
       }
       // A group already told recently waits for its group interval, except for news that
       // must not wait (a rise in level) and reminders, which keep their own interval.
-      if (!continuation && last != last_sent_.end() && d.seq == 0 && notice->kind != "escalated" &&
-          last->second + d.group_interval_ms > now_ms) {
+      if (!continuation && last != last_sent_.end() && d.seq == 0 &&
+          notice->kind != EventKind::kEscalated && last->second + d.group_interval_ms > now_ms) {
         ds_.Postpone(d.id, last->second + d.group_interval_ms);
         continue;
       }
@@ -333,7 +334,7 @@ class Cycle {
       for (size_t i = 0; i < members.size(); ++i) {
         const DeliveryRow& d = *members[i];
         ds_.MarkDelivered(d.id, done_ms);
-        if (d.repeat_interval_ms > 0 && msg.alerts[i].status == "firing")
+        if (d.repeat_interval_ms > 0 && msg.alerts[i].firing())
           ds_.ScheduleRepeat(d, done_ms + d.repeat_interval_ms, done_ms);
       }
       report.result = "delivered";
@@ -373,7 +374,7 @@ class Cycle {
   // Why a reminder should not go out, or "" if it should.
   std::string StaleRepeat(const AlertNotice& notice, int64_t now_s) {
     auto alert = ds_.Alert(notice.fingerprint);
-    if (!alert || alert->state != "firing") return "no longer firing";
+    if (!alert || alert->state != AlertState::kFiring) return "no longer firing";
     if (alert->severity != notice.severity) return "level changed";
     if (alert->fired_at != notice.fired_at) return "a new episode";
     if (ds_.IsAcknowledged(notice.fingerprint, alert->severity, alert->fired_at))

@@ -32,9 +32,12 @@
 #include "config/alerting.h"
 #include "notifiers/receivers.h"
 
+namespace prometheus {
+class Registry;
+}
+
 namespace parkwatch {
 
-class Metrics;
 class Store;
 
 // What happened to one message, for logs and the callback.
@@ -59,8 +62,9 @@ class Dispatcher {
  public:
   using Options = DispatcherOptions;
 
-  // db_path: the store's SQLite file. metrics may be null (tests); it must outlive this.
-  Dispatcher(std::string db_path, const AlertingConfig& config, Metrics* metrics,
+  // db_path: the store's SQLite file. registry receives the delivery metrics
+  // (parkwatch_notification*); it may be null (tests) and must outlive this.
+  Dispatcher(std::string db_path, const AlertingConfig& config, prometheus::Registry* registry,
              Options options = {});
   ~Dispatcher();  // Stop()s
   Dispatcher(const Dispatcher&) = delete;
@@ -80,7 +84,7 @@ class Dispatcher {
   void Run();
 
   std::string db_path_;
-  Metrics* metrics_;
+  prometheus::Registry* registry_;
   Options options_;
 
   std::mutex mu_;

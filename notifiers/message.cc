@@ -1,6 +1,9 @@
 #include "notifiers/message.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "notifiers/router.h"
 
 namespace parkwatch {
 namespace {
@@ -39,19 +42,9 @@ Labels Common(const std::vector<AlertNotice>& alerts, Labels (*get)(const AlertN
   return common;
 }
 
-int Rank(const std::string& severity) {
-  auto s = ParseSeverity(severity);
-  return s ? static_cast<int>(*s) : 0;
-}
-
 }  // namespace
 
-Labels AlertNotice::AllLabels() const {
-  Labels all = labels;
-  all["alertname"] = rule;
-  all["severity"] = severity;
-  return all;
-}
+Labels AlertNotice::AllLabels() const { return RoutingLabels(rule, labels, severity); }
 
 std::optional<AlertNotice> AlertNotice::FromPayload(const std::string& payload,
                                                     std::string* error) {
@@ -65,16 +58,23 @@ std::optional<AlertNotice> AlertNotice::FromPayload(const std::string& payload,
   a.rule = Str(j, "rule");
   a.labels = StringMap(j, "labels");
   a.annotations = StringMap(j, "annotations");
-  a.kind = Str(j, "kind");
-  a.status = Str(j, "status");
-  a.severity = Str(j, "severity");
-  a.previous = Str(j, "previous");
+  auto kind = ParseEventKind(Str(j, "kind"));
+  if (!kind) {
+    *error = "payload has no valid kind: \"" + Str(j, "kind") + "\"";
+    return std::nullopt;
+  }
+  a.kind = *kind;
+  auto period = Period::Parse(Str(j, "period"));
+  if (!period) {
+    *error = "payload has no valid period: \"" + Str(j, "period") + "\"";
+    return std::nullopt;
+  }
+  a.period = *period;
+  a.active_since = Period::Parse(Str(j, "active_since")).value_or(Period());
+  a.severity = ParseSeverity(Str(j, "severity")).value_or(Severity::kNone);
   // A resolved event carries level none; receivers want the level that cleared.
-  if (a.status == "resolved" && (a.severity.empty() || a.severity == "none"))
-    a.severity = a.previous;
-  a.cadence = Str(j, "cadence");
-  a.period = Str(j, "period");
-  a.active_since = Str(j, "active_since");
+  if (!a.firing() && a.severity == Severity::kNone)
+    a.severity = ParseSeverity(Str(j, "previous")).value_or(Severity::kNone);
   a.value = Num(j, "value");
   a.value_at_firing = Num(j, "value_at_firing");
   a.fired_at = static_cast<int64_t>(Num(j, "fired_at").value_or(0));
@@ -82,10 +82,8 @@ std::optional<AlertNotice> AlertNotice::FromPayload(const std::string& payload,
   return a;
 }
 
-std::string Message::Status() const {
-  for (const auto& a : alerts)
-    if (a.status == "firing") return "firing";
-  return "resolved";
+bool Message::firing() const {
+  return std::any_of(alerts.begin(), alerts.end(), [](const AlertNotice& a) { return a.firing(); });
 }
 
 Labels Message::CommonLabels() const {
@@ -100,9 +98,7 @@ const AlertNotice& Message::Lead() const {
   const AlertNotice* lead = &alerts.front();
   for (const auto& a : alerts) {
     // Firing before resolved, then the higher level.
-    bool better = (a.status == "firing") != (lead->status == "firing")
-                      ? a.status == "firing"
-                      : Rank(a.severity) > Rank(lead->severity);
+    bool better = a.firing() != lead->firing() ? a.firing() : a.severity > lead->severity;
     if (better) lead = &a;
   }
   return *lead;

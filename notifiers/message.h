@@ -5,9 +5,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alerts/alert.h"
+#include "alerts/lifecycle.h"
+#include "core/period.h"
+#include "core/severity.h"
 
 namespace parkwatch {
 
@@ -20,20 +24,22 @@ struct AlertNotice {
   std::string rule;
   Labels labels;
   Labels annotations;
-  std::string kind;      // firing | escalated | deescalated | resolved
-  std::string status;    // firing | resolved
-  std::string severity;  // blue | yellow | orange | red (of the event; previous for resolved)
-  std::string previous;
-  std::string cadence;  // weekly | monthly
-  std::string period;   // 2024-W05, 2024-03
-  std::string active_since;
+  EventKind kind = EventKind::kFiring;  // firing | escalated | deescalated | resolved
+  // The event's level; for a resolved one (whose event carries none) the level that cleared.
+  Severity severity = Severity::kNone;
+  Period period;        // 2024-W05, 2024-03; its cadence is period.cadence()
+  Period active_since;  // invalid when the payload has none
   std::optional<double> value;
   std::optional<double> value_at_firing;
   int64_t fired_at = 0;  // unix seconds
   int64_t at = 0;        // unix seconds of the event
   bool repeat = false;   // a reminder that it still fires, not a new event
 
-  // labels plus alertname (the rule) and severity: what matchers, grouping and receivers see.
+  // Alertmanager's two states: resolved, or firing (also after an escalation or de-escalation).
+  bool firing() const { return kind != EventKind::kResolved; }
+  std::string_view StatusName() const { return firing() ? "firing" : "resolved"; }
+
+  // RoutingLabels(rule, labels, severity): what matchers, grouping and receivers see.
   Labels AllLabels() const;
 
   // Parses an outbox payload. nullopt with *error for a payload that is not a JSON object.
@@ -50,7 +56,8 @@ struct Message {
   std::string external_url;
   std::string grafana_url;
 
-  std::string Status() const;  // firing if any alert fires, else resolved
+  bool firing() const;  // whether any alert fires (else all resolved)
+  std::string_view StatusName() const { return firing() ? "firing" : "resolved"; }
   Labels CommonLabels() const;
   Labels CommonAnnotations() const;
   // Most severe alert, for titles.

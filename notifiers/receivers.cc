@@ -14,14 +14,6 @@ using nlohmann::json;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string Language(const ReceiverConfig& rc, const AlertingConfig& a) {
-  return rc.language.empty() ? a.language : rc.language;
-}
-
-int64_t Timeout(const ReceiverConfig& rc, const AlertingConfig& a) {
-  return rc.timeout_ms > 0 ? rc.timeout_ms : a.delivery.timeout_ms;
-}
-
 // The verdict on an HTTP exchange before looking at the body.
 SendResult FromHttp(const PostResult& r) {
   SendResult s;
@@ -76,109 +68,116 @@ const char* kZeroTime = "0001-01-01T00:00:00Z";
 
 json AlertJson(const Message& msg, const AlertNotice& a) {
   json annotations = a.annotations;
-  if (!annotations.contains("period")) annotations["period"] = a.period;
+  if (!annotations.contains("period")) annotations["period"] = a.period.ToString();
   if (a.value && !annotations.contains("value")) annotations["value"] = FormatValue(*a.value);
-  return {{"status", a.status},
+  return {{"status", a.StatusName()},
           {"labels", a.AllLabels()},
           {"annotations", annotations},
           {"startsAt", Rfc3339(a.fired_at ? a.fired_at : a.at)},
-          {"endsAt", a.status == "resolved" ? Rfc3339(a.at) : kZeroTime},
+          {"endsAt", a.firing() ? kZeroTime : Rfc3339(a.at)},
           {"generatorURL", msg.AlertUrl(a)},
           {"fingerprint", a.fingerprint}};
 }
 
-class WebhookReceiver : public Receiver {
+// Holds what every receiver class needs: its configuration, its type's options and the setup.
+template <class TypeConfig>
+class ReceiverOf : public Receiver {
  public:
-  WebhookReceiver(ReceiverConfig rc, int64_t timeout) : rc_(std::move(rc)), timeout_(timeout) {}
-  SendResult Send(const Message& msg) override {
-    std::vector<std::string> headers = {"Content-Type: application/json"};
-    if (!rc_.bearer_token.empty()) headers.push_back("Authorization: Bearer " + rc_.bearer_token);
-    // Lets a receiver drop a retry of something it already took (same group, same alerts).
-    headers.push_back("Idempotency-Key: " + msg.alerts.front().idempotency_key);
-    return FromHttp(HttpPost(rc_.url, WebhookBody(msg, rc_), headers, timeout_));
-  }
+  ReceiverOf(const ReceiverConfig& rc, const ReceiverSetup& setup)
+      : rc_(rc), options_(rc_.Options<TypeConfig>()), setup_(setup) {}
 
- private:
-  ReceiverConfig rc_;
-  int64_t timeout_;
+ protected:
+  const ReceiverConfig rc_;  // owns options_ (through its shared_ptr)
+  const TypeConfig& options_;
+  const ReceiverSetup setup_;
 };
 
-class AlertmanagerReceiver : public Receiver {
+class WebhookReceiver : public ReceiverOf<WebhookConfig> {
  public:
-  AlertmanagerReceiver(ReceiverConfig rc, int64_t timeout, Clock clock)
-      : rc_(std::move(rc)), timeout_(timeout), clock_(std::move(clock)) {}
+  using ReceiverOf::ReceiverOf;
   SendResult Send(const Message& msg) override {
-    std::string url = rc_.url;
+    std::vector<std::string> headers = {"Content-Type: application/json"};
+    if (!options_.bearer_token.empty())
+      headers.push_back("Authorization: Bearer " + options_.bearer_token);
+    // Lets a receiver drop a retry of something it already took (same group, same alerts).
+    headers.push_back("Idempotency-Key: " + msg.alerts.front().idempotency_key);
+    return FromHttp(HttpPost(options_.url, WebhookBody(msg, rc_), headers, setup_.timeout_ms));
+  }
+};
+
+class AlertmanagerReceiver : public ReceiverOf<AlertmanagerConfig> {
+ public:
+  using ReceiverOf::ReceiverOf;
+  SendResult Send(const Message& msg) override {
+    std::string url = options_.url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     if (url.find("/api/v2/alerts") == std::string::npos) url += "/api/v2/alerts";
     std::vector<std::string> headers = {"Content-Type: application/json"};
-    if (!rc_.bearer_token.empty()) headers.push_back("Authorization: Bearer " + rc_.bearer_token);
-    return FromHttp(HttpPost(url, AlertmanagerBody(msg, rc_, clock_()), headers, timeout_));
+    if (!options_.bearer_token.empty())
+      headers.push_back("Authorization: Bearer " + options_.bearer_token);
+    return FromHttp(
+        HttpPost(url, AlertmanagerBody(msg, rc_, setup_.clock()), headers, setup_.timeout_ms));
   }
-
- private:
-  ReceiverConfig rc_;
-  int64_t timeout_;
-  Clock clock_;
 };
 
-class RobotReceiver : public Receiver {
+const std::vector<std::string> kRobotHeaders = {"Content-Type: application/json; charset=utf-8"};
+
+class WeComReceiver : public ReceiverOf<WeComConfig> {
  public:
-  RobotReceiver(ReceiverConfig rc, std::string language, int64_t timeout, Clock clock)
-      : rc_(std::move(rc)),
-        lang_(std::move(language)),
-        timeout_(timeout),
-        clock_(std::move(clock)) {}
+  using ReceiverOf::ReceiverOf;
   SendResult Send(const Message& msg) override {
-    const std::vector<std::string> headers = {"Content-Type: application/json; charset=utf-8"};
-    if (rc_.type == "wecom") {
-      // A long group goes out as several messages; all must be confirmed for the delivery to
-      // count. A retry after a partial failure re-sends the earlier parts (see README).
-      for (const std::string& body : WeComBodies(msg, rc_, lang_)) {
-        SendResult r = FromRobot(HttpPost(rc_.url, body, headers, timeout_), "wecom");
-        if (!r.ok()) return r;
-      }
-      return {};
+    // A long group goes out as several messages; all must be confirmed for the delivery to
+    // count. A retry after a partial failure re-sends the earlier parts (see README).
+    for (const std::string& body : WeComBodies(msg, rc_, setup_.language)) {
+      SendResult r =
+          FromRobot(HttpPost(options_.url, body, kRobotHeaders, setup_.timeout_ms), "wecom");
+      if (!r.ok()) return r;
     }
-    if (rc_.type == "dingtalk") {
-      std::string url = rc_.url;
-      if (!rc_.secret.empty()) {
-        const int64_t ts = clock_();
-        url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("timestamp=") +
-               std::to_string(ts) + "&sign=" + DingTalkSign(ts, rc_.secret);
-      }
-      return FromRobot(HttpPost(url, DingTalkBody(msg, rc_, lang_), headers, timeout_), "dingtalk");
+    return {};
+  }
+};
+
+class DingTalkReceiver : public ReceiverOf<DingTalkConfig> {
+ public:
+  using ReceiverOf::ReceiverOf;
+  SendResult Send(const Message& msg) override {
+    std::string url = options_.url;
+    if (!options_.secret.empty()) {
+      const int64_t ts = setup_.clock();
+      url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("timestamp=") +
+             std::to_string(ts) + "&sign=" + DingTalkSign(ts, options_.secret);
     }
-    return FromRobot(HttpPost(rc_.url, FeishuBody(msg, rc_, lang_, clock_()), headers, timeout_),
+    return FromRobot(
+        HttpPost(url, DingTalkBody(msg, rc_, setup_.language), kRobotHeaders, setup_.timeout_ms),
+        "dingtalk");
+  }
+};
+
+class FeishuReceiver : public ReceiverOf<FeishuConfig> {
+ public:
+  using ReceiverOf::ReceiverOf;
+  SendResult Send(const Message& msg) override {
+    return FromRobot(HttpPost(options_.url, FeishuBody(msg, rc_, setup_.language, setup_.clock()),
+                              kRobotHeaders, setup_.timeout_ms),
                      "feishu");
   }
-
- private:
-  ReceiverConfig rc_;
-  std::string lang_;
-  int64_t timeout_;
-  Clock clock_;
 };
 
-class EmailReceiver : public Receiver {
+class EmailReceiver : public ReceiverOf<EmailConfig> {
  public:
-  EmailReceiver(ReceiverConfig rc, std::string language, int64_t timeout, Clock clock)
-      : rc_(std::move(rc)),
-        lang_(std::move(language)),
-        timeout_(timeout),
-        clock_(std::move(clock)) {}
+  using ReceiverOf::ReceiverOf;
   SendResult Send(const Message& msg) override {
     SmtpRequest req;
-    req.smarthost = rc_.smarthost;
-    req.tls = rc_.tls;
-    req.insecure_skip_verify = rc_.tls_insecure_skip_verify;
-    req.username = rc_.username;
-    req.password = rc_.password;
-    req.from = rc_.from;
-    req.recipients = rc_.to;
-    req.recipients.insert(req.recipients.end(), rc_.cc.begin(), rc_.cc.end());
-    req.message = EmailMessage(msg, rc_, lang_, clock_());
-    req.timeout_ms = timeout_;
+    req.smarthost = options_.smarthost;
+    req.tls = options_.tls;
+    req.insecure_skip_verify = options_.tls_insecure_skip_verify;
+    req.username = options_.username;
+    req.password = options_.password;
+    req.from = options_.from;
+    req.recipients = options_.to;
+    req.recipients.insert(req.recipients.end(), options_.cc.begin(), options_.cc.end());
+    req.message = EmailMessage(msg, rc_, setup_.language, setup_.clock());
+    req.timeout_ms = setup_.timeout_ms;
     std::string error = SmtpSend(req);
     SendResult r;
     if (!error.empty()) {
@@ -189,19 +188,30 @@ class EmailReceiver : public Receiver {
     }
     return r;
   }
-
- private:
-  ReceiverConfig rc_;
-  std::string lang_;
-  int64_t timeout_;
-  Clock clock_;
 };
 
-std::string Emoji(const std::string& severity, const std::string& status) {
-  if (status == "resolved") return "green";
-  if (severity == "red") return "red";
-  if (severity == "orange") return "orange";
-  if (severity == "yellow") return "yellow";
+// url is required for every HTTP receiver.
+std::string RequiredUrl(YamlReader& r, const YAML::Node& node, const std::string& where,
+                        const std::string& type) {
+  std::string url = r.String(node["url"], where + ".url", "");
+  if (url.empty()) r.Error(node, where + ".url", "required for " + type);
+  return url;
+}
+
+// The Feishu card header's colour: green once resolved, else the level's own colour.
+const char* CardColour(const AlertNotice& a) {
+  if (!a.firing()) return "green";
+  switch (a.severity) {
+    case Severity::kRed:
+      return "red";
+    case Severity::kOrange:
+      return "orange";
+    case Severity::kYellow:
+      return "yellow";
+    case Severity::kBlue:
+    case Severity::kNone:
+      break;
+  }
   return "blue";
 }
 
@@ -224,14 +234,16 @@ std::string Rfc3339(int64_t unix_seconds) {
 
 std::string WebhookBody(const Message& msg, const ReceiverConfig& config) {
   json alerts = json::array();
-  size_t limit = config.max_alerts > 0 ? static_cast<size_t>(config.max_alerts) : msg.alerts.size();
+  const WebhookConfig& options = config.Options<WebhookConfig>();
+  size_t limit =
+      options.max_alerts > 0 ? static_cast<size_t>(options.max_alerts) : msg.alerts.size();
   for (size_t i = 0; i < msg.alerts.size() && i < limit; ++i)
     alerts.push_back(AlertJson(msg, msg.alerts[i]));
   const int truncated = static_cast<int>(msg.alerts.size() - alerts.size()) + msg.truncated;
   return Dump({{"version", "4"},
                {"groupKey", msg.group_key},
                {"truncatedAlerts", truncated},
-               {"status", msg.Status()},
+               {"status", msg.StatusName()},
                {"receiver", msg.receiver},
                {"groupLabels", msg.group_labels},
                {"commonLabels", msg.CommonLabels()},
@@ -245,16 +257,17 @@ std::string AlertmanagerBody(const Message& msg, const ReceiverConfig& config, i
   const int64_t now = now_ms / 1000;
   // Like Prometheus: a firing alert ends a few resend intervals ahead, so Alertmanager
   // resolves it by itself if parkwatch stops re-sending; a resolved one ends when it cleared.
-  const int64_t horizon = std::max<int64_t>(4 * config.resend_interval_ms / 1000, 60);
+  const int64_t horizon =
+      std::max<int64_t>(4 * config.Options<AlertmanagerConfig>().resend_interval_ms / 1000, 60);
   for (const auto& a : msg.alerts) {
     json annotations = a.annotations;
-    if (!annotations.contains("period")) annotations["period"] = a.period;
+    if (!annotations.contains("period")) annotations["period"] = a.period.ToString();
     if (a.value && !annotations.contains("value")) annotations["value"] = FormatValue(*a.value);
     alerts.push_back(
         {{"labels", a.AllLabels()},
          {"annotations", annotations},
          {"startsAt", Rfc3339(a.fired_at ? a.fired_at : a.at)},
-         {"endsAt", a.status == "resolved" ? Rfc3339(std::min(a.at, now)) : Rfc3339(now + horizon)},
+         {"endsAt", a.firing() ? Rfc3339(now + horizon) : Rfc3339(std::min(a.at, now))},
          {"generatorURL", msg.AlertUrl(a)}});
   }
   return Dump(alerts);
@@ -285,7 +298,7 @@ std::vector<std::string> WeComBodies(const Message& msg, const ReceiverConfig& c
                                      const std::string& language) {
   RenderedMessage r = Render(msg, config, language);
   std::string content = "## " + r.title + "\n" + r.markdown;
-  for (const auto& m : config.at_mobiles) content += "<@" + m + ">";
+  for (const auto& m : config.Options<WeComConfig>().at_mobiles) content += "<@" + m + ">";
   std::vector<std::string> bodies;
   for (const auto& part : SplitUtf8(content, 4096))
     bodies.push_back(Dump({{"msgtype", "markdown"}, {"markdown", {{"content", part}}}}));
@@ -294,31 +307,33 @@ std::vector<std::string> WeComBodies(const Message& msg, const ReceiverConfig& c
 
 std::string DingTalkBody(const Message& msg, const ReceiverConfig& config,
                          const std::string& language) {
+  const DingTalkConfig& options = config.Options<DingTalkConfig>();
   RenderedMessage r = Render(msg, config, language);
   std::string text = "## " + r.title + "\n" + r.markdown;
   // DingTalk only notifies the people whose @mobile appears in the text too.
-  for (const auto& m : config.at_mobiles) text += "@" + m + " ";
+  for (const auto& m : options.at_mobiles) text += "@" + m + " ";
   return Dump({{"msgtype", "markdown"},
                {"markdown", {{"title", r.title}, {"text", text}}},
-               {"at", {{"atMobiles", config.at_mobiles}, {"isAtAll", config.at_all}}}});
+               {"at", {{"atMobiles", options.at_mobiles}, {"isAtAll", options.at_all}}}});
 }
 
 std::string FeishuBody(const Message& msg, const ReceiverConfig& config,
                        const std::string& language, int64_t now_ms) {
+  const FeishuConfig& options = config.Options<FeishuConfig>();
   RenderedMessage r = Render(msg, config, language);
   json body;
-  if (!config.secret.empty()) {
+  if (!options.secret.empty()) {
     const int64_t ts = now_ms / 1000;
     body["timestamp"] = std::to_string(ts);
-    body["sign"] = FeishuSign(ts, config.secret);
+    body["sign"] = FeishuSign(ts, options.secret);
   }
-  if (config.message_format == "interactive") {
+  if (options.message_format == "interactive") {
     const AlertNotice& lead = msg.Lead();
     body["msg_type"] = "interactive";
     body["card"] = {
         {"header",
          {{"title", {{"tag", "plain_text"}, {"content", r.title}}},
-          {"template", Emoji(lead.severity, lead.status)}}},
+          {"template", CardColour(lead)}}},
         {"elements",
          json::array({{{"tag", "div"}, {"text", {{"tag", "lark_md"}, {"content", r.markdown}}}}})}};
   } else {
@@ -347,20 +362,103 @@ std::string EmailMessage(const Message& msg, const ReceiverConfig& config,
   for (char& c : id)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '.';
   id = std::to_string(msg.alerts.front().delivery_id) + "." + id.substr(0, 32);
-  return BuildMimeMessage(config.from, config.to, config.cc, r.title, r.text, r.html, id,
+  const EmailConfig& options = config.Options<EmailConfig>();
+  return BuildMimeMessage(options.from, options.to, options.cc, r.title, r.text, r.html, id,
                           now_ms / 1000);
 }
 
-std::unique_ptr<Receiver> MakeReceiver(const ReceiverConfig& config, const AlertingConfig& alerting,
-                                       Clock clock) {
-  const int64_t timeout = Timeout(config, alerting);
-  if (config.type == "email")
-    return std::make_unique<EmailReceiver>(config, Language(config, alerting), timeout, clock);
-  if (config.type == "alertmanager")
-    return std::make_unique<AlertmanagerReceiver>(config, timeout, clock);
-  if (config.type == "wecom" || config.type == "dingtalk" || config.type == "feishu")
-    return std::make_unique<RobotReceiver>(config, Language(config, alerting), timeout, clock);
-  return std::make_unique<WebhookReceiver>(config, timeout);
+std::shared_ptr<const ReceiverOptions> ReadWebhookConfig(YamlReader& r, const YAML::Node& node,
+                                                         const std::string& where,
+                                                         const std::string& base_dir) {
+  auto o = std::make_shared<WebhookConfig>();
+  o->url = RequiredUrl(r, node, where, "webhook");
+  o->bearer_token = r.Secret(node, where, "bearer_token", base_dir);
+  o->max_alerts = static_cast<int>(r.Int(node["max_alerts"], where + ".max_alerts", 0, 0));
+  return o;
+}
+
+std::shared_ptr<const ReceiverOptions> ReadAlertmanagerConfig(YamlReader& r, const YAML::Node& node,
+                                                              const std::string& where,
+                                                              const std::string& base_dir) {
+  auto o = std::make_shared<AlertmanagerConfig>();
+  o->url = RequiredUrl(r, node, where, "alertmanager");
+  o->bearer_token = r.Secret(node, where, "bearer_token", base_dir);
+  o->resend_interval_ms =
+      ReadDurationMs(r, node["resend_interval"], where + ".resend_interval", o->resend_interval_ms);
+  return o;
+}
+
+std::shared_ptr<const ReceiverOptions> ReadWeComConfig(YamlReader& r, const YAML::Node& node,
+                                                       const std::string& where,
+                                                       const std::string&) {
+  auto o = std::make_shared<WeComConfig>();
+  o->url = RequiredUrl(r, node, where, "wecom");
+  o->at_mobiles = r.Strings(node["at_mobiles"], where + ".at_mobiles");
+  return o;
+}
+
+std::shared_ptr<const ReceiverOptions> ReadDingTalkConfig(YamlReader& r, const YAML::Node& node,
+                                                          const std::string& where,
+                                                          const std::string& base_dir) {
+  auto o = std::make_shared<DingTalkConfig>();
+  o->url = RequiredUrl(r, node, where, "dingtalk");
+  o->secret = r.Secret(node, where, "secret", base_dir);
+  o->at_mobiles = r.Strings(node["at_mobiles"], where + ".at_mobiles");
+  o->at_all = r.Bool(node["at_all"], where + ".at_all", false);
+  return o;
+}
+
+std::shared_ptr<const ReceiverOptions> ReadFeishuConfig(YamlReader& r, const YAML::Node& node,
+                                                        const std::string& where,
+                                                        const std::string& base_dir) {
+  auto o = std::make_shared<FeishuConfig>();
+  o->url = RequiredUrl(r, node, where, "feishu");
+  o->secret = r.Secret(node, where, "secret", base_dir);
+  o->message_format = r.String(node["message_format"], where + ".message_format", "post");
+  if (o->message_format != "post" && o->message_format != "interactive")
+    r.Error(node["message_format"], where + ".message_format", "must be post or interactive");
+  return o;
+}
+
+std::shared_ptr<const ReceiverOptions> ReadEmailConfig(YamlReader& r, const YAML::Node& node,
+                                                       const std::string& where,
+                                                       const std::string& base_dir) {
+  auto o = std::make_shared<EmailConfig>();
+  o->smarthost = r.String(node["smarthost"], where + ".smarthost", "");
+  if (o->smarthost.empty()) r.Error(node, where + ".smarthost", "required for email");
+  o->tls = r.String(node["tls"], where + ".tls", "starttls");
+  if (o->tls != "starttls" && o->tls != "tls" && o->tls != "none")
+    r.Error(node["tls"], where + ".tls", "must be starttls, tls or none");
+  o->tls_insecure_skip_verify =
+      r.Bool(node["tls_insecure_skip_verify"], where + ".tls_insecure_skip_verify", false);
+  o->from = r.String(node["from"], where + ".from", "");
+  if (o->from.empty()) r.Error(node, where + ".from", "required for email");
+  o->to = r.Strings(node["to"], where + ".to");
+  if (o->to.empty()) r.Error(node, where + ".to", "at least one recipient is required");
+  o->cc = r.Strings(node["cc"], where + ".cc");
+  o->username = r.String(node["username"], where + ".username", "");
+  o->password = r.Secret(node, where, "password", base_dir);
+  return o;
+}
+
+std::unique_ptr<Receiver> MakeWebhookReceiver(const ReceiverConfig& c, const ReceiverSetup& s) {
+  return std::make_unique<WebhookReceiver>(c, s);
+}
+std::unique_ptr<Receiver> MakeAlertmanagerReceiver(const ReceiverConfig& c,
+                                                   const ReceiverSetup& s) {
+  return std::make_unique<AlertmanagerReceiver>(c, s);
+}
+std::unique_ptr<Receiver> MakeWeComReceiver(const ReceiverConfig& c, const ReceiverSetup& s) {
+  return std::make_unique<WeComReceiver>(c, s);
+}
+std::unique_ptr<Receiver> MakeDingTalkReceiver(const ReceiverConfig& c, const ReceiverSetup& s) {
+  return std::make_unique<DingTalkReceiver>(c, s);
+}
+std::unique_ptr<Receiver> MakeFeishuReceiver(const ReceiverConfig& c, const ReceiverSetup& s) {
+  return std::make_unique<FeishuReceiver>(c, s);
+}
+std::unique_ptr<Receiver> MakeEmailReceiver(const ReceiverConfig& c, const ReceiverSetup& s) {
+  return std::make_unique<EmailReceiver>(c, s);
 }
 
 }  // namespace parkwatch

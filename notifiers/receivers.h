@@ -38,11 +38,66 @@ class Receiver {
 using Clock = std::function<int64_t()>;  // unix milliseconds
 int64_t SystemClockMs();
 
-// The receiver for config.type; config must be valid (ParseAlerting checked it).
-std::unique_ptr<Receiver> MakeReceiver(const ReceiverConfig& config, const AlertingConfig& alerting,
-                                       Clock clock = SystemClockMs);
+// What every receiver is built with besides its own configuration.
+struct ReceiverSetup {
+  std::string language;  // zh | en: the receiver's, else the alerting section's
+  int64_t timeout_ms = 0;
+  Clock clock = SystemClockMs;
+};
+
+// Each type's own settings, one struct per type as Alertmanager has them, read from the
+// receiver's mapping by its Read...Config (listed in the table, notifiers/receiver_types.cc).
+struct WebhookConfig : ReceiverOptions {
+  std::string url;
+  std::string bearer_token;  // Authorization: Bearer
+  int max_alerts = 0;        // alerts per message, the rest counted as truncated; 0: all
+};
+struct AlertmanagerConfig : ReceiverOptions {
+  std::string url;  // the Alertmanager's base URL (or its /api/v2/alerts)
+  std::string bearer_token;
+  int64_t resend_interval_ms = 60'000;  // re-push while firing, as Prometheus does
+};
+struct WeComConfig : ReceiverOptions {
+  std::string url;
+  std::vector<std::string> at_mobiles;  // people to @
+};
+struct DingTalkConfig : ReceiverOptions {
+  std::string url;
+  std::string secret;  // signing secret
+  std::vector<std::string> at_mobiles;
+  bool at_all = false;
+};
+struct FeishuConfig : ReceiverOptions {
+  std::string url;
+  std::string secret;                   // signing secret
+  std::string message_format = "post";  // post | interactive
+};
+struct EmailConfig : ReceiverOptions {
+  std::string smarthost;         // host:port
+  std::string tls = "starttls";  // starttls | tls (implicit, smtps) | none
+  bool tls_insecure_skip_verify = false;
+  std::string from;
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string username;
+  std::string password;
+};
+
+// The readers and factories of the table's rows. A reader reads its type's fields (it is
+// called for a receiver of that type only); a factory needs the receiver's options to be of its
+// type.
+using ReadOptions = std::shared_ptr<const ReceiverOptions>(YamlReader& r, const YAML::Node& node,
+                                                           const std::string& where,
+                                                           const std::string& base_dir);
+using MakeReceiverOfType = std::unique_ptr<Receiver>(const ReceiverConfig& config,
+                                                     const ReceiverSetup& setup);
+ReadOptions ReadWebhookConfig, ReadAlertmanagerConfig, ReadWeComConfig, ReadDingTalkConfig,
+    ReadFeishuConfig, ReadEmailConfig;
+MakeReceiverOfType MakeWebhookReceiver, MakeAlertmanagerReceiver, MakeWeComReceiver,
+    MakeDingTalkReceiver, MakeFeishuReceiver, MakeEmailReceiver;
 
 // The request bodies, exposed for golden-file tests. now_ms stamps signatures and endsAt.
+// config's options must be of the body's type.
 std::string WebhookBody(const Message& msg, const ReceiverConfig& config);
 std::string AlertmanagerBody(const Message& msg, const ReceiverConfig& config, int64_t now_ms);
 std::vector<std::string> WeComBodies(const Message& msg, const ReceiverConfig& config,

@@ -31,6 +31,13 @@ std::string Get(const Labels& labels, const std::string& key) {
 
 }  // namespace
 
+Labels RoutingLabels(const std::string& rule, const Labels& labels, Severity severity) {
+  Labels all = labels;
+  all["alertname"] = rule;
+  all["severity"] = SeverityName(severity);
+  return all;
+}
+
 std::vector<RouteMatch> MatchRoutes(const RouteConfig& root, const Labels& labels) {
   std::vector<RouteMatch> out;
   Walk(root, RouteMatch{}, labels, &out);

@@ -9,6 +9,7 @@
 
 #include "alerts/alert.h"
 #include "config/alerting.h"
+#include "core/severity.h"
 
 namespace parkwatch {
 
@@ -25,6 +26,11 @@ struct RouteMatch {
   int64_t group_interval_ms = kDefaultGroupIntervalMs;
   int64_t repeat_interval_ms = kDefaultRepeatIntervalMs;
 };
+
+// An alert's labels plus alertname (its rule) and severity: what routes, group_by, silences and
+// inhibition match on. The one definition, for notifications (AlertNotice) and for the firing
+// alerts inhibition compares them with (CurrentAlert), so both sides see identical labels.
+Labels RoutingLabels(const std::string& rule, const Labels& labels, Severity severity);
 
 // The receivers labels go to, in tree order, without duplicate receivers.
 std::vector<RouteMatch> MatchRoutes(const RouteConfig& root, const Labels& labels);

@@ -37,23 +37,28 @@ const Words kEn = {" alert",    "RESOLVED",     "still firing", "Enterprise",
 
 const Words& WordsFor(const std::string& lang) { return lang == "en" ? kEn : kZh; }
 
-std::string Level(const std::string& severity, const std::string& lang) {
-  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
-      {"blue", {"蓝", "Blue"}},
-      {"yellow", {"黄", "Yellow"}},
-      {"orange", {"橙", "Orange"}},
-      {"red", {"红", "Red"}}};
-  auto it = kNames.find(severity);
-  if (it == kNames.end()) return lang == "en" ? "Alert" : "预警";
-  return lang == "en" ? std::string(it->second.second) + kEn.level_suffix
-                      : std::string(it->second.first) + kZh.level_suffix;
+// "红色预警" / "Red alert"; a notice without a level is just an alert.
+std::string Level(Severity severity, const std::string& lang) {
+  if (severity == Severity::kNone) return lang == "en" ? "Alert" : "预警";
+  if (lang != "en") return std::string(SeverityChineseName(severity)) + kZh.level_suffix;
+  std::string name(SeverityName(severity));
+  name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name + kEn.level_suffix;
 }
 
 std::string Emoji(const AlertNotice& a) {
-  if (a.status == "resolved") return "✅";
-  if (a.severity == "red") return "🔴";
-  if (a.severity == "orange") return "🟠";
-  if (a.severity == "yellow") return "🟡";
+  if (!a.firing()) return "✅";
+  switch (a.severity) {
+    case Severity::kRed:
+      return "🔴";
+    case Severity::kOrange:
+      return "🟠";
+    case Severity::kYellow:
+      return "🟡";
+    case Severity::kBlue:
+    case Severity::kNone:
+      break;
+  }
   return "🔵";
 }
 
@@ -66,12 +71,12 @@ std::string Threshold(const AlertNotice& a) { return Get(a.annotations, "thresho
 
 std::string Headline(const AlertNotice& a, const std::string& lang) {
   const Words& w = WordsFor(lang);
-  std::string h = a.status == "resolved" ? std::string(w.resolved) + " " + Level(a.severity, lang)
-                                         : Level(a.severity, lang);
+  std::string h = a.firing() ? Level(a.severity, lang)
+                             : std::string(w.resolved) + " " + Level(a.severity, lang);
   if (a.repeat) h += lang == "en" ? std::string(", ") + w.repeat : std::string("·") + w.repeat;
-  if (a.kind == "escalated")
+  if (a.kind == EventKind::kEscalated)
     h += lang == "en" ? std::string(", ") + w.escalated : std::string("·") + w.escalated;
-  if (a.kind == "deescalated")
+  if (a.kind == EventKind::kDeescalated)
     h += lang == "en" ? std::string(", ") + w.deescalated : std::string("·") + w.deescalated;
   return h;
 }
@@ -87,15 +92,15 @@ std::string Who(const AlertNotice& a) {
 std::map<std::string, std::string> Fields(const Message& msg, const AlertNotice& a,
                                           const std::string& lang) {
   std::map<std::string, std::string> f;
-  f["status"] = a.status;
-  f["kind"] = a.kind;
-  f["severity"] = a.severity;
+  f["status"] = a.StatusName();
+  f["kind"] = EventKindName(a.kind);
+  f["severity"] = SeverityName(a.severity);
   f["level"] = Level(a.severity, lang);
   f["rule"] = a.rule;
   f["enterprise"] = Get(a.labels, "enterprise");
   f["industry"] = Get(a.labels, "industry");
   f["scope"] = Get(a.labels, "scope");
-  f["period"] = a.period;
+  f["period"] = a.period.ToString();
   f["value"] = a.value ? FormatValue(*a.value) : "";
   f["threshold"] = Threshold(a);
   f["value_at_firing"] = a.value_at_firing ? FormatValue(*a.value_at_firing) : "";
@@ -166,20 +171,20 @@ std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
   add(w.enterprise, Get(a.labels, "enterprise"));
   add(w.industry, Get(a.labels, "industry"));
   add(w.scope, Get(a.labels, "scope"));
-  add(w.period, a.period);
+  add(w.period, a.period.ToString());
   if (a.value) {
     std::string v = FormatValue(*a.value);
     std::string t = Threshold(a);
     if (!t.empty())
       v += lang == "en" ? " (" + std::string(w.threshold) + " " + t + ")"
                         : "（" + std::string(w.threshold) + " " + t + "）";
-    if (a.value_at_firing && a.status == "resolved")
+    if (a.value_at_firing && !a.firing())
       v += lang == "en" ? "; " + std::string(w.at_firing) + " " + FormatValue(*a.value_at_firing)
                         : "；" + std::string(w.at_firing) + " " + FormatValue(*a.value_at_firing);
     add(w.value, v);
   }
   if (a.fired_at) add(w.fired_at, FormatTime(a.fired_at));
-  if (a.status == "resolved" && a.at) add(w.resolved_at, FormatTime(a.at));
+  if (!a.firing() && a.at) add(w.resolved_at, FormatTime(a.at));
   return facts;
 }
 
@@ -188,7 +193,7 @@ std::string Title(const Message& msg, const std::string& lang) {
   std::string t = "【" + Headline(a, lang) + "】" + a.rule;
   std::string who = Who(a);
   if (!who.empty()) t += " · " + who;
-  if (!a.period.empty()) t += " " + a.period;
+  if (a.period.valid()) t += " " + a.period.ToString();
   if (msg.alerts.size() > 1) {
     char more[64];
     std::snprintf(more, sizeof more, WordsFor(lang).more, static_cast<int>(msg.alerts.size()));

@@ -181,7 +181,8 @@ std::string EncodeHeaderWord(const std::string& text) {
 std::string BuildMimeMessage(const std::string& from, const std::vector<std::string>& to,
                              const std::vector<std::string>& cc, const std::string& subject,
                              const std::string& text, const std::string& html,
-                             const std::string& message_id, int64_t date_unix_seconds) {
+                             const std::string& message_id, int64_t date_unix_seconds,
+                             const std::vector<MailAttachment>& attachments) {
   char date[64];
   time_t t = static_cast<time_t>(date_unix_seconds);
   std::tm tm;
@@ -196,6 +197,11 @@ std::string BuildMimeMessage(const std::string& from, const std::vector<std::str
   m += "Subject: " + EncodeHeaderWord(OneLine(subject)) + "\r\n";
   m += "Message-ID: <" + OneLine(message_id) + "@parkwatch>\r\n";
   m += "MIME-Version: 1.0\r\n";
+  const std::string mixed = boundary + "_mixed";
+  if (!attachments.empty()) {
+    m += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+    m += "--" + mixed + "\r\n";
+  }
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
   m += "--" + boundary + "\r\n";
   m += "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
@@ -204,6 +210,14 @@ std::string BuildMimeMessage(const std::string& from, const std::vector<std::str
   m += "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += Base64Lines(html);
   m += "--" + boundary + "--\r\n";
+  for (const MailAttachment& a : attachments) {
+    m += "\r\n--" + mixed + "\r\n";
+    m += "Content-Type: " + OneLine(a.content_type) + "; name=\"" + OneLine(a.filename) + "\"\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n";
+    m += "Content-Disposition: attachment; filename=\"" + OneLine(a.filename) + "\"\r\n\r\n";
+    m += Base64Lines(a.bytes);
+  }
+  if (!attachments.empty()) m += "--" + mixed + "--\r\n";
   return m;
 }
 

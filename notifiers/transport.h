@@ -40,12 +40,21 @@ struct SmtpRequest {
 // Submits one message; "" on success, else why not (curl's text and the server's reply code).
 std::string SmtpSend(const SmtpRequest& request);
 
+// A file attached to a mail (the monthly report's XLSX and PDF).
+struct MailAttachment {
+  std::string filename;  // ASCII, e.g. report-2025-06.xlsx
+  std::string content_type;
+  std::string bytes;
+};
+
 // A MIME multipart/alternative message with a text/plain and a text/html part, both UTF-8 and
-// base64-encoded (Chinese text survives any relay), and an RFC 2047 encoded Subject.
+// base64-encoded (Chinese text survives any relay), and an RFC 2047 encoded Subject. With
+// attachments the whole is multipart/mixed: the alternative part first, then each file, base64.
 std::string BuildMimeMessage(const std::string& from, const std::vector<std::string>& to,
                              const std::vector<std::string>& cc, const std::string& subject,
                              const std::string& text, const std::string& html,
-                             const std::string& message_id, int64_t date_unix_seconds);
+                             const std::string& message_id, int64_t date_unix_seconds,
+                             const std::vector<MailAttachment>& attachments = {});
 
 // "=?UTF-8?B?...?=" words of at most 75 characters, split on UTF-8 character boundaries and
 // folded with CRLF + space; ASCII-only text is returned unchanged.

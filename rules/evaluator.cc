@@ -254,7 +254,7 @@ void Finish(const RuleConfig& rule, const Member& member, RuleOutcome& o) {
     o.cleared = th.Cleared(*o.value);
   }
   o.threshold =
-      o.level != Level::kNone ? th.levels[static_cast<int>(o.level)] : MildestThreshold(th);
+      o.level != Severity::kNone ? th.levels[static_cast<int>(o.level)] : MildestThreshold(th);
   o.scope = member.scope;
   o.enterprise = member.enterprise;
   o.industry = member.industry;

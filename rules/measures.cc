@@ -384,14 +384,34 @@ MeasureResult Measures::Share(Scope part, Scope whole, Period t) const {
   return r;
 }
 
-std::string Measures::PartWholeChange(Scope part, Scope whole, Period t, const char* measure_on,
-                                      Sums* p, Sums* w, Period* base) const {
-  if (auto e = CheckPeriod(t); !e.empty()) return e;
-  if (is_rate()) return std::string(measure_on) + " a published rate is not defined";
+std::string Measures::Window(Period t, Span span, std::vector<Period>* current,
+                             std::vector<Period>* base) const {
+  if (span == Span::kYearToDate) {
+    if (!t.monthly()) return "year-to-date pulls and contributions are monthly measures";
+    if (t.is_jan_feb()) {
+      current->push_back(t);
+    } else {
+      for (Period p : MonthlyPeriodsOfYear(t.year(), options_.combine_jan_feb))
+        if (p.last_month() <= t.last_month()) current->push_back(p);
+    }
+    for (Period p : *current) base->push_back(SamePeriodYearsBefore(p, 1));
+    return "";
+  }
   std::optional<Period> last_year = t.SameLastYear();
   if (!last_year) return t.ToString() + " has no same period last year";
-  *base = *last_year;
-  std::span<const Period> cur(&t, 1), prev(base, 1);
+  current->push_back(t);
+  base->push_back(*last_year);
+  return "";
+}
+
+std::string Measures::PartWholeChange(Scope part, Scope whole, Period t, Span span,
+                                      const char* measure_on, Sums* p, Sums* w,
+                                      std::string* base_text) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return e;
+  if (is_rate()) return std::string(measure_on) + " a published rate is not defined";
+  std::vector<Period> cur, prev;
+  if (auto e = Window(t, span, &cur, &prev); !e.empty()) return e;
+  *base_text = Describe(prev);
   *p = Compare(part, cur, prev, "same period last year");
   if (!p->error.empty()) return "part: " + p->error;
   *w = Compare(whole, cur, prev, "same period last year");
@@ -399,14 +419,14 @@ std::string Measures::PartWholeChange(Scope part, Scope whole, Period t, const c
   return "";
 }
 
-MeasureResult Measures::Contribution(Scope part, Scope whole, Period t) const {
+MeasureResult Measures::Contribution(Scope part, Scope whole, Period t, Span span) const {
   Sums p, w;
-  Period base;
-  if (auto e = PartWholeChange(part, whole, t, "contribution to", &p, &w, &base); !e.empty())
+  std::string base;
+  if (auto e = PartWholeChange(part, whole, t, span, "contribution to", &p, &w, &base); !e.empty())
     return NoData(e);
   double delta_whole = w.current - w.base;
   if (delta_whole == 0)
-    return NoData("the whole did not change from " + base.ToString() + " to " + t.ToString() +
+    return NoData("the whole did not change from " + base + " to " + t.ToString() +
                   ", so contributions are undefined");
   MeasureResult r;
   r.value = (p.current - p.base) / delta_whole;
@@ -415,13 +435,12 @@ MeasureResult Measures::Contribution(Scope part, Scope whole, Period t) const {
   return r;
 }
 
-MeasureResult Measures::Pull(Scope part, Scope whole, Period t) const {
+MeasureResult Measures::Pull(Scope part, Scope whole, Period t, Span span) const {
   Sums p, w;
-  Period base;
-  if (auto e = PartWholeChange(part, whole, t, "pull on", &p, &w, &base); !e.empty())
+  std::string base;
+  if (auto e = PartWholeChange(part, whole, t, span, "pull on", &p, &w, &base); !e.empty())
     return NoData(e);
-  if (w.base <= 0)
-    return NoData("whole base total for " + base.ToString() + " is " + Number(w.base));
+  if (w.base <= 0) return NoData("whole base total for " + base + " is " + Number(w.base));
   MeasureResult r;
   r.value = (p.current - p.base) / w.base;
   r.enterprises = p.counted;
@@ -429,8 +448,9 @@ MeasureResult Measures::Pull(Scope part, Scope whole, Period t) const {
   return r;
 }
 
-std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(
-    Scope whole, Period t, std::string* no_data_reason) const {
+std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(Scope whole, Period t,
+                                                                  std::string* no_data_reason,
+                                                                  Span span) const {
   std::vector<EnterprisePull> out;
   auto fail = [&](std::string reason) {
     if (no_data_reason) *no_data_reason = std::move(reason);
@@ -438,13 +458,12 @@ std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(
   };
   if (auto e = CheckPeriod(t); !e.empty()) return fail(e);
   if (is_rate()) return fail("pull on a published rate is not defined");
-  std::optional<Period> base = t.SameLastYear();
-  if (!base) return fail(t.ToString() + " has no same period last year");
+  std::vector<Period> cur, base;
+  if (auto e = Window(t, span, &cur, &base); !e.empty()) return fail(e);
   std::vector<std::pair<EnterpriseIndex, double>> deltas;
-  Sums w = Compare(whole, std::span<const Period>(&t, 1), std::span<const Period>(&*base, 1),
-                   "same period last year", &deltas);
+  Sums w = Compare(whole, cur, base, "same period last year", &deltas);
   if (!w.error.empty()) return fail(w.error);
-  if (w.base <= 0) return fail("base total for " + base->ToString() + " is " + Number(w.base));
+  if (w.base <= 0) return fail("base total for " + Describe(base) + " is " + Number(w.base));
   double delta_whole = w.current - w.base;
   out.reserve(deltas.size());
   for (auto [e, delta] : deltas) {

@@ -1,5 +1,6 @@
 // Measures of the monitoring rules, computed as NBS (国家统计局) computes them, over in-memory
-// figures (rules/figure_table.h). See DESIGN.md §2 for the domain.
+// figures (rules/figure_table.h). The README's "Rules" section lists them as rule writers see
+// them; the NBS conventions they follow are stated below, where they are applied.
 //
 // Every measure returns a MeasureResult. Where the data does not support the measure the result
 // has no value and a reason a person can act on ("no figure for 2023-03 (same period last year)
@@ -45,6 +46,11 @@ struct MeasureResult {
 
   bool ok() const { return value.has_value(); }
 };
+
+// What a pull or contribution compares: the period against the same period a year before, or
+// (monthly) months 1..N of the year against the same months of last year (累计拉动/累计贡献率, in
+// the caliber of YtdYoY: enterprises with every month in both years).
+enum class Span { kPeriod, kYearToDate };
 
 enum class GrowthBasis {
   kYoY,  // 同比: against the same period a year before
@@ -138,11 +144,11 @@ class Measures {
 
   // 贡献率: ΔV_part / ΔV_whole, Δ against the same period last year in same-enterprise caliber.
   // Contributions of a partition of whole sum to 1.
-  MeasureResult Contribution(Scope part, Scope whole, Period t) const;
+  MeasureResult Contribution(Scope part, Scope whole, Period t, Span span = Span::kPeriod) const;
 
   // 拉动: ΔV_part / V_whole(t−1y), as a ratio (×100 = percentage points) = g_part × w_part with
   // w_part the part's base-period share. Pulls of a partition sum to whole's YoY.
-  MeasureResult Pull(Scope part, Scope whole, Period t) const;
+  MeasureResult Pull(Scope part, Scope whole, Period t, Span span = Span::kPeriod) const;
 
   // Pull and contribution of every enterprise of whole on whole's YoY at t, in one pass (one
   // Pull per enterprise would re-sum the whole each time). Only enterprises in the caliber
@@ -154,7 +160,8 @@ class Measures {
     std::optional<double> contribution;  // ΔV_e / ΔV_whole
   };
   std::vector<EnterprisePull> PullsByEnterprise(Scope whole, Period t,
-                                                std::string* no_data_reason = nullptr) const;
+                                                std::string* no_data_reason = nullptr,
+                                                Span span = Span::kPeriod) const;
 
   // How many periods in a row, ending at t, had negative growth on basis (YoY by default).
   // 0 when t's growth is not negative; no data when t's growth is. The run stops at the first
@@ -177,8 +184,11 @@ class Measures {
                std::vector<std::pair<EnterpriseIndex, double>>* deltas = nullptr) const;
   MeasureResult Growth(Scope scope, Period t, GrowthBasis basis) const;
   // Sums of part and whole at t and a year before, for contribution and pull; "" or why not.
-  std::string PartWholeChange(Scope part, Scope whole, Period t, const char* measure_on, Sums* p,
-                              Sums* w, Period* base) const;
+  std::string PartWholeChange(Scope part, Scope whole, Period t, Span span, const char* measure_on,
+                              Sums* p, Sums* w, std::string* base) const;
+  // The current and base periods of a span at t; "" or why there are none.
+  std::string Window(Period t, Span span, std::vector<Period>* current,
+                     std::vector<Period>* base) const;
   std::string CheckPeriod(Period t) const;
   int32_t IndustryOf(EnterpriseIndex e) const;  // -1 if unknown
   bool is_rate() const;

@@ -102,8 +102,8 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
     vars["value"] = ValueText(rule->kind, *value);
   else
     vars["no_data_reason"] = no_data_reason;
-  vars["level"] = LevelName(level);
-  vars["level_zh"] = LevelNameZh(level);
+  vars["level"] = SeverityName(level);
+  vars["level_zh"] = level == Severity::kNone ? "无" : SeverityChineseName(level);
   if (threshold) vars["threshold"] = Number(*threshold);
   vars["rule"] = rule->name;
   vars["measure"] = rule->kind == RuleKind::kMissingReport ? "missing_report" : rule->measure.text;

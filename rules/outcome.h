@@ -31,10 +31,10 @@ struct RuleOutcome {
   // The compared value: after target subtraction; |z| for anomaly; overdue periods for missing
   // report.
   std::optional<double> value;
-  std::string no_data_reason;       // when value is empty
-  Level level = Level::kNone;       // Classify(value) with the thresholds of this member
-  bool cleared = false;             // Cleared(value); false on no data
-  std::optional<double> threshold;  // the threshold of the level reached, or the mildest one
+  std::string no_data_reason;        // when value is empty
+  Severity level = Severity::kNone;  // Classify(value) with the thresholds of this member
+  bool cleared = false;              // Cleared(value); false on no data
+  std::optional<double> threshold;   // the threshold of the level reached, or the mildest one
 
   // Whom it is about: scope enterprise (also every anomaly and missing-report outcome) names an
   // enterprise index, scope industry an industry index; park and set (the rule's) need neither.

@@ -6,19 +6,14 @@
 #include <sstream>
 
 #include "config/yaml_reader.h"
+#include "core/text.h"
 #include "rules/template.h"
 
 namespace parkwatch {
 namespace {
 
-constexpr std::array<const char*, 5> kLevelNames = {"none", "blue", "yellow", "orange", "red"};
-constexpr std::array<const char*, 5> kLevelNamesZh = {"无", "蓝", "黄", "橙", "红"};
-
-std::string Trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t");
-  size_t b = s.find_last_not_of(" \t");
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
-}
+// The key of Thresholds::levels[i] in a rule file: "blue" for 1 ... "red" for 4.
+std::string LevelKey(int i) { return std::string(SeverityName(static_cast<Severity>(i))); }
 
 // Reads levels/clear/direction from a node that is a rule or an override.
 void ReadThresholds(YamlReader& r, const YAML::Node& node, const std::string& where,
@@ -26,8 +21,8 @@ void ReadThresholds(YamlReader& r, const YAML::Node& node, const std::string& wh
   const YAML::Node levels = node["levels"];
   if (r.Map(levels, where + ".levels", {"blue", "yellow", "orange", "red"})) {
     for (int i = 1; i <= 4; ++i)
-      if (levels[kLevelNames[i]])
-        t->levels[i] = r.Double(levels[kLevelNames[i]], where + ".levels." + kLevelNames[i], 0);
+      if (levels[LevelKey(i)])
+        t->levels[i] = r.Double(levels[LevelKey(i)], where + ".levels." + LevelKey(i), 0);
   }
   if (node["direction"]) {
     std::string d = r.String(node["direction"], where + ".direction", "below");
@@ -45,7 +40,7 @@ void ReadThresholds(YamlReader& r, const YAML::Node& node, const std::string& wh
     if (!t->levels[i]) continue;
     if (previous &&
         (t->direction == Direction::kBelow ? *t->levels[i] > *previous : *t->levels[i] < *previous))
-      r.Error(levels[kLevelNames[i]], where + ".levels." + kLevelNames[i],
+      r.Error(levels[LevelKey(i)], where + ".levels." + LevelKey(i),
               std::string("a more severe level must be ") +
                   (t->direction == Direction::kBelow ? "lower" : "higher") +
                   " than the one before");
@@ -150,7 +145,7 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
     ReadThresholds(r, node, where, &rule->thresholds);
     if (!rule->thresholds.levels[1] && !rule->thresholds.levels[2] && !rule->thresholds.levels[3] &&
         !rule->thresholds.levels[4])
-      rule->thresholds.levels[static_cast<int>(Level::kYellow)] = 1;
+      rule->thresholds.levels[static_cast<int>(Severity::kYellow)] = 1;
   } else {
     std::string text = r.String(node["measure"], where + ".measure", "");
     std::string error;
@@ -216,15 +211,6 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
 
 }  // namespace
 
-const char* LevelName(Level level) { return kLevelNames[static_cast<int>(level)]; }
-const char* LevelNameZh(Level level) { return kLevelNamesZh[static_cast<int>(level)]; }
-
-std::optional<Level> ParseLevel(const std::string& name) {
-  for (int i = 0; i < 5; ++i)
-    if (name == kLevelNames[i] || name == kLevelNamesZh[i]) return static_cast<Level>(i);
-  return std::nullopt;
-}
-
 std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* error) {
   static const std::pair<const char*, MeasureKind> kKinds[] = {
       {"level", MeasureKind::kLevel},
@@ -240,13 +226,13 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   };
   size_t open = text.find('('), close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open ||
-      !Trim(text.substr(close + 1)).empty()) {
+      !Trim(std::string_view(text).substr(close + 1)).empty()) {
     *error = "expected a measure such as yoy(output_value), got \"" + text + "\"";
     return std::nullopt;
   }
   MeasureSpec m;
   m.text = text;
-  std::string fn = Trim(text.substr(0, open));
+  std::string fn(Trim(std::string_view(text).substr(0, open)));
   bool known = false;
   for (auto& [name, kind] : kKinds)
     if (fn == name) m.kind = kind, known = true;
@@ -260,19 +246,20 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   std::string arg;
   bool first = true;
   while (std::getline(args, arg, ',')) {
-    arg = Trim(arg);
+    arg = std::string(Trim(arg));
     if (first) {
       m.indicator = arg;
       first = false;
       continue;
     }
     size_t colon = arg.find(':');
-    std::string key = Trim(arg.substr(0, colon));
-    std::string value = colon == std::string::npos ? "" : Trim(arg.substr(colon + 1));
+    std::string key(Trim(std::string_view(arg).substr(0, colon)));
+    std::string value(colon == std::string::npos ? ""
+                                                 : Trim(std::string_view(arg).substr(colon + 1)));
     if (colon == std::string::npos && arg.find('=') != std::string::npos) {
       colon = arg.find('=');  // prices=comparable needs no YAML quoting
-      key = Trim(arg.substr(0, colon));
-      value = Trim(arg.substr(colon + 1));
+      key = Trim(std::string_view(arg).substr(0, colon));
+      value = Trim(std::string_view(arg).substr(colon + 1));
     }
     if (key == "prices" && (value == "comparable" || value == "current")) {
       m.comparable_prices = value == "comparable";
@@ -293,12 +280,12 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   return m;
 }
 
-Level Thresholds::Classify(double value) const {
-  Level reached = Level::kNone;
+Severity Thresholds::Classify(double value) const {
+  Severity reached = Severity::kNone;
   for (int i = 1; i <= 4; ++i) {
     if (!levels[i]) continue;
     bool breach = direction == Direction::kBelow ? value <= *levels[i] : value >= *levels[i];
-    if (breach) reached = static_cast<Level>(i);
+    if (breach) reached = static_cast<Severity>(i);
   }
   return reached;
 }
@@ -459,7 +446,7 @@ std::vector<std::string> DiffThresholds(const RuleSet& before, const RuleSet& af
   auto compare = [&](const std::string& what, const Thresholds& a, const Thresholds& b) {
     for (int i = 1; i <= 4; ++i)
       if (a.levels[i] != b.levels[i])
-        lines.push_back(what + " levels." + kLevelNames[i] + ": " + text(a.levels[i]) + " -> " +
+        lines.push_back(what + " levels." + LevelKey(i) + ": " + text(a.levels[i]) + " -> " +
                         text(b.levels[i]));
     if (a.clear != b.clear)
       lines.push_back(what + " clear: " + text(a.clear) + " -> " + text(b.clear));

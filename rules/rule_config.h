@@ -19,14 +19,9 @@
 #include "config/config.h"
 #include "core/diagnostic.h"
 #include "core/period.h"
+#include "core/severity.h"
 
 namespace parkwatch {
-
-// The colour levels, least to most severe. Index 0 is "not in breach".
-enum class Level { kNone = 0, kBlue = 1, kYellow = 2, kOrange = 3, kRed = 4 };
-const char* LevelName(Level level);    // none, blue, yellow, orange, red
-const char* LevelNameZh(Level level);  // 无, 蓝, 黄, 橙, 红
-std::optional<Level> ParseLevel(const std::string& name);
 
 enum class RuleKind { kThreshold, kMissingReport, kAnomaly };
 enum class ScopeKind { kEnterprise, kIndustry, kPark, kSet };
@@ -61,11 +56,11 @@ enum class Direction { kBelow, kAbove };
 
 struct Thresholds {
   Direction direction = Direction::kBelow;
-  std::array<std::optional<double>, 5> levels;  // index by Level; [0] unused
+  std::array<std::optional<double>, 5> levels;  // index by Severity; [0] unused
   std::optional<double> clear;                  // must be passed to resolve (hysteresis)
 
   // The most severe level the value reaches (kNone if none).
-  Level Classify(double value) const;
+  Severity Classify(double value) const;
   // Whether the value is on the safe side of the clear threshold (or of the mildest level when
   // no clear threshold is set).
   bool Cleared(double value) const;

@@ -3,14 +3,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace parkwatch {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t a = s.find_first_not_of(' ');
-  size_t b = s.find_last_not_of(' ');
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
-}
 
 bool IsKnownFunction(const std::string& fn) {
   return fn == "pct" || fn == "pp" || fn == "fixed1" || fn == "fixed2" || fn == "wan" || fn == "yi";
@@ -40,10 +36,10 @@ std::string Apply(const std::string& fn, const std::string& value) {
 
 // Splits the inside of {{ }} into variable and optional function.
 bool ParseAction(const std::string& inside, std::string* var, std::string* fn) {
-  std::string body = Trim(inside);
+  const std::string_view body = Trim(inside);
   size_t bar = body.find('|');
-  std::string head = Trim(body.substr(0, bar));
-  *fn = bar == std::string::npos ? "" : Trim(body.substr(bar + 1));
+  std::string head(Trim(body.substr(0, bar)));
+  *fn = bar == std::string::npos ? std::string_view() : Trim(body.substr(bar + 1));
   if (head.size() < 2 || head[0] != '.') return false;
   *var = head.substr(1);
   return fn->empty() || IsKnownFunction(*fn);

@@ -132,7 +132,7 @@ groups:
   ASSERT_NE(pharma, nullptr);
   ASSERT_TRUE(pharma->value);
   EXPECT_NEAR(*pharma->value, -0.15, 1e-12);
-  EXPECT_EQ(pharma->level, Level::kOrange);  // the 医药化工 override: orange at -12%
+  EXPECT_EQ(pharma->level, Severity::kOrange);  // the 医药化工 override: orange at -12%
   EXPECT_EQ(pharma->threshold, -0.12);
   EXPECT_FALSE(pharma->cleared);
   EXPECT_EQ(pharma->Labels().at("scope"), "enterprise");
@@ -143,14 +143,14 @@ groups:
 
   const RuleOutcome* machinery = Find(outcomes, "enterprise", TestCreditCode(2));
   ASSERT_NE(machinery, nullptr);
-  EXPECT_EQ(machinery->level, Level::kYellow);  // the rule's own levels
+  EXPECT_EQ(machinery->level, Severity::kYellow);  // the rule's own levels
   EXPECT_EQ(machinery->threshold, -0.10);
 
   const RuleOutcome* no_base = Find(outcomes, "enterprise", TestCreditCode(5));
   ASSERT_NE(no_base, nullptr);
   EXPECT_FALSE(no_base->value);
   EXPECT_NE(no_base->no_data_reason.find("2023-W05"), std::string::npos) << no_base->no_data_reason;
-  EXPECT_EQ(no_base->level, Level::kNone);
+  EXPECT_EQ(no_base->level, Severity::kNone);
   EXPECT_FALSE(no_base->cleared);  // no data keeps state; it does not resolve
   EXPECT_EQ(no_base->Annotations().at("summary"),
             "戊机械 output <no value> YoY in 2024-W05 (none)");
@@ -243,19 +243,19 @@ TEST_F(MonthlyTest, IndustryAndParkOutcomes) {
   const RuleOutcome* pharma = Find(industries, "industry", kPharma);
   ASSERT_NE(pharma, nullptr);
   EXPECT_NEAR(*pharma->value, 280.0 / 300 - 1, 1e-12);  // -6.67%
-  EXPECT_EQ(pharma->level, Level::kOrange);
+  EXPECT_EQ(pharma->level, Severity::kOrange);
   EXPECT_EQ(pharma->Labels().at("scope"), "industry");
   EXPECT_EQ(pharma->Annotations().at("summary"), "医药化工 -6.7% in 2024-03");
   const RuleOutcome* machinery = Find(industries, "industry", kMachinery);
   ASSERT_NE(machinery, nullptr);
   EXPECT_NEAR(*machinery->value, 0.2, 1e-12);
-  EXPECT_EQ(machinery->level, Level::kNone);
+  EXPECT_EQ(machinery->level, Severity::kNone);
   EXPECT_TRUE(machinery->cleared);
 
   auto park = Run("ParkDecline", t);
   ASSERT_EQ(park.size(), 1u);
-  EXPECT_NEAR(*park[0].value, 0, 1e-12);     // 400 -> 400
-  EXPECT_EQ(park[0].level, Level::kYellow);  // "at or below 0"
+  EXPECT_NEAR(*park[0].value, 0, 1e-12);        // 400 -> 400
+  EXPECT_EQ(park[0].level, Severity::kYellow);  // "at or below 0"
   EXPECT_EQ(park[0].Labels(), (std::map<std::string, std::string>{{"scope", "park"}}));
   EXPECT_EQ(park[0].Annotations().at("summary"), "示范园区 0.0%");
 
@@ -276,7 +276,7 @@ TEST_F(MonthlyTest, PullsOfKeyEnterprisesOnTheParkAndOnTheirIndustry) {
   const RuleOutcome* e1 = Find(pulls, "enterprise", TestCreditCode(1));
   ASSERT_NE(e1, nullptr);
   EXPECT_NEAR(*e1->value, -10.0 / 400, 1e-12);  // ΔV / V_park(last year)
-  EXPECT_EQ(e1->level, Level::kRed);
+  EXPECT_EQ(e1->level, Severity::kRed);
   const RuleOutcome* e3 = Find(pulls, "enterprise", TestCreditCode(3));
   EXPECT_NEAR(*e3->value, 20.0 / 400, 1e-12);
   EXPECT_TRUE(e3->cleared);
@@ -295,7 +295,7 @@ TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
   // YTD: (100 + 110 + 105) / (200 + 100) − 1 = 5%, against 8%: three points short.
   ASSERT_TRUE(park[0].value) << park[0].no_data_reason;
   EXPECT_NEAR(*park[0].value, -0.03, 1e-12);
-  EXPECT_EQ(park[0].level, Level::kYellow);
+  EXPECT_EQ(park[0].level, Severity::kYellow);
   EXPECT_EQ(park[0].threshold, -0.02);
   EXPECT_EQ(park[0].Vars().at("target"), "0.08");
   EXPECT_EQ(park[0].Annotations().at("summary"), "1-3月 -3.0% vs 8.0%");
@@ -367,16 +367,16 @@ groups:
   ASSERT_EQ(outcomes.size(), 3u);  // key enterprises only
   const RuleOutcome* late = Find(outcomes, "enterprise", TestCreditCode(1));
   EXPECT_EQ(late->value, 2);  // W04 and W05
-  EXPECT_EQ(late->level, Level::kYellow);
+  EXPECT_EQ(late->level, Severity::kYellow);
   EXPECT_EQ(late->Vars().at("last_reported"), "2024-W03");
   EXPECT_EQ(late->Annotations().at("summary"), "甲 has not reported 2024-W05 (2)");
   const RuleOutcome* on_time = Find(outcomes, "enterprise", TestCreditCode(2));
   EXPECT_EQ(on_time->value, 0);  // any indicator counts as reported
-  EXPECT_EQ(on_time->level, Level::kNone);
+  EXPECT_EQ(on_time->level, Severity::kNone);
   EXPECT_TRUE(on_time->cleared);
   const RuleOutcome* never = Find(outcomes, "enterprise", TestCreditCode(3));
   EXPECT_EQ(never->value, 5);  // since the first week the rules hold data for
-  EXPECT_EQ(never->level, Level::kRed);
+  EXPECT_EQ(never->level, Severity::kRed);
 
   // A late report clears it.
   auto batch = Ingest({}, {Fig(1, "output_value", Period::Week(2024, 5), 1)});
@@ -442,7 +442,7 @@ groups:
   const RuleConfig& rule = group.rules[0];
   Evaluator evaluator(rules, config_);
   auto before = evaluator.Evaluate(group, rule, data, w);
-  EXPECT_EQ(Find(before, "enterprise", TestCreditCode(1))->level, Level::kBlue);
+  EXPECT_EQ(Find(before, "enterprise", TestCreditCode(1))->level, Severity::kBlue);
 
   // Enterprise 1 revises its week down; enterprise 11 appears with its first figures.
   auto batch = Ingest({{11, "新企业", kPharma}},
@@ -464,7 +464,7 @@ groups:
   auto after = evaluator.Evaluate(group, rule, data, w, &effect.enterprises);
   ASSERT_EQ(after.size(), 2u);
   EXPECT_NEAR(*Find(after, "enterprise", TestCreditCode(1))->value, -0.25, 1e-12);
-  EXPECT_EQ(Find(after, "enterprise", TestCreditCode(1))->level, Level::kOrange);
+  EXPECT_EQ(Find(after, "enterprise", TestCreditCode(1))->level, Severity::kOrange);
   EXPECT_NEAR(*Find(after, "enterprise", TestCreditCode(11))->value, 0.2, 1e-12);
 
   // A revision of last year's week re-evaluates from there on: this year's YoY reads it.
@@ -598,7 +598,7 @@ TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
           EXPECT_EQ(o.rule, &rule);
           EXPECT_FALSE(o.Annotations().at("summary").empty());
           if (o.value) ++rule_values;
-          if (o.level != Level::kNone) ++in_breach;
+          if (o.level != Severity::kNone) ++in_breach;
         }
       }
       with_value += rule_values;
@@ -614,7 +614,7 @@ TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
   auto drop = evaluator.Evaluate(weekly, *rules.FindRule("KeyEnterpriseOutputDrop"), data,
                                  Period::Week(2024, 20));
   ASSERT_EQ(drop.size(), static_cast<size_t>(kEnterprises / 2));
-  EXPECT_EQ(Find(drop, "enterprise", TestCreditCode(2))->level, Level::kOrange);  // -25%
+  EXPECT_EQ(Find(drop, "enterprise", TestCreditCode(2))->level, Severity::kOrange);  // -25%
   const RuleGroup& monthly = rules.groups[1];
   auto drags = evaluator.Evaluate(monthly, *rules.FindRule("KeyEnterpriseDragsPark"), data,
                                   Period::Month(2024, 6));

@@ -171,7 +171,7 @@ class HttpServerTest : public ::testing::Test {
       respond(response);
       response.body = "second";
     } else {
-      response = JsonError(404, "not found: " + request.path);
+      response = JsonError(404, "not_found", "not found: " + request.path);
     }
     respond(response);
   }
@@ -201,7 +201,8 @@ TEST_F(HttpServerTest, RoutesAndDecodesPathAndQuery) {
   auto missing = Http("GET", Url("/nowhere"));
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.Header("content-type"), "application/json");
-  EXPECT_EQ(missing.body, R"({"error":"not found: /nowhere"})");
+  EXPECT_EQ(missing.body,
+            R"({"status":"error","errorType":"not_found","error":"not found: /nowhere"})");
 
   auto bad_escape = Http("GET", Url("/echo?x=%G1"));
   EXPECT_EQ(bad_escape.status, 400);
@@ -236,7 +237,7 @@ TEST_F(HttpServerTest, DeliversResponsesGivenLaterFromOtherThreads) {
 TEST_F(HttpServerTest, HandlerFailuresBecome500) {
   auto thrown = Http("GET", Url("/throw"));
   EXPECT_EQ(thrown.status, 500);
-  EXPECT_EQ(thrown.body, R"({"error":"internal error"})");
+  EXPECT_EQ(thrown.body, R"({"status":"error","errorType":"internal","error":"internal error"})");
   auto dropped = Http("GET", Url("/drop"));
   EXPECT_EQ(dropped.status, 500);
   auto twice = Http("GET", Url("/twice"));
@@ -248,7 +249,9 @@ TEST_F(HttpServerTest, BodyOverLimitIs413) {
   auto result = Http("POST", Url("/body"), std::string((1 << 20) + 1, 'x'));
   EXPECT_EQ(result.status, 413) << result.error;
   EXPECT_EQ(result.Header("content-type"), "application/json");
-  EXPECT_EQ(result.body, R"({"error":"request body exceeds 1048576 bytes"})");
+  EXPECT_EQ(
+      result.body,
+      R"({"status":"error","errorType":"too_large","error":"request body exceeds 1048576 bytes"})");
 
   // A chunked body has no Content-Length to check up front: the limit applies while reading.
   RawConnection raw(server_->port());
@@ -273,7 +276,7 @@ TEST_F(HttpServerTest, MalformedRequestIs400AndCloses) {
   EXPECT_TRUE(raw.closed());
   EXPECT_EQ(all.rfind("HTTP/1.1 400 ", 0), 0u) << all;
   EXPECT_NE(all.find("Connection: close"), std::string::npos) << all;
-  EXPECT_NE(all.find(R"({"error":"malformed request: )"), std::string::npos) << all;
+  EXPECT_NE(all.find(R"("error":"malformed request: )"), std::string::npos) << all;
 }
 
 TEST_F(HttpServerTest, SlowClientIsDisconnectedAfterHeaderTimeout) {

@@ -247,7 +247,7 @@ TEST_F(DeliveryTest, DeadLettersAfterMaxAttemptsAndGoesToFallback) {
                        "receivers:\n  - {name: hook, type: webhook, url: \"" + broken.url() +
                        "\"}\n  - {name: ops, type: webhook, url: \"" + fallback.url() +
                        "\"}\nroute: {receiver: hook, group_wait: 0s}\n");
-  Dispatcher dispatcher(db_, config, &metrics);
+  Dispatcher dispatcher(db_, config, &metrics.registry());
   dispatcher.Start();
   ASSERT_TRUE(WaitFor([&] { return fallback.count() == 1; }, 5000));
   ASSERT_TRUE(WaitFor([&] { return Count("receiver = 'ops' AND state = 'delivered'") == 1; }));

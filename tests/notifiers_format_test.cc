@@ -5,8 +5,11 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "config/config.h"
+#include "notifiers/receiver_types.h"
 #include "notifiers/receivers.h"
 #include "notifiers/router.h"
 #include "notifiers/template.h"
@@ -46,11 +49,9 @@ AlertNotice Notice(const std::string& enterprise, const std::string& severity, d
   a.fingerprint = Fingerprint(a.rule, a.labels);
   a.idempotency_key =
       a.fingerprint + "/2024-W05/" + (status == "firing" ? "firing" : "resolved") + "/" + severity;
-  a.kind = status == "firing" ? "firing" : "resolved";
-  a.status = status;
-  a.severity = severity;
-  a.cadence = "weekly";
-  a.period = "2024-W05";
+  a.kind = status == "firing" ? EventKind::kFiring : EventKind::kResolved;
+  a.severity = ParseSeverity(severity).value();
+  a.period = Period::Week(2024, 5);
   a.value = value;
   a.value_at_firing = -0.32;
   a.fired_at = 1706932800;  // 2024-02-03 12:00 in the park
@@ -70,17 +71,28 @@ Message TwoAlerts() {
   return m;
 }
 
-ReceiverConfig Receiver(const std::string& type) {
-  ReceiverConfig rc;
-  rc.name = "leaders";
-  rc.type = type;
-  rc.url = "http://127.0.0.1/";
-  rc.secret = "SEC000";
-  rc.at_mobiles = {"13800000000"};
-  rc.from = "经开区经济运行局 <alerts@park.gov.cn>";
-  rc.to = {"leader@park.gov.cn"};
-  rc.resend_interval_ms = 60000;
-  return rc;
+// A receiver "leaders" of type, read from parkwatch.yml text as an operator writes it, with
+// the settings its type takes (and extra ones, like "max_alerts: 1").
+ReceiverConfig Receiver(const std::string& type, const std::string& extra = "") {
+  std::string settings;
+  if (type == "email")
+    settings =
+        "smarthost: 127.0.0.1:25, from: 经开区经济运行局 <alerts@park.gov.cn>, "
+        "to: [leader@park.gov.cn]";
+  else if (type == "alertmanager")
+    settings = "url: http://127.0.0.1/, resend_interval: 1m";
+  else if (type == "wecom")
+    settings = "url: http://127.0.0.1/, at_mobiles: [\"13800000000\"]";
+  else if (type == "dingtalk")
+    settings = "url: http://127.0.0.1/, secret: SEC000, at_mobiles: [\"13800000000\"]";
+  else if (type == "feishu")
+    settings = "url: http://127.0.0.1/, secret: SEC000";
+  else
+    settings = "url: http://127.0.0.1/";
+  if (!extra.empty()) settings += ", " + extra;
+  AlertingConfig c = testing::AlertingFromYaml("receivers: [{name: leaders, type: " + type + ", " +
+                                               settings + "}]\nroute: {receiver: leaders}\n");
+  return c.receivers.at(0);
 }
 
 TEST(NotifierFormatTest, TextsInChineseAndEnglish) {
@@ -100,11 +112,11 @@ TEST(NotifierFormatTest, WireFormats) {
   ASSERT_EQ(wecom.size(), 1u);
   ExpectGolden("wecom.json", Pretty(wecom[0]));
   ExpectGolden("dingtalk.json", Pretty(DingTalkBody(m, Receiver("dingtalk"), "zh")));
-  ReceiverConfig feishu = Receiver("feishu");
-  feishu.message_format = "post";
-  ExpectGolden("feishu_post.json", Pretty(FeishuBody(m, feishu, "zh", kNowMs)));
-  feishu.message_format = "interactive";
-  ExpectGolden("feishu_interactive.json", Pretty(FeishuBody(m, feishu, "en", kNowMs)));
+  ExpectGolden("feishu_post.json",
+               Pretty(FeishuBody(m, Receiver("feishu", "message_format: post"), "zh", kNowMs)));
+  ExpectGolden(
+      "feishu_interactive.json",
+      Pretty(FeishuBody(m, Receiver("feishu", "message_format: interactive"), "en", kNowMs)));
   ExpectGolden("email.eml", EmailMessage(m, Receiver("email"), "zh", kNowMs));
 }
 
@@ -121,8 +133,7 @@ TEST(NotifierFormatTest, OverriddenTemplates) {
 }
 
 TEST(NotifierFormatTest, WebhookTruncatesToMaxAlerts) {
-  ReceiverConfig rc = Receiver("webhook");
-  rc.max_alerts = 1;
+  ReceiverConfig rc = Receiver("webhook", "max_alerts: 1");
   json body = json::parse(WebhookBody(TwoAlerts(), rc));
   EXPECT_EQ(body["alerts"].size(), 1u);
   EXPECT_EQ(body["truncatedAlerts"], 1);
@@ -220,6 +231,7 @@ TEST(AlertingConfigTest, ErrorsCarryLineAndColumnAndSecretsStayOut) {
       - matchers: ['severity=~"(unclosed"']
   delivery: {max_attempts: 0, initial_backoff: soon}
 )";
+  InstallReceiverTypes();
   Config config;
   std::vector<Diagnostic> diagnostics;
   EXPECT_FALSE(ParseConfig(text, dir / "parkwatch.yml", &config, &diagnostics));
@@ -242,9 +254,62 @@ alerting:
   diagnostics.clear();
   ASSERT_TRUE(ParseConfig(good, dir / "parkwatch.yml", &config, &diagnostics))
       << JoinDiagnostics(diagnostics);
-  EXPECT_EQ(config.alerting.receivers[0].secret, "topsecret");
+  EXPECT_EQ(config.alerting.receivers[0].Options<DingTalkConfig>().secret, "topsecret");
   EXPECT_EQ(config.alerting.external_url, "http://pw.example/");
   EXPECT_TRUE(config.alerting.enabled());
+}
+
+TEST(AlertingConfigTest, UnknownReceiverTypeIsAnErrorAtItsLineNotAWebhook) {
+  InstallReceiverTypes();
+  const std::string text = R"(alerting:
+  receivers:
+    - name: ops
+      type: webhok
+      url: "http://x/"
+  route: {receiver: ops}
+)";
+  Config config;
+  std::vector<Diagnostic> diagnostics;
+  EXPECT_FALSE(ParseConfig(text, "/etc/parkwatch/parkwatch.yml", &config, &diagnostics));
+  ASSERT_EQ(diagnostics.size(), 1u) << JoinDiagnostics(diagnostics);  // not also "url: unknown"
+  EXPECT_EQ(diagnostics[0].ToString(),
+            "/etc/parkwatch/parkwatch.yml:4:13: alerting.receivers[0].type: must be email, "
+            "webhook, alertmanager, wecom, dingtalk or feishu");
+  EXPECT_TRUE(config.alerting.receivers.empty());  // nothing was made of it
+
+  // A type's settings belong to that type: a mail server on a webhook is misplaced, not used.
+  diagnostics.clear();
+  EXPECT_FALSE(
+      ParseConfig("alerting:\n  receivers:\n    - {name: ops, type: webhook, url: \"http://x/\", "
+                  "smarthost: \"mail:25\"}\n  route: {receiver: ops}\n",
+                  "parkwatch.yml", &config, &diagnostics));
+  EXPECT_NE(JoinDiagnostics(diagnostics).find("parkwatch.yml:3:"), std::string::npos);
+  EXPECT_NE(JoinDiagnostics(diagnostics).find("alerting.receivers[0].smarthost: unknown field"),
+            std::string::npos)
+      << JoinDiagnostics(diagnostics);
+}
+
+TEST(ReceiverTypeTableTest, ListsEveryTypeOnceAndEachLoadsAndBuilds) {
+  std::set<std::string_view> names;
+  for (const ReceiverType& type : ReceiverTypes()) {
+    EXPECT_TRUE(names.insert(type.name).second) << type.name << " is listed twice";
+    EXPECT_EQ(FindReceiverType(type.name), &type);
+    ASSERT_NE(type.read, nullptr) << type.name;
+    ASSERT_NE(type.make, nullptr) << type.name;
+    EXPECT_EQ(type.groups_itself, type.resend_interval_ms != nullptr) << type.name;
+    // Each type is read from parkwatch.yml into its own settings and built into a receiver.
+    ReceiverConfig rc = Receiver(std::string(type.name));
+    EXPECT_EQ(rc.type, type.name);
+    ASSERT_NE(rc.options, nullptr) << type.name;
+    EXPECT_EQ(rc.rate_limit_per_minute, type.robot ? 20 : 0) << type.name;
+    EXPECT_NE(MakeReceiver(rc, AlertingConfig{}), nullptr) << type.name;
+  }
+  EXPECT_EQ(names, (std::set<std::string_view>{"email", "webhook", "alertmanager", "wecom",
+                                               "dingtalk", "feishu"}));
+  EXPECT_EQ(FindReceiverType("pager"), nullptr);
+  ReceiverConfig unknown;
+  unknown.type = "pager";
+  EXPECT_THROW(MakeReceiver(unknown, AlertingConfig{}), std::invalid_argument);
 }
 
 TEST(AlertingConfigTest, Durations) {

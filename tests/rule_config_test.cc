@@ -40,10 +40,10 @@ TEST(RuleConfigTest, ParsesARuleWithOverrides) {
   EXPECT_EQ(rule->where.key, true);
   EXPECT_EQ(set.groups[0].cadence, Cadence::kWeekly);
   // Layering: industry override changes red only; enterprise override wins over industry.
-  EXPECT_EQ(rule->ThresholdsFor("装备制造", "x").Classify(-0.35), Level::kRed);
-  EXPECT_EQ(rule->ThresholdsFor("医药化工", "x").Classify(-0.35), Level::kOrange);
-  EXPECT_EQ(rule->ThresholdsFor("医药化工", "x").Classify(-0.45), Level::kRed);
-  EXPECT_EQ(rule->ThresholdsFor("医药化工", "914307000000000011").Classify(-0.02), Level::kBlue);
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "x").Classify(-0.35), Severity::kRed);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "x").Classify(-0.35), Severity::kOrange);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "x").Classify(-0.45), Severity::kRed);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "914307000000000011").Classify(-0.02), Severity::kBlue);
 }
 
 TEST(RuleConfigTest, ClassifyAndClearGiveHysteresis) {
@@ -51,11 +51,11 @@ TEST(RuleConfigTest, ClassifyAndClearGiveHysteresis) {
   t.levels[1] = -0.05;
   t.levels[4] = -0.30;
   t.clear = -0.03;
-  EXPECT_EQ(t.Classify(-0.05), Level::kBlue);  // at or below
-  EXPECT_EQ(t.Classify(-0.04), Level::kNone);
+  EXPECT_EQ(t.Classify(-0.05), Severity::kBlue);  // at or below
+  EXPECT_EQ(t.Classify(-0.04), Severity::kNone);
   EXPECT_FALSE(t.Cleared(-0.04));  // between threshold and clear: neither
   EXPECT_TRUE(t.Cleared(-0.02));
-  EXPECT_EQ(t.Classify(-0.31), Level::kRed);
+  EXPECT_EQ(t.Classify(-0.31), Severity::kRed);
 }
 
 TEST(RuleConfigTest, MeasureExpressions) {

@@ -57,10 +57,21 @@ std::string HttpRequest::Query(const std::string& name, const std::string& fallb
   return it == query.end() ? fallback : it->second;
 }
 
-HttpResponse JsonError(int status, const std::string& message) {
+HttpResponse JsonSuccess(const std::string& data_json, int status) {
   HttpResponse response;
   response.status = status;
-  response.body = "{\"error\":\"" + JsonEscape(message) + "\"}";
+  response.body = "{\"status\":\"success\",\"data\":" + data_json + "}";
+  return response;
+}
+
+HttpResponse JsonError(int status, const std::string& type, const std::string& message,
+                       const std::string& data_json) {
+  HttpResponse response;
+  response.status = status;
+  response.body = "{\"status\":\"error\",\"errorType\":\"" + JsonEscape(type) + "\",\"error\":\"" +
+                  JsonEscape(message) + "\"";
+  if (!data_json.empty()) response.body += ",\"data\":" + data_json;
+  response.body += "}";
   return response;
 }
 

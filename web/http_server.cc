@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+
 #include <mutex>
 #include <optional>
 
@@ -50,13 +52,21 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void Close() = 0;
+  // When the connection began waiting for a request's header, if it is waiting for one now (an
+  // idle or slow client holding a connection without a request in progress).
+  virtual std::optional<std::chrono::steady_clock::time_point> IdleSince() const = 0;
 };
 
 // State shared by the server object, its pending accept and its sessions, so that completion
 // handlers still queued after ~HttpServer find live memory.
 struct Listener : std::enable_shared_from_this<Listener> {
   Listener(asio::io_context& io, HttpServerOptions o, HttpHandler h)
-      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(io), retry_timer(io) {}
+      : io(io),
+        options(std::move(o)),
+        handler(std::move(h)),
+        acceptor(io),
+        retry_timer(io),
+        max_connections(options.max_connections) {}
 
   void Accept();
   template <class S>
@@ -71,6 +81,55 @@ struct Listener : std::enable_shared_from_this<Listener> {
     std::lock_guard lock(mutex);
     sessions.erase(session);
   }
+  size_t OpenSessions() {
+    std::lock_guard lock(mutex);
+    return sessions.size();
+  }
+  // At the connection cap, the connection that has waited longest for a request's header makes
+  // room for a new one, so idle sockets cannot lock real clients out. False if none waits.
+  bool EvictLongestIdle() {
+    std::shared_ptr<SessionBase> oldest;
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::time_point::max();
+    {
+      std::lock_guard lock(mutex);
+      for (auto& [raw, weak] : sessions) {
+        auto session = weak.lock();
+        if (!session) continue;
+        auto idle = session->IdleSince();
+        if (idle && *idle < since) {
+          since = *idle;
+          oldest = std::move(session);
+        }
+      }
+    }
+    if (!oldest) return false;
+    oldest->Close();  // outside the lock: dropping it may run ~Session, which takes it
+    return true;
+  }
+  // Takes bytes from the budget of buffered bodies; false (nothing taken) if it would overflow.
+  bool LeaseBodyBytes(size_t bytes) {
+    size_t now = buffered_body_bytes.load();
+    do {
+      if (now + bytes > options.max_buffered_body_bytes) return false;
+    } while (!buffered_body_bytes.compare_exchange_weak(now, now + bytes));
+    return true;
+  }
+  void ReturnBodyBytes(size_t bytes) { buffered_body_bytes -= bytes; }
+  // At most one "accept failed" line per 10 s, with the count of those not logged.
+  void LogAcceptFailure(const beast::error_code& ec) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_log < std::chrono::seconds(10)) {
+      ++accept_failures_unlogged;
+      return;
+    }
+    if (accept_failures_unlogged)
+      spdlog::warn("http: accept failed: {} ({} more since the last report)", ec.message(),
+                   accept_failures_unlogged);
+    else
+      spdlog::warn("http: accept failed: {}", ec.message());
+    last_accept_log = now;
+    accept_failures_unlogged = 0;
+  }
   TlsContext CurrentTls() {
     std::lock_guard lock(mutex);
     return tls;
@@ -79,11 +138,16 @@ struct Listener : std::enable_shared_from_this<Listener> {
   asio::io_context& io;
   const HttpServerOptions options;
   const HttpHandler handler;
+  HttpAdmit admit;  // set before Start; empty admits everything with options.max_body_bytes
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
   uint16_t port = 0;
   bool started = false;
   bool stopped = false;
+  std::atomic<size_t> max_connections;
+  std::atomic<size_t> buffered_body_bytes{0};
+  std::chrono::steady_clock::time_point last_accept_log{};  // loop thread
+  size_t accept_failures_unlogged = 0;                      // loop thread
   // Guarded by mutex: a session's last reference may be dropped by a respond callback's owner
   // on another thread, and its destructor then unregisters from there.
   std::mutex mutex;
@@ -105,14 +169,24 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
-  ~Session() override { listener_->Forget(this); }
+  ~Session() override {
+    ReturnBody();
+    listener_->Forget(this);
+  }
 
   void Run() {
+    waiting_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     if constexpr (kTls) {
       DetectTls();
     } else {
       ReadRequest(/*first=*/true);
     }
+  }
+
+  std::optional<std::chrono::steady_clock::time_point> IdleSince() const override {
+    if (!waiting_since_) return std::nullopt;
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(waiting_since_.load()));
   }
 
   // Closes the connection now (server stopping). Pending operations complete with an error.
@@ -187,6 +261,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void ReadRequest(bool first) {
     if (closed_) return;
+    waiting_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     parser_.emplace();
     parser_->body_limit(listener_->options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(listener_->options.max_header_bytes));
@@ -212,9 +287,68 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
+  // The header is in: build the request without its body and let admission decide, before a
+  // byte of the body is read or "100 Continue" invites it.
   void OnHeader(beast::error_code ec) {
+    waiting_since_ = 0;
     if (ec) return OnReadError(ec);
+    auto& message = parser_->get();
+    request_ = HttpRequest();
+    request_.method = std::string(message.method_string());
+    head_ = message.method() == http::verb::head;
+    if (head_) request_.method = "GET";
+    request_.target = std::string(message.target());
+    version_ = message.version();
+    keep_alive_ = message.keep_alive();
+    started_ = std::chrono::steady_clock::now();
+    method_ = std::string(message.method_string());
+    target_ = request_.target;
+    if (!ParseTarget(request_.target, &request_)) {
+      ++seq_;
+      keep_alive_ = false;
+      return Write(JsonError(400, "bad_data", "malformed percent-encoding in request target"),
+                   true);
+    }
+    request_.content_type = std::string(message[http::field::content_type]);
+    request_.authorization = std::string(message[http::field::authorization]);
+    request_.remote_address = remote_;
+    if (!listener_->admit) {
+      HttpAdmission all;
+      all.max_body_bytes = listener_->options.max_body_bytes;
+      return OnAdmitted(std::move(all));
+    }
+    auto decide = [self = shared_from_this(), seq = seq_](HttpAdmission admission) {
+      asio::post(self->stream_.get_executor(), [self, seq, admission = std::move(admission)]() {
+        if (self->closed_ || seq != self->seq_) return;
+        self->OnAdmitted(admission);
+      });
+    };
+    try {
+      listener_->admit(request_, std::move(decide));
+    } catch (const std::exception& e) {
+      spdlog::error("http {} {}: admission failed: {}", method_, target_, e.what());
+      Fail(500, "internal error");
+    }
+  }
+
+  void OnAdmitted(const HttpAdmission& admission) {
+    if (admission.refusal) {
+      ++seq_;
+      keep_alive_ = false;
+      return Write(*admission.refusal, /*close=*/true);
+    }
+    request_.principal = admission.principal;
     if (parser_->is_done()) return Dispatch();
+    size_t limit = std::min(admission.max_body_bytes, listener_->options.max_body_bytes);
+    auto length = parser_->content_length();
+    if ((length && *length > limit) || (!length && limit == 0))
+      return Fail(413, "request body exceeds " + std::to_string(limit) + " bytes");
+    size_t lease = length ? static_cast<size_t>(*length) : limit;
+    if (!listener_->LeaseBodyBytes(lease))
+      return Fail(503, "server busy: too many request bodies in flight, try again");
+    leased_ = lease;
+    body_limit_ = limit;
+    parser_->body_limit(limit);
     auto& request = parser_->get();
     if (beast::iequals(request[http::field::expect], "100-continue")) {
       // Clients such as curl wait (a second) for this before sending a large body.
@@ -230,6 +364,32 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     ReadBody();
   }
 
+  void ReturnBody() {
+    if (leased_) listener_->ReturnBodyBytes(leased_);
+    leased_ = 0;
+  }
+
+  // Splits target into the percent-decoded path and query; false on a malformed escape.
+  static bool ParseTarget(const std::string& target, HttpRequest* request) {
+    size_t question = target.find('?');
+    bool ok = PercentDecode(target.substr(0, question), /*plus_as_space=*/false, &request->path);
+    if (!ok || question == std::string::npos) return ok;
+    std::string_view rest = std::string_view(target).substr(question + 1);
+    while (ok && !rest.empty()) {
+      size_t amp = rest.find('&');
+      std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+      if (pair.empty()) continue;
+      size_t eq = pair.find('=');
+      std::string key, value;
+      ok = PercentDecode(std::string(pair.substr(0, eq)), true, &key) &&
+           (eq == std::string_view::npos ||
+            PercentDecode(std::string(pair.substr(eq + 1)), true, &value));
+      if (ok) request->query.emplace(std::move(key), std::move(value));
+    }
+    return ok;
+  }
+
   void ReadBody() {
     Lowest().expires_after(listener_->options.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -241,8 +401,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnReadError(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      return Fail(413, "request body exceeds " + std::to_string(listener_->options.max_body_bytes) +
-                           " bytes");
+      size_t limit = body_limit_ ? body_limit_ : listener_->options.max_body_bytes;
+      return Fail(413, "request body exceeds " + std::to_string(limit) + " bytes");
     }
     if (ec == http::error::header_limit) {
       return Fail(431, "request header exceeds " +
@@ -277,50 +437,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     started_ = std::chrono::steady_clock::now();
     method_ = "-";
     target_ = "-";
-    Write(JsonError(status, message), /*close=*/true);
+    static const std::map<int, std::string> kTypes = {{400, "bad_data"},
+                                                      {413, "too_large"},
+                                                      {431, "too_large"},
+                                                      {500, "internal"},
+                                                      {503, "unavailable"}};
+    auto type = kTypes.find(status);
+    Write(JsonError(status, type == kTypes.end() ? "bad_data" : type->second, message),
+          /*close=*/true);
   }
 
   void Dispatch() {
-    auto& message = parser_->get();
-    HttpRequest request;
-    request.method = std::string(message.method_string());
-    head_ = message.method() == http::verb::head;
-    if (head_) request.method = "GET";
-    request.target = std::string(message.target());
-    version_ = message.version();
-    keep_alive_ = message.keep_alive();
-    started_ = std::chrono::steady_clock::now();
-    method_ = std::string(message.method_string());
-    target_ = request.target;
-
-    const std::string& target = request.target;
-    size_t question = target.find('?');
-    bool ok = PercentDecode(target.substr(0, question), /*plus_as_space=*/false, &request.path);
-    if (ok && question != std::string::npos) {
-      std::string_view rest = std::string_view(target).substr(question + 1);
-      while (ok && !rest.empty()) {
-        size_t amp = rest.find('&');
-        std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (pair.empty()) continue;
-        size_t eq = pair.find('=');
-        std::string key, value;
-        ok = PercentDecode(std::string(pair.substr(0, eq)), true, &key) &&
-             (eq == std::string_view::npos ||
-              PercentDecode(std::string(pair.substr(eq + 1)), true, &value));
-        if (ok) request.query.emplace(std::move(key), std::move(value));
-      }
-    }
-    if (!ok) {
-      ++seq_;
-      keep_alive_ = false;
-      return Write(JsonError(400, "malformed percent-encoding in request target"), true);
-    }
-    request.content_type = std::string(message[http::field::content_type]);
-    request.authorization = std::string(message[http::field::authorization]);
-    request.remote_address = remote_;
-    request.body = std::move(message.body());
-
+    HttpRequest request = std::move(request_);
+    request.body = std::move(parser_->get().body());
     uint64_t seq = ++seq_;
     auto slot = std::make_shared<Slot>(shared_from_this(), seq);
     HttpRespond respond = [slot](HttpResponse response) { slot->Respond(std::move(response)); };
@@ -328,10 +457,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       listener_->handler(std::move(request), std::move(respond));
     } catch (const std::exception& e) {
       spdlog::error("http {} {}: handler failed: {}", method_, target_, e.what());
-      slot->Respond(JsonError(500, "internal error"), /*quiet=*/true);
+      slot->Respond(JsonError(500, "internal", "internal error"), /*quiet=*/true);
     } catch (...) {
       spdlog::error("http {} {}: handler failed with a non-standard exception", method_, target_);
-      slot->Respond(JsonError(500, "internal error"), /*quiet=*/true);
+      slot->Respond(JsonError(500, "internal", "internal error"), /*quiet=*/true);
     }
   }
 
@@ -345,7 +474,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (!done_.exchange(true)) {
         spdlog::error("http {} {}: handler dropped the request without responding",
                       session_->method_, session_->target_);
-        session_->PostResponse(seq_, JsonError(500, "internal error: no response"));
+        session_->PostResponse(seq_, JsonError(500, "internal", "internal error: no response"));
       }
     }
     void Respond(HttpResponse response, bool quiet = false) {
@@ -363,6 +492,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   };
 
   void Write(HttpResponse in, bool close) {
+    ReturnBody();  // the request's body has been handed on (or never read)
     close_after_write_ = close || !keep_alive_ || listener_->stopped;
     response_ = {};
     response_.version(version_);
@@ -423,6 +553,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
+  HttpRequest request_;    // the current request between its header and its body
+  size_t leased_ = 0;      // bytes of the listener's body budget this request holds
+  size_t body_limit_ = 0;  // the current request's admitted body size
   http::response<http::string_body> response_;
   std::string remote_;
   // The current request: what the response needs from it, and what the log line says.
@@ -435,6 +568,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string target_;
   std::chrono::steady_clock::time_point started_;
   bool closed_ = false;
+  // Steady-clock ticks since the session began waiting for a header; 0 while a request is in
+  // progress. Read by the listener's eviction from the loop thread.
+  std::atomic<int64_t> waiting_since_{0};
   char drain_buffer_[16 << 10];
   size_t drained_ = 0;
 };
@@ -444,12 +580,20 @@ void Listener::Accept() {
     if (self->stopped || ec == asio::error::operation_aborted) return;
     if (ec) {
       // Typically out of file descriptors: retry shortly instead of spinning on the loop.
-      spdlog::warn("http: accept failed: {}", ec.message());
+      self->LogAcceptFailure(ec);
       self->retry_timer.expires_after(std::chrono::milliseconds(100));
       self->retry_timer.async_wait([self](beast::error_code ec) {
         if (!ec && !self->stopped) self->Accept();
       });
       return;
+    }
+    if (self->OpenSessions() >= self->max_connections && !self->EvictLongestIdle()) {
+      // Full of requests in progress: closing at once keeps the descriptors reserved for the
+      // store, the inbox and deliveries; the client sees a closed connection and may retry.
+      self->LogAcceptFailure(beast::error_code(asio::error::no_descriptors));
+      beast::error_code ignored;
+      socket.close(ignored);
+      return self->Accept();
     }
     // Each connection takes the context current at its accept: a reload with new certificates
     // (or TLS turned on or off) applies to new connections, open ones keep theirs.
@@ -515,6 +659,20 @@ bool HttpServer::Start(std::string* error) {
     return fail(ec.message());
   }
   l.port = l.acceptor.local_endpoint(ec).port();
+  // Raise the descriptor limit to its hard maximum (as Go does at start), then leave
+  // reserved_descriptors of it to everything that is not a connection.
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    if (limit.rlim_cur < limit.rlim_max) {
+      limit.rlim_cur = limit.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+      ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    size_t usable = limit.rlim_cur > l.options.reserved_descriptors * 2
+                        ? static_cast<size_t>(limit.rlim_cur) - l.options.reserved_descriptors
+                        : static_cast<size_t>(limit.rlim_cur) / 2;
+    l.max_connections = std::min(l.options.max_connections, usable);
+  }
   l.started = true;
   l.Accept();
   spdlog::info("http: listening on {}{}", EndpointText(host.empty() ? "" : host, l.port),
@@ -529,6 +687,12 @@ void HttpServer::SetTls(TlsContext tls) {
 }
 
 uint16_t HttpServer::port() const { return impl_->listener->port; }
+
+void HttpServer::SetAdmission(HttpAdmit admit) { impl_->listener->admit = std::move(admit); }
+
+size_t HttpServer::connections() const { return impl_->listener->OpenSessions(); }
+
+size_t HttpServer::max_connections() const { return impl_->listener->max_connections; }
 
 void HttpServer::Stop() {
   Listener& l = *impl_->listener;

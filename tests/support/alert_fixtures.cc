@@ -5,10 +5,12 @@
 #include "alerts/alert_store.h"
 #include "config/yaml_reader.h"
 #include "core/period.h"
+#include "notifiers/receiver_types.h"
 
 namespace parkwatch::testing {
 
 AlertingConfig AlertingFromYaml(const std::string& yaml, const std::string& base_dir) {
+  InstallReceiverTypes();
   std::vector<Diagnostic> diagnostics;
   YAML::Node root;
   AlertingConfig config;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,10 @@ bool DaemonProcess::Start(std::string* error) {
     int log = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(log, 1);
     ::dup2(log, 2);
+    if (file_limit_) {
+      rlimit limit{file_limit_, file_limit_};
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
     std::vector<const char*> argv = {PARKWATCH_BIN, "serve", config.c_str(), listen.c_str()};
     for (const auto& a : args_) argv.push_back(a.c_str());
     argv.push_back(nullptr);

@@ -21,6 +21,8 @@ class DaemonProcess {
   void AddArgs(const std::vector<std::string>& args) {
     args_.insert(args_.end(), args.begin(), args.end());
   }
+  // The daemon runs with this many file descriptors at most (soft and hard). Before Start().
+  void SetFileLimit(unsigned limit) { file_limit_ = limit; }
   // The daemon serves HTTPS: url() says https, and readiness is asked with probe (a request
   // to the given URL that returns its status), which knows the credentials to use.
   void UseHttps(std::function<int(const std::string& url)> probe) {
@@ -46,6 +48,7 @@ class DaemonProcess {
   uint16_t port_ = 0;
   std::vector<std::string> args_;
   std::string scheme_ = "http";
+  unsigned file_limit_ = 0;
   std::function<int(const std::string& url)> probe_;
 };
 

@@ -1,8 +1,9 @@
 // The delivery endpoints of the JSON API: silences, acknowledgements, dead letters.
 #include <nlohmann/json.hpp>
 
+#include "api/handlers.h"
+#include "api/services.h"
 #include "config/alerting.h"
-#include "daemon/api.h"
 #include "notifiers/delivery_store.h"
 
 namespace parkwatch {
@@ -21,13 +22,16 @@ json SilenceJson(const Silence& s) {
           {"created_at", s.created_at}};
 }
 
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 }  // namespace
 
-HttpResponse ApiSilences(DeliveryStore& deliveries, const HttpRequest& request) {
+HttpResponse ApiSilences(ApiCall& call) {
   json out = json::array();
-  for (const Silence& s : deliveries.Silences(request.Query("all") != "true", UnixNow()))
+  for (const Silence& s :
+       call.loop->deliveries().Silences(!call.query.Bool("all", false), UnixNow()))
     out.push_back(SilenceJson(s));
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(Dump(out));
 }
 
 std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Silence* out) {
@@ -42,6 +46,12 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Si
       return "matcher " + m.dump() + ": " + (error.empty() ? "expected a string" : error);
     s.matchers.push_back(m.get<std::string>());
   }
+  for (const char* field : {"author", "comment", "duration"})
+    if (in.contains(field) && !in[field].is_string())
+      return std::string(field) + ": must be a string";
+  for (const char* field : {"starts_at", "ends_at"})
+    if (in.contains(field) && !in[field].is_number_integer())
+      return std::string(field) + ": must be an integer (unix seconds)";
   s.author = in.value("author", "");
   s.comment = in.value("comment", "");
   if (s.author.empty() || s.comment.empty())
@@ -62,45 +72,52 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Si
   return "";
 }
 
-HttpResponse ApiCreateSilence(DeliveryStore& deliveries, const HttpRequest& request) {
+HttpResponse ApiCreateSilence(ApiCall& call) {
+  DeliveryStore deliveries(&call.worker->store());
   Silence s;
-  std::string error = CreateSilence(deliveries, request.body, &s);
-  if (!error.empty()) return JsonError(400, "bad_data", error);
-  return JsonSuccess(SilenceJson(s).dump(), 201);
+  std::string error = CreateSilence(deliveries, call.request.body, &s);
+  if (!error.empty()) throw ApiError::BadData(error);
+  call.worker->NotificationsChanged();
+  return JsonSuccess(Dump(SilenceJson(s)), 201);
 }
 
-HttpResponse ApiExpireSilence(DeliveryStore& deliveries, int64_t id) {
+HttpResponse ApiExpireSilence(ApiCall& call) {
+  int64_t id = PositiveId(call.path.at("id"), "silence id");
+  DeliveryStore deliveries(&call.worker->store());
   if (!deliveries.ExpireSilence(id, UnixNow()))
-    return JsonError(404, "not_found", "no active silence " + std::to_string(id));
+    throw ApiError::NotFound("no active silence " + std::to_string(id));
+  call.worker->NotificationsChanged();
   return JsonSuccess("\"expired\"");
 }
 
-HttpResponse ApiAcknowledge(DeliveryStore& deliveries, const std::string& fingerprint,
-                            const HttpRequest& request) {
-  json in = json::parse(request.body, nullptr, false);
-  std::string author = in.is_object() ? in.value("author", "") : "";
-  std::string note = in.is_object() ? in.value("note", "") : "";
-  if (author.empty()) return JsonError(400, "bad_data", "author is required");
+HttpResponse ApiAcknowledge(ApiCall& call) {
+  const std::string& fingerprint = call.path.at("fingerprint");
+  json in = json::parse(call.request.body, nullptr, false);
+  if (!in.is_object()) throw ApiError::BadData("body must be a JSON object {\"author\",\"note\"}");
+  for (const char* field : {"author", "note"})
+    if (in.contains(field) && !in[field].is_string())
+      throw ApiError::BadData(std::string(field) + ": must be a string");
+  std::string author = in.value("author", "");
+  std::string note = in.value("note", "");
+  if (author.empty()) throw ApiError::BadData("author: required");
+  DeliveryStore deliveries(&call.worker->store());
   if (!deliveries.Acknowledge(fingerprint, author, note, UnixNow()))
-    return JsonError(404, "not_found", "no firing alert with fingerprint " + fingerprint);
+    throw ApiError::NotFound("no firing alert with fingerprint " + fingerprint);
+  call.worker->NotificationsChanged();
   return JsonSuccess("\"acknowledged\"");
 }
 
-HttpResponse ApiDeadLetters(DeliveryStore& deliveries, const HttpRequest& request) {
-  int limit = 100;
-  try {
-    limit = std::clamp(std::stoi(request.Query("limit", "100")), 1, 10000);
-  } catch (const std::exception&) {
-  }
+HttpResponse ApiDeadLetters(ApiCall& call) {
   json out = json::array();
-  for (const DeliveryRow& d : deliveries.DeadLetters(limit))
+  for (const DeliveryRow& d :
+       call.loop->deliveries().DeadLetters(static_cast<int>(call.query.Limit(100))))
     out.push_back({{"id", d.id},
                    {"notification_id", d.notification_id},
                    {"receiver", d.receiver},
                    {"attempts", d.attempts},
                    {"last_error", d.last_error},
                    {"idempotency_key", d.idempotency_key}});
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(Dump(out));
 }
 
 }  // namespace parkwatch

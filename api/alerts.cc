@@ -3,7 +3,8 @@
 
 #include "alerts/alert_store.h"
 #include "alerts/engine.h"
-#include "daemon/api.h"
+#include "api/handlers.h"
+#include "api/services.h"
 #include "store/audit.h"
 
 namespace parkwatch {
@@ -15,33 +16,27 @@ namespace {
 json OptionalNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json PeriodText(const Period& p) { return p.valid() ? json(p.ToString()) : json(nullptr); }
 
-int Limit(const HttpRequest& request, int fallback) {
-  try {
-    return std::clamp(std::stoi(request.Query("limit", std::to_string(fallback))), 1, 10000);
-  } catch (const std::exception&) {
-    return fallback;
-  }
-}
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
 
-HttpResponse ApiAlerts(AlertStore& alerts, const HttpRequest& request) {
+HttpResponse ApiAlerts(ApiCall& call) {
   AlertFilter filter;
-  if (std::string s = request.Query("state"); !s.empty()) {
+  if (std::string s = call.query.String("state"); !s.empty()) {
     auto state = ParseAlertState(s);
     if (!state || *state == AlertState::kInactive)
-      return JsonError(400, "bad_data", "state must be pending or firing");
+      throw ApiError::BadData("parameter state: must be pending or firing");
     filter.state = state;
   }
-  if (std::string s = request.Query("severity"); !s.empty()) {
+  if (std::string s = call.query.String("severity"); !s.empty()) {
     auto severity = ParseSeverity(s);
     if (!severity)
-      return JsonError(400, "bad_data", "severity must be blue, yellow, orange or red");
+      throw ApiError::BadData("parameter severity: must be blue, yellow, orange or red");
     filter.min_severity = *severity;
   }
-  filter.rule = request.Query("rule");
+  filter.rule = call.query.String("rule");
   json out = json::array();
-  for (const AlertRow& a : alerts.Active(filter)) {
+  for (const AlertRow& a : call.loop->alerts().Active(filter)) {
     const AlertStatus& s = a.status;
     out.push_back({{"fingerprint", a.fingerprint},
                    {"rule", a.rule},
@@ -58,13 +53,14 @@ HttpResponse ApiAlerts(AlertStore& alerts, const HttpRequest& request) {
                    {"fired_at", s.fired_at},
                    {"annotations", s.annotations}});
   }
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(Dump(out));
 }
 
-HttpResponse ApiAlertHistory(AlertStore& alerts, const HttpRequest& request) {
+HttpResponse ApiAlertHistory(ApiCall& call) {
   json out = json::array();
   for (const AlertEventRow& r :
-       alerts.History(Limit(request, 100), request.Query("rule"), request.Query("fingerprint"))) {
+       call.loop->alerts().History(static_cast<int>(call.query.Limit(100)),
+                                   call.query.String("rule"), call.query.String("fingerprint"))) {
     const AlertEvent& e = r.event;
     out.push_back({{"id", r.id},
                    {"fingerprint", r.fingerprint},
@@ -79,12 +75,12 @@ HttpResponse ApiAlertHistory(AlertStore& alerts, const HttpRequest& request) {
                    {"at", e.at},
                    {"annotations", e.annotations}});
   }
-  return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonSuccess(Dump(out));
 }
 
-HttpResponse ApiRules(const std::vector<RuleStatus>& rules) {
+HttpResponse ApiRules(ApiCall& call) {
   json out = json::array();
-  for (const RuleStatus& r : rules)
+  for (const RuleStatus& r : call.worker->RuleStatuses())
     out.push_back({{"group", r.group},
                    {"name", r.name},
                    {"kind", r.kind},
@@ -96,14 +92,22 @@ HttpResponse ApiRules(const std::vector<RuleStatus>& rules) {
                    {"last_outcomes", r.last_outcomes},
                    {"last_no_data", r.last_no_data},
                    {"last_error", r.last_error}});
-  return JsonSuccess(out.dump());
+  return JsonSuccess(Dump(out));
 }
 
-HttpResponse ApiAudit(Store& store, const HttpRequest& request) {
+HttpResponse ApiAudit(ApiCall& call) {
   json out = json::array();
-  for (const AuditRecord& a : RecentAudit(store, Limit(request, 50)))
+  for (const AuditRecord& a :
+       RecentAudit(call.loop->store(), static_cast<int>(call.query.Limit(50))))
     out.push_back({{"id", a.id}, {"at", a.at}, {"source", a.source}, {"changes", a.changes}});
-  return JsonSuccess(out.dump());
+  return JsonSuccess(Dump(out));
+}
+
+HttpResponse ApiReload(ApiCall& call) {
+  std::string who = call.principal().empty() ? "POST /-/reload" : call.principal();
+  std::string error = call.loop->Reload("POST /-/reload by " + who);
+  if (!error.empty()) throw ApiError(400, "bad_config", error);
+  return JsonSuccess("\"reloaded\"");
 }
 
 }  // namespace parkwatch

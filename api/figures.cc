@@ -1,0 +1,148 @@
+// The figure endpoints of the JSON API: enterprises, series, revisions, batches and ingest.
+#include <nlohmann/json.hpp>
+
+#include "api/handlers.h"
+#include "api/services.h"
+
+namespace parkwatch {
+
+using nlohmann::json;
+
+namespace {
+
+json DiagnosticJson(const Diagnostic& d) {
+  return {{"file", d.file},   {"line", d.line},       {"column", d.column},
+          {"field", d.field}, {"message", d.message}, {"text", d.ToString()}};
+}
+
+// The enterprise named by ?enterprise= (credit code); ApiError when absent or unknown.
+EnterpriseRow RequireEnterprise(Store& store, const QueryReader& query) {
+  std::string code = query.Required("enterprise", "credit code");
+  auto e = store.FindEnterprise(code);
+  if (!e) throw ApiError::NotFound("no enterprise with credit code " + code);
+  return *e;
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The collector a push is read with: ?collector=NAME, else the first of type http, else a
+// default one.
+CollectorConfig PushCollector(const Config& config, const QueryReader& query) {
+  std::string name = query.String("collector");
+  if (!name.empty()) {
+    const CollectorConfig* named = config.FindCollector(name);
+    if (!named) throw ApiError::BadData("parameter collector: unknown collector \"" + name + "\"");
+    return *named;
+  }
+  for (const auto& c : config.collectors)
+    if (c.type == "http") return c;
+  CollectorConfig c;
+  c.name = "http";
+  c.type = "http";
+  return c;
+}
+
+}  // namespace
+
+HttpResponse ApiEnterprises(ApiCall& call) {
+  Store& store = call.loop->store();
+  std::string industry = call.query.String("industry");
+  json out = json::array();
+  for (const auto& e : store.Enterprises()) {
+    if (!industry.empty() && e.industry != industry) continue;
+    if (e.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0) continue;  // an industry series
+    json item = {{"credit_code", e.credit_code}, {"name", e.name},
+                 {"industry", e.industry},       {"key", e.key},
+                 {"above_size_since", nullptr},  {"above_size_until", nullptr}};
+    if (e.above_size_since) item["above_size_since"] = *e.above_size_since;
+    if (e.above_size_until) item["above_size_until"] = *e.above_size_until;
+    out.push_back(std::move(item));
+  }
+  return JsonSuccess(Dump(out));
+}
+
+HttpResponse ApiSeries(ApiCall& call) {
+  Store& store = call.loop->store();
+  auto config = call.loop->config();
+  auto e = RequireEnterprise(store, call.query);
+  std::string indicator = call.query.Required("indicator", "e.g. output_value");
+  const IndicatorConfig* ind = config->FindIndicator(indicator);
+  if (!ind) throw ApiError::BadData("parameter indicator: unknown indicator \"" + indicator + "\"");
+  auto cadence = ParseCadence(call.query.String("cadence", "monthly"));
+  if (!cadence) throw ApiError::BadData("parameter cadence: must be weekly or monthly");
+  json points = json::array();
+  for (const auto& p : store.Series(e.id, indicator, *cadence))
+    points.push_back({{"period", p.period.ToString()},
+                      {"value", p.value},
+                      {"revisions", p.revisions},
+                      {"batch_id", p.batch_id}});
+  json data = {{"enterprise", e.credit_code},      {"name", e.name},
+               {"indicator", indicator},           {"unit", BaseUnitName(ind->dimension)},
+               {"cadence", CadenceName(*cadence)}, {"points", std::move(points)}};
+  return JsonSuccess(Dump(data));
+}
+
+HttpResponse ApiRevisions(ApiCall& call) {
+  Store& store = call.loop->store();
+  auto e = RequireEnterprise(store, call.query);
+  std::string why;
+  auto period = Period::Parse(call.query.Required("period", "e.g. 2024-03"), &why);
+  if (!period) throw ApiError::BadData("parameter period: " + why);
+  json out = json::array();
+  for (const auto& r :
+       store.Revisions(e.id, call.query.Required("indicator", "e.g. output_value"), *period))
+    out.push_back({{"revision", r.revision},
+                   {"value", r.value},
+                   {"batch_id", r.batch_id},
+                   {"source", r.source},
+                   {"recorded_at", r.recorded_at},
+                   {"current", r.current}});
+  return JsonSuccess(Dump(out));
+}
+
+HttpResponse ApiBatches(ApiCall& call) {
+  json out = json::array();
+  for (const auto& b : call.loop->store().RecentBatches(static_cast<int>(call.query.Limit(50))))
+    out.push_back(json::parse(BatchSummaryJson(b)));
+  return JsonSuccess(Dump(out));
+}
+
+HttpResponse ApiIngest(ApiCall& call) {
+  CollectorConfig collector = PushCollector(call.worker->config(), call.query);
+  std::string source = call.query.String("source", "request");
+  BatchSummary summary =
+      call.worker->Ingest(call.request.body, call.request.content_type, source, collector);
+  if (summary.status == "rejected")
+    return JsonError(
+        422, "bad_data",
+        "batch rejected: " +
+            std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size())) +
+            " errors, nothing stored",
+        BatchSummaryJson(summary));
+  return JsonSuccess(BatchSummaryJson(summary));
+}
+
+std::string BatchSummaryJson(const BatchSummary& s) {
+  json errors = json::array();
+  for (const auto& d : s.errors) errors.push_back(DiagnosticJson(d));
+  json out = {{"batch_id", s.batch_id},
+              {"status", s.status},
+              {"source", s.info.source},
+              {"collector", s.info.collector},
+              {"content_hash", s.info.content_hash},
+              {"received_at", s.received_at},
+              {"duration_seconds", s.duration_seconds},
+              {"rows_read", s.rows_read},
+              {"rows_accepted", s.rows_accepted},
+              {"figures_new", s.figures_new},
+              {"figures_revised", s.figures_revised},
+              {"figures_unchanged", s.figures_unchanged},
+              {"enterprises_new", s.enterprises_new},
+              {"error_count", std::max<int64_t>(s.error_count, s.errors.size())},
+              {"errors", std::move(errors)}};
+  if (s.duplicate_of) out["duplicate_of"] = s.duplicate_of;
+  // Invalid UTF-8 from a hostile body must not make dump() throw.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace parkwatch

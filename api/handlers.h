@@ -1,0 +1,42 @@
+// The JSON API's handlers, one function per route of api/routes.cc. Each reads its query through
+// call.query, uses the services of its route's thread (call.loop or call.worker), throws ApiError
+// for a 4xx, and answers in the one envelope (JsonSuccess / JsonError, web/http_server.h).
+#pragma once
+
+#include <string>
+
+#include "api/route_table.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+class DeliveryStore;
+struct Silence;
+
+// Loop thread.
+HttpResponse ApiEnterprises(ApiCall& call);   // ?industry=
+HttpResponse ApiSeries(ApiCall& call);        // ?enterprise=&indicator=&cadence=
+HttpResponse ApiRevisions(ApiCall& call);     // ?enterprise=&indicator=&period=
+HttpResponse ApiBatches(ApiCall& call);       // ?limit=
+HttpResponse ApiAlerts(ApiCall& call);        // ?state=&severity=&rule=
+HttpResponse ApiAlertHistory(ApiCall& call);  // ?limit=&rule=&fingerprint=
+HttpResponse ApiAudit(ApiCall& call);         // ?limit=
+HttpResponse ApiSilences(ApiCall& call);      // ?all=
+HttpResponse ApiDeadLetters(ApiCall& call);   // ?limit=
+HttpResponse ApiReload(ApiCall& call);        // POST /-/reload
+
+// Worker thread.
+HttpResponse ApiRules(ApiCall& call);
+HttpResponse ApiIngest(ApiCall& call);         // ?collector=&source=
+HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","comment","duration"}
+HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}
+HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerprint}/acknowledge
+HttpResponse ApiMonthlyReport(ApiCall& call);  // GET /api/v1/reports/monthly/{period}?format=&lang=
+
+// The JSON form of a batch summary, as POST /api/v1/ingest returns it.
+std::string BatchSummaryJson(const BatchSummary& summary);
+
+// Validates and stores a silence from a JSON body (shared with the CLI); "" or the error.
+std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Silence* out);
+
+}  // namespace parkwatch

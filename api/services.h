@@ -1,0 +1,68 @@
+// What the API's handlers may use, by the thread they run on. The daemon's loop side implements
+// LoopServices and its store worker WorkerServices (daemon/); a handler is given the services of
+// its route's thread (api/route_table.h RunsOn) and only those, so a handler cannot reach a
+// connection or an engine that belongs to another thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+class AlertStore;
+class DeliveryStore;
+class RuleData;
+struct RuleSet;
+struct RuleStatus;
+
+// The event loop's: its read-only store connection and the daemon's controls. Loop thread only.
+class LoopServices {
+ public:
+  virtual ~LoopServices() = default;
+  virtual Store& store() = 0;
+  virtual AlertStore& alerts() = 0;
+  virtual DeliveryStore& deliveries() = 0;
+  virtual std::shared_ptr<const Config> config() const = 0;  // the config in force
+  virtual bool ready() const = 0;
+  // Reloads the configuration on behalf of who; "" when applied, else every error.
+  virtual std::string Reload(const std::string& who) = 0;
+};
+
+// The store worker's: the writing connection, the rule engine and the config it has installed.
+// Worker thread only.
+class WorkerServices {
+ public:
+  virtual ~WorkerServices() = default;
+  virtual Store& store() = 0;
+  virtual const Config& config() const = 0;
+  virtual std::vector<RuleStatus> RuleStatuses() const = 0;
+  // The rules installed and the engine's in-memory data they read (the monthly report reads
+  // the same figures the rules and /metrics do).
+  virtual const RuleSet& rules() const = 0;
+  virtual const RuleData& rule_data() const = 0;
+  // Ingests a request body as one batch through the one ingest path, evaluates the rules it
+  // touches and reports it to the loop.
+  virtual BatchSummary Ingest(const std::string& body, const std::string& content_type,
+                              const std::string& source, const CollectorConfig& collector) = 0;
+  // A silence or acknowledgement was written: what is due to be sent may have changed.
+  virtual void NotificationsChanged() = 0;
+};
+
+// What the serving pool's handlers use (CPU-bound answers kept off the loop). Thread-safe.
+class PoolServices {
+ public:
+  virtual ~PoolServices() = default;
+  // The Prometheus exposition of part (metrics/metrics.h: /metrics, /metrics/park,
+  // /metrics/enterprises), serialised at or after not_before: scrapes that queue up while one is
+  // serialised share the next serialisation instead of each making its own.
+  virtual std::string Exposition(std::chrono::steady_clock::time_point not_before,
+                                 MetricsPart part = MetricsPart::kAll) = 0;
+};
+
+}  // namespace parkwatch

@@ -1,0 +1,195 @@
+#include "daemon/store_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <filesystem>
+
+#include "alerts/engine.h"
+#include "collectors/inbox.h"
+#include "collectors/ingest.h"
+#include "core/clock.h"
+#include "metrics/figure_metrics.h"
+#include "metrics/metrics.h"
+#include "metrics/park_figures.h"
+#include "notifiers/dispatcher.h"
+#include "store/audit.h"
+
+namespace parkwatch {
+
+namespace {
+
+// Thrown from a file's progress callback when the daemon is stopping: the batch's transaction
+// rolls back and the file stays in the inbox for the next start.
+struct Stopping : std::runtime_error {
+  Stopping() : std::runtime_error("the daemon is stopping") {}
+};
+
+}  // namespace
+
+StoreWorker::StoreWorker(boost::asio::io_context& loop, std::string store_path,
+                         Dispatcher& dispatcher, Metrics& metrics, WorkerEvents events)
+    : loop_(loop),
+      store_path_(std::move(store_path)),
+      dispatcher_(dispatcher),
+      metrics_(metrics),
+      events_(std::make_shared<const WorkerEvents>(std::move(events))) {}
+
+StoreWorker::~StoreWorker() { pool_.join(); }
+
+void StoreWorker::Start() {
+  store_ = Store::Open(store_path_);
+  // The engine's data also holds what the figure gauges read, so they never read the store.
+  engine_ = std::make_unique<AlertEngine>(store_.get(), FigureTables());
+  figure_metrics_ = std::make_unique<FigureMetrics>(metrics_);
+}
+
+void StoreWorker::PostFile(const std::string& collector_name, const std::string& path) {
+  boost::asio::post(pool_, [this, collector_name, path] {
+    if (!stopping_) IngestInboxFile(collector_name, path);
+  });
+}
+
+void StoreWorker::IngestInboxFile(const std::string& collector_name, const std::string& path) {
+  const CollectorConfig* collector = config_->FindCollector(collector_name);
+  if (!collector || !std::filesystem::exists(path)) return;  // reported twice, or gone
+  BatchSummary summary;
+  try {
+    auto stop_check = [this](int64_t, int64_t) {
+      if (stopping_) throw Stopping();
+    };
+    summary = IngestFile(path, *collector, *config_, *store_, stop_check,
+                         /*follow_symlinks=*/false);
+  } catch (const std::exception& e) {
+    // The store failed (disk full, read-only) or the daemon is stopping: the file stays in the
+    // inbox and is taken again at the next start or when it is dropped again.
+    spdlog::error("{}: not ingested, left in the inbox: {}", path, e.what());
+    boost::asio::post(loop_,
+                      [events = events_, collector_name] { events->batch_failed(collector_name); });
+    return;
+  }
+  // Filing apart from ingesting: a batch that committed stays committed even if its file
+  // cannot be moved (it was taken away meanwhile); a second drop is then a duplicate.
+  std::string filed;
+  try {
+    filed = FileInboxResult(path, summary);
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: ingested as batch {} but not filed: {}", path, summary.batch_id, e.what());
+  }
+  boost::asio::post(loop_, [events = events_, summary, filed] { events->batch(summary, filed); });
+  Evaluate(summary);
+}
+
+BatchSummary StoreWorker::Ingest(const std::string& body, const std::string& content_type,
+                                 const std::string& source, const CollectorConfig& collector) {
+  BatchSummary summary = IngestBody(body, content_type, source, collector, *config_, *store_);
+  boost::asio::post(loop_, [events = events_, summary] { events->batch(summary, ""); });
+  Evaluate(summary);
+  return summary;
+}
+
+void StoreWorker::Evaluate(const BatchSummary& summary) {
+  if (summary.status != "committed" && summary.status != "partial") return;
+  try {
+    LogEngine("batch " + std::to_string(summary.batch_id), engine_->OnBatch(summary, UnixNow()));
+  } catch (const std::exception& e) {
+    spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
+  }
+  ScheduleFigureRefresh();
+}
+
+// Computing the park's figures costs a pass over every enterprise, so refreshes are coalesced:
+// one job at the back of the worker's queue serves every batch queued before it.
+void StoreWorker::ScheduleFigureRefresh() {
+  if (figure_refresh_queued_) return;
+  figure_refresh_queued_ = true;
+  boost::asio::post(pool_, [this] {
+    figure_refresh_queued_ = false;
+    if (!stopping_) RefreshFigureMetrics();
+  });
+}
+
+void StoreWorker::RefreshFigureMetrics() {
+  try {
+    figure_metrics_->Refresh(ParkFigures(engine_->data(), *config_));
+    figure_metrics_->RefreshAlerts(*store_);
+  } catch (const std::exception& e) {
+    spdlog::error("figure metrics not refreshed: {}", e.what());
+  }
+}
+
+// Every engine run ends here: log it, and wake the dispatcher when it queued notifications.
+void StoreWorker::LogEngine(const std::string& what, const EngineResult& r) {
+  if (r.notifications) dispatcher_.Kick();
+  if (r.observations || r.events)
+    spdlog::info("rules after {}: {} observations, {} alert events, {} notifications in {:.3f} s",
+                 what, r.observations, r.events, r.notifications, r.seconds);
+  for (const auto& e : r.errors) spdlog::error("rule {}", e);
+}
+
+void StoreWorker::PostRules(std::shared_ptr<const Config> config,
+                            std::shared_ptr<const RuleSet> rules, const std::string& source,
+                            std::vector<std::string> changes) {
+  boost::asio::post(pool_, [this, config, rules, source, changes] {
+    if (stopping_) return;
+    config_ = config;
+    rules_ = rules;
+    try {
+      if (source != "start" || !changes.empty()) RecordAudit(*store_, source, changes);
+      LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+      figure_metrics_->SetTargets(*rules);
+      ScheduleFigureRefresh();
+      size_t count = 0;
+      for (const auto& g : rules->groups) count += g.rules.size();
+      spdlog::info("{} rules in {} groups active", count, rules->groups.size());
+    } catch (const std::exception& e) {
+      spdlog::error("loading rules failed: {}", e.what());
+    }
+  });
+}
+
+void StoreWorker::PostDeadlineCheck() {
+  boost::asio::post(pool_, [this] {
+    if (stopping_) return;
+    try {
+      EngineResult caught_up = engine_->CatchUp(UnixNow());
+      LogEngine("batches written by other processes", caught_up);
+      EngineResult r = engine_->CheckDeadlines(UnixNow());
+      LogEngine("deadline check", r);
+      if (r.events || caught_up.observations) ScheduleFigureRefresh();
+      // Month close: the due month's report once enough have reported, revised editions.
+      if (rules_) {
+        AlertStore alerts(store_.get());
+        auto closed =
+            month_close_.Tick(engine_->data(), config_, *rules_, *store_, &alerts, UnixNow());
+        for (const auto& written : closed.written) spdlog::info("monthly report {}", written);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("deadline check failed: {}", e.what());
+    }
+  });
+}
+
+const RuleData& StoreWorker::rule_data() const { return engine_->data(); }
+
+const RuleSet& StoreWorker::rules() const {
+  static const RuleSet kNone;  // before the first rules are installed
+  return rules_ ? *rules_ : kNone;
+}
+
+void StoreWorker::PostBarrier(std::function<void()> then) {
+  boost::asio::post(pool_, [this, then = std::move(then)] {
+    if (!stopping_) RefreshFigureMetrics();
+    boost::asio::post(loop_, then);
+  });
+}
+
+void StoreWorker::Post(std::function<void(WorkerServices&)> fn) {
+  boost::asio::post(pool_, [this, fn = std::move(fn)] { fn(*this); });
+}
+
+std::vector<RuleStatus> StoreWorker::RuleStatuses() const { return engine_->RuleStatuses(); }
+
+void StoreWorker::NotificationsChanged() { dispatcher_.Kick(); }
+
+}  // namespace parkwatch

@@ -1,0 +1,115 @@
+// The store worker: the one thread that writes the store. It owns the writing connection, the
+// alert engine (rule data in memory, evaluation, the alert lifecycle) and the figure metrics it
+// refreshes, and it runs batches in arrival order — one writer, so a batch is never interleaved
+// with another. The event loop only posts into it (Post* methods); what the worker finds out is
+// posted back to the loop through the callbacks of WorkerEvents.
+//
+// Threading: construct, Start and destroy on the loop thread while no other thread calls in.
+// Post* methods are called on the loop thread; they return at once. Everything else named
+// "worker thread" below runs on the worker and touches the members it guards, which no other
+// thread reads. The destructor joins the worker (work already queued finishes first) before
+// anything it uses is destroyed.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/services.h"
+#include "config/config.h"
+#include "report/month_close.h"
+#include "rules/rule_config.h"
+#include "store/store.h"
+
+namespace parkwatch {
+
+class AlertEngine;
+class Dispatcher;
+class FigureMetrics;
+class Metrics;
+struct EngineResult;
+
+// What the worker tells the loop; each is posted to the loop's io_context and may run after the
+// worker is destroyed, so a callback must not reach into it.
+struct WorkerEvents {
+  // A batch finished (committed, partial, duplicate or rejected); filed_as is where its inbox
+  // file went ("" for a request).
+  std::function<void(const BatchSummary&, const std::string& filed_as)> batch;
+  // An inbox file could not be ingested (the store failed); it stays in the inbox.
+  std::function<void(const std::string& collector)> batch_failed;
+};
+
+class StoreWorker : public WorkerServices {
+ public:
+  // The store at path is opened by Start. dispatcher is kicked when notifications are queued;
+  // metrics receives the figure series. All must outlive the worker.
+  StoreWorker(boost::asio::io_context& loop, std::string store_path, Dispatcher& dispatcher,
+              Metrics& metrics, WorkerEvents events);
+  ~StoreWorker() override;
+
+  // Opens the worker's connection and engine. Loop thread, before any Post. Throws StoreError.
+  void Start();
+
+  // Loop thread: queue work.
+  // An inbox file, read with the config the worker has installed when it gets to it.
+  void PostFile(const std::string& collector_name, const std::string& path);
+  // New rules and config (start, or an accepted reload), recorded in the audit trail with what
+  // changed unless it is the start.
+  void PostRules(std::shared_ptr<const Config> config, std::shared_ptr<const RuleSet> rules,
+                 const std::string& source, std::vector<std::string> changes);
+  // Batches other processes wrote, and missing-report deadlines (the minute tick).
+  void PostDeadlineCheck();
+  // Runs then on the loop once everything queued before it is done (readiness after the files
+  // waiting at start).
+  void PostBarrier(std::function<void()> then);
+  // Runs fn on the worker thread with its services (API routes that run on the worker).
+  void Post(std::function<void(WorkerServices&)> fn);
+
+  // Any thread: a long batch in progress stops at its next progress check and rolls back; work
+  // still queued is skipped. For SIGTERM.
+  void RequestStop() { stopping_ = true; }
+
+  // WorkerServices, worker thread.
+  Store& store() override { return *store_; }
+  const Config& config() const override { return *config_; }
+  std::vector<RuleStatus> RuleStatuses() const override;
+  const RuleSet& rules() const override;
+  const RuleData& rule_data() const override;
+  BatchSummary Ingest(const std::string& body, const std::string& content_type,
+                      const std::string& source, const CollectorConfig& collector) override;
+  void NotificationsChanged() override;
+
+ private:
+  // Worker thread.
+  void IngestInboxFile(const std::string& collector_name, const std::string& path);
+  void Evaluate(const BatchSummary& summary);
+  void ScheduleFigureRefresh();
+  void RefreshFigureMetrics();
+  void LogEngine(const std::string& what, const EngineResult& r);
+
+  boost::asio::io_context& loop_;
+  const std::string store_path_;
+  Dispatcher& dispatcher_;
+  Metrics& metrics_;
+  // Shared with the handlers posted to the loop, which may run after the worker is gone.
+  const std::shared_ptr<const WorkerEvents> events_;
+  std::atomic<bool> stopping_{false};
+
+  // Guarded by being touched on the worker thread only (after Start).
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AlertEngine> engine_;
+  std::unique_ptr<FigureMetrics> figure_metrics_;
+  std::shared_ptr<const Config> config_ = std::make_shared<const Config>();
+  std::shared_ptr<const RuleSet> rules_;
+  bool figure_refresh_queued_ = false;
+  MonthClose month_close_;  // ticks beside the deadline check; sends on its own thread
+
+  // Last: destroyed first, so the thread is joined before the members above go.
+  boost::asio::thread_pool pool_{1};
+};
+
+}  // namespace parkwatch
