@@ -6,7 +6,7 @@ TEST_DIR := build/test
 PARKWATCH := $(RELEASE_DIR)/parkwatch
 DEMO_DIR := var/demo
 
-.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak fuzz format clean
+.PHONY: run test deps deps-test deps-bench build build-test build-release-all demo bench soak fuzz eval format clean
 
 # Installs what is missing, builds in Release, writes a demo park and serves it in the foreground.
 run: deps build
@@ -53,15 +53,27 @@ fuzz: deps-test
 
 # The long runs, bounded (about 20 minutes): 100 kill -9 loops during ingestion, the slow-client
 # timeout, the listener's bounds at full size (20 clients × 60 MiB unauthenticated bodies, 1 100
-# idle sockets, 8 scrapers at 20 000 enterprises), every fuzz target for 60 s, and a 30 s wrk
-# load test of ingest + /metrics + inbox.
+# idle sockets, 8 scrapers at 20 000 enterprises), 60 MiB hostile inputs to the readers with
+# their peak memory (ASan's quarantine off, so freed blocks are not counted), 10 000 arrival
+# orders against the backtest, every fuzz target for 60 s, and a 30 s wrk load test of ingest +
+# /metrics + inbox.
 soak: deps-test build-test build
 	@scripts/install-deps.sh bench
 	cd $(TEST_DIR) && PARKWATCH_CRASH_LOOPS=100 tests/crash_consistency_test
 	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/hostile_input_test --gtest_filter='*SlowClient*:*Nested*'
 	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/bounded_listener_test
+	cd $(TEST_DIR) && PARKWATCH_SOAK=1 ASAN_OPTIONS=quarantine_size_mb=0 tests/input_bounds_test
+	cd $(TEST_DIR) && PARKWATCH_SOAK=1 tests/arrival_order_test
 	@JOBS=$(JOBS) tests/fuzz_smoke.sh --build 60
 	bench/load/load.sh $(RELEASE_DIR) 30 8
+
+# Signal quality of the default rules on generated parks with planted events (tools/eval/):
+# recall per event class, precision per rule, festival weeks, daemon = backtest. EVAL_SIZES and
+# EVAL_DAEMON_MAX (largest park also run through the real daemon) bound the run.
+EVAL_SIZES ?= 100,1000,20000
+EVAL_DAEMON_MAX ?= 1000
+eval: deps build
+	tools/eval/run.py --parkwatch $(PARKWATCH) --sizes $(EVAL_SIZES) --daemon-max $(EVAL_DAEMON_MAX) $(EVAL_ARGS)
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

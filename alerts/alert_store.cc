@@ -1,8 +1,13 @@
 #include "alerts/alert_store.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <utility>
+
+#include "core/json_text.h"
 
 namespace parkwatch {
 namespace {
@@ -11,7 +16,7 @@ using nlohmann::json;
 
 // Labels and annotations come from enterprise names and config: invalid UTF-8 is replaced
 // rather than failing the whole evaluation over one bad byte.
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 std::string CadenceCode(const Period& p) { return std::string(1, static_cast<char>(p.cadence())); }
 
@@ -43,45 +48,39 @@ json OrNull(const std::optional<T>& v) {
 
 json PeriodJson(const Period& p) { return p.valid() ? json(p.ToString()) : json(nullptr); }
 
-Period PeriodFromJson(const json& j) {
-  if (!j.is_string()) return Period();
-  return Period::Parse(j.get<std::string>()).value_or(Period());
+// The observation log is internal state, never queried: one text column,
+// "period_key:value:level:cleared;" per entry, cheaper to read and write than JSON.
+std::string LogText(const std::vector<LoggedObservation>& log) {
+  std::string out;
+  out.reserve(log.size() * 24);
+  char buf[64];
+  for (const LoggedObservation& l : log) {
+    std::snprintf(buf, sizeof buf, "%lld:%.17g:%d:%d;", static_cast<long long>(l.period.key()),
+                  l.value, static_cast<int>(l.breach), l.cleared ? 1 : 0);
+    out += buf;
+  }
+  return out;
 }
 
-std::optional<double> DoubleFromJson(const json& j) {
-  return j.is_number() ? std::optional<double>(j.get<double>()) : std::nullopt;
-}
-
-// The revision snapshot is internal state, never queried, so it is one JSON column instead of a
-// second copy of every status column.
-json SnapshotJson(const AlertSnapshot& s) {
-  return {{"state", AlertStateName(s.state)},
-          {"severity", SeverityName(s.severity)},
-          {"breach_count", s.breach_count},
-          {"clear_count", s.clear_count},
-          {"first_breach_period", PeriodJson(s.first_breach_period)},
-          {"active_since_period", PeriodJson(s.active_since_period)},
-          {"last_period", PeriodJson(s.last_period)},
-          {"value", OrNull(s.value)},
-          {"value_at_firing", OrNull(s.value_at_firing)},
-          {"fired_at", s.fired_at},
-          {"resolved_at", s.resolved_at}};
-}
-
-AlertSnapshot SnapshotFromJson(const json& j) {
-  AlertSnapshot s;
-  s.state = ParseAlertState(j.value("state", "inactive")).value_or(AlertState::kInactive);
-  s.severity = SeverityOrNone(j.value("severity", "none"));
-  s.breach_count = j.value("breach_count", 0);
-  s.clear_count = j.value("clear_count", 0);
-  s.first_breach_period = PeriodFromJson(j.value("first_breach_period", json()));
-  s.active_since_period = PeriodFromJson(j.value("active_since_period", json()));
-  s.last_period = PeriodFromJson(j.value("last_period", json()));
-  s.value = DoubleFromJson(j.value("value", json()));
-  s.value_at_firing = DoubleFromJson(j.value("value_at_firing", json()));
-  s.fired_at = j.value("fired_at", int64_t{0});
-  s.resolved_at = j.value("resolved_at", int64_t{0});
-  return s;
+std::vector<LoggedObservation> LogFromText(const std::string& text, Cadence cadence) {
+  std::vector<LoggedObservation> log;
+  const char* p = text.c_str();
+  while (*p) {
+    char* end = nullptr;
+    long long key = std::strtoll(p, &end, 10);
+    if (*end != ':') break;
+    double value = std::strtod(end + 1, &end);
+    if (*end != ':') break;
+    long level = std::strtol(end + 1, &end, 10);
+    if (*end != ':') break;
+    long cleared = std::strtol(end + 1, &end, 10);
+    if (*end != ';') break;
+    p = end + 1;
+    auto period = Period::FromKey(cadence, key);
+    if (!period || level < 0 || level > 4) continue;
+    log.push_back({*period, value, static_cast<Severity>(level), cleared != 0});
+  }
+  return log;
 }
 
 std::map<std::string, std::string> StringMapFromJson(const std::string& text) {
@@ -112,13 +111,14 @@ json NotificationPayload(const AlertEventRow& row, const Labels& labels) {
           {"value", OrNull(e.value)},
           {"value_at_firing", OrNull(e.value_at_firing)},
           {"fired_at", e.fired_at},
-          {"at", e.at}};
+          {"at", e.at},
+          {"revised_period", PeriodJson(e.revised_period)}};
 }
 
 constexpr const char* kAlertColumns =
     "fingerprint, rule, labels, cadence, state, severity, breach_count, clear_count, "
     "first_breach_period, active_since_period, last_period, value, value_at_firing, fired_at, "
-    "resolved_at, updated_at, annotations, before_last";
+    "resolved_at, updated_at, annotations, log";
 
 AlertRow ReadAlert(const Statement& s) {
   AlertRow row;
@@ -140,16 +140,13 @@ AlertRow ReadAlert(const Statement& s) {
   st.resolved_at = s.Int(14);
   st.updated_at = s.Int(15);
   st.annotations = StringMapFromJson(s.Text(16));
-  if (!s.IsNull(17)) {
-    json j = json::parse(s.Text(17), nullptr, /*allow_exceptions=*/false);
-    if (j.is_object()) st.before_last = SnapshotFromJson(j);
-  }
+  st.log = LogFromText(s.Text(17), cadence);
   return row;
 }
 
 constexpr const char* kEventColumns =
     "id, fingerprint, rule, labels, kind, severity, previous, cadence, period, active_since, "
-    "value, value_at_firing, fired_at, at, annotations";
+    "value, value_at_firing, fired_at, at, annotations, revised_period";
 
 AlertEventRow ReadEvent(const Statement& s) {
   AlertEventRow row;
@@ -169,6 +166,7 @@ AlertEventRow ReadEvent(const Statement& s) {
   e.fired_at = s.Int(12);
   e.at = s.Int(13);
   e.annotations = StringMapFromJson(s.Text(14));
+  e.revised_period = PeriodColumn(s, 15, cadence);
   return row;
 }
 
@@ -185,7 +183,8 @@ struct AlertStore::Statements {
         insert_event(db,
                      "INSERT INTO alert_events (fingerprint, rule, labels, kind, severity, "
                      "previous, cadence, period, active_since, value, value_at_firing, fired_at, "
-                     "at, annotations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                     "at, annotations, revised_period) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         count_same_events(db,
                           "SELECT COUNT(*) FROM alert_events WHERE fingerprint = ? AND period = ? "
                           "AND kind = ? AND severity = ? AND cadence = ?"),
@@ -205,10 +204,8 @@ AlertStore::~AlertStore() = default;
 std::vector<AlertEvent> AlertStore::Apply(const std::string& rule, const Labels& labels,
                                           const Observation& obs, const Timing& timing,
                                           int64_t now) {
-  Transaction txn(store_->db());
-  std::vector<AlertEventRow> rows;
-  ApplyOne({rule, labels, obs, timing}, now, &rows);
-  txn.Commit();
+  AlertUpdate update{rule, labels, obs, timing};
+  std::vector<AlertEventRow> rows = ApplyMany({update}, now);
   std::vector<AlertEvent> events;
   events.reserve(rows.size());
   for (auto& row : rows) events.push_back(std::move(row.event));
@@ -217,36 +214,85 @@ std::vector<AlertEvent> AlertStore::Apply(const std::string& rule, const Labels&
 
 std::vector<AlertEventRow> AlertStore::ApplyMany(const std::vector<AlertUpdate>& updates,
                                                  int64_t now) {
+  // One identity's updates together, in their order: its row is read and written once, and
+  // the revisions among them are announced once, as their net effect.
+  std::vector<std::vector<const AlertUpdate*>> groups;
+  std::unordered_map<std::string, size_t> group_of;
+  for (const AlertUpdate& u : updates) {
+    auto [it, fresh] = group_of.try_emplace(Fingerprint(u.rule, u.labels), groups.size());
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(&u);
+  }
+  std::vector<std::string> fingerprints(groups.size());
+  for (const auto& [fp, index] : group_of) fingerprints[index] = fp;
+
   Transaction txn(store_->db());
   std::vector<AlertEventRow> rows;
-  for (const AlertUpdate& update : updates) ApplyOne(update, now, &rows);
+  for (size_t i = 0; i < groups.size(); ++i) ApplyIdentity(fingerprints[i], groups[i], now, &rows);
   txn.Commit();
   return rows;
 }
 
-void AlertStore::ApplyOne(const AlertUpdate& update, int64_t now, std::vector<AlertEventRow>* out) {
-  const std::string fingerprint = Fingerprint(update.rule, update.labels);
+bool IsTold(const AlertEvent& e, bool notify, Period notify_since) {
+  if (!IsNotified(e.kind)) return false;
+  if (notify_since.valid())
+    return e.period.cadence() == notify_since.cadence() && e.period >= notify_since;
+  return notify;
+}
+
+void AlertStore::ApplyIdentity(const std::string& fingerprint,
+                               const std::vector<const AlertUpdate*>& updates, int64_t now,
+                               std::vector<AlertEventRow>* out) {
   AlertStatus status;
   if (auto row = Get(fingerprint)) status = std::move(row->status);
-
   const AlertStatus before = status;
-  std::vector<AlertEvent> events = Advance(&status, update.observation, update.timing, now);
-  if (status == before) return;  // no data, an older period, or nothing new
 
-  SaveStatus(fingerprint, update.rule, update.labels, status);
-  for (AlertEvent& event : events)
+  // Forward steps are announced one by one (a history load records each episode); revisions
+  // are folded in and announced together before the next forward step, or at the end.
+  std::vector<std::pair<AlertEvent, const AlertUpdate*>> events;
+  AlertSnapshot announced = status;
+  Period revised;  // earliest period replayed since the last announcement
+  const AlertUpdate* last_revision = nullptr;
+  auto announce_revisions = [&] {
+    if (!last_revision) return;
+    for (AlertEvent& e : Announce(announced, &status, revised, now))
+      events.emplace_back(std::move(e), last_revision);
+    announced = status;
+    revised = Period();
+    last_revision = nullptr;
+  };
+  for (const AlertUpdate* u : updates) {
+    if (IsRevision(status, u->observation)) {
+      Revise(&status, u->observation, u->timing, now);
+      if (!revised.valid() || u->observation.period < revised) revised = u->observation.period;
+      last_revision = u;
+      continue;
+    }
+    announce_revisions();
+    for (AlertEvent& e : Advance(&status, u->observation, u->timing, now))
+      events.emplace_back(std::move(e), u);
+    announced = status;
+  }
+  announce_revisions();
+  if (status == before) return;  // no data, the same observations again, or nothing new
+
+  const AlertUpdate& first = *updates.front();
+  SaveStatus(fingerprint, first.rule, first.labels, status, first.observation.period);
+  for (auto& [event, update] : events) {
+    const bool told = IsTold(event, update->notify, update->notify_since);
     out->push_back(
-        RecordEvent(fingerprint, update.rule, update.labels, std::move(event), update.notify, now));
+        RecordEvent(fingerprint, update->rule, update->labels, std::move(event), told, now));
+  }
 }
 
 void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& rule,
-                            const Labels& labels, const AlertStatus& status) {
+                            const Labels& labels, const AlertStatus& status, Period observed) {
   Statements& q = *stmts_;
   q.save.Reset();
   q.save.Bind(1, fingerprint)
       .Bind(2, rule)
       .Bind(3, Dump(json(labels)))
-      .Bind(4, CadenceCode(status.last_period))
+      .Bind(4, CadenceCode(status.last_period.valid() ? status.last_period : observed))
       .Bind(5, AlertStateName(status.state))
       .Bind(6, SeverityName(status.severity))
       .Bind(7, status.breach_count)
@@ -259,16 +305,13 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
       .Bind(14, status.fired_at)
       .Bind(15, status.resolved_at)
       .Bind(16, status.updated_at)
-      .Bind(17, Dump(json(status.annotations)));
-  if (status.before_last)
-    q.save.Bind(18, Dump(SnapshotJson(*status.before_last)));
-  else
-    q.save.BindNull(18);
+      .Bind(17, Dump(json(status.annotations)))
+      .Bind(18, LogText(status.log));
   q.save.Run();
 }
 
 AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std::string& rule,
-                                      const Labels& labels, AlertEvent event, bool notify,
+                                      const Labels& labels, AlertEvent event, bool told,
                                       int64_t now) {
   Statements& q = *stmts_;
   AlertEventRow row;
@@ -294,10 +337,12 @@ AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std:
       .Bind(12, e.fired_at)
       .Bind(13, e.at)
       .Bind(14, Dump(json(e.annotations)))
+      .Bind(15, PeriodKey(e.revised_period))
       .Run();
   row.id = sqlite3_last_insert_rowid(store_->db());
 
-  if (notify && IsNotified(e.kind)) {
+  if (told) {
+    row.notified = true;
     // The n-th event of this kind and level for this period, counting the one just written.
     // n is 1 except when revisions flip one period back and forth; then the later
     // notification must not be swallowed as a duplicate of the first.

@@ -42,6 +42,7 @@ struct AlertEventRow {
   std::string rule;
   Labels labels;
   AlertEvent event;
+  bool notified = false;  // written to the outbox
 };
 
 // One notification in the outbox. Deliveries move it from pending to delivered, or to dead
@@ -70,6 +71,11 @@ struct AlertUpdate {
   // False when replaying history (periods before the current one, a first load of years of
   // data, a backtest): the events are recorded but nobody is told about 2023 in 2026.
   bool notify = true;
+  // The notification horizon, when set: an event is notified iff its period is at or after it,
+  // whether a forward step or a replay caused it (a replay's events are dated at the latest
+  // period of the identity, so a late figure that makes an alert fire now is told, one that
+  // rewrites 2023 is not). When unset, notify decides.
+  Period notify_since;
 };
 
 // Which active alerts to list. Defaults list every pending and firing alert.
@@ -99,19 +105,23 @@ class AlertStore {
                                 const Observation& obs, const Timing& timing, int64_t now);
 
   // Apply() for many identities in one transaction (a re-evaluation after an ingest touches
-  // hundreds). Returns the events with their identities and ids, in the order of updates.
+  // hundreds). Each identity's updates are applied together, in their order; revisions among
+  // them (alerts/lifecycle.h) are announced once, as their net change, before the identity's
+  // next forward step. Returns the events with their identities and ids, identity by identity
+  // in the order of their first update.
   std::vector<AlertEventRow> ApplyMany(const std::vector<AlertUpdate>& updates, int64_t now);
 
   // One identity's row, if it has ever been observed with data.
   std::optional<AlertRow> Get(const std::string& fingerprint);
 
   // The two writes Apply makes, for a caller that advances statuses itself (the engine keeps a
-  // pass's statuses in memory and writes each identity's last one): the status as it is now, and
-  // one event with, when notify and IsNotified, its outbox row. Inside the caller's transaction.
+  // pass's statuses in memory and writes each identity's last one), inside the caller's
+  // transaction: the status as it is now (observed: a period of the identity's cadence, for a
+  // status whose log revisions emptied), and one event with, when told (IsTold), its outbox row.
   void SaveStatus(const std::string& fingerprint, const std::string& rule, const Labels& labels,
-                  const AlertStatus& status);
+                  const AlertStatus& status, Period observed);
   AlertEventRow RecordEvent(const std::string& fingerprint, const std::string& rule,
-                            const Labels& labels, AlertEvent event, bool notify, int64_t now);
+                            const Labels& labels, AlertEvent event, bool told, int64_t now);
 
   // Pending and firing alerts matching filter, most severe first, then by rule and fingerprint.
   std::vector<AlertRow> Active(const AlertFilter& filter = {});
@@ -139,12 +149,16 @@ class AlertStore {
  private:
   struct Statements;
 
-  // The body of Apply, inside the caller's transaction.
-  void ApplyOne(const AlertUpdate& update, int64_t now, std::vector<AlertEventRow>* out);
+  // One identity's updates, in order, inside the caller's transaction.
+  void ApplyIdentity(const std::string& fingerprint, const std::vector<const AlertUpdate*>& updates,
+                     int64_t now, std::vector<AlertEventRow>* out);
 
   Store* store_;
   std::unique_ptr<Statements> stmts_;
 };
+
+// Whether an event reaches receivers, under an update's notify and notify_since (AlertUpdate).
+bool IsTold(const AlertEvent& e, bool notify, Period notify_since);
 
 // The labels routes, silences and inhibition match an alert by: its identity plus, for an
 // enterprise's alert, the register's industry, enterprise_name and key ("true"/"false"). They

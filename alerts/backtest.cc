@@ -7,6 +7,7 @@
 
 #include "alerts/engine.h"
 #include "alerts/lifecycle.h"
+#include "core/json_text.h"
 #include "rules/evaluator.h"
 #include "rules/measures.h"
 
@@ -79,7 +80,11 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
   for (size_t i = 0; i < periods.size(); ++i) {
     const Period p = periods[i];
     std::vector<RuleOutcome> outcomes = evaluator.Evaluate(group, rule, data, p);
-    std::string reason = outcomes.empty() ? "no enterprise in the rule's scope" : "";
+    std::string reason = !outcomes.empty() ? ""
+                         : Evaluator::SkipsFestival(group, rule, p)
+                             ? "Spring Festival season: weekly year-on-year comparison skipped "
+                               "(spring_festival: exclude)"
+                             : "no enterprise in the rule's scope";
     bool any_value = false;
     for (const RuleOutcome& o : outcomes) {
       if (o.value) any_value = true;
@@ -126,8 +131,10 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
       }
     }
   }
-  for (auto& [fp, track] : tracks)
+  for (auto& [fp, track] : tracks) {
     if (track.episode >= 0) out.episodes[static_cast<size_t>(track.episode)].ongoing = true;
+    if (track.status.last_period.valid()) out.final_status[fp] = std::move(track.status);
+  }
   for (const BacktestEpisode& e : out.episodes) {
     out.periods_firing += e.periods;
     ++out.alerts_by_level[static_cast<size_t>(e.highest)];
@@ -310,7 +317,7 @@ std::string BacktestJson(const std::vector<BacktestResult>& results, year_month 
     sets.push_back({{"rule_files", result.label}, {"rules", rules}});
   }
   nlohmann::json out = {{"from", MonthText(from)}, {"to", MonthText(to)}, {"rule_sets", sets}};
-  return out.dump(2) + "\n";
+  return DumpJson(out, 2) + "\n";
 }
 
 }  // namespace parkwatch

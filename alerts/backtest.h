@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "alerts/alert.h"
+#include "alerts/lifecycle.h"
 #include "config/config.h"
 #include "core/period.h"
 #include "rules/rule_config.h"
@@ -71,6 +72,9 @@ struct RuleBacktest {
   std::vector<NoDataRun> no_data;
   int periods_firing = 0;                // sum of the episodes' periods
   std::array<int, 5> alerts_by_level{};  // by highest level, indexed by Severity
+  // Each identity's status at the end of the range, by fingerprint, with its observation log:
+  // what the daemon must hold after the same data arrived in any order.
+  std::map<std::string, AlertStatus> final_status;
 
   int alerts() const { return static_cast<int>(episodes.size()); }
 };

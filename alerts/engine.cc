@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "core/clock.h"
@@ -28,13 +29,13 @@ const char* KindName(RuleKind kind) {
 // the one running now in the group's time zone. A bureau's monthly figures arrive around the
 // 10th of the next month, so this admits last month and the one before; older periods are
 // history, even when they are the newest the store holds (a first load of past years).
-bool IsRecent(const RuleGroup& group, Period p, int64_t now) {
+Period RecentSince(const RuleGroup& group, int64_t now) {
   auto offset = UtcOffsetMinutes(group.timezone).value_or(8 * 60);
   auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
       std::chrono::sys_seconds(std::chrono::seconds(now + int64_t{offset} * 60))));
   Period running =
       group.cadence == Cadence::kWeekly ? Period::WeekOf(today) : Period::MonthOf(today);
-  return p >= running.Prev().Prev();
+  return running.Prev().Prev();
 }
 
 }  // namespace
@@ -50,6 +51,12 @@ Observation ObservationOf(const RuleOutcome& outcome) {
   obs.cleared = outcome.cleared;
   return obs;
 }
+
+// Who an observation's events are told to: AlertUpdate's notify and notify_since.
+struct Telling {
+  bool notify = true;
+  Period since;
+};
 
 Timing TimingOf(const RuleConfig& rule) {
   Timing timing;
@@ -78,6 +85,9 @@ AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotati
 // In memory, identities are held per rule: a rule's alerts never share an identity with another
 // rule's (the rule is part of the fingerprint), and the engine evaluates rule after rule, so a
 // rule's statuses are written when the next rule begins and memory holds one rule's identities.
+// Each identity goes through exactly what AlertStore::ApplyMany does with its updates: forward
+// steps announced one by one, revisions (a late figure, a revised one) folded into the log and
+// announced together before the identity's next forward step or when its status is written.
 class AlertEngine::Pass {
  public:
   Pass(AlertStore& alerts, Store& store, ApplyPath path, int64_t now, EngineResult* result)
@@ -93,49 +103,41 @@ class AlertEngine::Pass {
       if (text.find("{{") != std::string::npos) static_labels_ = false;
   }
 
-  void Observe(const RuleOutcome& o, bool notify) {
+  void Observe(const RuleOutcome& o, const Telling& telling) {
     if (path_ == ApplyPath::kPerObservation) {
-      updates_.push_back(ToAlertUpdate(o, notify));
+      updates_.push_back(ToAlertUpdate(o, telling.notify));
+      updates_.back().notify_since = telling.since;
       return;
     }
     Identity& id = Find(o);
     // The annotations are a placeholder naming this observation, rendered only if the lifecycle
-    // keeps them: in an event (now) or as the status's last text (when the status is written).
+    // keeps them: in an event, or as the status's last text when the status is written.
     Observation obs = ObservationOf(o);
-    const std::map<std::string, std::string> placeholder = {
-        {kUnrendered, std::to_string(++observations_)}};
-    if (obs.value) obs.annotations = placeholder;
-    std::vector<AlertEvent> events = Advance(&id.status, obs, TimingOf(*o.rule), now_);
-    const bool taken = id.status.annotations == placeholder;
-    if (taken) id.last_taken = o;
-    if (events.empty()) return;
-    Open();
-    std::map<std::string, std::string> text = o.Annotations();
-    if (taken) {
-      id.status.annotations = text;
-      id.last_taken.reset();
+    const std::string tag = std::to_string(++observations_);
+    if (obs.value) obs.annotations = {{kUnrendered, tag}};
+    const Timing timing = TimingOf(*o.rule);
+    if (IsRevision(id.status, obs)) {
+      Revise(&id.status, obs, timing, now_);
+      if (!id.revised.valid() || obs.period < id.revised) id.revised = obs.period;
+      id.revision = telling;
+      id.revising = true;
+      Take(id, o, tag);
+      return;
     }
-    for (AlertEvent& e : events) {
-      if (e.annotations == placeholder) e.annotations = text;
-      const bool notified = notify && IsNotified(e.kind);
-      alerts_.RecordEvent(id.fingerprint, o.rule->name, id.labels, std::move(e), notify, now_);
-      ++result_->events;
-      if (notified) ++result_->notifications;
-    }
+    AnnounceRevisions(id);
+    std::vector<AlertEvent> events = Advance(&id.status, obs, timing, now_);
+    id.announced = id.status;
+    Take(id, o, tag);
+    for (AlertEvent& e : events) Record(id, std::move(e), telling);
   }
 
   // Writes what is left and commits.
   void Finish() {
     if (path_ == ApplyPath::kPerObservation) {
       if (updates_.empty()) return;
-      // Which identity-periods may notify, to count the events that reached the outbox.
-      std::set<std::pair<std::string, Period>> notifying;
-      for (const AlertUpdate& u : updates_)
-        if (u.notify) notifying.emplace(Fingerprint(u.rule, u.labels), u.observation.period);
       for (const AlertEventRow& row : alerts_.ApplyMany(updates_, now_)) {
         ++result_->events;
-        if (IsNotified(row.event.kind) && notifying.count({row.fingerprint, row.event.period}))
-          ++result_->notifications;
+        if (row.notified) ++result_->notifications;
       }
       return;
     }
@@ -148,9 +150,19 @@ class AlertEngine::Pass {
     std::string fingerprint;
     std::string rule;
     Labels labels;
-    AlertStatus loaded;                     // as read from the store (default when new)
-    AlertStatus status;                     // as advanced by this pass
-    std::optional<RuleOutcome> last_taken;  // whose annotations status has, until rendered
+    Period first_period;  // of the first observation: the cadence of a status without any
+    AlertStatus loaded;   // as read from the store (default when new)
+    AlertStatus status;   // as advanced by this pass
+    // Revisions folded in since the last announcement: what receivers were told then, the
+    // earliest period replayed and who the last revision's observation would tell.
+    AlertSnapshot announced;
+    bool revising = false;
+    Period revised;
+    Telling revision;
+    // The outcome whose placeholder the status's annotations hold, and its text once rendered.
+    std::optional<RuleOutcome> last_taken;
+    std::string taken_tag;
+    std::optional<std::map<std::string, std::string>> taken_text;
   };
   struct MemberKey {
     ScopeKind scope;
@@ -167,6 +179,44 @@ class AlertEngine::Pass {
 
   // The key of the placeholder annotations (no template can produce it).
   static constexpr const char* kUnrendered = "\x01unrendered";
+
+  // Notes o as the outcome the status's annotations stand for, if the lifecycle kept its tag.
+  static void Take(Identity& id, const RuleOutcome& o, const std::string& tag) {
+    auto it = id.status.annotations.find(kUnrendered);
+    if (it == id.status.annotations.end() || it->second != tag) return;
+    id.last_taken = o;
+    id.taken_tag = tag;
+    id.taken_text.reset();
+  }
+
+  // Replaces a placeholder by the text of the outcome it names (always the last taken one: an
+  // event carries the annotations of the observation it follows or of the status).
+  static void Render(Identity& id, std::map<std::string, std::string>* annotations) {
+    auto it = annotations->find(kUnrendered);
+    if (it == annotations->end()) return;
+    if (!id.last_taken || it->second != id.taken_tag)
+      throw std::logic_error("alert engine: annotations of an observation no longer held");
+    if (!id.taken_text) id.taken_text = id.last_taken->Annotations();
+    *annotations = *id.taken_text;
+  }
+
+  void AnnounceRevisions(Identity& id) {
+    if (!id.revising) return;
+    for (AlertEvent& e : Announce(id.announced, &id.status, id.revised, now_))
+      Record(id, std::move(e), id.revision);
+    id.announced = id.status;
+    id.revising = false;
+    id.revised = Period();
+  }
+
+  void Record(Identity& id, AlertEvent e, const Telling& telling) {
+    Open();
+    Render(id, &e.annotations);
+    const bool told = IsTold(e, telling.notify, telling.since);
+    alerts_.RecordEvent(id.fingerprint, id.rule, id.labels, std::move(e), told, now_);
+    ++result_->events;
+    if (told) ++result_->notifications;
+  }
 
   void Open() {
     if (!txn_) txn_.emplace(store_.db());
@@ -215,24 +265,28 @@ class AlertEngine::Pass {
     id.rule = o.rule->name;
     id.fingerprint = Fingerprint(id.rule, labels);
     id.labels = std::move(labels);
+    id.first_period = o.period;
     if (auto row = alerts_.Get(id.fingerprint)) id.loaded = std::move(row->status);
     id.status = id.loaded;
+    id.announced = id.status;
     return id;
   }
 
   void Flush() {
-    // In key order: the alerts table is keyed by fingerprint, so sorted writes fill its pages one
-    // after the other instead of at random.
+    // Revisions still folded in are announced, identity by identity in the order they were
+    // first observed (as ApplyMany does at the end of an identity's updates).
     std::vector<Identity*> changed;
     for (Identity& id : identities_) {
-      if (id.last_taken && id.status.annotations.count(kUnrendered))
-        id.status.annotations = id.last_taken->Annotations();
+      AnnounceRevisions(id);
+      Render(id, &id.status.annotations);
       if (!(id.status == id.loaded)) changed.push_back(&id);
     }
+    // In key order: the alerts table is keyed by fingerprint, so sorted writes fill its pages one
+    // after the other instead of at random.
     std::sort(changed.begin(), changed.end(),
               [](const Identity* a, const Identity* b) { return a->fingerprint < b->fingerprint; });
     for (Identity* id : changed)
-      alerts_.SaveStatus(id->fingerprint, id->rule, id->labels, id->status);
+      alerts_.SaveStatus(id->fingerprint, id->rule, id->labels, id->status, id->first_period);
     identities_.clear();
     by_member_.clear();
     by_fingerprint_.clear();
@@ -375,10 +429,9 @@ EngineResult AlertEngine::CheckDeadlines(int64_t now) {
       auto due = Evaluator::DuePeriod(group, rule, now);
       if (!due) continue;
       std::string key = due->ToString();
-      auto [it, first_check] = last_due_.try_emplace(rule.name, key);
-      if (!first_check && it->second == key) continue;  // already evaluated for this deadline
-      it->second = key;
-      EvaluateRule(group, rule, {*due}, nullptr, &pass, &result, now, first_check);
+      if (last_due_[rule.name] == key) continue;  // already evaluated for this deadline
+      last_due_[rule.name] = key;
+      EvaluateRule(group, rule, {*due}, nullptr, &pass, &result, now);
     }
   pass.Finish();
   result.seconds = (SteadyNanos() - started) / 1e9;
@@ -388,7 +441,7 @@ EngineResult AlertEngine::CheckDeadlines(int64_t now) {
 void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                                const std::vector<Period>& periods,
                                const std::set<EnterpriseIndex>* only, Pass* pass,
-                               EngineResult* result, int64_t now, bool first_check) {
+                               EngineResult* result, int64_t now) {
   if (periods.empty()) return;
   int64_t started = SteadyNanos();
   RuleStatus& status = status_[rule.name];
@@ -398,22 +451,17 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
   pass->BeginRule(rule);
   try {
     for (Period p : periods) {
-      // Missing reports are due by the clock, not by the data: their period is current.
-      bool notify = (rule.kind == RuleKind::kMissingReport || (latest && p >= *latest)) &&
-                    IsRecent(group, p, now);
+      // The notification horizon: recent periods, and of those only the latest of the data
+      // (missing reports are due by the clock, not by the data: their period is current).
+      // Replays of late figures are dated at the latest period, so they are told too.
+      Period since = RecentSince(group, now);
+      if (rule.kind != RuleKind::kMissingReport && latest && *latest > since) since = *latest;
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
-        // At the first deadline check since start, an enterprise missing since before the
-        // recent periods is history: the store was loaded with past years, or the daemon was
-        // away; telling 50 000 desks at once about last year's gaps is a flood, not news.
-        bool news = notify;
-        if (news && first_check && rule.kind == RuleKind::kMissingReport && o.value &&
-            *o.value >= 1) {
-          Period since = p;
-          for (int i = 1; i < static_cast<int>(*o.value) && since.valid(); ++i)
-            since = since.Prev();
-          news = since.valid() && IsRecent(group, since, now);
-        }
-        pass->Observe(o, news);
+        // A report missing since before the horizon (a history load whose data ended long ago,
+        // an old gap) is recorded, not told: receivers hear of reports that have just become due.
+        Telling telling{p >= since, since};
+        if (o.missing_since && *o.missing_since < RecentSince(group, now)) telling = {false, {}};
+        pass->Observe(o, telling);
         ++status.last_outcomes;
         if (!o.value) ++status.last_no_data;
       }

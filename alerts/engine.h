@@ -74,13 +74,15 @@ class AlertEngine {
   const RuleData& data() const { return data_; }
 
   // How a pass's observations reach the store. kInMemory (the default): each alert identity's
-  // status is read once, advanced through all of the pass's observations in memory
-  // (alerts/lifecycle.h's Advance, in the same order), and written once; events and outbox rows
-  // are written as they happen, so their ids come out in the same order; annotations are rendered
-  // only for what is kept: events and each identity's last status. kPerObservation: every
-  // observation goes through AlertStore::ApplyMany one by one with its annotations, as before
-  // passes were held in memory: the reference the in-memory path is tested against
-  // (tests/alert_engine_test.cc), ~100 µs an observation on a first start after a bulk load.
+  // status is read once, advanced through all of the pass's observations in memory exactly as
+  // AlertStore::ApplyMany would (alerts/lifecycle.h: forward steps announced one by one,
+  // revisions folded into the log and announced together), and written once; events and outbox
+  // rows are written as they happen, so each identity's events come in the same order (the ids
+  // interleave across identities); annotations are rendered only for what is kept: events and
+  // each identity's last status. kPerObservation: every observation becomes an AlertUpdate with
+  // its annotations and the pass goes through AlertStore::ApplyMany: the reference the
+  // in-memory path is tested against (tests/alert_engine_paths_test.cc), ~100 µs an observation
+  // on a first start after a bulk load.
   enum class ApplyPath { kInMemory, kPerObservation };
   void set_apply_path(ApplyPath path) { apply_path_ = path; }
 
@@ -91,12 +93,11 @@ class AlertEngine {
   // data_current: the rule data was loaded after the batch was committed (at start), so it need
   // not be read again.
   EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current);
-  // Evaluates rule at periods into pass; notify only at the latest period. first_check: the
-  // first deadline check since the rules were installed (a missing report whose gap began
-  // before the recent periods is history then, not news).
+  // Evaluates rule at periods into pass; told: events at or after the notification horizon
+  // (recent periods, the latest of the data), never a report missing since before it.
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                     const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,
-                    Pass* pass, EngineResult* result, int64_t now, bool first_check = false);
+                    Pass* pass, EngineResult* result, int64_t now);
 
   Store* store_;
   AlertStore alerts_;

@@ -105,22 +105,25 @@ AlertSnapshot Step(const AlertSnapshot& before, const Observation& obs, const Ti
 }
 
 // The events that tell receivers how `next` differs from what they were last told
-// (`announced`). Pending is announced; its silent return to inactive is not.
+// (`announced`), dated at period with value. Pending is announced; its silent return to
+// inactive is not.
 std::vector<AlertEvent> Transition(const AlertSnapshot& announced, const AlertSnapshot& next,
-                                   const Observation& obs, int64_t now) {
+                                   Period period, std::optional<double> value,
+                                   const std::map<std::string, std::string>& annotations,
+                                   int64_t now) {
   auto make = [&](EventKind kind, Severity severity, Severity previous,
                   const AlertSnapshot& source) {
     AlertEvent e;
     e.kind = kind;
     e.severity = severity;
     e.previous = previous;
-    e.period = obs.period;
-    e.value = obs.value;
+    e.period = period;
+    e.value = value;
     e.value_at_firing = source.value_at_firing;
     e.active_since_period = source.active_since_period;
     e.fired_at = source.fired_at;
     e.at = now;
-    e.annotations = obs.annotations;
+    e.annotations = annotations;
     return e;
   };
 
@@ -143,6 +146,26 @@ std::vector<AlertEvent> Transition(const AlertSnapshot& announced, const AlertSn
   return events;
 }
 
+LoggedObservation ToLogged(const Observation& obs) {
+  return {obs.period, *obs.value, obs.breach, obs.cleared};
+}
+
+Observation FromLogged(const LoggedObservation& l) {
+  Observation obs;
+  obs.period = l.period;
+  obs.value = l.value;
+  obs.breach = l.breach;
+  obs.cleared = l.cleared;
+  return obs;
+}
+
+// The log entry of period p or where it belongs.
+template <typename Log>
+auto Find(Log& log, Period p) {
+  return std::lower_bound(log.begin(), log.end(), p,
+                          [](const LoggedObservation& l, Period q) { return l.period < q; });
+}
+
 }  // namespace
 
 std::string_view AlertStateName(AlertState s) { return NameOf(kStates, s); }
@@ -150,31 +173,102 @@ std::optional<AlertState> ParseAlertState(std::string_view name) { return Lookup
 std::string_view EventKindName(EventKind k) { return NameOf(kKinds, k); }
 std::optional<EventKind> ParseEventKind(std::string_view name) { return Lookup(kKinds, name); }
 
+AlertSnapshot Replay(const std::vector<LoggedObservation>& log, const Timing& timing, int64_t now) {
+  AlertSnapshot s;
+  for (const LoggedObservation& l : log) {
+    AlertSnapshot next = Step(s, FromLogged(l), timing, now);
+    if (s.state == AlertState::kFiring && next.state == AlertState::kInactive)
+      next.resolved_at = now;
+    s = next;
+  }
+  return s;
+}
+
+// The period the last episode of the log began firing in (invalid if none).
+Period LastEpisodeStart(const std::vector<LoggedObservation>& log, const Timing& timing) {
+  AlertSnapshot s;
+  Period start;
+  for (const LoggedObservation& l : log) {
+    s = Step(s, FromLogged(l), timing, 0);
+    if (s.state == AlertState::kFiring) start = s.active_since_period;
+  }
+  return start;
+}
+
+bool IsRevision(const AlertStatus& status, const Observation& obs) {
+  if (!obs.period.valid()) return false;
+  const Period last = status.last_period;
+  if (!last.valid() || last.cadence() != obs.period.cadence()) return false;
+  if (obs.value) return obs.period <= last;
+  auto it = Find(status.log, obs.period);
+  return it != status.log.end() && it->period == obs.period;
+}
+
+void Revise(AlertStatus* status, const Observation& obs, const Timing& timing, int64_t now) {
+  const Period last_start = LastEpisodeStart(status->log, timing);
+  auto it = Find(status->log, obs.period);
+  const bool logged = it != status->log.end() && it->period == obs.period;
+  if (!obs.value) {
+    if (!logged) return;
+    status->log.erase(it);
+  } else if (logged) {
+    if (*it == ToLogged(obs)) {
+      if (obs.period == status->last_period) status->annotations = obs.annotations;
+      return;  // the same observation again: nothing to replay
+    }
+    *it = ToLogged(obs);
+  } else {
+    status->log.insert(it, ToLogged(obs));
+  }
+  AlertSnapshot next = Replay(status->log, timing, now);
+  // Timestamps of episodes the replay did not change are kept: an episode that began at the
+  // period the last one announced began at is that episode (its startsAt does not move).
+  if (next.state != AlertState::kFiring ||
+      (status->fired_at && next.active_since_period == last_start))
+    next.fired_at = status->fired_at;
+  next.resolved_at = status->resolved_at;  // Announce stamps a resolution it announces
+  if (obs.value && obs.period == next.last_period) status->annotations = obs.annotations;
+  static_cast<AlertSnapshot&>(*status) = next;
+  status->updated_at = now;
+}
+
+std::vector<AlertEvent> Announce(const AlertSnapshot& announced, AlertStatus* status,
+                                 Period revised, int64_t now) {
+  // Firing before and after: to receivers the same alert goes on (a replay may move the period
+  // it began in, not the time they were told), so startsAt does not move.
+  if (status->state == AlertState::kFiring && announced.state == AlertState::kFiring)
+    status->fired_at = announced.fired_at;
+  std::vector<AlertEvent> events =
+      Transition(announced, *status, status->last_period, status->value, status->annotations, now);
+  for (AlertEvent& e : events) {
+    e.revised_period = revised;
+    if (e.kind == EventKind::kFiring) e.fired_at = status->fired_at;
+    if (e.kind == EventKind::kResolved) status->resolved_at = now;
+  }
+  return events;
+}
+
 std::vector<AlertEvent> Advance(AlertStatus* status, const Observation& obs, const Timing& timing,
                                 int64_t now) {
-  if (!obs.value || !obs.period.valid()) return {};
+  if (!obs.period.valid()) return {};
+  if (IsRevision(*status, obs)) {
+    const AlertSnapshot announced = *status;
+    Revise(status, obs, timing, now);
+    return Announce(announced, status, obs.period, now);
+  }
+  if (!obs.value) return {};
 
   const AlertSnapshot announced = *status;
   const Period last = status->last_period;
-  const bool same_cadence = last.valid() && last.cadence() == obs.period.cadence();
-  if (same_cadence && obs.period < last) return {};
-  const bool revision = same_cadence && obs.period == last;
-
-  // A revision replaces the period's earlier observation: start again from before it.
-  const AlertSnapshot base = revision ? status->before_last.value_or(AlertSnapshot{}) : announced;
-  AlertSnapshot next = Step(base, obs, timing, now);
-
-  // A revision that keeps an alert firing since the same period keeps the time receivers were
-  // first told, so startsAt does not move.
-  if (revision && announced.state == AlertState::kFiring && next.state == AlertState::kFiring &&
-      next.active_since_period == announced.active_since_period)
-    next.fired_at = announced.fired_at;
-
-  std::vector<AlertEvent> events = Transition(announced, next, obs, now);
+  // Another cadence (a rule whose cadence changed in config) starts a new log.
+  if (last.valid() && last.cadence() != obs.period.cadence()) status->log.clear();
+  AlertSnapshot next = Step(announced, obs, timing, now);
+  std::vector<AlertEvent> events =
+      Transition(announced, next, obs.period, obs.value, obs.annotations, now);
   for (const AlertEvent& e : events)
     if (e.kind == EventKind::kResolved) next.resolved_at = now;
 
-  if (!revision) status->before_last = announced;
+  status->log.push_back(ToLogged(obs));
   static_cast<AlertSnapshot&>(*status) = next;
   status->annotations = obs.annotations;
   status->updated_at = now;

@@ -23,19 +23,18 @@
 //   value at resolution and the value at firing) at the (keep_firing_for + 1)-th, so
 //   keep_firing_for = 0 resolves at the first cleared period. A breached or in-between period
 //   restarts that count.
-// - Revisions: figures of a period are revised, and the evaluator then observes the same period
-//   again. An observation for P == last_period replaces the earlier one instead of counting P
-//   twice: the status is recomputed from the snapshot taken before P was first applied
-//   (before_last), and the events are the difference between what was already announced for P
-//   and the recomputed outcome. A revision that removes the breach of the period an alert fired
-//   in resolves it (or silently un-pends it); one that raises the severity escalates it; the same
-//   observation applied twice yields no events the second time.
-// - An observation for a period older than last_period is ignored (no change, no events). Its
-//   outcome has already been superseded by later periods, and replaying history would need a
-//   snapshot per period; the evaluator observes the latest period again if a revision of an old
-//   one matters (e.g. a year-to-date measure).
+// - Revisions and late figures: figures of any earlier period can be revised or arrive late,
+//   and the evaluator then observes that period again. Every observation with data is kept in
+//   the status's log (one entry per period), so an observation for a period at or before
+//   last_period replaces (or inserts) its entry and the status is recomputed by folding Step over
+//   the whole log, from an inactive start: the daemon ends where `backtest` ends whatever order
+//   the figures came in. The events are the difference between what was announced and the
+//   recomputed status (a late firing, an escalation, a resolution), dated at the latest period
+//   and marked with the revised period that caused them. The same observation applied twice
+//   changes nothing and yields no events. An observation without data for a logged period (a
+//   figure held out of the rules, say) removes the entry the same way.
 // - An observation whose cadence differs from last_period's (a rule whose cadence was changed in
-//   config) is applied as a new period.
+//   config) starts a new log.
 //
 // Events are derived by comparing the status before and after each step (Transition), so the
 // forward path and the revision path announce changes the same way.
@@ -62,6 +61,16 @@ struct Observation {
   std::map<std::string, std::string> annotations;  // rendered; kept with the status and events
 };
 
+// What the log keeps of an observation with data: all a replay needs.
+struct LoggedObservation {
+  Period period;
+  double value = 0;
+  Severity breach = Severity::kNone;
+  bool cleared = false;
+
+  friend bool operator==(const LoggedObservation&, const LoggedObservation&) = default;
+};
+
 // A rule's timing, in evaluated periods.
 struct Timing {
   int for_periods = 1;      // consecutive breached periods before firing (<= 1: at once)
@@ -73,8 +82,7 @@ enum class AlertState { kInactive, kPending, kFiring };
 std::string_view AlertStateName(AlertState s);  // "inactive" | "pending" | "firing"
 std::optional<AlertState> ParseAlertState(std::string_view name);
 
-// The part of an alert's status that one period's observation changes. Kept twice: as the
-// current status and as the snapshot before the last period was applied, for revisions.
+// The part of an alert's status that one period's observation changes.
 struct AlertSnapshot {
   AlertState state = AlertState::kInactive;
   Severity severity = Severity::kNone;  // kNone when inactive
@@ -93,8 +101,8 @@ struct AlertSnapshot {
 
 // An alert identity's persisted status.
 struct AlertStatus : AlertSnapshot {
-  // Status before last_period was applied; nullopt before the first observation with data.
-  std::optional<AlertSnapshot> before_last;
+  // Every observation with data, ascending by period: what a revision replays.
+  std::vector<LoggedObservation> log;
   std::map<std::string, std::string> annotations;  // from the last observation with data
   int64_t updated_at = 0;                          // unix seconds of the last change
 
@@ -117,12 +125,32 @@ struct AlertEvent {
   Period active_since_period;  // period it fired in (firing, escalated, deescalated, resolved)
   int64_t fired_at = 0;        // Alertmanager's startsAt
   int64_t at = 0;              // unix seconds the event happened (endsAt for kResolved)
+  // Set when a revision or late figure of this earlier period caused the event (a replay);
+  // period is then the latest period of the replayed log.
+  Period revised_period;
   std::map<std::string, std::string> annotations;
 };
 
 // Applies one observation to *status and returns the events it causes (possibly none). now is
-// unix seconds, recorded as fired_at, resolved_at, updated_at and the events' at.
+// unix seconds, recorded as fired_at, resolved_at, updated_at and the events' at. Equivalent to
+// Revise + Announce for a revision, a forward step otherwise.
 std::vector<AlertEvent> Advance(AlertStatus* status, const Observation& obs, const Timing& timing,
                                 int64_t now);
+
+// Whether obs replays history rather than moving forward: data for a period at or before
+// last_period, or no data for a logged period.
+bool IsRevision(const AlertStatus& status, const Observation& obs);
+
+// A revision without its announcement: updates the log and recomputes the status from it.
+// Several revisions of one batch are folded in one after the other and announced once.
+void Revise(AlertStatus* status, const Observation& obs, const Timing& timing, int64_t now);
+
+// The events that tell receivers how *status differs from what they were told (announced),
+// marked as caused by revised; keeps fired_at when the same episode goes on firing.
+std::vector<AlertEvent> Announce(const AlertSnapshot& announced, AlertStatus* status,
+                                 Period revised, int64_t now);
+
+// The status the log alone leads to, from an inactive start (what `backtest` computes).
+AlertSnapshot Replay(const std::vector<LoggedObservation>& log, const Timing& timing, int64_t now);
 
 }  // namespace parkwatch

@@ -5,6 +5,11 @@
 #include "alerts/engine.h"
 #include "api/handlers.h"
 #include "api/services.h"
+#include "config/alerting.h"
+#include "core/json_text.h"
+#include "core/time_text.h"
+#include "notifiers/delivery_store.h"
+#include "notifiers/router.h"
 #include "store/audit.h"
 
 namespace parkwatch {
@@ -16,7 +21,7 @@ namespace {
 json OptionalNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json PeriodText(const Period& p) { return p.valid() ? json(p.ToString()) : json(nullptr); }
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 }  // namespace
 
@@ -35,23 +40,56 @@ HttpResponse ApiAlerts(ApiCall& call) {
     filter.min_severity = *severity;
   }
   filter.rule = call.query.String("rule");
+  // Filters on what the register says (an enterprise's alert belongs to its industry) and on
+  // what people did (silenced, acknowledged).
+  const std::string industry = call.query.String("industry");
+  const std::string enterprise = call.query.String("enterprise");
+  const std::string scope = call.query.String("scope");
+  std::optional<bool> silenced, acknowledged;
+  if (call.query.Optional("silenced")) silenced = call.query.Bool("silenced", false);
+  if (call.query.Optional("acknowledged")) acknowledged = call.query.Bool("acknowledged", false);
+  DeliveryStore& deliveries = call.loop->deliveries();
+  std::vector<std::vector<LabelMatcher>> silences;
+  if (silenced)
+    for (const Silence& silence : deliveries.Silences(true, UnixNow()))
+      if (auto matchers = ParseStoredMatchers(silence.matchers); !matchers.empty())
+        silences.push_back(std::move(matchers));
+  auto label = [](const Labels& labels, const char* name) {
+    auto it = labels.find(name);
+    return it == labels.end() ? std::string() : it->second;
+  };
   json out = json::array();
   for (const AlertRow& a : call.loop->alerts().Active(filter)) {
     const AlertStatus& s = a.status;
-    out.push_back({{"fingerprint", a.fingerprint},
-                   {"rule", a.rule},
-                   {"labels", a.labels},
-                   {"state", AlertStateName(s.state)},
-                   {"severity", SeverityName(s.severity)},
-                   {"severity_zh", SeverityChineseName(s.severity)},
-                   {"value", OptionalNumber(s.value)},
-                   {"value_at_firing", OptionalNumber(s.value_at_firing)},
-                   {"period", PeriodText(s.last_period)},
-                   {"active_since", PeriodText(s.active_since_period)},
-                   {"first_breach", PeriodText(s.first_breach_period)},
-                   {"breach_count", s.breach_count},
-                   {"fired_at", s.fired_at},
-                   {"annotations", s.annotations}});
+    Labels labels = WithRegisterContext(call.loop->store(), a.labels);
+    if (!industry.empty() && label(labels, "industry") != industry) continue;
+    if (!enterprise.empty() && label(labels, "enterprise") != enterprise) continue;
+    if (!scope.empty() && label(labels, "scope") != scope) continue;
+    if (silenced) {
+      Labels routing = RoutingLabels(a.rule, labels, s.severity);
+      bool held = false;
+      for (const auto& matchers : silences) held = held || MatchesAll(matchers, routing);
+      if (held != *silenced) continue;
+    }
+    if (acknowledged &&
+        deliveries.IsAcknowledged(a.fingerprint, s.severity, s.fired_at) != *acknowledged)
+      continue;
+    out.push_back(
+        {{"fingerprint", a.fingerprint},
+         {"rule", a.rule},
+         {"labels", labels},
+         {"state", AlertStateName(s.state)},
+         {"severity", SeverityName(s.severity)},
+         {"severity_zh", SeverityChineseName(s.severity)},
+         {"value", OptionalNumber(s.value)},
+         {"value_at_firing", OptionalNumber(s.value_at_firing)},
+         {"period", PeriodText(s.last_period)},
+         {"period_name", s.last_period.valid() ? json(PeriodName(s.last_period)) : json(nullptr)},
+         {"active_since", PeriodText(s.active_since_period)},
+         {"first_breach", PeriodText(s.first_breach_period)},
+         {"breach_count", s.breach_count},
+         {"fired_at", s.fired_at},
+         {"annotations", s.annotations}});
   }
   return JsonSuccess(Dump(out));
 }

@@ -3,6 +3,7 @@
 
 #include "api/handlers.h"
 #include "api/services.h"
+#include "core/json_text.h"
 
 namespace parkwatch {
 
@@ -23,7 +24,7 @@ EnterpriseRow RequireEnterprise(Store& store, const QueryReader& query) {
   return *e;
 }
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 // The collector a push is read with: ?collector=NAME, else the first of type http, else a
 // default one.
@@ -51,12 +52,7 @@ HttpResponse ApiEnterprises(ApiCall& call) {
   for (const auto& e : store.Enterprises()) {
     if (!industry.empty() && e.industry != industry) continue;
     if (e.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0) continue;  // an industry series
-    json item = {{"credit_code", e.credit_code}, {"name", e.name},
-                 {"industry", e.industry},       {"key", e.key},
-                 {"above_size_since", nullptr},  {"above_size_until", nullptr}};
-    if (e.above_size_since) item["above_size_since"] = *e.above_size_since;
-    if (e.above_size_until) item["above_size_until"] = *e.above_size_until;
-    out.push_back(std::move(item));
+    out.push_back(json::parse(EnterpriseJson(e)));
   }
   return JsonSuccess(Dump(out));
 }
@@ -142,7 +138,7 @@ std::string BatchSummaryJson(const BatchSummary& s) {
               {"errors", std::move(errors)}};
   if (s.duplicate_of) out["duplicate_of"] = s.duplicate_of;
   // Invalid UTF-8 from a hostile body must not make dump() throw.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(out);
 }
 
 }  // namespace parkwatch

@@ -14,16 +14,19 @@ class DeliveryStore;
 struct Silence;
 
 // Loop thread.
-HttpResponse ApiEnterprises(ApiCall& call);   // ?industry=
-HttpResponse ApiSeries(ApiCall& call);        // ?enterprise=&indicator=&cadence=
-HttpResponse ApiRevisions(ApiCall& call);     // ?enterprise=&indicator=&period=
-HttpResponse ApiBatches(ApiCall& call);       // ?limit=
-HttpResponse ApiAlerts(ApiCall& call);        // ?state=&severity=&rule=
-HttpResponse ApiAlertHistory(ApiCall& call);  // ?limit=&rule=&fingerprint=
-HttpResponse ApiAudit(ApiCall& call);         // ?limit=
-HttpResponse ApiSilences(ApiCall& call);      // ?all=
-HttpResponse ApiDeadLetters(ApiCall& call);   // ?limit=
-HttpResponse ApiReload(ApiCall& call);        // POST /-/reload
+HttpResponse ApiEnterprises(ApiCall& call);       // ?industry=
+HttpResponse ApiEnterprise(ApiCall& call);        // /api/v1/enterprises/{code}
+HttpResponse ApiSeries(ApiCall& call);            // ?enterprise=&indicator=&cadence=
+HttpResponse ApiRevisions(ApiCall& call);         // ?enterprise=&indicator=&period=
+HttpResponse ApiBatches(ApiCall& call);           // ?limit=
+HttpResponse ApiAlerts(ApiCall& call);            // ?state=&severity=&rule=
+HttpResponse ApiAlertHistory(ApiCall& call);      // ?limit=&rule=&fingerprint=
+HttpResponse ApiAlert(ApiCall& call);             // GET /api/v1/alerts/{fingerprint}: why it fires
+HttpResponse ApiAcknowledgements(ApiCall& call);  // ?fingerprint=&limit=
+HttpResponse ApiAudit(ApiCall& call);             // ?limit=
+HttpResponse ApiSilences(ApiCall& call);          // ?all=
+HttpResponse ApiDeadLetters(ApiCall& call);       // ?limit=
+HttpResponse ApiReload(ApiCall& call);            // POST /-/reload
 
 // Worker thread.
 HttpResponse ApiRules(ApiCall& call);
@@ -32,6 +35,10 @@ HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","co
 HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}
 HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerprint}/acknowledge
 HttpResponse ApiMonthlyReport(ApiCall& call);  // GET /api/v1/reports/monthly/{period}?format=&lang=
+HttpResponse ApiPutEnterprise(ApiCall& call);  // PUT /api/v1/enterprises/{code} {"key":true,...}
+
+// One enterprise of the register as the API shows it (api/register.cc).
+std::string EnterpriseJson(const EnterpriseRow& e);
 
 // The JSON form of a batch summary, as POST /api/v1/ingest returns it.
 std::string BatchSummaryJson(const BatchSummary& summary);

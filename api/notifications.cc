@@ -4,6 +4,8 @@
 #include "api/handlers.h"
 #include "api/services.h"
 #include "config/alerting.h"
+#include "core/diagnostic.h"
+#include "core/json_text.h"
 #include "notifiers/delivery_store.h"
 
 namespace parkwatch {
@@ -22,7 +24,7 @@ json SilenceJson(const Silence& s) {
           {"created_at", s.created_at}};
 }
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 }  // namespace
 
@@ -43,15 +45,19 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Si
   for (const auto& m : in["matchers"]) {
     std::string error;
     if (!m.is_string() || !ParseLabelMatcher(m.get<std::string>(), &error))
-      return "matcher " + m.dump() + ": " + (error.empty() ? "expected a string" : error);
+      return "matchers: " + Truncate(DumpJson(m)) + ": " +
+             (error.empty() ? "expected a string" : error);
     s.matchers.push_back(m.get<std::string>());
   }
   for (const char* field : {"author", "comment", "duration"})
     if (in.contains(field) && !in[field].is_string())
       return std::string(field) + ": must be a string";
+  // Times up to the year 9999, so starts_at + duration cannot overflow.
+  constexpr uint64_t kMaxUnixSeconds = 253402300799;
   for (const char* field : {"starts_at", "ends_at"})
-    if (in.contains(field) && !in[field].is_number_integer())
-      return std::string(field) + ": must be an integer (unix seconds)";
+    if (in.contains(field) && (!in[field].is_number_integer() || in[field].get<int64_t>() < 0 ||
+                               in[field].get<uint64_t>() > kMaxUnixSeconds))
+      return std::string(field) + ": must be an integer (unix seconds, 0 to year 9999)";
   s.author = in.value("author", "");
   s.comment = in.value("comment", "");
   if (s.author.empty() || s.comment.empty())
@@ -62,7 +68,7 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, Si
     s.ends_at = in.value("ends_at", int64_t{0});
   } else {
     auto ms = ParseDurationMs(in.value("duration", ""));
-    if (!ms) return "give ends_at (unix seconds) or duration (e.g. 24h)";
+    if (!ms) return "duration: give ends_at (unix seconds) or duration (e.g. 24h, at most 3650d)";
     s.ends_at = s.starts_at + *ms / 1000;
   }
   if (s.ends_at <= s.starts_at) return "ends_at must be after starts_at";

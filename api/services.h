@@ -19,6 +19,7 @@ class AlertStore;
 class DeliveryStore;
 class RuleData;
 struct RuleSet;
+struct RuleSet;
 struct RuleStatus;
 
 // The event loop's: its read-only store connection and the daemon's controls. Loop thread only.
@@ -29,6 +30,7 @@ class LoopServices {
   virtual AlertStore& alerts() = 0;
   virtual DeliveryStore& deliveries() = 0;
   virtual std::shared_ptr<const Config> config() const = 0;  // the config in force
+  virtual std::shared_ptr<const RuleSet> rules() const = 0;  // the rules in force
   virtual bool ready() const = 0;
   // Reloads the configuration on behalf of who; "" when applied, else every error.
   virtual std::string Reload(const std::string& who) = 0;

@@ -24,30 +24,7 @@ make_csv() {
 }
 
 # parkwatch_ingest CSV NAME -> "seconds peak_kb"
-parkwatch_ingest() {
-  local dir=$work/pw-$2
-  rm -rf "$dir" && mkdir -p "$dir"
-  printf 'storage: {path: %s/pw.db}\n' "$dir" >"$dir/pw.yml"
-  local t0 peak=0 pid kb
-  t0=$(now)
-  if [ -x "${BENCH_TIME_BIN:=/usr/bin/time}" ]; then
-    if ! "$BENCH_TIME_BIN" -v -o "$dir/time.txt" "$parkwatch" ingest --config.file="$dir/pw.yml" "$1" \
-      >"$dir/ingest.out" 2>&1; then
-      cat "$dir/ingest.out" >&2
-      return 1
-    fi
-    peak=$(peak_rss_of "$dir/time.txt")
-  else  # no GNU time (make test's packages): poll the high-water mark
-    "$parkwatch" ingest --config.file="$dir/pw.yml" "$1" >"$dir/ingest.out" 2>&1 &
-    pid=$!
-    while kb=$(rss_kb "$pid" VmHWM 2>/dev/null) && [ -n "$kb" ]; do
-      [ "$kb" -gt "$peak" ] && peak=$kb
-      sleep 0.02
-    done
-    wait "$pid" || { cat "$dir/ingest.out" >&2; return 1; }
-  fi
-  echo "$(since "$t0") $peak"
-}
+parkwatch_ingest() { measured_ingest "$parkwatch" "$1" "$work/pw-$2"; }
 
 csv=$(make_csv "$months")
 half_months=$(((months + 1) / 2))

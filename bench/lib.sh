@@ -46,3 +46,31 @@ rss_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 peak_rss_of() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
 
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# measured_ingest PARKWATCH FILE DIR [YAML] -> "seconds peak_kb": `parkwatch ingest FILE` into a
+# fresh store in DIR (YAML added to its config), under GNU time for its peak RSS (polling VmHWM
+# without it); its output in DIR/ingest.out.
+measured_ingest() {
+  local parkwatch=$1 file=$2 dir=$3
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf 'storage: {path: %s/pw.db}\n%s\n' "$dir" "${4:-}" >"$dir/pw.yml"
+  local t0 peak=0 pid kb
+  t0=$(now)
+  if [ -x "${BENCH_TIME_BIN:=/usr/bin/time}" ]; then
+    if ! "$BENCH_TIME_BIN" -v -o "$dir/time.txt" "$parkwatch" ingest --config.file="$dir/pw.yml" "$file" \
+      >"$dir/ingest.out" 2>&1; then
+      cat "$dir/ingest.out" >&2
+      return 1
+    fi
+    peak=$(peak_rss_of "$dir/time.txt")
+  else  # no GNU time (make test's packages): poll the high-water mark
+    "$parkwatch" ingest --config.file="$dir/pw.yml" "$file" >"$dir/ingest.out" 2>&1 &
+    pid=$!
+    while kb=$(rss_kb "$pid" VmHWM 2>/dev/null) && [ -n "$kb" ]; do
+      [ "$kb" -gt "$peak" ] && peak=$kb
+      sleep 0.02
+    done
+    wait "$pid" || { cat "$dir/ingest.out" >&2; return 1; }
+  fi
+  echo "$(since "$t0") $peak"
+}

@@ -53,8 +53,9 @@ struct Park {
         if (p.monthly()) data.PutFigure(index, indicator, p, v);
       });
     }
-    bench::PriceIndices(
-        [&](const char* industry, Period p, double v) { data.PutPriceIndex(industry, "ppi", p, v); });
+    bench::PriceIndices([&](const char* industry, Period p, double v) {
+      data.PutPriceIndex(industry, "ppi", p, v);
+    });
     data.Compact();
   }
 };

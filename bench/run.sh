@@ -2,7 +2,7 @@
 # parkwatch benchmarks: every figure beside its baseline, measured in the same run on the same
 # data, printed as one table. See bench/README.md.
 #
-#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,latency,evaluate,serve,start,report]
+#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,xlsx,latency,evaluate,serve,start,report]
 #
 #   --record  also write bench/RESULTS.md: the machine (nproc, CPU, memory, kernel, compiler) and
 #             the table.
@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
-build="" record=0 smoke=0 only="ingest,latency,evaluate,serve,start,report"
+build="" record=0 smoke=0 only="ingest,xlsx,latency,evaluate,serve,start,report"
 for arg in "$@"; do
   case $arg in
     --record) record=1 ;;
@@ -25,8 +25,8 @@ for arg in "$@"; do
   esac
 done
 [ -n "$build" ] || { echo "usage: $0 BUILD_DIR [--record] [--smoke] [--only=LIST]" >&2; exit 2; }
-for f in parkwatch bench/insert_loop bench/bench_store bench/evaluator_bench bench/metrics_bench \
-  bench/report_bench; do
+for f in parkwatch bench/insert_loop bench/csv_to_xlsx bench/bench_store bench/evaluator_bench \
+  bench/metrics_bench bench/report_bench; do
   [ -x "$build/$f" ] || { echo "run.sh: $build/$f is missing: build all targets first" >&2; exit 1; }
 done
 wants() { [[ ",$only," == *",$1,"* ]]; }
@@ -52,6 +52,12 @@ echo
 if wants ingest; then
   "$here/ingest.sh" "$build" "$work/ingest" "$enterprises" "$months"
   rm -rf "$work/ingest"
+  echo
+fi
+
+if wants xlsx; then
+  "$here/xlsx.sh" "$build" "$work/xlsx" "$enterprises" "$months"
+  rm -rf "$work/xlsx"
   echo
 fi
 

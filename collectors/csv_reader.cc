@@ -79,6 +79,7 @@ bool CsvReader::Next() {
           fatal_ = true;
           fields_.clear();
           spans_.clear();
+          located_ = false;
           record_line_ = line_;
           record_begin_ = pos_;
           problem_ = {CsvProblem::kRecordTooLong, {line_, 1}};
@@ -112,13 +113,19 @@ CsvReader::Parse CsvReader::ParseRecord(bool at_eof) {
   spans_.clear();
   scratch_.clear();
   problem_ = CsvProblem();
+  located_ = false;
   size_t text_after_quote = 0;  // offset + 1 of the first stray byte after a closing quote
   size_t unterminated = 0;      // offset + 1 of an opening quote that never closes
+  size_t too_many = 0;          // offset + 1 of the first field over max_fields
   int newlines = 0;
   const size_t begin = p;
 
   for (;;) {
     const size_t raw = p;
+    // Past the cap the record is still scanned to its end (to find where the next one starts),
+    // but its fields are no longer kept.
+    const bool keep = spans_.size() < options_.max_fields;
+    if (!keep && too_many == 0) too_many = raw + 1;
     if (p < e && b[p] == '"') {
       size_t q = p + 1;
       bool escaped = false;
@@ -142,9 +149,9 @@ CsvReader::Parse CsvReader::ParseRecord(bool at_eof) {
         break;
       }
       newlines += static_cast<int>(std::count(b + p + 1, b + close, '\n'));
-      if (!escaped) {
+      if (keep && !escaped) {
         spans_.push_back({raw, p + 1, close - p - 1, false});
-      } else {
+      } else if (keep) {
         size_t start = scratch_.size();
         for (size_t i = p + 1; i < close; ++i) {
           scratch_.push_back(b[i]);
@@ -168,7 +175,7 @@ CsvReader::Parse CsvReader::ParseRecord(bool at_eof) {
       if (q == e && !at_eof) return Parse::kNeedMore;
       size_t stop = q;
       if (stop > p && b[stop - 1] == '\r' && (q < e || at_eof)) --stop;  // CRLF, or CR at EOF
-      spans_.push_back({raw, p, stop - p, false});
+      if (keep) spans_.push_back({raw, p, stop - p, false});
       p = q;
     }
     if (p < e && b[p] == sep) {
@@ -190,37 +197,77 @@ CsvReader::Parse CsvReader::ParseRecord(bool at_eof) {
     fields_[i] = std::string_view((s.in_scratch ? scratch_.data() : b) + s.begin, s.size);
   }
 
+  auto flag = [&](CsvProblem::Kind kind, size_t offset) {
+    problem_.kind = kind;
+    problem_.where = LocationAt(offset, &problem_.field);
+  };
+  if (too_many) {
+    flag(CsvProblem::kTooManyFields, too_many - 1);
+    problem_.field = options_.max_fields;
+    return Parse::kRecord;
+  }
   if (options_.check_utf8) {
     size_t bad = FindInvalidUtf8(std::string_view(b + begin, p - begin));
     if (bad != std::string_view::npos) {
-      problem_ = {CsvProblem::kInvalidUtf8, LocationAt(begin + bad)};
+      flag(CsvProblem::kInvalidUtf8, begin + bad);
       return Parse::kRecord;
     }
   }
   if (unterminated)
-    problem_ = {CsvProblem::kUnterminatedQuote, LocationAt(unterminated - 1)};
+    flag(CsvProblem::kUnterminatedQuote, unterminated - 1);
   else if (text_after_quote)
-    problem_ = {CsvProblem::kTextAfterQuote, LocationAt(text_after_quote - 1)};
+    flag(CsvProblem::kTextAfterQuote, text_after_quote - 1);
   return Parse::kRecord;
 }
 
-TextLocation CsvReader::LocationAt(size_t offset) const {
-  const char* b = buf_.get();
-  TextLocation loc{record_line_, 1};
-  size_t line_start = record_begin_;
-  for (size_t i = record_begin_; i < offset; ++i) {
-    if (b[i] == '\n') ++loc.line, line_start = i + 1;
+namespace {
+
+// Walks the bytes of a record, keeping the line and column of `offset`.
+struct Cursor {
+  size_t offset;
+  TextLocation at;
+  void AdvanceTo(const char* b, size_t to) {
+    for (; offset < to; ++offset) {
+      unsigned char c = static_cast<unsigned char>(b[offset]);
+      if (c == '\n')
+        ++at.line, at.column = 1;
+      else if ((c & 0xC0) != 0x80)  // one column per character: skip UTF-8 continuation bytes
+        ++at.column;
+    }
   }
-  for (size_t i = line_start; i < offset; ++i) {
-    // Count every byte except UTF-8 continuation bytes: one per character.
-    if ((static_cast<unsigned char>(b[i]) & 0xC0) != 0x80) ++loc.column;
+};
+
+}  // namespace
+
+void CsvReader::Locate() const {
+  if (located_) return;
+  locations_.clear();
+  locations_.reserve(spans_.size());
+  Cursor cursor{record_begin_, {record_line_, 1}};
+  for (const Span& s : spans_) {
+    cursor.AdvanceTo(buf_.get(), s.raw);
+    locations_.push_back(cursor.at);
   }
-  return loc;
+  located_ = true;
+}
+
+TextLocation CsvReader::LocationAt(size_t offset, size_t* field) const {
+  Locate();
+  // The last field starting at or before offset; the scan goes on from there.
+  auto after = std::upper_bound(spans_.begin(), spans_.end(), offset,
+                                [](size_t o, const Span& s) { return o < s.raw; });
+  size_t i = static_cast<size_t>(after - spans_.begin());
+  Cursor cursor{record_begin_, {record_line_, 1}};
+  if (i > 0) cursor = {spans_[i - 1].raw, locations_[i - 1]};
+  cursor.AdvanceTo(buf_.get(), offset);
+  *field = i > 0 ? i - 1 : 0;
+  return cursor.at;
 }
 
 TextLocation CsvReader::FieldLocation(size_t i) const {
   if (i >= spans_.size()) return {record_line_, 0};
-  return LocationAt(spans_[i].raw);
+  Locate();
+  return locations_[i];
 }
 
 }  // namespace parkwatch

@@ -12,6 +12,10 @@
 // Positions are 1-based lines and columns; a column counts Unicode characters (code points) of
 // the UTF-8 text from the start of its physical line, so 企业名称,产值 has 产值 at column 6. Bytes
 // that are not valid UTF-8 count one column each.
+//
+// Bounds: a record is at most max_record_bytes (fatal: a runaway quote) and at most max_fields
+// fields (that record is flagged kTooManyFields and skipped; reading goes on). So a row of 10⁶
+// commas costs one scan and no more than max_fields spans, not 48 bytes per field.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +32,11 @@ struct TextLocation {
   int column = 0;
 };
 
+// The default caps. A bureau's widest table has a few hundred columns; 10 000 leaves room for
+// any real header while a hostile row of a million separators is refused after one scan.
+inline constexpr size_t kMaxCsvFields = 10000;
+inline constexpr size_t kMaxCsvRecordBytes = 64 << 20;
+
 // Something wrong in one record. The record's fields are still delivered (so a caller may count
 // the row), but it should not be trusted.
 struct CsvProblem {
@@ -37,16 +46,19 @@ struct CsvProblem {
     kUnterminatedQuote,  // a quoted field runs to the end of the input
     kTextAfterQuote,     // "abc"def: text between a closing quote and the separator (dropped)
     kRecordTooLong,      // longer than max_record_bytes; fatal, no further records are read
+    kTooManyFields,      // more than max_fields fields; only the first max_fields are delivered
   } kind = kNone;
-  TextLocation where;  // the offending byte, or the opening quote
+  TextLocation where;  // the offending byte, the opening quote, or the first field over the cap
+  size_t field = 0;    // index of the field it is in (max_fields for kTooManyFields)
 };
 
 class CsvReader {
  public:
   struct Options {
-    char separator = 0;                  // 0: ',' unless the first line has tabs and no commas
-    bool check_utf8 = true;              // report kInvalidUtf8 for records that are not valid UTF-8
-    size_t max_record_bytes = 64 << 20;  // a runaway quote must not swallow the whole file
+    char separator = 0;      // 0: ',' unless the first line has tabs and no commas
+    bool check_utf8 = true;  // report kInvalidUtf8 for records that are not valid UTF-8
+    size_t max_record_bytes = kMaxCsvRecordBytes;  // a runaway quote must not take the file
+    size_t max_fields = kMaxCsvFields;
   };
 
   explicit CsvReader(std::istream& in) : CsvReader(in, Options()) {}
@@ -65,8 +77,9 @@ class CsvReader {
 
   // Line where the current record starts.
   int line() const { return record_line_; }
-  // Where field i starts (its opening quote when quoted). Computed on demand by scanning the
-  // record, since only diagnostics need it.
+  // Where field i starts (its opening quote when quoted). Only diagnostics need locations, so
+  // the first call after Next() computes every field's location in one scan of the record;
+  // each call after that is a lookup.
   TextLocation FieldLocation(size_t i) const;
   // The problem of the current record, kind kNone if it is well-formed.
   const CsvProblem& problem() const { return problem_; }
@@ -88,7 +101,10 @@ class CsvReader {
   // Makes room and reads more input; false only when the pending record exceeds the limit.
   bool Refill();
   void DetectSeparator();
-  TextLocation LocationAt(size_t offset) const;
+  // Fills locations_ for every field of the current record in one scan.
+  void Locate() const;
+  // The location of a byte of the current record and the field it is in.
+  TextLocation LocationAt(size_t offset, size_t* field) const;
 
   std::istream& in_;
   Options options_;
@@ -106,6 +122,8 @@ class CsvReader {
   size_t record_begin_ = 0;
   std::vector<Span> spans_;
   std::vector<std::string_view> fields_;
+  mutable std::vector<TextLocation> locations_;  // filled by Locate(), on demand
+  mutable bool located_ = false;
   std::string scratch_;
   CsvProblem problem_;
 };

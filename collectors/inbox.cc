@@ -9,8 +9,9 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
+
+#include "core/private_files.h"
 
 namespace parkwatch {
 
@@ -27,8 +28,8 @@ struct InboxWatcher::Impl {
 
 InboxWatcher::InboxWatcher(boost::asio::io_context& io, std::string directory, OnFile on_file)
     : impl_(std::make_unique<Impl>(io)), directory_(std::move(directory)) {
-  fs::create_directories(fs::path(directory_) / "processed");
-  fs::create_directories(fs::path(directory_) / "rejected");
+  CreatePrivateDirectories(fs::path(directory_) / "processed");
+  CreatePrivateDirectories(fs::path(directory_) / "rejected");
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) throw std::runtime_error("inotify_init1 failed");
   // CLOSE_WRITE: a writer finished; MOVED_TO: a file was renamed in whole. IN_CREATE is not
@@ -99,19 +100,21 @@ bool IsInboxCandidate(const std::string& path) {
 std::string FileInboxResult(const std::string& path, const BatchSummary& summary) {
   fs::path from(path);
   fs::path dir = from.parent_path() / (summary.status == "rejected" ? "rejected" : "processed");
-  fs::create_directories(dir);
+  CreatePrivateDirectories(dir);
   fs::path to = dir / from.filename();
   // A file of the same name dropped again keeps the earlier one: suffix with the batch id.
   if (fs::exists(to))
     to = dir / (from.stem().string() + ".batch" + std::to_string(summary.batch_id) +
                 from.extension().string());
   if (!summary.errors.empty()) {
-    std::ofstream report(to.string() + ".errors.txt");
-    report << "# " << summary.status << " batch " << summary.batch_id << ": " << summary.error_count
-           << " errors\n"
-           << JoinDiagnostics(summary.errors);
+    WritePrivateFile(to.string() + ".errors.txt",
+                     "# " + summary.status + " batch " + std::to_string(summary.batch_id) + ": " +
+                         std::to_string(summary.error_count) + " errors\n" +
+                         JoinDiagnostics(summary.errors));
   }
   fs::rename(from, to);
+  // The office's file, now the daemon's record of it: as private as everything else it keeps.
+  fs::permissions(to, static_cast<fs::perms>(kPrivateFileMode));
   return to.string();
 }
 

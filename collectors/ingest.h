@@ -17,18 +17,20 @@ namespace parkwatch {
 // progress, if given, is called with (bytes read, total bytes) about every MiB.
 using IngestProgress = std::function<void(int64_t done, int64_t total)>;
 
-// Ingests a CSV file. The batch is committed whole, or (collector.atomic=false) with the good
-// rows only; a file whose content was already committed is recorded as a duplicate and changes
-// nothing. Diagnostics name the file by its base name. Throws StoreError when the store itself
-// fails (disk full, read-only) or the file cannot be opened: then nothing of the batch is
-// stored. The inbox passes follow_symlinks=false: a file swapped for a link to somewhere else
-// after it was seen is then refused, not read.
+// Ingests a file: a workbook (.xlsx or .xls, told by its content, whatever its name; the sheet
+// is collector.sheet) or else a CSV table. The batch is committed whole, or
+// (collector.atomic=false) with the good rows only; a file whose content was already committed is
+// recorded as a duplicate and changes nothing. Diagnostics name the file by its base name. Throws
+// StoreError when the store itself fails (disk full, read-only) or the file cannot be opened: then
+// nothing of the batch is stored. The inbox passes follow_symlinks=false: a file swapped for a link
+// to somewhere else after it was seen is then refused, not read.
 BatchSummary IngestFile(const std::string& path, const CollectorConfig& collector,
                         const Config& config, Store& store, const IngestProgress& progress = {},
                         bool follow_symlinks = true);
 
-// Ingests a request body: JSON when content_type says so or the body starts with '{' or '[',
-// CSV otherwise. source names the input in diagnostics (e.g. "request").
+// Ingests a request body: a workbook when its bytes are one, JSON when content_type says so or
+// the body starts with '{' or '[', CSV otherwise. source names the input in diagnostics (e.g.
+// "request").
 BatchSummary IngestBody(const std::string& body, const std::string& content_type,
                         const std::string& source, const CollectorConfig& collector,
                         const Config& config, Store& store);

@@ -1,7 +1,5 @@
 #include "collectors/table_reader.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -12,6 +10,8 @@
 
 #include "collectors/csv_reader.h"
 #include "collectors/encoding.h"
+#include "collectors/json_rows.h"
+#include "collectors/sheet.h"
 #include "core/credit_code.h"
 #include "core/period.h"
 #include "core/units.h"
@@ -20,6 +20,8 @@ namespace parkwatch {
 namespace {
 
 constexpr int64_t kProgressStep = 1 << 20;
+// The longest cell a row may have (an enterprise's name is a few dozen characters).
+constexpr size_t kMaxCellBytes = 64 << 10;
 
 // Locale-free ASCII helpers: they run on every cell of files with millions of rows, where the
 // <cctype> functions are out-of-line calls (and would follow the process locale).
@@ -45,7 +47,12 @@ std::string_view TrimBlanks(std::string_view s) {
   return s;
 }
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// A number as short as it round-trips: 27593.1, 1e+21.
+std::string FormatNumber(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+}
 
 bool EqualsAsciiNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -121,6 +128,33 @@ bool ParseKeyFlag(std::string_view v, bool* out) {
   for (auto w : kNo)
     if (EqualsAsciiNoCase(v, w)) return *out = false, true;
   return false;
+}
+
+// "周报、月报", "月报", "weekly, monthly", "无": the reports a register expects, as
+// "weekly,monthly", "monthly", "weekly" or "" (none). False for any other word.
+bool ParseExpectedReports(std::string_view v, std::string* out) {
+  bool weekly = false, monthly = false, none = false;
+  while (!v.empty()) {
+    size_t cut = v.size(), width = 0;
+    for (std::string_view sep : {",", "，", "、", "/", ";", "；", " "}) {
+      size_t at = v.find(sep);
+      if (at < cut) cut = at, width = sep.size();
+    }
+    std::string_view word = TrimBlanks(v.substr(0, cut));
+    v.remove_prefix(std::min(v.size(), cut + width));
+    if (word.empty()) continue;
+    if (word == "周报" || word == "周" || EqualsAsciiNoCase(word, "weekly"))
+      weekly = true;
+    else if (word == "月报" || word == "月" || EqualsAsciiNoCase(word, "monthly"))
+      monthly = true;
+    else if (word == "无" || word == "不报" || EqualsAsciiNoCase(word, "none"))
+      none = true;
+    else
+      return false;
+  }
+  if (none && (weekly || monthly)) return false;
+  *out = weekly && monthly ? "weekly,monthly" : weekly ? "weekly" : monthly ? "monthly" : "";
+  return true;
 }
 
 bool ParseYear(std::string_view v, int* out) {
@@ -211,7 +245,11 @@ struct Column {
   ColumnRole::Kind kind = ColumnRole::kIgnore;
   const IndicatorConfig* indicator = nullptr;  // kIndicator
   std::string unit;                            // kIndicator: unit the values are in
+  bool unit_named = false;                     // kIndicator: the header or config names unit
   double to_base = 1;                          // kIndicator: factor to the base unit
+  // kIndicator, under a group header of a statistical table (工业总产值 over 本月 | 本年累计 |
+  // 上年同期): which figure of the indicator the column holds.
+  enum class Part { kCurrent, kCumulative, kLastYear, kLastYearCumulative } part = Part::kCurrent;
 };
 
 // A row's cells as the row processor sees them, whatever the input format.
@@ -222,30 +260,9 @@ class RowCells {
   virtual TextLocation where(size_t i) const = 0;
 };
 
-// Keeps at most kMaxStoredErrors diagnostics and counts the rest.
-class ErrorSink {
- public:
-  ErrorSink(std::string file, TableResult* result) : file_(std::move(file)), result_(result) {}
-  void Add(int line, int column, std::string_view field, std::string message) {
-    if (result_->errors.size() >= kMaxStoredErrors) {
-      ++dropped_;
-      return;
-    }
-    result_->errors.push_back({file_, line, column, std::string(field), std::move(message)});
-  }
-  void Finish() {
-    if (dropped_ > 0)
-      result_->errors.push_back(
-          {file_, 0, 0, "", "... and " + std::to_string(dropped_) + " more errors"});
-    dropped_ = 0;
-  }
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  TableResult* result_;
-  int64_t dropped_ = 0;
-};
+// Every diagnostic of a table goes through one DiagnosticList (core/diagnostic.h), which keeps
+// their number and length bounded.
+using ErrorSink = DiagnosticList;
 
 // Maps headers to columns and turns rows into records. Shared by the CSV and JSON readers so
 // both apply exactly the same rules.
@@ -282,6 +299,7 @@ class TableMapper {
       return false;
     }
     out->unit = role->unit.empty() ? std::string(DefaultUnit(*out->indicator)) : role->unit;
+    out->unit_named = !role->unit.empty();
     std::string why;
     std::optional<double> factor = ResolveUnit(out->unit, *out->indicator, &why);
     if (!factor) {
@@ -298,13 +316,13 @@ class TableMapper {
   static bool CheckLayout(const std::vector<const Column*>& cols, Report report) {
     bool ok = true;
     const Column* first[ColumnRole::kIgnore + 1] = {};
-    std::map<const IndicatorConfig*, const Column*> seen_indicator;
+    std::map<std::pair<const IndicatorConfig*, Column::Part>, const Column*> seen_indicator;
     bool figures = false;
     for (const Column* c : cols) {
       if (c->kind == ColumnRole::kIgnore) continue;
       if (c->kind == ColumnRole::kIndicator) {
         figures = true;
-        auto [it, fresh] = seen_indicator.emplace(c->indicator, c);
+        auto [it, fresh] = seen_indicator.emplace(std::pair(c->indicator, c->part), c);
         if (!fresh) {
           report(c, "column " + Quote(c->header) + " repeats indicator " + c->indicator->name +
                         " of column " + Quote(it->second->header));
@@ -347,130 +365,17 @@ class TableMapper {
   }
 
   // Validates one row and, when it is good, sends its records to sink. Returns whether the row
-  // was accepted.
+  // was accepted. Three stages: read each cell by its column's role, check the row is complete,
+  // hand its records to the sink.
   bool ProcessRow(const std::vector<const Column*>& cols, const RowCells& cells, int line,
                   RecordSink* sink) {
-    bool ok = true;
-    auto fail = [&](size_t i, std::string message) {
-      TextLocation at = cells.where(i);
-      errors_->Add(at.line ? at.line : line, at.column, cols[i]->header, std::move(message));
-      ok = false;
-    };
-    code_.clear();
-    size_t code_cell = SIZE_MAX;
-    enterprise_ = EnterpriseRecord();
-    bool has_attribute = false;
-    std::optional<Period> period;
-    size_t period_cell = SIZE_MAX;
-    size_t name_cell = SIZE_MAX, value_cell = SIZE_MAX, unit_cell = SIZE_MAX;
-    pending_.clear();
-
-    for (size_t i = 0; i < cols.size(); ++i) {
-      const Column& col = *cols[i];
-      if (col.kind == ColumnRole::kIgnore) continue;
-      std::string_view v = TrimBlanks(cells.value(i));
-      switch (col.kind) {
-        case ColumnRole::kCreditCode: {
-          code_cell = i;
-          for (char c : v)
-            if (!IsAsciiSpace(c)) code_.push_back(AsciiUpper(c));
-          if (code_.empty()) {
-            fail(i, "credit code is empty");
-          } else if (std::string why = ValidateCreditCode(code_); !why.empty()) {
-            fail(i, "invalid credit code " + Quote(v) + ": " + why);
-          }
-          break;
-        }
-        case ColumnRole::kName:
-          if (!v.empty()) enterprise_.name = std::string(v), has_attribute = true;
-          break;
-        case ColumnRole::kIndustry:
-          if (!v.empty()) enterprise_.industry = std::string(v), has_attribute = true;
-          break;
-        case ColumnRole::kKey:
-          if (!v.empty()) {
-            bool key;
-            if (ParseKeyFlag(v, &key))
-              enterprise_.key = key, has_attribute = true;
-            else
-              fail(i, "not a yes/no value: " + Quote(v) + " (是/否, Y/N, 1/0, 重点)");
-          }
-          break;
-        case ColumnRole::kAboveSizeSince:
-        case ColumnRole::kAboveSizeUntil:
-          if (!v.empty()) {
-            int year;
-            if (!ParseYear(v, &year)) {
-              fail(i, "not a year: " + Quote(v));
-            } else {
-              (col.kind == ColumnRole::kAboveSizeSince ? enterprise_.above_size_since
-                                                       : enterprise_.above_size_until) = year;
-              has_attribute = true;
-            }
-          }
-          break;
-        case ColumnRole::kPeriod:
-          period_cell = i;
-          if (!v.empty()) {
-            std::string why;
-            period = ParsePeriod(v, &why);
-            if (!period) fail(i, why);
-          }
-          break;
-        case ColumnRole::kIndicator: {
-          double value;
-          if (ParseValue(v, *col.indicator, col.to_base, &value,
-                         [&](std::string m) { fail(i, std::move(m)); }))
-            pending_.push_back({col.indicator, i, value});
-          break;
-        }
-        case ColumnRole::kIndicatorName:
-          name_cell = i;
-          break;
-        case ColumnRole::kValue:
-          value_cell = i;
-          break;
-        case ColumnRole::kUnit:
-          unit_cell = i;
-          break;
-        case ColumnRole::kIgnore:
-          break;
-      }
-    }
-
-    if (name_cell != SIZE_MAX && value_cell != SIZE_MAX)
-      LongFormatFigure(cells, name_cell, value_cell, unit_cell, fail);
-
-    if (!pending_.empty() && !period && period_cell != SIZE_MAX &&
-        TrimBlanks(cells.value(period_cell)).empty())
-      fail(period_cell, "period is empty");
-    if (!pending_.empty() && period_cell == SIZE_MAX) {
-      errors_->Add(line, 0, "", "row has figures but no period");
-      ok = false;
-    }
-    if (code_cell == SIZE_MAX) {
-      if (!enterprise_.industry) {
-        errors_->Add(line, 0, "", "row has neither a credit code nor an industry");
-        ok = false;
-      } else {
-        code_ = kIndustrySeriesPrefix + *enterprise_.industry;
-        has_attribute = false;  // an industry series has no enterprise attributes
-      }
-    }
-    if (!ok) return false;
-
-    if (has_attribute) {
-      enterprise_.credit_code = code_;
-      if (std::string why = sink->PutEnterprise(enterprise_); !why.empty()) fail(code_cell, why);
-    }
-    figure_.credit_code = code_;
-    if (period) figure_.period = *period;
-    for (const Pending& p : pending_) {
-      figure_.indicator = p.indicator->name;
-      figure_.value = p.value;
-      if (std::string why = sink->PutFigure(figure_); !why.empty()) fail(p.cell, why);
-    }
-    return ok;
+    Row row{cols, cells, line, errors_};
+    ReadCells(row);
+    if (row.name_cell != SIZE_MAX && row.value_cell != SIZE_MAX) LongFormatFigure(row);
+    CheckComplete(row);
+    if (!row.ok) return false;
+    Emit(row, sink);
+    return row.ok;
   }
 
  private:
@@ -478,7 +383,188 @@ class TableMapper {
     const IndicatorConfig* indicator;
     size_t cell;
     double value;
+    bool last_year;  // 上年同期: the figure of the same period a year before
   };
+
+  // One row in progress: where its cells are and whether it has failed so far. The records it
+  // builds live in the mapper's reused members (code_, enterprise_, pending_, cumulative_).
+  struct Row {
+    const std::vector<const Column*>& cols;
+    const RowCells& cells;
+    int line;
+    ErrorSink* errors;
+    bool ok = true;
+    bool has_attribute = false;
+    std::optional<Period> period;
+    size_t code_cell = SIZE_MAX, period_cell = SIZE_MAX;
+    size_t name_cell = SIZE_MAX, value_cell = SIZE_MAX, unit_cell = SIZE_MAX;
+
+    void Fail(size_t i, std::string_view message) {
+      TextLocation at = cells.where(i);
+      errors->Add(at.line ? at.line : line, at.column, cols[i]->header, message);
+      ok = false;
+    }
+    void FailRow(std::string_view message) {
+      errors->Add(line, 0, "", message);
+      ok = false;
+    }
+  };
+
+  // Stage 1: each cell parsed by its column's role into code_, enterprise_, the period,
+  // pending_ figures (this period's and 上年同期) and cumulative_ (year-to-date) ones; a bad cell
+  // fails the row but the others are still checked.
+  void ReadCells(Row& row) {
+    code_.clear();
+    enterprise_ = EnterpriseRecord();
+    pending_.clear();
+    cumulative_.clear();
+    for (size_t i = 0; i < row.cols.size(); ++i) {
+      const Column& col = *row.cols[i];
+      if (col.kind == ColumnRole::kIgnore) continue;
+      std::string_view v = TrimBlanks(row.cells.value(i));
+      if (v.size() > kMaxCellBytes) {
+        // No name, code or figure is this long: refused before anything copies it.
+        row.Fail(i, "value of " + std::to_string(v.size()) + " bytes, more than " +
+                        std::to_string(kMaxCellBytes) + ": " + Quote(v));
+        continue;
+      }
+      switch (col.kind) {
+        case ColumnRole::kCreditCode: {
+          row.code_cell = i;
+          for (char c : v)
+            if (!IsAsciiSpace(c)) code_.push_back(AsciiUpper(c));
+          if (code_.empty()) {
+            row.Fail(i, "credit code is empty");
+          } else if (std::string why = ValidateCreditCode(code_); !why.empty()) {
+            row.Fail(i, "invalid credit code " + Quote(v) + ": " + why);
+          }
+          break;
+        }
+        case ColumnRole::kName:
+          if (!v.empty()) enterprise_.name = std::string(v), row.has_attribute = true;
+          break;
+        case ColumnRole::kIndustry:
+          if (!v.empty()) enterprise_.industry = std::string(v), row.has_attribute = true;
+          break;
+        case ColumnRole::kKey:
+          if (!v.empty()) {
+            bool key;
+            if (ParseKeyFlag(v, &key))
+              enterprise_.key = key, row.has_attribute = true;
+            else
+              row.Fail(i, "not a yes/no value: " + Quote(v) + " (是/否, Y/N, 1/0, 重点)");
+          }
+          break;
+        case ColumnRole::kAboveSizeSince:
+        case ColumnRole::kAboveSizeUntil:
+          if (!v.empty()) {
+            int year;
+            if (!ParseYear(v, &year)) {
+              row.Fail(i, "not a year: " + Quote(v));
+            } else {
+              (col.kind == ColumnRole::kAboveSizeSince ? enterprise_.above_size_since
+                                                       : enterprise_.above_size_until) = year;
+              row.has_attribute = true;
+            }
+          }
+          break;
+        case ColumnRole::kExpectedReports:
+          if (!v.empty()) {
+            std::string reports;
+            if (ParseExpectedReports(v, &reports))
+              enterprise_.expected_reports = reports, row.has_attribute = true;
+            else
+              row.Fail(i,
+                       "not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)");
+          }
+          break;
+        case ColumnRole::kPeriod:
+          row.period_cell = i;
+          if (!v.empty()) {
+            std::string why;
+            row.period = ParsePeriod(v, &why);
+            if (!row.period) row.Fail(i, why);
+          }
+          break;
+        case ColumnRole::kIndicator: {
+          double value;
+          if (!ParseValue(v, *col.indicator, col.to_base, col.unit_named ? col.unit : "", &value,
+                          [&](std::string m) { row.Fail(i, m); }))
+            break;
+          if (col.part == Column::Part::kCurrent || col.part == Column::Part::kLastYear)
+            pending_.push_back({col.indicator, i, value, col.part == Column::Part::kLastYear});
+          else if (col.part == Column::Part::kCumulative)
+            cumulative_.push_back({col.indicator, i, value, false});
+          break;
+        }
+        case ColumnRole::kIndicatorName:
+          row.name_cell = i;
+          break;
+        case ColumnRole::kValue:
+          row.value_cell = i;
+          break;
+        case ColumnRole::kUnit:
+          row.unit_cell = i;
+          break;
+        case ColumnRole::kIgnore:
+          break;
+      }
+    }
+  }
+
+  // Stage 2: what the row as a whole needs: a period for its figures, an enterprise or an
+  // industry to file them under, year-to-date figures no smaller than the period's own.
+  void CheckComplete(Row& row) {
+    if (!pending_.empty() && !row.period && row.period_cell != SIZE_MAX &&
+        TrimBlanks(row.cells.value(row.period_cell)).empty())
+      row.Fail(row.period_cell, "period is empty");
+    if (!pending_.empty() && row.period_cell == SIZE_MAX)
+      row.FailRow("row has figures but no period");
+    if (row.code_cell == SIZE_MAX) {
+      if (!enterprise_.industry) {
+        row.FailRow("row has neither a credit code nor an industry");
+      } else {
+        code_ = kIndustrySeriesPrefix + *enterprise_.industry;
+        row.has_attribute = false;  // an industry series has no enterprise attributes
+      }
+    }
+    // A year-to-date figure is checked against the month's (强制性审核: cumulative >= month),
+    // not stored: the month's own figure is what the store keeps.
+    for (const Pending& c : cumulative_)
+      for (const Pending& p : pending_)
+        if (p.indicator == c.indicator && !p.last_year &&
+            c.indicator->kind == IndicatorKind::kLevel && c.value >= 0 &&
+            c.value < p.value * (1 - 1e-9))
+          row.Fail(c.cell, "the year-to-date figure is smaller than the month's own (" +
+                               FormatNumber(c.value) + " < " + FormatNumber(p.value) + " in " +
+                               std::string(BaseUnitName(c.indicator->dimension)) + ")");
+  }
+
+  // Stage 3: the records to the sink, which may still refuse one (a duplicate in the batch).
+  void Emit(Row& row, RecordSink* sink) {
+    if (row.has_attribute) {
+      enterprise_.credit_code = code_;
+      if (std::string why = sink->PutEnterprise(enterprise_); !why.empty())
+        row.Fail(row.code_cell, why);
+    }
+    figure_.credit_code = code_;
+    if (row.period) figure_.period = *row.period;
+    for (const Pending& p : pending_) {
+      figure_.indicator = p.indicator->name;
+      figure_.value = p.value;
+      if (p.last_year) {
+        std::optional<Period> before = row.period ? row.period->SameLastYear() : std::nullopt;
+        if (!before) {
+          row.Fail(p.cell, "the period has no same period last year (week 53)");
+          continue;
+        }
+        figure_.period = *before;
+      } else if (row.period) {
+        figure_.period = *row.period;
+      }
+      if (std::string why = sink->PutFigure(figure_); !why.empty()) row.Fail(p.cell, why);
+    }
+  }
 
   std::optional<ColumnRole> FromCollector(const std::string& header) const {
     if (collector_.columns.empty()) return std::nullopt;
@@ -496,6 +582,31 @@ class TableMapper {
     return role;
   }
 
+  // The year.month form with a one-digit month, which Excel makes of a typed 2026.10 when the
+  // cell is a number: 2026.1 is October or January, and only the collector's period_format
+  // can say which. Returns nullopt for any other text (Period::Parse reads it), an invalid
+  // Period with *why set when refused, or the period.
+  std::optional<Period> ParseYearDotMonth(std::string_view text, std::string* why) const {
+    if (text.size() != 6 || text[4] != '.' || text[5] < '1' || text[5] > '9') return std::nullopt;
+    int year = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + 4, year);
+    if (ec != std::errc() || end != text.data() + 4) return std::nullopt;
+    int digit = text[5] - '0';
+    if (collector_.period_format == "yyyy.m") return Period::Month(year, digit);
+    if (collector_.period_format == "yyyy.mm") {
+      if (digit == 1) return Period::Month(year, 10);
+      *why = "invalid period " + Quote(text) + ": under period_format yyyy.mm it is month " +
+             std::to_string(digit * 10);
+      return Period();
+    }
+    if (digit != 1) return std::nullopt;  // 2026.2 can only be February
+    *why = "ambiguous period " + Quote(text) +
+           ": Excel shows a typed 2026.10 as 2026.1, so it may be October or January; write "
+           "2026-10 or 2026-01 (or format the cells as text), or declare the collector's "
+           "period_format (yyyy.m or yyyy.mm)";
+    return Period();
+  }
+
   const IndicatorConfig* FindIndicator(std::string_view name) const {
     for (const IndicatorConfig& ind : indicators_)
       if (ind.name == name) return &ind;
@@ -507,7 +618,12 @@ class TableMapper {
     if (!period_cache_valid_ || text != period_text_) {
       period_text_.assign(text);
       period_error_.clear();
-      period_value_ = Period::Parse(text, &period_error_);
+      period_value_ = ParseYearDotMonth(text, &period_error_);
+      if (period_value_ && !period_value_->valid()) {
+        period_value_.reset();  // refused; period_error_ says why
+      } else if (!period_value_) {
+        period_value_ = Period::Parse(text, &period_error_);
+      }
       period_cache_valid_ = true;
     }
     if (!period_value_) *why = period_error_;
@@ -516,11 +632,38 @@ class TableMapper {
 
   // Parses a figure of indicator ind whose unit factor is to_base. False when there is no
   // figure (missing) or it is bad (reported through fail).
+  // named_unit is the unit the header (or the collector's columns, or a long table's unit
+  // column) names, "" when the values are in the indicator's default unit: a cell's own 万 or
+  // 亿 may then say otherwise, but not against a named unit.
   template <typename Fail>
   static bool ParseValue(std::string_view v, const IndicatorConfig& ind, double to_base,
-                         double* out, Fail fail) {
+                         std::string_view named_unit, double* out, Fail fail) {
     bool percent = false;
     std::string_view number = v;
+    // 27593.1万, 1.71亿, 3.2亿元: amounts as people type them.
+    static constexpr std::pair<std::string_view, std::string_view> kWritten[] = {
+        {"万元", "万元"}, {"亿元", "亿元"}, {"万", "万元"}, {"亿", "亿元"}};
+    for (auto [suffix, unit_name] : kWritten) {
+      if (!number.ends_with(suffix)) continue;
+      std::string_view digits = TrimBlanks(number.substr(0, number.size() - suffix.size()));
+      double ignored;
+      bool missing;
+      if (!ParseFigure(digits, &ignored, &missing)) break;  // not a number with a unit
+      if (ind.dimension != Dimension::kMoney) {
+        fail("an amount of money " + Quote(v) + " for " + ind.name + ", which is " +
+             std::string(DimensionName(ind.dimension)));
+        return false;
+      }
+      std::optional<Unit> unit = FindUnit(unit_name);
+      if (!named_unit.empty() && unit && unit->to_base != to_base) {
+        fail(Quote(v) + " is in " + std::string(unit_name) + ", but the column is in " +
+             std::string(named_unit) + ": write the number alone, or fix the header's unit");
+        return false;
+      }
+      if (unit) to_base = unit->to_base;
+      number = digits;
+      break;
+    }
     for (std::string_view sign : {std::string_view("%"), std::string_view("\xEF\xBC\x85")}) {
       if (number.ends_with(sign)) {
         number.remove_suffix(sign.size());
@@ -550,24 +693,24 @@ class TableMapper {
     return true;
   }
 
-  template <typename Fail>
-  void LongFormatFigure(const RowCells& cells, size_t name_cell, size_t value_cell,
-                        size_t unit_cell, Fail& fail) {
-    std::string_view name = TrimBlanks(cells.value(name_cell));
-    std::string_view value = TrimBlanks(cells.value(value_cell));
+  // A long-format row's one figure: indicator (指标), value (数值) and an optional unit (单位).
+  void LongFormatFigure(Row& row) {
+    const size_t name_cell = row.name_cell, value_cell = row.value_cell, unit_cell = row.unit_cell;
+    std::string_view name = TrimBlanks(row.cells.value(name_cell));
+    std::string_view value = TrimBlanks(row.cells.value(value_cell));
     if (name.empty()) {
       double ignored;
       bool missing;
       if (!ParseFigure(value, &ignored, &missing) && missing) return;  // nothing in either
-      fail(name_cell, "indicator is empty, but the row has a value " + Quote(value));
+      row.Fail(name_cell, "indicator is empty, but the row has a value " + Quote(value));
       return;
     }
     const LongIndicator* li = LookupLongIndicator(name);
     if (!li) {
-      fail(name_cell, "unknown indicator " + Quote(name));
+      row.Fail(name_cell, "unknown indicator " + Quote(name));
       return;
     }
-    std::string_view unit = unit_cell != SIZE_MAX ? TrimBlanks(cells.value(unit_cell)) : "";
+    std::string_view unit = unit_cell != SIZE_MAX ? TrimBlanks(row.cells.value(unit_cell)) : "";
     size_t unit_at = unit_cell;
     if (unit.empty()) {
       unit = li->unit.empty() ? DefaultUnit(*li->indicator) : std::string_view(li->unit);
@@ -576,13 +719,14 @@ class TableMapper {
     std::string why;
     std::optional<double> factor = ResolveUnit(unit, *li->indicator, &why);
     if (!factor) {
-      fail(unit_at, why);
+      row.Fail(unit_at, why);
       return;
     }
     double v;
-    if (ParseValue(value, *li->indicator, *factor, &v,
-                   [&](std::string m) { fail(value_cell, std::move(m)); }))
-      pending_.push_back({li->indicator, value_cell, v});
+    bool named = unit_at == unit_cell || !li->unit.empty();
+    if (ParseValue(value, *li->indicator, *factor, named ? unit : "", &v,
+                   [&](std::string m) { row.Fail(value_cell, m); }))
+      pending_.push_back({li->indicator, value_cell, v, false});
   }
 
   struct LongIndicator {
@@ -614,6 +758,7 @@ class TableMapper {
   EnterpriseRecord enterprise_;
   FigureRecord figure_;
   std::vector<Pending> pending_;
+  std::vector<Pending> cumulative_;
   bool period_cache_valid_ = false;
   std::string period_text_, period_error_;
   std::optional<Period> period_value_;
@@ -641,26 +786,17 @@ bool AllBlank(const CsvReader& reader) {
   return true;
 }
 
-// The column whose cell holds location `at`: the last one starting at or before it.
-size_t CellAt(const CsvReader& reader, TextLocation at) {
-  size_t cell = 0;
-  for (size_t i = 0; i < reader.size(); ++i) {
-    TextLocation f = reader.FieldLocation(i);
-    if (f.line < at.line || (f.line == at.line && f.column <= at.column)) cell = i;
-  }
-  return cell;
-}
-
 }  // namespace
 
 void ReadCsvTable(std::istream& in, const std::string& file_name, const CollectorConfig& collector,
                   const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
                   TableResult* result, const std::function<void(int64_t)>& progress) {
-  ErrorSink errors(file_name, result);
+  ErrorSink errors(file_name, &result->errors);
   std::optional<EncodingOption> option = ParseEncodingOption(collector.encoding);
   if (!option) {
     errors.Add(0, 0, "encoding",
                "unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)");
+    result->error_count = errors.Finish();
     return;
   }
   std::string head;
@@ -699,7 +835,12 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
         break;
       case CsvProblem::kRecordTooLong:
         errors.Add(problem.where.line, problem.where.column, field,
-                   "record longer than 64 MiB, probably an unterminated quote; reading stopped");
+                   "record longer than " + std::to_string(kMaxCsvRecordBytes >> 20) +
+                       " MiB, probably an unterminated quote; reading stopped");
+        break;
+      case CsvProblem::kTooManyFields:
+        errors.Add(problem.where.line, problem.where.column, field,
+                   "record has more than " + std::to_string(kMaxCsvFields) + " fields");
         break;
     }
   };
@@ -710,7 +851,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   bool table_ok = true;
   if (!reader.Next()) {
     errors.Add(0, 0, "", "empty input: no header line");
-    errors.Finish();
+    result->error_count = errors.Finish();
     return;
   }
   if (reader.problem().kind != CsvProblem::kNone) {
@@ -745,7 +886,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
     if (AllBlank(reader) && problem.kind == CsvProblem::kNone) continue;
     ++result->rows_read;
     if (problem.kind != CsvProblem::kNone) {
-      size_t cell = CellAt(reader, problem.where);
+      size_t cell = problem.field;
       report_problem(problem, table_ok && cell < columns.size() ? columns[cell].header : "");
       continue;
     }
@@ -765,7 +906,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
     if (mapper.ProcessRow(layout, cells, reader.line(), sink)) ++result->rows_accepted;
   }
   if (progress) progress(decoded.source_bytes());
-  errors.Finish();
+  result->error_count = errors.Finish();
 }
 
 namespace {
@@ -782,83 +923,437 @@ class JsonRowCells : public RowCells {
 void ReadJsonTable(std::string_view body, const std::string& source_name,
                    const CollectorConfig& collector, const std::vector<IndicatorConfig>& indicators,
                    RecordSink* sink, TableResult* result) {
-  ErrorSink errors(source_name, result);
+  ErrorSink errors(source_name, &result->errors);
   result->encoding = "utf-8";
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::exception& e) {
-    // Not only parse_error: a number too large for a double ("1E444") is out_of_range.
-    errors.Add(0, 0, "", std::string("not valid JSON: ") + e.what());
-    return;
-  }
-  const nlohmann::json* rows = &doc;
-  if (doc.is_object() && doc.contains("rows")) rows = &doc["rows"];
-  if (!rows->is_array()) {
-    errors.Add(0, 0, "", "expected {\"rows\": [ {...}, ... ]} or an array of row objects");
-    return;
-  }
 
-  // Resolve every member name once, before any row goes to the sink: an unknown name makes
-  // every row's meaning unclear, as an unknown CSV header does.
+  // First reading: the body is valid and every member name resolves, before any row goes to
+  // the sink (an unknown name makes every row's meaning unclear, as an unknown CSV header
+  // does). Both readings stream: no document of the body is ever built.
   TableMapper mapper(collector, indicators, &errors);
   std::map<std::string, Column, std::less<>> columns;
   bool table_ok = true;
-  int row_number = 0;
-  for (const nlohmann::json& row : *rows) {
-    ++row_number;
-    if (!row.is_object()) continue;
-    for (const auto& member : row.items()) {
-      if (columns.count(member.key())) continue;
+  bool too_many_names = false;
+  std::string error = ReadJsonRows(body, [&](JsonRow& row) {
+    for (const JsonMember& m : row.members) {
+      if (columns.count(m.name)) continue;
+      if (columns.size() >= kMaxJsonMembers) {
+        too_many_names = true;
+        return;
+      }
       Column c;
-      if (!mapper.Resolve(member.key(), row_number, 0, &c)) {
+      if (!mapper.Resolve(m.name, row.number, 0, &c)) {
         table_ok = false;
         c.kind = ColumnRole::kIgnore;
       }
-      columns.emplace(member.key(), std::move(c));
+      columns.emplace(m.name, std::move(c));
     }
+  });
+  if (error.empty() && too_many_names)
+    error = "rows have more than " + std::to_string(kMaxJsonMembers) + " different member names";
+  if (!error.empty()) {
+    // The body as a whole is refused: that is its one error (what its names would have meant
+    // no longer matters).
+    result->errors.clear();
+    errors = ErrorSink(source_name, &result->errors);
+    errors.Add(0, 0, "", error);
+    result->error_count = errors.Finish();
+    return;
   }
 
   JsonRowCells cells;
   std::vector<const Column*> layout;
-  row_number = 0;
-  for (const nlohmann::json& row : *rows) {
-    ++row_number;
+  ReadJsonRows(body, [&](JsonRow& row) {
+    const int n = row.number;
     ++result->rows_read;
-    if (!row.is_object()) {
-      errors.Add(row_number, 0, "", "row is not an object of header: value members");
-      continue;
+    if (!row.is_object) {
+      errors.Add(n, 0, "", "row is not an object of header: value members");
+      return;
     }
-    if (!table_ok) continue;
+    if (!table_ok) return;
+    if (row.too_many_members) {
+      errors.Add(n, 0, "", "row has more than " + std::to_string(kMaxJsonMembers) + " members");
+      return;
+    }
     layout.clear();
     cells.values.clear();
     bool ok = true;
-    for (const auto& member : row.items()) {
-      const Column& c = columns.find(member.key())->second;
-      const nlohmann::json& v = member.value();
-      std::string text;
-      if (v.is_string())
-        text = v.get<std::string>();
-      else if (v.is_number() || v.is_boolean())
-        text = v.dump();
-      else if (!v.is_null()) {
-        errors.Add(row_number, 0, c.header,
-                   "value must be a string or a number, not " + std::string(v.type_name()));
+    for (JsonMember& m : row.members) {
+      const Column& c = columns.find(m.name)->second;
+      if (m.type) {
+        errors.Add(n, 0, c.header,
+                   std::string("value must be a string or a number, not ") + m.type);
         ok = false;
       }
       layout.push_back(&c);
-      cells.values.push_back(std::move(text));
+      cells.values.push_back(std::move(m.text));
     }
     ok = TableMapper::CheckLayout(layout,
                                   [&](const Column* c, std::string message) {
-                                    errors.Add(row_number, 0, c ? c->header : "",
-                                               std::move(message));
+                                    errors.Add(n, 0, c ? c->header : "", message);
                                   }) &&
          ok;
-    if (!ok) continue;
-    if (mapper.ProcessRow(layout, cells, row_number, sink)) ++result->rows_accepted;
+    if (!ok) return;
+    if (mapper.ProcessRow(layout, cells, n, sink)) ++result->rows_accepted;
+  });
+  result->error_count = errors.Finish();
+}
+
+// ---- worksheets ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr int kMaxTitleRows = 30;
+
+// Text with every blank removed, for matching the words of table headers and footers that
+// offices space out (本 月, 合　计).
+std::string Compact(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (IsAsciiSpace(s[i])) continue;
+    if (s.substr(i, 3) == "\xE3\x80\x80") {
+      i += 2;
+      continue;
+    }
+    out.push_back(s[i]);
   }
-  errors.Finish();
+  return out;
+}
+
+// 1-3月, 1—3月, 1~3月: a year-to-date range as a column heading.
+bool IsMonthRange(std::string_view s) {
+  if (!s.starts_with("1") || !s.ends_with("月")) return false;
+  s.remove_prefix(1);
+  s.remove_suffix(std::string_view("月").size());
+  bool marker = false;
+  for (std::string_view m : {"-", "—", "–", "~", "～", "至", "－"})
+    if (s.starts_with(m)) s.remove_prefix(m.size()), marker = true;
+  if (!marker || s.empty() || s.size() > 2) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// What a cell of the lower row of a two-row header means under its group.
+enum class Subheader { kNone, kCurrent, kCumulative, kLastYear, kLastYearCumulative, kGrowth };
+
+Subheader SubheaderOf(std::string_view text) {
+  std::string s = Compact(text);
+  for (std::string_view suffix : {"数", "值"})  // 本月数, 累计值
+    if (s.size() > suffix.size() + 3 && s.ends_with(suffix)) s.resize(s.size() - suffix.size());
+  static constexpr std::string_view kCurrent[] = {"本月", "当月", "本期", "本周", "当周"};
+  static constexpr std::string_view kCumulative[] = {"本年累计",   "累计",       "本年",
+                                                     "自年初累计", "年初至本月", "本年累计数"};
+  static constexpr std::string_view kLastYear[] = {"上年同期", "去年同期", "上年同月", "同期",
+                                                   "上年同周"};
+  static constexpr std::string_view kLastYearCumulative[] = {"上年同期累计", "上年累计",
+                                                             "去年同期累计"};
+  for (auto w : kCurrent)
+    if (s == w) return Subheader::kCurrent;
+  for (auto w : kCumulative)
+    if (s == w) return Subheader::kCumulative;
+  if (IsMonthRange(s) || (s.ends_with("累计") && IsMonthRange(s.substr(0, s.size() - 6))))
+    return Subheader::kCumulative;
+  for (auto w : kLastYear)
+    if (s == w) return Subheader::kLastYear;
+  for (auto w : kLastYearCumulative)
+    if (s == w) return Subheader::kLastYearCumulative;
+  // Growth columns are computed from the figures; parkwatch computes its own.
+  for (std::string_view w : {"增长", "增速", "增减", "同比", "比上年", "±"})
+    if (s.find(w) != std::string::npos) return Subheader::kGrowth;
+  return Subheader::kNone;
+}
+
+// Rows that end the table (the signatures under a statistical table) or are not enterprises.
+bool IsFooter(std::string_view text) {
+  std::string s = Compact(text);
+  for (std::string_view w :
+       {"单位负责人", "统计负责人", "负责人", "填表人", "填报人", "制表人", "审核人", "报出日期",
+        "填报日期", "联系电话", "说明：", "说明:", "注：", "注:"})
+    if (s.starts_with(w)) return true;
+  return false;
+}
+bool IsTotal(std::string_view text) {
+  std::string s = Compact(text);
+  for (std::string_view w : {"合计", "总计", "小计", "全部合计", "总合计"})
+    if (s == w) return true;
+  return false;
+}
+
+// The unit a title block states for the whole table: 单位：万元, 计量单位: 万元. 填报单位：某公司
+// names no unit and is passed over.
+std::optional<std::pair<std::string, Unit>> TitleUnit(std::string_view text) {
+  for (std::string_view label : {"单位：", "单位:"}) {
+    for (size_t at = text.find(label); at != std::string_view::npos;
+         at = text.find(label, at + label.size())) {
+      std::string_view rest = TrimBlanks(text.substr(at + label.size()));
+      size_t end = 0;
+      while (end < rest.size() && !IsAsciiSpace(rest[end]) &&
+             rest.substr(end, 3) != "\xE3\x80\x80" && rest[end] != ',' &&
+             rest.substr(end, 3) != "，")
+        ++end;
+      std::string name(rest.substr(0, end));
+      if (auto unit = FindUnit(name)) return std::pair(name, *unit);
+    }
+  }
+  return std::nullopt;
+}
+
+void CellText(const SheetCell& cell, bool period_column, std::string* out) {
+  out->clear();
+  char buf[32];
+  switch (cell.kind) {
+    case SheetCell::kText:
+      out->assign(cell.text);
+      break;
+    case SheetCell::kNumber:
+      out->assign(FormatNumber(cell.number));
+      break;
+    case SheetCell::kBool:
+      out->assign(cell.number != 0 ? "true" : "false");
+      break;
+    case SheetCell::kDate:
+      // In the period column a date stands for its month (2026-03-01 is March 2026).
+      if (period_column)
+        std::snprintf(buf, sizeof buf, "%04d-%02d", cell.year, cell.month);
+      else
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", cell.year, cell.month, cell.day);
+      out->assign(buf);
+      break;
+    case SheetCell::kBlank:
+    case SheetCell::kError:
+    case SheetCell::kUncalculated:
+      break;
+  }
+}
+
+class SheetRowCells : public RowCells {
+ public:
+  std::vector<std::string> values;  // by column, A first
+  int row = 0;
+  std::string_view value(size_t i) const override {
+    return i < values.size() ? std::string_view(values[i]) : std::string_view();
+  }
+  TextLocation where(size_t i) const override { return {row, static_cast<int>(i) + 1}; }
+};
+
+// The current row's cells as texts, by column.
+void RowTexts(const SheetSource& sheet, std::vector<std::string>* out) {
+  out->clear();
+  for (const SheetCell& cell : sheet.cells()) {
+    if (out->size() < static_cast<size_t>(cell.column))
+      out->resize(static_cast<size_t>(cell.column));
+    CellText(cell, false, &(*out)[static_cast<size_t>(cell.column - 1)]);
+  }
+}
+
+// Reads the sheet; throws WorkbookError when it turns out unreadable part way.
+void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
+                   const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
+                   TableResult* result, ErrorSink& errors,
+                   const std::function<void(int64_t)>& progress) {
+  // The header is the first row in which at least two cells are known headers, one of them the
+  // enterprise's or the period's; rows above it are the title block.
+  TableResult scratch;
+  ErrorSink quiet(errors.file(), &scratch.errors);
+  TableMapper probe(collector, indicators, &quiet);
+  auto looks_like_header = [&](const std::vector<std::string>& texts) {
+    int known = 0;
+    bool anchor = false;
+    for (const std::string& text : texts) {
+      Column c;
+      if (TrimBlanks(text).empty() || !probe.Resolve(text, 0, 0, &c) ||
+          c.kind == ColumnRole::kIgnore)
+        continue;
+      ++known;
+      anchor = anchor || c.kind == ColumnRole::kCreditCode || c.kind == ColumnRole::kPeriod ||
+               c.kind == ColumnRole::kName || c.kind == ColumnRole::kIndustry;
+    }
+    scratch.errors.clear();
+    return known >= 2 && anchor;
+  };
+
+  std::vector<std::string> upper, lower;
+  std::optional<std::pair<std::string, Unit>> table_unit;
+  bool have = sheet.Next();
+  if (!have) {
+    errors.Add(0, 0, "", "the sheet is empty: no header row");
+    return;
+  }
+  int first_row = sheet.row();
+  std::vector<std::string> first_texts;
+  int header_row = 0;
+  for (int scanned = 0; have && scanned < kMaxTitleRows; ++scanned, have = sheet.Next()) {
+    RowTexts(sheet, &upper);
+    if (looks_like_header(upper)) {
+      header_row = sheet.row();
+      break;
+    }
+    if (scanned == 0) first_texts = upper;
+    for (const std::string& text : upper)
+      if (auto unit = TitleUnit(text)) table_unit = unit;
+  }
+  TableMapper mapper(collector, indicators, &errors);
+  if (header_row == 0) {
+    // Name what the first row holds, so the unknown headers show.
+    for (size_t i = 0; i < first_texts.size(); ++i) {
+      Column c;
+      if (!TrimBlanks(first_texts[i]).empty())
+        mapper.Resolve(first_texts[i], first_row, static_cast<int>(i) + 1, &c);
+    }
+    errors.Add(0, 0, "",
+               "no header row in the first " + std::to_string(kMaxTitleRows) +
+                   " rows: expected a row naming the columns, with 统一社会信用代码 (or "
+                   "企业名称) and 报告期 among them");
+    return;
+  }
+
+  // A second header row under the first: its cells name which figure of the group above
+  // (merged across them, so only its first cell has the text) each column holds.
+  have = sheet.Next();
+  bool two_rows = false;
+  if (have) {
+    RowTexts(sheet, &lower);
+    for (const std::string& text : lower)
+      if (!TrimBlanks(text).empty() && SubheaderOf(text) != Subheader::kNone) two_rows = true;
+    if (two_rows) have = sheet.Next();
+  }
+  if (!two_rows) lower.clear();
+
+  const size_t width = std::max(upper.size(), lower.size());
+  upper.resize(width);
+  lower.resize(width);
+  std::vector<Column> columns(width);
+  bool table_ok = true;
+  std::string group;
+  for (size_t i = 0; i < width; ++i) {
+    const int column = static_cast<int>(i) + 1;
+    std::string_view top = TrimBlanks(upper[i]), bottom = TrimBlanks(lower[i]);
+    Subheader sub = bottom.empty() ? Subheader::kNone : SubheaderOf(bottom);
+    if (!top.empty()) group = std::string(top);
+    if (sub == Subheader::kNone) group.clear();  // a plain column ends the group
+    Column& c = columns[i];
+    if (sub == Subheader::kGrowth) {
+      c.header = (top.empty() ? group : std::string(top)) + " " + std::string(bottom);
+      continue;  // kIgnore
+    }
+    if (sub != Subheader::kNone) {
+      std::string_view name = top.empty() ? std::string_view(group) : top;
+      if (!mapper.Resolve(name, header_row, column, &c)) {
+        table_ok = false;
+        continue;
+      }
+      if (c.kind != ColumnRole::kIndicator) {
+        errors.Add(header_row + 1, column, std::string(bottom),
+                   Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator");
+        table_ok = false;
+        continue;
+      }
+      c.header = std::string(name) + " " + std::string(bottom);
+      c.part = sub == Subheader::kCurrent      ? Column::Part::kCurrent
+               : sub == Subheader::kCumulative ? Column::Part::kCumulative
+               : sub == Subheader::kLastYear   ? Column::Part::kLastYear
+                                               : Column::Part::kLastYearCumulative;
+      continue;
+    }
+    // Merged down (the lower cell empty), or a header in the lower row alone.
+    std::string text = bottom.empty() ? std::string(top)
+                       : top.empty()  ? std::string(bottom)
+                                      : std::string(top) + std::string(bottom);
+    if (!mapper.Resolve(text, bottom.empty() || !top.empty() ? header_row : header_row + 1, column,
+                        &c))
+      table_ok = false;
+  }
+  // The title block's 单位：万元 is the unit of every column that names none.
+  if (table_unit)
+    for (Column& c : columns)
+      if (c.kind == ColumnRole::kIndicator && !c.unit_named &&
+          c.indicator->dimension == table_unit->second.dimension) {
+        c.unit = table_unit->first;
+        c.unit_named = true;
+        c.to_base = table_unit->second.to_base;
+      }
+  std::vector<const Column*> layout;
+  for (const Column& c : columns) layout.push_back(&c);
+  if (table_ok)
+    table_ok = TableMapper::CheckLayout(layout, [&](const Column* c, std::string message) {
+      errors.Add(header_row, c ? c->column : 0, c ? c->header : "", std::move(message));
+    });
+
+  SheetRowCells cells;
+  cells.values.resize(width);
+  int64_t next_progress = kProgressStep;
+  for (; have; have = sheet.Next()) {
+    if (progress && sheet.consumed() >= next_progress) {
+      progress(sheet.consumed());
+      next_progress = sheet.consumed() + kProgressStep;
+    }
+    std::span<const SheetCell> row = sheet.cells();
+    bool blank = true, total = false, footer = false;
+    for (const SheetCell& cell : row) {
+      if (cell.kind != SheetCell::kText) {
+        blank = false;
+        continue;
+      }
+      if (TrimBlanks(cell.text).empty()) continue;
+      if (blank && IsFooter(cell.text)) footer = true;
+      blank = false;
+      total = total || IsTotal(cell.text);
+    }
+    if (footer) break;
+    if (blank || total) continue;
+    ++result->rows_read;
+    if (!table_ok) continue;
+    cells.row = sheet.row();
+    for (std::string& v : cells.values) v.clear();
+    bool ok = true;
+    for (const SheetCell& cell : row) {
+      const size_t i = static_cast<size_t>(cell.column - 1);
+      if (i >= width) {
+        std::string text;
+        CellText(cell, false, &text);
+        errors.Add(cells.row, cell.column, "",
+                   "value " + Quote(text) + " in column " + ColumnLetters(cell.column) +
+                       ", which has no header");
+        ok = false;
+        break;
+      }
+      const Column& c = columns[i];
+      if (c.kind == ColumnRole::kIgnore) continue;
+      if (cell.kind == SheetCell::kError) {
+        errors.Add(cells.row, cell.column, c.header,
+                   "the cell's formula has no value but the error " + cell.text);
+        ok = false;
+      } else if (cell.kind == SheetCell::kUncalculated) {
+        errors.Add(cells.row, cell.column, c.header,
+                   "a formula whose value was never calculated (the file was written by a "
+                   "program): open it in Excel or WPS and save it, so the values are stored");
+        ok = false;
+      } else {
+        CellText(cell, c.kind == ColumnRole::kPeriod, &cells.values[i]);
+      }
+    }
+    if (!ok) continue;
+    if (mapper.ProcessRow(layout, cells, cells.row, sink)) ++result->rows_accepted;
+  }
+  if (progress) progress(sheet.consumed());
+}
+
+}  // namespace
+
+void ReadSheetTable(SheetSource& sheet, const std::string& file_name,
+                    const CollectorConfig& collector,
+                    const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
+                    TableResult* result, const std::function<void(int64_t)>& progress) {
+  ErrorSink errors(file_name, &result->errors);
+  errors.set_sheet(sheet.sheet_name());
+  result->encoding = "utf-8";  // a workbook's text is Unicode whatever the office's code page
+  try {
+    ReadSheetRows(sheet, collector, indicators, sink, result, errors, progress);
+  } catch (const WorkbookError& e) {
+    errors.Add(0, 0, "", e.what());
+  }
+  // A workbook read sheet by sheet (sheet: all) adds each sheet's count.
+  result->error_count += errors.Finish();
 }
 
 }  // namespace parkwatch

@@ -25,10 +25,11 @@ namespace parkwatch {
 struct TableResult {
   int64_t rows_read = 0;      // data rows, header excluded (blank rows are not counted)
   int64_t rows_accepted = 0;  // rows without any error
-  // Every error, in input order. At most kMaxStoredErrors are kept; when there were more, one
+  // The errors, in input order. At most kMaxStoredErrors are kept; when there were more, one
   // last diagnostic (line 0) says "... and N more errors".
   std::vector<Diagnostic> errors;
-  std::string encoding;  // utf-8 | gb18030, as detected or declared
+  int64_t error_count = 0;  // every error, the listed ones and those only counted
+  std::string encoding;     // utf-8 | gb18030, as detected or declared
 };
 
 // Reads one CSV table. Good rows go to sink as they are read (memory stays flat in file size).
@@ -51,6 +52,21 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
 void ReadJsonTable(std::string_view body, const std::string& source_name,
                    const CollectorConfig& collector, const std::vector<IndicatorConfig>& indicators,
                    RecordSink* sink, TableResult* result);
+
+// Reads one worksheet of a workbook (collectors/sheet.h, opened by collectors/workbook.h) with
+// the same header mapping and row checks as a CSV table, plus what statistical tables have:
+// a title block above the header (its 单位：万元 gives indicator columns that name no unit
+// theirs), a two-row header whose upper cell groups the lower ones (工业总产值 over 本月 |
+// 本年累计 | 上年同期: the month's figure, the year-to-date one checked against it but not
+// stored, and the same period last year's), 合计 rows skipped, and a footer (单位负责人,
+// 填表人) that ends the table. A date cell in the period column is its month. Diagnostics name
+// the sheet and cell (企业月报.xlsx:Sheet1!D17); a workbook unreadable part way is one error.
+// progress is called with sheet.consumed() about every MiB.
+class SheetSource;
+void ReadSheetTable(SheetSource& sheet, const std::string& file_name,
+                    const CollectorConfig& collector,
+                    const std::vector<IndicatorConfig>& indicators, RecordSink* sink,
+                    TableResult* result, const std::function<void(int64_t)>& progress = {});
 
 // Parses a number as offices write it: surrounding blanks, thousands separators ("1,234.5"),
 // full-width digits ("１２３") and a leading '+' or '-' are accepted. Returns false for text

@@ -1,5 +1,6 @@
 #include "config/alerting.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,7 @@ int64_t Duration(YamlReader& r, const YAML::Node& node, const std::string& field
   std::string text = r.String(node, field, "");
   auto ms = ParseDurationMs(text);
   if (!ms) {
-    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d");
+    r.Error(node, field, "expected a duration like 500ms, 30s, 5m, 2h or 1d, at most 3650d");
     return fallback;
   }
   return *ms;
@@ -241,7 +242,9 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
     size_t start = i;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) return std::nullopt;
-    int64_t n = std::stoll(text.substr(start, i - start));
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, n);
+    if (ec != std::errc() || end != text.data() + i) return std::nullopt;  // out of range
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit = text.substr(unit_start, i - unit_start);
@@ -260,97 +263,106 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
       factor = 7 * 86'400'000LL;
     else
       return std::nullopt;
-    total += n * factor;
+    int64_t ms;
+    if (__builtin_mul_overflow(n, factor, &ms) || __builtin_add_overflow(total, ms, &total) ||
+        total > kMaxDurationMs)
+      return std::nullopt;
   }
   return total;
 }
 
 namespace {
 
-// The whole section into c, reporting through local.
+// alerting.delivery into dc.
+void ReadDelivery(YamlReader& local, const YAML::Node& d, DeliveryConfig& dc) {
+  if (!local.Map(d, "alerting.delivery",
+                 {"initial_backoff", "max_backoff", "max_attempts", "max_age", "timeout",
+                  "poll_interval", "batch_limit", "fallback_receiver"}))
+    return;
+  dc.initial_backoff_ms = Duration(local, d["initial_backoff"], "alerting.delivery.initial_backoff",
+                                   dc.initial_backoff_ms);
+  dc.max_backoff_ms =
+      Duration(local, d["max_backoff"], "alerting.delivery.max_backoff", dc.max_backoff_ms);
+  dc.max_attempts = static_cast<int>(
+      local.Int(d["max_attempts"], "alerting.delivery.max_attempts", dc.max_attempts, 1));
+  dc.max_age_ms = Duration(local, d["max_age"], "alerting.delivery.max_age", dc.max_age_ms);
+  dc.timeout_ms = Duration(local, d["timeout"], "alerting.delivery.timeout", dc.timeout_ms);
+  dc.poll_interval_ms =
+      Duration(local, d["poll_interval"], "alerting.delivery.poll_interval", dc.poll_interval_ms);
+  dc.batch_limit = static_cast<int>(
+      local.Int(d["batch_limit"], "alerting.delivery.batch_limit", dc.batch_limit, 1));
+  dc.fallback_receiver =
+      local.String(d["fallback_receiver"], "alerting.delivery.fallback_receiver", "");
+}
+
+// alerting.receivers into *out, each name once.
+void ReadReceivers(YamlReader& local, const YAML::Node& receivers, const std::string& base_dir,
+                   std::vector<ReceiverConfig>* out) {
+  if (!receivers || receivers.IsNull()) return;
+  if (!receivers.IsSequence())
+    return local.Error(receivers, "alerting.receivers", "expected a list");
+  int i = 0;
+  std::set<std::string> names;
+  for (const auto& item : receivers) {
+    std::string where = "alerting.receivers[" + std::to_string(i++) + "]";
+    ReceiverConfig rc;
+    if (!ReadReceiver(local, item, where, base_dir, &rc)) continue;
+    if (!names.insert(rc.name).second)
+      local.Error(item["name"], where + ".name", "duplicate receiver name");
+    out->push_back(std::move(rc));
+  }
+}
+
+// Every receiver the routes and the fallback name exists.
+void CheckReceiverNames(YamlReader& local, const YAML::Node& node, const AlertingConfig& c) {
+  if (!c.receivers.empty()) {
+    if (c.route.receiver.empty())
+      local.Error(node["route"].IsDefined() ? node["route"] : node, "alerting.route.receiver",
+                  "the root route needs a receiver");
+    CheckReceivers(local, node["route"], "alerting.route", c.route, c);
+  }
+  if (!c.delivery.fallback_receiver.empty() && !c.FindReceiver(c.delivery.fallback_receiver))
+    local.Error(node["delivery"]["fallback_receiver"], "alerting.delivery.fallback_receiver",
+                "no receiver named \"" + c.delivery.fallback_receiver + "\"");
+}
+
+// alerting.inhibit_rules into *out.
+void ReadInhibitRules(YamlReader& local, const YAML::Node& inhibit, std::vector<InhibitRule>* out) {
+  if (!inhibit || inhibit.IsNull()) return;
+  if (!inhibit.IsSequence())
+    return local.Error(inhibit, "alerting.inhibit_rules", "expected a list");
+  int i = 0;
+  for (const auto& item : inhibit) {
+    std::string where = "alerting.inhibit_rules[" + std::to_string(i++) + "]";
+    if (!local.Map(item, where, {"source_matchers", "target_matchers", "equal"})) continue;
+    InhibitRule rule;
+    rule.source_matchers = Matchers(local, item["source_matchers"], where + ".source_matchers");
+    rule.target_matchers = Matchers(local, item["target_matchers"], where + ".target_matchers");
+    rule.equal = local.Strings(item["equal"], where + ".equal");
+    if (rule.source_matchers.empty() || rule.target_matchers.empty())
+      local.Error(item, where, "source_matchers and target_matchers are required");
+    out->push_back(std::move(rule));
+  }
+}
+
+// The whole section into c, reporting through local: its scalars, then each part in the order
+// of the file's sections; names are checked once receivers and routes are read.
 void ReadAlerting(YamlReader& local, const YAML::Node& node, const std::string& base_dir,
                   AlertingConfig& c) {
-  if (local.Map(node, "alerting",
-                {"external_url", "grafana_url", "language", "delivery", "receivers", "route",
-                 "inhibit_rules"})) {
-    c.external_url = local.String(node["external_url"], "alerting.external_url", c.external_url);
-    c.grafana_url = local.String(node["grafana_url"], "alerting.grafana_url", "");
-    c.language = local.String(node["language"], "alerting.language", "zh");
-    if (c.language != "zh" && c.language != "en")
-      local.Error(node["language"], "alerting.language", "must be zh or en");
-
-    const YAML::Node d = node["delivery"];
-    if (local.Map(d, "alerting.delivery",
-                  {"initial_backoff", "max_backoff", "max_attempts", "max_age", "timeout",
-                   "poll_interval", "batch_limit", "fallback_receiver"})) {
-      auto& dc = c.delivery;
-      dc.initial_backoff_ms = Duration(local, d["initial_backoff"],
-                                       "alerting.delivery.initial_backoff", dc.initial_backoff_ms);
-      dc.max_backoff_ms =
-          Duration(local, d["max_backoff"], "alerting.delivery.max_backoff", dc.max_backoff_ms);
-      dc.max_attempts = static_cast<int>(
-          local.Int(d["max_attempts"], "alerting.delivery.max_attempts", dc.max_attempts, 1));
-      dc.max_age_ms = Duration(local, d["max_age"], "alerting.delivery.max_age", dc.max_age_ms);
-      dc.timeout_ms = Duration(local, d["timeout"], "alerting.delivery.timeout", dc.timeout_ms);
-      dc.poll_interval_ms = Duration(local, d["poll_interval"], "alerting.delivery.poll_interval",
-                                     dc.poll_interval_ms);
-      dc.batch_limit = static_cast<int>(
-          local.Int(d["batch_limit"], "alerting.delivery.batch_limit", dc.batch_limit, 1));
-      dc.fallback_receiver =
-          local.String(d["fallback_receiver"], "alerting.delivery.fallback_receiver", "");
-    }
-
-    const YAML::Node receivers = node["receivers"];
-    if (receivers && !receivers.IsNull()) {
-      if (!receivers.IsSequence()) {
-        local.Error(receivers, "alerting.receivers", "expected a list");
-      } else {
-        int i = 0;
-        std::set<std::string> names;
-        for (const auto& item : receivers) {
-          std::string where = "alerting.receivers[" + std::to_string(i++) + "]";
-          ReceiverConfig rc;
-          if (!ReadReceiver(local, item, where, base_dir, &rc)) continue;
-          if (!names.insert(rc.name).second)
-            local.Error(item["name"], where + ".name", "duplicate receiver name");
-          c.receivers.push_back(std::move(rc));
-        }
-      }
-    }
-
-    ReadRoute(local, node["route"], "alerting.route", true, &c.route);
-    if (!c.receivers.empty()) {
-      if (c.route.receiver.empty())
-        local.Error(node["route"].IsDefined() ? node["route"] : node, "alerting.route.receiver",
-                    "the root route needs a receiver");
-      CheckReceivers(local, node["route"], "alerting.route", c.route, c);
-    }
-    if (!c.delivery.fallback_receiver.empty() && !c.FindReceiver(c.delivery.fallback_receiver))
-      local.Error(d["fallback_receiver"], "alerting.delivery.fallback_receiver",
-                  "no receiver named \"" + c.delivery.fallback_receiver + "\"");
-
-    const YAML::Node inhibit = node["inhibit_rules"];
-    if (inhibit && !inhibit.IsNull()) {
-      if (!inhibit.IsSequence()) {
-        local.Error(inhibit, "alerting.inhibit_rules", "expected a list");
-      } else {
-        int i = 0;
-        for (const auto& item : inhibit) {
-          std::string where = "alerting.inhibit_rules[" + std::to_string(i++) + "]";
-          if (!local.Map(item, where, {"source_matchers", "target_matchers", "equal"})) continue;
-          InhibitRule rule;
-          rule.source_matchers =
-              Matchers(local, item["source_matchers"], where + ".source_matchers");
-          rule.target_matchers =
-              Matchers(local, item["target_matchers"], where + ".target_matchers");
-          rule.equal = local.Strings(item["equal"], where + ".equal");
-          if (rule.source_matchers.empty() || rule.target_matchers.empty())
-            local.Error(item, where, "source_matchers and target_matchers are required");
-          c.inhibit_rules.push_back(std::move(rule));
-        }
-      }
-    }
-  }
+  if (!local.Map(node, "alerting",
+                 {"external_url", "grafana_url", "language", "delivery", "receivers", "route",
+                  "inhibit_rules"}))
+    return;
+  c.external_url = local.String(node["external_url"], "alerting.external_url", c.external_url);
+  c.grafana_url = local.String(node["grafana_url"], "alerting.grafana_url", "");
+  c.language = local.String(node["language"], "alerting.language", "zh");
+  if (c.language != "zh" && c.language != "en")
+    local.Error(node["language"], "alerting.language", "must be zh or en");
+  ReadDelivery(local, node["delivery"], c.delivery);
+  ReadReceivers(local, node["receivers"], base_dir, &c.receivers);
+  ReadRoute(local, node["route"], "alerting.route", true, &c.route);
+  CheckReceiverNames(local, node, c);
+  ReadInhibitRules(local, node["inhibit_rules"], &c.inhibit_rules);
 }
 
 }  // namespace
@@ -371,6 +383,15 @@ bool ParseAlerting(YamlReader& r, const YAML::Node& node, const std::string& bas
   }
   *out = std::move(c);
   return true;
+}
+
+std::vector<LabelMatcher> ParseStoredMatchers(const std::vector<std::string>& texts) {
+  std::vector<LabelMatcher> out;
+  for (const auto& text : texts) {
+    std::string error;
+    if (auto m = ParseLabelMatcher(text, &error)) out.push_back(std::move(*m));
+  }
+  return out;
 }
 
 }  // namespace parkwatch

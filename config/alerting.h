@@ -66,6 +66,9 @@ struct LabelMatcher {
 // Parses `name op "value"` (quotes optional). nullopt with *error set on a malformed matcher or
 // an invalid regular expression.
 std::optional<LabelMatcher> ParseLabelMatcher(const std::string& text, std::string* error);
+// The matchers of texts stored earlier (a silence's, validated when it was made); a text that no
+// longer parses is left out.
+std::vector<LabelMatcher> ParseStoredMatchers(const std::vector<std::string>& texts);
 
 // True when every matcher matches (so an empty list matches everything).
 bool MatchesAll(const std::vector<LabelMatcher>& matchers,
@@ -170,7 +173,12 @@ struct AlertingConfig {
   const ReceiverConfig* FindReceiver(const std::string& name) const;
 };
 
+// The longest duration any setting takes: ten years. Far beyond any real interval, and small
+// enough that now + duration fits every clock's representation (nanoseconds included).
+inline constexpr int64_t kMaxDurationMs = 3650LL * 86'400'000;
+
 // Parses "500ms", "30s", "5m", "2h", "1d", "1w" (or a combination like "1h30m") into ms.
+// nullopt for a malformed text or one over kMaxDurationMs (overflow-checked: no exception).
 std::optional<int64_t> ParseDurationMs(const std::string& text);
 
 // A duration field (ParseDurationMs) of node; fallback when absent, with an error through r

@@ -1,8 +1,9 @@
 #include "config/config.h"
 
-#include <cstdio>
+#include <charconv>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "config/yaml_reader.h"
 #include "core/period.h"
@@ -72,6 +73,7 @@ std::optional<ColumnRole> ParseRoleName(const std::string& name) {
       {"period", ColumnRole::kPeriod},
       {"above_size_since", ColumnRole::kAboveSizeSince},
       {"above_size_until", ColumnRole::kAboveSizeUntil},
+      {"expected_reports", ColumnRole::kExpectedReports},
       {"indicator", ColumnRole::kIndicatorName},
       {"value", ColumnRole::kValue},
       {"unit", ColumnRole::kUnit},
@@ -88,7 +90,9 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
   int i = 0;
   for (const auto& item : node) {
     std::string where = "collectors[" + std::to_string(i++) + "]";
-    if (!r.Map(item, where, {"name", "type", "directory", "encoding", "atomic", "columns"}))
+    if (!r.Map(item, where,
+               {"name", "type", "directory", "encoding", "atomic", "columns", "sheet",
+                "period_format"}))
       continue;
     CollectorConfig col;
     col.name = r.String(item["name"], where + ".name", "");
@@ -106,6 +110,13 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
         col.encoding != "gbk")
       r.Error(item["encoding"], where + ".encoding", "must be auto, utf-8 or gb18030");
     col.atomic = r.Bool(item["atomic"], where + ".atomic", true);
+    col.sheet = r.String(item["sheet"], where + ".sheet", "");
+    col.period_format = r.String(item["period_format"], where + ".period_format", "");
+    if (!col.period_format.empty() && col.period_format != "yyyy.m" &&
+        col.period_format != "yyyy.mm")
+      r.Error(item["period_format"], where + ".period_format",
+              "must be yyyy.m (2026.1 is January) or yyyy.mm (2026.1 is October, the way Excel "
+              "shows a typed 2026.10)");
     const YAML::Node columns = item["columns"];
     if (columns && columns.IsMap()) {
       for (const auto& kv : columns) {
@@ -181,10 +192,20 @@ static void ReadReports(Reader& r, const YAML::Node& node, const Config& c, Repo
     r.Error(node["min_reported_share"], "reports.min_reported_share",
             "must be a share between 0 and 1, e.g. 0.9");
   std::string deadline = r.String(node["deadline"], "reports.deadline", "day 10 12:00");
-  int day = 0, hour = 0, minute = 0;
-  char extra = 0;
-  if (std::sscanf(deadline.c_str(), "day %d %d:%d%c", &day, &hour, &minute, &extra) != 3 ||
-      day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+  // from_chars, not sscanf: a number out of range is an error, not undefined behaviour.
+  int day = 0, hour = -1, minute = -1;
+  std::istringstream words(deadline);
+  std::string word, day_text, time_text, extra;
+  words >> word >> day_text >> time_text;
+  auto number = [](std::string_view text, int* out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  const size_t colon = time_text.find(':');
+  if (word != "day" || (words >> extra) || !number(day_text, &day) || colon == std::string::npos ||
+      !number(std::string_view(time_text).substr(0, colon), &hour) ||
+      !number(std::string_view(time_text).substr(colon + 1), &minute) || day < 1 || day > 28 ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59) {
     r.Error(node["deadline"], "reports.deadline",
             "must be \"day D HH:MM\" of the month after (D from 1 to 28), e.g. \"day 10 12:00\"");
   } else {
@@ -216,7 +237,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   if (!r.Map(root, "",
              {"global", "park", "storage", "web", "indicators", "collectors", "rule_files",
-              "alerting", "reports"}))
+              "alerting", "reports", "register"}))
     return false;
 
   const YAML::Node global = root["global"];
@@ -241,7 +262,7 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     c.web.listen_address =
         r.String(web["listen_address"], "web.listen_address", c.web.listen_address);
     c.web.max_body_bytes = static_cast<size_t>(
-        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024));
+        r.Int(web["max_body_bytes"], "web.max_body_bytes", c.web.max_body_bytes, 1024, 1LL << 30));
     c.web.ingest_token = r.Secret(web, "web", "ingest_token", base.string());
     c.web.admin_token = r.Secret(web, "web", "admin_token", base.string());
     std::string security = r.String(web["config_file"], "web.config_file", "");
@@ -249,6 +270,14 @@ bool ParseConfig(const std::string& text, const std::string& file, Config* out,
     // (the reader counts every diagnostic added after it started).
     if (!security.empty())
       LoadWebConfigFile(ResolvePath(base.string(), security), &c.web.security, diagnostics);
+  }
+
+  const YAML::Node reg = root["register"];
+  if (r.Map(reg, "register", {"file", "sheet"})) {
+    std::string file = r.String(reg["file"], "register.file", "");
+    if (file.empty()) r.Error(reg, "register.file", "required: the register's CSV or workbook");
+    c.register_file = ResolvePath(base.string(), file);
+    c.register_sheet = r.String(reg["sheet"], "register.sheet", "");
   }
 
   ReadIndicators(r, root["indicators"], &c);

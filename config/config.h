@@ -41,6 +41,7 @@ struct ColumnRole {
     kPeriod,
     kAboveSizeSince,
     kAboveSizeUntil,
+    kExpectedReports,
     kIndicator,
     kIndicatorName,
     kValue,
@@ -59,6 +60,13 @@ struct CollectorConfig {
   std::string encoding = "auto";  // auto | utf-8 | gb18030
   bool atomic = true;             // false: store the good rows and report the bad ones
   std::map<std::string, ColumnRole> columns;  // header -> role, on top of the built-in headers
+  std::string sheet;  // workbooks: the sheet to read, by name or 1-based number; "" = the first
+  // How a period written year.month reads: "" refuses the ambiguous 2026.1 (Excel shows a
+  // typed 2026.10 so), "yyyy.m" reads it as January, "yyyy.mm" as October.
+  std::string period_format;
+  // The register's own batches: content committed before applies again, since the register may
+  // have changed in between (a file put back as it was, an attribute set back by the API).
+  bool reapply = false;
 };
 
 struct WebConfig {
@@ -93,8 +101,12 @@ struct Config {
   WebConfig web;
   std::string storage_path = "var/parkwatch.db";
   std::vector<std::string> rule_files;  // resolved against the config file's directory
-  AlertingConfig alerting;              // notification receivers, routes, delivery
-  ReportsConfig reports;                // the monthly analysis at month close
+  // The enterprise register (`register: {file:, sheet:}`): master data — name, industry, key
+  // enterprise, 规上 years, expected reports — loaded at start and at every reload.
+  std::string register_file;  // resolved; "" = none
+  std::string register_sheet;
+  AlertingConfig alerting;  // notification receivers, routes, delivery
+  ReportsConfig reports;    // the monthly analysis at month close
 
   const IndicatorConfig* FindIndicator(const std::string& name) const;
   const CollectorConfig* FindCollector(const std::string& name) const;

@@ -1,5 +1,6 @@
 #include "config/yaml_reader.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -51,7 +52,7 @@ bool YamlReader::Bool(const YAML::Node& node, const std::string& field, bool fal
 }
 
 int64_t YamlReader::Int(const YAML::Node& node, const std::string& field, int64_t fallback,
-                        int64_t min) {
+                        int64_t min, int64_t max) {
   if (!node || node.IsNull()) return fallback;
   int64_t value;
   if (!node.IsScalar() || !YAML::convert<int64_t>::decode(node, value)) {
@@ -62,6 +63,10 @@ int64_t YamlReader::Int(const YAML::Node& node, const std::string& field, int64_
     Error(node, field, "must be at least " + std::to_string(min));
     return fallback;
   }
+  if (value > max) {
+    Error(node, field, "must be at most " + std::to_string(max));
+    return fallback;
+  }
   return value;
 }
 
@@ -70,6 +75,10 @@ double YamlReader::Double(const YAML::Node& node, const std::string& field, doub
   double value;
   if (!node.IsScalar() || !YAML::convert<double>::decode(node, value)) {
     Error(node, field, "expected a number");
+    return fallback;
+  }
+  if (!std::isfinite(value)) {
+    Error(node, field, "expected a finite number");
     return fallback;
   }
   return value;

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,7 +29,11 @@ class YamlReader {
   bool Map(const YAML::Node& node, const std::string& where, const std::set<std::string>& allowed);
   std::string String(const YAML::Node& node, const std::string& field, std::string fallback);
   bool Bool(const YAML::Node& node, const std::string& field, bool fallback);
-  int64_t Int(const YAML::Node& node, const std::string& field, int64_t fallback, int64_t min);
+  // An integer in [min, max]; out of range, malformed (99999999999999999999, 1e400, abc) or
+  // not a scalar is a diagnostic at the node and the fallback, never an exception.
+  int64_t Int(const YAML::Node& node, const std::string& field, int64_t fallback, int64_t min,
+              int64_t max = std::numeric_limits<int>::max());
+  // A finite number: .inf, .nan and numbers beyond a double are diagnostics.
   double Double(const YAML::Node& node, const std::string& field, double fallback);
   std::vector<std::string> Strings(const YAML::Node& node, const std::string& field);
   // A secret from <name>, <name>_file (relative to base_dir) or <name>_env: at most one of

@@ -18,6 +18,8 @@ struct EnterpriseRecord {
   std::optional<bool> key;              // key enterprise (重点企业)
   std::optional<int> above_size_since;  // first year as 规上 enterprise
   std::optional<int> above_size_until;  // last year as 规上 enterprise
+  // Reports the register expects from it: "weekly,monthly", "monthly", "weekly" or "" (none).
+  std::optional<std::string> expected_reports;
 };
 
 // Figures published per industry (a price index) are kept under this pseudo credit code plus the

@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <string>
+
 namespace parkwatch {
 namespace {
 
@@ -22,6 +24,30 @@ std::string_view Trim(std::string_view s) {
     }
   }
   return s;
+}
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace parkwatch

@@ -1,6 +1,7 @@
 // Small text helpers shared by every reader of hand-written input (config, rule files, headers).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace parkwatch {
@@ -10,5 +11,8 @@ namespace parkwatch {
 // mark U+FEFF that survived decoding. The one trim of the project: a header, a matcher and a
 // measure are trimmed alike.
 std::string_view Trim(std::string_view s);
+
+// s for HTML text and attribute values: & < > " escaped. Messages and reports alike.
+std::string HtmlEscape(std::string_view s);
 
 }  // namespace parkwatch

@@ -22,6 +22,7 @@
 #include "api/services.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "core/log_text.h"
 #include "daemon/auth.h"
 #include "daemon/store_worker.h"
 #include "metrics/loop_lag.h"
@@ -172,6 +173,7 @@ class Daemon : public LoopServices, public PoolServices {
   AlertStore& alerts() override { return *read_alerts_; }
   DeliveryStore& deliveries() override { return *read_deliveries_; }
   std::shared_ptr<const Config> config() const override { return config_; }
+  std::shared_ptr<const RuleSet> rules() const override { return rules_; }
   bool ready() const override { return ready_; }
   std::string Reload(const std::string& who) override {
     std::string error;
@@ -314,7 +316,7 @@ class Daemon : public LoopServices, public PoolServices {
   // On the loop: a batch finished.
   void OnBatch(const BatchSummary& summary, const std::string& filed_as) {
     if (summary.status == "rejected")
-      spdlog::warn("{} -> {}", SummaryLine(summary), filed_as);
+      spdlog::warn("{} -> {}", SummaryLine(summary), EscapeForLog(filed_as));
     else
       spdlog::info("{}", SummaryLine(summary));
     metrics_.IngestBatch(summary.info.collector, summary.status, summary.rows_accepted,

@@ -16,6 +16,7 @@
 #include "api/handlers.h"
 #include "collectors/ingest.h"
 #include "config/config.h"
+#include "core/json_text.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/flags.h"
@@ -23,6 +24,7 @@
 #include "notifiers/delivery_store.h"
 #include "notifiers/receiver_types.h"
 #include "report/render.h"
+#include "rules/evaluator.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -136,6 +138,19 @@ int CheckConfig(const Flags& flags) {
       return 1;
     }
   }
+  // Rules that want a price index the store has never seen: warnings, not errors (the index may
+  // simply not have been ingested yet), but said before anyone reads an alert.
+  std::unique_ptr<Store> store;
+  if (std::filesystem::exists(config.storage_path)) {
+    try {
+      store = Store::Open(config.storage_path);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "warning: %s: %s\n", config.storage_path.c_str(), e.what());
+    }
+  }
+  for (const auto& w : PriceIndexWarnings(
+           rules, [&](const std::string&d, Cadence c) { return store && store->HasFigures(d, c); }))
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
   size_t count = 0;
   for (const auto& g : rules.groups) count += g.rules.size();
   std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",
@@ -285,7 +300,7 @@ int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers)
                          {"comment", flags.Get("comment")},
                          {"duration", flags.Get("duration", "24h")}};
   Silence s;
-  std::string error = CreateSilence(deliveries, body.dump(), &s);
+  std::string error = CreateSilence(deliveries, DumpJson(body), &s);
   if (!error.empty()) {
     std::fprintf(stderr, "parkwatch silence add: %s\n", error.c_str());
     return 1;

@@ -8,7 +8,9 @@
 #include "alerts/engine.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "collectors/register.h"
 #include "core/clock.h"
+#include "core/log_text.h"
 #include "metrics/figure_metrics.h"
 #include "metrics/metrics.h"
 #include "metrics/park_figures.h"
@@ -63,7 +65,7 @@ void StoreWorker::IngestInboxFile(const std::string& collector_name, const std::
   } catch (const std::exception& e) {
     // The store failed (disk full, read-only) or the daemon is stopping: the file stays in the
     // inbox and is taken again at the next start or when it is dropped again.
-    spdlog::error("{}: not ingested, left in the inbox: {}", path, e.what());
+    spdlog::error("{}: not ingested, left in the inbox: {}", EscapeForLog(path), e.what());
     boost::asio::post(loop_,
                       [events = events_, collector_name] { events->batch_failed(collector_name); });
     return;
@@ -74,7 +76,8 @@ void StoreWorker::IngestInboxFile(const std::string& collector_name, const std::
   try {
     filed = FileInboxResult(path, summary);
   } catch (const std::exception& e) {
-    spdlog::warn("{}: ingested as batch {} but not filed: {}", path, summary.batch_id, e.what());
+    spdlog::warn("{}: ingested as batch {} but not filed: {}", EscapeForLog(path), summary.batch_id,
+                 e.what());
   }
   boost::asio::post(loop_, [events = events_, summary, filed] { events->batch(summary, filed); });
   Evaluate(summary);
@@ -137,6 +140,12 @@ void StoreWorker::PostRules(std::shared_ptr<const Config> config,
     try {
       if (source != "start" || !changes.empty()) RecordAudit(*store_, source, changes);
       LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
+      // A rule wanting a price index never ingested compares at current prices or not at all.
+      for (const auto& w : PriceIndexWarnings(*rules, [&](const std::string&d, Cadence c) {
+             const FigureTable* t = engine_->data().PriceIndex(d, c);
+             return t && !t->Periods().empty();
+           }))
+        spdlog::warn("{}", w);
       figure_metrics_->SetTargets(*rules);
       ScheduleFigureRefresh();
       size_t count = 0;
@@ -145,7 +154,21 @@ void StoreWorker::PostRules(std::shared_ptr<const Config> config,
     } catch (const std::exception& e) {
       spdlog::error("loading rules failed: {}", e.what());
     }
+    LoadRegisterFile(source);
   });
+}
+
+void StoreWorker::LoadRegisterFile(const std::string& source) {
+  if (config_->register_file.empty()) return;
+  BatchSummary summary;
+  try {
+    summary = LoadRegister(*config_, *store_, "register file at " + source);
+  } catch (const std::exception& e) {
+    spdlog::error("register {}: not loaded: {}", config_->register_file, e.what());
+    return;
+  }
+  boost::asio::post(loop_, [events = events_, summary] { events->batch(summary, ""); });
+  Evaluate(summary);
 }
 
 void StoreWorker::PostDeadlineCheck() {

@@ -58,7 +58,8 @@ class StoreWorker : public WorkerServices {
   // An inbox file, read with the config the worker has installed when it gets to it.
   void PostFile(const std::string& collector_name, const std::string& path);
   // New rules and config (start, or an accepted reload), recorded in the audit trail with what
-  // changed unless it is the start.
+  // changed unless it is the start; then the config's register file, when it changed
+  // (collectors/register.h), as a batch ahead of the files queued after.
   void PostRules(std::shared_ptr<const Config> config, std::shared_ptr<const RuleSet> rules,
                  const std::string& source, std::vector<std::string> changes);
   // Batches other processes wrote, and missing-report deadlines (the minute tick).
@@ -86,6 +87,7 @@ class StoreWorker : public WorkerServices {
  private:
   // Worker thread.
   void IngestInboxFile(const std::string& collector_name, const std::string& path);
+  void LoadRegisterFile(const std::string& source);
   void Evaluate(const BatchSummary& summary);
   void ScheduleFigureRefresh();
   void RefreshFigureMetrics();

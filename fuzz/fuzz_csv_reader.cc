@@ -19,5 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ReadCsvTable(in, "fuzz.csv", collector, indicators, &sink, &result);
   if (result.rows_accepted > result.rows_read) std::abort();
   if (result.errors.size() > kMaxStoredErrors + 1) std::abort();
+  for (const Diagnostic& d : result.errors)
+    if (d.message.size() > kMaxMessageBytes + 3 || d.field.size() > kMaxQuotedBytes + 3)
+      std::abort();
   return 0;
 }

@@ -14,5 +14,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ReadJsonTable(std::string_view(reinterpret_cast<const char*>(data), size), "request", collector,
                 indicators, &sink, &result);
   if (result.rows_accepted > result.rows_read) std::abort();
+  // The bounds hold for any body: a few hundred errors, each of bounded length.
+  if (result.errors.size() > kMaxStoredErrors + 1) std::abort();
+  for (const Diagnostic& d : result.errors)
+    if (d.message.size() > kMaxMessageBytes + 3 || d.field.size() > kMaxQuotedBytes + 3)
+      std::abort();
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert_store.h"
+#include "core/json_text.h"
 #include "notifiers/router.h"
 
 namespace parkwatch {
@@ -301,7 +302,7 @@ int64_t DeliveryStore::AddSilence(const Silence& silence) {
   Statement s(store_->db(),
               "INSERT INTO silences (matchers, author, comment, starts_at, ends_at, created_at) "
               "VALUES (?, ?, ?, ?, ?, ?)");
-  s.Bind(1, json(silence.matchers).dump())
+  s.Bind(1, DumpJson(json(silence.matchers)))
       .Bind(2, silence.author)
       .Bind(3, silence.comment)
       .Bind(4, silence.starts_at)
@@ -356,6 +357,30 @@ bool DeliveryStore::Acknowledge(const std::string& fingerprint, const std::strin
       .Bind(6, now)
       .Run();
   return true;
+}
+
+std::vector<Acknowledgement> DeliveryStore::Acknowledgements(const std::string& fingerprint,
+                                                             int limit) {
+  Statement s(store_->db(),
+              std::string("SELECT id, fingerprint, severity, fired_at, author, note, at "
+                          "FROM acknowledgements") +
+                  (fingerprint.empty() ? "" : " WHERE fingerprint = ?2") +
+                  " ORDER BY at DESC, id DESC LIMIT ?1");
+  s.Bind(1, static_cast<int64_t>(limit));
+  if (!fingerprint.empty()) s.Bind(2, fingerprint);
+  std::vector<Acknowledgement> out;
+  while (s.Step()) {
+    Acknowledgement a;
+    a.id = s.Int(0);
+    a.fingerprint = s.Text(1);
+    a.severity = ParseSeverity(s.Text(2)).value_or(Severity::kNone);
+    a.fired_at = s.Int(3);
+    a.author = s.Text(4);
+    a.note = s.Text(5);
+    a.at = s.Int(6);
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 bool DeliveryStore::IsAcknowledged(const std::string& fingerprint, Severity severity,

@@ -146,6 +146,8 @@ class DeliveryStore {
   bool Acknowledge(const std::string& fingerprint, const std::string& author,
                    const std::string& note, int64_t now);
   // Whether the firing episode fired_at at severity is acknowledged.
+  // Acknowledgements, newest first, at most limit; of one alert when fingerprint is given.
+  std::vector<Acknowledgement> Acknowledgements(const std::string& fingerprint, int limit);
   bool IsAcknowledged(const std::string& fingerprint, Severity severity, int64_t fired_at);
 
  private:

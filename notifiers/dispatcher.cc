@@ -176,11 +176,7 @@ class Cycle {
     const int64_t now_s = now_ms / 1000;
     std::vector<std::pair<Silence, std::vector<LabelMatcher>>> silences;
     for (auto& s : ds_.Silences(true, now_s)) {
-      std::vector<LabelMatcher> ms;
-      for (const auto& text : s.matchers) {
-        std::string error;
-        if (auto m = ParseLabelMatcher(text, &error)) ms.push_back(*m);
-      }
+      std::vector<LabelMatcher> ms = ParseStoredMatchers(s.matchers);
       if (!ms.empty()) silences.emplace_back(std::move(s), std::move(ms));
     }
     std::vector<std::pair<std::string, Labels>> sources;
@@ -252,6 +248,8 @@ class Cycle {
   }
 
  private:
+  // One message of one group, in Alertmanager's order: compose it, throttle it, send it, record
+  // the verdict.
   void SendGroup(std::vector<DeliveryRow>& rows, int64_t now_ms, bool continuation) {
     const std::string& receiver = rows.front().receiver;
     auto it = receivers_.find(receiver);
@@ -260,13 +258,25 @@ class Cycle {
       for (auto& d : rows) Dead(d, "receiver \"" + receiver + "\" is no longer configured", now_ms);
       return;
     }
-    // Build the message: parse, drop stale repeats, honour group_interval.
+    std::vector<const DeliveryRow*> members;  // the rows msg.alerts come from, index by index
+    Message msg = Compose(rows, now_ms, continuation, &members);
+    if (members.empty()) return;
+    if (!Throttle(*rc, members, now_ms)) return;
+    ++attempted_;
+    const SendResult result = it->second->Send(msg);
+    Record(msg, members, result);
+  }
+
+  // The message of rows: each row's notice parsed, reminders that are stale now settled,
+  // rows whose group was told within its group_interval postponed, and of two events of one
+  // alert only the newer kept. members receives the row behind each of msg.alerts.
+  Message Compose(std::vector<DeliveryRow>& rows, int64_t now_ms, bool continuation,
+                  std::vector<const DeliveryRow*>* members) {
     Message msg;
-    msg.receiver = receiver;
+    msg.receiver = rows.front().receiver;
     msg.group_key = rows.front().group_key;
     msg.external_url = config_.external_url;
     msg.grafana_url = config_.grafana_url;
-    std::vector<const DeliveryRow*> members;
     const auto last = last_sent_.find(rows.front().group_key);
     for (auto& d : rows) {
       std::string error;
@@ -298,37 +308,44 @@ class Cycle {
       bool superseded = false;
       for (size_t i = 0; i < msg.alerts.size(); ++i) {
         if (msg.alerts[i].fingerprint != notice->fingerprint) continue;
-        ds_.Suppress(members[i]->id,
+        ds_.Suppress((*members)[i]->id,
                      "superseded by notification " + std::to_string(d.notification_id));
         msg.alerts[i] = std::move(*notice);
-        members[i] = &d;
+        (*members)[i] = &d;
         superseded = true;
         break;
       }
       if (superseded) continue;
       msg.alerts.push_back(std::move(*notice));
-      members.push_back(&d);
+      members->push_back(&d);
     }
-    if (members.empty()) return;
-
-    Bucket& bucket = buckets_[receiver];
-    if (bucket.per_minute != rc->rate_limit_per_minute) {
-      bucket =
-          Bucket{static_cast<double>(rc->rate_limit_per_minute), now_ms, rc->rate_limit_per_minute};
-    }
-    if (!bucket.TryTake(now_ms)) {
-      const int64_t at = bucket.NextAt(now_ms);
-      for (auto* d : members) ds_.Postpone(d->id, at);
-      return;
-    }
-
     // Group labels for the webhook payload, from the key's route.
     msg.group_labels = GroupLabels(msg);
-    ++attempted_;
-    SendResult result = it->second->Send(msg);
+    return msg;
+  }
+
+  // Whether the receiver's rate limit lets a message go now; if not, its rows are postponed
+  // to when a token is back, without counting an attempt.
+  bool Throttle(const ReceiverConfig& rc, const std::vector<const DeliveryRow*>& members,
+                int64_t now_ms) {
+    Bucket& bucket = buckets_[rc.name];
+    if (bucket.per_minute != rc.rate_limit_per_minute) {
+      bucket =
+          Bucket{static_cast<double>(rc.rate_limit_per_minute), now_ms, rc.rate_limit_per_minute};
+    }
+    if (bucket.TryTake(now_ms)) return true;
+    const int64_t at = bucket.NextAt(now_ms);
+    for (auto* d : members) ds_.Postpone(d->id, at);
+    return false;
+  }
+
+  // The receiver's verdict into the store: delivered (and the next reminder scheduled), or
+  // retried after a backoff, or dead; then the metrics, the log and the callback.
+  void Record(const Message& msg, const std::vector<const DeliveryRow*>& members,
+              const SendResult& result) {
     const int64_t done_ms = NowMs();
-    DeliveryReport report{receiver, msg.group_key, static_cast<int>(msg.alerts.size()),
-                          "",       result.error,  members.front()->attempts + 1};
+    DeliveryReport report{msg.receiver, msg.group_key, static_cast<int>(msg.alerts.size()),
+                          "",           result.error,  members.front()->attempts + 1};
     if (result.ok()) {
       last_sent_[msg.group_key] = done_ms;
       for (size_t i = 0; i < members.size(); ++i) {
@@ -338,7 +355,7 @@ class Cycle {
           ds_.ScheduleRepeat(d, done_ms + d.repeat_interval_ms, done_ms);
       }
       report.result = "delivered";
-      spdlog::info("notify {}: delivered {} alert(s) of {}", receiver, msg.alerts.size(),
+      spdlog::info("notify {}: delivered {} alert(s) of {}", msg.receiver, msg.alerts.size(),
                    msg.group_key);
     } else {
       bool any_dead = false;
@@ -354,10 +371,10 @@ class Cycle {
         }
       }
       report.result = any_dead ? "dead" : "retry";
-      spdlog::warn("notify {}: attempt {} failed ({}): {}", receiver, report.attempt, report.result,
-                   result.error);
+      spdlog::warn("notify {}: attempt {} failed ({}): {}", msg.receiver, report.attempt,
+                   report.result, result.error);
     }
-    if (sent_) sent_->Add({{"receiver", receiver}, {"result", report.result}}).Increment();
+    if (sent_) sent_->Add({{"receiver", msg.receiver}, {"result", report.result}}).Increment();
     if (on_result_) on_result_(report);
   }
 
@@ -380,11 +397,7 @@ class Cycle {
     if (ds_.IsAcknowledged(notice.fingerprint, alert->severity, alert->fired_at))
       return "acknowledged";
     for (const auto& s : ds_.Silences(true, now_s)) {
-      std::vector<LabelMatcher> ms;
-      for (const auto& text : s.matchers) {
-        std::string error;
-        if (auto m = ParseLabelMatcher(text, &error)) ms.push_back(*m);
-      }
+      std::vector<LabelMatcher> ms = ParseStoredMatchers(s.matchers);
       if (!ms.empty() && MatchesAll(ms, notice.AllLabels()))
         return "silenced by #" + std::to_string(s.id);
     }

@@ -1,9 +1,11 @@
 #include "notifiers/receivers.h"
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "notifiers/template.h"
 #include "notifiers/transport.h"
 
@@ -12,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpJson(j); }
 
 // The verdict on an HTTP exchange before looking at the body.
 SendResult FromHttp(const PostResult& r) {
@@ -190,11 +192,22 @@ class EmailReceiver : public ReceiverOf<EmailConfig> {
   }
 };
 
-// url is required for every HTTP receiver.
+bool StartsWithNoCase(const std::string& s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+// url is required for every HTTP receiver, and must be HTTP: a URL naming another protocol
+// (file://, gopher://, ...) is a mistake or an attack (libcurl is held to http and https too).
 std::string RequiredUrl(YamlReader& r, const YAML::Node& node, const std::string& where,
                         const std::string& type) {
   std::string url = r.String(node["url"], where + ".url", "");
-  if (url.empty()) r.Error(node, where + ".url", "required for " + type);
+  if (url.empty())
+    r.Error(node, where + ".url", "required for " + type);
+  else if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://"))
+    r.Error(node["url"], where + ".url", "must be an http:// or https:// URL");
   return url;
 }
 
@@ -327,7 +340,7 @@ std::string FeishuBody(const Message& msg, const ReceiverConfig& config,
     body["timestamp"] = std::to_string(ts);
     body["sign"] = FeishuSign(ts, options.secret);
   }
-  if (options.message_format == "interactive") {
+  if (options.message_format == FeishuConfig::Format::kInteractive) {
     const AlertNotice& lead = msg.Lead();
     body["msg_type"] = "interactive";
     body["card"] = {
@@ -414,8 +427,10 @@ std::shared_ptr<const ReceiverOptions> ReadFeishuConfig(YamlReader& r, const YAM
   auto o = std::make_shared<FeishuConfig>();
   o->url = RequiredUrl(r, node, where, "feishu");
   o->secret = r.Secret(node, where, "secret", base_dir);
-  o->message_format = r.String(node["message_format"], where + ".message_format", "post");
-  if (o->message_format != "post" && o->message_format != "interactive")
+  const std::string format = r.String(node["message_format"], where + ".message_format", "post");
+  if (format == "interactive")
+    o->message_format = FeishuConfig::Format::kInteractive;
+  else if (format != "post")
     r.Error(node["message_format"], where + ".message_format", "must be post or interactive");
   return o;
 }
@@ -426,8 +441,14 @@ std::shared_ptr<const ReceiverOptions> ReadEmailConfig(YamlReader& r, const YAML
   auto o = std::make_shared<EmailConfig>();
   o->smarthost = r.String(node["smarthost"], where + ".smarthost", "");
   if (o->smarthost.empty()) r.Error(node, where + ".smarthost", "required for email");
-  o->tls = r.String(node["tls"], where + ".tls", "starttls");
-  if (o->tls != "starttls" && o->tls != "tls" && o->tls != "none")
+  if (o->smarthost.find('/') != std::string::npos)  // the protocol is smtp or smtps, from tls
+    r.Error(node["smarthost"], where + ".smarthost", "must be host:port");
+  const std::string tls = r.String(node["tls"], where + ".tls", "starttls");
+  if (tls == "tls")
+    o->tls = SmtpTls::kImplicit;
+  else if (tls == "none")
+    o->tls = SmtpTls::kNone;
+  else if (tls != "starttls")
     r.Error(node["tls"], where + ".tls", "must be starttls, tls or none");
   o->tls_insecure_skip_verify =
       r.Bool(node["tls_insecure_skip_verify"], where + ".tls_insecure_skip_verify", false);

@@ -13,6 +13,7 @@
 
 #include "config/alerting.h"
 #include "notifiers/message.h"
+#include "notifiers/transport.h"
 
 namespace parkwatch {
 
@@ -69,12 +70,12 @@ struct DingTalkConfig : ReceiverOptions {
 };
 struct FeishuConfig : ReceiverOptions {
   std::string url;
-  std::string secret;                   // signing secret
-  std::string message_format = "post";  // post | interactive
+  std::string secret;  // signing secret
+  enum class Format { kPost, kInteractive } message_format = Format::kPost;
 };
 struct EmailConfig : ReceiverOptions {
-  std::string smarthost;         // host:port
-  std::string tls = "starttls";  // starttls | tls (implicit, smtps) | none
+  std::string smarthost;             // host:port
+  SmtpTls tls = SmtpTls::kStartTls;  // starttls | tls (implicit, smtps) | none
   bool tls_insecure_skip_verify = false;
   std::string from;
   std::vector<std::string> to;

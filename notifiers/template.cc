@@ -1,5 +1,8 @@
 #include "notifiers/template.h"
 
+#include "core/text.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -137,29 +140,6 @@ std::string Expand(const std::string& tmpl, const std::map<std::string, std::str
   return out + tmpl.substr(i);
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The facts of one alert as (label, value) lines, in reading order.
 std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
                                                        const std::string& lang) {
@@ -188,7 +168,29 @@ std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
   return facts;
 }
 
+// Enterprises missing the same period's report, grouped into one message, read as one digest:
+// "12 家企业未报 2025年第20周：甲公司、乙公司、…". Empty when msg is not such a group.
+std::string MissingDigestTitle(const Message& msg, const std::string& lang) {
+  if (msg.alerts.size() < 2) return "";
+  const std::string period = Get(msg.alerts[0].annotations, "missing_period");
+  if (period.empty()) return "";
+  std::vector<std::string> names;
+  for (const AlertNotice& a : msg.alerts) {
+    if (!a.firing() || Get(a.annotations, "missing_period") != period) return "";
+    std::string name = Get(a.labels, "enterprise_name");
+    names.push_back(name.empty() ? Who(a) : name);
+  }
+  const size_t shown = std::min<size_t>(names.size(), 10);
+  std::string list;
+  for (size_t i = 0; i < shown; ++i) list += (i ? (lang == "en" ? ", " : "、") : "") + names[i];
+  if (shown < names.size()) list += lang == "en" ? ", ..." : "等";
+  const std::string n = std::to_string(msg.alerts.size());
+  return lang == "en" ? n + " enterprises have not reported " + period + ": " + list
+                      : n + " 家企业未报 " + period + "：" + list;
+}
+
 std::string Title(const Message& msg, const std::string& lang) {
+  if (std::string digest = MissingDigestTitle(msg, lang); !digest.empty()) return digest;
   const AlertNotice& a = msg.Lead();
   std::string t = "【" + Headline(a, lang) + "】" + a.rule;
   std::string who = Who(a);

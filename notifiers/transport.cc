@@ -102,6 +102,10 @@ PostResult HttpPost(const std::string& url, const std::string& body,
   std::unique_ptr<curl_slist, SlistDeleter> header_list(list);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  // Receivers speak HTTP: a URL (or a redirect) to file://, gopher:// or the like is refused by
+  // libcurl itself, whatever passed the config check.
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
@@ -127,9 +131,11 @@ std::string SmtpSend(const SmtpRequest& req) {
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return "curl_easy_init failed";
   CURL* c = curl.get();
-  const std::string url = (req.tls == "tls" ? "smtps://" : "smtp://") + req.smarthost;
+  const std::string url = (req.tls == SmtpTls::kImplicit ? "smtps://" : "smtp://") + req.smarthost;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  if (req.tls == "starttls")
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "smtp,smtps");
+  if (req.tls == SmtpTls::kStartTls)
     curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (req.insecure_skip_verify) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);

@@ -25,9 +25,13 @@ struct PostResult {
 PostResult HttpPost(const std::string& url, const std::string& body,
                     const std::vector<std::string>& headers, int64_t timeout_ms);
 
+// How a mail server is spoken to: STARTTLS required on a plain connection (port 587), TLS
+// from the start (smtps, port 465), or no TLS at all.
+enum class SmtpTls { kStartTls, kImplicit, kNone };
+
 struct SmtpRequest {
   std::string smarthost;  // host:port
-  std::string tls;        // starttls (required) | tls (implicit) | none
+  SmtpTls tls = SmtpTls::kStartTls;
   bool insecure_skip_verify = false;
   std::string username;
   std::string password;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/text.h"
 #include "report/render.h"
 #include "rules/measures.h"
 
@@ -17,29 +18,6 @@ struct Lang {
   bool en;
   const char* operator()(const char* zh, const char* english) const { return en ? english : zh; }
 };
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Fixed(double v, int decimals) {
   char buf[64];
@@ -137,7 +115,8 @@ std::string LineChart(const std::vector<Period>& periods, const std::vector<Seri
   auto y = [&](double pct) { return top + (hi - pct) / (hi - lo) * h; };
   std::string svg = "<svg class=chart viewBox=\"0 0 " + std::to_string(width) + " " +
                     std::to_string(height) + "\">";
-  svg += "<text x=\"" + std::to_string(left) + "\" y=\"16\" class=ct>" + Escape(title) + "</text>";
+  svg +=
+      "<text x=\"" + std::to_string(left) + "\" y=\"16\" class=ct>" + HtmlEscape(title) + "</text>";
   for (double v = lo; v <= hi + 1e-9; v += step) {
     std::string yy = Fixed(y(v), 1);
     svg += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + w) +
@@ -187,7 +166,7 @@ std::string LineChart(const std::vector<Period>& periods, const std::vector<Seri
              std::to_string(height - 12) + "\" y2=\"" + std::to_string(height - 12) +
              "\" stroke=\"" + s.colour + "\" stroke-width=\"2\"" +
              (s.dashed ? " stroke-dasharray=\"4 3\"" : "") + " />";
-    svg += "<text x=\"" + Fixed(lx + 18, 1) + "\" y=\"" + ly + "\" class=lg>" + Escape(s.name) +
+    svg += "<text x=\"" + Fixed(lx + 18, 1) + "\" y=\"" + ly + "\" class=lg>" + HtmlEscape(s.name) +
            "</text>";
     lx += 30 + 7.5 * static_cast<double>(s.name.size()) * 0.75;
   }
@@ -219,12 +198,12 @@ std::string BarChart(const std::vector<std::pair<std::string, double>>& bars, in
   auto x = [&](double v) { return label_w + (v - lo) / (hi - lo) * w; };
   std::string svg = "<svg class=chart viewBox=\"0 0 " + std::to_string(width) + " " +
                     std::to_string(height) + "\">";
-  svg += "<text x=\"4\" y=\"16\" class=ct>" + Escape(title) + "</text>";
+  svg += "<text x=\"4\" y=\"16\" class=ct>" + HtmlEscape(title) + "</text>";
   for (size_t i = 0; i < bars.size(); ++i) {
     double yy = top + row * static_cast<double>(i);
     double x0 = x(0), x1 = x(bars[i].second);
     svg += "<text x=\"" + std::to_string(label_w - 6) + "\" y=\"" + Fixed(yy + 14, 1) +
-           "\" class=bl>" + Escape(bars[i].first) + "</text>";
+           "\" class=bl>" + HtmlEscape(bars[i].first) + "</text>";
     svg += "<rect x=\"" + Fixed(std::min(x0, x1), 1) + "\" y=\"" + Fixed(yy + 3, 1) +
            "\" width=\"" + Fixed(std::max(std::fabs(x1 - x0), 1.0), 1) +
            "\" height=\"15\" fill=\"" + (bars[i].second < 0 ? "#c0392b" : "#0b3d91") + "\" />";
@@ -304,7 +283,7 @@ std::string Card(const std::string& label, const std::optional<double>& ratio,
                  const std::string& detail) {
   std::string value = ratio ? Fixed(*ratio * 100, 1) + "%" : "—";
   bool neg = ratio && value[0] == '-';
-  return "<div class=card><div class=k>" + Escape(label) + "</div><div class=\"v" +
+  return "<div class=card><div class=k>" + HtmlEscape(label) + "</div><div class=\"v" +
          (neg ? " neg" : "") + "\">" + value + "</div><div class=d>" + detail + "</div></div>";
 }
 
@@ -330,9 +309,10 @@ std::string EnterpriseTable(const std::vector<EnterpriseFigures>& list, const La
   h += "</tr>";
   int i = 0;
   for (const auto& f : list) {
-    h += "<tr><td>" + std::to_string(++i) + "</td><td class=l>" + Escape(f.name) +
-         (f.key && !with_colour ? L(" ★", " ★") : "") + "</td><td class=l>" + Escape(f.industry) +
-         "</td>" + WanCell(f.level) + PctCell(f.yoy) + PctCell(f.ytd) + PpCell(f.pull, 2);
+    h += "<tr><td>" + std::to_string(++i) + "</td><td class=l>" + HtmlEscape(f.name) +
+         (f.key && !with_colour ? L(" ★", " ★") : "") + "</td><td class=l>" +
+         HtmlEscape(f.industry) + "</td>" + WanCell(f.level) + PctCell(f.yoy) + PctCell(f.ytd) +
+         PpCell(f.pull, 2);
     if (with_declines) h += "<td>" + std::to_string(f.declines) + "</td>";
     if (with_colour) h += "<td class=l>" + ColourDot(f.colour, L) + "</td>";
     h += "</tr>";
@@ -353,7 +333,7 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
   std::string h = "<!DOCTYPE html><html lang=\"" + std::string(L("zh-CN", "en")) +
                   "\"><head><meta charset=\"utf-8\"><meta name=viewport "
                   "content=\"width=device-width, initial-scale=1\"><title>" +
-                  Escape(title) + "</title><style>" + kStyle + "</style></head><body>";
+                  HtmlEscape(title) + "</title><style>" + kStyle + "</style></head><body>";
   char generated[64] = "";
   if (r.generated_at) {
     time_t t = static_cast<time_t>(r.generated_at + 8 * 3600);  // China Standard Time
@@ -362,8 +342,8 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
     std::strftime(generated, sizeof generated, "%Y-%m-%d %H:%M", &tm);
   }
   h += "<div class=masthead><h1>" +
-       Escape(r.park_name.empty() ? std::string(L("园区", "Park")) : r.park_name) +
-       "</h1><div style=\"font-size:15pt;font-weight:700;margin-top:2px\">" + Escape(month) +
+       HtmlEscape(r.park_name.empty() ? std::string(L("园区", "Park")) : r.park_name) +
+       "</h1><div style=\"font-size:15pt;font-weight:700;margin-top:2px\">" + HtmlEscape(month) +
        L("规模以上工业经济运行分析", " — above-size industry, monthly analysis");
   if (r.edition > 1)
     h += "<span class=revised>" + std::string(L("修订版 第", "revised edition ")) +
@@ -373,14 +353,14 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
        "</div></div>";
 
   if (!r.ok) {
-    h += "<div class=headline>" + Escape(r.message) + "</div></body></html>";
+    h += "<div class=headline>" + HtmlEscape(r.message) + "</div></body></html>";
     return h;
   }
 
   // Revised edition: what changed.
   if (r.edition > 1 && !r.revisions.empty()) {
     h += "<h2>" + std::string(L("本版修订", "What this edition revises")) + "</h2><ul class=notes>";
-    for (const auto& c : r.revisions) h += "<li>" + Escape(c) + "</li>";
+    for (const auto& c : r.revisions) h += "<li>" + HtmlEscape(c) + "</li>";
     h += "</ul>";
   }
 
@@ -391,19 +371,19 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
   auto delta_text = [&](const std::optional<double>& now, const std::optional<double>& before,
                         const std::string& against) -> std::string {
     if (!now || !before) return "&nbsp;";
-    return Escape((L.en ? PointsWords(*now - *before, lang) + " on " + against
-                        : "比" + against + PointsWords(*now - *before, lang)));
+    return HtmlEscape((L.en ? PointsWords(*now - *before, lang) + " on " + against
+                            : "比" + against + PointsWords(*now - *before, lang)));
   };
   h += "<div class=cards>";
   h += Card(ytd + L("增加值增速", " value added"), va.park.ytd,
             delta_text(va.park.ytd, va.park.ytd_previous, prev_ytd));
   h += Card(std::to_string(r.period.last_month()) + L("月当月增加值增速", " value added, month"),
             va.park.yoy,
-            va.park.target ? Escape(std::string(L("年度目标 ", "annual target ")) +
-                                    Fixed(*va.park.target * 100, 1) + "%")
+            va.park.target ? HtmlEscape(std::string(L("年度目标 ", "annual target ")) +
+                                        Fixed(*va.park.target * 100, 1) + "%")
                            : "&nbsp;");
   h += Card(ytd + L("工业总产值增速", " output value"), ov.park.ytd,
-            ov.park.ytd_level ? Escape(MoneyWords(*ov.park.ytd_level, lang)) : "&nbsp;");
+            ov.park.ytd_level ? HtmlEscape(MoneyWords(*ov.park.ytd_level, lang)) : "&nbsp;");
   std::optional<double> breadth;
   if (r.breadth.enterprises)
     breadth = double(r.breadth.enterprises_growing) / r.breadth.enterprises;
@@ -413,7 +393,7 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
   h += "</div>";
 
   h += "<h2>" + std::string(L("总体情况", "Overview")) + "</h2><p class=headline>" +
-       Escape(Headline(r, lang)) + "</p>";
+       HtmlEscape(Headline(r, lang)) + "</p>";
 
   // History chart of the park.
   std::vector<Period> periods;
@@ -439,15 +419,15 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
   h += "<h2>" + std::string(L("主要指标", "Headline figures")) + "<span class=unit>" +
        L("单位：万元，%，百分点", "10k yuan, %, percentage points") +
        "</span></h2><table><tr><th>" + L("指标", "Indicator") + "</th><th>" + L("当月", "Month") +
-       "</th><th>" + L("当月增速", "YoY") + "</th><th>" + Escape(ytd) + "</th><th>" +
+       "</th><th>" + L("当月增速", "YoY") + "</th><th>" + HtmlEscape(ytd) + "</th><th>" +
        L("累计增速", "YTD") + "</th><th>" + L("比上月累计", "vs prior YTD") + "</th><th>" +
        L("比上年同期", "vs last year") + "</th><th>" + L("年度目标", "Target") + "</th><th>" +
        L("与目标差", "vs target") + "</th></tr>";
   for (const auto& s : r.sections) {
     std::string name =
         Title(s, L) + (s.comparable ? std::string(L("（可比价）", " (comparable)")) : "");
-    h += "<tr><td class=l>" + Escape(name) + "</td>" + WanCell(s.park.level) + PctCell(s.park.yoy) +
-         WanCell(s.park.ytd_level) + PctCell(s.park.ytd) +
+    h += "<tr><td class=l>" + HtmlEscape(name) + "</td>" + WanCell(s.park.level) +
+         PctCell(s.park.yoy) + WanCell(s.park.ytd_level) + PctCell(s.park.ytd) +
          PpCell(Diff(s.park.ytd, s.park.ytd_previous)) +
          PpCell(Diff(s.park.ytd, s.park.ytd_last_year)) + PctCell(s.park.target) +
          PpCell(Diff(s.park.ytd, s.park.target)) + "</tr>";
@@ -456,10 +436,10 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
 
   // Industries.
   for (const auto& s : r.sections) {
-    h += "<h2>" + std::string(L("分行业", "By industry: ")) + Escape(Title(s, L)) +
+    h += "<h2>" + std::string(L("分行业", "By industry: ")) + HtmlEscape(Title(s, L)) +
          (s.comparable ? L("（增速按可比价）", " (growth at comparable prices)") : "") +
          "<span class=unit>" + L("单位：万元，%，百分点", "10k yuan, %, pp") +
-         "</span></h2><table><tr><th>" + L("行业", "Industry") + "</th><th>" + Escape(ytd) +
+         "</span></h2><table><tr><th>" + L("行业", "Industry") + "</th><th>" + HtmlEscape(ytd) +
          "</th><th>" + L("占比", "Share") + "</th><th>" + L("当月增速", "YoY") + "</th><th>" +
          L("累计增速", "YTD") + "</th><th>" + L("变动", "Movement") + "</th><th>" +
          L("累计拉动", "YTD pull") + "</th><th>" + L("贡献率", "Contribution") + "</th><th>" +
@@ -469,7 +449,7 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
          "<td></td>" + PctCell(s.park.ytd) + "<td>100.0</td>" +
          PpCell(Diff(s.park.ytd, s.park.target)) + "</tr>";
     for (const auto& f : s.industries)
-      h += "<tr><td class=l>" + Escape(f.name) + "</td>" + WanCell(f.growth.ytd_level) +
+      h += "<tr><td class=l>" + HtmlEscape(f.name) + "</td>" + WanCell(f.growth.ytd_level) +
            PctCell(f.share) + PctCell(f.growth.yoy) + PctCell(f.growth.ytd) + "<td>" +
            (L.en ? MovementNameEn(f.movement) : MovementNameZh(f.movement)) + "</td>" +
            PpCell(f.ytd_pull, 2) + PctCell(f.ytd_contribution) +
@@ -520,8 +500,8 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
                                   : MovementNameZh(static_cast<Movement>(m))) +
                  " " + std::to_string(b.movement[m]);
     if (!moves.empty())
-      h += "<div>" + Escape(std::string(L("与", "Since ")) + prev_ytd + L("相比：", ": ")) +
-           Escape(moves) + "</div>";
+      h += "<div>" + HtmlEscape(std::string(L("与", "Since ")) + prev_ytd + L("相比：", ": ")) +
+           HtmlEscape(moves) + "</div>";
   }
   h += "</div>";
 
@@ -578,8 +558,8 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
       if (++shown > 30) break;
       int k = a.kind == "firing" ? 0 : a.kind == "escalated" ? 1 : 2;
       h += "<tr><td class=l>" + ColourDot(a.severity, L) + "</td><td class=l>" +
-           L(kinds[k][0], kinds[k][1]) + "</td><td class=l>" + Escape(a.subject) +
-           "</td><td class=l>" + Escape(a.rule) + "</td><td class=l>" + Escape(a.summary) +
+           L(kinds[k][0], kinds[k][1]) + "</td><td class=l>" + HtmlEscape(a.subject) +
+           "</td><td class=l>" + HtmlEscape(a.rule) + "</td><td class=l>" + HtmlEscape(a.summary) +
            "</td></tr>";
     }
     h += "</table>";
@@ -596,16 +576,17 @@ std::string MonthlyReportHtml(const MonthlyReport& r, const std::string& lang) {
        L("行业", "Industry") + "</th><th>" + L("重点", "Key") + "</th><th>" +
        L("最近上报", "Last reported") + "</th></tr>";
   for (const auto& m : r.missing)
-    h += "<tr><td class=l>" + Escape(m.name) + "</td><td class=l>" + Escape(m.industry) +
+    h += "<tr><td class=l>" + HtmlEscape(m.name) + "</td><td class=l>" + HtmlEscape(m.industry) +
          "</td><td class=l>" + (m.key ? "★" : "") + "</td><td class=l>" +
-         Escape(m.last_reported.empty() ? L("从未上报", "never") : m.last_reported) + "</td></tr>";
+         HtmlEscape(m.last_reported.empty() ? L("从未上报", "never") : m.last_reported) +
+         "</td></tr>";
   if (r.missing.empty())
     h += std::string("<tr><td class=\"l muted\" colspan=4>") + L("全部已报", "all reported") +
          "</td></tr>";
   h += "</table>";
 
   h += "<h2>" + std::string(L("数据说明", "Notes on the data")) + "</h2><ul class=notes>";
-  for (const auto& n : r.notes) h += "<li>" + Escape(n) + "</li>";
+  for (const auto& n : r.notes) h += "<li>" + HtmlEscape(n) + "</li>";
   h += "</ul><div class=footer>parkwatch " PARKWATCH_VERSION "</div></body></html>";
   return h;
 }

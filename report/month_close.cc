@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "alerts/alert_store.h"
+#include "core/json_text.h"
 #include "notifiers/document.h"
 #include "report/render.h"
 #include "rules/measures.h"
@@ -159,7 +160,7 @@ bool MonthClose::WriteEdition(const MonthlyReport& report, const Config& config,
                {"pdf_error", pdf.empty() ? error : ""},
                {"digest", digest}};
   // The edition's JSON is written last: it is what says the edition exists.
-  return WriteFile(dir / ("edition-" + std::to_string(edition) + ".json"), meta.dump(2));
+  return WriteFile(dir / ("edition-" + std::to_string(edition) + ".json"), DumpJson(meta, 2));
 }
 
 MonthClose::Result MonthClose::Tick(const RuleData& data, std::shared_ptr<const Config> config,

@@ -2,6 +2,7 @@
 // /metrics.
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "report/render.h"
 
 namespace parkwatch {
@@ -123,7 +124,7 @@ std::string MonthlyReportJson(const MonthlyReport& r, const std::string& lang) {
   }
   out["history"] = history;
   out["notes"] = r.notes;
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(out);
 }
 
 std::string ReportFileName(const MonthlyReport& r, const std::string& format) {

@@ -158,14 +158,29 @@ std::map<int32_t, std::vector<EnterpriseIndex>> ByIndustry(const RuleData& data,
   return out;
 }
 
+// Options whose reasons name enterprises by credit code and name, industries by name.
+MeasureOptions NamedOptions(const RuleData& data) {
+  MeasureOptions options;
+  options.enterprise_name = [&data](EnterpriseIndex e) {
+    const EnterpriseRow& row = data.row(e);
+    return row.name.empty() ? row.credit_code : row.credit_code + " " + row.name;
+  };
+  options.industry_name = [&data](int32_t i) {
+    const std::string& name = data.IndustryName(i);
+    return name.empty() ? "(unknown)" : name;
+  };
+  return options;
+}
+
 MeasureResult NoData(std::string reason) {
   MeasureResult r;
   r.no_data_reason = std::move(reason);
   return r;
 }
 
-MeasureResult Compute(const Measures& m, MeasureKind kind, Scope part, Scope whole, Period t) {
-  switch (kind) {
+MeasureResult Compute(const Measures& m, const MeasureSpec& spec, Scope part, Scope whole,
+                      Period t) {
+  switch (spec.kind) {
     case MeasureKind::kLevel:
     case MeasureKind::kValue:
       return m.Level(part, t);
@@ -185,6 +200,10 @@ MeasureResult Compute(const Measures& m, MeasureKind kind, Scope part, Scope who
       return m.Contribution(part, whole, t);
     case MeasureKind::kConsecutiveDeclines:
       return m.ConsecutiveDeclines(part, t);
+    case MeasureKind::kChange:
+      return m.Change(part, t, spec.against_previous);
+    case MeasureKind::kUnitSlip:
+      return NoData("unit_slip() is evaluated per enterprise");
   }
   return NoData("unknown measure");
 }
@@ -274,6 +293,7 @@ bool ComparesWithLastYear(const RuleConfig& rule) {
     case MeasureKind::kPull:
     case MeasureKind::kContribution:
     case MeasureKind::kConsecutiveDeclines:
+    case MeasureKind::kChange:
       return true;
     default:
       return false;
@@ -288,6 +308,11 @@ bool InFestivalSeason(Period t) {
 
 }  // namespace
 
+bool Evaluator::SkipsFestival(const RuleGroup& group, const RuleConfig& rule, Period t) {
+  return group.exclude_spring_festival && rule.kind != RuleKind::kMissingReport &&
+         ComparesWithLastYear(rule) && t.valid() && t.weekly() && InFestivalSeason(t);
+}
+
 std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleConfig& rule,
                                              const RuleData& data, Period t,
                                              const std::set<EnterpriseIndex>* only) const {
@@ -295,8 +320,7 @@ std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleC
   bool combine = CombinesJanFeb(group);
   if (!t.valid() || t.cadence() != group.cadence) return out;
   if (Canonical(t, combine) != t) return out;  // January or February alone: not a period
-  if (group.exclude_spring_festival && rule.kind != RuleKind::kMissingReport &&
-      ComparesWithLastYear(rule) && InFestivalSeason(t))
+  if (SkipsFestival(group, rule, t))
     return out;  // no observation: the alert keeps its state through the festival
   Context c{group, rule, data, t, only, combine, config_};
   switch (rule.kind) {
@@ -326,11 +350,18 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
   if (!table)
     common = "indicator " + spec.indicator + " (" + std::string(CadenceName(c.group.cadence)) +
              ") is not loaded for the rules";
-  MeasureOptions options;
+  MeasureOptions options = NamedOptions(c.data);
   options.combine_jan_feb = c.combine;
+  const MeasureOptions current_options = options;
+  // The basis each outcome is labelled with; comparable_or_current falls back per outcome.
+  const bool fallback = spec.prices == PriceBasis::kComparableOrCurrent;
+  const char* basis = "current";
   if (spec.comparable_prices) {
     options.price_index = c.data.PriceIndex(spec.deflator, c.group.cadence);
-    if (!options.price_index && common.empty())
+    if (options.price_index && options.price_index->Periods().empty() && fallback)
+      options.price_index = nullptr;  // never ingested: current prices, labelled so
+    if (options.price_index) basis = "comparable";
+    if (!options.price_index && !fallback && common.empty())
       common = "price index " + spec.deflator + " is not loaded for the rules";
   }
   // Measures needs a table even when there is none; an empty one stands in and is never read.
@@ -339,9 +370,29 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
   const FigureTable& figures =
       table ? *table : (c.group.cadence == Cadence::kWeekly ? kEmptyWeekly : kEmptyMonthly);
   Measures measures(figures, c.data.infos(), options);
+  Measures current(figures, c.data.infos(), current_options);
+
+  const char* outcome_basis = basis;  // set by measure(), read by emit()
+  // The spec's measure at comparable prices, or at current prices where the price index
+  // cannot deflate it and the rule allows that (comparable_or_current).
+  auto measure = [&](Scope part, Scope whole) {
+    outcome_basis = basis;
+    MeasureResult r = Compute(measures, spec, part, whole, c.t);
+    if (!r.ok() && fallback && options.price_index) {
+      MeasureResult at_current = Compute(current, spec, part, whole, c.t);
+      if (at_current.ok()) {
+        outcome_basis = "current";
+        return at_current;
+      }
+    }
+    return r;
+  };
 
   auto emit = [&](const Member& member, MeasureResult result) {
     RuleOutcome o = c.Outcome();
+    if (spec.kind != MeasureKind::kConsecutiveDeclines && spec.kind != MeasureKind::kUnitSlip &&
+        result.ok())
+      o.price_basis = outcome_basis;
     if (!common.empty()) result = NoData(common);
     std::optional<double> measured = result.value;
     if (!rule.target.empty()) {
@@ -412,6 +463,23 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
           }
           emit(EnterpriseMember(c.data, e), std::move(r));
         }
+      } else if (spec.kind == MeasureKind::kUnitSlip) {
+        std::vector<UnitSlip> slips = measures.UnitSlips(members, c.t);
+        for (size_t i = 0; i < members.size(); ++i) {
+          MeasureResult r;
+          if (slips[i].value) {
+            r.value = std::abs(slips[i].exponent);
+            r.enterprises = 1;
+          } else {
+            r.no_data_reason = slips[i].no_data_reason;
+          }
+          emit(EnterpriseMember(c.data, members[i]), std::move(r));  // appends one outcome
+          if (slips[i].value) {
+            out->back().measured = slips[i].value;
+            out->back().mean = slips[i].level;
+            out->back().ratio = *slips[i].value / slips[i].level;
+          }
+        }
       } else if (spec.kind == MeasureKind::kShare) {
         std::map<int32_t, std::vector<EnterpriseIndex>> by_industry;
         if (spec.whole == "industry") by_industry = ByIndustry(c.data, park);
@@ -422,7 +490,7 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
         }
       } else {
         for (EnterpriseIndex e : members)
-          emit(EnterpriseMember(c.data, e), Compute(measures, spec.kind, Scope(&e, 1), {}, c.t));
+          emit(EnterpriseMember(c.data, e), measure(Scope(&e, 1), {}));
       }
       break;
     }
@@ -435,7 +503,7 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
             wanted.insert(c.data.info(e).industry);
       for (const auto& [industry, scope] : ByIndustry(c.data, members)) {
         if (only && !wanted.count(industry)) continue;
-        emit(IndustryMember(c.data, industry), Compute(measures, spec.kind, scope, park, c.t));
+        emit(IndustryMember(c.data, industry), measure(scope, park));
       }
       break;
     }
@@ -443,7 +511,7 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
       std::vector<EnterpriseIndex> members = filter.All();
       emit(ParkMember(), members.empty() ? NoData("no enterprise of the park is in scope in " +
                                                   std::to_string(c.t.year()))
-                                         : Compute(measures, spec.kind, members, park, c.t));
+                                         : measure(members, park));
       break;
     }
     case ScopeKind::kSet: {
@@ -455,7 +523,7 @@ void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* ou
       emit(SetMember(rule.set),
            members.empty() ? NoData("no enterprise of set " + rule.set +
                                     " is above designated size in " + std::to_string(c.t.year()))
-                           : Compute(measures, spec.kind, members, park, c.t));
+                           : measure(members, park));
       break;
     }
   }
@@ -466,7 +534,7 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
   MemberFilter filter(rule.where, c.data, c.t.year());
   std::vector<EnterpriseIndex> members = c.only ? filter.Among(*c.only) : filter.All();
   const FigureTable* table = c.data.Figures(rule.measure.indicator, c.group.cadence);
-  MeasureOptions options;
+  MeasureOptions options = NamedOptions(c.data);
   options.combine_jan_feb = c.combine;
   std::vector<AnomalyResult> anomalies;
   if (table)
@@ -497,18 +565,32 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
 void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out) const {
   const RuleConfig& rule = c.rule;
   MemberFilter filter(rule.where, c.data, c.t.year());
-  std::vector<EnterpriseIndex> members = c.only ? filter.Among(*c.only) : filter.All();
+  std::vector<EnterpriseIndex> candidates = c.only ? filter.Among(*c.only) : filter.All();
+  // Who owes reports (`reporters:`): all members, the key ones, or a named set's.
+  std::vector<EnterpriseIndex> members;
+  std::unordered_set<EnterpriseIndex> in_set;
+  if (rule.reporters == Reporters::kSet)
+    if (auto it = rules_.sets.find(rule.set); it != rules_.sets.end())
+      for (const auto& code : it->second)
+        if (auto e = c.data.IndexOfCode(code)) in_set.insert(*e);
+  for (EnterpriseIndex e : candidates) {
+    if (rule.reporters == Reporters::kKey && !c.data.info(e).key) continue;
+    if (rule.reporters == Reporters::kSet && !in_set.count(e)) continue;
+    members.push_back(e);
+  }
   const Cadence cadence = c.group.cadence;
-  // Never-reported enterprises are counted back to the first period the rules hold data for,
-  // or to the start of their first 规上 year if later: before that nobody was due.
+  // An enterprise owes every period from its first report on; one that never reported, from
+  // the first period the rules hold data for, or the start of its first 规上 year if later.
   std::optional<Period> earliest = c.data.EarliestPeriod(cadence);
   if (earliest) earliest = Canonical(*earliest, c.combine);
   const int cap = cadence == Cadence::kWeekly ? 10 * 53 : 10 * 12;
   out->reserve(members.size());
   for (EnterpriseIndex e : members) {
     std::optional<Period> last = c.data.LastReported(e, cadence);
-    std::optional<Period> floor;
-    if (!last) {
+    std::optional<Period> floor = c.data.FirstReported(e, cadence);
+    if (floor) {
+      floor = Canonical(*floor, c.combine);
+    } else {
       floor = earliest;
       if (int since = c.data.info(e).above_size_since) {
         Period start = cadence == Cadence::kWeekly ? Period::Week(since, 1)
@@ -517,15 +599,26 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
       }
       if (!floor) floor = c.t;  // nothing to count back to: only t itself is known to be due
     }
-    int overdue = 0;
-    for (Period q = c.t; q.valid() && overdue < cap; q = PreviousPeriod(q, c.combine)) {
-      if (last && q <= *last) break;
-      if (floor && q < *floor) break;
+    // Every due period without a figure counts, gaps before the last report included: a week
+    // skipped in the middle is as missing as one at the end, until it arrives.
+    int overdue = 0, looked = 0;
+    std::optional<Period> newest_missing, missing_since;
+    bool in_run = false;  // inside the run of missing periods that ends at newest_missing
+    for (Period q = c.t; q.valid() && looked < cap && !(q < *floor);
+         q = PreviousPeriod(q, c.combine), ++looked) {
+      if (c.data.HasReported(e, q)) {
+        in_run = false;
+        continue;
+      }
+      if (!newest_missing) newest_missing = q, in_run = true;
+      if (in_run) missing_since = q;
       ++overdue;
     }
     RuleOutcome o = c.Outcome();
     o.value = overdue;
     o.last_reported = last;
+    o.newest_missing = newest_missing;
+    o.missing_since = missing_since;
     Finish(rule, EnterpriseMember(c.data, e), o);
     out->push_back(std::move(o));
   }
@@ -598,6 +691,23 @@ std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& 
     return {};
   }
   return {periods.lower_bound(*earliest), periods.end()};
+}
+
+std::vector<std::string> PriceIndexWarnings(
+    const RuleSet& rules, const std::function<bool(const std::string&, Cadence)>& has_index) {
+  std::vector<std::string> out;
+  for (const RuleGroup& group : rules.groups)
+    for (const RuleConfig& rule : group.rules) {
+      if (rule.kind == RuleKind::kMissingReport || !rule.measure.comparable_prices) continue;
+      if (has_index(rule.measure.deflator, group.cadence)) continue;
+      out.push_back(rule.file + ":" + std::to_string(rule.line) + ": " + rule.name + ": " +
+                    rule.measure.text + " wants the " + std::string(CadenceName(group.cadence)) +
+                    " price index \"" + rule.measure.deflator + "\", which was never ingested; " +
+                    (rule.measure.prices == PriceBasis::kComparableOrCurrent
+                         ? "it compares at current prices (labelled current) until one is"
+                         : "it reports no data until one is"));
+    }
+  return out;
 }
 
 }  // namespace parkwatch

@@ -19,8 +19,10 @@
 // Targets: with `target: NAME` the value is measure − RuleSet::Target(NAME, key), key "park",
 // "industry:<name>", the credit code, or "set:<name>"; no target for the key is no data.
 // Anomaly rules: value = |z| of the enterprise's figure against the same period of its previous
-// `years` years. Missing-report rules: value = consecutive due periods, ending at t, without any
-// figure of the enterprise in the cadence (0 = reported, which clears).
+// `years` years. Missing-report rules (members: `reporters:` all, key or a set's): value = due
+// periods up to t without any figure of the enterprise in the cadence, gaps included, from its
+// first report (or, never reported, its first 规上 year or the rules' first period) on;
+// 0 = nothing owed, which clears.
 //
 // A member whose measure has no data still gets an outcome, with the reason, level none and
 // cleared false: the lifecycle keeps an alert's state on no data instead of resolving it.
@@ -35,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,6 +72,10 @@ class Evaluator {
                                     const RuleData& data, Period t,
                                     const std::set<EnterpriseIndex>* only = nullptr) const;
 
+  // Whether Evaluate gives no outcomes at t because the group leaves the Spring Festival season
+  // out of the rule's year-on-year comparison (`spring_festival: exclude`).
+  static bool SkipsFestival(const RuleGroup& group, const RuleConfig& rule, Period t);
+
   // Missing-report schedule: the latest period of the group's cadence whose deadline (the
   // rule's "mon 12:00" / "day 10 12:00" in the group's time zone) is at or before now (unix
   // seconds). nullopt for an unsupported time zone.
@@ -101,5 +108,12 @@ class Evaluator {
 //     group's cadence (a late report clears); without one, the latest period reported.
 std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,
                                       const RuleData& data, const BatchSummary* batch);
+
+// One warning per rule that wants a price index (prices: comparable or comparable_or_current)
+// whose deflator has_index says was never ingested for the rule's cadence: such a rule reports
+// no data (comparable) or compares at current prices (comparable_or_current), and the bureau
+// should know which before reading its alerts. `check-config` and the daemon's start log say it.
+std::vector<std::string> PriceIndexWarnings(
+    const RuleSet& rules, const std::function<bool(const std::string&, Cadence)>& has_index);
 
 }  // namespace parkwatch

@@ -1,5 +1,7 @@
 #include "rules/measures.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace parkwatch {
@@ -214,13 +216,12 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
     if (m.unpriced != kNone) {
       int32_t industry = IndustryOf(e);
       if (industry < 0) {
-        s.error = "enterprise " + std::to_string(e) +
-                  " has no industry, so no price index to deflate with";
+        s.error = EnterpriseText(e) + " has no industry, so no price index to deflate with";
         return s;
       }
       std::string why;
       PeriodReader(*options_.price_index, current[m.unpriced], false).Get(industry, &why);
-      s.error = "no usable price index for industry " + std::to_string(industry) + " at " +
+      s.error = "no usable price index for industry " + IndustryText(industry) + " at " +
                 current[m.unpriced].ToString() + (why.empty() ? "" : " (" + why + ")");
       return s;
     }
@@ -234,13 +235,12 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
 
   std::string what = Describe(current);
   if (without_current == static_cast<int>(scope.size())) {
-    s.error = scope.size() == 1
-                  ? "enterprise " + std::to_string(scope[0]) + " has no figure for " + what
-                  : "no figure for " + what + " for any of the " + std::to_string(scope.size()) +
-                        " enterprises in scope";
+    s.error = scope.size() == 1 ? EnterpriseText(scope[0]) + " has no figure for " + what
+                                : "no figure for " + what + " for any of the " +
+                                      std::to_string(scope.size()) + " enterprises in scope";
   } else {
     s.error = "no figure for " + Describe(base) + " (" + base_label + ") for " +
-              (scope.size() == 1 ? "enterprise " + std::to_string(scope[0])
+              (scope.size() == 1 ? EnterpriseText(scope[0])
                                  : "any enterprise in scope that reported " + what);
   }
   // The first enterprise whose first missing figure is an unusable Jan–Feb one says why.
@@ -249,7 +249,7 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
     std::string why;
     PeriodReader(figures_, period(members[k].missing), summable).Get(scope[k], &why);
     if (!why.empty()) {
-      s.error += "; enterprise " + std::to_string(scope[k]) + ": " + why;
+      s.error += "; " + EnterpriseText(scope[k]) + ": " + why;
       break;
     }
   }
@@ -369,6 +369,31 @@ MeasureResult Measures::TwoYearAverage(Scope scope, Period t) const {
   if (product < 0) return NoData("two-year growth factor is negative; no two-year average");
   MeasureResult r = now;
   r.value = std::sqrt(product) - 1;
+  return r;
+}
+
+std::string Measures::EnterpriseText(EnterpriseIndex e) const {
+  if (options_.enterprise_name) return "enterprise " + options_.enterprise_name(e);
+  return "enterprise " + std::to_string(e);
+}
+
+std::string Measures::IndustryText(int32_t industry) const {
+  if (options_.industry_name) return options_.industry_name(industry);
+  return std::to_string(industry);
+}
+
+MeasureResult Measures::Change(Scope scope, Period t, bool against_previous) const {
+  if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
+  Period before =
+      against_previous ? PreviousPeriod(t, options_.combine_jan_feb) : SamePeriodYearsBefore(t, 1);
+  if (!before.valid()) return NoData(t.ToString() + " has no period to compare with");
+  // A published rate is compared as given; a level by its YoY growth.
+  MeasureResult now = is_rate() ? Level(scope, t) : YoY(scope, t);
+  if (!now.ok()) return NoData("rate for " + t.ToString() + ": " + now.no_data_reason);
+  MeasureResult then = is_rate() ? Level(scope, before) : YoY(scope, before);
+  if (!then.ok()) return NoData("rate for " + before.ToString() + ": " + then.no_data_reason);
+  MeasureResult r = now;
+  r.value = *now.value - *then.value;
   return r;
 }
 
@@ -497,6 +522,28 @@ AnomalyResult Measures::Anomaly(EnterpriseIndex enterprise, Period t, int years)
   return std::move(Anomalies(Scope(&enterprise, 1), t, years)[0]);
 }
 
+namespace {
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The enterprise's level just before a period: the median of its figures in the kRecent periods
+// before it (at least two of them), or nullopt.
+constexpr int kRecent = 3;
+
+std::optional<double> RecentLevel(const std::vector<PeriodReader>& readers, EnterpriseIndex e) {
+  std::vector<double> values;
+  for (const PeriodReader& r : readers)
+    if (auto v = r.Get(e); v && *v > 0) values.push_back(*v);
+  if (values.size() < 2) return std::nullopt;
+  return Median(values);
+}
+
+}  // namespace
+
 std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years) const {
   std::vector<AnomalyResult> out(scope.size());
   if (auto e = CheckPeriod(t); !e.empty()) {
@@ -504,46 +551,117 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     return out;
   }
   const bool summable = !is_rate();
-  const PeriodReader current(figures_, t, summable);
-  std::vector<PeriodReader> previous;
-  for (int k = 1; k <= years; ++k) {
-    Period p = SamePeriodYearsBefore(t, k);
-    if (p.valid()) previous.emplace_back(figures_, p, summable);  // e.g. no week 53 that year
+  const bool combine = options_.combine_jan_feb;
+  // The same period k years before (k = 0: t itself), and the periods just before each.
+  struct Year {
+    Period period;
+    PeriodReader same;
+    std::vector<PeriodReader> recent;
+  };
+  std::vector<Year> by_year;
+  for (int k = 0; k <= years; ++k) {
+    Period p = k == 0 ? t : SamePeriodYearsBefore(t, k);
+    if (!p.valid()) continue;  // e.g. no week 53 that year
+    Year y{p, PeriodReader(figures_, p, summable), {}};
+    Period q = p;
+    for (int j = 0; j < kRecent; ++j) {
+      q = PreviousPeriod(q, combine);
+      // Jan–Feb is two months: its level is not a month's, so it is no recent level either.
+      if (q.is_jan_feb()) break;
+      y.recent.emplace_back(figures_, q, summable);
+    }
+    by_year.push_back(std::move(y));
   }
-  std::vector<double> history;
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex enterprise = scope[i];
     AnomalyResult& r = out[i];
     std::string why;
-    auto now = current.Get(enterprise, &why);
+    auto now = by_year[0].same.Get(enterprise, &why);
     if (!now) {
-      r.no_data_reason = "enterprise " + std::to_string(enterprise) + " has no figure for " +
-                         t.ToString() + (why.empty() ? "" : "; " + why);
+      r.no_data_reason = EnterpriseText(enterprise) + " has no figure for " + t.ToString() +
+                         (why.empty() ? "" : "; " + why);
       continue;
     }
     r.value = *now;
-    history.clear();
-    for (const PeriodReader& reader : previous)
-      if (auto v = reader.Get(enterprise)) history.push_back(*v);
-    r.years = static_cast<int>(history.size());
-    if (history.size() < 2) {
-      r.no_data_reason = "only " + std::to_string(history.size()) + " figure(s) for the same " +
-                         "period in the previous " + std::to_string(years) +
-                         " years; a seasonal z-score needs at least 2";
+    const std::optional<double> level_now = RecentLevel(by_year[0].recent, enterprise);
+    // Each earlier year's same period, brought to the recent level: a business that grew by a
+    // fifth since then is compared with its old month plus a fifth.
+    std::vector<double> scaled;
+    std::vector<std::string> found;
+    for (size_t k = 1; k < by_year.size(); ++k) {
+      auto v = by_year[k].same.Get(enterprise);
+      if (!v || *v <= 0) continue;
+      found.push_back(by_year[k].period.ToString());
+      double factor = 1;
+      if (auto level_then = RecentLevel(by_year[k].recent, enterprise); level_then && level_now)
+        factor = *level_now / *level_then;
+      scaled.push_back(*v * factor);
+    }
+    r.years = static_cast<int>(scaled.size());
+    if (scaled.size() < static_cast<size_t>(kMinAnomalyYears)) {
+      std::string list;
+      for (const auto& p : found) list += (list.empty() ? "" : ", ") + p;
+      r.no_data_reason = "a seasonal baseline needs the same period in at least " +
+                         std::to_string(kMinAnomalyYears) + " earlier years; " +
+                         EnterpriseText(enterprise) + " has " + std::to_string(scaled.size()) +
+                         (list.empty() ? "" : " (" + list + ")");
       continue;
     }
-    double sum = 0;
-    for (double v : history) sum += v;
-    r.mean = sum / history.size();
-    double squares = 0;
-    for (double v : history) squares += (v - r.mean) * (v - r.mean);
-    r.stddev = std::sqrt(squares / (history.size() - 1));  // sample standard deviation
-    if (r.mean != 0) r.ratio = r.value / r.mean;
-    if (r.stddev > 0)
-      r.z = (r.value - r.mean) / r.stddev;
-    else
-      r.no_data_reason = "the previous years' figures are all equal (standard deviation 0)";
-    if (!r.ratio && r.no_data_reason.empty()) r.no_data_reason = "the previous years' mean is 0";
+    // Median and median absolute deviation, in logarithms: robust to one odd year, and a
+    // doubling weighs as much as a halving.
+    r.mean = Median(scaled);
+    std::vector<double> deviations;
+    for (double v : scaled) deviations.push_back(std::fabs(std::log(v / r.mean)));
+    r.stddev = std::max(1.4826 * Median(deviations), kAnomalyMinSpread);
+    if (r.value <= 0 || r.mean <= 0) {
+      r.no_data_reason = "a figure of 0 has no ratio to its baseline";
+      continue;
+    }
+    r.ratio = r.value / r.mean;
+    r.z = std::log(r.value / r.mean) / r.stddev;
+  }
+  return out;
+}
+
+std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
+  std::vector<UnitSlip> out(scope.size());
+  if (auto e = CheckPeriod(t); !e.empty()) {
+    for (UnitSlip& r : out) r.no_data_reason = e;
+    return out;
+  }
+  const bool summable = !is_rate();
+  const PeriodReader current(figures_, t, summable);
+  std::vector<PeriodReader> recent;
+  Period q = t;
+  for (int j = 0; j < kRecent + 1; ++j) {
+    q = PreviousPeriod(q, options_.combine_jan_feb);
+    recent.emplace_back(figures_, q, summable);
+  }
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const EnterpriseIndex e = scope[i];
+    UnitSlip& r = out[i];
+    auto now = current.Get(e);
+    if (!now) {
+      r.no_data_reason = EnterpriseText(e) + " has no figure for " + t.ToString();
+      continue;
+    }
+    auto level = RecentLevel(recent, e);
+    if (!level) {
+      r.no_data_reason = EnterpriseText(e) + " has fewer than 2 figures in the " +
+                         std::to_string(kRecent + 1) + " periods before " + t.ToString() +
+                         ", so no recent level";
+      continue;
+    }
+    r.value = *now;
+    r.level = *level;
+    r.exponent = 0;
+    if (*now <= 0) continue;
+    // 元/千元/万元/亿元 confused: a factor of 10, 1 000 or 10 000 either way, within a factor of
+    // two (a month's real swing, Jan–Feb's two months or a festival week stay far from 10×).
+    const double l = std::log10(*now / *level);
+    for (int k : {1, 3, 4})
+      for (int sign : {1, -1})
+        if (std::fabs(l - sign * k) <= std::log10(2.0)) r.exponent = sign * k;
   }
   return out;
 }

@@ -26,6 +26,7 @@
 // for, and is read the same way).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,6 +71,11 @@ struct MeasureOptions {
   //   rate:   a published nominal rate r becomes real ≈ (1+r)/(PPI/100) − 1.
   // MoM is refused under comparable prices: a same-period-last-year index cannot deflate it.
   const FigureTable* price_index = nullptr;
+
+  // How reasons name an enterprise ("91430700MA4L000011 甲药业") and an industry (医药化工);
+  // without them, by index.
+  std::function<std::string(EnterpriseIndex)> enterprise_name;
+  std::function<std::string(int32_t)> industry_name;
 };
 
 // The monthly periods of a year: Jan–Feb, March..December when combine_jan_feb, else
@@ -93,15 +99,32 @@ double RealGrowthFromNominal(double nominal, double price_index);
 // A result without a value stays without one, with its reason.
 MeasureResult TargetDeviation(const MeasureResult& value, double target);
 
-// Seasonal anomaly of one enterprise's figure against its own history.
+// Seasonal anomaly of one enterprise's figure against its own history: a robust baseline from
+// the same period in at least kMinAnomalyYears earlier years, each brought to the enterprise's
+// recent level (median of the three periods before, then and now), and the spread of those
+// years around it (median absolute deviation of the logarithms, at least kAnomalyMinSpread).
+inline constexpr int kMinAnomalyYears = 3;
+// A month's normal swing: fewer than three earlier years that happen to agree must not make a
+// 10% move look like many deviations.
+inline constexpr double kAnomalyMinSpread = 0.10;
+
 struct AnomalyResult {
-  std::optional<double> z;      // (V(t) − mean) / stddev; empty if stddev is 0 or no history
-  std::optional<double> ratio;  // V(t) / mean; empty if mean is 0 or no history
+  std::optional<double> z;      // ln(V(t) / baseline) / spread, signed; empty without history
+  std::optional<double> ratio;  // V(t) / baseline
   double value = 0;             // V(t)
-  double mean = 0;              // of the same period in the previous years
-  double stddev = 0;            // sample standard deviation (n − 1)
-  int years = 0;                // prior values found
-  std::string no_data_reason;   // why z or ratio is empty
+  double mean = 0;              // the baseline (median of the scaled earlier years)
+  double stddev = 0;            // the spread (1.4826 MAD of the logarithms, at least 0.10)
+  int years = 0;                // earlier years found
+  std::string no_data_reason;   // why z is empty
+};
+
+// A figure that looks like a unit slip (元 reported as 万元 and the like): a factor of 10, 1 000
+// or 10 000, or the inverse, of the enterprise's recent level, within a factor of two.
+struct UnitSlip {
+  std::optional<double> value;  // V(t); empty without a figure or a recent level
+  double level = 0;             // recent level: median of the figures of the 4 periods before
+  int exponent = 0;             // 4 = about 10 000 times the level, -3 = about 1/1 000; 0 none
+  std::string no_data_reason;
 };
 
 // Computes measures over one FigureTable. Holds references: the table, the enterprise vector and
@@ -139,6 +162,12 @@ class Measures {
   // rates are g.
   MeasureResult TwoYearAverage(Scope scope, Period t) const;
 
+  // change(x): the change of a rate in ratio points (×100 = percentage points, 个百分点) against
+  // the same period a year before, or with against_previous the period before: a published
+  // rate as given, a level's YoY growth otherwise. "Growth 3 points below last year's" is
+  // change(x) <= -0.03.
+  MeasureResult Change(Scope scope, Period t, bool against_previous) const;
+
   // V_part(t) / V_whole(t). Levels only.
   MeasureResult Share(Scope part, Scope whole, Period t) const;
 
@@ -170,12 +199,15 @@ class Measures {
   MeasureResult ConsecutiveDeclines(Scope scope, Period t,
                                     GrowthBasis basis = GrowthBasis::kYoY) const;
 
-  // z-score and ratio of enterprise's V(t) against the same period in its previous `years`
-  // years (mean and sample standard deviation). Needs at least 2 prior values. Nominal values.
+  // Robust seasonal score and ratio of enterprise's V(t) against the same period in its previous
+  // `years` years (AnomalyResult). Needs kMinAnomalyYears of them. Nominal values.
   AnomalyResult Anomaly(EnterpriseIndex enterprise, Period t, int years) const;
   // Anomaly() of every enterprise of scope, in scope order, finding the periods once for all of
   // them (a park-wide rule asks for 20k enterprises at one period).
   std::vector<AnomalyResult> Anomalies(Scope scope, Period t, int years) const;
+
+  // Unit-slip check of every enterprise of scope at t (UnitSlip), in scope order.
+  std::vector<UnitSlip> UnitSlips(Scope scope, Period t) const;
 
  private:
   struct Sums;
@@ -190,6 +222,8 @@ class Measures {
   std::string Window(Period t, Span span, std::vector<Period>* current,
                      std::vector<Period>* base) const;
   std::string CheckPeriod(Period t) const;
+  std::string EnterpriseText(EnterpriseIndex e) const;
+  std::string IndustryText(int32_t industry) const;
   int32_t IndustryOf(EnterpriseIndex e) const;  // -1 if unknown
   bool is_rate() const;
 

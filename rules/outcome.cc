@@ -46,6 +46,13 @@ std::string ValueText(RuleKind kind, double value) {
 
 }  // namespace
 
+std::string PeriodWords(Period p) {
+  if (!p.valid()) return "";
+  if (p.weekly()) return std::to_string(p.year()) + "年第" + std::to_string(p.week()) + "周";
+  if (p.is_jan_feb()) return std::to_string(p.year()) + "年1—2月";
+  return std::to_string(p.year()) + "年" + std::to_string(p.last_month()) + "月";
+}
+
 std::map<std::string, std::string> RuleOutcome::Labels() const {
   std::map<std::string, std::string> labels;
   if (!rule->labels.empty()) {
@@ -93,9 +100,29 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
   if (target) vars["target"] = Number(*target);
   if (measured) vars["measured"] = Number(*measured);
   if (mean) vars["mean"] = Number(*mean);
-  if (ratio) vars["ratio"] = Number(*ratio);
+  if (ratio) {
+    vars["ratio"] = Number(*ratio);
+    vars["deviation"] = Number(*ratio - 1);  // ratio to the baseline, as a change: | pct
+    vars["direction"] = *ratio >= 1 ? "above" : "below";
+    vars["direction_zh"] = *ratio >= 1 ? "高于" : "低于";
+  }
+  if (rule->measure.kind == MeasureKind::kUnitSlip && value && *value > 0 && ratio) {
+    // "10000 倍" or "1/10000": what 疑似单位错误 reads as against the recent level.
+    std::string power = "1" + std::string(static_cast<size_t>(*value), '0');
+    vars["slip"] = *ratio >= 1 ? power + " 倍" : "1/" + power;
+  }
   if (last_reported) vars["last_reported"] = last_reported->ToString();
+  if (price_basis) {
+    const bool comparable = std::string(price_basis) == "comparable";
+    vars["prices"] = price_basis;
+    vars["prices_zh"] = comparable ? "可比价" : "现价";
+  }
   vars["period"] = period.ToString();
+  vars["period_zh"] = PeriodWords(period);
+  if (missing_since) {
+    vars["missing_since"] = missing_since->ToString();
+    vars["missing_since_zh"] = PeriodWords(*missing_since);
+  }
   if (period.monthly()) vars["month"] = std::to_string(period.last_month());
   if (period.weekly()) vars["week"] = std::to_string(period.week());
   if (value)
@@ -113,6 +140,10 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
 
 std::map<std::string, std::string> RuleOutcome::Annotations() const {
   std::map<std::string, std::string> annotations;
+  // A missing report names its period for receivers, which gather the enterprises missing the
+  // same period into one digest ("12 家企业未报 2025年第20周：…", notifiers/template.h).
+  if (rule->kind == RuleKind::kMissingReport && value && *value > 0)
+    annotations["missing_period"] = PeriodWords(period);
   if (rule->annotations.empty()) return annotations;
   TemplateVars vars = Vars();
   for (const auto& [name, text] : rule->annotations) annotations[name] = RenderTemplate(text, vars);

@@ -24,6 +24,9 @@
 
 namespace parkwatch {
 
+// A period in the words of a Chinese report: 2025年第20周, 2025年6月, 2025年1—2月.
+std::string PeriodWords(Period p);
+
 struct RuleOutcome {
   const RuleConfig* rule = nullptr;
   const RuleGroup* group = nullptr;
@@ -47,6 +50,12 @@ struct RuleOutcome {
   // and ratio for anomalies; last_reported for missing reports.
   std::optional<double> measured, target, mean, ratio;
   std::optional<Period> last_reported;
+  // Threshold rules with a value: "comparable" or "current", the prices the value is at.
+  const char* price_basis = nullptr;
+  // Missing reports: the latest period still missing (the engine tells receivers of a missing
+  // report only when it is recent; older ones are history).
+  std::optional<Period> newest_missing;
+  std::optional<Period> missing_since;  // first period of the missing run ending at newest_missing
 
   // What Labels, Vars and Annotations read; set by the evaluator.
   const RuleData* data = nullptr;
@@ -58,13 +67,15 @@ struct RuleOutcome {
   // orphan its alerts; Vars()["industry"] has it for messages.
   std::map<std::string, std::string> Labels() const;
 
-  // Template variables: name, enterprise, industry, set, period, value, level, level_zh,
+  // Template variables: name, enterprise, industry, set, period, period_zh (2025年第20周),
+  // missing_since and missing_since_zh (missing reports), value, level, level_zh,
   // threshold, month (monthly: last month of the period, 2 for Jan–Feb), week (weekly), target,
   // measured, mean, ratio, last_reported, rule, measure, scope, no_data_reason. value is unset on
   // no data, so a template shows "<no value>".
   std::map<std::string, std::string> Vars() const;
 
-  // The rule's annotations rendered with Vars().
+  // The rule's annotations rendered with Vars(); a missing report also carries missing_period
+  // (the period's words), which receivers gather into one digest per period.
   std::map<std::string, std::string> Annotations() const;
 };
 

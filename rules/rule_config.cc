@@ -2,6 +2,7 @@
 
 #include <glob.h>
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -80,8 +81,15 @@ bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::st
     d->day = found;
   }
   in >> time;
-  int hh = 0, mm = 0;
-  if (std::sscanf(time.c_str(), "%d:%d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+  // from_chars, not sscanf: an out-of-range number is an error, not undefined behaviour.
+  int hh = -1, mm = -1;
+  const char* b = time.data();
+  const char* e = b + time.size();
+  auto h = std::from_chars(b, e, hh);
+  auto m = h.ec == std::errc() && h.ptr < e && *h.ptr == ':'
+               ? std::from_chars(h.ptr + 1, e, mm)
+               : std::from_chars_result{b, std::errc::invalid_argument};
+  if (m.ec != std::errc() || m.ptr != e || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
     *error = "time must be HH:MM";
     return false;
   }
@@ -94,7 +102,7 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
   if (!r.Map(node, where,
              {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
               "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline",
-              "years"})) {
+              "years", "reporters"})) {
     // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
     // one, which took the whole reload down. An empty item still lacks its name.
     if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
@@ -140,6 +148,21 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
     std::string error;
     if (!ReadDeadline(text, group.cadence, &rule->deadline, &error))
       r.Error(node["deadline"], where + ".deadline", error);
+    // Who owes a report each period is the bureau's decision, never a default: some offices
+    // take weekly reports from key enterprises only, others from all.
+    std::string reporters = r.String(node["reporters"], where + ".reporters", "");
+    if (reporters == "all") {
+      rule->reporters = Reporters::kAll;
+    } else if (reporters == "key") {
+      rule->reporters = Reporters::kKey;
+    } else if (reporters.rfind("set:", 0) == 0 && reporters.size() > 4) {
+      rule->reporters = Reporters::kSet;
+      rule->set = reporters.substr(4);
+    } else {
+      r.Error(node["reporters"] ? node["reporters"] : node, where + ".reporters",
+              reporters.empty() ? "required: who reports, all | key | set:NAME"
+                                : "must be all, key or set:NAME");
+    }
     // Levels count overdue periods: 1 = the last period is missing.
     rule->thresholds.direction = Direction::kAbove;
     ReadThresholds(r, node, where, &rule->thresholds);
@@ -155,13 +178,17 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
     else
       rule->measure = *measure;
     if (rule->kind == RuleKind::kAnomaly) {
-      rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 2));
+      rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 3));
       if (rule->scope != ScopeKind::kEnterprise)
         r.Error(node["scope"], where + ".scope", "anomaly rules watch enterprises");
     }
     // Growth rules watch for drops; counts of declines and anomaly scores grow with trouble.
-    if (rule->kind == RuleKind::kAnomaly || rule->measure.kind == MeasureKind::kConsecutiveDeclines)
+    if (rule->kind == RuleKind::kAnomaly ||
+        rule->measure.kind == MeasureKind::kConsecutiveDeclines ||
+        rule->measure.kind == MeasureKind::kUnitSlip)
       rule->thresholds.direction = Direction::kAbove;
+    if (rule->measure.kind == MeasureKind::kUnitSlip && rule->scope != ScopeKind::kEnterprise)
+      r.Error(node["scope"], where + ".scope", "unit_slip rules check enterprises' figures");
     ReadThresholds(r, node, where, &rule->thresholds);
     bool any = false;
     for (int i = 1; i <= 4; ++i) any = any || rule->thresholds.levels[i].has_value();
@@ -223,6 +250,8 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
       {"pull", MeasureKind::kPull},
       {"contribution", MeasureKind::kContribution},
       {"consecutive_declines", MeasureKind::kConsecutiveDeclines},
+      {"change", MeasureKind::kChange},
+      {"unit_slip", MeasureKind::kUnitSlip},
   };
   size_t open = text.find('('), close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open ||
@@ -239,7 +268,7 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   if (!known) {
     *error = "unknown measure \"" + fn +
              "\" (level, value, yoy, ytd_yoy, mom, two_year_avg, share, pull, contribution, "
-             "consecutive_declines)";
+             "consecutive_declines, change, unit_slip)";
     return std::nullopt;
   }
   std::istringstream args(text.substr(open + 1, close - open - 1));
@@ -261,15 +290,23 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
       key = Trim(std::string_view(arg).substr(0, colon));
       value = Trim(std::string_view(arg).substr(colon + 1));
     }
-    if (key == "prices" && (value == "comparable" || value == "current")) {
-      m.comparable_prices = value == "comparable";
+    if (key == "prices" &&
+        (value == "comparable" || value == "current" || value == "comparable_or_current")) {
+      m.prices = value == "comparable" ? PriceBasis::kComparable
+                 : value == "current"  ? PriceBasis::kCurrent
+                                       : PriceBasis::kComparableOrCurrent;
+      m.comparable_prices = m.prices != PriceBasis::kCurrent;
+    } else if (key == "against" && (value == "year" || value == "period") &&
+               m.kind == MeasureKind::kChange) {
+      m.against_previous = value == "period";
     } else if (key == "deflator" && !value.empty()) {
       m.deflator = value;
     } else if (key == "of" && (value == "park" || value == "industry")) {
       m.whole = value;
     } else {
       *error = "unknown option \"" + arg +
-               "\" (prices: comparable|current, deflator: INDICATOR, of: park|industry)";
+               "\" (prices: comparable|current|comparable_or_current, deflator: INDICATOR, "
+               "of: park|industry, against: year|period for change)";
       return std::nullopt;
     }
   }
@@ -408,7 +445,8 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
   // A set: scope must name a set that exists (in this file or one loaded before).
   for (const auto& group : into->groups)
     for (const auto& rule : group.rules)
-      if (rule.scope == ScopeKind::kSet && !into->sets.count(rule.set) && rule.file == file)
+      if ((rule.scope == ScopeKind::kSet || rule.reporters == Reporters::kSet) &&
+          !into->sets.count(rule.set) && rule.file == file)
         diagnostics->push_back({file, rule.line, 0, rule.name, "unknown set \"" + rule.set + "\""});
   return r.ok();
 }
@@ -494,7 +532,8 @@ bool CheckRulesAgainstConfig(const RuleSet& rules, const Config& config,
       }
       bool rate = ind->kind == IndicatorKind::kRate;
       if (rate && rule.measure.kind != MeasureKind::kValue &&
-          rule.measure.kind != MeasureKind::kTwoYearAvg)
+          rule.measure.kind != MeasureKind::kTwoYearAvg &&
+          rule.measure.kind != MeasureKind::kChange)
         fail(rule.measure.text + ": " + ind->name + " is a published rate; use value(" + ind->name +
              ")");
       if (rule.measure.comparable_prices && !config.FindIndicator(rule.measure.deflator))

@@ -37,14 +37,22 @@ enum class MeasureKind {
   kPull,                 // pull(x): to the park's (or industry's) YoY growth
   kContribution,         // contribution(x): share of the park's (or industry's) change
   kConsecutiveDeclines,  // consecutive_declines(x): periods in a row with negative YoY
+  kChange,               // change(x): ratio points against a year (or a period) before
+  kUnitSlip,             // unit_slip(x): 1, 3 or 4 when V(t) is ~10^n or 10^-n of recent level
 };
+
+// Which prices a value measure is at (可比价 or 现价). comparable_or_current: comparable where
+// the industry's price index exists for the period, current otherwise, each outcome saying which.
+enum class PriceBasis { kCurrent, kComparable, kComparableOrCurrent };
 
 struct MeasureSpec {
   MeasureKind kind = MeasureKind::kYoy;
   std::string indicator;
   bool comparable_prices = false;  // deflate by the industry's price index (prices: comparable)
-  std::string deflator = "ppi";    // indicator holding the price index (last year = 100)
-  std::string whole = "park";      // for pull/contribution/share: park | industry
+  PriceBasis prices = PriceBasis::kCurrent;  // as written; comparable_prices unless current
+  bool against_previous = false;  // change(x, against: period): the period before, not a year
+  std::string deflator = "ppi";   // indicator holding the price index (last year = 100)
+  std::string whole = "park";     // for pull/contribution/share: park | industry
   std::string text;  // as written, for messages: ytd_yoy(value_added, prices: comparable)
 };
 
@@ -53,6 +61,10 @@ struct MeasureSpec {
 std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* error);
 
 enum class Direction { kBelow, kAbove };
+
+// Who owes a report each period (missing_report rules): every enterprise in scope, the key
+// enterprises, or the members of a named set (RuleConfig::set).
+enum class Reporters { kAll, kKey, kSet };
 
 struct Thresholds {
   Direction direction = Direction::kBelow;
@@ -90,7 +102,7 @@ struct RuleConfig {
   std::string name;  // the alert name
   RuleKind kind = RuleKind::kThreshold;
   ScopeKind scope = ScopeKind::kEnterprise;
-  std::string set;  // scope set:NAME
+  std::string set;  // scope set:NAME, or reporters set:NAME
   Selector where;
   MeasureSpec measure;
   Thresholds thresholds;
@@ -100,8 +112,9 @@ struct RuleConfig {
   int keep_firing_for = 0;
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
-  Deadline deadline;      // missing_report
-  int anomaly_years = 3;  // anomaly: how many previous years to compare with
+  Deadline deadline;                      // missing_report
+  Reporters reporters = Reporters::kAll;  // missing_report: `reporters:` (required there)
+  int anomaly_years = 3;                  // anomaly: how many previous years to compare with
   std::string file;
   int line = 0;
 

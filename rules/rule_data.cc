@@ -138,8 +138,33 @@ EnterpriseIndex RuleData::AddEnterprise(const EnterpriseRow& row) {
 }
 
 void RuleData::NoteReported(EnterpriseIndex e, Period p) {
-  KeepLater(reported_[static_cast<size_t>(e)].of(p.cadence()), p);
+  Reported& r = reported_[static_cast<size_t>(e)];
+  KeepLater(r.of(p.cadence()), p);
   KeepLater(latest_.of(p.cadence()), p);
+  std::vector<int64_t>& keys = r.keys(p.cadence());
+  const int64_t key = p.key();
+  if (keys.empty() || keys.back() < key) {
+    keys.push_back(key);  // the usual case: periods arrive in order
+    return;
+  }
+  auto it = std::lower_bound(keys.begin(), keys.end(), key);
+  if (it == keys.end() || *it != key) keys.insert(it, key);
+}
+
+bool RuleData::HasReported(EnterpriseIndex e, Period p) const {
+  if (e < 0 || static_cast<size_t>(e) >= reported_.size() || !p.valid()) return false;
+  const std::vector<int64_t>& keys = reported_[static_cast<size_t>(e)].keys(p.cadence());
+  auto has = [&](Period q) { return std::binary_search(keys.begin(), keys.end(), q.key()); };
+  if (has(p)) return true;
+  if (p.is_jan_feb()) return has(Period::Month(p.year(), 1)) || has(Period::Month(p.year(), 2));
+  return false;
+}
+
+std::optional<Period> RuleData::FirstReported(EnterpriseIndex e, Cadence cadence) const {
+  if (e < 0 || static_cast<size_t>(e) >= reported_.size()) return std::nullopt;
+  const std::vector<int64_t>& keys = reported_[static_cast<size_t>(e)].keys(cadence);
+  if (keys.empty()) return std::nullopt;
+  return Period::FromKey(cadence, keys.front());
 }
 
 bool RuleData::PutFigure(EnterpriseIndex e, const std::string& indicator, Period p, double value) {
@@ -223,7 +248,7 @@ void RuleData::LoadFromStore(Store& store) {
   }
   // An enterprise known from before that the store no longer has keeps its index; its figures
   // are gone with the tables, so it reads as "no figure" everywhere.
-  // One scan of the figures for every table and the last reported periods: on a province's
+  // One scan of the figures for every table and every reported period: on a province's
   // store a scan per table took several times as long as the rules' whole first pass.
   std::unordered_map<int64_t, std::string> names = store.IndicatorNames();
   std::map<std::pair<int64_t, Cadence>, FigureTable*> by_enterprise, by_industry;
@@ -318,7 +343,7 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
         table.Put(e, point.period, point.value);
     }
     for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
-      if (auto last = store.LastReportedOf(id, cadence)) NoteReported(e, *last);
+      for (Period p : store.ReportedPeriodsOf(id, cadence)) NoteReported(e, p);
   }
   return effect;
 }

@@ -118,6 +118,11 @@ class RuleData {
 
   // Latest period with any figure of the enterprise in cadence (any indicator, needed or not).
   std::optional<Period> LastReported(EnterpriseIndex e, Cadence cadence) const;
+  // Whether the enterprise reported anything for period p (any indicator); a Jan–Feb period
+  // counts as reported when either January, February or Jan–Feb has a figure.
+  bool HasReported(EnterpriseIndex e, Period p) const;
+  // Earliest period with any figure of the enterprise in cadence.
+  std::optional<Period> FirstReported(EnterpriseIndex e, Cadence cadence) const;
   // Latest period for which any enterprise reported anything in cadence.
   std::optional<Period> LatestPeriod(Cadence cadence) const;
   // Earliest period held by any needed table of cadence; the floor when counting how long an
@@ -131,6 +136,14 @@ class RuleData {
     std::optional<Period>& of(Cadence c) { return c == Cadence::kWeekly ? weekly : monthly; }
     const std::optional<Period>& of(Cadence c) const {
       return c == Cadence::kWeekly ? weekly : monthly;
+    }
+    // Every period reported (Period::key), ascending: missing-report rules count gaps.
+    std::vector<int64_t> weekly_keys, monthly_keys;
+    std::vector<int64_t>& keys(Cadence c) {
+      return c == Cadence::kWeekly ? weekly_keys : monthly_keys;
+    }
+    const std::vector<int64_t>& keys(Cadence c) const {
+      return c == Cadence::kWeekly ? weekly_keys : monthly_keys;
     }
   };
 

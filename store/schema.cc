@@ -18,8 +18,8 @@ namespace parkwatch {
 // - Times are unix seconds.
 // Why the alert tables look the way they do (migration 2):
 // - alerts holds one row per identity (rule + labels) that has ever been observed with data,
-//   including inactive ones: an inactive row still carries the snapshot a revision of its last
-//   period needs (before_last), so the state machine never depends on memory that a restart loses.
+//   including inactive ones: an inactive row still carries the log of observations a revision
+//   replays (migration 6), so the state machine never depends on memory that a restart loses.
 // - alert_events is append-only history (the API's timeline, the monthly analysis's record).
 // - notifications is the delivery outbox. Its row is written in the same transaction as the
 //   state change and the event, so a crash either keeps all three or none: a notification is
@@ -205,6 +205,19 @@ CREATE TABLE config_audit (
 -- lose the evaluation, so it is marked, and unmarked batches are evaluated again at start.
 -- Existing batches count as evaluated; new ones are inserted with 0.
 ALTER TABLE batches ADD COLUMN evaluated INTEGER NOT NULL DEFAULT 1;
+)sql"},
+      {6, "alerts.log: every observation, so a late figure replays; events marked as revisions",
+       R"sql(
+-- A figure for any earlier period re-decides the alert from that period on (alerts/lifecycle.h):
+-- the identity's observations are kept as "period:value:level:cleared;..." text (a few kB for
+-- three years of weeks), read and written with the status row. before_last is no longer used.
+ALTER TABLE alerts ADD COLUMN log TEXT NOT NULL DEFAULT '';
+ALTER TABLE alert_events ADD COLUMN revised_period INTEGER;  -- set when a replay caused it
+)sql"},
+      {7, "enterprises.expected_reports: which reports the register expects", R"sql(
+-- From the register: "weekly,monthly", "monthly", "weekly" or "" (none); NULL when the register
+-- has not said.
+ALTER TABLE enterprises ADD COLUMN expected_reports TEXT;
 )sql"},
   };
   return kMigrations;

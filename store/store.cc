@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/clock.h"
+#include "core/private_files.h"
 #include "store/schema.h"
 
 namespace parkwatch {
@@ -23,7 +24,14 @@ int64_t UnixNow() {
 
 std::unique_ptr<Store> Store::Open(const std::string& path) {
   std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  try {
+    if (p.has_parent_path()) CreatePrivateDirectories(p.parent_path());
+    // Created here with 0640 so SQLite, which gives -wal and -shm the database's own mode,
+    // never makes any of the three readable by everyone (its default is 0644 & ~umask).
+    CreatePrivateFile(p);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw StoreError("cannot open store " + path + ": " + e.code().message());
+  }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -140,12 +148,13 @@ EnterpriseRow ReadEnterprise(const Statement& s) {
   e.key = s.Int(4) != 0;
   if (!s.IsNull(5)) e.above_size_since = static_cast<int>(s.Int(5));
   if (!s.IsNull(6)) e.above_size_until = static_cast<int>(s.Int(6));
+  if (!s.IsNull(7)) e.expected_reports = s.Text(7);
   return e;
 }
 
 constexpr const char* kEnterpriseColumns =
-    "SELECT id, credit_code, name, industry, is_key, above_size_since, above_size_until "
-    "FROM enterprises ";
+    "SELECT id, credit_code, name, industry, is_key, above_size_since, above_size_until, "
+    "expected_reports FROM enterprises ";
 
 }  // namespace
 
@@ -313,6 +322,26 @@ std::unordered_map<int64_t, std::string> Store::IndicatorNames() {
   return out;
 }
 
+bool Store::HasFigures(const std::string& indicator, Cadence cadence) {
+  Statement s(db_,
+              "SELECT 1 FROM figures f JOIN indicators i ON i.id = f.indicator_id "
+              "WHERE i.name = ? AND f.cadence = ? LIMIT 1");
+  s.Bind(1, indicator).Bind(2, CadenceCode(cadence));
+  return s.Step();
+}
+
+std::vector<Period> Store::ReportedPeriodsOf(int64_t enterprise_id, Cadence cadence) {
+  // The primary key starts with enterprise_id, so this reads only the enterprise's own rows.
+  Statement s(db_,
+              "SELECT DISTINCT period FROM figures WHERE enterprise_id = ? AND cadence = ? "
+              "ORDER BY period");
+  s.Bind(1, enterprise_id).Bind(2, CadenceCode(cadence));
+  std::vector<Period> out;
+  while (s.Step())
+    if (auto p = Period::FromKey(cadence, s.Int(0))) out.push_back(*p);
+  return out;
+}
+
 std::vector<int64_t> Store::UnevaluatedBatches() {
   Statement s(db_,
               "SELECT id FROM batches WHERE evaluated = 0 AND status IN ('committed', 'partial') "
@@ -384,7 +413,8 @@ IngestTransaction::IngestTransaction(Store* store, const BatchInfo& info)
                          "UPDATE enterprises SET name = COALESCE(?2, name), "
                          "industry = COALESCE(?3, industry), is_key = COALESCE(?4, is_key), "
                          "above_size_since = COALESCE(?5, above_size_since), "
-                         "above_size_until = COALESCE(?6, above_size_until), updated_at = ?7 "
+                         "above_size_until = COALESCE(?6, above_size_until), updated_at = ?7, "
+                         "expected_reports = COALESCE(?8, expected_reports) "
                          "WHERE id = ?1"),
       find_figure_(store->db_,
                    "SELECT value, revision, batch_id, checked_batch FROM figures "
@@ -452,7 +482,7 @@ std::string IngestTransaction::PutEnterprise(const EnterpriseRecord& r) {
   if (r.key) key = *r.key ? 1 : 0;
   update_enterprise_.Bind(1, id).Bind(2, r.name).Bind(3, r.industry).Bind(4, key);
   update_enterprise_.Bind(5, r.above_size_since).Bind(6, r.above_size_until);
-  update_enterprise_.Bind(7, counts_.received_at).Run();
+  update_enterprise_.Bind(7, counts_.received_at).Bind(8, r.expected_reports).Run();
   if (!created) counts_.touched_enterprises.insert(id);
   return "";
 }

@@ -59,6 +59,7 @@ struct EnterpriseRow {
   bool key = false;
   std::optional<int> above_size_since;
   std::optional<int> above_size_until;
+  std::optional<std::string> expected_reports;  // as EnterpriseRecord; unset: never stated
 };
 
 struct SeriesPoint {
@@ -126,6 +127,10 @@ class Store {
       const std::function<void(int64_t enterprise_id, int64_t indicator_id, Period, double)>& fn);
   // Indicator names by store id.
   std::unordered_map<int64_t, std::string> IndicatorNames();
+  // Whether any figure of an indicator in a cadence was ever stored (a price index, say).
+  bool HasFigures(const std::string& indicator, Cadence cadence);
+  // The periods of a cadence an enterprise reported anything for, ascending.
+  std::vector<Period> ReportedPeriodsOf(int64_t enterprise_id, Cadence cadence);
   int64_t SizeBytes();
 
   // Rule evaluation follows a commit; these let it survive a crash in between. Committed

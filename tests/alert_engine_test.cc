@@ -26,7 +26,7 @@ groups:
         annotations: {summary: "{{ .name }} {{ .value | pct }} in {{ .period }}"}
       - alert: WeeklyMissing
         kind: missing_report
-        where: {key: true}
+        reporters: key
         deadline: "mon 12:00"
 )";
 
@@ -229,6 +229,74 @@ TEST_F(AlertEngineTest, FestivalWeeksCanBeLeftOutOfYearOnYear) {
   EXPECT_FALSE(
       ParseRuleFile("groups:\n  - name: m\n    cadence: monthly\n    spring_festival: exclude\n",
                     "m.yml", &bad, &d));
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// A correction of an earlier week reaches the alert (the issue's late W47): with `for: 2`, weeks
+// 47 and 48 in breach fire now, told to receivers as caused by the revision of week 47; a
+// correction of a week two years ago is recorded but not told.
+TEST_F(AlertEngineTest, LateCorrectionOfAnEarlierWeekFiresNowAndIsToldAsRevision) {
+  std::string rows;
+  for (int w = 45; w <= 48; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  Ingest(rows, MondayAfter(Period::Week(2024, 45)));
+  Ingest(Row(1, Period::Week(2024, 46), 99), MondayAfter(Period::Week(2024, 46)));
+  Ingest(Row(1, Period::Week(2024, 47), 98), MondayAfter(Period::Week(2024, 47)));
+  Ingest(Row(1, Period::Week(2024, 48), 80), MondayAfter(Period::Week(2024, 48)));  // pending
+  EXPECT_TRUE(Firing().empty());
+  auto r = Ingest(Row(1, Period::Week(2024, 47), 75), MondayAfter(Period::Week(2024, 48)) + 60);
+  auto firing = Firing();
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].status.first_breach_period, Period::Week(2024, 47));
+  EXPECT_EQ(r.notifications, 1);
+  AlertStore alerts(store_.get());
+  auto outbox = alerts.PendingNotifications(10);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_NE(outbox[0].payload.find("\"revised_period\":\"2024-W47\""), std::string::npos)
+      << outbox[0].payload;
+  EXPECT_NE(outbox[0].payload.find("\"period\":\"2024-W48\""), std::string::npos);
+
+  // The same correction, two years on, of an alert that has long resolved: history only.
+  Ingest(Row(1, Period::Week(2023, 49), 100) + Row(1, Period::Week(2024, 49), 100),
+         MondayAfter(Period::Week(2024, 49)));
+  ASSERT_TRUE(Firing().empty());
+  r = Ingest(Row(1, Period::Week(2024, 49), 50), MondayAfter(Period::Week(2026, 10)));
+  EXPECT_EQ(Firing().size(), 1u);  // the state is right...
+  EXPECT_GT(r.events, 0);
+  EXPECT_EQ(r.notifications, 0);  // ...and nobody is told about 2024 in 2026
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// Loading past years whose reports end long ago records every missing report as history and
+// tells nobody; a report that became due this week is told.
+TEST_F(AlertEngineTest, HistoryLoadRecordsOldMissingReportsWithoutTellingAnyone) {
+  std::string rows;
+  for (int w = 1; w <= 10; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  Ingest(rows, MondayAfter(Period::Week(2023, 10)));
+  auto r = engine_->CheckDeadlines(MondayAfter(Period::Week(2025, 20)));
+  ASSERT_EQ(Firing().size(), 1u);  // recorded...
+  EXPECT_EQ(Firing()[0].rule, "WeeklyMissing");
+  EXPECT_EQ(r.notifications, 0);  // ...as history
+
+  // Now the enterprise is back and current, then misses one week: that is told.
+  rows.clear();
+  for (int w = 11; w <= 52; ++w) rows += Row(1, Period::Week(2023, w), 100);
+  for (int w = 1; w <= 20; ++w) rows += Row(1, Period::Week(2025, w), 100);
+  for (int w = 1; w <= 52; ++w) rows += Row(1, Period::Week(2024, w), 100);
+  Ingest(rows, MondayAfter(Period::Week(2025, 20)) + 60);
+  EXPECT_TRUE(Firing().empty());
+  r = engine_->CheckDeadlines(MondayAfter(Period::Week(2025, 21)));
+  ASSERT_EQ(Firing().size(), 1u);
+  EXPECT_EQ(r.notifications, 1);
 }
 
 }  // namespace

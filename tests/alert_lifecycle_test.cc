@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "alerts/alert.h"
 
 namespace parkwatch {
@@ -218,13 +220,78 @@ TEST(LifecycleTest, NoDataChangesNothing) {
   EXPECT_EQ(s, before);  // no data never resolves
 }
 
-TEST(LifecycleTest, OlderPeriodIsIgnored) {
+TEST(LifecycleTest, LateCalmWeekBeforeTheLastChangesNothingItDoesNotDecide) {
   AlertStatus s;
   Timing t{1, 0};
   Advance(&s, Breach(W(5), -0.2, Severity::kOrange), t, 1);
-  AlertStatus before = s;
+  // Week 4 arrives late and calm: week 5 still breaches, so it still fires since week 5.
   EXPECT_TRUE(Advance(&s, Calm(W(4), 0.1), t, 2).empty());
-  EXPECT_EQ(s, before);
+  EXPECT_EQ(s.state, AlertState::kFiring);
+  EXPECT_EQ(s.active_since_period, W(5));
+  EXPECT_EQ(s.last_period, W(5));
+  EXPECT_EQ(s.fired_at, 1);
+  EXPECT_EQ(s.log.size(), 2u);
+}
+
+TEST(LifecycleTest, LateRevisionCountsTowardsForAndFiresMarkedAsRevision) {
+  AlertStatus s;
+  Timing t{2, 0};
+  Advance(&s, Calm(W(47), -0.01), t, 1);
+  Advance(&s, Calm(W(48), -0.02), t, 2);
+  EXPECT_EQ(Kinds(Advance(&s, Breach(W(49), -0.15, Severity::kYellow), t, 3)), Kinds_{K::kPending});
+  // Week 48 is corrected to a breach: weeks 48 and 49 are two in a row, so it fires now.
+  auto e = Advance(&s, Breach(W(48), -0.25, Severity::kOrange), t, 4);
+  ASSERT_EQ(Kinds(e), Kinds_{K::kFiring});
+  EXPECT_EQ(e[0].period, W(49));  // dated at the latest period, as receivers see it
+  EXPECT_EQ(e[0].revised_period, W(48));
+  EXPECT_EQ(e[0].active_since_period, W(49));
+  EXPECT_EQ(e[0].severity, Severity::kYellow);
+  EXPECT_EQ(s.state, AlertState::kFiring);
+  EXPECT_EQ(s.first_breach_period, W(48));
+}
+
+TEST(LifecycleTest, LateBreachRemovedAgainResolvesAsRevision) {
+  AlertStatus s;
+  Timing t{1, 0};
+  Advance(&s, Breach(W(10), -0.2, Severity::kOrange), t, 1);
+  Advance(&s, Breach(W(11), -0.2, Severity::kOrange), t, 2);
+  Advance(&s, Calm(W(12), -0.1, false), t, 3);  // between level and clear: still firing
+  ASSERT_EQ(s.state, AlertState::kFiring);
+  // Weeks 10 and 11 were a unit error: corrected, nothing ever breached.
+  EXPECT_TRUE(Advance(&s, Calm(W(10), 0.01), t, 4).empty());  // week 11 still fires
+  auto e = Advance(&s, Calm(W(11), 0.01), t, 5);
+  ASSERT_EQ(Kinds(e), Kinds_{K::kResolved});
+  EXPECT_EQ(e[0].revised_period, W(11));
+  EXPECT_EQ(e[0].period, W(12));
+  EXPECT_EQ(s.state, AlertState::kInactive);
+}
+
+TEST(LifecycleTest, AnyArrivalOrderEndsWhereTheOrderedReplayEnds) {
+  // Every permutation of six weeks (with one early wrong value) ends in the ordered status.
+  Timing t{2, 1};
+  std::vector<Observation> weeks = {Breach(W(1), -0.2, Severity::kOrange),
+                                    Breach(W(2), -0.3, Severity::kRed),
+                                    Calm(W(3), 0.01),
+                                    Calm(W(4), -0.05, false),
+                                    Calm(W(5), 0.02),
+                                    Calm(W(6), 0.03)};
+  AlertStatus ordered;
+  for (const auto& o : weeks) Advance(&ordered, o, t, 1);
+  std::vector<int> order = {0, 1, 2, 3, 4, 5};
+  int permutations = 0;
+  do {
+    AlertStatus s;
+    Advance(&s, Calm(W(2), 0.5), t, 1);  // a wrong first figure, corrected by the real one
+    for (int i : order) Advance(&s, weeks[static_cast<size_t>(i)], t, 1);
+    ASSERT_EQ(static_cast<const AlertSnapshot&>(s).state, ordered.state);
+    EXPECT_EQ(s.severity, ordered.severity);
+    EXPECT_EQ(s.active_since_period, ordered.active_since_period);
+    EXPECT_EQ(s.breach_count, ordered.breach_count);
+    EXPECT_EQ(s.clear_count, ordered.clear_count);
+    EXPECT_EQ(s.log, ordered.log);
+    ++permutations;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(permutations, 720);
 }
 
 TEST(LifecycleTest, RevisionThatRemovesBreachResolves) {

@@ -186,3 +186,42 @@ TEST(BacktestPeriods, WeeksBelongToTheMonthOfTheirThursday) {
 
 }  // namespace
 }  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// A weekly period the group leaves out for the Spring Festival is reported as that, not as
+// "no enterprise in the rule's scope".
+TEST(BacktestFestivalTest, FestivalWeeksAreReportedAsSkippedForTheFestival) {
+  RuleSet rules;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      ParseRuleFile("groups:\n  - name: w\n    cadence: weekly\n"
+                    "    spring_festival: exclude\n    rules:\n"
+                    "      - alert: Drop\n        measure: yoy(output_value)\n"
+                    "        levels: {red: -0.2}\n",
+                    "w.yml", &rules, &d))
+      << JoinDiagnostics(d);
+  Config config;
+  testing::TempDir dir;
+  ASSERT_TRUE(ParseConfig("", dir / "pw.yml", &config, &d));
+  RuleData data;
+  data.Prepare(config, rules);
+  EnterpriseRow row;
+  row.credit_code = testing::TestCreditCode(1);
+  EnterpriseIndex e = data.AddEnterprise(row);
+  for (int w = 1; w <= 12; ++w) {
+    data.PutFigure(e, "output_value", Period::Week(2023, w), 100);
+    data.PutFigure(e, "output_value", Period::Week(2024, w), 100);
+  }
+  BacktestResult r =
+      Backtest(rules, config, data, std::chrono::year(2024) / 2, std::chrono::year(2024) / 2);
+  ASSERT_EQ(r.rules.size(), 1u);
+  ASSERT_FALSE(r.rules[0].no_data.empty());
+  // Festival 2024-02-10: W05–W08 are its season.
+  EXPECT_THAT(r.rules[0].no_data[0].reason, ::testing::HasSubstr("Spring Festival season"));
+  EXPECT_EQ(r.rules[0].no_data[0].from, Period::Week(2024, 5));
+}
+
+}  // namespace
+}  // namespace parkwatch

@@ -2,6 +2,7 @@
 // missing reports and their deadlines, batches, comparable prices and the default rule set.
 #include "rules/evaluator.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -336,7 +337,7 @@ groups:
         levels: {blue: -0.05}
       - alert: Missing
         kind: missing_report
-        where: {key: true}
+        reporters: key
         deadline: "mon 12:00"
         levels: {yellow: 1, red: 3}
         annotations: {summary: "{{ .name }} has not reported {{ .period }} ({{ .value }})"}
@@ -378,15 +379,81 @@ groups:
   EXPECT_EQ(never->value, 5);  // since the first week the rules hold data for
   EXPECT_EQ(never->level, Severity::kRed);
 
-  // A late report clears it.
-  auto batch = Ingest({}, {Fig(1, "output_value", Period::Week(2024, 5), 1)});
+  // Late reports of both weeks clear it.
+  auto batch = Ingest({}, {Fig(1, "output_value", Period::Week(2024, 4), 1),
+                           Fig(1, "output_value", Period::Week(2024, 5), 1)});
   BatchEffect effect = data.ApplyBatch(*store_, batch);
   EXPECT_EQ(PeriodsToEvaluate(group, rule, data, &batch),
-            std::vector<Period>{Period::Week(2024, 5)});
+            (std::vector<Period>{Period::Week(2024, 4), Period::Week(2024, 5)}));
   auto after = Evaluator(rules, config_).Evaluate(group, rule, data, *due, &effect.enterprises);
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].value, 0);
   EXPECT_TRUE(after[0].cleared);
+}
+
+// A week skipped in the middle of a series is as missing as one at the end, until it arrives;
+// who owes reports is the rule's `reporters:` (all, key, a set).
+TEST_F(EvaluatorTest, MissingReportsCountGapsAndFollowTheConfiguredReporters) {
+  RuleSet rules = ParseRules(R"yaml(
+sets:
+  weekly_reporters: [)yaml" + TestCreditCode(3) +
+                             R"yaml(]
+groups:
+  - name: weekly
+    cadence: weekly
+    rules:
+      - alert: MissingAll
+        kind: missing_report
+        reporters: all
+        levels: {yellow: 1}
+      - alert: MissingSet
+        kind: missing_report
+        reporters: set:weekly_reporters
+        levels: {yellow: 1}
+)yaml");
+  std::vector<FigureRecord> figs;
+  for (int w : {1, 2, 4, 6}) figs.push_back(Fig(1, "output_value", Period::Week(2024, w), 1));
+  for (int w = 1; w <= 6; ++w) figs.push_back(Fig(2, "output_value", Period::Week(2024, w), 1));
+  for (int w : {2, 3, 4, 5, 6}) figs.push_back(Fig(3, "output_value", Period::Week(2024, w), 1));
+  Ingest({{1, "甲", kPharma, true}, {2, "乙", kPharma, false}, {3, "丙", kPharma, false}}, figs);
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  const RuleGroup& group = rules.groups[0];
+  Evaluator evaluator(rules, config_);
+
+  auto all = evaluator.Evaluate(group, group.rules[0], data, Period::Week(2024, 6));
+  ASSERT_EQ(all.size(), 3u);
+  const RuleOutcome* gaps = Find(all, "enterprise", TestCreditCode(1));
+  EXPECT_EQ(gaps->value, 2);  // W03 and W05, though W06 arrived
+  EXPECT_EQ(gaps->level, Severity::kYellow);
+  EXPECT_EQ(gaps->newest_missing, Period::Week(2024, 5));
+  EXPECT_EQ(gaps->missing_since, Period::Week(2024, 5));
+  EXPECT_EQ(gaps->Annotations().at("missing_period"), "2024年第6周");
+  EXPECT_EQ(Find(all, "enterprise", TestCreditCode(2))->value, 0);
+  // Nothing is owed before an enterprise's first report.
+  EXPECT_EQ(Find(all, "enterprise", TestCreditCode(3))->value, 0);
+
+  auto set = evaluator.Evaluate(group, group.rules[1], data, Period::Week(2024, 7));
+  ASSERT_EQ(set.size(), 1u);  // only the set's member owes reports
+  EXPECT_EQ(set[0].value, 1);
+  EXPECT_EQ(set[0].Vars().at("period_zh"), "2024年第7周");
+
+  // The gap's late report takes it off the count.
+  auto batch = Ingest({}, {Fig(1, "output_value", Period::Week(2024, 3), 1)});
+  data.ApplyBatch(*store_, batch);
+  all = evaluator.Evaluate(group, group.rules[0], data, Period::Week(2024, 6));
+  EXPECT_EQ(Find(all, "enterprise", TestCreditCode(1))->value, 1);
+
+  // A missing_report rule without `reporters:` is refused with its place.
+  RuleSet bad;
+  std::vector<Diagnostic> d;
+  EXPECT_FALSE(
+      ParseRuleFile("groups:\n  - name: w\n    cadence: weekly\n    rules:\n"
+                    "      - alert: M\n        kind: missing_report\n",
+                    "m.yml", &bad, &d));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].field, "groups[0].rules[0].reporters");
+  EXPECT_NE(d[0].message.find("all | key | set:NAME"), std::string::npos);
 }
 
 TEST(TimeZoneTest, FixedOffsetsAndMonthlyDeadlines) {
@@ -602,6 +669,13 @@ TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
         }
       }
       with_value += rule_values;
+      if (rule.kind == RuleKind::kAnomaly) {
+        // Two years of data: too short a history for a seasonal baseline, and it says so.
+        auto o = evaluator.Evaluate(group, rule, data, periods.back());
+        ASSERT_FALSE(o.empty());
+        EXPECT_THAT(o[0].no_data_reason, ::testing::HasSubstr("at least 3 earlier years"));
+        continue;
+      }
       EXPECT_GT(rule_values, 0) << rule.name << " never had a value";
     }
   }

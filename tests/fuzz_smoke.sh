@@ -15,7 +15,8 @@ if [ "${1:-}" = "--build" ]; then build=1; shift; fi
 seconds="${1:-3}"
 dir=build/fuzz
 jobs="${JOBS:-2}"
-targets=(csv_reader json_ingest encoding period credit_code config web_config rule_file)
+targets=(csv_reader json_ingest encoding period credit_code config web_config rule_file xlsx_reader
+  xls_reader)
 
 if [ $build -eq 0 ] && [ ! -f $dir/CMakeCache.txt ]; then
   echo "fuzz smoke: skipped, no fuzz build (make fuzz builds one)"

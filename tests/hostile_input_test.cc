@@ -2,7 +2,10 @@
 // inbox directory will meet. The daemon must answer with the right status, write nothing it
 // should not, leak no secret into its log, and stay up for the next client.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -288,6 +291,187 @@ TEST_F(HostileInputTest, InboxIgnoresSymlinksSubdirectoriesAndHalfWrittenFiles) 
   EXPECT_TRUE(fs::exists(dir_ / "inbox/sub/nested.csv"));
   EXPECT_TRUE(fs::exists(dir_ / "inbox/dir.csv/nested.csv"));
   EXPECT_TRUE(fs::exists(dir_ / "outside/secret.csv"));
+}
+
+TEST_F(HostileInputTest, PushOfAMillionCommasIsRefusedAtOnce) {
+  // Once a quadratic rescan that held the store worker for minutes: now one scan, a 422 naming
+  // the cap, a bounded answer, and the next client served.
+  auto r = Ingest(kHeader + std::string(1'000'000, ',') + "\n");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("record has more than 10000 fields"), std::string::npos) << r.body;
+  EXPECT_LT(r.body.size(), 4096u);
+  // A header that wide, and a 1 MB cell: refused with their text cut.
+  r = Ingest(std::string(200000, ',') + "\n" + TestCreditCode(1) + "\n");
+  EXPECT_EQ(r.status, 422) << r.body;
+  r = Ingest(kHeader + TestCreditCode(1) + ",甲,2024-03," + std::string(1 << 20, '9') + "\n");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_LT(r.body.size(), 4096u);
+  EXPECT_LT(QueryInt(dir_ / "pw.db", "SELECT max(length(errors)) FROM batches"), 1000);
+  EXPECT_TRUE(Healthy());
+  EXPECT_EQ(Ingest(kHeader + TestCreditCode(1) + ",甲,2024-03,1\n").status, 200);
+}
+
+TEST_F(HostileInputTest, InvalidUtf8InAnUnknownPathIs404NotA500) {
+  // The path is quoted in the JSON answer: invalid UTF-8 must not make the dump throw.
+  std::string reply = Raw("GET /no\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(reply.rfind("HTTP/1.1 404", 0) == 0 || reply.rfind("HTTP/1.1 400", 0) == 0) << reply;
+  EXPECT_TRUE(Healthy());
+}
+
+TEST_F(HostileInputTest, ReloadWithMalformedNumbersKeepsTheRunningConfig) {
+  // Every number the config can hold, malformed or out of range, and a new admin token: SIGHUP
+  // must report the file's problems and change nothing.
+  const std::string bad = "99999999999999999999s";
+  WriteFile(dir_ / "parkwatch.yml",
+            "storage: {path: pw.db}\n"
+            "web:\n"
+            "  ingest_token: " +
+                std::string(kIngestToken) +
+                "\n"
+                "  admin_token: new-admin-token\n"
+                "  max_body_bytes: 99999999999999999999\n"
+                "collectors:\n"
+                "  - {name: push, type: http}\n"
+                "alerting:\n"
+                "  delivery: {initial_backoff: " +
+                bad +
+                ", max_backoff: 1e400, max_attempts: -1,\n"
+                "             max_age: abc, timeout: " +
+                bad +
+                ", poll_interval: 9999999999999999w,\n"
+                "             batch_limit: 99999999999999999999}\n"
+                "  receivers:\n"
+                "    - {name: hook, type: webhook, url: 'file:///etc/passwd', timeout: " +
+                bad +
+                ",\n"
+                "       rate_limit_per_minute: 1e400, max_alerts: abc, resend_interval: -1}\n"
+                "  route: {receiver: hook, group_wait: " +
+                bad +
+                ", group_interval: 1e400,\n"
+                "          repeat_interval: abc}\n");
+  ASSERT_EQ(::kill(daemon_.pid(), SIGHUP), 0);
+  ASSERT_TRUE(WaitFor([&] {
+    return daemon_.Log().find("reload (SIGHUP) failed") != std::string::npos;
+  })) << daemon_.Log();
+  std::string log = daemon_.Log();
+  EXPECT_NE(log.find("alerting.delivery.timeout: expected a duration"), std::string::npos) << log;
+  EXPECT_NE(log.find("alerting.receivers[0].url: must be an http:// or https:// URL"),
+            std::string::npos)
+      << log;
+  EXPECT_TRUE(Healthy());
+  // The old admin token still works; the new one does not.
+  const std::string silence =
+      R"({"matchers":["alertname=\"X\""],"author":"值班员","comment":"检修","duration":"1h"})";
+  EXPECT_EQ(Http("POST", daemon_.url("/api/v1/silences"), silence,
+                 {"Authorization: Bearer " + std::string(kAdminToken)})
+                .status,
+            201);
+  EXPECT_EQ(Http("POST", daemon_.url("/api/v1/silences"), silence,
+                 {"Authorization: Bearer new-admin-token"})
+                .status,
+            403);
+  EXPECT_EQ(Ingest(kHeader + TestCreditCode(1) + ",甲,2024-03,1\n").status, 200);
+}
+
+TEST_F(HostileInputTest, AdminBodiesOfTheWrongTypeAre400NamingTheField) {
+  const std::vector<std::string> admin{"Authorization: Bearer " + std::string(kAdminToken)};
+  const std::string m = R"("matchers":["alertname=\"X\""])";
+  for (auto [body, field] : std::vector<std::pair<std::string, std::string>>{
+           {"{" + m + R"(,"author":5,"comment":"c","duration":"1h"})", "author"},
+           {"{" + m + R"(,"author":"a","comment":["c"],"duration":"1h"})", "comment"},
+           {"{" + m + R"(,"author":"a","comment":"c","duration":7})", "duration"},
+           {"{" + m + R"(,"author":"a","comment":"c","starts_at":"now","duration":"1h"})",
+            "starts_at"},
+           {"{" + m + R"(,"author":"a","comment":"c","ends_at":1e300})", "ends_at"},
+           {"{" + m + R"(,"author":"a","comment":"c","ends_at":18446744073709551615})", "ends_at"},
+           {"{" + m + R"(,"author":"a","comment":"c","duration":"99999999999999999999s"})",
+            "duration"},
+           {R"({"matchers":[7],"author":"a","comment":"c","duration":"1h"})", "matchers"},
+           {R"({"matchers":["alertname=~\"(\""],"author":"a","comment":"c","duration":"1h"})",
+            "matchers"},
+           {R"({"matchers":"alertname=\"X\"","author":"a","comment":"c"})", "matchers"}}) {
+    auto r = Http("POST", daemon_.url("/api/v1/silences"), body, admin);
+    EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
+    EXPECT_NE(r.body.find(field), std::string::npos) << body << " -> " << r.body;
+  }
+  auto r =
+      Http("POST", daemon_.url("/api/v1/alerts/abc/acknowledge"), R"({"author":["x"]})", admin);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("author"), std::string::npos) << r.body;
+  EXPECT_TRUE(Healthy());
+}
+
+TEST_F(HostileInputTest, InboxFileWaitsOutDescriptorExhaustion) {
+  // The daemon's real descriptor limit lowered to what it holds: opening the dropped file fails
+  // with EMFILE. It must be retried, not dropped, and taken once descriptors are back.
+  // Waited for first: no connection left from the readiness probe (the sanitizers' own checks
+  // need descriptors too, and would misfire on a request handled meanwhile).
+  const std::string fd_dir = "/proc/" + std::to_string(daemon_.pid()) + "/fd";
+  std::set<int> fds;
+  ASSERT_TRUE(WaitFor([&] {
+    fds.clear();
+    int sockets = 0;
+    for (const auto& e : fs::directory_iterator(fd_dir)) {
+      fds.insert(std::stoi(e.path().filename().string()));
+      std::error_code ec;
+      if (fs::read_symlink(e.path(), ec).string().rfind("socket:", 0) == 0) ++sockets;
+    }
+    return sockets == 1;  // the listener only
+  }));
+  int lowest_free = 0;
+  while (fds.count(lowest_free)) ++lowest_free;
+  struct rlimit old_limit, low;
+  ASSERT_EQ(::prlimit(daemon_.pid(), RLIMIT_NOFILE, nullptr, &old_limit), 0);
+  low = old_limit;
+  low.rlim_cur = static_cast<rlim_t>(lowest_free);  // the next open() fails with EMFILE
+  ASSERT_EQ(::prlimit(daemon_.pid(), RLIMIT_NOFILE, &low, nullptr), 0);
+  WriteFile(dir_ / "inbox/.drop.csv", kHeader + TestCreditCode(1) + ",甲,2024-03,1\n");
+  fs::rename(dir_ / "inbox/.drop.csv", dir_ / "inbox/drop.csv");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_TRUE(fs::exists(dir_ / "inbox/drop.csv")) << daemon_.Log();
+  EXPECT_EQ(daemon_.Log().find("not ingested"), std::string::npos) << daemon_.Log();
+  ASSERT_EQ(::prlimit(daemon_.pid(), RLIMIT_NOFILE, &old_limit, nullptr), 0);
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/drop.csv"); }))
+      << daemon_.Log();
+  EXPECT_EQ(QueryInt(dir_ / "pw.db", "SELECT count(*) FROM figures"), 1);
+  EXPECT_TRUE(Healthy());
+}
+
+TEST_F(HostileInputTest, StoreAndFilesArePrivateWhateverTheUmask) {
+  // umask 000 (a careless service manager): every file the daemon creates is still 0640 and
+  // every directory 0750.
+  EXPECT_EQ(daemon_.Stop(), 0);
+  for (const char* f : {"pw.db", "pw.db-wal", "pw.db-shm"}) fs::remove(dir_ / f);
+  fs::remove_all(dir_ / "inbox");
+  fs::remove_all(dir_ / "var");
+  WriteFile(dir_ / "parkwatch.yml", std::string("storage: {path: var/store/pw.db}\n") +
+                                        "web: {ingest_token: " + kIngestToken +
+                                        "}\n"
+                                        "collectors:\n"
+                                        "  - {name: inbox, type: inbox, directory: inbox}\n");
+  mode_t old_umask = ::umask(0);
+  std::string error;
+  bool started = daemon_.Start(&error);
+  ::umask(old_umask);
+  ASSERT_TRUE(started) << error;
+  WriteFile(dir_ / "outside/good.csv", kHeader + TestCreditCode(1) + ",甲,2024-03,1\n");
+  WriteFile(dir_ / "outside/bad.csv", kHeader + TestCreditCode(2) + ",乙,2024-03,x\n");
+  fs::rename(dir_ / "outside/good.csv", dir_ / "inbox/good.csv");
+  fs::rename(dir_ / "outside/bad.csv", dir_ / "inbox/bad.csv");
+  ASSERT_TRUE(WaitFor([&] {
+    return fs::exists(dir_ / "inbox/processed/good.csv") &&
+           fs::exists(dir_ / "inbox/rejected/bad.csv.errors.txt");
+  })) << daemon_.Log();
+  auto mode = [](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+  };
+  for (const char* f :
+       {"var/store/pw.db", "var/store/pw.db-wal", "var/store/pw.db-shm", "inbox/processed/good.csv",
+        "inbox/rejected/bad.csv", "inbox/rejected/bad.csv.errors.txt"})
+    EXPECT_EQ(mode(dir_ / f), 0640) << f;
+  for (const char* d : {"var", "var/store", "inbox", "inbox/processed", "inbox/rejected"})
+    EXPECT_EQ(mode(dir_ / d), 0750) << d;
 }
 
 }  // namespace

@@ -516,10 +516,10 @@ TEST(WeeklyMeasuresTest, ConsecutiveDeclinesSkipLoneWeek53) {
 
 // ---- seasonal anomaly -------------------------------------------------------------------
 
-// March: 2021 90, 2022 110, 2023 100; 2024 130.
-// Mean 100; sample variance ((−10)² + 10² + 0²) / (3 − 1) = 100, stddev 10.
-// z = (130 − 100) / 10 = 3; ratio 130 / 100 = 1.3.
-TEST_F(MeasuresTest, SeasonalAnomaly) {
+// March: 2021 90, 2022 110, 2023 100; 2024 130 (no other months, so no level adjustment).
+// Baseline = median(90, 110, 100) = 100. Spread = 1.4826 × median |ln(v / 100)| =
+// 1.4826 × ln(1.1) = 0.14131 (above the 0.10 floor). Score = ln(130 / 100) / 0.14131 = 1.857.
+TEST_F(MeasuresTest, SeasonalAnomalyAgainstARobustBaseline) {
   Put(monthly_, 0, M(2021, 3), 90);
   Put(monthly_, 0, M(2022, 3), 110);
   Put(monthly_, 0, M(2023, 3), 100);
@@ -527,24 +527,59 @@ TEST_F(MeasuresTest, SeasonalAnomaly) {
   Measures m(monthly_, infos_);
   AnomalyResult a = m.Anomaly(0, M(2024, 3), 3);
   ASSERT_TRUE(a.z.has_value()) << a.no_data_reason;
-  EXPECT_NEAR(*a.z, 3.0, 1e-12);
-  EXPECT_NEAR(*a.ratio, 1.3, 1e-12);
   EXPECT_NEAR(a.mean, 100, 1e-12);
-  EXPECT_NEAR(a.stddev, 10, 1e-12);
+  EXPECT_NEAR(a.stddev, 1.4826 * std::log(1.1), 1e-12);
+  EXPECT_NEAR(*a.z, std::log(1.3) / (1.4826 * std::log(1.1)), 1e-12);
+  EXPECT_NEAR(*a.ratio, 1.3, 1e-12);
   EXPECT_EQ(a.years, 3);
-  // Looking back one year finds one value: not enough for a spread.
-  AnomalyResult short_history = m.Anomaly(0, M(2024, 3), 1);
+  // One odd year does not move a median: 2022 at 1 000 changes neither baseline nor spread much.
+  Put(monthly_, 0, M(2022, 3), 1000);
+  EXPECT_NEAR(m.Anomaly(0, M(2024, 3), 3).mean, 100, 1e-12);
+  // Looking back two years is too short a history, and says so with what it found.
+  AnomalyResult short_history = m.Anomaly(0, M(2024, 3), 2);
   EXPECT_FALSE(short_history.z.has_value());
-  EXPECT_THAT(short_history.no_data_reason, HasSubstr("at least 2"));
-  // Flat history: ratio is defined, z is not.
-  FigureTable flat(Cadence::kMonthly, IndicatorKind::kLevel);
-  Put(flat, 0, M(2022, 3), 100);
-  Put(flat, 0, M(2023, 3), 100);
-  Put(flat, 0, M(2024, 3), 120);
-  AnomalyResult f = Measures(flat, infos_).Anomaly(0, M(2024, 3), 5);
-  EXPECT_FALSE(f.z.has_value());
-  EXPECT_NEAR(*f.ratio, 1.2, 1e-12);
-  EXPECT_THAT(f.no_data_reason, HasSubstr("standard deviation 0"));
+  EXPECT_THAT(short_history.no_data_reason,
+              HasSubstr("at least 3 earlier years; enterprise 0 has 2 (2023-03, 2022-03)"));
+}
+
+// An enterprise that grew by half is compared with its earlier Junes brought to its new level:
+// June at 150 after a spring at 150 is no anomaly; June at 75 is, below.
+TEST_F(MeasuresTest, SeasonalAnomalyFollowsTheRecentLevel) {
+  for (int y = 2021; y <= 2024; ++y) {
+    double level = y == 2024 ? 150 : 100;
+    for (int month = 3; month <= 6; ++month) Put(monthly_, 0, M(y, month), level);
+  }
+  Measures m(monthly_, infos_);
+  AnomalyResult grown = m.Anomaly(0, M(2024, 6), 3);
+  ASSERT_TRUE(grown.z.has_value()) << grown.no_data_reason;
+  EXPECT_NEAR(*grown.z, 0, 1e-12);
+  EXPECT_NEAR(grown.mean, 150, 1e-9);
+  Put(monthly_, 0, M(2024, 6), 75);
+  AnomalyResult fell = m.Anomaly(0, M(2024, 6), 3);
+  EXPECT_NEAR(*fell.ratio, 0.5, 1e-9);
+  EXPECT_NEAR(*fell.z, std::log(0.5) / 0.10, 1e-9);  // the spread's floor: equal earlier years
+}
+
+// 元 reported as 万元 (×10 000), 千元 as 万元 (×10) and the inverse are unit slips; a month's
+// real swing, Jan–Feb's two months and a halving are not.
+TEST_F(MeasuresTest, UnitSlipsAreFactorsOfTenThousandThousandOrTenOfTheRecentLevel) {
+  for (int month = 3; month <= 12; ++month) Put(monthly_, 0, M(2023, month), 100);
+  Put(monthly_, 0, Period::JanFeb(2024), 210);
+  Put(monthly_, 0, M(2024, 3), 1000000);
+  Put(monthly_, 0, M(2024, 4), 10);
+  Put(monthly_, 0, M(2024, 5), 130);
+  Put(monthly_, 0, M(2024, 6), 48);
+  Measures m(monthly_, infos_);
+  std::vector<EnterpriseIndex> s = {0};
+  auto slip = [&](Period t) { return m.UnitSlips(s, t)[0]; };
+  EXPECT_EQ(slip(Period::JanFeb(2024)).exponent, 0);
+  EXPECT_EQ(slip(M(2024, 3)).exponent, 4);  // against Dec, Nov, Oct: 100
+  EXPECT_NEAR(slip(M(2024, 3)).level, 100, 1e-12);
+  EXPECT_EQ(slip(M(2024, 4)).exponent, -1);
+  EXPECT_EQ(slip(M(2024, 5)).exponent, 0);
+  EXPECT_EQ(slip(M(2024, 6)).exponent, 0);
+  // Without two figures before it there is no recent level, and the reason says so.
+  EXPECT_THAT(slip(M(2023, 3)).no_data_reason, HasSubstr("no recent level"));
 }
 
 }  // namespace

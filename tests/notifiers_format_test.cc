@@ -347,5 +347,52 @@ inhibit_rules:
   EXPECT_FALSE(IsInhibited(c.inhibit_rules, other_rule, "t", sources));
 }
 
+TEST(TransportTest, OnlyHttpAndHttpsAreSpokenWhateverTheUrl) {
+  // The config refuses other schemes; libcurl is held to http and https as well, so a URL that
+  // got past the check (or a redirect) can never read a local file or speak another protocol.
+  for (const char* url : {"file:///etc/passwd", "gopher://127.0.0.1:1/", "dict://127.0.0.1:1/",
+                          "ftp://127.0.0.1:1/x"}) {
+    PostResult r = HttpPost(url, "{}", {}, 2000);
+    EXPECT_EQ(r.status, 0) << url;
+    EXPECT_NE(r.error.find("rotocol"), std::string::npos) << url << ": " << r.error;
+  }
+}
+
+TEST(TransportTest, ReceiverUrlsMustBeHttp) {
+  InstallReceiverTypes();
+  for (const char* url : {"file:///etc/passwd", "gopher://x/", "ftp://x/", "x"}) {
+    Config c;
+    std::vector<Diagnostic> d;
+    std::string yaml =
+        std::string("alerting:\n  receivers:\n    - {name: a, type: webhook, url: '") + url +
+        "'}\n  route: {receiver: a}\n";
+    EXPECT_FALSE(ParseConfig(yaml, "/x/parkwatch.yml", &c, &d)) << url;
+    EXPECT_NE(JoinDiagnostics(d).find("parkwatch.yml:3:37: alerting.receivers[0].url: must be an "
+                                      "http:// or https:// URL"),
+              std::string::npos)
+        << JoinDiagnostics(d);
+  }
+}
+
+// Enterprises missing the same week's report, grouped for one receiver, read as one digest.
+TEST(MessageTemplateTest, MissingReportsOfOnePeriodAreOneDigest) {
+  Message msg;
+  msg.receiver = "ops";
+  for (const char* name : {"甲公司", "乙公司", "丙公司"}) {
+    AlertNotice a = Notice(std::string("9143070000000000") + name, "yellow", 1, "firing");
+    a.rule = "WeeklyReportMissing";
+    a.labels["enterprise_name"] = name;
+    a.annotations = {{"missing_period", "2025年第20周"}};
+    msg.alerts.push_back(a);
+  }
+  EXPECT_EQ(Render(msg, Receiver("email"), "zh").title,
+            "3 家企业未报 2025年第20周：甲公司、乙公司、丙公司");
+  EXPECT_EQ(Render(msg, Receiver("email"), "en").title,
+            "3 enterprises have not reported 2025年第20周: 甲公司, 乙公司, 丙公司");
+  // One that reported since (resolved) makes it an ordinary message again.
+  msg.alerts[1].kind = EventKind::kResolved;
+  EXPECT_EQ(Render(msg, Receiver("email"), "zh").title.find("家企业未报"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parkwatch

@@ -85,6 +85,7 @@ TEST(RuleConfigTest, ErrorsNameFileLineAndColumn) {
       "        fro: 2\n"                           // typo
       "      - alert: B\n"
       "        kind: missing_report\n"
+      "        reporters: all\n"
       "        deadline: \"day 10 12:00\"\n";  // monthly deadline in a weekly group
   RuleSet set;
   std::vector<Diagnostic> d;
@@ -93,7 +94,7 @@ TEST(RuleConfigTest, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(d[0].line, 8);
   EXPECT_EQ(d[0].field, "groups[0].rules[0].fro");
   EXPECT_EQ(d[1].line, 7);
-  EXPECT_EQ(d[2].line, 11);
+  EXPECT_EQ(d[2].line, 12);
 }
 
 TEST(RuleConfigTest, DefaultRuleSetLoads) {

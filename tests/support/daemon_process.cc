@@ -67,7 +67,7 @@ bool DaemonProcess::Start(std::string* error) {
         if (probe_) return probe_(url("/-/ready")) == 200;
         return Http("GET", url("/-/ready")).status == 200;
       },
-      30000);
+      90000);
   if (pid_ < 0 || !ready) {
     std::string how = "did not become ready";
     if (pid_ < 0)

@@ -30,7 +30,8 @@ class DaemonProcess {
     probe_ = std::move(probe);
   }
 
-  // Starts `parkwatch serve` and waits (up to 30 s) until /-/ready answers 200.
+  // Starts `parkwatch serve` and waits (up to 90 s: an ASan build on a busy machine evaluating the
+  // default rules over years of data) until /-/ready answers 200.
   bool Start(std::string* error);
   int Stop();   // SIGTERM, wait; returns the exit status
   void Kill();  // SIGKILL, wait

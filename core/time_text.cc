@@ -1,0 +1,77 @@
+#include "core/time_text.h"
+
+#include <array>
+#include <cstdio>
+
+namespace parkwatch {
+
+namespace {
+
+const std::array<const char*, 12> kMonthsEn = {"January",   "February", "March",    "April",
+                                               "May",       "June",     "July",     "August",
+                                               "September", "October",  "November", "December"};
+const std::array<const char*, 12> kMonthsShortEn = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+std::string DayZh(const std::chrono::year_month_day& d) {
+  return std::to_string(static_cast<unsigned>(d.month())) + "月" +
+         std::to_string(static_cast<unsigned>(d.day())) + "日";
+}
+
+std::string DayEn(const std::chrono::year_month_day& d) {
+  return std::to_string(static_cast<unsigned>(d.day())) + " " +
+         kMonthsShortEn[static_cast<unsigned>(d.month()) - 1];
+}
+
+}  // namespace
+
+std::string PeriodName(const Period& p, Language lang) {
+  if (!p.valid()) return "";
+  std::string year = std::to_string(p.year());
+  if (p.weekly())
+    return lang == Language::kZh ? year + "年第" + std::to_string(p.week()) + "周"
+                                 : "week " + std::to_string(p.week()) + " of " + year;
+  if (p.first_month() != p.last_month())
+    return lang == Language::kZh ? year + "年" + std::to_string(p.first_month()) + "—" +
+                                       std::to_string(p.last_month()) + "月"
+                                 : std::string(kMonthsEn[p.first_month() - 1]) + "–" +
+                                       kMonthsEn[p.last_month() - 1] + " " + year;
+  return lang == Language::kZh ? year + "年" + std::to_string(p.first_month()) + "月"
+                               : std::string(kMonthsEn[p.first_month() - 1]) + " " + year;
+}
+
+std::string PeriodDays(const Period& p, Language lang) {
+  if (!p.valid()) return "";
+  return lang == Language::kZh ? DayZh(p.FirstDay()) + "—" + DayZh(p.LastDay())
+                               : DayEn(p.FirstDay()) + " – " + DayEn(p.LastDay());
+}
+
+std::string PeriodNameWithDays(const Period& p, Language lang) {
+  if (!p.valid() || !p.weekly()) return PeriodName(p, lang);
+  return lang == Language::kZh ? PeriodName(p, lang) + "（" + PeriodDays(p, lang) + "）"
+                               : PeriodName(p, lang) + " (" + PeriodDays(p, lang) + ")";
+}
+
+std::string LocalRfc3339(int64_t unix_seconds, int offset) {
+  using namespace std::chrono;
+  sys_seconds at{seconds(unix_seconds + int64_t{offset} * 60)};
+  sys_days day = floor<days>(at);
+  year_month_day ymd{day};
+  hh_mm_ss hms{at - day};
+  char buf[40];
+  int off = offset < 0 ? -offset : offset;
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", IsoDate(ymd).c_str(),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()), offset < 0 ? '-' : '+', off / 60,
+                off % 60);
+  return buf;
+}
+
+std::string IsoDate(const std::chrono::year_month_day& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+}  // namespace parkwatch

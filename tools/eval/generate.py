@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Signal-quality harness, part 1: a park with planted events (not the demo's generator).
+
+Writes into OUT:
+  parkwatch.yml          a config with an inbox collector and the default rules
+  files/NNNN-*.csv       the reports in the order a statistics office sends them: weekly files
+                         (output, electricity), monthly files (output, value added), the price
+                         indices; a wrong first version of a figure always before its correction
+  truth.json             the planted events, each with its class, scope, periods and the rules
+                         that should catch it
+
+Three years (2023-2025) of weekly and monthly figures. Each enterprise has its own noise level,
+1-5 % per figure; industries grow at their target plus a margin; weekly output falls to 40-60 %
+in the Spring Festival weeks on their moving dates. Planted, each class several times:
+  weekly_drop      a key enterprise's weekly output (and electricity) 10-40 % down for 4-8 weeks
+  monthly_drop     a key enterprise's monthly output 10-40 % down for 1-3 months
+  missing_end      a key enterprise stops weekly reports for its last weeks; an enterprise stops
+                   monthly reports for its last months
+  missing_middle   a key enterprise skips one week in the middle of its series
+  unit_slip        an output figure x10, x1000 or x10000 (or the inverse), weekly or monthly
+  industry_decline an industry's value added 8-12 % down for three months
+  park_below       the whole park's value added growth 8 points lower from a month on
+  revision_create  a first version at the usual level, corrected later to a 30-40 % drop
+  revision_clear   a first version 40 % down, corrected later to the usual level
+"""
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import random
+
+INDUSTRIES = {"医药化工": 0.08, "装备制造": 0.09, "轻工食品": 0.06, "电力电子": 0.12}
+# 电力电子 has no price index: its value added compares at current prices (comparable_or_current).
+PRICED = ["医药化工", "装备制造", "轻工食品"]
+FESTIVAL = {2022: dt.date(2022, 2, 1), 2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10),
+            2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17)}
+YEARS = [2023, 2024, 2025]
+
+
+def weeks_of(year):
+    """ISO weeks (year, week) of an ISO year."""
+    last = dt.date(year, 12, 28).isocalendar()[1]
+    return [(year, w) for w in range(1, last + 1)]
+
+
+def week_text(y, w):
+    return f"{y}-W{w:02d}"
+
+
+def month_periods(year):
+    return ["%d-01/02" % year] + ["%d-%02d" % (year, m) for m in range(3, 13)]
+
+
+def festival_weeks(year):
+    """The festival season as the rules see it: the festival's ISO week, one before, two after."""
+    out = set()
+    for fy in (year - 1, year, year + 1):
+        d = FESTIVAL.get(fy)
+        if not d:
+            continue
+        for k in (-1, 0, 1, 2):
+            iso = (d + dt.timedelta(weeks=k)).isocalendar()
+            out.add((iso[0], iso[1]))
+    return out
+
+
+def festival_factor(y, w):
+    """Weekly output around the Spring Festival: half in its week, less around it."""
+    for fy in (y - 1, y, y + 1):
+        d = FESTIVAL.get(fy)
+        if not d:
+            continue
+        for k, f in ((0, 0.5), (-1, 0.6), (1, 0.6), (2, 0.75)):
+            if (d + dt.timedelta(weeks=k)).isocalendar()[:2] == (y, w):
+                return f
+    return 1.0
+
+
+def credit_code(n):
+    """A valid unified social credit code (GB 32100-2015) made from n."""
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    body = "914307" + "%011d" % n
+    body = body[:17]
+    total = sum(chars.index(c) * w for c, w in zip(body, weights))
+    return body + chars[(31 - total % 31) % 31]
+
+
+class Park:
+    def __init__(self, n, seed):
+        self.rng = random.Random(seed)
+        r = self.rng
+        self.enterprises = []
+        names = list(INDUSTRIES)
+        for i in range(n):
+            industry = names[i % len(names)]
+            self.enterprises.append({
+                "code": credit_code(1000 + i), "name": "企业%05d" % i, "industry": industry,
+                "key": i % 10 == 0, "level": math.exp(r.gauss(math.log(200), 0.8)),
+                "noise": r.uniform(0.01, 0.05),
+            })
+        self.events = []
+        # factor[(code, series, period)] multiplies the clean value; missing removes the figure.
+        self.factor = {}
+        self.missing = set()
+        self.revisions = []  # (code, series, period, first_factor): first version, then final
+
+    def week_value(self, e, y, w):
+        growth = (1 + INDUSTRIES[e["industry"]] + 0.03) ** (y - 2023 + w / 52)
+        season = 1 + 0.04 * math.sin(2 * math.pi * w / 52)
+        return e["level"] * growth * season * festival_factor(y, w)
+
+    def plant(self):
+        r = self.rng
+        keys = [e for e in self.enterprises if e["key"]]
+        others = [e for e in self.enterprises if not e["key"]]
+        weeks = [(y, w) for y in YEARS for (y2, w) in weeks_of(y)]
+        # Events start in 2024 or 2025 (2023 is every YoY's base) and away from the festival.
+        usable = [p for p in weeks if p[0] >= 2024 and p not in festival_weeks(p[0])
+                  and p[1] < 50]
+        months = [p for y in (2024, 2025) for p in month_periods(y)[1:-1]]
+        pool = keys[:]
+        r.shuffle(pool)
+        per_class = max(2, len(keys) // 8)
+
+        def take():
+            return pool.pop() if pool else r.choice(keys)
+
+        for _ in range(per_class):  # weekly drops
+            e, start = take(), r.choice(usable[:-10])
+            length, depth = r.randint(4, 8), r.uniform(0.10, 0.40)
+            i = weeks.index(start)
+            span = [weeks[i + k] for k in range(length)]
+            for (y, w) in span:
+                for s in ("output_value", "electricity"):
+                    self.factor[(e["code"], s, week_text(y, w))] = 1 - depth
+            self.events.append({"class": "weekly_drop", "enterprise": e["code"], "depth": depth,
+                                "from": week_text(*span[0]), "to": week_text(*span[-1]),
+                                "rules": ["KeyEnterpriseOutputDrop"]})
+        for _ in range(per_class):  # monthly drops
+            e = take()
+            j = r.randrange(len(months) - 3)
+            span = months[j:j + r.randint(1, 3)]
+            depth = r.uniform(0.10, 0.40)
+            for p in span:
+                self.factor[(e["code"], "m_output_value", p)] = 1 - depth
+            self.events.append({"class": "monthly_drop", "enterprise": e["code"], "depth": depth,
+                                "from": span[0], "to": span[-1],
+                                "rules": ["KeyEnterpriseMonthlyOutputDrop"]})
+        for _ in range(max(1, per_class // 2)):  # missing at the end
+            e = take()
+            k = r.randint(1, 4)
+            for (y, w) in weeks[-k:]:
+                self.missing.add((e["code"], "w", week_text(y, w)))
+            self.events.append({"class": "missing_end", "enterprise": e["code"],
+                                "from": week_text(*weeks[-k]), "to": week_text(*weeks[-1]),
+                                "rules": ["WeeklyReportMissing"]})
+            e = r.choice(others)
+            last = month_periods(2025)[-2:]
+            for p in last:
+                self.missing.add((e["code"], "m", p))
+            self.events.append({"class": "missing_end", "enterprise": e["code"],
+                                "from": last[0], "to": last[-1], "rules": ["MonthlyReportMissing"]})
+        for _ in range(max(1, per_class // 2)):  # missing in the middle
+            e, p = take(), r.choice(usable[:-10])
+            self.missing.add((e["code"], "w", week_text(*p)))
+            self.events.append({"class": "missing_middle", "enterprise": e["code"],
+                                "from": week_text(*p), "to": week_text(*weeks[-1]),
+                                "rules": ["WeeklyReportMissing"]})
+        for i in range(max(3, per_class)):  # unit slips
+            e = r.choice(self.enterprises)
+            slip = [10, 1000, 10000, 0.1, 0.001, 0.0001][i % 6] if i < 6 else \
+                r.choice([10, 1000, 10000, 0.1, 0.001, 0.0001])
+            if i % 2 == 0:
+                p = week_text(*r.choice(usable))
+                self.factor[(e["code"], "output_value", p)] = slip
+                rule = "WeeklyUnitSlip"
+            else:
+                p = r.choice(months)
+                self.factor[(e["code"], "m_output_value", p)] = slip
+                rule = "MonthlyUnitSlip"
+            self.events.append({"class": "unit_slip", "enterprise": e["code"], "factor": slip,
+                                "from": p, "to": p, "rules": [rule]})
+        industry = r.choice(list(INDUSTRIES))  # an industry's decline over three months
+        j = r.randrange(len(months) - 3)
+        span = months[j:j + 3]
+        depth = r.uniform(0.10, 0.14)  # 8-12 % below last year after its growth
+        for e in self.enterprises:
+            if e["industry"] == industry:
+                for p in span:
+                    self.factor[(e["code"], "m_value_added", p)] = \
+                        self.factor.get((e["code"], "m_value_added", p), 1) * (1 - depth)
+        self.events.append({"class": "industry_decline", "industry": industry, "from": span[0],
+                            "to": span[-1], "rules": ["IndustryValueAddedDecline"]})
+        start = r.choice(month_periods(2025)[2:6])  # the park below target for the rest of 2025
+        for e in self.enterprises:
+            for p in month_periods(2025):
+                if p >= start:
+                    self.factor[(e["code"], "m_value_added", p)] = \
+                        self.factor.get((e["code"], "m_value_added", p), 1) * 0.92
+        self.events.append({"class": "park_below", "from": start, "to": "2025-12",
+                            "rules": ["ParkBelowTarget"]})
+        for kind in ("revision_create", "revision_clear"):  # late revisions
+            for _ in range(max(1, per_class // 2)):
+                e, start = take(), r.choice(usable[:-10])
+                i = weeks.index(start)
+                span = [week_text(*weeks[i + k]) for k in range(2)]
+                for p in span:
+                    if kind == "revision_create":
+                        self.factor[(e["code"], "output_value", p)] = 0.65
+                        self.revisions.append((e["code"], "output_value", p, 1 / 0.65))
+                    else:
+                        self.revisions.append((e["code"], "output_value", p, 0.6))
+                self.events.append({"class": kind, "enterprise": e["code"], "from": span[0],
+                                    "to": span[1],
+                                    "rules": ["KeyEnterpriseOutputDrop"]
+                                    if kind == "revision_create" else []})
+
+    def value(self, e, series, period, clean):
+        noise = 1 + self.rng.gauss(0, e["noise"])
+        return clean * noise * self.factor.get((e["code"], series, period), 1)
+
+
+def write(park, out):
+    os.makedirs(os.path.join(out, "files"), exist_ok=True)
+    head_w = "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元),用电量(万千瓦时)\n"
+    head_m = "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元),工业增加值(万元)\n"
+    files = []  # (name, text)
+    first_versions = {}  # (code, series, period) -> factor of the wrong first version
+
+    def row(e, period, a, b):
+        return "%s,%s,%s,%s,%s,%.2f,%.2f\n" % (e["code"], e["name"], e["industry"],
+                                               "是" if e["key"] else "否", period, a, b)
+
+    for code, series, period, first in park.revisions:
+        first_versions[(code, series, period)] = first
+    corrections = []
+    for y in YEARS:
+        for (_, w) in weeks_of(y):
+            p = week_text(y, w)
+            text = head_w
+            first_text = head_w
+            has_first = False
+            for e in park.enterprises:
+                if (e["code"], "w", p) in park.missing:
+                    continue
+                clean = park.week_value(e, y, w)
+                out_v = park.value(e, "output_value", p, clean)
+                ele = park.value(e, "electricity", p, clean * 0.8)
+                f = first_versions.get((e["code"], "output_value", p))
+                if f:
+                    first_text += row(e, p, out_v * f, ele)
+                    has_first = True
+                text += row(e, p, out_v, ele)
+            if has_first:  # the wrong version goes out with the week, the correction weeks later
+                files.append(("week-%s.csv" % p, first_text))
+                corrections.append(("week-%s-revised.csv" % p, text, len(files) + 6))
+            else:
+                files.append(("week-%s.csv" % p, text))
+        for p in month_periods(y):
+            text = head_m
+            for e in park.enterprises:
+                if (e["code"], "m", p) in park.missing:
+                    continue
+                year_growth = (1 + INDUSTRIES[e["industry"]] + 0.03) ** (y - 2023)
+                months = 2 if "/" in p else 1
+                clean = e["level"] * 4.3 * months * year_growth
+                out_v = park.value(e, "m_output_value", p, clean)
+                va = park.value(e, "m_value_added", p, clean * 0.3)
+                text += row(e, p, out_v, va)
+            files.append(("month-%s.csv" % p, text))
+    ppi = "行业,报告期,PPI\n"
+    for y in YEARS:
+        for p in month_periods(y):
+            for industry in PRICED:
+                ppi += "%s,%s,%.1f\n" % (industry, p, 100 + park.rng.uniform(-0.5, 0.5))
+    files.insert(0, ("ppi.csv", ppi))
+    for name, text, at in corrections:
+        files.insert(min(at, len(files)), (name, text))
+    for i, (name, text) in enumerate(files):
+        with open(os.path.join(out, "files", "%04d-%s" % (i, name.replace("/", "_"))), "w",
+                  encoding="utf-8") as f:
+            f.write(text)
+    with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
+        json.dump({"enterprises": {e["code"]: {"industry": e["industry"], "key": e["key"],
+                                               "name": e["name"]} for e in park.enterprises},
+                   "events": park.events}, f, ensure_ascii=False, indent=1)
+
+
+def write_config(out, rules):
+    with open(os.path.join(out, "parkwatch.yml"), "w", encoding="utf-8") as f:
+        f.write("""global:
+  timezone: Asia/Shanghai
+park:
+  name: 评估园区
+  industries: [医药化工, 装备制造, 轻工食品, 电力电子]
+storage:
+  path: parkwatch.db
+web:
+  listen_address: 127.0.0.1:0
+collectors:
+  - name: inbox
+    type: inbox
+    directory: inbox
+rule_files: [%s]
+""" % rules)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--enterprises", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rules", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    park = Park(a.enterprises, a.seed)
+    park.plant()
+    write(park, a.out)
+    write_config(a.out, a.rules)
+
+
+if __name__ == "__main__":
+    main()
