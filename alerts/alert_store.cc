@@ -233,26 +233,18 @@ std::vector<AlertEventRow> AlertStore::ApplyMany(const std::vector<AlertUpdate>&
   return rows;
 }
 
-namespace {
-
-// Whether an event reaches receivers: see AlertUpdate::notify_since.
-bool Notifies(const AlertUpdate& update, const AlertEvent& e) {
+bool IsTold(const AlertEvent& e, bool notify, Period notify_since) {
   if (!IsNotified(e.kind)) return false;
-  if (update.notify_since.valid())
-    return e.period.cadence() == update.notify_since.cadence() && e.period >= update.notify_since;
-  return update.notify;
+  if (notify_since.valid())
+    return e.period.cadence() == notify_since.cadence() && e.period >= notify_since;
+  return notify;
 }
-
-}  // namespace
 
 void AlertStore::ApplyIdentity(const std::string& fingerprint,
                                const std::vector<const AlertUpdate*>& updates, int64_t now,
                                std::vector<AlertEventRow>* out) {
-  Statements& q = *stmts_;
   AlertStatus status;
-  q.load.Reset();
-  if (q.load.Bind(1, fingerprint).Step()) status = ReadAlert(q.load).status;
-  q.load.Reset();
+  if (auto row = Get(fingerprint)) status = std::move(row->status);
   const AlertStatus before = status;
 
   // Forward steps are announced one by one (a history load records each episode); revisions
@@ -285,13 +277,22 @@ void AlertStore::ApplyIdentity(const std::string& fingerprint,
   if (status == before) return;  // no data, the same observations again, or nothing new
 
   const AlertUpdate& first = *updates.front();
-  const std::string labels_json = Dump(json(first.labels));
+  SaveStatus(fingerprint, first.rule, first.labels, status, first.observation.period);
+  for (auto& [event, update] : events) {
+    const bool told = IsTold(event, update->notify, update->notify_since);
+    out->push_back(
+        RecordEvent(fingerprint, update->rule, update->labels, std::move(event), told, now));
+  }
+}
+
+void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& rule,
+                            const Labels& labels, const AlertStatus& status, Period observed) {
+  Statements& q = *stmts_;
   q.save.Reset();
   q.save.Bind(1, fingerprint)
-      .Bind(2, first.rule)
-      .Bind(3, labels_json)
-      .Bind(4,
-            CadenceCode(status.last_period.valid() ? status.last_period : first.observation.period))
+      .Bind(2, rule)
+      .Bind(3, Dump(json(labels)))
+      .Bind(4, CadenceCode(status.last_period.valid() ? status.last_period : observed))
       .Bind(5, AlertStateName(status.state))
       .Bind(6, SeverityName(status.severity))
       .Bind(7, status.breach_count)
@@ -307,66 +308,69 @@ void AlertStore::ApplyIdentity(const std::string& fingerprint,
       .Bind(17, Dump(json(status.annotations)))
       .Bind(18, LogText(status.log));
   q.save.Run();
+}
 
-  for (auto& [event, update] : events) {
-    AlertEventRow row;
-    row.fingerprint = fingerprint;
-    row.rule = update->rule;
-    row.labels = update->labels;
-    row.event = std::move(event);
-    const AlertEvent& e = row.event;
-    const std::string cadence = CadenceCode(e.period);
+AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std::string& rule,
+                                      const Labels& labels, AlertEvent event, bool told,
+                                      int64_t now) {
+  Statements& q = *stmts_;
+  AlertEventRow row;
+  row.fingerprint = fingerprint;
+  row.rule = rule;
+  row.labels = labels;
+  row.event = std::move(event);
+  const AlertEvent& e = row.event;
+  const std::string cadence = CadenceCode(e.period);
 
-    q.insert_event.Reset();
-    q.insert_event.Bind(1, fingerprint)
-        .Bind(2, update->rule)
-        .Bind(3, labels_json)
+  q.insert_event.Reset();
+  q.insert_event.Bind(1, fingerprint)
+      .Bind(2, rule)
+      .Bind(3, Dump(json(labels)))
+      .Bind(4, EventKindName(e.kind))
+      .Bind(5, SeverityName(e.severity))
+      .Bind(6, SeverityName(e.previous))
+      .Bind(7, cadence)
+      .Bind(8, e.period.key())
+      .Bind(9, PeriodKey(e.active_since_period))
+      .Bind(10, e.value)
+      .Bind(11, e.value_at_firing)
+      .Bind(12, e.fired_at)
+      .Bind(13, e.at)
+      .Bind(14, Dump(json(e.annotations)))
+      .Bind(15, PeriodKey(e.revised_period))
+      .Run();
+  row.id = sqlite3_last_insert_rowid(store_->db());
+
+  if (told) {
+    row.notified = true;
+    // The n-th event of this kind and level for this period, counting the one just written.
+    // n is 1 except when revisions flip one period back and forth; then the later
+    // notification must not be swallowed as a duplicate of the first.
+    q.count_same_events.Reset();
+    q.count_same_events.Bind(1, fingerprint)
+        .Bind(2, e.period.key())
+        .Bind(3, EventKindName(e.kind))
+        .Bind(4, SeverityName(e.severity))
+        .Bind(5, cadence)
+        .Step();
+    const int64_t occurrence = q.count_same_events.Int(0);
+    q.count_same_events.Reset();
+    std::string key = fingerprint + "/" + e.period.ToString() + "/" +
+                      std::string(EventKindName(e.kind)) + "/" +
+                      std::string(SeverityName(e.severity));
+    if (occurrence > 1) key += "/" + std::to_string(occurrence);
+
+    q.insert_notification.Reset();
+    q.insert_notification.Bind(1, key)
+        .Bind(2, row.id)
+        .Bind(3, fingerprint)
         .Bind(4, EventKindName(e.kind))
-        .Bind(5, SeverityName(e.severity))
-        .Bind(6, SeverityName(e.previous))
-        .Bind(7, cadence)
-        .Bind(8, e.period.key())
-        .Bind(9, PeriodKey(e.active_since_period))
-        .Bind(10, e.value)
-        .Bind(11, e.value_at_firing)
-        .Bind(12, e.fired_at)
-        .Bind(13, e.at)
-        .Bind(14, Dump(json(e.annotations)))
-        .Bind(15, PeriodKey(e.revised_period))
+        .Bind(5, Dump(NotificationPayload(row, WithRegisterContext(*store_, row.labels))))
+        .Bind(6, now)
+        .Bind(7, now)
         .Run();
-    row.id = sqlite3_last_insert_rowid(store_->db());
-
-    if (Notifies(*update, e)) {
-      row.notified = true;
-      // The n-th event of this kind and level for this period, counting the one just written.
-      // n is 1 except when revisions flip one period back and forth; then the later
-      // notification must not be swallowed as a duplicate of the first.
-      q.count_same_events.Reset();
-      q.count_same_events.Bind(1, fingerprint)
-          .Bind(2, e.period.key())
-          .Bind(3, EventKindName(e.kind))
-          .Bind(4, SeverityName(e.severity))
-          .Bind(5, cadence)
-          .Step();
-      const int64_t occurrence = q.count_same_events.Int(0);
-      q.count_same_events.Reset();
-      std::string key = fingerprint + "/" + e.period.ToString() + "/" +
-                        std::string(EventKindName(e.kind)) + "/" +
-                        std::string(SeverityName(e.severity));
-      if (occurrence > 1) key += "/" + std::to_string(occurrence);
-
-      q.insert_notification.Reset();
-      q.insert_notification.Bind(1, key)
-          .Bind(2, row.id)
-          .Bind(3, fingerprint)
-          .Bind(4, EventKindName(e.kind))
-          .Bind(5, Dump(NotificationPayload(row, WithRegisterContext(*store_, row.labels))))
-          .Bind(6, now)
-          .Bind(7, now)
-          .Run();
-    }
-    out->push_back(std::move(row));
   }
+  return row;
 }
 
 std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {

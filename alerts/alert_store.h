@@ -114,6 +114,15 @@ class AlertStore {
   // One identity's row, if it has ever been observed with data.
   std::optional<AlertRow> Get(const std::string& fingerprint);
 
+  // The two writes Apply makes, for a caller that advances statuses itself (the engine keeps a
+  // pass's statuses in memory and writes each identity's last one), inside the caller's
+  // transaction: the status as it is now (observed: a period of the identity's cadence, for a
+  // status whose log revisions emptied), and one event with, when told (IsTold), its outbox row.
+  void SaveStatus(const std::string& fingerprint, const std::string& rule, const Labels& labels,
+                  const AlertStatus& status, Period observed);
+  AlertEventRow RecordEvent(const std::string& fingerprint, const std::string& rule,
+                            const Labels& labels, AlertEvent event, bool told, int64_t now);
+
   // Pending and firing alerts matching filter, most severe first, then by rule and fingerprint.
   std::vector<AlertRow> Active(const AlertFilter& filter = {});
 
@@ -147,6 +156,9 @@ class AlertStore {
   Store* store_;
   std::unique_ptr<Statements> stmts_;
 };
+
+// Whether an event reaches receivers, under an update's notify and notify_since (AlertUpdate).
+bool IsTold(const AlertEvent& e, bool notify, Period notify_since);
 
 // The labels routes, silences and inhibition match an alert by: its identity plus, for an
 // enterprise's alert, the register's industry, enterprise_name and key ("true"/"false"). They

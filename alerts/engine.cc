@@ -1,6 +1,12 @@
 #include "alerts/engine.h"
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "rules/measure_words.h"
@@ -23,19 +29,42 @@ Period RecentSince(const RuleGroup& group, int64_t now) {
 
 }  // namespace
 
+namespace {
+
+// An outcome's numbers as the lifecycle observes them, without labels or annotations.
+Observation ObservationOf(const RuleOutcome& outcome) {
+  Observation obs;
+  obs.period = outcome.period;
+  obs.value = outcome.value;
+  obs.breach = outcome.level;
+  obs.cleared = outcome.cleared;
+  return obs;
+}
+
+// Who an observation's events are told to: AlertUpdate's notify and notify_since.
+struct Telling {
+  bool notify = true;
+  Period since;
+};
+
+Timing TimingOf(const RuleConfig& rule) {
+  Timing timing;
+  timing.for_periods = rule.for_periods;
+  timing.keep_firing_for = rule.keep_firing_for;
+  return timing;
+}
+
+}  // namespace
+
 AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations) {
   AlertUpdate u;
   u.rule = outcome.rule->name;
   u.labels = outcome.Labels();
-  u.observation.period = outcome.period;
-  u.observation.value = outcome.value;
-  u.observation.breach = outcome.level;
-  u.observation.cleared = outcome.cleared;
+  u.observation = ObservationOf(outcome);
   // An observation without data changes nothing and is never stored (alerts/lifecycle.h), so
   // its annotations would be rendered for nobody.
   if (annotations && outcome.value) u.observation.annotations = outcome.Annotations();
-  u.timing.for_periods = outcome.rule->for_periods;
-  u.timing.keep_firing_for = outcome.rule->keep_firing_for;
+  u.timing = TimingOf(*outcome.rule);
   u.notify = notify;
   return u;
 }
@@ -75,6 +104,235 @@ RuleStatus::NoData NoDataOf(const RuleOutcome& o, const RuleConfig& rule, const 
 
 }  // namespace
 
+// One engine call's observations, applied in one transaction (see ApplyPath in engine.h).
+//
+// In memory, identities are held per rule: a rule's alerts never share an identity with another
+// rule's (the rule is part of the fingerprint), and the engine evaluates rule after rule, so a
+// rule's statuses are written when the next rule begins and memory holds one rule's identities.
+// Each identity goes through exactly what AlertStore::ApplyMany does with its updates: forward
+// steps announced one by one, revisions (a late figure, a revised one) folded into the log and
+// announced together before the identity's next forward step or when its status is written.
+class AlertEngine::Pass {
+ public:
+  Pass(AlertStore& alerts, Store& store, ApplyPath path, int64_t now, EngineResult* result)
+      : alerts_(alerts), store_(store), path_(path), now_(now), result_(result) {}
+
+  // Observations of another rule follow: writes the statuses of the one before.
+  void BeginRule(const RuleConfig& rule) {
+    Flush();
+    // A rule whose labels are plain text names each identity by its scope member; one whose
+    // labels are templates may name another identity every period, so it goes by fingerprint.
+    static_labels_ = true;
+    for (const auto& [name, text] : rule.labels)
+      if (text.find("{{") != std::string::npos) static_labels_ = false;
+  }
+
+  void Observe(const RuleOutcome& o, const Telling& telling) {
+    if (path_ == ApplyPath::kPerObservation) {
+      updates_.push_back(ToAlertUpdate(o, telling.notify));
+      updates_.back().notify_since = telling.since;
+      return;
+    }
+    Identity& id = Find(o);
+    // The annotations are a placeholder naming this observation, rendered only if the lifecycle
+    // keeps them: in an event, or as the status's last text when the status is written.
+    Observation obs = ObservationOf(o);
+    const std::string tag = std::to_string(++observations_);
+    if (obs.value) obs.annotations = {{kUnrendered, tag}};
+    const Timing timing = TimingOf(*o.rule);
+    if (IsRevision(id.status, obs)) {
+      Revise(&id.status, obs, timing, now_);
+      if (!id.revised.valid() || obs.period < id.revised) id.revised = obs.period;
+      id.revision = telling;
+      id.revising = true;
+      Take(id, o, tag);
+      return;
+    }
+    AnnounceRevisions(id);
+    std::vector<AlertEvent> events = Advance(&id.status, obs, timing, now_);
+    id.announced = id.status;
+    Take(id, o, tag);
+    for (AlertEvent& e : events) Record(id, std::move(e), telling);
+  }
+
+  // Writes what is left and commits.
+  void Finish() {
+    if (path_ == ApplyPath::kPerObservation) {
+      if (updates_.empty()) return;
+      for (const AlertEventRow& row : alerts_.ApplyMany(updates_, now_)) {
+        ++result_->events;
+        if (row.notified) ++result_->notifications;
+      }
+      return;
+    }
+    Flush();
+    Close();
+  }
+
+ private:
+  struct Identity {
+    std::string fingerprint;
+    std::string rule;
+    Labels labels;
+    Period first_period;  // of the first observation: the cadence of a status without any
+    AlertStatus loaded;   // as read from the store (default when new)
+    AlertStatus status;   // as advanced by this pass
+    // Revisions folded in since the last announcement: what receivers were told then, the
+    // earliest period replayed and who the last revision's observation would tell.
+    AlertSnapshot announced;
+    bool revising = false;
+    Period revised;
+    Telling revision;
+    // The outcome whose placeholder the status's annotations hold, and its text once rendered.
+    std::optional<RuleOutcome> last_taken;
+    std::string taken_tag;
+    std::optional<std::map<std::string, std::string>> taken_text;
+  };
+  struct MemberKey {
+    ScopeKind scope;
+    EnterpriseIndex enterprise;
+    int32_t industry;
+    friend bool operator==(const MemberKey&, const MemberKey&) = default;
+  };
+  struct MemberHash {
+    size_t operator()(const MemberKey& k) const {
+      return std::hash<int64_t>()((int64_t{k.enterprise} << 20) ^ (int64_t{k.industry} << 4) ^
+                                  static_cast<int64_t>(k.scope));
+    }
+  };
+
+  // The key of the placeholder annotations (no template can produce it).
+  static constexpr const char* kUnrendered = "\x01unrendered";
+
+  // Notes o as the outcome the status's annotations stand for, if the lifecycle kept its tag.
+  static void Take(Identity& id, const RuleOutcome& o, const std::string& tag) {
+    auto it = id.status.annotations.find(kUnrendered);
+    if (it == id.status.annotations.end() || it->second != tag) return;
+    id.last_taken = o;
+    id.taken_tag = tag;
+    id.taken_text.reset();
+  }
+
+  // Replaces a placeholder by the text of the outcome it names (always the last taken one: an
+  // event carries the annotations of the observation it follows or of the status).
+  static void Render(Identity& id, std::map<std::string, std::string>* annotations) {
+    auto it = annotations->find(kUnrendered);
+    if (it == annotations->end()) return;
+    if (!id.last_taken || it->second != id.taken_tag)
+      throw std::logic_error("alert engine: annotations of an observation no longer held");
+    if (!id.taken_text) id.taken_text = id.last_taken->Annotations();
+    *annotations = *id.taken_text;
+  }
+
+  void AnnounceRevisions(Identity& id) {
+    if (!id.revising) return;
+    for (AlertEvent& e : Announce(id.announced, &id.status, id.revised, now_))
+      Record(id, std::move(e), id.revision);
+    id.announced = id.status;
+    id.revising = false;
+    id.revised = Period();
+  }
+
+  void Record(Identity& id, AlertEvent e, const Telling& telling) {
+    Open();
+    Render(id, &e.annotations);
+    const bool told = IsTold(e, telling.notify, telling.since);
+    alerts_.RecordEvent(id.fingerprint, id.rule, id.labels, std::move(e), told, now_);
+    ++result_->events;
+    if (told) ++result_->notifications;
+  }
+
+  void Open() {
+    if (!txn_) txn_.emplace(store_.db());
+  }
+
+  // A first pass over years writes hundreds of thousands of rows into indices keyed by
+  // fingerprint, all over the file: with SQLite's default 2 MB page cache the transaction spilled
+  // pages to the WAL over and over (a third of the start). A large pass gets room, given back
+  // after; a live batch's pass (a few identities) changes nothing.
+  void Grow() {
+    if (large_ || ++loaded_ < kLarge) return;
+    large_ = true;
+    Exec(store_.db(), "PRAGMA cache_size = -32768");
+  }
+
+  void Close() {
+    if (!txn_) return;
+    txn_->Commit();
+    txn_.reset();
+    if (!large_) return;
+    Exec(store_.db(), "PRAGMA cache_size = -2000");  // SQLite's default
+    // The pages, and the pass's identities, go back to the system rather than staying in the
+    // process's heap until the next large pass.
+    sqlite3_db_release_memory(store_.db());
+    malloc_trim(0);
+  }
+
+  Identity& Find(const RuleOutcome& o) {
+    if (static_labels_) {
+      MemberKey key{o.scope, o.enterprise, o.industry};
+      auto [it, added] = by_member_.try_emplace(key, identities_.size());
+      if (!added) return identities_[it->second];
+      return Load(o, o.Labels());
+    }
+    Labels labels = o.Labels();
+    auto [it, added] = by_fingerprint_.try_emplace(Fingerprint(o.rule->name, labels), 0);
+    if (!added) return identities_[it->second];
+    it->second = identities_.size();
+    return Load(o, std::move(labels));
+  }
+
+  Identity& Load(const RuleOutcome& o, Labels labels) {
+    Open();
+    Grow();
+    Identity& id = identities_.emplace_back();
+    id.rule = o.rule->name;
+    id.fingerprint = Fingerprint(id.rule, labels);
+    id.labels = std::move(labels);
+    id.first_period = o.period;
+    if (auto row = alerts_.Get(id.fingerprint)) id.loaded = std::move(row->status);
+    id.status = id.loaded;
+    id.announced = id.status;
+    return id;
+  }
+
+  void Flush() {
+    // Revisions still folded in are announced, identity by identity in the order they were
+    // first observed (as ApplyMany does at the end of an identity's updates).
+    std::vector<Identity*> changed;
+    for (Identity& id : identities_) {
+      AnnounceRevisions(id);
+      Render(id, &id.status.annotations);
+      if (!(id.status == id.loaded)) changed.push_back(&id);
+    }
+    // In key order: the alerts table is keyed by fingerprint, so sorted writes fill its pages one
+    // after the other instead of at random.
+    std::sort(changed.begin(), changed.end(),
+              [](const Identity* a, const Identity* b) { return a->fingerprint < b->fingerprint; });
+    for (Identity* id : changed)
+      alerts_.SaveStatus(id->fingerprint, id->rule, id->labels, id->status, id->first_period);
+    identities_.clear();
+    by_member_.clear();
+    by_fingerprint_.clear();
+  }
+
+  AlertStore& alerts_;
+  Store& store_;
+  const ApplyPath path_;
+  const int64_t now_;
+  EngineResult* result_;
+  std::optional<Transaction> txn_;
+  bool static_labels_ = true;
+  std::vector<Identity> identities_;
+  std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
+  std::unordered_map<std::string, size_t> by_fingerprint_;
+  std::vector<AlertUpdate> updates_;       // kPerObservation
+  int64_t observations_ = 0;               // numbers the placeholders
+  static constexpr int64_t kLarge = 4096;  // identities that make a pass large
+  int64_t loaded_ = 0;
+  bool large_ = false;
+};
+
 AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)
     : store_(store), alerts_(store) {
   data_.KeepTables(std::move(keep_tables));
@@ -87,6 +345,9 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   rules_ = std::move(rules);
   config_ = std::move(config);
   evaluator_ = std::make_unique<Evaluator>(*rules_, *config_);
+  // Listed before loading: the data read next holds these batches, so evaluating them needs no
+  // second read (a batch committed in between is the minute tick's CatchUp).
+  std::vector<int64_t> unevaluated = store_->UnevaluatedBatches();
   data_.Load(*store_, *config_, *rules_);
   std::map<std::string, RuleStatus> fresh;
   for (const auto& group : rules_->groups)
@@ -101,38 +362,46 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
     }
   status_ = std::move(fresh);
   last_due_.clear();
-  // Batches committed before a crash cut their evaluation short are evaluated first, in
-  // order, so `for` counts and states come out as if nothing had happened.
-  EngineResult result = CatchUp(now);
+  // Batches committed before a crash cut their evaluation short, or written by `parkwatch
+  // ingest`, are evaluated first, in order, so `for` counts and states come out as if each had
+  // been evaluated as it arrived.
+  EngineResult result;
+  for (int64_t batch_id : unevaluated) {
+    BatchSummary batch = store_->ChangesOfBatch(batch_id);
+    Add(&result, EvaluateBatch(batch, now, /*data_current=*/true));
+    store_->MarkEvaluated(batch_id);
+  }
   // New thresholds apply to the present at once: evaluate each rule's latest period.
-  std::vector<AlertUpdate> updates;
+  Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups)
     for (const auto& rule : group.rules) {
       if (rule.kind == RuleKind::kMissingReport) continue;  // CheckDeadlines does these
       auto latest = data_.LatestPeriod(group.cadence);
-      if (latest) EvaluateRule(group, rule, {*latest}, nullptr, &updates, &result, now);
+      if (latest) EvaluateRule(group, rule, {*latest}, nullptr, &pass, &result, now);
     }
-  return Commit(std::move(updates), std::move(result), now, started);
+  pass.Finish();
+  result.seconds = (SteadyNanos() - started) / 1e9;
+  return result;
 }
 
 EngineResult AlertEngine::OnBatch(const BatchSummary& batch, int64_t now) {
-  EngineResult result = EvaluateBatch(batch, now);
+  EngineResult result = EvaluateBatch(batch, now, /*data_current=*/false);
   // Marked after the alert transaction: a crash in between evaluates the batch again at start,
   // which changes nothing the second time (the lifecycle is idempotent per period).
   if (batch.batch_id) store_->MarkEvaluated(batch.batch_id);
   return result;
 }
 
-EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now) {
+EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current) {
   int64_t started = SteadyNanos();
   EngineResult result;
   if (!rules_) return result;
-  BatchEffect effect = data_.ApplyBatch(*store_, batch);
+  BatchEffect effect = data_current ? data_.EffectOf(batch) : data_.ApplyBatch(*store_, batch);
   if (effect.enterprises.empty() && !effect.reloaded && !effect.price_index_changed) return result;
   // After a full reload every enterprise may have changed; otherwise only the touched ones.
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
-  std::vector<AlertUpdate> updates;
+  Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups) {
     // A batch of weekly figures leaves monthly rules as they were, and the other way round;
     // only a batch without figures (attributes: key flag, industry) concerns every group.
@@ -147,25 +416,29 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now) 
         auto it = last_due_.find(rule.name);
         if (it == last_due_.end()) continue;
         auto due = Period::Parse(it->second);
-        if (due) EvaluateRule(group, rule, {*due}, only, &updates, &result, now);
+        if (due) EvaluateRule(group, rule, {*due}, only, &pass, &result, now);
         continue;
       }
-      EvaluateRule(group, rule, periods, only, &updates, &result, now);
+      EvaluateRule(group, rule, periods, only, &pass, &result, now);
     }
   }
-  return Commit(std::move(updates), std::move(result), now, started);
+  pass.Finish();
+  result.seconds = (SteadyNanos() - started) / 1e9;
+  return result;
+}
+
+void AlertEngine::Add(EngineResult* total, const EngineResult& one) {
+  total->observations += one.observations;
+  total->events += one.events;
+  total->notifications += one.notifications;
+  total->seconds += one.seconds;
+  total->errors.insert(total->errors.end(), one.errors.begin(), one.errors.end());
 }
 
 EngineResult AlertEngine::CatchUp(int64_t now) {
   EngineResult result;
-  for (int64_t batch_id : store_->UnevaluatedBatches()) {
-    EngineResult one = OnBatch(store_->ChangesOfBatch(batch_id), now);
-    result.observations += one.observations;
-    result.events += one.events;
-    result.notifications += one.notifications;
-    result.seconds += one.seconds;
-    result.errors.insert(result.errors.end(), one.errors.begin(), one.errors.end());
-  }
+  for (int64_t batch_id : store_->UnevaluatedBatches())
+    Add(&result, OnBatch(store_->ChangesOfBatch(batch_id), now));
   return result;
 }
 
@@ -173,7 +446,7 @@ EngineResult AlertEngine::CheckDeadlines(int64_t now) {
   int64_t started = SteadyNanos();
   EngineResult result;
   if (!rules_) return result;
-  std::vector<AlertUpdate> updates;
+  Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups)
     for (const auto& rule : group.rules) {
       if (rule.kind != RuleKind::kMissingReport) continue;
@@ -182,22 +455,24 @@ EngineResult AlertEngine::CheckDeadlines(int64_t now) {
       std::string key = due->ToString();
       if (last_due_[rule.name] == key) continue;  // already evaluated for this deadline
       last_due_[rule.name] = key;
-      EvaluateRule(group, rule, {*due}, nullptr, &updates, &result, now);
+      EvaluateRule(group, rule, {*due}, nullptr, &pass, &result, now);
     }
-  return Commit(std::move(updates), std::move(result), now, started);
+  pass.Finish();
+  result.seconds = (SteadyNanos() - started) / 1e9;
+  return result;
 }
 
 void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                                const std::vector<Period>& periods,
-                               const std::set<EnterpriseIndex>* only,
-                               std::vector<AlertUpdate>* updates, EngineResult* result,
-                               int64_t now) {
+                               const std::set<EnterpriseIndex>* only, Pass* pass,
+                               EngineResult* result, int64_t now) {
   if (periods.empty()) return;
   int64_t started = SteadyNanos();
   RuleStatus& status = status_[rule.name];
   status.last_error.clear();
   status.last_outcomes = status.last_no_data = 0;
   auto latest = data_.LatestPeriod(group.cadence);
+  pass->BeginRule(rule);
   try {
     for (Period p : periods) {
       // The notification horizon: recent periods, and of those only the latest of the data
@@ -208,14 +483,11 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
       status.no_data.clear();
       status.no_data_at_last_period = 0;
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
-        updates->push_back(ToAlertUpdate(o, p >= since));
-        updates->back().notify_since = since;
         // A report missing since before the horizon (a history load whose data ended long ago,
         // an old gap) is recorded, not told: receivers hear of reports that have just become due.
-        if (o.missing_since && *o.missing_since < RecentSince(group, now)) {
-          updates->back().notify = false;
-          updates->back().notify_since = Period();
-        }
+        Telling telling{p >= since, since};
+        if (o.missing_since && *o.missing_since < RecentSince(group, now)) telling = {false, {}};
+        pass->Observe(o, telling);
         ++status.last_outcomes;
         if (!o.value) {
           ++status.last_no_data;
@@ -232,18 +504,6 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
   result->observations += status.last_outcomes;
   status.last_evaluation = now;
   status.last_duration_seconds = (SteadyNanos() - started) / 1e9;
-}
-
-EngineResult AlertEngine::Commit(std::vector<AlertUpdate> updates, EngineResult result, int64_t now,
-                                 int64_t started_ns) {
-  if (!updates.empty()) {
-    for (const AlertEventRow& row : alerts_.ApplyMany(updates, now)) {
-      ++result.events;
-      if (row.notified) ++result.notifications;
-    }
-  }
-  result.seconds = (SteadyNanos() - started_ns) / 1e9;
-  return result;
 }
 
 std::vector<RuleStatus> AlertEngine::RuleStatuses() const {

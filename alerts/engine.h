@@ -89,14 +89,31 @@ class AlertEngine {
   std::vector<RuleStatus> RuleStatuses() const;
   const RuleData& data() const { return data_; }
 
+  // How a pass's observations reach the store. kInMemory (the default): each alert identity's
+  // status is read once, advanced through all of the pass's observations in memory exactly as
+  // AlertStore::ApplyMany would (alerts/lifecycle.h: forward steps announced one by one,
+  // revisions folded into the log and announced together), and written once; events and outbox
+  // rows are written as they happen, so each identity's events come in the same order (the ids
+  // interleave across identities); annotations are rendered only for what is kept: events and
+  // each identity's last status. kPerObservation: every observation becomes an AlertUpdate with
+  // its annotations and the pass goes through AlertStore::ApplyMany: the reference the
+  // in-memory path is tested against (tests/alert_engine_paths_test.cc), ~100 µs an observation
+  // on a first start after a bulk load.
+  enum class ApplyPath { kInMemory, kPerObservation };
+  void set_apply_path(ApplyPath path) { apply_path_ = path; }
+
  private:
-  EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now);
-  // Evaluates rule at periods, appending lifecycle updates; notify only at the latest period.
+  class Pass;  // one call's observations in one transaction (engine.cc)
+  static void Add(EngineResult* total, const EngineResult& one);
+
+  // data_current: the rule data was loaded after the batch was committed (at start), so it need
+  // not be read again.
+  EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current);
+  // Evaluates rule at periods into pass; told: events at or after the notification horizon
+  // (recent periods, the latest of the data), never a report missing since before it.
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                     const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,
-                    std::vector<AlertUpdate>* updates, EngineResult* result, int64_t now);
-  EngineResult Commit(std::vector<AlertUpdate> updates, EngineResult result, int64_t now,
-                      int64_t started_ns);
+                    Pass* pass, EngineResult* result, int64_t now);
 
   Store* store_;
   AlertStore alerts_;
@@ -106,6 +123,7 @@ class AlertEngine {
   RuleData data_;
   std::map<std::string, RuleStatus> status_;     // by rule name
   std::map<std::string, std::string> last_due_;  // missing-report rule -> period
+  ApplyPath apply_path_ = ApplyPath::kInMemory;
 };
 
 // An outcome as the lifecycle sees it: labels, and the annotations when it has data (without

@@ -205,17 +205,17 @@ bool IsRevision(const AlertStatus& status, const Observation& obs) {
 }
 
 void Revise(AlertStatus* status, const Observation& obs, const Timing& timing, int64_t now) {
-  const Period last_start = LastEpisodeStart(status->log, timing);
   auto it = Find(status->log, obs.period);
   const bool logged = it != status->log.end() && it->period == obs.period;
+  if (!obs.value && !logged) return;
+  if (obs.value && logged && *it == ToLogged(obs)) {
+    if (obs.period == status->last_period) status->annotations = obs.annotations;
+    return;  // the same observation again: nothing to replay (a re-evaluation at start)
+  }
+  const Period last_start = LastEpisodeStart(status->log, timing);
   if (!obs.value) {
-    if (!logged) return;
     status->log.erase(it);
   } else if (logged) {
-    if (*it == ToLogged(obs)) {
-      if (obs.period == status->last_period) status->annotations = obs.annotations;
-      return;  // the same observation again: nothing to replay
-    }
     *it = ToLogged(obs);
   } else {
     status->log.insert(it, ToLogged(obs));

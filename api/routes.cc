@@ -36,11 +36,38 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
   t.Add({"POST", "/-/reload", A::kAdmin, R::kLoop, {}, 0,
          "reload parkwatch.yml, the web config and the rules (all or nothing)", ApiReload});
   t.Add({"PUT", "/-/reload", A::kAdmin, R::kLoop, {}, 0, "the same as POST", ApiReload});
-  t.Add({"GET", "/metrics", A::kPublic, R::kPool, {}, 0, "Prometheus metrics", [](ApiCall& c) {
-           HttpResponse r = Text(200, c.pool->Exposition(c.received));
-           r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-           return r;
-         }});
+  // /metrics whole, and in two parts to scrape at two intervals (metrics/metrics.h MetricsPart).
+  auto exposition = [](MetricsPart part) {
+    return [part](ApiCall& c) {
+      HttpResponse r = Text(200, c.pool->Exposition(c.received, part));
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      return r;
+    };
+  };
+  t.Add({"GET",
+         "/metrics",
+         A::kPublic,
+         R::kPool,
+         {},
+         0,
+         "Prometheus metrics",
+         exposition(MetricsPart::kAll)});
+  t.Add({"GET",
+         "/metrics/park",
+         A::kPublic,
+         R::kPool,
+         {},
+         0,
+         "the park, industry, alert and health families (scrape often)",
+         exposition(MetricsPart::kPark)});
+  t.Add({"GET",
+         "/metrics/enterprises",
+         A::kPublic,
+         R::kPool,
+         {},
+         0,
+         "the per-enterprise families (scrape every few minutes)",
+         exposition(MetricsPart::kEnterprises)});
 
   // Figures.
   t.Add({"POST", "/api/v1/ingest", A::kIngest, R::kWorker, {"collector", "source"},

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 
 namespace parkwatch {
@@ -59,9 +60,11 @@ class WorkerServices {
 class PoolServices {
  public:
   virtual ~PoolServices() = default;
-  // The Prometheus exposition, serialised at or after not_before: scrapes that queue up while
-  // one is serialised share the next serialisation instead of each making its own.
-  virtual std::string Exposition(std::chrono::steady_clock::time_point not_before) = 0;
+  // The Prometheus exposition of part (metrics/metrics.h: /metrics, /metrics/park,
+  // /metrics/enterprises), serialised at or after not_before: scrapes that queue up while one is
+  // serialised share the next serialisation instead of each making its own.
+  virtual std::string Exposition(std::chrono::steady_clock::time_point not_before,
+                                 MetricsPart part = MetricsPart::kAll) = 0;
 };
 
 }  // namespace parkwatch

@@ -13,16 +13,23 @@ One breach per event, each at a different enterprise, so every event is an alert
     labels, group_wait 1 s) posts the webhook to the same sink. Events start 250 ms apart (each is
     its own alert and group, so they do not wait for each other) to keep the run short.
 
+  floor: what no design can beat, measured beside them: the same one-row batch committed to a
+    SQLite file (WAL, synchronous=FULL, as the store), then one JSON POST to the same sink over a
+    new loopback connection; from before the commit to the sink's arrival.
+
 Prints `key=value` lines (p50, p99 in seconds, mode) for bench/run.sh; details on stderr.
-Usage: latency.py --parkwatch=BIN --workdir=DIR [--events=100] [--side=both|parkwatch|baseline]
+Usage: latency.py --parkwatch=BIN --workdir=DIR [--events=100]
+                  [--side=both|parkwatch|baseline|floor]  (both: all three)
 """
 import argparse
 import datetime
 import http.server
 import json
 import os
+import http.client
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -329,12 +336,44 @@ rule_files: [rules.yml]
     return (latencies if webhook else alert_latencies), webhook, alert_latencies
 
 
+def floor(args, sink):
+    """A synchronous SQLite commit of the event's batch plus one loopback POST, per event."""
+    d = os.path.join(args.workdir, "floor")
+    os.makedirs(d, exist_ok=True)
+    db = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE IF NOT EXISTS figures (enterprise TEXT, indicator TEXT, "
+               "period TEXT, value REAL, PRIMARY KEY (enterprise, indicator, period)) WITHOUT ROWID")
+    latencies = []
+    for i in range(args.events + 1):
+        key = f"floor-{args.nonce}-{i}"
+        sink.expect(key)
+        t0 = time.monotonic()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT OR REPLACE INTO figures VALUES (?, 'output_value', '2025-W01', 5e6)",
+                   (key,))
+        db.execute("COMMIT")
+        conn = http.client.HTTPConnection("127.0.0.1", sink.port, timeout=10)
+        conn.request("POST", "/floor", body=json.dumps({"labels": {"enterprise": key}}),
+                     headers={"Content-Type": "application/json"})
+        conn.getresponse().read()
+        conn.close()
+        t1 = sink.wait(key, 10)
+        if t1 is None:
+            raise RuntimeError(f"floor POST {i} never reached the sink")
+        if i:  # the first is a warm-up, as on the other sides
+            latencies.append(t1 - t0)
+    db.close()
+    return latencies
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--parkwatch", required=True)
     p.add_argument("--workdir", required=True)
     p.add_argument("--events", type=int, default=100)
-    p.add_argument("--side", default="both", choices=["both", "parkwatch", "baseline"])
+    p.add_argument("--side", default="both", choices=["both", "parkwatch", "baseline", "floor"])
     p.add_argument("--webhook", default="auto", choices=["auto", "on", "off"])
     p.add_argument("--baseline-gap", type=float, default=0.25)
     args = p.parse_args()
@@ -351,6 +390,10 @@ def main():
             print(f"parkwatch_p50={percentile(lat, 0.5):.6f}")
             print(f"parkwatch_p99={percentile(lat, 0.99):.6f}")
             print(f"parkwatch_alert_p50={percentile(alert_lat, 0.5):.6f}")
+        if args.side in ("both", "floor"):
+            lat = floor(args, sink)
+            print(f"floor_p50={percentile(lat, 0.5):.6f}")
+            print(f"floor_p99={percentile(lat, 0.99):.6f}")
         if args.side in ("both", "baseline"):
             lat = baseline(args, sink, children)
             print(f"baseline_events={len(lat)}")

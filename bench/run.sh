@@ -2,7 +2,7 @@
 # parkwatch benchmarks: every figure beside its baseline, measured in the same run on the same
 # data, printed as one table. See bench/README.md.
 #
-#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,xlsx,latency,evaluate,serve,report]
+#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,xlsx,latency,evaluate,serve,start,report]
 #
 #   --record  also write bench/RESULTS.md: the machine (nproc, CPU, memory, kernel, compiler) and
 #             the table.
@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
-build="" record=0 smoke=0 only="ingest,xlsx,latency,evaluate,serve,report"
+build="" record=0 smoke=0 only="ingest,xlsx,latency,evaluate,serve,start,report"
 for arg in "$@"; do
   case $arg in
     --record) record=1 ;;
@@ -32,10 +32,10 @@ done
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 if [ "$smoke" = 1 ]; then
-  enterprises=200 months=4 events=3 store_enterprises=200
+  enterprises=200 months=4 events=3 store_enterprises=200 start_sizes=200
   export BENCH_MIN_TIME=0.01 BENCH_SCRAPE_SECONDS=1 BENCH_SQL_REPEAT=2
 else
-  enterprises=20000 months=60 events=100 store_enterprises=20000
+  enterprises=20000 months=60 events=100 store_enterprises=20000 start_sizes="20000 50000"
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/parkwatch-bench-XXXXXX")
@@ -70,10 +70,16 @@ if wants latency; then
     side=parkwatch
     echo "(smoke: Prometheus peers not installed, baseline skipped)"
   fi
+  if [ "$side" = parkwatch ]; then
+    /usr/bin/python3 "$here/latency.py" --parkwatch="$build/parkwatch" --workdir="$work/latency" \
+      --events="$events" --side=floor >"$work/latency.floor" 2>>"$work/latency.err" ||
+      { cat "$work/latency.err" >&2; exit 1; }
+  fi
   /usr/bin/python3 "$here/latency.py" --parkwatch="$build/parkwatch" --workdir="$work/latency" \
     --events="$events" --side="$side" >"$work/latency.out" 2>"$work/latency.err" ||
     { cat "$work/latency.err" >&2; exit 1; }
   declare -A lat
+  cat "$work/latency.floor" 2>/dev/null >>"$work/latency.out" || true
   while IFS='=' read -r k v; do lat[$k]=$v; done <"$work/latency.out"
   if [ "${lat[parkwatch_mode]}" = webhook ]; then
     pw_what="file drop -> webhook at the sink"
@@ -100,6 +106,14 @@ if wants latency; then
     "${r50}x faster" ">= 20x" "$(verdict "$(at_least "${r50/-/0}" 20)")"
   row "2 latency p99" "$(ms "${lat[parkwatch_p99]}") ms" "Prometheus chain $base99" \
     "${r99}x faster" "-" "-"
+  if [ -n "${lat[floor_p50]:-}" ]; then
+    echo "floor (SQLite commit of the batch, synchronous=FULL, + one loopback POST to the sink):" \
+      "p50 $(ms "${lat[floor_p50]}") ms, p99 $(ms "${lat[floor_p99]}") ms"
+    rf=$(calc 'p / f' -v p="${lat[parkwatch_p50]}" -v f="${lat[floor_p50]}")
+    row "2 latency p50 against its floor" "$(ms "${lat[parkwatch_p50]}") ms" \
+      "commit + POST $(ms "${lat[floor_p50]}") ms" "${rf}x" "<= 2x" \
+      "$(verdict "$(awk -v r="$rf" 'BEGIN { print (r <= 2) ? 1 : 0 }')")"
+  fi
   echo
 fi
 
@@ -120,6 +134,13 @@ fi
 if wants serve; then
   "$here/serve.sh" "$build" "$work" "$store" "$store_enterprises"
   echo
+fi
+if wants start; then
+  # The first start after a bulk load, at a park's and at a province's size.
+  for n in $start_sizes; do
+    "$here/start.sh" "$build" "$work" "$n" "$months"
+    echo
+  done
 fi
 
 if wants report; then

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -190,14 +191,16 @@ class Daemon : public LoopServices, public PoolServices {
   // PoolServices: a scrape gets the last serialisation if it began after the scrape arrived,
   // so scrapes that queue behind one share it (8 parallel scrapes of 20 000 enterprises cost
   // about two), and no scrape gets figures older than itself.
-  std::string Exposition(std::chrono::steady_clock::time_point not_before) override {
+  std::string Exposition(std::chrono::steady_clock::time_point not_before,
+                         MetricsPart part) override {
     std::lock_guard lock(metrics_cache_mutex_);
-    if (metrics_cache_.empty() || metrics_cache_at_ < not_before) {
-      metrics_cache_at_ = std::chrono::steady_clock::now();
+    Serialised& cache = metrics_cache_[static_cast<size_t>(part)];
+    if (cache.text.empty() || cache.at < not_before) {
+      cache.at = std::chrono::steady_clock::now();
       metrics_.SetStoreSize(static_cast<double>(StoreSizeBytes(config_path_store_)));
-      metrics_cache_ = metrics_.Serialize();
+      cache.text = metrics_.Serialize(part);
     }
-    return metrics_cache_;
+    return cache.text;
   }
 
  private:
@@ -571,12 +574,15 @@ class Daemon : public LoopServices, public PoolServices {
   std::unique_ptr<DeliveryStore> read_deliveries_;
   Metrics metrics_;  // thread-safe
   std::string config_path_store_;
-  std::mutex metrics_cache_mutex_;  // guards the two below
-  std::string metrics_cache_;
-  std::chrono::steady_clock::time_point metrics_cache_at_;
-  std::unique_ptr<Dispatcher> dispatcher_;  // its own thread and connection
-  std::unique_ptr<StoreWorker> worker_;     // its own thread and connection
-  std::unique_ptr<Puller> puller_;          // its own thread and connection; hands to worker_
+  std::mutex metrics_cache_mutex_;  // guards the one below
+  struct Serialised {
+    std::string text;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::array<Serialised, 3> metrics_cache_;  // by MetricsPart
+  std::unique_ptr<Dispatcher> dispatcher_;   // its own thread and connection
+  std::unique_ptr<StoreWorker> worker_;      // its own thread and connection
+  std::unique_ptr<Puller> puller_;           // its own thread and connection; hands to worker_
   std::unique_ptr<LoopLagProbe> loop_lag_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;

@@ -1,5 +1,6 @@
 #include "metrics/figure_metrics.h"
 
+#include <malloc.h>
 #include <prometheus/client_metric.h>
 #include <prometheus/collectable.h>
 #include <prometheus/family.h>
@@ -17,6 +18,7 @@
 #include "alerts/alert_store.h"
 #include "metrics/metrics.h"
 #include "metrics/park_figures.h"
+#include "metrics/part_collectable.h"
 #include "rules/rule_config.h"
 
 namespace parkwatch {
@@ -84,7 +86,7 @@ std::shared_ptr<const Snapshot> EmptySnapshot() {
 }  // namespace
 
 // The figure families as prometheus-cpp sees them: a Collectable over the latest snapshot.
-class FigureMetrics::Collector : public prometheus::Collectable {
+class FigureMetrics::Collector : public PartCollectable {
  public:
   Collector() : snapshot_(EmptySnapshot()) {}
 
@@ -93,7 +95,7 @@ class FigureMetrics::Collector : public prometheus::Collectable {
     snapshot_ = std::move(snapshot);
   }
 
-  std::vector<prometheus::MetricFamily> Collect() const override {
+  std::vector<prometheus::MetricFamily> CollectPart(MetricsPart part) const override {
     std::shared_ptr<const Snapshot> snapshot;
     {
       std::lock_guard lock(mu_);
@@ -102,6 +104,7 @@ class FigureMetrics::Collector : public prometheus::Collectable {
     std::vector<prometheus::MetricFamily> out;
     out.reserve(snapshot->families.size());
     for (const Snapshot::Family& f : snapshot->families) {
+      if (!InPart(f.name, part)) continue;
       prometheus::MetricFamily& family = out.emplace_back();
       family.name = f.name;
       family.help = f.help;
@@ -239,9 +242,16 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
 }
 
 void FigureMetrics::RefreshAlerts(Store& store) {
-  std::vector<AlertRow> active = AlertStore(&store).Active();
-  for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
-  RefreshAlerts(active);
+  size_t count = 0;
+  {
+    std::vector<AlertRow> active = AlertStore(&store).Active();
+    for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
+    RefreshAlerts(active);
+    count = active.size();
+  }
+  // A first start finds tens of thousands of active alerts, read with their annotations: that
+  // heap goes back to the system instead of staying in the daemon's RSS.
+  if (count >= 10000) malloc_trim(0);
 }
 
 void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {

@@ -8,9 +8,12 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "metrics/part_collectable.h"
+
 #include <chrono>
 #include <iterator>
 #include <sstream>
+#include <utility>
 
 namespace parkwatch {
 
@@ -128,8 +131,21 @@ void Metrics::AddCollectable(std::weak_ptr<prometheus::Collectable> collectable)
   collectables_.push_back(std::move(collectable));
 }
 
-std::vector<prometheus::MetricFamily> Metrics::Collect() const {
+bool InPart(std::string_view family_name, MetricsPart part) {
+  if (part == MetricsPart::kAll) return true;
+  const bool enterprise = family_name.starts_with("parkwatch_enterprise_");
+  return part == MetricsPart::kEnterprises ? enterprise : !enterprise;
+}
+
+std::optional<MetricsPart> ParseMetricsPart(std::string_view name) {
+  if (name == "park") return MetricsPart::kPark;
+  if (name == "enterprises") return MetricsPart::kEnterprises;
+  return std::nullopt;
+}
+
+std::vector<prometheus::MetricFamily> Metrics::Collect(MetricsPart part) const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  std::erase_if(families, [&](const auto& f) { return !InPart(f.name, part); });
   std::vector<std::shared_ptr<prometheus::Collectable>> live;
   {
     std::lock_guard lock(collectables_mu_);
@@ -138,17 +154,23 @@ std::vector<prometheus::MetricFamily> Metrics::Collect() const {
   }
   // Collected outside the lock: a large collectable takes a while and needs nothing of ours.
   for (const auto& c : live) {
-    std::vector<prometheus::MetricFamily> more = c->Collect();
+    std::vector<prometheus::MetricFamily> more;
+    if (const auto* partial = dynamic_cast<const PartCollectable*>(c.get())) {
+      more = partial->CollectPart(part);
+    } else {
+      more = c->Collect();
+      std::erase_if(more, [&](const auto& f) { return !InPart(f.name, part); });
+    }
     families.insert(families.end(), std::make_move_iterator(more.begin()),
                     std::make_move_iterator(more.end()));
   }
   return families;
 }
 
-std::string Metrics::Serialize() const {
+std::string Metrics::Serialize(MetricsPart part) const {
   std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, Collect());
-  return out.str();
+  prometheus::TextSerializer().Serialize(out, Collect(part));
+  return std::move(out).str();  // tens of megabytes at a province's size: not copied
 }
 
 void Metrics::SetBuildInfo(const std::string& version, const std::string& revision) {

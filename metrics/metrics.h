@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prometheus {
@@ -23,6 +24,19 @@ struct MetricFamily;
 }  // namespace prometheus
 
 namespace parkwatch {
+
+// Which families a scrape asks for. The per-enterprise families (parkwatch_enterprise_*, some
+// 550 000 series at a province's size) change when figures arrive, weekly or monthly, while the
+// park, industry and health families are worth scraping every 15 s: a deployment scrapes them
+// apart, at two intervals (README: Metrics).
+//   kAll          /metrics: every family
+//   kPark         /metrics/park: all but the per-enterprise families
+//   kEnterprises  /metrics/enterprises: only the per-enterprise families
+enum class MetricsPart { kAll, kPark, kEnterprises };
+// Whether a family of this name belongs to part.
+bool InPart(std::string_view family_name, MetricsPart part);
+// The part a path under /metrics/ names ("park", "enterprises"), or nullopt.
+std::optional<MetricsPart> ParseMetricsPart(std::string_view name);
 
 class Metrics {
  public:
@@ -44,11 +58,13 @@ class Metrics {
   // gone is skipped.
   void AddCollectable(std::weak_ptr<prometheus::Collectable> collectable);
 
-  // Every family: the registry's, then the collectables'.
-  std::vector<prometheus::MetricFamily> Collect() const;
+  // The families of part: the registry's, then the collectables'. A collectable that is a
+  // PartCollectable (metrics/part_collectable.h) leaves out the others before building them.
+  // Any thread.
+  std::vector<prometheus::MetricFamily> Collect(MetricsPart part = MetricsPart::kAll) const;
 
-  // Collect() in the text exposition format 0.0.4.
-  std::string Serialize() const;
+  // Collect(part) in the text exposition format 0.0.4. Any thread.
+  std::string Serialize(MetricsPart part = MetricsPart::kAll) const;
 
   // parkwatch_build_info{version,revision} 1.
   void SetBuildInfo(const std::string& version, const std::string& revision);

@@ -294,196 +294,252 @@ std::vector<RuleOutcome> Evaluator::Evaluate(const RuleGroup& group, const RuleC
   return out;
 }
 
-void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* out) const {
-  const RuleConfig& rule = c.rule;
-  const MeasureSpec& spec = rule.measure;
-  MemberFilter filter(rule.where, c.data, c.t.year());
-  const bool whole_based = DependsOnWhole(spec.kind);
-  const std::set<EnterpriseIndex>* only = whole_based ? nullptr : c.only;
-
-  // A problem that applies to every member (a table the data was not prepared with).
-  std::string common;
-  const FigureTable* table = c.data.Figures(spec.indicator, c.group.cadence);
-  if (!table)
-    common = "indicator " + spec.indicator + " (" + std::string(CadenceName(c.group.cadence)) +
-             ") is not loaded for the rules";
-  MeasureOptions options = NamedOptions(c.data);
-  options.combine_jan_feb = c.combine;
-  const MeasureOptions current_options = options;
-  // The basis each outcome is labelled with; comparable_or_current falls back per outcome.
-  const bool fallback = spec.prices == PriceBasis::kComparableOrCurrent;
-  const char* basis = "current";
-  if (spec.comparable_prices) {
-    options.price_index = c.data.PriceIndex(spec.deflator, c.group.cadence);
-    if (options.price_index && options.price_index->Periods().empty() && fallback)
-      options.price_index = nullptr;  // never ingested: current prices, labelled so
-    if (options.price_index) basis = "comparable";
-    if (!options.price_index && !fallback && common.empty())
-      common = "price index " + spec.deflator + " is not loaded for the rules";
+// One threshold rule at one period, in stages: what every member shares (the table, the price
+// basis, the measures: Prepare), each scope's members measured (Measure, or one pass over a
+// whole for pulls, contributions, unit slips and shares), and each outcome finished against its
+// target and levels (Emit).
+class Evaluator::ThresholdRun {
+ public:
+  ThresholdRun(const RuleSet& rules, const Context& c, std::vector<RuleOutcome>* out)
+      : rules_(rules),
+        c_(c),
+        spec_(c.rule.measure),
+        out_(out),
+        filter_(c.rule.where, c.data, c.t.year()),
+        whole_based_(DependsOnWhole(spec_.kind)),
+        only_(whole_based_ ? nullptr : c.only) {
+    Prepare();
+    if (whole_based_) park_ = ParkMembers(c.data, c.t.year());
   }
-  // Measures needs a table even when there is none; an empty one stands in and is never read.
-  static const FigureTable kEmptyWeekly(Cadence::kWeekly, IndicatorKind::kLevel);
-  static const FigureTable kEmptyMonthly(Cadence::kMonthly, IndicatorKind::kLevel);
-  const FigureTable& figures =
-      table ? *table : (c.group.cadence == Cadence::kWeekly ? kEmptyWeekly : kEmptyMonthly);
-  Measures measures(figures, c.data.infos(), options);
-  Measures current(figures, c.data.infos(), current_options);
 
-  const char* outcome_basis = basis;  // set by measure(), read by emit()
-  // The spec's measure at comparable prices, or at current prices where the price index
-  // cannot deflate it and the rule allows that (comparable_or_current).
-  auto measure = [&](Scope part, Scope whole) {
-    outcome_basis = basis;
-    MeasureResult r = Compute(measures, spec, part, whole, c.t);
-    if (!r.ok() && fallback && options.price_index) {
-      MeasureResult at_current = Compute(current, spec, part, whole, c.t);
+  void Run() {
+    switch (c_.rule.scope) {
+      case ScopeKind::kEnterprise:
+        ForEnterprises();
+        break;
+      case ScopeKind::kIndustry:
+        ForIndustries();
+        break;
+      case ScopeKind::kPark: {
+        std::vector<EnterpriseIndex> members = filter_.All();
+        Emit(ParkMember(), members.empty() ? NoData("no enterprise of the park is in scope in " +
+                                                    std::to_string(c_.t.year()))
+                                           : Measure(members, park_));
+        break;
+      }
+      case ScopeKind::kSet: {
+        std::vector<EnterpriseIndex> candidates;
+        if (auto it = rules_.sets.find(c_.rule.set); it != rules_.sets.end())
+          for (const auto& code : it->second)
+            if (auto e = c_.data.IndexOfCode(code)) candidates.push_back(*e);
+        std::vector<EnterpriseIndex> members = filter_.Among(candidates);
+        Emit(SetMember(c_.rule.set),
+             members.empty() ? NoData("no enterprise of set " + c_.rule.set +
+                                      " is above designated size in " + std::to_string(c_.t.year()))
+                             : Measure(members, park_));
+        break;
+      }
+    }
+  }
+
+ private:
+  // The table, the options at comparable and at current prices, and a problem that applies to
+  // every member (a table or price index the data was not prepared with).
+  void Prepare() {
+    const FigureTable* table = c_.data.Figures(spec_.indicator, c_.group.cadence);
+    if (!table)
+      common_ = "indicator " + spec_.indicator + " (" + std::string(CadenceName(c_.group.cadence)) +
+                ") is not loaded for the rules";
+    MeasureOptions options = NamedOptions(c_.data);
+    options.combine_jan_feb = c_.combine;
+    const MeasureOptions current_options = options;
+    // The basis each outcome is labelled with; comparable_or_current falls back per outcome.
+    fallback_ = spec_.prices == PriceBasis::kComparableOrCurrent;
+    if (spec_.comparable_prices) {
+      options.price_index = c_.data.PriceIndex(spec_.deflator, c_.group.cadence);
+      if (options.price_index && options.price_index->Periods().empty() && fallback_)
+        options.price_index = nullptr;  // never ingested: current prices, labelled so
+      if (options.price_index) basis_ = "comparable";
+      if (!options.price_index && !fallback_ && common_.empty())
+        common_ = "price index " + spec_.deflator + " is not loaded for the rules";
+    }
+    deflated_ = options.price_index != nullptr;
+    // Measures needs a table even when there is none; an empty one stands in and is never read.
+    static const FigureTable kEmptyWeekly(Cadence::kWeekly, IndicatorKind::kLevel);
+    static const FigureTable kEmptyMonthly(Cadence::kMonthly, IndicatorKind::kLevel);
+    const FigureTable& figures =
+        table ? *table : (c_.group.cadence == Cadence::kWeekly ? kEmptyWeekly : kEmptyMonthly);
+    measures_.emplace(figures, c_.data.infos(), options);
+    current_.emplace(figures, c_.data.infos(), current_options);
+    outcome_basis_ = basis_;
+  }
+
+  // The spec's measure at comparable prices, or at current prices where the price index cannot
+  // deflate it and the rule allows that (comparable_or_current). Sets the outcome's basis.
+  MeasureResult Measure(Scope part, Scope whole) {
+    outcome_basis_ = basis_;
+    MeasureResult r = Compute(*measures_, spec_, part, whole, c_.t);
+    if (!r.ok() && fallback_ && deflated_) {
+      MeasureResult at_current = Compute(*current_, spec_, part, whole, c_.t);
       if (at_current.ok()) {
-        outcome_basis = "current";
+        outcome_basis_ = "current";
         return at_current;
       }
     }
     return r;
-  };
+  }
 
-  auto emit = [&](const Member& member, MeasureResult result) {
-    RuleOutcome o = c.Outcome();
-    if (spec.kind != MeasureKind::kConsecutiveDeclines && spec.kind != MeasureKind::kUnitSlip &&
+  // Appends member's outcome: the result against the rule's target, classified by its levels.
+  void Emit(const Member& member, MeasureResult result) {
+    RuleOutcome o = c_.Outcome();
+    if (spec_.kind != MeasureKind::kConsecutiveDeclines && spec_.kind != MeasureKind::kUnitSlip &&
         result.ok())
-      o.price_basis = outcome_basis;
-    if (!common.empty()) result = NoData(common);
+      o.price_basis = outcome_basis_;
+    if (!common_.empty()) result = NoData(common_);
     std::optional<double> measured = result.value;
-    if (!rule.target.empty()) {
+    if (!c_.rule.target.empty()) {
       // A missing target is a gap in the configuration whatever the data says, so it is the
       // reason given even when the measure has no data either.
       std::string key = TargetKey(member);
-      if (auto target = rules_.Target(rule.target, key)) {
+      if (auto target = rules_.Target(c_.rule.target, key)) {
         o.target = *target;
         if (measured) result.value = *measured - *target;
       } else {
-        result = NoData("no target \"" + rule.target + "\" for " + key + " in the targets table");
+        result =
+            NoData("no target \"" + c_.rule.target + "\" for " + key + " in the targets table");
       }
     }
     o.value = result.value;
     o.no_data_reason = std::move(result.no_data_reason);
     o.measured = measured;
-    Finish(rule, member, o);
-    out->push_back(std::move(o));
-  };
+    Finish(c_.rule, member, o);
+    out_->push_back(std::move(o));
+  }
 
-  std::vector<EnterpriseIndex> park;  // the whole, when the measure needs one
-  if (whole_based) park = ParkMembers(c.data, c.t.year());
-
-  switch (rule.scope) {
-    case ScopeKind::kEnterprise: {
-      std::vector<EnterpriseIndex> members = only ? filter.Among(*only) : filter.All();
-      out->reserve(members.size());
-      if (spec.kind == MeasureKind::kPull || spec.kind == MeasureKind::kContribution) {
-        // One pass per whole instead of one Pull per enterprise (each would re-sum the whole).
-        struct Found {
-          double pull = 0;
-          std::optional<double> contribution;
-          bool in_caliber = false;
-        };
-        std::vector<Found> found(c.data.size());
-        std::map<int32_t, std::string> failures;  // whole (industry, or -1 = park) -> reason
-        auto collect = [&](Scope whole, int32_t key) {
-          std::string reason;
-          for (const auto& p : measures.PullsByEnterprise(whole, c.t, &reason))
-            found[static_cast<size_t>(p.enterprise)] = {p.pull, p.contribution, true};
-          if (!reason.empty()) failures[key] = reason;
-        };
-        bool of_industry = spec.whole == "industry";
-        if (of_industry) {
-          for (const auto& [industry, whole] : ByIndustry(c.data, park)) collect(whole, industry);
-        } else {
-          collect(park, -1);
-        }
-        for (EnterpriseIndex e : members) {
-          int32_t key = of_industry ? c.data.info(e).industry : -1;
-          MeasureResult r;
-          if (auto f = failures.find(key); f != failures.end()) {
-            r = NoData(std::string(of_industry ? "industry" : "park") + ": " + f->second);
-          } else if (of_industry && key < 0) {
-            r = NoData("the enterprise has no industry to measure its pull against");
-          } else if (!found[static_cast<size_t>(e)].in_caliber) {
-            r = NoData("no figure for " + c.t.ToString() +
-                       " or the same period last year, so "
-                       "the enterprise is not in the caliber of the growth");
-          } else if (spec.kind == MeasureKind::kPull) {
-            r.value = found[static_cast<size_t>(e)].pull;
-            r.enterprises = 1;
-          } else if (auto contribution = found[static_cast<size_t>(e)].contribution) {
-            r.value = *contribution;
-            r.enterprises = 1;
-          } else {
-            r = NoData("the whole did not change, so contributions are undefined");
-          }
-          emit(EnterpriseMember(c.data, e), std::move(r));
-        }
-      } else if (spec.kind == MeasureKind::kUnitSlip) {
-        std::vector<UnitSlip> slips = measures.UnitSlips(members, c.t);
-        for (size_t i = 0; i < members.size(); ++i) {
-          MeasureResult r;
-          if (slips[i].value) {
-            r.value = std::abs(slips[i].exponent);
-            r.enterprises = 1;
-          } else {
-            r.no_data_reason = slips[i].no_data_reason;
-          }
-          emit(EnterpriseMember(c.data, members[i]), std::move(r));  // appends one outcome
-          if (slips[i].value) {
-            out->back().measured = slips[i].value;
-            out->back().mean = slips[i].level;
-            out->back().ratio = *slips[i].value / slips[i].level;
-          }
-        }
-      } else if (spec.kind == MeasureKind::kShare) {
+  void ForEnterprises() {
+    std::vector<EnterpriseIndex> members = only_ ? filter_.Among(*only_) : filter_.All();
+    out_->reserve(members.size());
+    switch (spec_.kind) {
+      case MeasureKind::kPull:
+      case MeasureKind::kContribution:
+        EmitPulls(members);
+        break;
+      case MeasureKind::kUnitSlip:
+        EmitUnitSlips(members);
+        break;
+      case MeasureKind::kShare: {
         std::map<int32_t, std::vector<EnterpriseIndex>> by_industry;
-        if (spec.whole == "industry") by_industry = ByIndustry(c.data, park);
+        if (spec_.whole == "industry") by_industry = ByIndustry(c_.data, park_);
         for (EnterpriseIndex e : members) {
-          Scope whole = park;
-          if (spec.whole == "industry") whole = by_industry[c.data.info(e).industry];
-          emit(EnterpriseMember(c.data, e), measures.Share(Scope(&e, 1), whole, c.t));
+          Scope whole = park_;
+          if (spec_.whole == "industry") whole = by_industry[c_.data.info(e).industry];
+          Emit(EnterpriseMember(c_.data, e), measures_->Share(Scope(&e, 1), whole, c_.t));
         }
-      } else {
+        break;
+      }
+      default:
         for (EnterpriseIndex e : members)
-          emit(EnterpriseMember(c.data, e), measure(Scope(&e, 1), {}));
-      }
-      break;
-    }
-    case ScopeKind::kIndustry: {
-      std::vector<EnterpriseIndex> members = filter.All();
-      std::set<int32_t> wanted;
-      if (only)
-        for (EnterpriseIndex e : *only)
-          if (e >= 0 && static_cast<size_t>(e) < c.data.size())
-            wanted.insert(c.data.info(e).industry);
-      for (const auto& [industry, scope] : ByIndustry(c.data, members)) {
-        if (only && !wanted.count(industry)) continue;
-        emit(IndustryMember(c.data, industry), measure(scope, park));
-      }
-      break;
-    }
-    case ScopeKind::kPark: {
-      std::vector<EnterpriseIndex> members = filter.All();
-      emit(ParkMember(), members.empty() ? NoData("no enterprise of the park is in scope in " +
-                                                  std::to_string(c.t.year()))
-                                         : measure(members, park));
-      break;
-    }
-    case ScopeKind::kSet: {
-      std::vector<EnterpriseIndex> candidates;
-      if (auto it = rules_.sets.find(rule.set); it != rules_.sets.end())
-        for (const auto& code : it->second)
-          if (auto e = c.data.IndexOfCode(code)) candidates.push_back(*e);
-      std::vector<EnterpriseIndex> members = filter.Among(candidates);
-      emit(SetMember(rule.set),
-           members.empty() ? NoData("no enterprise of set " + rule.set +
-                                    " is above designated size in " + std::to_string(c.t.year()))
-                           : measure(members, park));
-      break;
+          Emit(EnterpriseMember(c_.data, e), Measure(Scope(&e, 1), {}));
     }
   }
+
+  // Pulls and contributions: one pass per whole instead of one Pull per enterprise (each would
+  // re-sum the whole).
+  void EmitPulls(const std::vector<EnterpriseIndex>& members) {
+    struct Found {
+      double pull = 0;
+      std::optional<double> contribution;
+      bool in_caliber = false;
+    };
+    std::vector<Found> found(c_.data.size());
+    std::map<int32_t, std::string> failures;  // whole (industry, or -1 = park) -> reason
+    auto collect = [&](Scope whole, int32_t key) {
+      std::string reason;
+      for (const auto& p : measures_->PullsByEnterprise(whole, c_.t, &reason))
+        found[static_cast<size_t>(p.enterprise)] = {p.pull, p.contribution, true};
+      if (!reason.empty()) failures[key] = reason;
+    };
+    const bool of_industry = spec_.whole == "industry";
+    if (of_industry) {
+      for (const auto& [industry, whole] : ByIndustry(c_.data, park_)) collect(whole, industry);
+    } else {
+      collect(park_, -1);
+    }
+    for (EnterpriseIndex e : members) {
+      const int32_t key = of_industry ? c_.data.info(e).industry : -1;
+      const Found& f = found[static_cast<size_t>(e)];
+      MeasureResult r;
+      if (auto failure = failures.find(key); failure != failures.end()) {
+        r = NoData(std::string(of_industry ? "industry" : "park") + ": " + failure->second);
+      } else if (of_industry && key < 0) {
+        r = NoData("the enterprise has no industry to measure its pull against");
+      } else if (!f.in_caliber) {
+        r = NoData("no figure for " + c_.t.ToString() +
+                   " or the same period last year, so "
+                   "the enterprise is not in the caliber of the growth");
+      } else if (spec_.kind == MeasureKind::kPull) {
+        r.value = f.pull;
+        r.enterprises = 1;
+      } else if (f.contribution) {
+        r.value = *f.contribution;
+        r.enterprises = 1;
+      } else {
+        r = NoData("the whole did not change, so contributions are undefined");
+      }
+      Emit(EnterpriseMember(c_.data, e), std::move(r));
+    }
+  }
+
+  void EmitUnitSlips(const std::vector<EnterpriseIndex>& members) {
+    std::vector<UnitSlip> slips = measures_->UnitSlips(members, c_.t);
+    for (size_t i = 0; i < members.size(); ++i) {
+      MeasureResult r;
+      if (slips[i].value) {
+        r.value = std::abs(slips[i].exponent);
+        r.enterprises = 1;
+      } else {
+        r.no_data_reason = slips[i].no_data_reason;
+      }
+      Emit(EnterpriseMember(c_.data, members[i]), std::move(r));  // appends one outcome
+      if (slips[i].value) {
+        out_->back().measured = slips[i].value;
+        out_->back().mean = slips[i].level;
+        out_->back().ratio = *slips[i].value / slips[i].level;
+      }
+    }
+  }
+
+  void ForIndustries() {
+    std::vector<EnterpriseIndex> members = filter_.All();
+    std::set<int32_t> wanted;
+    if (only_)
+      for (EnterpriseIndex e : *only_)
+        if (e >= 0 && static_cast<size_t>(e) < c_.data.size())
+          wanted.insert(c_.data.info(e).industry);
+    for (const auto& [industry, scope] : ByIndustry(c_.data, members)) {
+      if (only_ && !wanted.count(industry)) continue;
+      Emit(IndustryMember(c_.data, industry), Measure(scope, park_));
+    }
+  }
+
+  const RuleSet& rules_;
+  const Context& c_;
+  const MeasureSpec& spec_;
+  std::vector<RuleOutcome>* out_;
+  MemberFilter filter_;
+  const bool whole_based_;                 // the measure needs a whole (the park's members)
+  const std::set<EnterpriseIndex>* only_;  // incremental: these enterprises (not whole-based)
+  std::vector<EnterpriseIndex> park_;      // the whole, when whole_based_
+  std::string common_;
+  bool fallback_ = false;  // comparable_or_current
+  bool deflated_ = false;  // the comparable measures have a price index
+  const char* basis_ = "current";
+  const char* outcome_basis_ = "current";  // set by Prepare and Measure, read by Emit
+  std::optional<Measures> measures_, current_;
+};
+
+void Evaluator::EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* out) const {
+  ThresholdRun(rules_, c, out).Run();
 }
 
 void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out) const {

@@ -89,6 +89,7 @@ class Evaluator {
 
  private:
   struct Context;
+  class ThresholdRun;  // EvaluateThreshold's stages (evaluator.cc)
   void EvaluateThreshold(const Context& c, std::vector<RuleOutcome>* out) const;
   void EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out) const;
   void EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out) const;

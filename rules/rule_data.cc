@@ -254,29 +254,52 @@ void RuleData::LoadFromStore(Store& store) {
   }
   // An enterprise known from before that the store no longer has keeps its index; its figures
   // are gone with the tables, so it reads as "no figure" everywhere.
-  // Named references rather than structured bindings in the lambdas: clang 14 (the fuzz build)
-  // does not yet let a lambda capture a structured binding.
-  for (auto& entry : tables_) {
-    auto& table = entry.second;
-    store.ForEachFigure(entry.first.first, entry.first.second,
-                        [&](int64_t id, Period p, double value) {
-                          if (auto it = by_id_.find(id); it != by_id_.end())
-                            table.Put(it->second, p, value);
-                        });
-  }
-  for (auto& entry : prices_) {
-    auto& table = entry.second;
-    store.ForEachFigure(entry.first.first, entry.first.second,
-                        [&](int64_t id, Period p, double value) {
-                          if (auto it = pseudo_.find(id); it != pseudo_.end())
-                            table.Put(it->second, p, value);
-                        });
-  }
-  for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
-    store.ForEachReported(cadence, [&](int64_t id, Period period) {
-      if (auto it = by_id_.find(id); it != by_id_.end()) NoteReported(it->second, period);
-    });
+  // One scan of the figures for every table and every reported period: on a province's
+  // store a scan per table took several times as long as the rules' whole first pass.
+  std::unordered_map<int64_t, std::string> names = store.IndicatorNames();
+  std::map<std::pair<int64_t, Cadence>, FigureTable*> by_enterprise, by_industry;
+  for (auto& entry : tables_)
+    for (const auto& [id, name] : names)
+      if (name == entry.first.first) by_enterprise[{id, entry.first.second}] = &entry.second;
+  for (auto& entry : prices_)
+    for (const auto& [id, name] : names)
+      if (name == entry.first.first) by_industry[{id, entry.first.second}] = &entry.second;
+  // Rows come grouped by enterprise: look each one up once.
+  int64_t last_id = 0;
+  EnterpriseIndex e = -1;
+  int32_t industry = -1;
+  store.ForEachCurrentFigure([&](int64_t id, int64_t indicator, Period p, double value) {
+    if (id != last_id) {
+      last_id = id;
+      auto it = by_id_.find(id);
+      e = it == by_id_.end() ? -1 : it->second;
+      auto pseudo = pseudo_.find(id);
+      industry = pseudo == pseudo_.end() ? -1 : pseudo->second;
+    }
+    if (e >= 0) {
+      NoteReported(e, p);
+      if (auto t = by_enterprise.find({indicator, p.cadence()}); t != by_enterprise.end())
+        t->second->Put(e, p, value);
+    } else if (industry >= 0) {
+      if (auto t = by_industry.find({indicator, p.cadence()}); t != by_industry.end())
+        t->second->Put(industry, p, value);
+    }
+  });
   Compact();
+}
+
+BatchEffect RuleData::EffectOf(const BatchSummary& batch) const {
+  BatchEffect effect;
+  // The same threshold and the same answers as ApplyBatch's two ways.
+  effect.reloaded = batch.touched_enterprises.size() * 4 > infos_.size() + pseudo_.size();
+  bool price_table_touched = effect.reloaded;
+  for (const auto& [indicator, period] : batch.touched_periods)
+    price_table_touched = price_table_touched || prices_.count({indicator, period.cadence()});
+  for (int64_t id : batch.touched_enterprises) {
+    if (auto e = IndexOfId(id)) effect.enterprises.insert(*e);
+    if (pseudo_.count(id) && price_table_touched) effect.price_index_changed = true;
+  }
+  return effect;
 }
 
 BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {

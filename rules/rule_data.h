@@ -74,6 +74,9 @@ class RuleData {
   // Load is cheaper than thousands of per-enterprise queries, so that is done instead (reloaded).
   // Must follow a Load with the same store.
   BatchEffect ApplyBatch(Store& store, const BatchSummary& batch);
+  // What ApplyBatch would report for a batch this data already holds (it was loaded after the
+  // batch was committed: the daemon's start), without reading anything again.
+  BatchEffect EffectOf(const BatchSummary& batch) const;
 
   // Tables to hold beside those the rule set needs, from the next Load or Prepare on (kept
   // across both). They are loaded and followed like the rules' own; the rules never read them

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
+#include <tuple>
 
 #include "core/clock.h"
 #include "core/private_files.h"
@@ -48,7 +50,11 @@ std::unique_ptr<Store> Store::Open(const std::string& path) {
   return store;
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  find_enterprise_.reset();  // a connection with unfinalized statements does not close
+  find_enterprise_by_id_.reset();
+  sqlite3_close(db_);
+}
 
 void Store::Migrate() {
   Exec(db_,
@@ -152,16 +158,33 @@ std::vector<EnterpriseRow> Store::Enterprises() {
   return out;
 }
 
-std::optional<EnterpriseRow> Store::FindEnterprise(const std::string& credit_code) {
-  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE credit_code = ?");
-  if (s.Bind(1, credit_code).Step()) return ReadEnterprise(s);
+namespace {
+
+// Steps a cached one-row lookup and leaves it reset for the next caller, also on a throw.
+template <typename Key>
+std::optional<EnterpriseRow> LookUp(Statement& s, const Key& key) {
+  struct ResetAfter {
+    Statement& s;
+    ~ResetAfter() { s.Reset(); }
+  } reset{s};
+  if (s.Bind(1, key).Step()) return ReadEnterprise(s);
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<EnterpriseRow> Store::FindEnterprise(const std::string& credit_code) {
+  if (!find_enterprise_)
+    find_enterprise_ =
+        std::make_unique<Statement>(db_, std::string(kEnterpriseColumns) + "WHERE credit_code = ?");
+  return LookUp(*find_enterprise_, credit_code);
+}
+
 std::optional<EnterpriseRow> Store::FindEnterpriseById(int64_t id) {
-  Statement s(db_, std::string(kEnterpriseColumns) + "WHERE id = ?");
-  if (s.Bind(1, id).Step()) return ReadEnterprise(s);
-  return std::nullopt;
+  if (!find_enterprise_by_id_)
+    find_enterprise_by_id_ =
+        std::make_unique<Statement>(db_, std::string(kEnterpriseColumns) + "WHERE id = ?");
+  return LookUp(*find_enterprise_by_id_, id);
 }
 
 std::vector<EnterpriseRow> Store::EnterprisesAfter(int64_t id) {
@@ -278,12 +301,19 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   return out;
 }
 
-void Store::ForEachReported(Cadence cadence,
-                            const std::function<void(int64_t enterprise_id, Period)>& fn) {
-  Statement s(db_, "SELECT DISTINCT enterprise_id, period FROM figures WHERE cadence = ?");
-  s.Bind(1, CadenceCode(cadence));
-  while (s.Step())
-    if (auto p = Period::FromKey(cadence, s.Int(1))) fn(s.Int(0), *p);
+void Store::ForEachCurrentFigure(const std::function<void(int64_t, int64_t, Period, double)>& fn) {
+  Statement s(db_, "SELECT enterprise_id, indicator_id, cadence, period, value FROM figures");
+  while (s.Step()) {
+    Cadence cadence = s.Text(2) == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+    if (auto p = Period::FromKey(cadence, s.Int(3))) fn(s.Int(0), s.Int(1), *p, s.Double(4));
+  }
+}
+
+std::unordered_map<int64_t, std::string> Store::IndicatorNames() {
+  Statement s(db_, "SELECT id, name FROM indicators");
+  std::unordered_map<int64_t, std::string> out;
+  while (s.Step()) out[s.Int(0)] = s.Text(1);
+  return out;
 }
 
 bool Store::HasFigures(const std::string& indicator, Cadence cadence) {
@@ -319,20 +349,32 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id) {
   BatchSummary summary;
   summary.batch_id = batch_id;
   summary.status = "committed";
-  // The figures the batch set, whether still current or since revised by a later batch.
-  Statement s(db_,
-              "SELECT f.enterprise_id, i.name, f.cadence, f.period FROM figures f "
-              "JOIN indicators i ON i.id = f.indicator_id WHERE f.batch_id = ?1 "
-              "UNION SELECT h.enterprise_id, i.name, h.cadence, h.period FROM figure_history h "
-              "JOIN indicators i ON i.id = h.indicator_id WHERE h.batch_id = ?1");
-  s.Bind(1, batch_id);
-  while (s.Step()) {
-    std::string cadence = s.Text(2);
-    auto period =
-        Period::FromKey(static_cast<Cadence>(cadence.empty() ? 'M' : cadence[0]), s.Int(3));
-    if (!period) continue;
-    summary.touched_enterprises.insert(s.Int(0));
-    summary.touched_periods.emplace(s.Text(1), *period);
+  // The figures the batch set, whether still current or since revised by a later batch. A bulk
+  // load sets millions of figures for a few thousand enterprises and a hundred periods, so the
+  // rows are folded as they stream (they come in key order: enterprise first) rather than
+  // de-duplicated by SQLite, which built a temporary b-tree of every row.
+  std::unordered_map<int64_t, std::string> names = IndicatorNames();
+  std::set<std::tuple<int64_t, char, int64_t>> keys;  // indicator, cadence, period
+  for (const char* table : {"figures", "figure_history"}) {
+    Statement s(db_, std::string("SELECT enterprise_id, indicator_id, cadence, period FROM ") +
+                         table + " WHERE batch_id = ?");
+    s.Bind(1, batch_id);
+    int64_t last_enterprise = -1;
+    std::tuple<int64_t, char, int64_t> last_key{-1, 0, -1};
+    while (s.Step()) {
+      if (int64_t e = s.Int(0); e != last_enterprise) {
+        summary.touched_enterprises.insert(e);
+        last_enterprise = e;
+      }
+      std::string cadence = s.Text(2);
+      std::tuple<int64_t, char, int64_t> key{s.Int(1), cadence.empty() ? 'M' : cadence[0],
+                                             s.Int(3)};
+      if (key != last_key) keys.insert(last_key = key);
+    }
+  }
+  for (const auto& [indicator, cadence, key] : keys) {
+    auto period = Period::FromKey(static_cast<Cadence>(cadence), key);
+    if (period) summary.touched_periods.emplace(names[indicator], *period);
   }
   return summary;
 }

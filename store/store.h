@@ -101,6 +101,8 @@ class Store {
   void RecordEmptyBatch(BatchSummary* summary);
 
   std::vector<EnterpriseRow> Enterprises();
+  // One enterprise by code or store id. The statements are prepared once per connection: alert
+  // notifications and the alerts gauge look up every enterprise alert's register context.
   std::optional<EnterpriseRow> FindEnterprise(const std::string& credit_code);
   std::optional<EnterpriseRow> FindEnterpriseById(int64_t id);
   // Enterprises created after the one with this id, in id order (rules follow new ones).
@@ -120,10 +122,12 @@ class Store {
                      const std::function<void(int64_t enterprise_id, Period, double)>& fn);
   // Latest period any figure was reported for, per enterprise and cadence.
   std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
-  // Calls fn for every (enterprise, period) of a cadence with any figure: who reported when,
-  // gaps and all (missing-report rules count the gaps).
-  void ForEachReported(Cadence cadence,
-                       const std::function<void(int64_t enterprise_id, Period)>& fn);
+  // Every current figure of every indicator in one pass, in key order (enterprise, indicator,
+  // cadence, period): what loading several tables costs as one scan instead of one per table.
+  void ForEachCurrentFigure(
+      const std::function<void(int64_t enterprise_id, int64_t indicator_id, Period, double)>& fn);
+  // Indicator names by store id.
+  std::unordered_map<int64_t, std::string> IndicatorNames();
   // Whether any figure of an indicator in a cadence was ever stored (a price index, say).
   bool HasFigures(const std::string& indicator, Cadence cadence);
   // The periods of a cadence an enterprise reported anything for, ascending.
@@ -144,6 +148,8 @@ class Store {
 
   sqlite3* db_;
   std::string path_;
+  // Prepared on first use; finalized before the connection closes (~Store).
+  std::unique_ptr<Statement> find_enterprise_, find_enterprise_by_id_;
 };
 
 // One batch being written. Implements RecordSink so a reader streams records straight in.

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -442,6 +443,46 @@ TEST(PeriodEnd, IsMidnightAfterTheLastDayInShanghai) {
   EXPECT_EQ(PeriodEndUnixSeconds(Period::Week(2024, 1)), 1704672000 - 8 * 3600);
   EXPECT_EQ(PeriodEndUnixSeconds(Period::JanFeb(2024)),
             PeriodEndUnixSeconds(Period::Month(2024, 2)));
+}
+
+}  // namespace
+}  // namespace parkwatch
+
+namespace parkwatch {
+namespace {
+
+// Sample lines (no comments) of a scrape, sorted: what two scrapes are compared by.
+std::vector<std::string> Samples(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty() && l[0] != '#') out.push_back(l);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// /metrics/park and /metrics/enterprises split /metrics: a deployment scraping both at their own
+// intervals gets every series of /metrics exactly once.
+TEST_F(FigureMetricsTest, TheParkAndEnterprisePartsSplitEverySeriesOnce) {
+  History();
+  Refresh();
+  metrics_.SetBuildInfo("test", "");  // a health family
+  std::string enterprises = metrics_.Serialize(MetricsPart::kEnterprises);
+  std::string park = metrics_.Serialize(MetricsPart::kPark);
+  EXPECT_GT(CountPrefix(enterprises, "parkwatch_enterprise_info{"), 0);
+  EXPECT_EQ(CountPrefix(park, "parkwatch_enterprise_"), 0);
+  EXPECT_EQ(CountPrefix(park, "# TYPE parkwatch_enterprise_"), 0);
+  EXPECT_GT(CountPrefix(park, "parkwatch_park_output_value_yuan"), 0);
+  EXPECT_GT(CountPrefix(park, "parkwatch_figures_period_info"), 0);
+  EXPECT_GT(CountPrefix(park, "parkwatch_build_info"), 0);
+  for (const std::string& line : Samples(enterprises))
+    EXPECT_EQ(line.rfind("parkwatch_enterprise_", 0), 0u) << line;
+  std::vector<std::string> both = Samples(enterprises + park);
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(both, Samples(metrics_.Serialize()));
+  EXPECT_EQ(ParseMetricsPart("enterprises"), MetricsPart::kEnterprises);
+  EXPECT_EQ(ParseMetricsPart("park"), MetricsPart::kPark);
+  EXPECT_FALSE(ParseMetricsPart("everything"));
 }
 
 }  // namespace

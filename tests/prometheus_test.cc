@@ -212,6 +212,31 @@ TEST_F(PrometheusTest, ScrapeOfALoadedDaemonPassesPromtool) {
   EXPECT_EQ(Shell("promtool check metrics < " + (suite->dir / "scrape.txt"), &out), 0) << out;
 }
 
+// deploy/prometheus/prometheus.yml scrapes /metrics in two parts at two intervals: between them
+// they carry every series of /metrics, each part passes promtool on its own.
+TEST_F(PrometheusTest, TheParkAndEnterpriseScrapePathsSplitMetrics) {
+  auto park = Http("GET", suite->daemon->url("/metrics/park"));
+  auto enterprises = Http("GET", suite->daemon->url("/metrics/enterprises"));
+  ASSERT_EQ(park.status, 200);
+  ASSERT_EQ(enterprises.status, 200);
+  EXPECT_NE(park.body.find("parkwatch_park_output_value_yuan{"), std::string::npos);
+  EXPECT_NE(park.body.find("parkwatch_alerts{"), std::string::npos);
+  EXPECT_EQ(park.body.find("parkwatch_enterprise_"), std::string::npos);
+  EXPECT_NE(enterprises.body.find("parkwatch_enterprise_info{"), std::string::npos);
+  std::istringstream lines(enterprises.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != '#') {
+      EXPECT_EQ(line.rfind("parkwatch_enterprise_", 0), 0u) << line;
+    }
+  }
+  for (const auto* part : {&park, &enterprises}) {
+    WriteFile(suite->dir / "part.txt", part->body);
+    std::string out;
+    EXPECT_EQ(Shell("promtool check metrics < " + (suite->dir / "part.txt"), &out), 0) << out;
+  }
+  EXPECT_EQ(Http("GET", suite->daemon->url("/metrics/everything")).status, 404);
+}
+
 TEST_F(PrometheusTest, DeployConfigAndRulesPassPromtool) {
   std::string out;
   EXPECT_EQ(Shell("promtool check config " + kSource + "/deploy/prometheus/prometheus.yml", &out),
