@@ -166,6 +166,17 @@ HttpResponse ApiAlert(ApiCall& call) {
     }
   }
   out["series"] = std::move(series);
+
+  // What the rule measured at every period it saw with data (the lifecycle's log): the line a
+  // page draws against the thresholds.
+  json observations = json::array();
+  for (const LoggedObservation& o : s.log)
+    observations.push_back({{"period", o.period.ToString()},
+                            {"name", PeriodName(o.period)},
+                            {"name_en", PeriodName(o.period, Language::kEn)},
+                            {"value", o.value},
+                            {"breach", SeverityName(o.breach)}});
+  out["observations"] = std::move(observations);
   return JsonSuccess(out.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

@@ -10,6 +10,8 @@
 #include "core/time_text.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
+#include "rules/evaluator.h"
+#include "rules/rule_config.h"
 #include "store/audit.h"
 
 namespace parkwatch {
@@ -58,6 +60,11 @@ HttpResponse ApiAlerts(ApiCall& call) {
     auto it = labels.find(name);
     return it == labels.end() ? std::string() : it->second;
   };
+  // The rules in force, for each alert's measure and the threshold of the level it crossed.
+  auto rules = call.loop->rules();
+  std::map<std::string, std::pair<const RuleGroup*, const RuleConfig*>> by_name;
+  for (const auto& g : rules->groups)
+    for (const auto& r : g.rules) by_name[r.name] = {&g, &r};
   json out = json::array();
   for (const AlertRow& a : call.loop->alerts().Active(filter)) {
     const AlertStatus& s = a.status;
@@ -90,6 +97,17 @@ HttpResponse ApiAlerts(ApiCall& call) {
          {"breach_count", s.breach_count},
          {"fired_at", s.fired_at},
          {"annotations", s.annotations}});
+    json& added = out.back();
+    added["measure"] = nullptr;
+    added["threshold"] = nullptr;
+    if (auto rule = by_name.find(a.rule); rule != by_name.end()) {
+      const RuleConfig& r = *rule->second.second;
+      added["measure"] = r.measure.text;
+      added["cadence"] = CadenceName(rule->second.first->cadence);
+      Thresholds t = r.ThresholdsFor(label(labels, "industry"), label(labels, "enterprise"));
+      if (auto v = t.levels[static_cast<size_t>(s.severity)]) added["threshold"] = *v;
+      added["direction"] = t.direction == Direction::kBelow ? "below" : "above";
+    }
   }
   return JsonSuccess(Dump(out));
 }
