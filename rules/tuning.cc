@@ -1,6 +1,7 @@
 #include "rules/tuning.h"
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -24,8 +25,9 @@ std::vector<std::string> RuleFilesWithTuning(const Config& config) {
   std::vector<std::string> files = config.rule_files;
   std::string tuning = TuningFilePath(config);
   std::error_code ec;
-  bool named = false;
-  for (const auto& f : files) named = named || f == tuning;
+  bool named = false;  // by a pattern (rules/*.yml names rules/console-tuning.yml)
+  for (const auto& f : files)
+    named = named || ::fnmatch(f.c_str(), tuning.c_str(), FNM_PATHNAME) == 0;
   if (!named && fs::exists(tuning, ec)) files.push_back(tuning);
   return files;
 }

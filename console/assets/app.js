@@ -590,7 +590,9 @@ async function pageHistory() {
   const status = el('div');
   const entries = tuning.entries.slice().reverse();
   const scope = e => e.enterprise || e.industry || (LANG === 'zh' ? '规则本身' : 'the rule');
-  const levels = (m) => Object.entries(m).map(([s, v]) => `${t(s)} ${v}`).join('，') || '—';
+  const measures = Object.fromEntries(tuning.rules.map(r => [r.name, r.measure]));
+  const levels = (m, rule) => ['blue', 'yellow', 'orange', 'red'].filter(s => m[s] !== undefined)
+    .map(s => `${t(s)} ${measureValue(measures[rule], m[s])}`).join('，') || '—';
   const revert = (e) => {
     const input = el('input', { name: 'comment', placeholder: LANG === 'zh' ? '撤销原因（必填）' : 'Why (required)', size: 18 });
     const button = el('button', { type: 'button', class: 'revert', onclick: async () => {
@@ -604,7 +606,7 @@ async function pageHistory() {
   show(el('h1', {}, t('history')), status,
     el('h2', {}, LANG === 'zh' ? '阈值调整' : 'Threshold changes'),
     entries.length ? table([t('at'), t('author'), t('rules'), LANG === 'zh' ? '对象' : 'Member', LANG === 'zh' ? '调整前' : 'Before', LANG === 'zh' ? '调整后' : 'After', t('comment'), ''],
-      entries.map(e => [e.at.replace('T', ' ').slice(0, 16), e.by, ruleTitle(e.rule), scope(e), levels(e.previous), levels(e.levels), e.comment,
+      entries.map(e => [e.at.replace('T', ' ').slice(0, 16), e.by, ruleTitle(e.rule), scope(e), levels(e.previous, e.rule), levels(e.levels, e.rule), e.comment,
         canOperate() ? revert(e) : '']), []) : el('p', { class: 'muted' }, t('none')),
     el('h2', {}, t('audit')),
     table([t('at'), t('source'), t('changes')],

@@ -47,6 +47,7 @@ class Browser:
         self.ws = websocket.create_connection(targets[0]["webSocketDebuggerUrl"], timeout=30)
         self.next_id = 0
         self.errors = []  # JavaScript exceptions and console errors
+        self.network_errors = []  # responses with an error status
         self.events = []
         self.send("Runtime.enable")
         self.send("Log.enable")
@@ -66,7 +67,9 @@ class Browser:
                 str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             e = params["entry"]
-            self.errors.append(f"log: {e.get('text')} {e.get('url', '')}")
+            # A refused request (4xx) is logged by the browser; the page handles it.
+            target = self.network_errors if e.get("source") == "network" else self.errors
+            target.append(f"log: {e.get('text')} {e.get('url', '')}")
         self.events.append(method)
 
     def send(self, method, **params):
