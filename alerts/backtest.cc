@@ -69,7 +69,7 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
   out.rule = rule.name;
   out.group = group.name;
   out.cadence = group.cadence;
-  out.measure = rule.kind == RuleKind::kMissingReport ? "missing_report" : rule.measure.text;
+  out.measure = rule.MeasureName();
   out.periods = static_cast<int>(periods.size());
   struct Track {
     AlertStatus status;

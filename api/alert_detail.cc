@@ -107,7 +107,7 @@ HttpResponse ApiAlert(ApiCall& call) {
       auto it = labels.find(name);
       return it == labels.end() ? std::string() : it->second;
     };
-    out["measure"] = ref.rule->measure.text;
+    out["measure"] = ref.rule->MeasureName();
     out["cadence"] = CadenceName(ref.group->cadence);
     out["group"] = ref.group->name;
     out["for"] = ref.rule->for_periods;

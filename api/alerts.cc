@@ -102,7 +102,7 @@ HttpResponse ApiAlerts(ApiCall& call) {
     added["threshold"] = nullptr;
     if (auto rule = by_name.find(a.rule); rule != by_name.end()) {
       const RuleConfig& r = *rule->second.second;
-      added["measure"] = r.measure.text;
+      added["measure"] = r.MeasureName();
       added["cadence"] = CadenceName(rule->second.first->cadence);
       Thresholds t = r.ThresholdsFor(label(labels, "industry"), label(labels, "enterprise"));
       if (auto v = t.levels[static_cast<size_t>(s.severity)]) added["threshold"] = *v;

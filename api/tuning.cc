@@ -181,7 +181,7 @@ HttpResponse ApiTuning(ApiCall& call) {
       list.push_back({{"name", r.name},
                       {"group", g.name},
                       {"cadence", CadenceName(g.cadence)},
-                      {"measure", r.measure.text},
+                      {"measure", r.MeasureName()},
                       {"target", r.target},
                       {"for", r.for_periods},
                       {"thresholds", ThresholdJson(r.thresholds)},

@@ -420,6 +420,12 @@ bool Thresholds::Cleared(double value) const {
   return direction == Direction::kBelow ? value > *bound : value < *bound;
 }
 
+std::string RuleConfig::MeasureName() const {
+  if (kind == RuleKind::kMissingReport) return "missing_report";
+  if (kind == RuleKind::kAnomaly) return "anomaly(" + measure.indicator + ")";
+  return measure.text;
+}
+
 const Thresholds& RuleConfig::ThresholdsFor(const std::string& industry,
                                             const std::string& enterprise) const {
   const Thresholds* found = &thresholds;

@@ -118,6 +118,10 @@ struct RuleConfig {
   std::string file;
   int line = 0;
 
+  // What the rule's levels are compared with, as pages and reports name it: the measure as
+  // written, "missing_report" (periods overdue) or "anomaly(x)" (a score of x against its past).
+  std::string MeasureName() const;
+
   // Thresholds for one scope member: an enterprise override wins over an industry one, which
   // wins over the rule's own.
   const Thresholds& ThresholdsFor(const std::string& industry, const std::string& enterprise) const;

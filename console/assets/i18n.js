@@ -194,6 +194,7 @@ function measureKind(measure) {
   if (['consecutive_declines', 'missing_report'].includes(f)) return 'count';
   if (f === 'level') return 'money';
   if (f === 'unit_slip') return 'slip';
+  if (f === 'anomaly') return 'score';
   return 'number';
 }
 
@@ -203,9 +204,10 @@ function measureValue(measure, v) {
     case 'growth': return growth(v, '');
     case 'ratio': return `${v < 0 ? '-' : ''}${pct(v)}`;
     case 'points': return `${v < 0 ? '-' : ''}${fixed(Math.abs(v) * 100, 1)}${t('points')}`;
-    case 'count': return `${fixed(v, 0)}${/missing/.test(measure) ? t('periods') : (LANG === 'zh' ? '期' : ' periods')}`;
+    case 'count': return `${fixed(v, 0)}${t('periods')}`;
     case 'money': return money(v);
     case 'slip': return `${fixed(v, 0)}`;
+    case 'score': return fixed(v, 1);
     default: return fixed(v, 2);
   }
 }
