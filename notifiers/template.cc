@@ -7,6 +7,10 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
+#include <sstream>
+
+#include "core/time_text.h"
 
 namespace parkwatch {
 namespace {
@@ -85,11 +89,15 @@ std::string Headline(const AlertNotice& a, const std::string& lang) {
 }
 
 std::string Who(const AlertNotice& a) {
-  std::string who = Get(a.labels, "enterprise");
+  std::string who = Get(a.labels, "enterprise_name");
+  if (who.empty()) who = Get(a.labels, "enterprise");
   if (who.empty()) who = Get(a.labels, "industry");
   if (who.empty()) who = Get(a.labels, "scope");
   return who;
 }
+
+std::string RuleTitle(const AlertNotice& a, const std::string& lang);
+std::string WhoName(const AlertNotice& a);
 
 // Fields for user templates.
 std::map<std::string, std::string> Fields(const Message& msg, const AlertNotice& a,
@@ -100,6 +108,10 @@ std::map<std::string, std::string> Fields(const Message& msg, const AlertNotice&
   f["severity"] = SeverityName(a.severity);
   f["level"] = Level(a.severity, lang);
   f["rule"] = a.rule;
+  f["title"] = RuleTitle(a, lang);
+  f["name"] = WhoName(a);
+  f["period_name"] =
+      a.period.valid() ? PeriodName(a.period, lang == "en" ? Language::kEn : Language::kZh) : "";
   f["enterprise"] = Get(a.labels, "enterprise");
   f["industry"] = Get(a.labels, "industry");
   f["scope"] = Get(a.labels, "scope");
@@ -148,7 +160,8 @@ std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
   auto add = [&](const char* k, const std::string& v) {
     if (!v.empty()) facts.emplace_back(k, v);
   };
-  add(w.enterprise, Get(a.labels, "enterprise"));
+  add(w.enterprise, Who(a) == Get(a.labels, "industry") ? "" : Get(a.labels, "enterprise_name"));
+  add("Credit code", Get(a.labels, "enterprise"));
   add(w.industry, Get(a.labels, "industry"));
   add(w.scope, Get(a.labels, "scope"));
   add(w.period, a.period.ToString());
@@ -192,7 +205,7 @@ std::string MissingDigestTitle(const Message& msg, const std::string& lang) {
 std::string Title(const Message& msg, const std::string& lang) {
   if (std::string digest = MissingDigestTitle(msg, lang); !digest.empty()) return digest;
   const AlertNotice& a = msg.Lead();
-  std::string t = "【" + Headline(a, lang) + "】" + a.rule;
+  std::string t = "【" + Headline(a, lang) + "】" + RuleTitle(a, lang);
   std::string who = Who(a);
   if (!who.empty()) t += " · " + who;
   if (a.period.valid()) t += " " + a.period.ToString();
@@ -204,21 +217,230 @@ std::string Title(const Message& msg, const std::string& lang) {
   return t;
 }
 
+// The Grafana link's label: 图表 in Chinese (a reader need not know the product).
+std::string Chart(const std::string& lang) { return lang == "en" ? "Grafana" : "图表"; }
+
+std::string Colon(const std::string& lang) { return lang == "en" ? ": " : "："; }
+
 std::string Links(const Message& msg, const AlertNotice& a, const std::string& lang,
                   bool markdown) {
   std::string url = msg.AlertUrl(a);
   std::vector<std::string> parts;
   if (!url.empty())
     parts.push_back(markdown ? "[" + std::string(WordsFor(lang).details) + "](" + url + ")"
-                             : std::string(WordsFor(lang).details) + ": " + url);
+                             : std::string(WordsFor(lang).details) + Colon(lang) + url);
   if (!msg.grafana_url.empty())
-    parts.push_back(markdown ? "[Grafana](" + msg.grafana_url + ")"
-                             : "Grafana: " + msg.grafana_url);
+    parts.push_back(markdown ? "[" + Chart(lang) + "](" + msg.grafana_url + ")"
+                             : Chart(lang) + Colon(lang) + msg.grafana_url);
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? " | " : "") + parts[i];
   return out;
 }
 
+// ---- Chinese messages: names not codes, figures in words, periods as dates. ----
+
+// The rule as a person reads it: 重点企业产值同比下降; the identifier only when the rule has
+// no title.
+std::string RuleTitle(const AlertNotice& a, const std::string& lang) {
+  std::string t = lang == "en" ? "" : Get(a.annotations, "title_zh");
+  if (t.empty()) t = Get(a.annotations, "title");
+  return t.empty() ? a.rule : t;
+}
+
+// Whom the alert is about: the enterprise's name from the register, else its industry, else
+// the park.
+std::string WhoName(const AlertNotice& a) {
+  std::string who = Get(a.labels, "enterprise_name");
+  if (who.empty()) who = Get(a.labels, "enterprise");
+  if (who.empty()) who = Get(a.labels, "industry");
+  if (who.empty()) who = Get(a.labels, "set");
+  if (who.empty()) who = "园区";
+  return who;
+}
+
+std::string Fixed(double v, const char* fmt) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  std::string s = buf;
+  // 10.0% reads as 10%: drop a trailing ".0" of one decimal.
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s;
+}
+
+std::string Pct(double ratio) { return Fixed(std::fabs(ratio) * 100, "%.1f") + "%"; }
+
+// The measure's function name: "yoy" of "yoy(output_value)"; "" for rules without one.
+std::string MeasureFn(const AlertNotice& a) {
+  std::string m = Get(a.annotations, "measure");
+  return m.substr(0, m.find('('));
+}
+
+bool IsGrowth(const std::string& fn) {
+  return fn == "yoy" || fn == "ytd_yoy" || fn == "mom" || fn == "two_year_avg";
+}
+
+// 同比 / 累计同比 / 环比 / 两年平均 before 增长 or 下降.
+std::string GrowthWord(const std::string& fn) {
+  if (fn == "ytd_yoy") return "累计同比";
+  if (fn == "mom") return "环比";
+  if (fn == "two_year_avg") return "两年平均";
+  return "同比";
+}
+
+std::optional<double> Annotation(const AlertNotice& a, const std::string& key) {
+  std::string v = Get(a.annotations, key);
+  if (v.empty()) return std::nullopt;
+  try {
+    return std::stod(v);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// An amount of the measure's kind, in words: 下降10% / 增长6.2% for growth, 1.50个百分点 for
+// differences of rates, plain numbers for counts and scores.
+std::string AmountZh(const AlertNotice& a, double v, bool gap) {
+  std::string fn = MeasureFn(a);
+  if (gap || fn == "pull") return Fixed(v * 100, "%.2f") + "个百分点";
+  if (IsGrowth(fn)) return std::string(v < 0 ? "下降" : "增长") + Pct(v);
+  if (fn == "share" || fn == "contribution") return Fixed(v * 100, "%.1f") + "%";
+  if (Get(a.annotations, "rule_kind") == "anomaly") return Fixed(v, "%.1f") + "个标准差";
+  if (fn == "consecutive_declines" || Get(a.annotations, "rule_kind") == "missing_report")
+    return Fixed(v, "%.0f");
+  return Fixed(v, "%.2f");
+}
+
+// The figure in words: 工业总产值同比下降16.5%; sep is put between the words and the amount
+// (" " in a subject). For a target rule the growth itself (measured), not its gap to the target.
+std::string FigureZh(const AlertNotice& a, const std::string& sep) {
+  std::string kind = Get(a.annotations, "rule_kind");
+  if (kind == "missing_report") return RuleTitle(a, "zh");
+  if (!a.value) return RuleTitle(a, "zh");
+  // An alert from a rule without a measure (an older event) says its title and raw value.
+  if (Get(a.annotations, "measure").empty() && kind != "anomaly")
+    return RuleTitle(a, "zh") + " " + FormatValue(*a.value);
+  std::string ind = Get(a.annotations, "indicator_title");
+  std::string fn = MeasureFn(a);
+  auto measured = Annotation(a, "measured");
+  auto target = Annotation(a, "target");
+  if (kind == "anomaly") return ind + "偏离历史同期" + sep + AmountZh(a, *a.value, false);
+  if (target && measured && IsGrowth(fn))
+    return ind + GrowthWord(fn) + (*measured < 0 ? "下降" : "增长") + sep + Pct(*measured) +
+           "，目标" + Pct(*target);
+  if (IsGrowth(fn))
+    return ind + GrowthWord(fn) + (*a.value < 0 ? "下降" : "增长") + sep + Pct(*a.value);
+  if (fn == "pull")
+    return std::string(*a.value < 0 ? "拉低园区" : "拉动园区") + ind + "增长" + sep +
+           Fixed(std::fabs(*a.value) * 100, "%.2f") + "个百分点";
+  if (fn == "consecutive_declines")
+    return ind + "连续" + sep + Fixed(*a.value, "%.0f") + "期同比下降";
+  if (fn == "share") return ind + "占比" + sep + AmountZh(a, *a.value, false);
+  if (fn == "contribution") return ind + "增长贡献率" + sep + AmountZh(a, *a.value, false);
+  return ind + sep + AmountZh(a, *a.value, false);
+}
+
+// {severity: threshold} from the "levels" annotation ("blue=-0.05 yellow=-0.1 ...").
+std::map<Severity, double> Levels(const AlertNotice& a) {
+  std::map<Severity, double> out;
+  std::istringstream in(Get(a.annotations, "levels"));
+  std::string item;
+  while (in >> item) {
+    size_t eq = item.find('=');
+    if (eq == std::string::npos) continue;
+    auto sev = ParseSeverity(item.substr(0, eq));
+    if (!sev) continue;
+    try {
+      out[*sev] = std::stod(item.substr(eq + 1));
+    } catch (...) {
+    }
+  }
+  return out;
+}
+
+// 低于黄色预警线（下降10%）: the line the value crossed.
+std::string CrossedZh(const AlertNotice& a) {
+  auto levels = Levels(a);
+  auto it = levels.find(a.severity);
+  if (it == levels.end()) return "";
+  bool gap = Annotation(a, "target").has_value();
+  bool below = Get(a.annotations, "direction") != "above";
+  return std::string(below ? "低于" : "高于") + std::string(SeverityChineseName(a.severity)) +
+         "色预警线（" + (gap ? "低于目标" : "") + AmountZh(a, it->second, gap) + "）";
+}
+
+// 蓝色 下降5%；黄色 下降10%；…: every level's line.
+std::string AllLevelsZh(const AlertNotice& a) {
+  std::string out;
+  bool gap = Annotation(a, "target").has_value();
+  for (auto& [sev, v] : Levels(a))
+    out += (out.empty() ? "" : "；") + std::string(SeverityChineseName(sev)) + "色 " +
+           (gap ? "低于目标" : "") + AmountZh(a, v, gap);
+  return out;
+}
+
+// 黄色预警 / 已恢复 / 红色预警·升级 / 黄色预警·降级 / …·仍在持续.
+std::string HeadlineZh(const AlertNotice& a) {
+  if (!a.firing()) return kZh.resolved;
+  std::string h = Level(a.severity, "zh");
+  if (a.kind == EventKind::kEscalated) h += "·升级";
+  if (a.kind == EventKind::kDeescalated) h += "·降级";
+  if (a.repeat) h += "·" + std::string(kZh.repeat);
+  return h;
+}
+
+// 【黄色预警】湖南德山制药 · 工业总产值同比下降 16.5%（2025年第19周）
+std::string TitleZh(const Message& msg) {
+  if (std::string digest = MissingDigestTitle(msg, "zh"); !digest.empty()) return digest;
+  const AlertNotice& a = msg.Lead();
+  std::string figure = !a.firing() && Get(a.annotations, "rule_kind") == "missing_report"
+                           ? "已补报"
+                           : FigureZh(a, " ");
+  std::string t = "【" + HeadlineZh(a) + "】" + WhoName(a) + " · " + figure;
+  if (a.period.valid()) t += "（" + PeriodName(a.period) + "）";
+  if (msg.alerts.size() > 1) {
+    char more[64];
+    std::snprintf(more, sizeof more, kZh.more, static_cast<int>(msg.alerts.size()));
+    t += std::string(" ") + more;
+  }
+  return t;
+}
+
+std::vector<std::pair<std::string, std::string>> FactsZh(const AlertNotice& a) {
+  std::vector<std::pair<std::string, std::string>> facts;
+  auto add = [&](const char* k, const std::string& v) {
+    if (!v.empty()) facts.emplace_back(k, v);
+  };
+  std::string name = Get(a.labels, "enterprise_name");
+  std::string code = Get(a.labels, "enterprise");
+  if (!code.empty()) {
+    add("企业", name.empty() ? code : name);
+    add("统一社会信用代码", code);
+  }
+  add("行业", Get(a.labels, "industry"));
+  if (code.empty() && Get(a.labels, "industry").empty()) add("范围", WhoName(a));
+  if (a.period.valid()) add("周期", PeriodNameWithDays(a.period));
+  const bool missing = Get(a.annotations, "rule_kind") == "missing_report";
+  if (missing) {
+    add("情况", a.firing() ? RuleTitle(a, "zh") : "已补报");
+  } else if (a.value) {
+    std::string v = FigureZh(a, "");
+    if (a.firing()) {
+      std::string crossed = CrossedZh(a);
+      if (crossed.empty() && !Threshold(a).empty()) crossed = "阈值 " + Threshold(a);
+      if (!crossed.empty()) v += "，" + crossed;
+    }
+    add("指标", v);
+    if (!a.firing() && a.value_at_firing) {
+      AlertNotice at = a;
+      at.value = a.value_at_firing;
+      add("触发时", FigureZh(at, ""));
+    }
+    add("预警线", AllLevelsZh(a));
+  }
+  if (a.fired_at) add(kZh.fired_at, FormatTime(a.fired_at));
+  if (!a.firing() && a.at) add(kZh.resolved_at, FormatTime(a.at));
+  return facts;
+}
 }  // namespace
 
 std::string FormatValue(double v) {
@@ -249,9 +471,10 @@ RenderedMessage Render(const Message& msg, const ReceiverConfig& receiver,
   const std::string lang = !receiver.language.empty() ? receiver.language
                            : default_language.empty() ? "zh"
                                                       : default_language;
+  const bool zh = lang != "en";
   RenderedMessage out;
   out.title = receiver.title_template.empty()
-                  ? Title(msg, lang)
+                  ? (zh ? TitleZh(msg) : Title(msg, lang))
                   : Expand(receiver.title_template, Fields(msg, msg.Lead(), lang));
 
   const std::string sep = lang == "en" ? ": " : "：";
@@ -266,17 +489,23 @@ RenderedMessage Render(const Message& msg, const ReceiverConfig& receiver,
       out.html += "<p>" + HtmlEscape(body) + "</p>\n";
       continue;
     }
-    std::string head = Emoji(a) + " " + Headline(a, lang) + " · " + a.rule;
+    // A missing report that cleared was received: its title (…未报送) no longer holds.
+    const bool received = !a.firing() && Get(a.annotations, "rule_kind") == "missing_report";
+    std::string head = Emoji(a) + " " + (zh ? HeadlineZh(a) : Headline(a, lang)) + " · " +
+                       (received ? (zh ? "已补报" : "report received") : RuleTitle(a, lang));
     out.text += head + "\n";
     out.markdown += "### " + head + "\n";
     out.html += "<h3>" + HtmlEscape(head) + "</h3>\n<ul>\n";
-    for (auto& [k, v] : Facts(a, lang)) {
+    for (auto& [k, v] : zh ? FactsZh(a) : Facts(a, lang)) {
       out.text += k + sep + v + "\n";
       out.markdown += "- " + k + sep + v + "\n";
       out.html += "<li><b>" + HtmlEscape(k) + "</b>" + sep + HtmlEscape(v) + "</li>\n";
     }
     out.html += "</ul>\n";
-    const std::string summary = Get(a.annotations, "summary");
+    // A Chinese reader gets summary_zh; a resolved missing report's summary (rendered when it
+    // was still missing) no longer holds.
+    std::string summary = Get(a.annotations, zh ? "summary_zh" : "summary");
+    if (!a.firing() && Get(a.annotations, "rule_kind") == "missing_report") summary.clear();
     if (!summary.empty()) {
       out.text += summary + "\n";
       out.markdown += "> " + summary + "\n";
@@ -292,7 +521,7 @@ RenderedMessage Render(const Message& msg, const ReceiverConfig& receiver,
         out.html += "<a href=\"" + HtmlEscape(url) + "\">" + WordsFor(lang).details + "</a>";
       if (!msg.grafana_url.empty())
         out.html += std::string(url.empty() ? "" : " | ") + "<a href=\"" +
-                    HtmlEscape(msg.grafana_url) + "\">Grafana</a>";
+                    HtmlEscape(msg.grafana_url) + "\">" + Chart(lang) + "</a>";
       out.html += "</p>\n";
     }
   }

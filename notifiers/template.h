@@ -8,10 +8,11 @@
 // Overrides are plain text with {{ name }} placeholders (unknown names render empty):
 //   title: rendered once, with the lead alert's fields plus {{ count }}
 //   text:  rendered once per alert and joined with blank lines
-// Fields: status, kind, severity, level (蓝色预警 / Blue), rule, enterprise, industry, scope,
-// period, value, threshold, value_at_firing, summary, description, fired_at, at, url,
-// grafana_url, fingerprint, count, and any label as label.<name> / annotation as
-// annotation.<name>.
+// Fields: status, kind, severity, level (蓝色预警 / Blue), rule (the identifier), title (the
+// rule's title_zh / title), name (the enterprise's name, else the industry or 园区), enterprise
+// (credit code), industry, scope, period (2024-W05), period_name (2024年第5周), value, threshold,
+// value_at_firing, summary, description, fired_at, at, url, grafana_url, fingerprint, count, and
+// any label as label.<name> / annotation as annotation.<name>.
 #pragma once
 
 #include <string>

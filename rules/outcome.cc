@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/time_text.h"
 #include "rules/template.h"
 
 namespace parkwatch {
@@ -144,9 +145,31 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   // same period into one digest ("12 家企业未报 2025年第20周：…", notifiers/template.h).
   if (rule->kind == RuleKind::kMissingReport && value && *value > 0)
     annotations["missing_period"] = PeriodWords(period);
-  if (rule->annotations.empty()) return annotations;
   TemplateVars vars = Vars();
   for (const auto& [name, text] : rule->annotations) annotations[name] = RenderTemplate(text, vars);
+  // What a message needs to say the alert in words (notifiers/template.cc), whatever the rule's
+  // own annotations hold: its title, the measure, and every level's threshold for this member.
+  if (!rule->title.empty()) annotations["title"] = rule->title;
+  if (!rule->title_zh.empty()) annotations["title_zh"] = rule->title_zh;
+  if (rule->kind == RuleKind::kThreshold) {
+    annotations["measure"] = rule->measure.text;
+    if (config)
+      if (const IndicatorConfig* ind = config->FindIndicator(rule->measure.indicator))
+        annotations["indicator_title"] = ind->title;
+  }
+  const Thresholds& th = rule->ThresholdsFor(vars["industry"], vars["enterprise"]);
+  annotations["rule_kind"] = rule->kind == RuleKind::kMissingReport ? "missing_report"
+                             : rule->kind == RuleKind::kAnomaly     ? "anomaly"
+                                                                    : "threshold";
+  annotations["direction"] = th.direction == Direction::kBelow ? "below" : "above";
+  std::string levels;
+  for (Severity s : {Severity::kBlue, Severity::kYellow, Severity::kOrange, Severity::kRed})
+    if (th.levels[static_cast<size_t>(s)])
+      levels += (levels.empty() ? "" : " ") + std::string(SeverityName(s)) + "=" +
+                Number(*th.levels[static_cast<size_t>(s)]);
+  if (!levels.empty()) annotations["levels"] = levels;
+  if (target) annotations["target"] = Number(*target);
+  if (measured) annotations["measured"] = Number(*measured);
   return annotations;
 }
 

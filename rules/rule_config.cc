@@ -92,9 +92,9 @@ bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::st
 void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
               const RuleGroup& group, RuleConfig* rule) {
   if (!r.Map(node, where,
-             {"alert", "kind", "scope", "where", "measure", "levels", "direction", "clear", "for",
-              "keep_firing_for", "labels", "annotations", "overrides", "target", "deadline",
-              "years", "reporters"})) {
+             {"alert", "title", "title_zh", "kind", "scope", "where", "measure", "levels",
+              "direction", "clear", "for", "keep_firing_for", "labels", "annotations", "overrides",
+              "target", "deadline", "years", "reporters"})) {
     // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
     // one, which took the whole reload down. An empty item still lacks its name.
     if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
@@ -103,6 +103,8 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
   rule->line = node.Mark().line + 1;
   rule->name = r.String(node["alert"], where + ".alert", "");
   if (rule->name.empty()) r.Error(node, where + ".alert", "required");
+  rule->title = r.String(node["title"], where + ".title", "");
+  rule->title_zh = r.String(node["title_zh"], where + ".title_zh", "");
   std::string kind = r.String(node["kind"], where + ".kind", "threshold");
   if (kind == "threshold")
     rule->kind = RuleKind::kThreshold;

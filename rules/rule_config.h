@@ -99,7 +99,11 @@ struct Deadline {
 };
 
 struct RuleConfig {
-  std::string name;  // the alert name
+  std::string name;  // the alert name: an identifier for routes, API and metrics
+  // What a person reads instead of the identifier: 重点企业产值同比下降 / Key enterprise output
+  // drop. Messages in Chinese use title_zh (else title, else the name).
+  std::string title;
+  std::string title_zh;
   RuleKind kind = RuleKind::kThreshold;
   ScopeKind scope = ScopeKind::kEnterprise;
   std::string set;  // scope set:NAME, or reporters set:NAME

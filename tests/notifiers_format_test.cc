@@ -3,8 +3,11 @@
 // PARKWATCH_UPDATE_GOLDEN=1 and review the diff.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string_view>
 
@@ -38,15 +41,32 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
 
 std::string Pretty(const std::string& body) { return json::parse(body).dump(2, ' ', false) + "\n"; }
 
+// An enterprise's output alert as the engine and the register make it: the labels carry the
+// credit code with the register's name and industry, the annotations the rule's title, measure
+// and levels (rules/outcome.cc).
 AlertNotice Notice(const std::string& enterprise, const std::string& severity, double value,
                    const std::string& status) {
   AlertNotice a;
   a.delivery_id = 7;
   a.notification_id = 3;
   a.rule = "KeyEnterpriseOutputDrop";
-  a.labels = {{"scope", "enterprise"}, {"enterprise", enterprise}, {"industry", "装备制造"}};
-  a.annotations = {{"summary", enterprise + " 产值同比下降"}, {"threshold", "-30.0%"}};
-  a.fingerprint = Fingerprint(a.rule, a.labels);
+  const std::string code =
+      enterprise == "常德精工装备" ? "91430700MA4L0B2X3K" : "91430700684910274A";
+  a.labels = {{"scope", "enterprise"},
+              {"enterprise", code},
+              {"enterprise_name", enterprise},
+              {"industry", "装备制造"}};
+  a.annotations = {{"summary", enterprise + " output fell YoY"},
+                   {"summary_zh", enterprise + " 2024年第5周 产值同比下降"},
+                   {"title", "Key enterprise output drop"},
+                   {"title_zh", "重点企业产值同比下降"},
+                   {"rule_kind", "threshold"},
+                   {"measure", "yoy(output_value)"},
+                   {"indicator_title", "工业总产值"},
+                   {"direction", "below"},
+                   {"levels", "blue=-0.05 yellow=-0.1 orange=-0.2 red=-0.3"},
+                   {"threshold", "-30.0%"}};
+  a.fingerprint = Fingerprint(a.rule, {{"scope", "enterprise"}, {"enterprise", code}});
   a.idempotency_key =
       a.fingerprint + "/2024-W05/" + (status == "firing" ? "firing" : "resolved") + "/" + severity;
   a.kind = status == "firing" ? EventKind::kFiring : EventKind::kResolved;
@@ -122,14 +142,15 @@ TEST(NotifierFormatTest, WireFormats) {
 
 TEST(NotifierFormatTest, OverriddenTemplates) {
   ReceiverConfig rc = Receiver("wecom");
-  rc.title_template = "[{{ level }}] {{ rule }} x{{ count }}";
+  rc.title_template = "[{{ level }}] {{ rule }} {{ title }} x{{ count }}";
   rc.text_template =
-      "{{ enterprise }} {{ period }}: {{ value }} vs {{ threshold }} {{ label.scope }}";
+      "{{ name }} {{ enterprise }} {{ period_name }}: {{ value }} vs {{ threshold }} "
+      "{{ label.scope }}";
   RenderedMessage r = Render(TwoAlerts(), rc, "zh");
-  EXPECT_EQ(r.title, "[红色预警] KeyEnterpriseOutputDrop x2");
+  EXPECT_EQ(r.title, "[红色预警] KeyEnterpriseOutputDrop 重点企业产值同比下降 x2");
   EXPECT_EQ(r.text,
-            "湖南恒达机械有限公司 2024-W05: -32.0% vs -30.0% enterprise\n\n"
-            "常德精工装备 2024-W05: 1.5% vs -30.0% enterprise\n");
+            "湖南恒达机械有限公司 91430700684910274A 2024年第5周: -32.0% vs -30.0% enterprise\n\n"
+            "常德精工装备 91430700MA4L0B2X3K 2024年第5周: 1.5% vs -30.0% enterprise\n");
 }
 
 TEST(NotifierFormatTest, WebhookTruncatesToMaxAlerts) {
@@ -137,6 +158,83 @@ TEST(NotifierFormatTest, WebhookTruncatesToMaxAlerts) {
   json body = json::parse(WebhookBody(TwoAlerts(), rc));
   EXPECT_EQ(body["alerts"].size(), 1u);
   EXPECT_EQ(body["truncatedAlerts"], 1);
+}
+
+// The English words a Chinese reader would meet in a text: runs of 3+ ASCII letters that are not
+// part of a URL, a markup tag or a code (a token with digits, like a credit code).
+std::vector<std::string> EnglishWords(std::string text) {
+  text = std::regex_replace(text, std::regex("https?://[^\\s)<\"]+"), " ");
+  text = std::regex_replace(text, std::regex("<[^>]*>"), " ");
+  std::vector<std::string> words;
+  std::regex token("[A-Za-z0-9_]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), token);
+       it != std::sregex_iterator(); ++it) {
+    std::string w = it->str();
+    bool letters_only = std::all_of(w.begin(), w.end(), [](char c) { return std::isalpha(c); });
+    if (letters_only && w.size() >= 3) words.push_back(w);
+  }
+  return words;
+}
+
+TEST(ChineseReaderTest, EveryReceiverAndEventReadsWithoutEnglishWords) {
+  for (const ReceiverType& type : ReceiverTypes()) {
+    for (EventKind kind : {EventKind::kFiring, EventKind::kEscalated, EventKind::kDeescalated,
+                           EventKind::kResolved}) {
+      Message m = TwoAlerts();
+      m.alerts.resize(1);
+      m.alerts[0].kind = kind;
+      if (kind == EventKind::kDeescalated) m.alerts[0].severity = Severity::kYellow;
+      RenderedMessage r = Render(m, Receiver(std::string(type.name)), "zh");
+      for (const std::string& text : {r.title, r.text, r.markdown, r.html}) {
+        EXPECT_EQ(EnglishWords(text), std::vector<std::string>{})
+            << type.name << " " << EventKindName(kind) << ":\n"
+            << text;
+      }
+      EXPECT_NE(r.title.find("湖南恒达机械有限公司"), std::string::npos) << r.title;
+      EXPECT_EQ(r.title.find("KeyEnterpriseOutputDrop"), std::string::npos) << r.title;
+      EXPECT_EQ(r.text.find("无色"), std::string::npos) << r.text;
+    }
+  }
+}
+
+TEST(ChineseReaderTest, SubjectNamesTheEnterpriseTheFigureInWordsAndThePeriod) {
+  Message m = TwoAlerts();
+  m.alerts.resize(1);
+  m.alerts[0].severity = Severity::kYellow;
+  m.alerts[0].value = -0.165;
+  m.alerts[0].labels["enterprise_name"] = "湖南德山制药";
+  m.alerts[0].annotations["indicator_title"] = "产值";
+  m.alerts[0].period = Period::Week(2025, 19);
+  RenderedMessage r = Render(m, Receiver("email"), "zh");
+  EXPECT_EQ(r.title, "【黄色预警】湖南德山制药 · 产值同比下降 16.5%（2025年第19周）");
+  EXPECT_NE(r.text.find("产值同比下降16.5%，低于黄色预警线（下降10%）"), std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("2025年第19周（5月5日—5月11日）"), std::string::npos) << r.text;
+  m.alerts[0].kind = EventKind::kResolved;
+  m.alerts[0].value = -0.02;
+  EXPECT_EQ(Render(m, Receiver("email"), "zh").title,
+            "【已恢复】湖南德山制药 · 产值同比下降 2%（2025年第19周）");
+}
+
+TEST(ChineseReaderTest, AResolvedMissingReportNoLongerSaysNotReported) {
+  Message m = TwoAlerts();
+  m.alerts.resize(1);
+  AlertNotice& a = m.alerts[0];
+  a.rule = "WeeklyReportMissing";
+  a.annotations = {{"title_zh", "重点企业周报未报送"},
+                   {"rule_kind", "missing_report"},
+                   {"summary_zh", "湖南恒达机械有限公司 未报送 2024年第5周 周报"},
+                   {"levels", "yellow=1 red=2"},
+                   {"direction", "above"}};
+  a.value = 1;
+  RenderedMessage firing = Render(m, Receiver("email"), "zh");
+  EXPECT_NE(firing.title.find("重点企业周报未报送"), std::string::npos) << firing.title;
+  a.kind = EventKind::kResolved;
+  a.value = 0;
+  RenderedMessage resolved = Render(m, Receiver("email"), "zh");
+  EXPECT_EQ(resolved.title.find("未报送"), std::string::npos) << resolved.title;
+  EXPECT_EQ(resolved.text.find("未报送"), std::string::npos) << resolved.text;
+  EXPECT_NE(resolved.title.find("已补报"), std::string::npos) << resolved.title;
 }
 
 TEST(NotifierCodecTest, SignaturesMatchTheDocumentedAlgorithms) {

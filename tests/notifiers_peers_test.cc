@@ -102,7 +102,7 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
   json firing = json::parse(
       RunCommand("/usr/bin/python3 " + Support("parse_mail.py") + " " + Mails(mail_dir)[0]));
   EXPECT_EQ(firing["subject"],
-            "【红色预警】KeyEnterpriseOutputDrop · 湖南恒达机械有限公司 2024-W05");
+            "【红色预警】湖南恒达机械有限公司 · KeyEnterpriseOutputDrop -32.0%（2024年第5周）");
   EXPECT_EQ(firing["content_type"], "multipart/alternative");
   EXPECT_EQ(firing["to"], "leader@park.gov.cn");
   EXPECT_EQ(firing["cc"], "analyst@park.gov.cn");
@@ -114,7 +114,8 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
   const std::string plain = firing["parts"][0]["text"];
   EXPECT_NE(plain.find("企业：湖南恒达机械有限公司"), std::string::npos) << plain;
   EXPECT_NE(plain.find("行业：装备制造"), std::string::npos);
-  EXPECT_NE(plain.find("当前值：-32.0%（阈值 -10.0%）"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("指标：KeyEnterpriseOutputDrop -32.0%，阈值 -10.0%"), std::string::npos)
+      << plain;
   EXPECT_NE(plain.find("http://parkwatch.test:9780/alerts/"), std::string::npos);
   EXPECT_NE(
       firing["parts"][1]["text"].get<std::string>().find("<a href=\"http://grafana.test/d/park\">"),
@@ -126,7 +127,7 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
 
   json resolved = json::parse(
       RunCommand("/usr/bin/python3 " + Support("parse_mail.py") + " " + Mails(mail_dir)[1]));
-  EXPECT_EQ(resolved["subject"].get<std::string>().rfind("【已恢复 红色预警】", 0), 0u)
+  EXPECT_EQ(resolved["subject"].get<std::string>().rfind("【已恢复】湖南恒达机械有限公司", 0), 0u)
       << resolved["subject"];
   // The password never appears in the log.
   EXPECT_EQ(testing::ReadFile(dir / "smtp.log").find("s3cret"), std::string::npos);
