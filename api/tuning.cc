@@ -172,13 +172,14 @@ HttpResponse ApiTuning(ApiCall& call) {
   json list = json::array();
   for (const auto& g : rules->groups)
     for (const auto& r : g.rules) {
-      if (r.kind == RuleKind::kMissingReport) continue;
       json overrides = json::array();
       for (const auto& o : r.overrides)
         overrides.push_back({{"industry", o.industry},
                              {"enterprise", o.enterprise},
                              {"thresholds", ThresholdJson(o.thresholds)}});
       list.push_back({{"name", r.name},
+                      {"title", r.title},
+                      {"title_zh", r.title_zh},
                       {"group", g.name},
                       {"cadence", CadenceName(g.cadence)},
                       {"measure", r.MeasureName()},

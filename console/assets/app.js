@@ -122,6 +122,12 @@ async function start() {
   try {
     SESSION = await api('/api/v1/session', { noRedirect: true });
   } catch (e) { /* the page says what failed */ }
+  if (SESSION.user || SESSION.anonymous_read) {
+    try {
+      for (const r of (await api('/api/v1/tuning', { noRedirect: true })).rules)
+        RULE_TITLES[r.name] = { zh: r.title_zh, en: r.title };
+    } catch (e) { /* titles fall back to the rules' names */ }
+  }
   await route();
 }
 

@@ -87,24 +87,8 @@ const INDICATORS = {
     orders: 'new orders', value_added_growth: 'value added growth', ppi: 'price index' },
 };
 
-const RULE_TITLES = {
-  zh: { KeyEnterpriseOutputDrop: '重点企业周产值下降', KeyEnterpriseElectricityDrop: '重点企业周用电量下降',
-    WeeklyReportMissing: '周报未报', MonthlyReportMissing: '月报未报', WeeklyUnitSlip: '周报疑似单位错误',
-    MonthlyUnitSlip: '月报疑似单位错误', KeyEnterpriseMonthlyOutputDrop: '重点企业月产值下降',
-    IndustryValueAddedDecline: '行业工业增加值下降', IndustryBelowTarget: '行业累计增速低于目标',
-    ParkBelowTarget: '园区累计增速低于目标', ParkGrowthSlowing: '园区产值增速放缓',
-    KeyEnterpriseDragsPark: '重点企业拖累园区增速', ConsecutiveMonthlyDecline: '产值连续下降',
-    OutputAnomaly: '产值异常' },
-  en: { KeyEnterpriseOutputDrop: 'Key enterprise weekly output drop',
-    KeyEnterpriseElectricityDrop: 'Key enterprise weekly electricity drop',
-    WeeklyReportMissing: 'Weekly report missing', MonthlyReportMissing: 'Monthly report missing',
-    WeeklyUnitSlip: 'Weekly unit slip', MonthlyUnitSlip: 'Monthly unit slip',
-    KeyEnterpriseMonthlyOutputDrop: 'Key enterprise monthly output drop',
-    IndustryValueAddedDecline: 'Industry value added decline',
-    IndustryBelowTarget: 'Industry below target', ParkBelowTarget: 'Park below target',
-    ParkGrowthSlowing: 'Park growth slowing', KeyEnterpriseDragsPark: 'Key enterprise drags the park',
-    ConsecutiveMonthlyDecline: 'Consecutive monthly decline', OutputAnomaly: 'Output anomaly' },
-};
+// Rule titles from the rule files (title / title_zh), loaded once per page (app.js).
+const RULE_TITLES = {};
 
 let LANG = localStorage.getItem('parkwatch.lang') || 'zh';
 function t(key) { return (I18N[LANG] && I18N[LANG][key]) || I18N.zh[key] || key; }
@@ -165,7 +149,11 @@ function pointsAgainst(d, what) {
 }
 
 function indicatorName(code) { return (INDICATORS[LANG] || INDICATORS.zh)[code] || code; }
-function ruleTitle(name) { return (RULE_TITLES[LANG] || RULE_TITLES.zh)[name] || name; }
+function ruleTitle(name) {
+  const titles = RULE_TITLES[name];
+  if (!titles) return name;
+  return (LANG === 'zh' ? titles.zh || titles.en : titles.en || titles.zh) || name;
+}
 
 // A measure in words: yoy(output_value) → 工业总产值同比.
 function measureWords(measure) {
