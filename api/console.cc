@@ -79,6 +79,7 @@ HttpResponse ApiSession(ApiCall& call) {
   auto config = call.loop->config();
   out["park"] = config->park_name;
   out["industries"] = config->industries;
+  out["timezone"] = config->timezone;
   HttpResponse r = JsonSuccess(DumpJson(out));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;

@@ -41,6 +41,7 @@ HttpResponse ApiLogin(ApiCall& call);  // POST /-/login {"user","password"}
 // Worker thread.
 HttpResponse ApiRules(ApiCall& call);
 HttpResponse ApiIngest(ApiCall& call);         // ?collector=&source=
+HttpResponse ApiUpload(ApiCall& call);         // POST /api/v1/upload?name=: a file, as the inbox
 HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","comment","duration"}
 HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}
 HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerprint}/acknowledge

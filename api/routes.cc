@@ -66,6 +66,8 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
   // Figures.
   t.Add({"POST", "/api/v1/ingest", A::kIngest, R::kWorker, {"collector", "source"},
          max_ingest_body_bytes, "a CSV or JSON body as one batch", ApiIngest});
+  t.Add({"POST", "/api/v1/upload", A::kOperate, R::kWorker, {"name"}, max_ingest_body_bytes,
+         "a file uploaded in the console, read as the inbox reads it", ApiUpload});
   t.Add({"GET", "/api/v1/enterprises", A::kRead, R::kLoop, {"industry"}, 0,
          "the enterprise register", ApiEnterprises});
   t.Add({"GET", "/api/v1/enterprises/{code}", A::kRead, R::kLoop, {}, 0,

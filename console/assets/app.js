@@ -44,7 +44,10 @@ class ApiFailure extends Error {
 
 async function api(path, options = {}) {
   const init = { method: options.method || 'GET', headers: {}, credentials: 'same-origin' };
-  if (options.body !== undefined) {
+  if (options.file !== undefined) {
+    init.headers['Content-Type'] = options.file.type || 'application/octet-stream';
+    init.body = options.file;
+  } else if (options.body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
@@ -83,6 +86,15 @@ function keepDraft(form, key) {
     sessionStorage.setItem(store, JSON.stringify(values));
   });
   return () => sessionStorage.removeItem(store);
+}
+
+// A time (unix seconds) as the park's clock reads it.
+function timeWords(unix) {
+  if (!unix) return '—';
+  try {
+    return new Intl.DateTimeFormat(LANG === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: SESSION.timezone || 'Asia/Shanghai',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(unix * 1000));
+  } catch (e) { return new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' '); }
 }
 
 function canOperate() { return SESSION.role === 'operator' || SESSION.role === 'admin'; }
@@ -616,18 +628,41 @@ async function pageHistory() {
         canOperate() ? revert(e) : '']), []) : el('p', { class: 'muted' }, t('none')),
     el('h2', {}, t('audit')),
     table([t('at'), t('source'), t('changes')],
-      audit.map(r => [new Date(r.at * 1000).toLocaleString(LANG === 'zh' ? 'zh-CN' : 'en-GB'), r.source,
+      audit.map(r => [timeWords(r.at), r.source,
         el('div', {}, r.changes.map(c => el('div', {}, c)))])));
 }
 
 // --- 数据 Data ---------------------------------------------------------------------------------
+const BATCH_STATUS = { zh: { committed: '已入库', rejected: '已拒收', partial: '部分入库', duplicate: '重复（未变化）' },
+  en: { committed: 'committed', rejected: 'rejected', partial: 'partial', duplicate: 'duplicate' } };
+
 async function pageData() {
   document.title = `${t('data')} · parkwatch`;
   const batches = await api('/api/v1/batches?limit=50');
-  show(el('h1', {}, t('batches')), table([t('at'), t('file'), t('status'), t('rows'), t('accepted'), t('errors')],
-    batches.map(b => [b.received_at ? new Date(b.received_at * 1000).toLocaleString(LANG === 'zh' ? 'zh-CN' : 'en-GB') : '',
-      b.source || '', b.status, b.rows_read, b.rows_accepted,
-      el('div', {}, (b.errors || []).slice(0, 5).map(e => el('div', {}, e)))]), [3, 4]));
+  const status = el('div', { id: 'upload-status' });
+  const upload = el('form', { class: 'filters', id: 'upload-form' },
+    el('input', { type: 'file', name: 'file', accept: '.csv,.xlsx,.xls,.json', required: true }),
+    el('button', { class: 'primary', type: 'submit' }, LANG === 'zh' ? '上传并导入' : 'Upload'));
+  upload.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const file = upload.elements.file.files[0];
+    if (!file) return;
+    try {
+      const b = await api('/api/v1/upload?name=' + encodeURIComponent(file.name), { method: 'POST', file });
+      status.replaceChildren(message('ok', `${file.name}：${(BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status}，${fixed(b.rows_accepted, 0)}/${fixed(b.rows_read, 0)}`));
+      setTimeout(route, 800);
+    } catch (err) {
+      const errors = err.data && err.data.errors ? err.data.errors.slice(0, 20).map(x => el('div', {}, x.text || x.message)) : [];
+      status.replaceChildren(message('error', err.message), ...errors);
+    }
+  });
+  show(el('h1', {}, t('data')), canOperate() ? el('div', { class: 'card' }, el('h2', {}, LANG === 'zh' ? '上传数据文件（与收件箱相同的导入）' : 'Upload a file (read as the inbox reads it)'), upload, status) : null,
+    el('h2', {}, t('batches')), table([t('at'), t('file'), t('status'), t('rows'), t('accepted'), t('errors')],
+    batches.map(b => [timeWords(b.received_at), el('span', { title: b.source || '' }, (b.source || '').split('/').pop()),
+      el('span', { class: b.status === 'rejected' ? 'down' : null }, (BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status),
+      fixed(b.rows_read, 0), fixed(b.rows_accepted, 0),
+      el('div', {}, (b.errors || []).slice(0, 20).map(e => el('div', {}, typeof e === 'string' ? e : (e.text || e.message))),
+        b.error_count > 20 ? el('div', { class: 'muted' }, `… ${b.error_count - 20}`) : null)]), [3, 4]));
 }
 
 document.addEventListener('DOMContentLoaded', start);
