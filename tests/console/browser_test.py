@@ -285,10 +285,16 @@ def run(args):
             assert words in overview, f"overview lacks {words}: {overview[:800]}"
         assert "增长-" not in overview and "NaN" not in overview and "undefined" not in overview
         shot(browser, "overview")
+        started = time.time()
+        browser.goto(park.url + "/")
+        browser.wait("document.querySelector('#park-cards') && Chart.getChart('trend')")
+        print(f"page /: ready in {(time.time() - started) * 1000:.0f} ms (this build)")
 
         # The message's link, in the browser: the alert's page.
+        started = time.time()
         browser.goto(link)
         browser.wait("document.querySelector('#why') && Chart.getChart('alert-chart')")
+        print(f"page /alerts/{{fingerprint}}: ready in {(time.time() - started) * 1000:.0f} ms (this build)")
         page = browser.eval("document.querySelector('main').innerText")
         alert = json.loads(request(park.url + "/api/v1/alerts/" + fingerprint,
                                    headers={"Authorization": "Bearer demo-admin-token"})[1])["data"]
@@ -315,8 +321,10 @@ def run(args):
         for path, name, ready in (("/alerts", "alerts", "document.querySelector('a.alert-link')"),
                                   ("/rules", "rules", "document.querySelector('tbody tr')"),
                                   ("/data", "data", "document.querySelector('tbody tr')")):
+            started = time.time()
             browser.goto(park.url + path)
             browser.wait(ready)
+            print(f"page {path}: ready in {(time.time() - started) * 1000:.0f} ms (this build)")
             text = browser.eval("document.querySelector('main').innerText")
             assert "undefined" not in text and "NaN" not in text, (path, text[:500])
             shot(browser, name)
