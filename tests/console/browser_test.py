@@ -94,7 +94,7 @@ class Park:
             [parkwatch, "serve", f"--config.file={workdir}/parkwatch.yml",
              f"--web.config.file={workdir}/web.yml", f"--web.listen-address=127.0.0.1:{self.port}"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        wait_for(lambda: self.ready(), 120, "the daemon to be ready")
+        wait_for(lambda: self.ready(), 240, "the daemon to be ready")
 
     def ready(self):
         if self.proc.poll() is not None:
@@ -320,7 +320,7 @@ def run(args):
         # The other pages.
         for path, name, ready in (("/alerts", "alerts", "document.querySelector('a.alert-link')"),
                                   ("/rules", "rules", "document.querySelector('tbody tr')"),
-                                  ("/data", "data", "document.querySelector('tbody tr')")):
+                                  ("/data", "data-batches", "document.querySelector('tbody tr')")):
             started = time.time()
             browser.goto(park.url + path)
             browser.wait(ready)
