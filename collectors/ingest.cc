@@ -207,6 +207,18 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
   });
 }
 
+BatchSummary RecordFailedInput(const std::string& source, const std::string& error,
+                               const CollectorConfig& collector, Store& store) {
+  BatchSummary summary;
+  summary.info = BatchInfo{source, collector.name, ""};
+  summary.status = "rejected";
+  DiagnosticList errors(source, &summary.errors);
+  errors.Add(0, 0, "", error);
+  summary.error_count = errors.Finish();
+  store.RecordEmptyBatch(&summary);
+  return summary;
+}
+
 std::string SummaryLine(const BatchSummary& s) {
   std::ostringstream out;
   // The source comes from outside (a file name, a request's ?source=): escaped for the log.

@@ -35,6 +35,12 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
                         const std::string& source, const CollectorConfig& collector,
                         const Config& config, Store& store);
 
+// Records an input that never arrived — a scheduled pull that failed after its retries — as a
+// rejected batch whose one error says why (source: the URL or "sql_pull:NAME"), so the batch
+// list shows it beside the bad files.
+BatchSummary RecordFailedInput(const std::string& source, const std::string& error,
+                               const CollectorConfig& collector, Store& store);
+
 // One line for the log: "monthly.csv: committed batch 12: 300 rows, 600 new, 3 revised, ..."
 std::string SummaryLine(const BatchSummary& summary);
 

@@ -84,6 +84,79 @@ std::optional<ColumnRole> ParseRoleName(const std::string& name) {
   return std::nullopt;
 }
 
+int64_t DurationOrNegative(const std::string& text) { return ParseDurationMs(text).value_or(-1); }
+
+// The settings of a pull collector; on other types each of them is an error (a setting that
+// would do nothing must not look as if it did).
+void ReadPull(Reader& r, const YAML::Node& item, const std::string& where, const fs::path& base,
+              CollectorConfig* col) {
+  static const char* kHttp[] = {"url", "token", "token_file", "token_env"};
+  static const char* kSql[] = {
+      "connection",   "connection_file", "connection_env",   "password",    "password_file",
+      "password_env", "query",           "watermark_column", "since_start", "statement_timeout"};
+  static const char* kAny[] = {"schedule", "timeout", "retries", "retry_backoff", "max_body_bytes"};
+  auto refuse = [&](const char* key, const std::string& why) {
+    if (item[key]) r.Error(item[key], where + "." + key, why);
+  };
+  const bool http = col->type == "http_pull", sql = col->type == "sql_pull";
+  for (const char* k : kHttp)
+    if (!http) refuse(k, "only for type: http_pull");
+  for (const char* k : kSql)
+    if (!sql) refuse(k, "only for type: sql_pull");
+  if (!http && !sql) {
+    for (const char* k : kAny) refuse(k, "only for type: http_pull or sql_pull");
+    return;
+  }
+  PullConfig& p = col->pull;
+  p.schedule_text = r.String(item["schedule"], where + ".schedule", "");
+  std::string error;
+  if (p.schedule_text.empty())
+    r.Error(item, where + ".schedule", "required: \"every 15m\", \"daily 06:30\" or \"mon 09:00\"");
+  else if (!ParsePullSchedule(p.schedule_text, DurationOrNegative, &p.schedule, &error))
+    r.Error(item["schedule"], where + ".schedule", error);
+  p.timeout_ms = ReadDurationMs(r, item["timeout"], where + ".timeout", p.timeout_ms);
+  p.retries = static_cast<int>(r.Int(item["retries"], where + ".retries", p.retries, 0, 20));
+  p.retry_backoff_ms =
+      ReadDurationMs(r, item["retry_backoff"], where + ".retry_backoff", p.retry_backoff_ms);
+  p.max_body_bytes =
+      r.Int(item["max_body_bytes"], where + ".max_body_bytes", p.max_body_bytes, 1024, 1LL << 32);
+  if (p.timeout_ms < 100) r.Error(item["timeout"], where + ".timeout", "at least 100ms");
+  if (http) {
+    p.url = r.String(item["url"], where + ".url", "");
+    if (p.url.rfind("http://", 0) != 0 && p.url.rfind("https://", 0) != 0)
+      r.Error(item["url"] ? item["url"] : item, where + ".url",
+              p.url.empty() ? "required: the http:// or https:// address to pull"
+                            : "must start with http:// or https://");
+    p.bearer_token = r.Secret(item, where, "token", base.string());
+    return;
+  }
+  p.connection = r.Secret(item, where, "connection", base.string());
+  if (p.connection.empty() && !item["connection"] && !item["connection_file"] &&
+      !item["connection_env"])
+    r.Error(item, where + ".connection",
+            "required: a libpq connection string (connection, connection_file or connection_env)");
+  p.password = r.Secret(item, where, "password", base.string());
+  p.query = r.String(item["query"], where + ".query", "");
+  if (p.query.empty()) r.Error(item, where + ".query", "required: the SELECT to run");
+  p.watermark_column = r.String(item["watermark_column"], where + ".watermark_column", "");
+  p.since_start = r.String(item["since_start"], where + ".since_start", "");
+  const bool uses_since = p.query.find(":since") != std::string::npos;
+  if (uses_since && p.watermark_column.empty())
+    r.Error(item["query"], where + ".watermark_column",
+            "the query uses :since: name the column whose greatest value becomes the next :since");
+  if (!uses_since && !p.watermark_column.empty())
+    r.Error(item["watermark_column"], where + ".watermark_column",
+            "the query does not use :since, so a watermark would never be read");
+  if (uses_since && p.since_start.empty())
+    r.Error(item, where + ".since_start",
+            "required with :since: the value of the first pull, e.g. \"1970-01-01\"");
+  p.statement_timeout_ms = ReadDurationMs(r, item["statement_timeout"],
+                                          where + ".statement_timeout", p.statement_timeout_ms);
+  // The watermark column is read by the puller, not stored: it is no unknown header.
+  if (!p.watermark_column.empty())
+    col->columns.emplace(p.watermark_column, ColumnRole{ColumnRole::kIgnore, "", ""});
+}
+
 void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Config* c) {
   if (!node || node.IsNull()) return;
   if (!node.IsSequence()) return r.Error(node, "collectors", "expected a list");
@@ -91,16 +164,43 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
   for (const auto& item : node) {
     std::string where = "collectors[" + std::to_string(i++) + "]";
     if (!r.Map(item, where,
-               {"name", "type", "directory", "encoding", "atomic", "columns", "sheet",
-                "period_format"}))
+               {"name",
+                "type",
+                "directory",
+                "encoding",
+                "atomic",
+                "columns",
+                "sheet",
+                "period_format",
+                "schedule",
+                "timeout",
+                "retries",
+                "retry_backoff",
+                "max_body_bytes",
+                "url",
+                "token",
+                "token_file",
+                "token_env",
+                "connection",
+                "connection_file",
+                "connection_env",
+                "password",
+                "password_file",
+                "password_env",
+                "query",
+                "watermark_column",
+                "since_start",
+                "statement_timeout"}))
       continue;
     CollectorConfig col;
     col.name = r.String(item["name"], where + ".name", "");
     if (col.name.empty()) r.Error(item, where + ".name", "required");
     if (c->FindCollector(col.name)) r.Error(item["name"], where + ".name", "duplicate name");
     col.type = r.String(item["type"], where + ".type", "inbox");
-    if (col.type != "inbox" && col.type != "http")
-      r.Error(item["type"], where + ".type", "must be inbox or http");
+    if (col.type != "inbox" && col.type != "http" && col.type != "http_pull" &&
+        col.type != "sql_pull")
+      r.Error(item["type"], where + ".type", "must be inbox, http, http_pull or sql_pull");
+    ReadPull(r, item, where, base, &col);
     col.directory =
         ResolvePath(base.string(), r.String(item["directory"], where + ".directory", ""));
     if (col.type == "inbox" && col.directory.empty())

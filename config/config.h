@@ -13,6 +13,7 @@
 #include "config/alerting.h"
 #include "config/web_config.h"
 #include "core/diagnostic.h"
+#include "core/schedule.h"
 #include "core/units.h"
 
 namespace parkwatch {
@@ -52,9 +53,31 @@ struct ColumnRole {
   std::string unit;       // kIndicator only; empty = from the header "(万元)" or the default
 };
 
+// A source parkwatch fetches itself on a schedule (collectors/puller.h): an HTTP resource
+// (http_pull) or a PostgreSQL query (sql_pull). Secrets are read when the config is loaded.
+struct PullConfig {
+  std::string schedule_text;  // as written: "every 15m", "daily 06:30", "mon 09:00"
+  PullSchedule schedule;
+  int64_t timeout_ms = 60'000;          // one attempt: connect, request, the whole body
+  int retries = 3;                      // further attempts after a failed one
+  int64_t retry_backoff_ms = 5'000;     // before the first retry; doubles for each next
+  int64_t max_body_bytes = 64LL << 20;  // a larger body (or query result) is refused
+  // http_pull
+  std::string url;
+  std::string bearer_token;  // token / token_file / token_env: sent as Authorization: Bearer
+  // sql_pull
+  std::string connection;  // libpq connection string (connection / _file / _env)
+  std::string password;    // password / _file / _env; "" = none or in the connection string
+  std::string query;       // SELECT with column names as table headers; :since = the watermark
+  std::string watermark_column;  // the column whose greatest value becomes the next :since
+  std::string since_start;       // :since of the first pull
+  int64_t statement_timeout_ms = 30'000;
+};
+
 struct CollectorConfig {
   std::string name;
-  std::string type = "inbox";     // inbox (a watched directory) | http (POST /api/v1/ingest)
+  // inbox (a watched directory) | http (POST /api/v1/ingest) | http_pull | sql_pull
+  std::string type = "inbox";
   std::string directory;          // inbox: where files are dropped; processed/ and rejected/
                                   // are created beside the files
   std::string encoding = "auto";  // auto | utf-8 | gb18030
@@ -67,6 +90,9 @@ struct CollectorConfig {
   // The register's own batches: content committed before applies again, since the register may
   // have changed in between (a file put back as it was, an attribute set back by the API).
   bool reapply = false;
+  PullConfig pull;  // http_pull and sql_pull only
+
+  bool is_pull() const { return type == "http_pull" || type == "sql_pull"; }
 };
 
 struct WebConfig {

@@ -14,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <mutex>
 
 #include "alerts/alert_store.h"
@@ -22,6 +23,7 @@
 #include "api/services.h"
 #include "collectors/inbox.h"
 #include "collectors/ingest.h"
+#include "collectors/puller.h"
 #include "core/log_text.h"
 #include "daemon/auth.h"
 #include "daemon/sessions.h"
@@ -30,6 +32,7 @@
 #include "metrics/metrics.h"
 #include "notifiers/delivery_store.h"
 #include "notifiers/dispatcher.h"
+#include "rules/evaluator.h"
 #include "rules/rule_config.h"
 #include "rules/tuning.h"
 #include "store/store.h"
@@ -109,6 +112,7 @@ class Daemon : public LoopServices, public PoolServices {
   ~Daemon() override {
     // Threads first, while everything they use is alive: the worker (it posts to the loop and
     // kicks the dispatcher), then the dispatcher, then the pools.
+    if (puller_) puller_->Stop();  // before the worker: a pull hands its batch to it
     if (worker_) worker_->RequestStop();
     worker_.reset();
     if (dispatcher_) dispatcher_->Stop();
@@ -155,6 +159,7 @@ class Daemon : public LoopServices, public PoolServices {
       return 1;
     }
     SwapInboxes(std::move(inboxes));
+    StartPulls();
     ScheduleDeadlines();
     // Ready once the worker has drained the files that were waiting at start.
     worker_->PostBarrier([this] {
@@ -162,6 +167,7 @@ class Daemon : public LoopServices, public PoolServices {
       spdlog::info("ready");
     });
     RunLoop();
+    puller_->Stop();      // a pull in flight was cut short; its batch (if any) is queued
     worker_.reset();      // joins: work queued before the stop is finished or skipped
     dispatcher_->Stop();  // after the worker: its last notifications are in the outbox
     io_.restart();
@@ -299,6 +305,7 @@ class Daemon : public LoopServices, public PoolServices {
   void Shutdown() {
     stopping_ = true;
     for (auto& w : inboxes_) w->Stop();
+    if (puller_) puller_->RequestStop();
     if (http_) http_->Stop();
     if (loop_lag_) loop_lag_->Stop();
     deadline_timer_.cancel();
@@ -335,6 +342,35 @@ class Daemon : public LoopServices, public PoolServices {
       spdlog::info("collector watching {}", w->directory());
       w->Start();
     }
+  }
+
+  // The http_pull and sql_pull collectors, on the puller's thread; what they fetch is ingested
+  // on the worker like a request body, or recorded there as a failed input.
+  void StartPulls() {
+    PullerOptions options;
+    options.db_path = config_->storage_path;
+    options.registry = &metrics_.registry();
+    options.deliver = [this](const PulledBody& pulled) {
+      std::promise<BatchSummary> done;
+      std::future<BatchSummary> summary = done.get_future();
+      worker_->Post([&pulled, &done](WorkerServices& w) {
+        try {
+          done.set_value(
+              pulled.error.empty()
+                  ? w.Ingest(pulled.body, pulled.content_type, pulled.source, *pulled.collector)
+                  : RecordFailedInput(pulled.source, pulled.error, *pulled.collector, w.store()));
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
+      });
+      return summary.get();
+    };
+    puller_ = std::make_unique<Puller>(std::move(options));
+    puller_->Start(config_, ParkUtcOffset(*config_));
+  }
+
+  static int ParkUtcOffset(const Config& config) {
+    return UtcOffsetMinutes(config.timezone).value_or(8 * 60);
   }
 
   // On the loop: a batch finished.
@@ -393,6 +429,7 @@ class Daemon : public LoopServices, public PoolServices {
     config_ = std::make_shared<const Config>(std::move(fresh));
     rules_ = std::make_shared<const RuleSet>(std::move(fresh_rules));
     SwapInboxes(std::move(inboxes));
+    puller_->Reload(config_, ParkUtcOffset(*config_));
     worker_->PostRules(config_, rules_, source, changes);
     metrics_.ConfigReload(true);
     spdlog::info("config reloaded ({})", source);
@@ -579,6 +616,7 @@ class Daemon : public LoopServices, public PoolServices {
   std::chrono::steady_clock::time_point metrics_cache_at_;
   std::unique_ptr<Dispatcher> dispatcher_;  // its own thread and connection
   std::unique_ptr<StoreWorker> worker_;     // its own thread and connection
+  std::unique_ptr<Puller> puller_;          // its own thread and connection; hands to worker_
   std::unique_ptr<LoopLagProbe> loop_lag_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::unique_ptr<InboxWatcher>> inboxes_;

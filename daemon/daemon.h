@@ -4,6 +4,8 @@
 //   - the store worker (daemon/store_worker.h): every store write — batches, rule evaluation and
 //     the alert lifecycle, silences and acknowledgements — and the figure metrics;
 //   - the dispatcher (notifiers/dispatcher.h): routing and delivery of notifications;
+//   - the puller (collectors/puller.h): scheduled http_pull and sql_pull fetches, whose bodies
+//     it hands to the store worker;
 //   - the auth pool: bcrypt checks; the serving pool: /metrics serialisation.
 // The routes and which thread each runs on are the one table of api/routes.cc.
 #pragma once

@@ -67,7 +67,8 @@ class StoreWorker : public WorkerServices {
   // Runs then on the loop once everything queued before it is done (readiness after the files
   // waiting at start).
   void PostBarrier(std::function<void()> then);
-  // Runs fn on the worker thread with its services (API routes that run on the worker).
+  // Runs fn on the worker thread with its services (API routes that run on the worker). Any
+  // thread may call it (the puller hands its bodies over so).
   void Post(std::function<void(WorkerServices&)> fn);
 
   // Any thread: a long batch in progress stops at its next progress check and rolls back; work

@@ -10,7 +10,9 @@
 #include <optional>
 #include <sstream>
 
+#include "core/number_text.h"
 #include "core/time_text.h"
+#include "core/units.h"
 
 namespace parkwatch {
 namespace {
@@ -153,6 +155,162 @@ std::string Expand(const std::string& tmpl, const std::map<std::string, std::str
 }
 
 // The facts of one alert as (label, value) lines, in reading order.
+// The enterprise's figures an alert carries (rules/outcome.cc AddFigures): this period's and the
+// same period's a year before, and the recent periods, oldest first.
+struct RecentFigure {
+  Period period;
+  std::optional<double> now, year_ago;
+};
+
+std::optional<double> NumberOf(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  try {
+    return std::stod(text);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+Dimension DimensionOf(const AlertNotice& a) {
+  return ParseDimension(Get(a.annotations, "dimension")).value_or(Dimension::kCount);
+}
+
+std::vector<RecentFigure> RecentFigures(const AlertNotice& a) {
+  std::vector<RecentFigure> out;
+  std::stringstream in(Get(a.annotations, "recent"));
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    size_t eq = item.find('='), slash = item.find('/', eq == std::string::npos ? 0 : eq);
+    if (eq == std::string::npos || slash == std::string::npos) continue;
+    std::optional<Period> p = Period::Parse(item.substr(0, eq));
+    if (!p) continue;
+    out.push_back(
+        {*p, NumberOf(item.substr(eq + 1, slash - eq - 1)), NumberOf(item.substr(slash + 1))});
+  }
+  return out;
+}
+
+// 本期 1,234.56万元，上年同期 1,478.90万元 / this period 1,234.56 ten thousand yuan, a year
+// before 1,478.90 ten thousand yuan; "" when the alert carries no figures.
+std::string FiguresLine(const AlertNotice& a, const std::string& lang) {
+  std::optional<double> now = NumberOf(Get(a.annotations, "figure"));
+  std::optional<double> before = NumberOf(Get(a.annotations, "figure_year_ago"));
+  if (!now && !before) return "";
+  const Dimension d = DimensionOf(a);
+  const bool en = lang == "en";
+  std::string out = std::string(en ? "this period " : "本期 ") +
+                    (now ? AmountWords(*now, d, lang) : (en ? "not reported" : "未报"));
+  if (before)
+    out += std::string(en ? ", same period a year before " : "，上年同期 ") +
+           AmountWords(*before, d, lang);
+  return out;
+}
+
+// A period in a table row of recent figures: 第19周 / 6月 (the year is in the heading).
+std::string ShortPeriod(Period p, const std::string& lang) {
+  if (lang == "en") return p.weekly() ? "W" + std::to_string(p.week()) : p.ToString();
+  if (p.weekly()) return "第" + std::to_string(p.week()) + "周";
+  if (p.is_jan_feb()) return "1—2月";
+  return std::to_string(p.first_month()) + "月";
+}
+
+// The recent periods as one line for text and markdown: 近8周（万元）：第12周
+// 1,234.56（同比下降3.2%）… and as a small table for HTML.
+std::string RecentHeading(const AlertNotice& a, size_t n, const std::string& lang) {
+  const bool weekly = a.period.weekly();
+  DisplayUnit unit = DisplayUnitOf(DimensionOf(a), lang);
+  std::string u(Trim(unit.Name(lang)));
+  if (lang == "en")
+    return "Last " + std::to_string(n) + (weekly ? " weeks" : " months") +
+           (u.empty() ? "" : " (" + u + ")");
+  return "近" + std::to_string(n) + (weekly ? "周" : "个月") + (u.empty() ? "" : "（" + u + "）");
+}
+
+std::string RecentCell(const std::optional<double>& v, const AlertNotice& a,
+                       const std::string& lang) {
+  if (!v) return "—";
+  DisplayUnit unit = DisplayUnitOf(DimensionOf(a), lang);
+  return Grouped(*v / unit.divisor, unit.decimals);
+}
+
+// +4.1% / -11.8%: a period's growth on a year before, or "" without both figures.
+std::string SignedGrowth(const RecentFigure& r) {
+  if (!r.now || !r.year_ago || *r.year_ago <= 0) return "";
+  const double g = *r.now / *r.year_ago - 1;
+  return (g < 0 ? "-" : "+") + Pct1(g) + "%";
+}
+
+std::string RecentLine(const AlertNotice& a, const std::vector<RecentFigure>& recent,
+                       const std::string& lang) {
+  std::string out;
+  for (const RecentFigure& r : recent) {
+    out += (out.empty()    ? ""
+            : lang == "en" ? "; "
+                           : "；") +
+           ShortPeriod(r.period, lang) + " " + RecentCell(r.now, a, lang);
+    if (std::string g = SignedGrowth(r); !g.empty())
+      out += lang == "en" ? " (" + g + ")" : "（" + g + "）";
+  }
+  return out;
+}
+
+// For HTML mail, read on phones: four narrow columns, figures right-aligned, this period bold.
+std::string RecentTable(const AlertNotice& a, const std::vector<RecentFigure>& recent,
+                        const std::string& lang) {
+  const bool en = lang == "en";
+  std::string h =
+      "<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">\n<caption>" +
+      HtmlEscape(RecentHeading(a, recent.size(), lang)) + "</caption>\n";
+  h += std::string("<tr><th>") + (en ? "Period" : "周期") + "</th><th>" +
+       (en ? "This year" : "本期") + "</th><th>" + (en ? "A year before" : "上年同期") +
+       "</th><th>" + (en ? "YoY" : "同比") + "</th></tr>\n";
+  const std::string num = "<td align=\"right\">";
+  for (const RecentFigure& r : recent) {
+    std::string g = SignedGrowth(r);
+    h += "<tr" + std::string(r.period == a.period ? " style=\"font-weight:bold\"" : "") + "><td>" +
+         HtmlEscape(ShortPeriod(r.period, lang)) + "</td>" + num + RecentCell(r.now, a, lang) +
+         "</td>" + num + RecentCell(r.year_ago, a, lang) + "</td>" + num + (g.empty() ? "—" : g) +
+         "</td></tr>\n";
+  }
+  return h + "</table>\n";
+}
+
+// 共 3 条预警：红色 1 条、黄色 2 条；已恢复 1 条 — the first line of a message about several
+// alerts.
+std::string CountsLine(const Message& msg, const std::string& lang) {
+  std::map<Severity, int> firing;
+  int resolved = 0;
+  for (const AlertNotice& a : msg.alerts) a.firing() ? ++firing[a.severity] : ++resolved;
+  const int total = static_cast<int>(msg.alerts.size()) + msg.truncated;
+  const bool en = lang == "en";
+  std::string out =
+      en ? std::to_string(total) + " alerts: " : "共 " + std::to_string(total) + " 条预警：";
+  std::string parts;
+  for (Severity s : {Severity::kRed, Severity::kOrange, Severity::kYellow, Severity::kBlue}) {
+    auto it = firing.find(s);
+    if (it == firing.end()) continue;
+    parts +=
+        (parts.empty() ? ""
+         : en          ? ", "
+                       : "、") +
+        (en ? std::to_string(it->second) + " " + std::string(SeverityName(s))
+            : std::string(SeverityChineseName(s)) + "色 " + std::to_string(it->second) + " 条");
+  }
+  if (resolved)
+    parts += (parts.empty() ? ""
+              : en          ? "; "
+                            : "；") +
+             (en ? std::to_string(resolved) + " resolved"
+                 : "已恢复 " + std::to_string(resolved) + " 条");
+  if (msg.truncated > 0)
+    parts += (parts.empty() ? ""
+              : en          ? "; "
+                            : "；") +
+             (en ? std::to_string(msg.truncated) + " more not shown"
+                 : "另有 " + std::to_string(msg.truncated) + " 条未列出");
+  return out + parts;
+}
+
 std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
                                                        const std::string& lang) {
   const Words& w = WordsFor(lang);
@@ -176,6 +334,7 @@ std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
                         : "；" + std::string(w.at_firing) + " " + FormatValue(*a.value_at_firing);
     add(w.value, v);
   }
+  add("Figures", FiguresLine(a, lang));
   if (a.fired_at) add(w.fired_at, FormatTime(a.fired_at));
   if (!a.firing() && a.at) add(w.resolved_at, FormatTime(a.at));
   return facts;
@@ -436,6 +595,8 @@ std::vector<std::pair<std::string, std::string>> FactsZh(const AlertNotice& a) {
       add("触发时", FigureZh(at, ""));
     }
     add("预警线", AllLevelsZh(a));
+    std::string figure_name = Get(a.annotations, "indicator_title");
+    add(figure_name.empty() ? "数值" : figure_name.c_str(), FiguresLine(a, "zh"));
   }
   if (a.fired_at) add(kZh.fired_at, FormatTime(a.fired_at));
   if (!a.firing() && a.at) add(kZh.resolved_at, FormatTime(a.at));
@@ -479,6 +640,12 @@ RenderedMessage Render(const Message& msg, const ReceiverConfig& receiver,
 
   const std::string sep = lang == "en" ? ": " : "：";
   out.html = "<html><body>\n<h2>" + HtmlEscape(out.title) + "</h2>\n";
+  if (msg.alerts.size() > 1 && receiver.text_template.empty()) {
+    std::string counts = CountsLine(msg, lang);
+    out.text += counts + "\n\n";
+    out.markdown += "**" + counts + "**\n\n";
+    out.html += "<p><b>" + HtmlEscape(counts) + "</b></p>\n";
+  }
   for (size_t i = 0; i < msg.alerts.size(); ++i) {
     const AlertNotice& a = msg.alerts[i];
     if (i) out.text += "\n", out.markdown += "\n";
@@ -502,6 +669,12 @@ RenderedMessage Render(const Message& msg, const ReceiverConfig& receiver,
       out.html += "<li><b>" + HtmlEscape(k) + "</b>" + sep + HtmlEscape(v) + "</li>\n";
     }
     out.html += "</ul>\n";
+    if (std::vector<RecentFigure> recent = RecentFigures(a); recent.size() > 1) {
+      std::string line = RecentHeading(a, recent.size(), lang) + sep + RecentLine(a, recent, lang);
+      out.text += line + "\n";
+      out.markdown += "- " + line + "\n";
+      out.html += RecentTable(a, recent, lang);
+    }
     // A Chinese reader gets summary_zh; a resolved missing report's summary (rendered when it
     // was still missing) no longer holds.
     std::string summary = Get(a.annotations, zh ? "summary_zh" : "summary");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/number_text.h"
 #include "report/monthly_report.h"
 #include "rules/measures.h"
 
@@ -14,22 +15,6 @@ namespace {
 const char* const kMonthsEn[] = {"",        "January",  "February", "March",  "April",
                                  "May",     "June",     "July",     "August", "September",
                                  "October", "November", "December"};
-
-// One decimal of a percentage, never "-0.0".
-std::string Pct1(double ratio) {
-  double v = std::round(std::fabs(ratio) * 1000) / 10;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-bool RoundsToZero(double ratio) { return std::round(std::fabs(ratio) * 1000) == 0; }
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
 
 }  // namespace
 
@@ -45,34 +30,6 @@ std::string MonthWords(Period p, const std::string& lang) {
 std::string YtdWords(Period p, const std::string& lang) {
   if (lang == "en") return std::string("January–") + kMonthsEn[p.last_month()];
   return "1—" + std::to_string(p.last_month()) + "月";
-}
-
-std::string GrowthWords(double ratio, const std::string& lang) {
-  if (lang == "en") {
-    if (RoundsToZero(ratio)) return "flat year on year";
-    return std::string(ratio > 0 ? "up " : "down ") + Pct1(ratio) + "% year on year";
-  }
-  if (RoundsToZero(ratio)) return "与上年同期持平";
-  return std::string(ratio > 0 ? "同比增长" : "同比下降") + Pct1(ratio) + "%";
-}
-
-std::string PointsWords(double difference, const std::string& lang, const char* up_zh,
-                        const char* down_zh) {
-  if (lang == "en") {
-    if (RoundsToZero(difference)) return "unchanged";
-    return std::string(difference > 0 ? "up " : "down ") + Pct1(difference) + " percentage points";
-  }
-  if (RoundsToZero(difference)) return "持平";
-  return std::string(difference > 0 ? up_zh : down_zh) + Pct1(difference) + "个百分点";
-}
-
-std::string MoneyWords(double yuan, const std::string& lang) {
-  if (lang == "en") {
-    if (std::fabs(yuan) >= 1e8) return Fixed(yuan / 1e8, 2) + " hundred million yuan";
-    return Fixed(yuan / 1e4, 2) + " ten thousand yuan";
-  }
-  if (std::fabs(yuan) >= 1e8) return Fixed(yuan / 1e8, 2) + "亿元";
-  return Fixed(yuan / 1e4, 2) + "万元";
 }
 
 namespace {

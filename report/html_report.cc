@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/number_text.h"
 #include "core/text.h"
 #include "report/render.h"
 #include "rules/measures.h"
@@ -18,14 +19,6 @@ struct Lang {
   bool en;
   const char* operator()(const char* zh, const char* english) const { return en ? english : zh; }
 };
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s == "-0.0" || s == "-0.00") s = s.substr(1);
-  return s;
-}
 
 // A table cell for a ratio as a percentage with one decimal; negative values marked.
 std::string PctCell(const std::optional<double>& v) {
@@ -41,12 +34,7 @@ std::string PpCell(const std::optional<double>& v, int decimals = 1) {
 }
 std::string WanCell(const std::optional<double>& yuan) {
   if (!yuan) return "<td class=na>—</td>";
-  std::string text = Fixed(*yuan / 1e4, 2);
-  // Thousands separators for readability.
-  size_t dot = text.find('.');
-  for (int i = static_cast<int>(dot) - 3; i > (text[0] == '-' ? 1 : 0); i -= 3)
-    text.insert(static_cast<size_t>(i), ",");
-  return "<td>" + text + "</td>";
+  return "<td>" + Grouped(*yuan / 1e4) + "</td>";
 }
 std::optional<double> Diff(const std::optional<double>& a, const std::optional<double>& b) {
   if (a && b) return *a - *b;

@@ -1,4 +1,5 @@
 #include "report/month_close.h"
+#include "core/number_text.h"
 
 #include <spdlog/spdlog.h>
 
@@ -29,13 +30,6 @@ constexpr int64_t kParkOffsetSeconds = 8 * 3600;  // Asia/Shanghai, no daylight 
 // Closed months checked again for revisions: the bureau revises the last quarter, not years.
 constexpr int kRevisableMonths = 3;
 
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.rfind("-0.", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s = s.substr(1);
-  return s;
-}
 std::string Pct(const std::optional<double>& v) { return v ? Fixed(*v * 100, 1) + "%" : "—"; }
 std::string Pp(const std::optional<double>& v) { return v ? Fixed(*v * 100, 2) : "—"; }
 std::string Wan(const std::optional<double>& v) { return v ? Fixed(*v / 1e4, 2) + "万元" : "—"; }

@@ -176,12 +176,5 @@ std::string MonthWords(Period p, const std::string& lang);
 std::string YtdWords(Period p, const std::string& lang);
 // The headline paragraph, written from the numbers (zh or en).
 std::string Headline(const MonthlyReport& report, const std::string& lang);
-// 同比增长6.2% / 同比下降3.1% / 与上年同期持平; "up 6.2%" / "down 3.1%" / "flat".
-std::string GrowthWords(double ratio, const std::string& lang);
-// 加快0.4个百分点 / 回落0.4个百分点 (faster/slower), given a difference of two ratios.
-std::string PointsWords(double difference, const std::string& lang, const char* up_zh = "加快",
-                        const char* down_zh = "回落");
-// 1,234.56万元 or 12.35亿元 from yuan.
-std::string MoneyWords(double yuan, const std::string& lang);
 
 }  // namespace parkwatch

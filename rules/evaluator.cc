@@ -562,6 +562,27 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
   }
 }
 
+// The one place that decides who owes a period's report. The register's 应报报表 comes first
+// where it says anything: an enterprise that owes no weekly report is never missing one,
+// whatever the rule's reporters. Otherwise, and for those it says owe the report, the rule's
+// `reporters:` decides; `reporters: register` takes exactly those the register names (an
+// enterprise whose 应报报表 was never stated owes nothing under it).
+bool OwesReport(const RuleConfig& rule, const EnterpriseInfo& info, Cadence cadence, bool in_set) {
+  std::optional<bool> stated = info.OwesReport(cadence);
+  if (stated && !*stated) return false;
+  switch (rule.reporters) {
+    case Reporters::kAll:
+      return true;
+    case Reporters::kKey:
+      return info.key;
+    case Reporters::kSet:
+      return in_set;
+    case Reporters::kRegister:
+      return stated.value_or(false);
+  }
+  return false;
+}
+
 void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out) const {
   const RuleConfig& rule = c.rule;
   MemberFilter filter(rule.where, c.data, c.t.year());
@@ -573,12 +594,9 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
     if (auto it = rules_.sets.find(rule.set); it != rules_.sets.end())
       for (const auto& code : it->second)
         if (auto e = c.data.IndexOfCode(code)) in_set.insert(*e);
-  for (EnterpriseIndex e : candidates) {
-    if (rule.reporters == Reporters::kKey && !c.data.info(e).key) continue;
-    if (rule.reporters == Reporters::kSet && !in_set.count(e)) continue;
-    members.push_back(e);
-  }
   const Cadence cadence = c.group.cadence;
+  for (EnterpriseIndex e : candidates)
+    if (OwesReport(rule, c.data.info(e), cadence, in_set.count(e) > 0)) members.push_back(e);
   // An enterprise owes every period from its first report on; one that never reported, from
   // the first period the rules hold data for, or the start of its first 规上 year if later.
   std::optional<Period> earliest = c.data.EarliestPeriod(cadence);

@@ -57,6 +57,10 @@ namespace parkwatch {
 // Config validation uses it to refuse a zone deadlines cannot honour.
 std::optional<int> UtcOffsetMinutes(const std::string& zone);
 
+// Whether an enterprise owes a missing-report rule's report at cadence: the register's 应报报表
+// where it says, then the rule's reporters (in_set: the enterprise is in the rule's set).
+bool OwesReport(const RuleConfig& rule, const EnterpriseInfo& info, Cadence cadence, bool in_set);
+
 class Evaluator {
  public:
   // Holds references: rules and config must outlive the evaluator (the daemon builds a new

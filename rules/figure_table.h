@@ -43,6 +43,18 @@ struct EnterpriseInfo {
   bool key = false;          // key enterprise (重点企业)
   int above_size_since = 0;  // first year as 规上 enterprise; 0 = unknown (treated as always)
   int above_size_until = 0;  // last year as 规上 enterprise; 0 = still above size
+  // 应报报表 from the register: whether it has said which reports the enterprise owes, and
+  // which (missing-report rules read it through OwesReport).
+  bool reports_stated = false;
+  bool owes_weekly = false;
+  bool owes_monthly = false;
+
+  // Whether the register says the enterprise owes the reports of cadence; nullopt when it
+  // has not said.
+  std::optional<bool> OwesReport(Cadence cadence) const {
+    if (!reports_stated) return std::nullopt;
+    return cadence == Cadence::kWeekly ? owes_weekly : owes_monthly;
+  }
 
   // True if the enterprise counts as above designated size (规上) in year.
   bool AboveSizeIn(int year) const {

@@ -47,13 +47,6 @@ std::string ValueText(RuleKind kind, double value) {
 
 }  // namespace
 
-std::string PeriodWords(Period p) {
-  if (!p.valid()) return "";
-  if (p.weekly()) return std::to_string(p.year()) + "年第" + std::to_string(p.week()) + "周";
-  if (p.is_jan_feb()) return std::to_string(p.year()) + "年1—2月";
-  return std::to_string(p.year()) + "年" + std::to_string(p.last_month()) + "月";
-}
-
 std::map<std::string, std::string> RuleOutcome::Labels() const {
   std::map<std::string, std::string> labels;
   if (!rule->labels.empty()) {
@@ -119,10 +112,10 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
     vars["prices_zh"] = comparable ? "可比价" : "现价";
   }
   vars["period"] = period.ToString();
-  vars["period_zh"] = PeriodWords(period);
+  vars["period_zh"] = PeriodName(period);
   if (missing_since) {
     vars["missing_since"] = missing_since->ToString();
-    vars["missing_since_zh"] = PeriodWords(*missing_since);
+    vars["missing_since_zh"] = PeriodName(*missing_since);
   }
   if (period.monthly()) vars["month"] = std::to_string(period.last_month());
   if (period.weekly()) vars["week"] = std::to_string(period.week());
@@ -144,7 +137,7 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   // A missing report names its period for receivers, which gather the enterprises missing the
   // same period into one digest ("12 家企业未报 2025年第20周：…", notifiers/template.h).
   if (rule->kind == RuleKind::kMissingReport && value && *value > 0)
-    annotations["missing_period"] = PeriodWords(period);
+    annotations["missing_period"] = PeriodName(period);
   TemplateVars vars = Vars();
   for (const auto& [name, text] : rule->annotations) annotations[name] = RenderTemplate(text, vars);
   // What a message needs to say the alert in words (notifiers/template.cc), whatever the rule's
@@ -170,7 +163,44 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   if (!levels.empty()) annotations["levels"] = levels;
   if (target) annotations["target"] = Number(*target);
   if (measured) annotations["measured"] = Number(*measured);
+  AddFigures(&annotations);
   return annotations;
+}
+
+// An enterprise's own figures behind a threshold rule on a level indicator (output value,
+// electricity), so a message can say "本期 1,234.56万元，上年同期 1,478.90万元" and show the
+// recent periods without a second look-up: figure, figure_year_ago, dimension (money, energy,
+// count) and recent ("2025-W12=1234.5/1100.2;…": the last kRecentPeriods periods with their
+// year-ago figures, oldest first, a side empty where there is none). Industry and park alerts
+// carry none: their levels are sums over a caliber, which their link's series shows.
+void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) const {
+  constexpr int kRecentPeriods = 8;
+  if (rule->kind != RuleKind::kThreshold || scope != ScopeKind::kEnterprise || enterprise < 0 ||
+      !data || !config || !group)
+    return;
+  const IndicatorConfig* indicator = config->FindIndicator(rule->measure.indicator);
+  if (!indicator || indicator->kind != IndicatorKind::kLevel) return;
+  const FigureTable* table = data->Figures(rule->measure.indicator, group->cadence);
+  if (!table) return;
+  auto year_ago = [&](Period p) -> std::optional<double> {
+    std::optional<Period> before = p.SameLastYear();
+    return before ? table->Get(enterprise, *before) : std::nullopt;
+  };
+  const char* dimensions[] = {"money", "energy", "count", "ratio"};
+  (*annotations)["dimension"] = dimensions[static_cast<size_t>(indicator->dimension)];
+  if (auto now = table->Get(enterprise, period)) (*annotations)["figure"] = Number(*now);
+  if (auto before = year_ago(period)) (*annotations)["figure_year_ago"] = Number(*before);
+  std::vector<Period> periods{period};
+  while (static_cast<int>(periods.size()) < kRecentPeriods && periods.back().Prev().valid())
+    periods.push_back(periods.back().Prev());
+  std::string recent;
+  for (auto p = periods.rbegin(); p != periods.rend(); ++p) {
+    std::optional<double> now = table->Get(enterprise, *p), before = year_ago(*p);
+    if (!now && !before) continue;
+    recent += (recent.empty() ? "" : ";") + p->ToString() + "=" + (now ? Number(*now) : "") + "/" +
+              (before ? Number(*before) : "");
+  }
+  if (!recent.empty()) (*annotations)["recent"] = recent;
 }
 
 }  // namespace parkwatch

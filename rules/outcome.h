@@ -24,9 +24,6 @@
 
 namespace parkwatch {
 
-// A period in the words of a Chinese report: 2025年第20周, 2025年6月, 2025年1—2月.
-std::string PeriodWords(Period p);
-
 struct RuleOutcome {
   const RuleConfig* rule = nullptr;
   const RuleGroup* group = nullptr;
@@ -77,6 +74,9 @@ struct RuleOutcome {
   // The rule's annotations rendered with Vars(); a missing report also carries missing_period
   // (the period's words), which receivers gather into one digest per period.
   std::map<std::string, std::string> Annotations() const;
+
+ private:
+  void AddFigures(std::map<std::string, std::string>* annotations) const;
 };
 
 }  // namespace parkwatch

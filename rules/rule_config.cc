@@ -149,13 +149,15 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
       rule->reporters = Reporters::kAll;
     } else if (reporters == "key") {
       rule->reporters = Reporters::kKey;
+    } else if (reporters == "register") {
+      rule->reporters = Reporters::kRegister;
     } else if (reporters.rfind("set:", 0) == 0 && reporters.size() > 4) {
       rule->reporters = Reporters::kSet;
       rule->set = reporters.substr(4);
     } else {
       r.Error(node["reporters"] ? node["reporters"] : node, where + ".reporters",
-              reporters.empty() ? "required: who reports, all | key | set:NAME"
-                                : "must be all, key or set:NAME");
+              reporters.empty() ? "required: who reports, all | key | set:NAME | register"
+                                : "must be all, key, set:NAME or register");
     }
     // Levels count overdue periods: 1 = the last period is missing.
     rule->thresholds.direction = Direction::kAbove;

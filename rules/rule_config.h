@@ -64,7 +64,9 @@ enum class Direction { kBelow, kAbove };
 
 // Who owes a report each period (missing_report rules): every enterprise in scope, the key
 // enterprises, or the members of a named set (RuleConfig::set).
-enum class Reporters { kAll, kKey, kSet };
+// Who owes a missing-report rule's reports: every member, the key ones, a named set's, or those
+// whose register entry (应报报表) lists the rule's cadence. See Evaluator: OwesReport.
+enum class Reporters { kAll, kKey, kSet, kRegister };
 
 struct Thresholds {
   Direction direction = Direction::kBelow;

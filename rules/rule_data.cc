@@ -17,6 +17,12 @@ EnterpriseInfo InfoOf(const EnterpriseRow& row, int32_t industry) {
   info.key = row.key;
   info.above_size_since = row.above_size_since.value_or(0);
   info.above_size_until = row.above_size_until.value_or(0);
+  // "weekly,monthly", "monthly", "weekly" or "" (none), as the register's reader stores it.
+  if (row.expected_reports) {
+    info.reports_stated = true;
+    info.owes_weekly = row.expected_reports->find("weekly") != std::string::npos;
+    info.owes_monthly = row.expected_reports->find("monthly") != std::string::npos;
+  }
   return info;
 }
 

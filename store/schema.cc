@@ -219,6 +219,19 @@ ALTER TABLE alert_events ADD COLUMN revised_period INTEGER;  -- set when a repla
 -- has not said.
 ALTER TABLE enterprises ADD COLUMN expected_reports TEXT;
 )sql"},
+      {8, "pull_state: where each scheduled pull left off", R"sql(
+-- One row per http_pull or sql_pull collector: the HTTP validators of the last body taken
+-- (ETag, Last-Modified) and the SQL watermark (the :since of the next pull). Written after the
+-- batch it follows has committed, so a crash in between re-pulls content that is then a
+-- duplicate batch, never skips any.
+CREATE TABLE pull_state (
+  collector TEXT PRIMARY KEY,
+  etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  watermark TEXT,                 -- NULL: never pulled, the collector's since_start applies
+  updated_at INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -3,11 +3,13 @@
 // nothing, and SIGTERM stops the daemon even in the middle of a long batch. Full sizes run
 // under `make soak` (PARKWATCH_SOAK=1).
 #include <gtest/gtest.h>
+
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "tests/support/daemon_process.h"
@@ -176,8 +179,11 @@ namespace parkwatch {
 namespace {
 
 // /metrics is serialised off the event loop: health checks and the API stay quick while many
-// scrapers pull a large exposition. At 20 000 enterprises (soak) the health check must answer
-// within 100 ms; at the small size the test checks that everything is answered.
+// scrapers pull a large exposition. The health check is measured against the scrapes of the same
+// run, not against a clock (machines are shared): had it queued behind a serialisation it would
+// take at least as long as a scrape, so its slowest answer must stay well below the median
+// scrape. At the small size the scrape is quick and the test checks that everything answers; at
+// 20 000 enterprises (soak) the ratio is asserted.
 TEST_F(BoundedListenerTest, HealthAnswersWhileEightClientsScrapeMetrics) {
   const int enterprises = Soak() ? 20000 : 1000;
   std::string output;
@@ -194,32 +200,40 @@ TEST_F(BoundedListenerTest, HealthAnswersWhileEightClientsScrapeMetrics) {
       << output;
   std::string error;
   ASSERT_TRUE(daemon_.Start(&error)) << error;
+  using Clock = std::chrono::steady_clock;
   std::atomic<bool> done{false};
   std::atomic<int> scrapes{0}, failures{0};
+  std::mutex mu;
+  std::vector<Clock::duration> scrape_times;  // guarded by mu
   std::vector<std::thread> scrapers;
   for (int i = 0; i < 8; ++i)
     scrapers.emplace_back([&] {
       while (!done) {
+        auto started = Clock::now();
         auto r = Http("GET", daemon_.url("/metrics"));
         (r.status == 200 && r.body.size() > 100000 ? scrapes : failures)++;
+        std::lock_guard lock(mu);
+        scrape_times.push_back(Clock::now() - started);
       }
     });
   ASSERT_TRUE(WaitFor([&] { return scrapes > 8; }, 60000));
-  std::chrono::steady_clock::duration slowest{};
+  Clock::duration slowest{};
   for (int i = 0; i < 20; ++i) {
-    auto started = std::chrono::steady_clock::now();
+    auto started = Clock::now();
     EXPECT_TRUE(Healthy());
-    slowest = std::max(slowest, std::chrono::steady_clock::now() - started);
+    slowest = std::max(slowest, Clock::now() - started);
   }
   done = true;
   for (auto& t : scrapers) t.join();
   EXPECT_EQ(failures, 0);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count();
-  std::printf("slowest /-/healthy during %d scrapes: %lld ms\n", scrapes.load(),
-              static_cast<long long>(ms));
-  if (Soak()) {
-    EXPECT_LT(ms, 100);
-  }
+  std::sort(scrape_times.begin(), scrape_times.end());
+  const Clock::duration median = scrape_times[scrape_times.size() / 2];
+  auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000.0;
+  };
+  std::printf("slowest /-/healthy during %d scrapes: %.1f ms; median scrape %.1f ms (%.2fx)\n",
+              scrapes.load(), ms(slowest), ms(median), ms(slowest) / ms(median));
+  if (Soak()) EXPECT_LT(ms(slowest), ms(median) / 4);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "rules/measures.h"
 #include "rules/rule_data.h"
@@ -696,6 +697,64 @@ TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
   auto missing = evaluator.Evaluate(weekly, *rules.FindRule("WeeklyReportMissing"), data,
                                     Period::Week(2024, 52));
   EXPECT_EQ(Find(missing, "enterprise", TestCreditCode(4))->value, 3);  // W50..W52
+}
+
+// The register's 应报报表 decides first where it says: an enterprise that owes no weekly report
+// is never missing one, whatever the rule's reporters; `reporters: register` takes exactly those
+// it names for the cadence.
+TEST_F(EvaluatorTest, MissingReportsFollowTheRegistersExpectedReports) {
+  RuleSet rules = ParseRules(R"yaml(
+groups:
+  - name: weekly
+    cadence: weekly
+    rules:
+      - alert: MissingKey
+        kind: missing_report
+        reporters: key
+        levels: {yellow: 1}
+      - alert: MissingRegister
+        kind: missing_report
+        reporters: register
+        levels: {yellow: 1}
+      - alert: MissingAll
+        kind: missing_report
+        reporters: all
+        levels: {yellow: 1}
+)yaml");
+  auto txn = store_->BeginIngest({"register.csv", "register", "r1"});
+  // 1: key, monthly only; 2: key, weekly and monthly; 3: not stated; 4: weekly; 5: none at all.
+  const std::pair<bool, std::optional<std::string>> kEnterprises[] = {{true, "monthly"},
+                                                                      {true, "weekly,monthly"},
+                                                                      {false, std::nullopt},
+                                                                      {false, "weekly"},
+                                                                      {false, ""}};
+  for (int n = 1; n <= 5; ++n) {
+    EnterpriseRecord e{TestCreditCode(n), "企业" + std::to_string(n), kPharma};
+    e.key = kEnterprises[n - 1].first;
+    e.expected_reports = kEnterprises[n - 1].second;
+    EXPECT_EQ(txn->PutEnterprise(e), "");
+    EXPECT_EQ(txn->PutFigure(Fig(n, "output_value", Period::Week(2024, 1), 1)), "");
+  }
+  BatchSummary s;
+  s.status = "committed";
+  txn->Commit(&s);
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  const RuleGroup& group = rules.groups[0];
+  Evaluator evaluator(rules, config_);
+  auto owing = [&](int rule) {
+    std::set<std::string> codes;
+    for (const auto& o :
+         evaluator.Evaluate(group, group.rules[rule], data, Period::Week(2024, 3))) {
+      EXPECT_EQ(o.value, 2) << o.Labels().at("enterprise");  // W02 and W03 missing
+      codes.insert(o.Labels().at("enterprise"));
+    }
+    return codes;
+  };
+  EXPECT_EQ(owing(0), (std::set<std::string>{TestCreditCode(2)}));  // 1 owes no weekly report
+  EXPECT_EQ(owing(1), (std::set<std::string>{TestCreditCode(2), TestCreditCode(4)}));
+  EXPECT_EQ(owing(2),
+            (std::set<std::string>{TestCreditCode(2), TestCreditCode(3), TestCreditCode(4)}));
 }
 
 }  // namespace

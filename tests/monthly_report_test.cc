@@ -12,6 +12,7 @@
 #include <set>
 
 #include "alerts/alert_store.h"
+#include "core/number_text.h"
 #include "metrics/park_figures.h"
 #include "notifiers/receiver_types.h"
 #include "notifiers/receivers.h"
@@ -153,7 +154,7 @@ TEST(MonthlyReportTest, HeadlineIsWrittenFromTheNumbersInTheBureausPhrasing) {
   EXPECT_EQ(GrowthWords(0.0004, "zh"), "与上年同期持平");
   EXPECT_EQ(PointsWords(-0.004, "zh"), "回落0.4个百分点");
   EXPECT_EQ(MoneyWords(261.95e8, "zh"), "261.95亿元");
-  EXPECT_EQ(MoneyWords(12345678, "zh"), "1234.57万元");
+  EXPECT_EQ(MoneyWords(12345678, "zh"), "1,234.57万元");
   std::string en = Headline(r, "en");
   EXPECT_NE(en.find("January–March, the value added of the park's above-size industry up 4.9%"),
             std::string::npos)

@@ -65,7 +65,15 @@ AlertNotice Notice(const std::string& enterprise, const std::string& severity, d
                    {"indicator_title", "工业总产值"},
                    {"direction", "below"},
                    {"levels", "blue=-0.05 yellow=-0.1 orange=-0.2 red=-0.3"},
-                   {"threshold", "-30.0%"}};
+                   {"threshold", "-30.0%"},
+                   {"dimension", "money"},
+                   {"figure", "8765432.1"},
+                   {"figure_year_ago", "12890341"},
+                   {"recent",
+                    "2023-W50=13012000/12500000;2023-W51=12980000/12800000;"
+                    "2023-W52=11020000/11900000;2024-W01=9050000/;2024-W02=12500000/12410000;"
+                    "2024-W03=11200000/12700000;2024-W04=9950000/12800000;"
+                    "2024-W05=8765432.1/12890341"}};
   a.fingerprint = Fingerprint(a.rule, {{"scope", "enterprise"}, {"enterprise", code}});
   a.idempotency_key =
       a.fingerprint + "/2024-W05/" + (status == "firing" ? "firing" : "resolved") + "/" + severity;
@@ -122,6 +130,64 @@ TEST(NotifierFormatTest, TextsInChineseAndEnglish) {
     ExpectGolden("markdown_" + lang + ".md", r.markdown);
     ExpectGolden("html_" + lang + ".html", r.html);
   }
+}
+
+// Every event (firing, escalated, de-escalated, resolved, a reminder) in both languages, one
+// golden file per language: what a reader gets for each turn of an alert's life.
+TEST(NotifierFormatTest, EveryEventInBothLanguages) {
+  for (const std::string lang : {"zh", "en"}) {
+    std::string all;
+    for (EventKind kind : {EventKind::kFiring, EventKind::kEscalated, EventKind::kDeescalated,
+                           EventKind::kResolved}) {
+      for (bool repeat : {false, true}) {
+        if (repeat && kind != EventKind::kFiring) continue;
+        Message m = TwoAlerts();
+        m.alerts.resize(1);
+        m.alerts[0].kind = kind;
+        m.alerts[0].repeat = repeat;
+        if (kind == EventKind::kDeescalated) m.alerts[0].severity = Severity::kYellow;
+        if (kind == EventKind::kResolved) m.alerts[0].value = -0.02;
+        RenderedMessage r = Render(m, Receiver("email"), lang);
+        all += "==== " + std::string(EventKindName(kind)) + (repeat ? " (repeat)" : "") + "\n" +
+               r.title + "\n\n" + r.text + "\n";
+      }
+    }
+    ExpectGolden("events_" + lang + ".txt", all);
+  }
+}
+
+// The body says the figure with its unit this year and a year before, and the recent periods
+// with their growth, so a director need not open the link to see the trend.
+TEST(ChineseReaderTest, BodyGivesTheFigureInWanYuanAYearBeforeAndTheRecentWeeks) {
+  Message m = TwoAlerts();
+  m.alerts.resize(1);
+  RenderedMessage r = Render(m, Receiver("email"), "zh");
+  EXPECT_NE(r.text.find("工业总产值：本期 876.54万元，上年同期 1,289.03万元"), std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("近8周（万元）：第50周 1,301.20（+4.1%）；第51周"), std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("第1周 905.00；"), std::string::npos) << r.text;  // no year-ago figure
+  EXPECT_NE(
+      r.html.find("<td>第5周</td><td align=\"right\">876.54</td><td align=\"right\">1,289.03</td>"
+                  "<td align=\"right\">-32.0%"),
+      std::string::npos)
+      << r.html;
+  RenderedMessage en = Render(m, Receiver("email"), "en");
+  EXPECT_NE(en.text.find("this period 876.54 ten thousand yuan"), std::string::npos) << en.text;
+}
+
+// A message about several alerts opens with their count by level, and says how many were left
+// out past the receiver's limit.
+TEST(ChineseReaderTest, AGroupMessageCountsItsAlertsByLevel) {
+  Message m = TwoAlerts();
+  m.alerts.push_back(Notice("湖南德山制药", "yellow", -0.12, "firing"));
+  m.truncated = 4;
+  RenderedMessage r = Render(m, Receiver("email"), "zh");
+  EXPECT_EQ(r.text.substr(0, r.text.find('\n')),
+            "共 7 条预警：红色 1 条、黄色 1 条；已恢复 1 条；另有 4 条未列出");
+  RenderedMessage en = Render(m, Receiver("email"), "en");
+  EXPECT_EQ(en.text.substr(0, en.text.find('\n')),
+            "7 alerts: 1 red, 1 yellow; 1 resolved; 4 more not shown");
 }
 
 TEST(NotifierFormatTest, WireFormats) {

@@ -1,0 +1,178 @@
+// The whole way from a figure to a person, as a bureau runs it: a weekly file dropped into the
+// inbox breaches the default rules' KeyEnterpriseOutputDrop; the Chinese email reaches a real
+// SMTP server (aiosmtpd) with the enterprise's name, the figure in 万元, the line crossed and the
+// week's dates in its subject and body; its link, followed over HTTP, answers 200 about the
+// same alert; and the webhook carries the same alert with its name and title.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/period.h"
+#include "core/spring_festival.h"
+#include "core/time_text.h"
+#include "tests/support/child_process.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/http_sink.h"
+#include "tests/support/ports.h"
+#include "tests/support/temp_dir.h"
+
+namespace parkwatch {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::DaemonProcess;
+using testing::Http;
+using testing::TempDir;
+using testing::WaitFor;
+using testing::WriteFile;
+
+std::string Support(const std::string& name) {
+  return std::string(PARKWATCH_SOURCE_DIR) + "/tests/support/" + name;
+}
+
+std::string ParseMail(const std::string& file) {
+  std::string out;
+  FILE* p = popen(("/usr/bin/python3 " + Support("parse_mail.py") + " " + file).c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+std::vector<std::string> Mails(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".eml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(MessageEndToEndTest,
+     AFileBreachingADefaultRuleReachesADirectorAsAChineseEmailWithAWorkingLink) {
+  using namespace std::chrono;
+  // The last two complete weeks; the default rules skip Spring Festival weeks, so the test
+  // steps back before the festival when today is in its season.
+  Period latest = Period::WeekOf(year_month_day(floor<days>(system_clock::now()))).Prev();
+  while (IsSpringFestivalWeek(latest) || IsSpringFestivalWeek(latest.Prev()))
+    latest = latest.Prev();
+  const Period before = latest.Prev();
+
+  TempDir dir;
+  const std::string mail_dir = dir / "mail";
+  fs::create_directories(mail_dir);
+  const uint16_t smtp_port = testing::FreePort();
+  testing::ChildProcess smtp;
+  ASSERT_TRUE(smtp.Start(
+      {"/usr/bin/python3", "-u", Support("smtp_sink.py"), std::to_string(smtp_port), mail_dir},
+      dir / "smtp.log"));
+  ASSERT_TRUE(WaitFor(
+      [&] { return testing::ReadFile(dir / "smtp.log").find("ready") != std::string::npos; },
+      10000))
+      << testing::ReadFile(dir / "smtp.log");
+  testing::HttpSink hook;
+
+  const std::string base = "http://parkwatch.test:9780";
+  WriteFile(dir / "parkwatch.yml",
+            "storage: {path: pw.db}\n"
+            "web: {admin_token: a}\n"
+            "collectors: [{name: inbox, directory: inbox}]\n"
+            "rule_files: [" +
+                std::string(PARKWATCH_SOURCE_DIR) +
+                "/deploy/rules/default.yml]\n"
+                "alerting:\n"
+                "  external_url: " +
+                base +
+                "\n"
+                "  language: zh\n"
+                "  delivery: {poll_interval: 1s, initial_backoff: 100ms}\n"
+                "  receivers:\n"
+                "    - {name: ops-mail, type: email, smarthost: 127.0.0.1:" +
+                std::to_string(smtp_port) +
+                ", tls: none,\n"
+                "       from: \"经开区经济运行局 <alerts@park.gov.cn>\", to: [ops@park.gov.cn]}\n"
+                "    - {name: hook, type: webhook, url: \"" +
+                hook.url("/hook") +
+                "\"}\n"
+                "  route:\n"
+                "    receiver: hook\n"
+                "    group_wait: 0s\n"
+                "    routes:\n"
+                "      - {matchers: ['alertname=\"KeyEnterpriseOutputDrop\"'], receiver: ops-mail,"
+                " continue: true}\n"
+                "      - {receiver: hook}\n");
+  DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+
+  // A key enterprise at 1 000 万元 a week last year, 830 and 835 this year: -17 % and -16.5 %,
+  // two weeks below the yellow line of -15 % (for: 2).
+  const std::string code = testing::TestCreditCode(7);
+  std::string csv = "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元)\n";
+  auto row = [&](Period p, const char* value) {
+    csv += code + ",湖南德山制药,医药化工,是," + p.ToString() + "," + value + "\n";
+  };
+  row(*before.SameLastYear(), "1000");
+  row(*latest.SameLastYear(), "1000");
+  row(before, "830");
+  row(latest, "835");
+  WriteFile(dir / "inbox/.w.csv", csv);
+  fs::rename(dir / "inbox/.w.csv", dir / "inbox/w.csv");
+
+  ASSERT_TRUE(WaitFor([&] { return !Mails(mail_dir).empty(); }, 30000))
+      << daemon.Log() << testing::ReadFile(dir / "smtp.log");
+  json mail = json::parse(ParseMail(Mails(mail_dir)[0]));
+  EXPECT_EQ(mail["subject"],
+            "【黄色预警】湖南德山制药 · 工业总产值同比下降 16.5%（" + PeriodName(latest) + "）");
+  ASSERT_EQ(mail["parts"].size(), 2u);
+  const std::string plain = mail["parts"][0]["text"];
+  for (const std::string& line : std::vector<std::string>{
+           "企业：湖南德山制药", "统一社会信用代码：" + code, "行业：医药化工",
+           "周期：" + PeriodNameWithDays(latest),
+           std::string("指标：工业总产值同比下降16.5%，低于黄色预警线（下降15%）"),
+           std::string("预警线：黄色 下降15%；橙色 下降25%；红色 下降35%"),
+           std::string("工业总产值：本期 835.00万元，上年同期 1,000.00万元")})
+    EXPECT_NE(plain.find(line), std::string::npos) << line << "\n" << plain;
+  EXPECT_NE(mail["parts"][1]["text"].get<std::string>().find("<table"), std::string::npos);
+
+  // The link, followed: the daemon answers 200 about this enterprise's alert.
+  const std::string prefix = "查看详情：";
+  size_t at = plain.find(prefix);
+  ASSERT_NE(at, std::string::npos) << plain;
+  std::string link = plain.substr(at + prefix.size());
+  link = link.substr(0, link.find_first_of(" \n"));
+  ASSERT_EQ(link.rfind(base + "/", 0), 0u) << link;
+  auto answer = Http("GET", daemon.url(link.substr(base.size())));
+  ASSERT_EQ(answer.status, 200) << link << ": " << answer.body;
+  json alert = json::parse(answer.body)["data"];
+  EXPECT_EQ(alert["labels"]["enterprise_name"], "湖南德山制药");
+  EXPECT_EQ(alert["severity"], "yellow");
+  EXPECT_EQ(alert["period"]["period"], latest.ToString());
+
+  // The webhook got the same alert, named, with its title and the same link.
+  json hooked;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& request : hook.Requests()) {
+          json body = json::parse(request.body);
+          for (const json& a : body["alerts"])
+            if (a["labels"]["alertname"] == "KeyEnterpriseOutputDrop") hooked = a;
+        }
+        return !hooked.is_null();
+      },
+      20000))
+      << daemon.Log();
+  EXPECT_EQ(hooked["labels"]["enterprise_name"], "湖南德山制药");
+  EXPECT_EQ(hooked["annotations"]["title_zh"], "重点企业产值同比下降");
+  EXPECT_EQ(hooked["generatorURL"], link);
+}
+
+}  // namespace
+}  // namespace parkwatch
