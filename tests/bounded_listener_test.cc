@@ -233,7 +233,9 @@ TEST_F(BoundedListenerTest, HealthAnswersWhileEightClientsScrapeMetrics) {
   };
   std::printf("slowest /-/healthy during %d scrapes: %.1f ms; median scrape %.1f ms (%.2fx)\n",
               scrapes.load(), ms(slowest), ms(median), ms(slowest) / ms(median));
-  if (Soak()) EXPECT_LT(ms(slowest), ms(median) / 4);
+  if (Soak()) {
+    EXPECT_LT(ms(slowest), ms(median) / 4);
+  }
 }
 
 }  // namespace
