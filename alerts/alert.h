@@ -14,6 +14,14 @@
 
 namespace parkwatch {
 
+// Where an alert lives for people: its page in the console, the link every message carries
+// (notifiers' Message::AlertUrl). The same path under /api/v1 is its JSON. One place for both,
+// so a message's link and the route that answers it cannot drift apart.
+inline constexpr const char* kAlertPagePattern = "/alerts/{fingerprint}";
+inline std::string AlertPagePath(const std::string& fingerprint) {
+  return "/alerts/" + fingerprint;
+}
+
 using Labels = std::map<std::string, std::string>;
 
 // Lower-case hex SHA-256 of an unambiguous encoding of rule and labels (each string as a

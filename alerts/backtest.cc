@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "alerts/engine.h"
 #include "alerts/lifecycle.h"
@@ -68,7 +69,7 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
   out.rule = rule.name;
   out.group = group.name;
   out.cadence = group.cadence;
-  out.measure = rule.kind == RuleKind::kMissingReport ? "missing_report" : rule.measure.text;
+  out.measure = rule.MeasureName();
   out.periods = static_cast<int>(periods.size());
   struct Track {
     AlertStatus status;
@@ -278,8 +279,111 @@ std::string BacktestText(const std::vector<BacktestResult>& results, year_month 
   return out;
 }
 
-std::string BacktestJson(const std::vector<BacktestResult>& results, year_month from,
-                         year_month to) {
+namespace {
+
+bool SameEpisode(const BacktestEpisode& a, const BacktestEpisode& b) {
+  return a.from == b.from && a.to == b.to && a.highest == b.highest && a.periods == b.periods &&
+         a.ongoing == b.ongoing;
+}
+
+bool Overlap(const BacktestEpisode& a, const BacktestEpisode& b) {
+  return a.from <= b.to && b.from <= a.to;
+}
+
+nlohmann::json EpisodeJson(const std::optional<BacktestEpisode>& e) {
+  if (!e) return nullptr;
+  return {{"from", e->from.ToString()},
+          {"to", e->to.ToString()},
+          {"periods", e->periods},
+          {"highest", SeverityName(e->highest)},
+          {"ongoing", e->ongoing}};
+}
+
+}  // namespace
+
+BacktestDiff DiffBacktests(const RuleBacktest& before, const RuleBacktest& after,
+                           const RuleGroup& group, year_month from, year_month to) {
+  BacktestDiff diff;
+  diff.rule = after.rule;
+  using Identity = std::map<std::string, std::string>;
+  std::map<Identity,
+           std::pair<std::vector<const BacktestEpisode*>, std::vector<const BacktestEpisode*>>>
+      by_identity;
+  for (const auto& e : before.episodes) by_identity[e.labels].first.push_back(&e);
+  for (const auto& e : after.episodes) by_identity[e.labels].second.push_back(&e);
+  for (auto& [labels, pair] : by_identity) {
+    auto& [was, now] = pair;
+    std::vector<bool> was_used(was.size(), false), now_used(now.size(), false);
+    // Unchanged episodes first, then overlapping ones are the same alert changed.
+    for (size_t i = 0; i < now.size(); ++i)
+      for (size_t j = 0; j < was.size() && !now_used[i]; ++j)
+        if (!was_used[j] && SameEpisode(*now[i], *was[j])) now_used[i] = was_used[j] = true;
+    auto add = [&](const char* kind, const BacktestEpisode* b, const BacktestEpisode* a) {
+      BacktestChange c;
+      c.change = kind;
+      c.labels = labels;
+      c.scope = (a ? a : b)->scope;
+      if (b) c.before = *b;
+      if (a) c.after = *a;
+      diff.changes.push_back(std::move(c));
+    };
+    for (size_t i = 0; i < now.size(); ++i) {
+      if (now_used[i]) continue;
+      now_used[i] = true;
+      const BacktestEpisode* partner = nullptr;
+      for (size_t j = 0; j < was.size() && !partner; ++j)
+        if (!was_used[j] && Overlap(*now[i], *was[j])) {
+          was_used[j] = true;
+          partner = was[j];
+        }
+      add(partner ? "changed" : "added", partner, now[i]);
+    }
+    for (size_t j = 0; j < was.size(); ++j)
+      if (!was_used[j]) add("removed", was[j], nullptr);
+  }
+  for (const auto& c : diff.changes)
+    (c.change == "added" ? diff.added : c.change == "removed" ? diff.removed : diff.changed)++;
+  std::stable_sort(diff.changes.begin(), diff.changes.end(), [](const auto& a, const auto& b) {
+    const BacktestEpisode& x = a.after ? *a.after : *a.before;
+    const BacktestEpisode& y = b.after ? *b.after : *b.before;
+    return std::tie(a.scope, x.from) < std::tie(b.scope, y.from);
+  });
+  diff.periods = BacktestPeriods(group, from, to);
+  auto firing = [&](const RuleBacktest& r) {
+    std::vector<int> counts(diff.periods.size(), 0);
+    for (const auto& e : r.episodes)
+      for (size_t i = 0; i < diff.periods.size(); ++i)
+        if (e.from <= diff.periods[i] && diff.periods[i] <= e.to) ++counts[i];
+    return counts;
+  };
+  diff.firing_before = firing(before);
+  diff.firing_after = firing(after);
+  return diff;
+}
+
+std::string BacktestDiffJson(const BacktestDiff& diff) {
+  nlohmann::json changes = nlohmann::json::array();
+  for (const auto& c : diff.changes)
+    changes.push_back({{"change", c.change},
+                       {"labels", c.labels},
+                       {"scope", c.scope},
+                       {"before", EpisodeJson(c.before)},
+                       {"after", EpisodeJson(c.after)}});
+  nlohmann::json periods = nlohmann::json::array();
+  for (const auto& p : diff.periods) periods.push_back(p.ToString());
+  nlohmann::json out = {{"rule", diff.rule},
+                        {"added", diff.added},
+                        {"removed", diff.removed},
+                        {"changed", diff.changed},
+                        {"changes", changes},
+                        {"periods", periods},
+                        {"firing_before", diff.firing_before},
+                        {"firing_after", diff.firing_after}};
+  return DumpJson(out);
+}
+
+std::string BacktestJson(const std::vector<BacktestResult>& results, year_month from, year_month to,
+                         const RuleSet* compared) {
   nlohmann::json sets = nlohmann::json::array();
   for (const BacktestResult& result : results) {
     nlohmann::json rules = nlohmann::json::array();
@@ -317,6 +421,17 @@ std::string BacktestJson(const std::vector<BacktestResult>& results, year_month 
     sets.push_back({{"rule_files", result.label}, {"rules", rules}});
   }
   nlohmann::json out = {{"from", MonthText(from)}, {"to", MonthText(to)}, {"rule_sets", sets}};
+  if (results.size() == 2 && compared) {
+    nlohmann::json diffs = nlohmann::json::array();
+    for (const RuleBacktest& after : results[1].rules)
+      for (const RuleBacktest& before : results[0].rules)
+        if (before.rule == after.rule)
+          for (const auto& g : compared->groups)
+            if (g.name == after.group)
+              diffs.push_back(nlohmann::json::parse(
+                  BacktestDiffJson(DiffBacktests(before, after, g, from, to))));
+    out["diff"] = diffs;
+  }
   return DumpJson(out, 2) + "\n";
 }
 

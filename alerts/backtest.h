@@ -32,6 +32,7 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,11 +94,39 @@ BacktestResult Backtest(const RuleSet& rules, const Config& config, const RuleDa
 std::vector<Period> BacktestPeriods(const RuleGroup& group, std::chrono::year_month from,
                                     std::chrono::year_month to);
 
+// What a second rule set changes of one rule's alerts, by member and period: the answer to "which
+// enterprises would this threshold change alert, and when?" (the console's tuning preview and
+// `backtest --compare`). Episodes are matched by identity (labels): one only after is added, one
+// only before removed, one of the same identity whose periods or level differ changed.
+struct BacktestChange {
+  std::string change;  // added | removed | changed
+  std::map<std::string, std::string> labels;
+  std::string scope;
+  std::optional<BacktestEpisode> before, after;
+};
+
+struct BacktestDiff {
+  std::string rule;
+  int added = 0, removed = 0, changed = 0;
+  std::vector<BacktestChange> changes;           // by scope, then period
+  std::vector<Period> periods;                   // the periods evaluated
+  std::vector<int> firing_before, firing_after;  // alerts firing at each period
+};
+
+// The diff of one rule's two backtests over the same range (group: the rule's group, for the
+// periods).
+BacktestDiff DiffBacktests(const RuleBacktest& before, const RuleBacktest& after,
+                           const RuleGroup& group, std::chrono::year_month from,
+                           std::chrono::year_month to);
+std::string BacktestDiffJson(const BacktestDiff& diff);  // one JSON object
+
 // Reports: per rule and scope, then totals; with compare, the second set likewise and a
 // side-by-side total per rule.
 std::string BacktestText(const std::vector<BacktestResult>& results, std::chrono::year_month from,
                          std::chrono::year_month to);
+// With two results (--compare) and the second rule set, the JSON also has "diff": one
+// BacktestDiffJson per rule of the second set that the first has too.
 std::string BacktestJson(const std::vector<BacktestResult>& results, std::chrono::year_month from,
-                         std::chrono::year_month to);
+                         std::chrono::year_month to, const RuleSet* compared = nullptr);
 
 }  // namespace parkwatch

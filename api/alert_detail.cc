@@ -73,7 +73,7 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
     };
     out["title"] = ref.rule->title;
     out["title_zh"] = ref.rule->title_zh;
-    out["measure"] = ref.rule->measure.text;
+    out["measure"] = ref.rule->MeasureName();
     out["measure_words"] = MeasureWords(*ref.rule, in.config);
     out["measure_words_en"] = MeasureWords(*ref.rule, in.config, Language::kEn);
     out["unit"] = MeasureUnit(*ref.rule, in.config);
@@ -136,6 +136,17 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
     }
   }
   out["series"] = std::move(series);
+
+  // What the rule measured at every period it saw with data (the lifecycle's log): the line a
+  // page draws against the thresholds.
+  json observations = json::array();
+  for (const LoggedObservation& o : s.log)
+    observations.push_back({{"period", o.period.ToString()},
+                            {"name", PeriodName(o.period)},
+                            {"name_en", PeriodName(o.period, Language::kEn)},
+                            {"value", o.value},
+                            {"breach", SeverityName(o.breach)}});
+  out["observations"] = std::move(observations);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "notifiers/delivery_store.h"
 #include "notifiers/router.h"
 #include "notifiers/template.h"
+#include "rules/evaluator.h"
 #include "rules/rule_config.h"
 #include "store/audit.h"
 
@@ -61,6 +62,10 @@ json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error)
     return it == labels.end() ? std::string() : it->second;
   };
   TimeJson clock(in.config);
+  // The rules in force, for each alert's measure and the threshold of the level it crossed.
+  std::map<std::string, std::pair<const RuleGroup*, const RuleConfig*>> by_name;
+  for (const auto& g : in.rules.groups)
+    for (const auto& r : g.rules) by_name[r.name] = {&g, &r};
   json out = json::array();
   for (const AlertRow& a : in.alerts.Active(filter)) {
     const AlertStatus& s = a.status;
@@ -100,6 +105,17 @@ json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error)
          {"fired_at_local", clock.At(s.fired_at)},
          {"acknowledged", in.deliveries.IsAcknowledged(a.fingerprint, s.severity, s.fired_at)},
          {"annotations", s.annotations}});
+    json& added = out.back();
+    added["measure"] = nullptr;
+    added["threshold"] = nullptr;
+    if (auto rule = by_name.find(a.rule); rule != by_name.end()) {
+      const RuleConfig& r = *rule->second.second;
+      added["measure"] = r.MeasureName();
+      added["cadence"] = CadenceName(rule->second.first->cadence);
+      Thresholds t = r.ThresholdsFor(label(labels, "industry"), label(labels, "enterprise"));
+      if (auto v = t.levels[static_cast<size_t>(s.severity)]) added["threshold"] = *v;
+      added["direction"] = t.direction == Direction::kBelow ? "below" : "above";
+    }
   }
   return out;
 }

@@ -104,6 +104,33 @@ HttpResponse ApiIngest(ApiCall& call) {
   return JsonSuccess(BatchSummaryJson(summary));
 }
 
+// A file from the console's 数据 page, read as the inbox reads files (the first inbox collector's
+// settings; what a file is comes from its content), its source naming the file and the user.
+HttpResponse ApiUpload(ApiCall& call) {
+  const Config& config = call.worker->config();
+  CollectorConfig collector;
+  collector.name = "console";
+  collector.type = "inbox";
+  for (const auto& c : config.collectors)
+    if (c.type == "inbox") {
+      collector = c;
+      break;
+    }
+  std::string name = call.query.Required("name", "the file's name");
+  std::string who = SignedInUser(call);
+  std::string source = "console upload " + name + (who.empty() ? "" : " by " + who);
+  BatchSummary summary =
+      call.worker->Ingest(call.request.body, call.request.content_type, source, collector);
+  if (summary.status == "rejected")
+    return JsonError(422, "bad_data",
+                     name + ": rejected, nothing stored (" +
+                         std::to_string(std::max<int64_t>(summary.error_count,
+                                                          summary.errors.size())) +
+                         " errors)",
+                     BatchSummaryJson(summary));
+  return JsonSuccess(BatchSummaryJson(summary));
+}
+
 std::string BatchSummaryJson(const BatchSummary& s) {
   json errors = json::array();
   for (const auto& d : s.errors) errors.push_back(DiagnosticJson(d));

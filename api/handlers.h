@@ -30,16 +30,28 @@ HttpResponse ApiAudit(ApiCall& call);             // ?limit=
 HttpResponse ApiSilences(ApiCall& call);          // ?all=
 HttpResponse ApiDeadLetters(ApiCall& call);       // ?limit=
 HttpResponse ApiReload(ApiCall& call);            // POST /-/reload
+HttpResponse ApiConsolePage(ApiCall& call);       // /, /alerts, /alerts/{fingerprint}, ...
+HttpResponse ApiConsoleAsset(ApiCall& call);      // /console/{file}
+HttpResponse ApiLogout(ApiCall& call);            // POST /-/logout
+HttpResponse ApiSession(ApiCall& call);           // GET /api/v1/session: who is signed in
+HttpResponse ApiTuning(ApiCall& call);            // GET /api/v1/tuning: levels, the tuning file
+HttpResponse ApiTuningApply(ApiCall& call);       // POST /api/v1/tuning/apply
+HttpResponse ApiTuningRevert(ApiCall& call);      // POST /api/v1/tuning/revert
+
+// Serving pool.
+HttpResponse ApiLogin(ApiCall& call);  // POST /-/login {"user","password"}
 
 // Worker thread.
 HttpResponse ApiRules(ApiCall& call);
 HttpResponse ApiSeries(ApiCall& call);  // ?enterprise=|industry=|scope=park&indicator=&from=&to=
 HttpResponse ApiIngest(ApiCall& call);  // ?collector=&source=
+HttpResponse ApiUpload(ApiCall& call);  // POST /api/v1/upload?name=: a file, as the inbox
 HttpResponse ApiCreateSilence(ApiCall& call);  // {"matchers":[...],"author","comment","duration"}
 HttpResponse ApiExpireSilence(ApiCall& call);  // DELETE /api/v1/silences/{id}
 HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerprint}/acknowledge
 HttpResponse ApiMonthlyReport(ApiCall& call);  // GET /api/v1/reports/monthly/{period}?format=&lang=
 HttpResponse ApiPutEnterprise(ApiCall& call);  // PUT /api/v1/enterprises/{code} {"key":true,...}
+HttpResponse ApiTuningPreview(ApiCall& call);  // POST /api/v1/tuning/preview: a change over history
 
 // One enterprise of the register as the API shows it (api/register.cc).
 std::string EnterpriseJson(const EnterpriseRow& e);
@@ -48,11 +60,20 @@ std::string EnterpriseJson(const EnterpriseRow& e);
 std::string BatchSummaryJson(const BatchSummary& summary);
 
 // Validates and stores a silence from a JSON body (shared with the CLI); "" or the error.
-// *warnings: a silence whose matchers match no rule of rules says so (it holds nothing).
+// *warnings: a silence whose matchers match no rule of rules says so (it holds nothing). A
+// signed-in user is its author whatever the body says (the audit names who did it).
 std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, const RuleSet& rules,
-                          Silence* out, std::vector<std::string>* warnings);
+                          Silence* out, std::vector<std::string>* warnings,
+                          const std::string& signed_in = "");
 // The audit record of a silence added or expired ("added" | "expired").
 AuditRecord SilenceAudit(const Silence& silence, const std::string& source, const std::string& who,
                          const char* what);
+
+// The user a request acts as when it came with a console session or basic auth ("user:NAME"),
+// "" for a bearer token or anonymous: writes record this user as their author.
+inline std::string SignedInUser(const ApiCall& call) {
+  const std::string& p = call.principal();
+  return p.rfind("user:", 0) == 0 ? p.substr(5) : "";
+}
 
 }  // namespace parkwatch

@@ -46,7 +46,8 @@ HttpResponse ApiSilences(ApiCall& call) {
 }
 
 std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, const RuleSet& rules,
-                          Silence* out, std::vector<std::string>* warnings) {
+                          Silence* out, std::vector<std::string>* warnings,
+                          const std::string& signed_in) {
   json in = json::parse(body, nullptr, false);
   if (!in.is_object()) return "body must be a JSON object";
   Silence s;
@@ -68,7 +69,7 @@ std::string CreateSilence(DeliveryStore& deliveries, const std::string& body, co
     if (in.contains(field) && (!in[field].is_number_integer() || in[field].get<int64_t>() < 0 ||
                                in[field].get<uint64_t>() > kMaxUnixSeconds))
       return std::string(field) + ": must be an integer (unix seconds, 0 to year 9999)";
-  s.author = in.value("author", "");
+  s.author = signed_in.empty() ? in.value("author", "") : signed_in;
   s.comment = in.value("comment", "");
   if (s.author.empty() || s.comment.empty())
     return "author and comment are required: a silence must say who and why";
@@ -110,8 +111,8 @@ HttpResponse ApiCreateSilence(ApiCall& call) {
   DeliveryStore deliveries(&call.worker->store());
   Silence s;
   std::vector<std::string> warnings;
-  std::string error =
-      CreateSilence(deliveries, call.request.body, call.worker->rules(), &s, &warnings);
+  std::string error = CreateSilence(deliveries, call.request.body, call.worker->rules(), &s,
+                                    &warnings, SignedInUser(call));
   if (!error.empty()) throw ApiError::BadData(error);
   for (const auto& w : warnings) spdlog::warn("{}", w);
   RecordAudit(call.worker->store(), SilenceAudit(s, "POST /api/v1/silences", Who(call), "added"));
@@ -144,7 +145,8 @@ HttpResponse ApiAcknowledge(ApiCall& call) {
   for (const char* field : {"author", "note"})
     if (in.contains(field) && !in[field].is_string())
       throw ApiError::BadData(std::string(field) + ": must be a string");
-  std::string author = in.value("author", "");
+  std::string author = SignedInUser(call);
+  if (author.empty()) author = in.value("author", "");
   std::string note = in.value("note", "");
   if (author.empty()) throw ApiError::BadData("author: required");
   DeliveryStore deliveries(&call.worker->store());

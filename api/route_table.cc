@@ -9,6 +9,10 @@ const char* AccessName(Access access) {
   switch (access) {
     case Access::kPublic:
       return "public";
+    case Access::kRead:
+      return "read";
+    case Access::kOperate:
+      return "operate";
     case Access::kIngest:
       return "ingest";
     case Access::kAdmin:
@@ -98,7 +102,8 @@ std::string RouteTable::Index(const std::string& title) const {
     }
     if (line.size() < 56) line.resize(56, ' ');
     line += " ";
-    if (r.access != Access::kPublic) line += std::string("[") + AccessName(r.access) + "] ";
+    if (r.access != Access::kPublic && r.access != Access::kRead)
+      line += std::string("[") + AccessName(r.access) + "] ";
     out += line + r.summary + "\n";
   }
   return out;

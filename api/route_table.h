@@ -25,9 +25,13 @@ class PoolServices;
 class WorkerServices;
 
 // Who may call a route. Public routes need nothing beyond basic authentication where the web
-// config turns it on; ingest and admin routes need their bearer token (or, under basic
-// authentication, a signed-in user). Room for the console's viewer/operator roles.
-enum class Access { kPublic, kIngest, kAdmin };
+// config turns it on (health, metrics, the console's pages and login). Read routes are public
+// too unless the web config's console has users and no anonymous_read: then a signed-in viewer.
+// Operate routes (acknowledge, silence, tune) need an operator's session, admin routes an
+// admin's; both also take the admin bearer token or a basic-auth user. Ingest takes its token.
+// One admission (daemon.cc) turns credentials — session cookie, bearer token, basic auth — into
+// a principal and a role and compares the role with this.
+enum class Access { kPublic, kRead, kOperate, kIngest, kAdmin };
 const char* AccessName(Access access);
 
 // Where a handler runs: on the event loop (cheap reads of the loop's own store connection), on

@@ -6,12 +6,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
+#include "web/http_server.h"
 
 namespace parkwatch {
 
@@ -21,6 +23,15 @@ class RuleData;
 struct RuleSet;
 struct RuleSet;
 struct RuleStatus;
+
+// A console session as handlers see it (daemon/sessions.h keeps them).
+struct SessionInfo {
+  std::string user;
+  std::string role;  // viewer | operator | admin
+  std::string csrf;
+  int64_t expires_at = 0;
+  std::string cookie;  // Set-Cookie value, on login only
+};
 
 // The event loop's: its read-only store connection and the daemon's controls. Loop thread only.
 class LoopServices {
@@ -34,6 +45,11 @@ class LoopServices {
   virtual bool ready() const = 0;
   // Reloads the configuration on behalf of who; "" when applied, else every error.
   virtual std::string Reload(const std::string& who) = 0;
+  // The console session of the request's cookie; EndSession signs it out.
+  virtual std::optional<SessionInfo> SessionOf(const HttpRequest& request) = 0;
+  virtual void EndSession(const HttpRequest& request) = 0;
+  virtual std::string ClearedCookie() const = 0;  // Set-Cookie value that signs out
+  virtual bool AnonymousRead() const = 0;
 };
 
 // The store worker's: the writing connection, the rule engine and the config it has installed.
@@ -65,6 +81,9 @@ class PoolServices {
   // serialised share the next serialisation instead of each making its own.
   virtual std::string Exposition(std::chrono::steady_clock::time_point not_before,
                                  MetricsPart part = MetricsPart::kAll) = 0;
+  // Checks a console user's password (bcrypt, slow on purpose) and opens a session.
+  virtual std::optional<SessionInfo> Login(const std::string& user,
+                                           const std::string& password) = 0;
 };
 
 }  // namespace parkwatch

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "config/alerting.h"
 #include "config/yaml_reader.h"
 
 namespace parkwatch {
@@ -88,6 +89,55 @@ void ReadUsers(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
   }
 }
 
+void ReadConsole(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
+  const std::string w = "console";
+  if (!r.Map(node, w, {"users", "session_ttl", "anonymous_read"})) return;
+  if (node["anonymous_read"])
+    c->console.anonymous_read = r.Bool(node["anonymous_read"], w + ".anonymous_read", false);
+  if (const YAML::Node ttl = node["session_ttl"]) {
+    std::string text = r.String(ttl, w + ".session_ttl", "");
+    auto ms = ParseDurationMs(text);
+    if (!ms || *ms < 60'000 || *ms > 30LL * 86'400'000)
+      r.Error(ttl, w + ".session_ttl", "a duration from 1m to 30d, e.g. 12h");
+    else
+      c->console.session_ttl_seconds = *ms / 1000;
+  }
+  const YAML::Node users = node["users"];
+  if (!users || users.IsNull()) return;
+  if (!users.IsMap())
+    return r.Error(users, w + ".users", "expected a map of user: {role, password}");
+  for (const auto& item : users) {
+    std::string user = item.first.Scalar();
+    std::string where = w + ".users." + user;
+    if (user.empty() || user.find_first_of(":; ,=\"") != std::string::npos) {
+      r.Error(item.first, where, "a user name must be non-empty, without : ; , = \" or spaces");
+      continue;
+    }
+    if (!r.Map(item.second, where, {"role", "password"})) {
+      if (!item.second || item.second.IsNull())
+        r.Error(item.second, where, "role and password required");
+      continue;
+    }
+    ConsoleUser u;
+    std::string role = r.String(item.second["role"], where + ".role", "");
+    if (role == "viewer")
+      u.role = Role::kViewer;
+    else if (role == "operator")
+      u.role = Role::kOperator;
+    else if (role == "admin")
+      u.role = Role::kAdmin;
+    else
+      r.Error(item.second["role"] ? item.second["role"] : item.second, where + ".role",
+              "one of viewer, operator, admin");
+    u.password_hash = r.String(item.second["password"], where + ".password", "");
+    if (!IsBcryptHash(u.password_hash))
+      r.Error(item.second["password"] ? item.second["password"] : item.second, where + ".password",
+              "not a bcrypt hash; generate one with `parkwatch hash-password` (passwords are "
+              "never stored in the clear)");
+    c->console.users[user] = u;
+  }
+}
+
 void ReadServer(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
   const std::string w = "http_server_config";
   // http2 is accepted for compatibility and has no effect: parkwatch speaks HTTP/1.1, which every
@@ -115,6 +165,20 @@ void ReadServer(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
 
 }  // namespace
 
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kNone:
+      return "none";
+    case Role::kViewer:
+      return "viewer";
+    case Role::kOperator:
+      return "operator";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "none";
+}
+
 bool IsBcryptHash(const std::string& hash) {
   // $2b$10$ + 22 characters of salt + 31 of hash = 60 characters.
   if (hash.size() != 60 || hash.compare(0, 2, "$2") != 0 || hash[3] != '$' || hash[6] != '$')
@@ -138,13 +202,14 @@ bool ParseWebConfig(const std::string& text, const std::string& file, WebSecurit
   WebSecurityConfig c;
   c.file = file;
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!r.Map(root, "", {"tls_server_config", "basic_auth_users", "http_server_config"}))
+  if (!r.Map(root, "", {"tls_server_config", "basic_auth_users", "http_server_config", "console"}))
     return false;
   fs::path base = fs::path(file).parent_path();
   if (root["tls_server_config"] && !root["tls_server_config"].IsNull())
     ReadTls(r, root["tls_server_config"], base, &c);
   ReadUsers(r, root["basic_auth_users"], &c);
   if (root["http_server_config"]) ReadServer(r, root["http_server_config"], &c);
+  if (root["console"]) ReadConsole(r, root["console"], &c);
   if (!r.ok()) return false;
   *out = std::move(c);
   return true;

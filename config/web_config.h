@@ -14,12 +14,18 @@
 //   http_server_config:
 //     headers:                         # added to every response
 //       Strict-Transport-Security: max-age=31536000
+//   console:                           # parkwatch's own: the web console's users (not Prometheus)
+//     session_ttl: 12h                 # a login lasts this long (default 12h, at most 30d)
+//     anonymous_read: false            # pages and reads without login (default: only without
+//     users) users:
+//       zhang: {role: operator, password: $2y$10$...}   # viewer | operator | admin
 //
 // Settings Prometheus has and parkwatch cannot honour (cipher_suites, curve_preferences) are
 // errors rather than silently ignored: a security setting that does not take effect is worse
 // than none.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,11 +47,32 @@ struct TlsServerConfig {
   std::string max_version;  // empty: the newest OpenSSL offers
 };
 
+// Who may do what in the console (and through the API with a session): viewer reads, operator
+// also acknowledges, silences and tunes thresholds, admin also reloads and edits the register.
+enum class Role { kNone, kViewer, kOperator, kAdmin };
+const char* RoleName(Role role);  // none | viewer | operator | admin
+
+struct ConsoleUser {
+  Role role = Role::kViewer;
+  std::string password_hash;  // bcrypt
+};
+
+struct ConsoleConfig {
+  std::map<std::string, ConsoleUser> users;
+  int64_t session_ttl_seconds = 12 * 3600;
+  // Read-only pages and GET endpoints without login. Unset: open when there are no users (as
+  // before the console had logins), closed when there are.
+  std::optional<bool> anonymous_read;
+
+  bool AnonymousRead() const { return anonymous_read.value_or(users.empty()); }
+};
+
 struct WebSecurityConfig {
   std::string file;                                     // where it was read from; empty when none
   std::optional<TlsServerConfig> tls;                   // absent: plain HTTP
   std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
   std::vector<std::pair<std::string, std::string>> headers;
+  ConsoleConfig console;
 
   bool enabled() const { return tls || !basic_auth_users.empty() || !headers.empty(); }
 };

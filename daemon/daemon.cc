@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -27,6 +28,7 @@
 #include "core/log_format.h"
 #include "core/log_text.h"
 #include "daemon/auth.h"
+#include "daemon/sessions.h"
 #include "daemon/store_worker.h"
 #include "metrics/loop_lag.h"
 #include "metrics/metrics.h"
@@ -34,6 +36,7 @@
 #include "notifiers/dispatcher.h"
 #include "rules/evaluator.h"
 #include "rules/rule_config.h"
+#include "rules/tuning.h"
 #include "store/store.h"
 #include "web/http_server.h"
 #include "web/tls_context.h"
@@ -49,7 +52,7 @@ bool LoadServeConfig(const DaemonOptions& options, Config* config, RuleSet* rule
   if (!options.web_config_file.empty() &&
       !LoadWebConfigFile(options.web_config_file, &config->web.security, diagnostics))
     return false;
-  return LoadRuleFiles(config->rule_files, rules, diagnostics) &&
+  return LoadRuleFiles(RuleFilesWithTuning(*config), rules, diagnostics) &&
          CheckRulesAgainstConfig(*rules, *config, diagnostics);
 }
 
@@ -188,6 +191,28 @@ class Daemon : public LoopServices, public PoolServices {
     return error;
   }
 
+  std::optional<SessionInfo> SessionOf(const HttpRequest& request) override {
+    auto s = sessions_.Find(request.cookie, UnixNow());
+    if (!s) return std::nullopt;
+    return SessionInfo{s->user, RoleName(s->role), s->csrf, s->expires_at, ""};
+  }
+  void EndSession(const HttpRequest& request) override { sessions_.End(request.cookie); }
+  std::string ClearedCookie() const override { return ClearedSessionCookie(secure_cookies_); }
+  bool AnonymousRead() const override { return sessions_.anonymous_read(); }
+
+  // PoolServices (the serving pool's thread): bcrypt off the loop.
+  std::optional<SessionInfo> Login(const std::string& user, const std::string& password) override {
+    std::string id;
+    auto s = sessions_.Login(user, password, UnixNow(), &id);
+    if (!s) {
+      spdlog::warn("console sign-in refused for {}", EscapeForLog(user));
+      return std::nullopt;
+    }
+    spdlog::info("console sign-in: {} ({})", s->user, RoleName(s->role));
+    return SessionInfo{s->user, RoleName(s->role), s->csrf, s->expires_at,
+                       SessionCookie(id, sessions_.ttl_seconds(), secure_cookies_)};
+  }
+
   // PoolServices: a scrape gets the last serialisation if it began after the scrape arrived,
   // so scrapes that queue behind one share it (8 parallel scrapes of 20 000 enterprises cost
   // about two), and no scrape gets figures older than itself.
@@ -259,6 +284,8 @@ class Daemon : public LoopServices, public PoolServices {
   void UseWebSecurity(const Config& config, const TlsContext& tls) {
     http_->SetTls(tls);
     basic_auth_ = std::make_shared<BasicAuth>(config.web.security.basic_auth_users);
+    sessions_.Configure(config.web.security.console);
+    secure_cookies_ = tls != nullptr;
     metrics_.SetTlsCertificateExpiry(NotAfter(tls));
     std::string url = (tls ? "https://" : "http://") + host_port_;
     if (!url_.empty() && url != url_)
@@ -431,10 +458,12 @@ class Daemon : public LoopServices, public PoolServices {
     return true;
   }
 
-  // Admission, when a request's header has arrived: the route, then who is calling, decided
-  // before a byte of the body is read. With basic_auth_users every request needs a user's
-  // password, except that an ingest or admin route's bearer token may stand in (one
-  // Authorization header cannot carry both).
+  // Admission, when a request's header has arrived: the route, then who is calling and in which
+  // role, decided before a byte of the body is read. Credentials, in order: a console session
+  // (cookie), a bearer token (ingest, or admin for admin and operate routes), a basic-auth user
+  // (every request needs one when basic_auth_users is set; such a user has every role but
+  // ingest). Writes from a page must come from the listener's own origin, and a session's writes
+  // carry its CSRF token.
   void Admit(const HttpRequest& head, std::function<void(HttpAdmission)> decide) {
     auto finish = Finisher(head.path);
     // A refusal is answered like any response: the config's headers, the HTTP metrics.
@@ -452,9 +481,37 @@ class Daemon : public LoopServices, public PoolServices {
     const Route& route = *match.route;
     HttpAdmission admitted;
     admitted.max_body_bytes = route.max_body_bytes;
+    const bool write = head.method != "GET";
+    if (write && !SameOrigin(head.host, head.origin, head.referer))
+      return refuse(JsonError(403, "forbidden", "cross-origin write refused"));
+    // Public, or a read anyone may make: nothing more to ask (beyond basic auth, below).
+    const bool open = route.access == Access::kPublic ||
+                      (route.access == Access::kRead && sessions_.anonymous_read());
+    if (auto session = sessions_.Find(head.cookie, UnixNow())) {
+      Role need = route.access == Access::kAdmin     ? Role::kAdmin
+                  : route.access == Access::kOperate ? Role::kOperator
+                  : route.access == Access::kIngest  ? Role::kNone
+                                                     : Role::kViewer;
+      if (route.access == Access::kIngest)
+        return refuse(JsonError(403, "forbidden", "ingest takes its bearer token, not a login"));
+      if (!open && session->role < need)
+        return refuse(JsonError(403, "forbidden",
+                                "signed in as " + session->user + " (" + RoleName(session->role) +
+                                    "); this needs the role " + RoleName(need)));
+      if (write && route.access != Access::kPublic &&
+          !ConstantTimeEquals(head.csrf_token, session->csrf))
+        return refuse(JsonError(403, "forbidden",
+                                "missing or wrong X-CSRF-Token: reload the page and try again"));
+      admitted.principal = "user:" + session->user;
+      return decide(std::move(admitted));
+    }
     std::shared_ptr<BasicAuth> auth = basic_auth_;
     bool bearer = head.authorization.rfind("Bearer ", 0) == 0;
-    if (route.access != Access::kPublic && (!auth->enabled() || bearer)) {
+    if (!open && (!auth->enabled() || bearer)) {
+      if (route.access == Access::kRead && !bearer) {
+        HttpResponse r = JsonError(401, "unauthorized", "sign in at /login to read this");
+        return refuse(r);
+      }
       const std::string& token =
           route.access == Access::kIngest ? config_->web.ingest_token : config_->web.admin_token;
       if (auto denied = CheckToken(head.authorization, token)) return refuse(*denied);
@@ -567,9 +624,11 @@ class Daemon : public LoopServices, public PoolServices {
   RouteTable routes_;                     // built in the constructor, then read-only
   boost::asio::signal_set signals_;
   boost::asio::steady_timer deadline_timer_;
-  std::shared_ptr<BasicAuth> basic_auth_;  // replaced on reload; loop thread
-  int auth_checks_pending_ = 0;            // loop thread
-  std::unique_ptr<Store> read_store_;      // loop thread only
+  std::shared_ptr<BasicAuth> basic_auth_;    // replaced on reload; loop thread
+  Sessions sessions_;                        // thread-safe; users replaced on reload
+  std::atomic<bool> secure_cookies_{false};  // under TLS: cookies marked Secure
+  int auth_checks_pending_ = 0;              // loop thread
+  std::unique_ptr<Store> read_store_;        // loop thread only
   std::unique_ptr<AlertStore> read_alerts_;
   std::unique_ptr<DeliveryStore> read_deliveries_;
   Metrics metrics_;  // thread-safe

@@ -30,6 +30,7 @@
 #include "report/render.h"
 #include "rules/evaluator.h"
 #include "rules/rule_config.h"
+#include "rules/tuning.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
@@ -146,7 +147,7 @@ int CheckConfig(const Flags& flags) {
   // The rule files are part of the configuration: a reload needs both valid.
   RuleSet rules;
   std::vector<Diagnostic> diagnostics;
-  if (!LoadRuleFiles(config.rule_files, &rules, &diagnostics) ||
+  if (!LoadRuleFiles(RuleFilesWithTuning(config), &rules, &diagnostics) ||
       !CheckRulesAgainstConfig(rules, config, &diagnostics)) {
     std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
     return 1;
@@ -243,13 +244,14 @@ int Backtest(const Flags& flags) {
   if (format != "text" && format != "json") return Usage("--format must be text or json");
   // Without --rules, the rules the daemon runs with this config.
   std::vector<std::vector<std::string>> sets = {flags.Has("rules") ? SplitList(flags.Get("rules"))
-                                                                   : config.rule_files};
+                                                                   : RuleFilesWithTuning(config)};
   if (flags.Has("compare")) sets.push_back(SplitList(flags.Get("compare")));
   std::vector<BacktestResult> results;
+  RuleSet rules;  // the last set: --compare's, whose groups the diff's periods follow
   try {
     auto store = Store::Open(config.storage_path);
     for (const auto& files : sets) {
-      RuleSet rules;
+      rules = RuleSet();
       std::vector<Diagnostic> diagnostics;
       if (files.empty() || !LoadRuleFiles(files, &rules, &diagnostics)) {
         std::fputs(files.empty() ? "parkwatch backtest: no rule files\n"
@@ -267,9 +269,10 @@ int Backtest(const Flags& flags) {
     std::fprintf(stderr, "parkwatch backtest: %s\n", e.what());
     return 1;
   }
-  std::fputs((format == "json" ? BacktestJson(results, from, to) : BacktestText(results, from, to))
-                 .c_str(),
-             stdout);
+  std::fputs(
+      (format == "json" ? BacktestJson(results, from, to, &rules) : BacktestText(results, from, to))
+          .c_str(),
+      stdout);
   return 0;
 }
 

@@ -108,7 +108,7 @@ std::string Message::AlertUrl(const AlertNotice& a) const {
   if (external_url.empty()) return "";
   std::string base = external_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/api/v1/alerts/" + a.fingerprint;
+  return base + AlertPagePath(a.fingerprint);
 }
 
 }  // namespace parkwatch

@@ -63,7 +63,7 @@ struct Message {
   // Most severe alert, for titles.
   const AlertNotice& Lead() const;
   // Link to one alert in parkwatch, "" without an external URL.
-  std::string AlertUrl(const AlertNotice& a) const;
+  std::string AlertUrl(const AlertNotice& a) const;  // external_url + AlertPagePath
 };
 
 }  // namespace parkwatch

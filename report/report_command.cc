@@ -6,6 +6,7 @@
 #include "alerts/alert_store.h"
 #include "report/render.h"
 #include "rules/rule_config.h"
+#include "rules/tuning.h"
 #include "store/store.h"
 
 namespace parkwatch {
@@ -43,7 +44,7 @@ int MonthlyReportCommand(const std::string& config_file, const std::string& peri
   RuleSet rules;
   std::vector<Diagnostic> diagnostics;
   if (!LoadConfig(config_file, &config, &diagnostics) ||
-      !LoadRuleFiles(config.rule_files, &rules, &diagnostics)) {
+      !LoadRuleFiles(RuleFilesWithTuning(config), &rules, &diagnostics)) {
     std::fputs(JoinDiagnostics(diagnostics).c_str(), stderr);
     return 1;
   }

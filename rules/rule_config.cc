@@ -37,17 +37,9 @@ void ReadThresholds(YamlReader& r, const YAML::Node& node, const std::string& wh
   }
   if (node["clear"]) t->clear = r.Double(node["clear"], where + ".clear", 0);
   // Severity must grow monotonically in the watched direction.
-  std::optional<double> previous;
-  for (int i = 1; i <= 4; ++i) {
-    if (!t->levels[i]) continue;
-    if (previous &&
-        (t->direction == Direction::kBelow ? *t->levels[i] > *previous : *t->levels[i] < *previous))
-      r.Error(levels[LevelKey(i)], where + ".levels." + LevelKey(i),
-              std::string("a more severe level must be ") +
-                  (t->direction == Direction::kBelow ? "lower" : "higher") +
-                  " than the one before");
-    previous = t->levels[i];
-  }
+  if (auto problem = LevelOrderProblem(*t))
+    r.Error(levels[LevelKey(problem->first)], where + ".levels." + LevelKey(problem->first),
+            problem->second);
   if (t->clear) {
     std::optional<double> mildest;
     for (int i = 1; i <= 4 && !mildest; ++i) mildest = t->levels[i];
@@ -241,6 +233,38 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
   }
 }
 
+void ReadTunings(YamlReader& r, const YAML::Node& node, const std::string& file, RuleSet* into) {
+  if (!node || node.IsNull()) return;
+  if (!node.IsSequence()) return r.Error(node, "tuning", "expected a list");
+  int i = 0;
+  for (const auto& n : node) {
+    std::string w = "tuning[" + std::to_string(i++) + "]";
+    if (!r.Map(n, w,
+               {"rule", "industry", "enterprise", "levels", "previous", "by", "at", "comment"}))
+      continue;
+    Tuning t;
+    t.file = file;
+    t.line = n.Mark().line + 1;
+    t.rule = r.String(n["rule"], w + ".rule", "");
+    if (t.rule.empty()) r.Error(n, w + ".rule", "required");
+    t.industry = r.String(n["industry"], w + ".industry", "");
+    t.enterprise = r.String(n["enterprise"], w + ".enterprise", "");
+    if (!t.industry.empty() && !t.enterprise.empty())
+      r.Error(n, w, "give at most one of industry or enterprise");
+    for (auto [key, dest] : {std::pair{"levels", &t.levels}, std::pair{"previous", &t.previous}}) {
+      const YAML::Node levels = n[key];
+      if (!r.Map(levels, w + "." + key, {"blue", "yellow", "orange", "red"})) continue;
+      for (int l = 1; l <= 4; ++l)
+        if (levels[LevelKey(l)])
+          (*dest)[l] = r.Double(levels[LevelKey(l)], w + "." + key + "." + LevelKey(l), 0);
+    }
+    t.by = r.String(n["by"], w + ".by", "");
+    t.at = r.String(n["at"], w + ".at", "");
+    t.comment = r.String(n["comment"], w + ".comment", "");
+    into->tunings.push_back(std::move(t));
+  }
+}
+
 }  // namespace
 
 std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* error) {
@@ -332,11 +356,79 @@ Severity Thresholds::Classify(double value) const {
   return reached;
 }
 
+std::optional<std::pair<int, std::string>> LevelOrderProblem(const Thresholds& t) {
+  std::optional<double> previous;
+  for (int i = 1; i <= 4; ++i) {
+    if (!t.levels[i]) continue;
+    if (previous &&
+        (t.direction == Direction::kBelow ? *t.levels[i] > *previous : *t.levels[i] < *previous))
+      return std::pair{i, std::string("a more severe level must be ") +
+                              (t.direction == Direction::kBelow ? "lower" : "higher") +
+                              " than the one before"};
+    previous = t.levels[i];
+  }
+  return std::nullopt;
+}
+
+bool ApplyTunings(RuleSet* rules, std::vector<Diagnostic>* diagnostics) {
+  size_t before = diagnostics->size();
+  for (size_t i = 0; i < rules->tunings.size(); ++i) {
+    const Tuning& t = rules->tunings[i];
+    RuleConfig* rule = nullptr;
+    for (auto& g : rules->groups)
+      for (auto& r : g.rules)
+        if (r.name == t.rule) rule = &r;
+    if (!rule) {
+      diagnostics->push_back({t.file, t.line, 0, "tuning.rule", "unknown rule \"" + t.rule + "\""});
+      continue;
+    }
+    Thresholds* target = nullptr;
+    if (t.industry.empty() && t.enterprise.empty()) {
+      // Overrides began as copies of the rule's levels: a level they inherited follows the
+      // rule's change (one they set to the same value explicitly does too — the loaded rule
+      // cannot tell them apart).
+      for (auto& o : rule->overrides)
+        for (int l = 1; l <= 4; ++l)
+          if (t.levels[l] && o.thresholds.levels[l] == rule->thresholds.levels[l])
+            o.thresholds.levels[l] = t.levels[l];
+      target = &rule->thresholds;
+    } else {
+      for (auto& o : rule->overrides)
+        if ((!t.industry.empty() && o.industry == t.industry) ||
+            (!t.enterprise.empty() && o.enterprise == t.enterprise))
+          target = &o.thresholds;
+      if (!target) {
+        ThresholdOverride o;
+        o.industry = t.industry;
+        o.enterprise = t.enterprise;
+        o.thresholds = rule->ThresholdsFor(t.industry, "");
+        o.line = t.line;
+        rule->overrides.push_back(std::move(o));
+        target = &rule->overrides.back().thresholds;
+      }
+    }
+    for (int l = 1; l <= 4; ++l)
+      if (t.levels[l]) target->levels[l] = t.levels[l];
+    if (auto problem = LevelOrderProblem(*target))
+      diagnostics->push_back(
+          {t.file, t.line, 0,
+           "tuning[" + std::to_string(i) + "].levels." + LevelKey(problem->first),
+           problem->second});
+  }
+  return diagnostics->size() == before;
+}
+
 bool Thresholds::Cleared(double value) const {
   std::optional<double> bound = clear;
   for (int i = 1; i <= 4 && !bound; ++i) bound = levels[i];
   if (!bound) return true;
   return direction == Direction::kBelow ? value > *bound : value < *bound;
+}
+
+std::string RuleConfig::MeasureName() const {
+  if (kind == RuleKind::kMissingReport) return "missing_report";
+  if (kind == RuleKind::kAnomaly) return "anomaly(" + measure.indicator + ")";
+  return measure.text;
 }
 
 const Thresholds& RuleConfig::ThresholdsFor(const std::string& industry,
@@ -370,7 +462,8 @@ bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* in
   if (!ParseYaml(text, file, &root, diagnostics)) return false;
   YamlReader r(file, diagnostics);
   if (root.IsNull()) return true;
-  if (!r.Map(root, "", {"groups", "sets", "targets"})) return false;
+  if (!r.Map(root, "", {"groups", "sets", "targets", "tuning"})) return false;
+  ReadTunings(r, root["tuning"], file, into);
 
   const YAML::Node sets = root["sets"];
   if (sets && sets.IsMap()) {
@@ -478,6 +571,7 @@ bool LoadRuleFiles(const std::vector<std::string>& patterns, RuleSet* out,
     }
   }
   if (diagnostics->size() != errors_before) return false;
+  if (!ApplyTunings(&fresh, diagnostics)) return false;
   *out = std::move(fresh);
   return true;
 }

@@ -124,6 +124,10 @@ struct RuleConfig {
   std::string file;
   int line = 0;
 
+  // What the rule's levels are compared with, as pages and reports name it: the measure as
+  // written, "missing_report" (periods overdue) or "anomaly(x)" (a score of x against its past).
+  std::string MeasureName() const;
+
   // Thresholds for one scope member: an enterprise override wins over an industry one, which
   // wins over the rule's own.
   const Thresholds& ThresholdsFor(const std::string& industry, const std::string& enterprise) const;
@@ -141,8 +145,24 @@ struct RuleGroup {
   std::string file;
 };
 
+// A threshold change made in the console (a rule file's `tuning:` list; the console keeps its
+// own in console-tuning.yml beside the rule files, rules/tuning.h): the levels of one rule for
+// the rule itself, one industry or one enterprise. Applied in order after every rule file is
+// loaded, so the last change to a member wins.
+struct Tuning {
+  std::string rule;
+  std::string industry;                           // at most one of industry and enterprise;
+  std::string enterprise;                         // neither: the rule's own levels
+  std::array<std::optional<double>, 5> levels;    // by Severity; unset levels are left alone
+  std::array<std::optional<double>, 5> previous;  // what they were (for a revert)
+  std::string by, at, comment;                    // who, when (RFC 3339), why
+  std::string file;
+  int line = 0;
+};
+
 struct RuleSet {
   std::vector<RuleGroup> groups;
+  std::vector<Tuning> tunings;  // applied (LoadRuleFiles): kept for the console's history
   std::map<std::string, std::vector<std::string>> sets;  // named enterprise sets (credit codes)
   // targets[name][scope] = annual target (ratio); scope "park", "industry:医药化工" or a code.
   std::map<std::string, std::map<std::string, double>> targets;
@@ -151,7 +171,16 @@ struct RuleSet {
   std::optional<double> Target(const std::string& name, const std::string& scope) const;
 };
 
-// Loads rule files (glob patterns allowed) into *out, all-or-nothing.
+// The problem with levels that do not grow in severity in the watched direction, as the rule
+// files and the console report it: the level (Severity index) and the message; nullopt if none.
+std::optional<std::pair<int, std::string>> LevelOrderProblem(const Thresholds& t);
+
+// Applies rules->tunings to its rules in order; a tuning of an unknown rule or with levels out
+// of order is a diagnostic at its file and line. False if any.
+bool ApplyTunings(RuleSet* rules, std::vector<Diagnostic>* diagnostics);
+
+// Loads rule files (glob patterns allowed) into *out, all-or-nothing, and applies their
+// `tuning:` entries after every group is loaded.
 bool LoadRuleFiles(const std::vector<std::string>& patterns, RuleSet* out,
                    std::vector<Diagnostic>* diagnostics);
 bool ParseRuleFile(const std::string& text, const std::string& file, RuleSet* into,

@@ -6,9 +6,9 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libboost1.74-dev prometheus-cpp-dev libspdlog-dev
   libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libcrypt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxlsxwriter-dev fonts-noto-cjk libzip-dev
-  libexpat1-dev libfreexl-dev libpq-dev)
+  libexpat1-dev libfreexl-dev libpq-dev libjs-chart.js)
 test_pkgs=(sqlite3 curl prometheus prometheus-alertmanager python3-aiosmtpd clang libclang-rt-14-dev
-  chromium python3-openpyxl python3-xlwt postgresql)
+  chromium python3-openpyxl python3-xlwt postgresql python3-websocket)
 bench_pkgs=(prometheus-pushgateway wrk time valgrind)
 
 want=("${build_pkgs[@]}")

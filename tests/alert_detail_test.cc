@@ -1,5 +1,5 @@
 // "Why is it alerting?" answered by the link every message carries: the webhook's generatorURL
-// leads to GET /api/v1/alerts/{fingerprint}, which names the enterprise and its industry, the
+// leads to the alert's page, /alerts/{fingerprint}, whose JSON (/api/v1/alerts/{fingerprint}) names the enterprise and its industry, the
 // value, every level's threshold for this enterprise (overrides applied) and the one crossed,
 // the period with its days, the events, acknowledgements, matching silences and the series.
 #include <gtest/gtest.h>
@@ -66,8 +66,14 @@ TEST(AlertDetailTest, TheMessagesLinkAnswersWhyItFires) {
   const std::string base = "http://parkwatch.test:9780";
   ASSERT_EQ(link.rfind(base, 0), 0u) << link;
 
-  // The link's path, asked of the daemon.
-  auto r = Http("GET", daemon.url(link.substr(base.size())));
+  // The link is the alert's page in the console (a browser lands there); the same path under
+  // /api/v1 is its JSON.
+  std::string path = link.substr(base.size());
+  EXPECT_EQ(path, "/alerts/" + payload["alerts"][0]["fingerprint"].get<std::string>());
+  auto page = Http("GET", daemon.url(path));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<!doctype html>"), std::string::npos);
+  auto r = Http("GET", daemon.url("/api/v1" + path));
   ASSERT_EQ(r.status, 200) << r.body;
   json a = json::parse(r.body)["data"];
   EXPECT_EQ(a["rule"], "OutputDrop");

@@ -162,6 +162,42 @@ TEST_F(BacktestTest, CommandPrintsScopesTotalsAndComparison) {
   EXPECT_EQ(rule["no_data"][0]["periods"], 6);
 }
 
+TEST_F(BacktestTest, TheDiffNamesEveryAlertAThresholdChangeAddsOrChangesByPeriod) {
+  // The strict set's blue level alerts enterprise 1 in March–April; its June alert is the same
+  // in both. A tuning entry (the console's file format) makes the same change as kStrict.
+  std::string loose = WriteFile(dir_ / "loose.yml", kLoose);
+  std::string tuning = WriteFile(dir_ / "console-tuning.yml",
+                                 "tuning:\n  - {rule: OutputDrop, levels: {blue: -0.05}}\n");
+  store_.reset();
+  std::string out;
+  ASSERT_EQ(RunParkwatch({"backtest", "--config.file=" + config_file_, "--rules=" + loose,
+                          "--compare=" + loose + "," + tuning, "--from=2024-01", "--to=2024-12",
+                          "--format=json"},
+                         &out),
+            0)
+      << out;
+  auto json = nlohmann::json::parse(out);
+  ASSERT_EQ(json["diff"].size(), 1u) << out;
+  const auto& diff = json["diff"][0];
+  EXPECT_EQ(diff["rule"], "OutputDrop");
+  EXPECT_EQ(diff["added"], 1);
+  EXPECT_EQ(diff["removed"], 0);
+  EXPECT_EQ(diff["changed"], 0);
+  ASSERT_EQ(diff["changes"].size(), 1u);
+  EXPECT_EQ(diff["changes"][0]["change"], "added");
+  EXPECT_EQ(diff["changes"][0]["labels"]["enterprise"], TestCreditCode(1));
+  EXPECT_EQ(diff["changes"][0]["after"]["from"], "2024-03");
+  EXPECT_EQ(diff["changes"][0]["after"]["to"], "2024-04");
+  EXPECT_EQ(diff["changes"][0]["before"], nullptr);
+  // Alerts firing per period (1—2月, March..December): the added one in March and April.
+  ASSERT_EQ(diff["periods"].size(), 11u);
+  EXPECT_EQ(diff["periods"][1], "2024-03");
+  EXPECT_EQ(diff["firing_before"][1], 0);
+  EXPECT_EQ(diff["firing_after"][1], 1);
+  EXPECT_EQ(diff["firing_before"][4], 1);  // June: both
+  EXPECT_EQ(diff["firing_after"][4], 1);
+}
+
 TEST(BacktestPeriods, WeeksBelongToTheMonthOfTheirThursday) {
   RuleGroup weekly;
   weekly.cadence = Cadence::kWeekly;

@@ -142,14 +142,18 @@ TEST(MessageEndToEndTest,
     EXPECT_NE(plain.find(line), std::string::npos) << line << "\n" << plain;
   EXPECT_NE(mail["parts"][1]["text"].get<std::string>().find("<table"), std::string::npos);
 
-  // The link, followed: the daemon answers 200 about this enterprise's alert.
+  // The link, followed: the alert's page in the console (a browser lands there), whose JSON under
+  // /api/v1 is about this enterprise's alert.
   const std::string prefix = "查看详情：";
   size_t at = plain.find(prefix);
   ASSERT_NE(at, std::string::npos) << plain;
   std::string link = plain.substr(at + prefix.size());
   link = link.substr(0, link.find_first_of(" \n"));
   ASSERT_EQ(link.rfind(base + "/", 0), 0u) << link;
-  auto answer = Http("GET", daemon.url(link.substr(base.size())));
+  auto page = Http("GET", daemon.url(link.substr(base.size())));
+  ASSERT_EQ(page.status, 200) << link << ": " << page.body;
+  EXPECT_NE(page.body.find("<!doctype html>"), std::string::npos) << page.body;
+  auto answer = Http("GET", daemon.url("/api/v1" + link.substr(base.size())));
   ASSERT_EQ(answer.status, 200) << link << ": " << answer.body;
   json alert = json::parse(answer.body)["data"];
   EXPECT_EQ(alert["labels"]["enterprise_name"], "湖南德山制药");

@@ -116,7 +116,7 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
   EXPECT_NE(plain.find("行业：装备制造"), std::string::npos);
   EXPECT_NE(plain.find("指标：KeyEnterpriseOutputDrop -32.0%，阈值 -10.0%"), std::string::npos)
       << plain;
-  EXPECT_NE(plain.find("http://parkwatch.test:9780/api/v1/alerts/"), std::string::npos);
+  EXPECT_NE(plain.find("http://parkwatch.test:9780/alerts/"), std::string::npos);
   EXPECT_NE(
       firing["parts"][1]["text"].get<std::string>().find("<a href=\"http://grafana.test/d/park\">"),
       std::string::npos);
@@ -175,7 +175,7 @@ TEST(NotifierPeersTest, AlertmanagerShowsPushedAlertsAndResolves) {
   EXPECT_EQ(alert["labels"]["enterprise"], "湖南恒达机械有限公司");
   EXPECT_EQ(alert["status"]["state"], "active");
   EXPECT_EQ(alert["annotations"]["period"], "2024-W05");
-  EXPECT_EQ(alert["generatorURL"], "http://parkwatch.test:9780/api/v1/alerts/" + fp);
+  EXPECT_EQ(alert["generatorURL"], "http://parkwatch.test:9780/alerts/" + fp);
   // Re-sent while firing.
   ASSERT_TRUE(WaitFor(
       [&] { return CountDeliveries(store.get(), "seq >= 2 AND state = 'delivered'") >= 1; }, 5000));

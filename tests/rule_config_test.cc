@@ -120,5 +120,58 @@ TEST(RuleConfigTest, DiffShowsThresholdChanges) {
   EXPECT_EQ(diff[0], "Drop: levels.red: -0.3 -> -0.25");
 }
 
+// The console's threshold changes are `tuning:` entries of a rule file, applied after every
+// group whatever the file order, the last one for a member winning.
+TEST(RuleConfigTest, TuningEntriesChangeTheLevelsOfARuleAnIndustryOrAnEnterprise) {
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      ParseRuleFile("tuning:\n"
+                    "  - {rule: Drop, levels: {yellow: -0.12}}\n"
+                    "  - {rule: Drop, industry: 装备制造, levels: {red: -0.50}}\n"
+                    "  - {rule: Drop, enterprise: 914307000000000011, levels: {blue: -0.02}}\n"
+                    "  - {rule: Drop, enterprise: 914307000000000011, levels: {blue: -0.03}}\n",
+                    "console-tuning.yml", &set, &d))
+      << JoinDiagnostics(d);
+  ASSERT_TRUE(ParseRuleFile(kRules, "r.yml", &set, &d)) << JoinDiagnostics(d);
+  ASSERT_TRUE(ApplyTunings(&set, &d)) << JoinDiagnostics(d);
+  const RuleConfig* rule = set.FindRule("Drop");
+  EXPECT_EQ(rule->thresholds.levels[2], -0.12);
+  // The 医药化工 override inherited yellow from the rule: it follows; its own red stays.
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "").levels[2], -0.12);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "").levels[4], -0.40);
+  // A new industry override starts from the rule's levels.
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "").levels[4], -0.50);
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "").levels[1], -0.05);
+  EXPECT_EQ(rule->ThresholdsFor("", "914307000000000011").levels[1], -0.03);
+  EXPECT_EQ(set.tunings.size(), 4u);
+}
+
+TEST(RuleConfigTest, ATuningOutOfOrderIsRefusedWithTheRuleFilesMessage) {
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(ParseRuleFile(kRules, "r.yml", &set, &d));
+  ASSERT_TRUE(
+      ParseRuleFile("tuning:\n  - {rule: Drop, levels: {yellow: -0.35}}\n"
+                    "  - {rule: Nope, levels: {red: 1}}\n",
+                    "console-tuning.yml", &set, &d));
+  EXPECT_FALSE(ApplyTunings(&set, &d));
+  std::string text = JoinDiagnostics(d);
+  EXPECT_NE(text.find("console-tuning.yml:2:"), std::string::npos) << text;
+  EXPECT_NE(text.find("tuning[0].levels.orange: a more severe level must be lower than the one "
+                      "before"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("console-tuning.yml:3:"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown rule \"Nope\""), std::string::npos) << text;
+  // Not a number: the reader's own message, as for any level.
+  RuleSet other;
+  std::vector<Diagnostic> d2;
+  EXPECT_FALSE(
+      ParseRuleFile("tuning:\n  - {rule: Drop, levels: {red: abc}}\n", "t.yml", &other, &d2));
+  EXPECT_NE(JoinDiagnostics(d2).find("tuning[0].levels.red: expected a number"), std::string::npos)
+      << JoinDiagnostics(d2);
+}
+
 }  // namespace
 }  // namespace parkwatch

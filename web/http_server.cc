@@ -312,6 +312,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request_.content_type = std::string(message[http::field::content_type]);
     request_.authorization = std::string(message[http::field::authorization]);
     request_.remote_address = remote_;
+    request_.cookie = std::string(message[http::field::cookie]);
+    request_.host = std::string(message[http::field::host]);
+    request_.origin = std::string(message[http::field::origin]);
+    request_.referer = std::string(message[http::field::referer]);
+    request_.csrf_token = std::string(message["X-CSRF-Token"]);
+    request_.if_none_match = std::string(message[http::field::if_none_match]);
     if (!listener_->admit) {
       HttpAdmission all;
       all.max_body_bytes = listener_->options.max_body_bytes;
@@ -499,7 +505,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     response_.result(static_cast<unsigned>(in.status));
     response_.set(http::field::server, "parkwatch");
     if (!in.content_type.empty()) response_.set(http::field::content_type, in.content_type);
-    for (auto& [name, value] : in.headers) response_.set(name, value);
+    for (auto& [name, value] : in.headers) {
+      if (beast::iequals(name, "Set-Cookie"))
+        response_.insert(name, value);  // one per cookie
+      else
+        response_.set(name, value);
+    }
     response_.keep_alive(!close_after_write_);
     response_.body() = std::move(in.body);
     response_.prepare_payload();

@@ -59,7 +59,11 @@ struct HttpRequest {
   std::string content_type;
   std::string authorization;   // raw Authorization header
   std::string remote_address;  // peer IP address, without port
-  std::string principal;       // who the request acts as, from its admission ("" anonymous)
+  // The headers the console's sessions read (daemon/sessions.h): its cookie, where the request
+  // comes from (same-origin check of a write) and the CSRF token a page sends with a write.
+  std::string cookie, host, origin, referer, csrf_token;
+  std::string if_none_match;  // a cached asset's ETag
+  std::string principal;      // who the request acts as, from its admission ("" anonymous)
 
   // The first value of query parameter name, or fallback when absent.
   std::string Query(const std::string& name, const std::string& fallback = "") const;

@@ -1,0 +1,105 @@
+// The console's sign-in: users and roles from the web config, sessions that follow the config in
+// force and expire, the cookie's value read from a Cookie header, and the same-origin rule for
+// writes. The browser test (tests/console/browser_test.py) drives the same through a daemon.
+#include "daemon/sessions.h"
+
+#include <gtest/gtest.h>
+
+#include "config/web_config.h"
+#include "daemon/auth.h"
+
+namespace parkwatch {
+namespace {
+
+ConsoleConfig Users(Role zhang_role) {
+  ConsoleConfig c;
+  c.users["zhang"] = {zhang_role, HashPassword("right-password")};
+  c.session_ttl_seconds = 3600;
+  return c;
+}
+
+TEST(ConsoleSessionTest, ASignedInUserIsFoundByTheCookieUntilItExpires) {
+  Sessions sessions;
+  sessions.Configure(Users(Role::kOperator));
+  std::string id;
+  EXPECT_FALSE(sessions.Login("zhang", "wrong", 1000, &id));
+  EXPECT_FALSE(sessions.Login("nobody", "right-password", 1000, &id));
+  auto s = sessions.Login("zhang", "right-password", 1000, &id);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->role, Role::kOperator);
+  EXPECT_EQ(s->expires_at, 4600);
+  EXPECT_EQ(s->csrf.size(), 64u);
+  std::string cookie = "theme=dark; parkwatch_session=" + id + "; other=1";
+  auto found = sessions.Find(cookie, 2000);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->user, "zhang");
+  EXPECT_EQ(found->csrf, s->csrf);
+  EXPECT_FALSE(sessions.Find(cookie, 4600)) << "expired";
+  EXPECT_FALSE(sessions.Find("parkwatch_session=" + id + "x", 2000));
+  sessions.End(cookie);
+  EXPECT_FALSE(sessions.Find(cookie, 2000)) << "signed out";
+}
+
+TEST(ConsoleSessionTest, AReloadChangesTheRoleOfOpenSessionsOrEndsThem) {
+  Sessions sessions;
+  sessions.Configure(Users(Role::kOperator));
+  std::string id;
+  ASSERT_TRUE(sessions.Login("zhang", "right-password", 1000, &id));
+  std::string cookie = "parkwatch_session=" + id;
+  sessions.Configure(Users(Role::kViewer));
+  ASSERT_TRUE(sessions.Find(cookie, 1001));
+  EXPECT_EQ(sessions.Find(cookie, 1001)->role, Role::kViewer);
+  sessions.Configure(ConsoleConfig{});
+  EXPECT_FALSE(sessions.Find(cookie, 1001)) << "a removed user's session ends";
+  EXPECT_TRUE(sessions.anonymous_read()) << "without users reads are open, as before logins";
+}
+
+TEST(ConsoleSessionTest, TheCookieIsHttpOnlyStrictAndExpires) {
+  std::string c = SessionCookie("abc", 3600, /*secure=*/true);
+  for (const char* part :
+       {"parkwatch_session=abc", "Max-Age=3600", "HttpOnly", "SameSite=Strict", "Secure", "Path=/"})
+    EXPECT_NE(c.find(part), std::string::npos) << part << " in " << c;
+  EXPECT_EQ(SessionCookie("abc", 60, false).find("Secure"), std::string::npos);
+  EXPECT_EQ(CookieValue("a=1; parkwatch_session=xyz", "parkwatch_session"), "xyz");
+  EXPECT_EQ(CookieValue("xparkwatch_session=xyz", "parkwatch_session"), "");
+  EXPECT_EQ(CookieValue("", "parkwatch_session"), "");
+}
+
+TEST(ConsoleSessionTest, AWriteFromAnotherSiteIsNotSameOrigin) {
+  EXPECT_TRUE(SameOrigin("127.0.0.1:9780", "http://127.0.0.1:9780", ""));
+  EXPECT_TRUE(SameOrigin("park.example:443", "", "https://park.example:443/alerts/x"));
+  EXPECT_TRUE(SameOrigin("127.0.0.1:9780", "", "")) << "a script sends neither";
+  EXPECT_FALSE(SameOrigin("127.0.0.1:9780", "http://evil.example", ""));
+  EXPECT_FALSE(SameOrigin("127.0.0.1:9780", "null", ""));
+  EXPECT_FALSE(SameOrigin("127.0.0.1:9780", "", "http://127.0.0.1:9781/"));
+}
+
+TEST(ConsoleSessionTest, TheWebConfigNamesUsersRolesAndBcryptHashes) {
+  std::string hash = HashPassword("p");
+  WebSecurityConfig web;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      ParseWebConfig("console:\n  session_ttl: 8h\n  users:\n    zhang: {role: operator, "
+                     "password: '" +
+                         hash + "'}\n",
+                     "web.yml", &web, &d))
+      << JoinDiagnostics(d);
+  EXPECT_EQ(web.console.users.at("zhang").role, Role::kOperator);
+  EXPECT_EQ(web.console.session_ttl_seconds, 8 * 3600);
+  EXPECT_FALSE(web.console.AnonymousRead()) << "with users, reads need a sign-in by default";
+  d.clear();
+  EXPECT_FALSE(
+      ParseWebConfig("console:\n  session_ttl: 5s\n  users:\n    li: {role: boss, "
+                     "password: secret}\n",
+                     "web.yml", &web, &d));
+  std::string text = JoinDiagnostics(d);
+  EXPECT_NE(text.find("web.yml:2:"), std::string::npos) << text;
+  EXPECT_NE(text.find("console.session_ttl: a duration from 1m to 30d"), std::string::npos) << text;
+  EXPECT_NE(text.find("console.users.li.role: one of viewer, operator, admin"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("console.users.li.password: not a bcrypt hash"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secret"), std::string::npos) << "a password typed in is never echoed";
+}
+
+}  // namespace
+}  // namespace parkwatch
