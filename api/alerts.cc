@@ -180,7 +180,7 @@ HttpResponse ApiAudit(ApiCall& call) {
 
 HttpResponse ApiReload(ApiCall& call) {
   std::string who = call.principal().empty() ? call.request.remote_address : call.principal();
-  std::string error = call.loop->Reload(who);
+  std::string error = call.loop->Reload("POST /-/reload", who);
   if (!error.empty()) throw ApiError(400, "bad_config", error);
   return JsonSuccess("\"reloaded\"");
 }

@@ -122,12 +122,12 @@ HttpResponse ApiUpload(ApiCall& call) {
   BatchSummary summary =
       call.worker->Ingest(call.request.body, call.request.content_type, source, collector);
   if (summary.status == "rejected")
-    return JsonError(422, "bad_data",
-                     name + ": rejected, nothing stored (" +
-                         std::to_string(std::max<int64_t>(summary.error_count,
-                                                          summary.errors.size())) +
-                         " errors)",
-                     BatchSummaryJson(summary));
+    return JsonError(
+        422, "bad_data",
+        name + ": rejected, nothing stored (" +
+            std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size())) +
+            " errors)",
+        BatchSummaryJson(summary));
   return JsonSuccess(BatchSummaryJson(summary));
 }
 

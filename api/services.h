@@ -43,8 +43,9 @@ class LoopServices {
   virtual std::shared_ptr<const Config> config() const = 0;  // the config in force
   virtual std::shared_ptr<const RuleSet> rules() const = 0;  // the rules in force
   virtual bool ready() const = 0;
-  // Reloads the configuration on behalf of who; "" when applied, else every error.
-  virtual std::string Reload(const std::string& who) = 0;
+  // Reloads the configuration, asked for from source (an endpoint, "console: COMMENT") on
+  // behalf of who (the request's principal); "" when applied, else every error.
+  virtual std::string Reload(const std::string& source, const std::string& who) = 0;
   // The console session of the request's cookie; EndSession signs it out.
   virtual std::optional<SessionInfo> SessionOf(const HttpRequest& request) = 0;
   virtual void EndSession(const HttpRequest& request) = 0;

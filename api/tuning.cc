@@ -150,7 +150,7 @@ HttpResponse Apply(ApiCall& call, Tuning t, const std::string& hash, const std::
   std::string fresh = AppendTuning(text, t);
   std::string error;
   if (!WriteFileAtomically(path, fresh, &error)) throw ApiError(500, "internal", error);
-  error = loop.Reload("console " + t.by + ": " + comment);
+  error = loop.Reload("console: " + comment, who.empty() ? call.principal() : "user:" + who);
   if (!error.empty()) {
     std::string undo;
     if (existed)

@@ -185,9 +185,9 @@ class Daemon : public LoopServices, public PoolServices {
   std::shared_ptr<const Config> config() const override { return config_; }
   std::shared_ptr<const RuleSet> rules() const override { return rules_; }
   bool ready() const override { return ready_; }
-  std::string Reload(const std::string& who) override {
+  std::string Reload(const std::string& source, const std::string& who) override {
     std::string error;
-    DoReload("POST /-/reload", who, &error);
+    DoReload(source, who, &error);
     return error;
   }
 
@@ -515,7 +515,9 @@ class Daemon : public LoopServices, public PoolServices {
       const std::string& token =
           route.access == Access::kIngest ? config_->web.ingest_token : config_->web.admin_token;
       if (auto denied = CheckToken(head.authorization, token)) return refuse(*denied);
-      admitted.principal = std::string("token:") + AccessName(route.access);
+      // The principal names the token that was shown, not the route's class: operate and
+      // read routes take the admin token too.
+      admitted.principal = route.access == Access::kIngest ? "token:ingest" : "token:admin";
       return decide(std::move(admitted));
     }
     if (!auth->enabled()) return decide(std::move(admitted));

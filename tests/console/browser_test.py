@@ -218,7 +218,7 @@ def tune(browser, park, shot):
     # The worker records the reload's audit entry once it has installed the rules.
     audit = wait_for(lambda: [a for a in json.loads(request(park.url + "/api/v1/audit", headers=admin)[1])["data"]
                               if "上半年订单回落" in a["source"]], 30, "the audit entry")
-    assert "zhang" in audit[0]["source"] and "上半年订单回落" in audit[0]["source"], audit[0]
+    assert audit[0]["who"] == "user:zhang" and "上半年订单回落" in audit[0]["source"], audit[0]
     assert any("yellow" in c and "-0.05" in c for c in audit[0]["changes"]), audit[0]
     # A page that read the file before this change may not apply over it.
     stale = request(park.url + "/api/v1/tuning/apply", "POST",
