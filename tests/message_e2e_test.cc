@@ -18,6 +18,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/http_sink.h"
+#include "tests/support/mail_sink.h"
 #include "tests/support/ports.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,29 +32,6 @@ using testing::Http;
 using testing::TempDir;
 using testing::WaitFor;
 using testing::WriteFile;
-
-std::string Support(const std::string& name) {
-  return std::string(PARKWATCH_SOURCE_DIR) + "/tests/support/" + name;
-}
-
-std::string ParseMail(const std::string& file) {
-  std::string out;
-  FILE* p = popen(("/usr/bin/python3 " + Support("parse_mail.py") + " " + file).c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> Mails(const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".eml") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 TEST(MessageEndToEndTest,
      AFileBreachingADefaultRuleReachesADirectorAsAChineseEmailWithAWorkingLink) {
@@ -70,9 +48,9 @@ TEST(MessageEndToEndTest,
   fs::create_directories(mail_dir);
   const uint16_t smtp_port = testing::FreePort();
   testing::ChildProcess smtp;
-  ASSERT_TRUE(smtp.Start(
-      {"/usr/bin/python3", "-u", Support("smtp_sink.py"), std::to_string(smtp_port), mail_dir},
-      dir / "smtp.log"));
+  ASSERT_TRUE(smtp.Start({"/usr/bin/python3", "-u", testing::SupportFile("smtp_sink.py"),
+                          std::to_string(smtp_port), mail_dir},
+                         dir / "smtp.log"));
   ASSERT_TRUE(WaitFor(
       [&] { return testing::ReadFile(dir / "smtp.log").find("ready") != std::string::npos; },
       10000))
@@ -126,9 +104,9 @@ TEST(MessageEndToEndTest,
   WriteFile(dir / "inbox/.w.csv", csv);
   fs::rename(dir / "inbox/.w.csv", dir / "inbox/w.csv");
 
-  ASSERT_TRUE(WaitFor([&] { return !Mails(mail_dir).empty(); }, 30000))
+  ASSERT_TRUE(WaitFor([&] { return !testing::MailFiles(mail_dir).empty(); }, 30000))
       << daemon.Log() << testing::ReadFile(dir / "smtp.log");
-  json mail = json::parse(ParseMail(Mails(mail_dir)[0]));
+  json mail = json::parse(testing::ParsedMail(testing::MailFiles(mail_dir)[0]));
   EXPECT_EQ(mail["subject"],
             "【黄色预警】湖南德山制药 · 工业总产值同比下降 16.5%（" + PeriodName(latest) + "）");
   ASSERT_EQ(mail["parts"].size(), 2u);

@@ -13,6 +13,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/mail_sink.h"
 #include "tests/support/ports.h"
 #include "tests/support/temp_dir.h"
 
@@ -29,29 +30,6 @@ using testing::WaitFor;
 const Labels kAcme = {
     {"scope", "enterprise"}, {"enterprise", "湖南恒达机械有限公司"}, {"industry", "装备制造"}};
 
-std::string Support(const std::string& name) {
-  return std::string(PARKWATCH_SOURCE_DIR) + "/tests/support/" + name;
-}
-
-std::string RunCommand(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> Mails(const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".eml") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
   testing::TempDir dir;
   const std::string mail_dir = dir / "mail";
@@ -65,10 +43,10 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
   testing::WriteFile(dir / "smtp.pass", "s3cret-密码\n");
   const uint16_t port = testing::FreePort();
   testing::ChildProcess smtp;
-  ASSERT_TRUE(
-      smtp.Start({"/usr/bin/python3", "-u", Support("smtp_sink.py"), std::to_string(port), mail_dir,
-                  dir / "cert.pem", dir / "key.pem", "alerts@park.gov.cn", "s3cret-密码"},
-                 dir / "smtp.log"));
+  ASSERT_TRUE(smtp.Start(
+      {"/usr/bin/python3", "-u", testing::SupportFile("smtp_sink.py"), std::to_string(port),
+       mail_dir, dir / "cert.pem", dir / "key.pem", "alerts@park.gov.cn", "s3cret-密码"},
+      dir / "smtp.log"));
   ASSERT_TRUE(WaitFor(
       [&] { return testing::ReadFile(dir / "smtp.log").find("ready") != std::string::npos; },
       10000))
@@ -91,16 +69,15 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
       "route: {receiver: mail, group_by: ['...'], group_wait: 0s, group_interval: 0s}\n";
   Dispatcher dispatcher(dir / "parkwatch.db", AlertingFromYaml(yaml, dir.path()), nullptr);
   dispatcher.Start();
-  ASSERT_TRUE(WaitFor([&] { return Mails(mail_dir).size() == 1; }, 10000))
+  ASSERT_TRUE(WaitFor([&] { return testing::MailFiles(mail_dir).size() == 1; }, 10000))
       << testing::ReadFile(dir / "smtp.log");
   testing::ResolveAlert(store.get(), "KeyEnterpriseOutputDrop", kAcme, "2024-W06", 0.01);
   dispatcher.Kick();
-  ASSERT_TRUE(WaitFor([&] { return Mails(mail_dir).size() == 2; }, 10000));
+  ASSERT_TRUE(WaitFor([&] { return testing::MailFiles(mail_dir).size() == 2; }, 10000));
   ASSERT_TRUE(WaitFor(
       [&] { return CountDeliveries(store.get(), "state = 'delivered' AND seq = 0") == 2; }));
 
-  json firing = json::parse(
-      RunCommand("/usr/bin/python3 " + Support("parse_mail.py") + " " + Mails(mail_dir)[0]));
+  json firing = json::parse(testing::ParsedMail(testing::MailFiles(mail_dir)[0]));
   EXPECT_EQ(firing["subject"],
             "【红色预警】湖南恒达机械有限公司 · KeyEnterpriseOutputDrop -32.0%（2024年第5周）");
   EXPECT_EQ(firing["content_type"], "multipart/alternative");
@@ -121,12 +98,12 @@ TEST(NotifierPeersTest, EmailOverStartTlsWithAuthReachesARealSmtpServer) {
       firing["parts"][1]["text"].get<std::string>().find("<a href=\"http://grafana.test/d/park\">"),
       std::string::npos);
   // Envelope recipients include Cc.
-  const std::string rcpt =
-      testing::ReadFile(Mails(mail_dir)[0].substr(0, Mails(mail_dir)[0].size() - 4) + ".rcpt");
+  const std::string rcpt = testing::ReadFile(
+      testing::MailFiles(mail_dir)[0].substr(0, testing::MailFiles(mail_dir)[0].size() - 4) +
+      ".rcpt");
   EXPECT_NE(rcpt.find("analyst@park.gov.cn"), std::string::npos);
 
-  json resolved = json::parse(
-      RunCommand("/usr/bin/python3 " + Support("parse_mail.py") + " " + Mails(mail_dir)[1]));
+  json resolved = json::parse(testing::ParsedMail(testing::MailFiles(mail_dir)[1]));
   EXPECT_EQ(resolved["subject"].get<std::string>().rfind("【已恢复】湖南恒达机械有限公司", 0), 0u)
       << resolved["subject"];
   // The password never appears in the log.
