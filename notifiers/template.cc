@@ -171,6 +171,11 @@ std::optional<double> NumberOf(const std::string& text) {
   }
 }
 
+// A numeric annotation of the alert (threshold, target, figure, ...); nullopt when absent.
+std::optional<double> Annotation(const AlertNotice& a, const std::string& key) {
+  return NumberOf(Get(a.annotations, key));
+}
+
 Dimension DimensionOf(const AlertNotice& a) {
   return ParseDimension(Get(a.annotations, "dimension")).value_or(Dimension::kCount);
 }
@@ -193,8 +198,8 @@ std::vector<RecentFigure> RecentFigures(const AlertNotice& a) {
 // 本期 1,234.56万元，上年同期 1,478.90万元 / this period 1,234.56 ten thousand yuan, a year
 // before 1,478.90 ten thousand yuan; "" when the alert carries no figures.
 std::string FiguresLine(const AlertNotice& a, const std::string& lang) {
-  std::optional<double> now = NumberOf(Get(a.annotations, "figure"));
-  std::optional<double> before = NumberOf(Get(a.annotations, "figure_year_ago"));
+  std::optional<double> now = Annotation(a, "figure");
+  std::optional<double> before = Annotation(a, "figure_year_ago");
   if (!now && !before) return "";
   const Dimension d = DimensionOf(a);
   const bool en = lang == "en";
@@ -446,16 +451,6 @@ std::string GrowthWord(const std::string& fn) {
   return "同比";
 }
 
-std::optional<double> Annotation(const AlertNotice& a, const std::string& key) {
-  std::string v = Get(a.annotations, key);
-  if (v.empty()) return std::nullopt;
-  try {
-    return std::stod(v);
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
 // An amount of the measure's kind, in words: 下降10% / 增长6.2% for growth, 1.50个百分点 for
 // differences of rates, plain numbers for counts and scores.
 std::string AmountZh(const AlertNotice& a, double v, bool gap) {
@@ -610,12 +605,7 @@ std::string FormatValue(double v) {
     std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
     return buf;
   }
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s = buf;
-  size_t dot = s.find('.');
-  size_t start = s[0] == '-' ? 1 : 0;
-  for (int i = static_cast<int>(dot) - 3; i > static_cast<int>(start); i -= 3) s.insert(i, ",");
-  return s;
+  return Grouped(v, 1);
 }
 
 std::string FormatTime(int64_t unix_seconds) {

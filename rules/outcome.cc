@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/time_text.h"
+#include "rules/measure_words.h"
 #include "rules/template.h"
 
 namespace parkwatch {
@@ -151,9 +152,7 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
         annotations["indicator_title"] = ind->title;
   }
   const Thresholds& th = rule->ThresholdsFor(vars["industry"], vars["enterprise"]);
-  annotations["rule_kind"] = rule->kind == RuleKind::kMissingReport ? "missing_report"
-                             : rule->kind == RuleKind::kAnomaly     ? "anomaly"
-                                                                    : "threshold";
+  annotations["rule_kind"] = RuleKindName(rule->kind);
   annotations["direction"] = th.direction == Direction::kBelow ? "below" : "above";
   std::string levels;
   for (Severity s : {Severity::kBlue, Severity::kYellow, Severity::kOrange, Severity::kRed})

@@ -1,7 +1,8 @@
 // "Why is it alerting?" answered by the link every message carries: the webhook's generatorURL
-// leads to the alert's page, /alerts/{fingerprint}, whose JSON (/api/v1/alerts/{fingerprint}) names the enterprise and its industry, the
-// value, every level's threshold for this enterprise (overrides applied) and the one crossed,
-// the period with its days, the events, acknowledgements, matching silences and the series.
+// leads to the alert's page, /alerts/{fingerprint}, whose JSON (/api/v1/alerts/{fingerprint}) names
+// the enterprise and its industry, the value, every level's threshold for this enterprise
+// (overrides applied) and the one crossed, the period with its days, the events, acknowledgements,
+// matching silences and the series.
 #include <gtest/gtest.h>
 
 #include <chrono>
