@@ -126,11 +126,15 @@ class Park:
         usable = [p for p in weeks if p[0] >= 2024 and p not in festival_weeks(p[0])
                   and p[1] < 50]
         months = [p for y in (2024, 2025) for p in month_periods(y)[1:-1]]
-        quiet = set(usable)
+        # Weeks the weekly year-on-year rules see: neither the week nor the one it is compared
+        # with a year before in a festival season (the festival moves, so a January week of one
+        # year can face the festival in the year before).
+        quiet = {(y, w) for (y, w) in usable if (y - 1, w) not in festival_weeks(y - 1)}
 
         def start_clear_of_festival(length):
-            """A first week whose `length` weeks all lie outside the festival season: the weekly
-            rules skip the season, so an event in it is one they are built not to see."""
+            """A first week whose `length` weeks all lie outside the festival season, this year's
+            and the base year's: the weekly rules skip them, so an event there is one they are
+            built not to see."""
             starts = [weeks[i] for i in range(len(weeks) - length - 10)
                       if all(weeks[i + k] in quiet for k in range(length))]
             return r.choice(starts)
