@@ -91,7 +91,7 @@ json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error)
          {"severity", SeverityName(s.severity)},
          {"severity_zh", SeverityChineseName(s.severity)},
          {"value", OptionalNumber(s.value)},
-         {"value_text", s.value ? json(FormatValue(*s.value)) : json(nullptr)},
+         {"value_text", ValueTextJson(rule, in.config, s.value)},
          {"value_at_firing", OptionalNumber(s.value_at_firing)},
          {"title", rule ? json(rule->title) : json(nullptr)},
          {"title_zh", rule ? json(rule->title_zh) : json(nullptr)},
