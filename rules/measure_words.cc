@@ -112,6 +112,8 @@ std::string MeasureWords(const RuleConfig& rule, const Config& config, Language 
 std::string MeasureUnit(const RuleConfig& rule, const Config& config) {
   if (rule.kind == RuleKind::kMissingReport) return "periods";
   if (rule.kind == RuleKind::kAnomaly) return "sigma";
+  // A rule against a target compares growth less the target: a gap of rates.
+  if (!rule.target.empty()) return "points";
   switch (rule.measure.kind) {
     case MeasureKind::kLevel:
     case MeasureKind::kValue: {

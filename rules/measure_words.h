@@ -16,9 +16,9 @@ std::string MeasureWords(const RuleConfig& rule, const Config& config,
                          Language lang = Language::kZh);
 
 // The unit of the rule's compared value: "ratio" (growth, share: 0.05 = 5%), "points"
-// (change of a rate and pull on the park's growth, as a ratio: 0.03 = 3 个百分点), "periods"
-// (missing reports, declines in a row), "sigma" (anomaly), "times" (unit slip exponent), or the
-// indicator's base unit (yuan, kWh) for a level.
+// (change of a rate, pull on the park's growth, growth less a target, as a ratio: 0.03 = 3
+// 个百分点), "periods" (missing reports, declines in a row), "sigma" (anomaly), "times" (unit slip
+// exponent), or the indicator's base unit (yuan, kWh) for a level.
 std::string MeasureUnit(const RuleConfig& rule, const Config& config);
 
 // A value in one of MeasureUnit's units, tersely and with its sign: -35.0% for growth,

@@ -56,6 +56,12 @@ TEST_F(MeasureWordsTest, RateChangesAndPullsAreInPercentagePoints) {
   EXPECT_EQ(ValueWords(Rule("KeyEnterpriseDragsPark"), config_, -0.005), "-0.50个百分点");
 }
 
+TEST_F(MeasureWordsTest, AGapToTheTargetIsInPercentagePoints) {
+  // 1—10月 growth 1.3 % against a target of 8 %: 6.7 points short, not "a fall of 6.7 %".
+  EXPECT_EQ(MeasureUnit(Rule("IndustryBelowTarget"), config_), "points");
+  EXPECT_EQ(ValueWords(Rule("IndustryBelowTarget"), config_, -0.067), "-6.70个百分点");
+}
+
 TEST_F(MeasureWordsTest, ALevelIsAnAmountInItsDisplayUnit) {
   EXPECT_EQ(ValueWords(Rule("OutputAnomaly"), config_, 1), "1.0个标准差");  // anomaly: sigma
   RuleConfig level = Rule("OutputAnomaly");
