@@ -78,7 +78,7 @@ def priced(family, sel, on):
     expr = "(" + both("comparable") + " or on (" + on + ") " + both("current") + ")"
     return ('label_replace(label_replace(' + expr + ', "price_basis", "可比价", "prices", "comparable"), '
             '"price_basis", "现价", "prices", "current")')
-PRICED_DESC = "可比价（按行业价格指数缩减）；无价格指数时为现价。与预警规则（prices: comparable_or_current）取同一口径，图例注明。"
+PRICED_DESC = "可比价（按行业价格指数缩减）；无价格指数时为现价。与预警规则取同一口径（可比价优先），图例注明。"
 
 # 1. Park overview
 d = D("parkwatch-park", "parkwatch / 园区总览", "园区产值、工业增加值增速与目标、累计增速，以及四大行业（周监测、月分析）。", ["park"])
