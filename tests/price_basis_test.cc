@@ -86,16 +86,19 @@ struct Running {
   std::unique_ptr<DaemonProcess> daemon;
   std::string metrics;
 
-  // The daemon over the park, once it has evaluated both files and exported their figures.
-  explicit Running(const std::vector<std::string>& priced) {
+  // The daemon over the park, once it has evaluated both files (in whichever order it took
+  // them) and exported their figures: the park's alert at park_prices, the series beside it.
+  Running(const std::vector<std::string>& priced, const std::string& park_prices) {
     WritePark(dir, priced);
     daemon = std::make_unique<DaemonProcess>(dir / "parkwatch.yml", dir / "daemon.log");
     std::string error;
     EXPECT_TRUE(daemon->Start(&error)) << error;
     EXPECT_TRUE(WaitFor([&] {
       metrics = Http("GET", daemon->url("/metrics")).body;
-      return metrics.find("parkwatch_park_value_added_ytd_ratio{") != std::string::npos &&
-             Alert("ParkBelowTarget", "") != nullptr;
+      json park = Alert("ParkBelowTarget", "");
+      return !park.is_null() && park["annotations"].value("prices", "") == park_prices &&
+             metrics.find("parkwatch_park_value_added_ytd_ratio{cadence=\"monthly\",prices=\"" +
+                          park_prices + "\"}") != std::string::npos;
     })) << daemon->Log();
   }
 
@@ -103,7 +106,8 @@ struct Running {
   json Alert(const std::string& rule, const std::string& industry) const {
     auto r = Http("GET", daemon->url("/api/v1/alerts?rule=" + rule));
     if (r.status != 200) return nullptr;
-    for (const json& a : json::parse(r.body)["data"])
+    const json list = json::parse(r.body);
+    for (const json& a : list["data"])
       if (a["labels"].value("industry", "") == industry) return a;
     return nullptr;
   }
@@ -120,7 +124,7 @@ void ExpectSameFigure(const json& alert, std::optional<double> scraped, const st
 }
 
 TEST(PriceBasisTest, TheParksYtdValueAddedIsTheAlertsNumberAtComparablePricesWhereIndexed) {
-  Running park({"医药化工", "装备制造"});
+  Running park({"医药化工", "装备制造"}, "comparable");
   ASSERT_TRUE(park.daemon->running());
   const std::string family = "parkwatch_park_value_added_ytd_ratio";
   std::optional<double> comparable =
@@ -143,7 +147,7 @@ TEST(PriceBasisTest, TheParksYtdValueAddedIsTheAlertsNumberAtComparablePricesWhe
 }
 
 TEST(PriceBasisTest, WithoutAnIndustrysPriceIndexTheParkAndThatIndustryReadCurrentPrices) {
-  Running park({"医药化工"});  // 装备制造 has no price index
+  Running park({"医药化工"}, "current");  // 装备制造 has no price index
   ASSERT_TRUE(park.daemon->running());
   const std::string family = "parkwatch_park_value_added_ytd_ratio";
   // Deflating part of the park would mix prices: no comparable park figure, on /metrics or in
