@@ -127,7 +127,7 @@ def run(args):
         since = f"{first // 12}-{first % 12 + 1:02d}"
         print(f"\n## tuning preview on the demo park, {since} to {latest}, every rule, "
               f"median of {args.preview_runs} after one")
-        slowest, seconds, medians = tuning_preview.run(park.url, "demo-admin-token", since, latest,
+        slowest, seconds, medians, _ = tuning_preview.run(park.url, "demo-admin-token", since, latest,
                                                         args.preview_runs)
         row(f"7 tuning preview (demo park, 24 months, slowest of {len(medians)} rules)",
             f"{seconds:.3f} s", "-", "-", f"<= {PREVIEW_GOAL_S:g} s",

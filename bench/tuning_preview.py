@@ -7,6 +7,7 @@ one warm-up call, is printed; the last lines are key=value for the shell (the sl
 Imported by console.py for the demo park; run by preview.sh on the 20 000-enterprise store.
 
 usage: tuning_preview.py --url URL --token ADMIN_TOKEN --from 2023-01 --to 2024-12 [--runs 3]
+                         [--tuning-out FILE]
 """
 import argparse
 import json
@@ -66,11 +67,13 @@ def time_rule(url, token, body, runs):
 
 
 def run(url, token, since, until, runs, out=sys.stdout):
-    """Previews every rule; returns (slowest rule, its median seconds, {rule: median})."""
+    """Previews every rule; returns (slowest rule, its median seconds, {rule: median}, {rule:
+    the change sent})."""
     print(f"{'rule':34} {'median s':>9} {'server s':>9} {'before':>7} {'after':>7} "
           f"{'added':>6} {'removed':>7} {'changed':>7}", file=out)
-    medians = {}
+    medians, sent = {}, {}
     for name, body in changes(url, token):
+        sent[name] = body
         body = dict(body, **{"from": since, "to": until})
         wall, server, d = time_rule(url, token, body, runs)
         if wall is None:
@@ -82,7 +85,7 @@ def run(url, token, since, until, runs, out=sys.stdout):
     if not medians:
         raise RuntimeError("no rule could be previewed")
     slowest = max(medians, key=medians.get)
-    return slowest, medians[slowest], medians
+    return slowest, medians[slowest], medians, sent
 
 
 def main():
@@ -92,8 +95,12 @@ def main():
     p.add_argument("--from", dest="since", required=True)
     p.add_argument("--to", dest="until", required=True)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--tuning-out", help="writes the slowest rule's change as a tuning file")
     a = p.parse_args()
-    slowest, seconds, medians = run(a.url, a.token, a.since, a.until, a.runs)
+    slowest, seconds, medians, sent = run(a.url, a.token, a.since, a.until, a.runs)
+    if a.tuning_out:
+        with open(a.tuning_out, "w") as f:
+            f.write(f"tuning:\n  - {{rule: {slowest}, levels: {json.dumps(sent[slowest]['levels'])}}}\n")
     print(f"slowest_rule={slowest}")
     print(f"slowest_s={seconds:.4f}")
     print(f"rules={len(medians)}")
