@@ -382,6 +382,11 @@ std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {
   return row;
 }
 
+bool AlertStore::Empty() {
+  Statement s(store_->db(), "SELECT EXISTS (SELECT 1 FROM alerts)");
+  return s.Step() && s.Int(0) == 0;
+}
+
 std::vector<AlertRow> AlertStore::Active(const AlertFilter& filter) {
   std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state IN (?, ?)";
   if (!filter.rule.empty()) sql += " AND rule = ?";

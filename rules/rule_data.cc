@@ -166,6 +166,11 @@ bool RuleData::HasReported(EnterpriseIndex e, Period p) const {
   return false;
 }
 
+std::span<const int64_t> RuleData::ReportedKeys(EnterpriseIndex e, Cadence cadence) const {
+  if (e < 0 || static_cast<size_t>(e) >= reported_.size()) return {};
+  return reported_[static_cast<size_t>(e)].keys(cadence);
+}
+
 std::optional<Period> RuleData::FirstReported(EnterpriseIndex e, Cadence cadence) const {
   if (e < 0 || static_cast<size_t>(e) >= reported_.size()) return std::nullopt;
   const std::vector<int64_t>& keys = reported_[static_cast<size_t>(e)].keys(cadence);

@@ -121,6 +121,8 @@ class RuleData {
   // Whether the enterprise reported anything for period p (any indicator); a Jan–Feb period
   // counts as reported when either January, February or Jan–Feb has a figure.
   bool HasReported(EnterpriseIndex e, Period p) const;
+  // Every period of cadence the enterprise reported anything for (Period::key), ascending.
+  std::span<const int64_t> ReportedKeys(EnterpriseIndex e, Cadence cadence) const;
   // Earliest period with any figure of the enterprise in cadence.
   std::optional<Period> FirstReported(EnterpriseIndex e, Cadence cadence) const;
   // Latest period for which any enterprise reported anything in cadence.
