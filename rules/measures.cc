@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <span>
+#include <stdexcept>
 
 namespace parkwatch {
 
@@ -537,11 +538,13 @@ double Median(std::span<double> v) {
 // before it (at least two of them), or nullopt.
 constexpr int kRecent = 3;
 
+// readers: the periods before (kRecent of them, one more for a unit slip's level).
 std::optional<double> RecentLevel(const std::vector<PeriodReader>& readers, EnterpriseIndex e) {
-  std::array<double, kRecent> values;
+  std::array<double, kRecent + 1> values;
+  if (readers.size() > values.size()) throw std::logic_error("RecentLevel: too many periods");
   size_t n = 0;
   for (const PeriodReader& r : readers)
-    if (auto v = r.Get(e); v && *v > 0 && n < values.size()) values[n++] = *v;
+    if (auto v = r.Get(e); v && *v > 0) values[n++] = *v;
   if (n < 2) return std::nullopt;
   return Median(std::span(values.data(), n));
 }
