@@ -8,7 +8,6 @@
 
 #include "core/spring_festival.h"
 #include "rules/measures.h"
-#include "rules/report_gaps.h"
 
 namespace parkwatch {
 namespace {
@@ -631,12 +630,32 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
       }
       if (!floor) floor = c.t;  // nothing to count back to: only t itself is known to be due
     }
-    ReportGaps gaps = CountReportGaps(c.data.ReportedKeys(e, cadence), c.t, *floor, c.combine, cap);
+    // Every due period without a figure counts, gaps before the last report included: a week
+    // skipped in the middle is as missing as one at the end, until it arrives.
+    int overdue = 0, looked = 0;
+    std::optional<Period> newest_missing, missing_since;
+    bool in_run = false;  // inside the run of missing periods that ends at newest_missing
+    if (cadence == Cadence::kWeekly) {  // the same count, from searches (rule_data.h)
+      RuleData::MissingWeeks m = c.data.CountMissingWeeks(e, *floor, c.t, cap);
+      overdue = m.overdue, newest_missing = m.newest, missing_since = m.since;
+      looked = cap;
+    }
+    RuleData::ReportedBackwards reported(c.data, e, cadence);
+    for (Period q = c.t; q.valid() && looked < cap && !(q < *floor);
+         q = PreviousPeriod(q, c.combine), ++looked) {
+      if (reported.Has(q)) {
+        in_run = false;
+        continue;
+      }
+      if (!newest_missing) newest_missing = q, in_run = true;
+      if (in_run) missing_since = q;
+      ++overdue;
+    }
     RuleOutcome o = c.Outcome();
-    o.value = gaps.overdue;
+    o.value = overdue;
     o.last_reported = last;
-    o.newest_missing = gaps.newest_missing;
-    o.missing_since = gaps.missing_since;
+    o.newest_missing = newest_missing;
+    o.missing_since = missing_since;
     Finish(rule, EnterpriseMember(c.data, e), o);
     out->push_back(std::move(o));
   }
