@@ -1,6 +1,7 @@
 #include "alerts/alert_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -50,14 +51,22 @@ json PeriodJson(const Period& p) { return p.valid() ? json(p.ToString()) : json(
 
 // The observation log is internal state, never queried: one text column,
 // "period_key:value:level:cleared;" per entry, cheaper to read and write than JSON.
+// key:value:level:cleared; per observation. The value in its shortest text that reads back as
+// the same double (LogFromText's strtod): a first start writes hundreds of thousands of logs.
 std::string LogText(const std::vector<LoggedObservation>& log) {
   std::string out;
   out.reserve(log.size() * 24);
   char buf[64];
   for (const LoggedObservation& l : log) {
-    std::snprintf(buf, sizeof buf, "%lld:%.17g:%d:%d;", static_cast<long long>(l.period.key()),
-                  l.value, static_cast<int>(l.breach), l.cleared ? 1 : 0);
-    out += buf;
+    char* end = std::to_chars(buf, buf + sizeof buf, l.period.key()).ptr;
+    *end++ = ':';
+    end = std::to_chars(end, buf + sizeof buf, l.value).ptr;
+    *end++ = ':';
+    *end++ = static_cast<char>('0' + static_cast<int>(l.breach));
+    *end++ = ':';
+    *end++ = l.cleared ? '1' : '0';
+    *end++ = ';';
+    out.append(buf, end);
   }
   return out;
 }
@@ -380,6 +389,11 @@ std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {
   if (q.load.Bind(1, fingerprint).Step()) row = ReadAlert(q.load);
   q.load.Reset();
   return row;
+}
+
+bool AlertStore::Empty() {
+  Statement s(store_->db(), "SELECT EXISTS (SELECT 1 FROM alerts)");
+  return s.Step() && s.Int(0) == 0;
 }
 
 std::vector<AlertRow> AlertStore::Active(const AlertFilter& filter) {

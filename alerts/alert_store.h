@@ -113,6 +113,8 @@ class AlertStore {
 
   // One identity's row, if it has ever been observed with data.
   std::optional<AlertRow> Get(const std::string& fingerprint);
+  // Whether no identity has a status yet (a first start: every Get would find nothing).
+  bool Empty();
 
   // The two writes Apply makes, for a caller that advances statuses itself (the engine keeps a
   // pass's statuses in memory and writes each identity's last one), inside the caller's

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -277,7 +278,11 @@ class AlertEngine::Pass {
     id.fingerprint = Fingerprint(id.rule, labels);
     id.labels = std::move(labels);
     id.first_period = o.period;
-    if (auto row = alerts_.Get(id.fingerprint)) id.loaded = std::move(row->status);
+    // Without any stored status when the pass began, only this pass's own writes could be found,
+    // and those are of rules before this one (a first start after a bulk load: no lookups).
+    if (!none_stored_) none_stored_ = alerts_.Empty();
+    if (!*none_stored_ || saved_rules_.count(id.rule))
+      if (auto row = alerts_.Get(id.fingerprint)) id.loaded = std::move(row->status);
     id.status = id.loaded;
     id.announced = id.status;
     return id;
@@ -296,8 +301,10 @@ class AlertEngine::Pass {
     // after the other instead of at random.
     std::sort(changed.begin(), changed.end(),
               [](const Identity* a, const Identity* b) { return a->fingerprint < b->fingerprint; });
-    for (Identity* id : changed)
+    for (Identity* id : changed) {
       alerts_.SaveStatus(id->fingerprint, id->rule, id->labels, id->status, id->first_period);
+      saved_rules_.insert(id->rule);
+    }
     identities_.clear();
     by_member_.clear();
     by_fingerprint_.clear();
@@ -313,6 +320,8 @@ class AlertEngine::Pass {
   std::vector<Identity> identities_;
   std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
   std::unordered_map<std::string, size_t> by_fingerprint_;
+  std::optional<bool> none_stored_;        // no status in the store at the pass's first lookup
+  std::set<std::string> saved_rules_;      // rules this pass wrote statuses of
   std::vector<AlertUpdate> updates_;       // kPerObservation
   int64_t observations_ = 0;               // numbers the placeholders
   static constexpr int64_t kLarge = 4096;  // identities that make a pass large
@@ -354,16 +363,25 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   // ingest`, are evaluated first, in order, so `for` counts and states come out as if each had
   // been evaluated as it arrived.
   EngineResult result;
+  std::set<std::string> current;  // rules those batches left evaluated at their latest period
   for (int64_t batch_id : unevaluated) {
     BatchSummary batch = store_->ChangesOfBatch(batch_id);
-    Add(&result, EvaluateBatch(batch, now, /*data_current=*/true));
+    Add(&result, EvaluateBatch(batch, now, /*data_current=*/true, &current));
     store_->MarkEvaluated(batch_id);
   }
-  // New thresholds apply to the present at once: evaluate each rule's latest period.
+  // New thresholds apply to the present at once: evaluate each rule's latest period, unless the
+  // batches just did so for every member with these rules and this data (a first start after a
+  // bulk load): the same observations again would change nothing.
   Pass pass(alerts_, *store_, apply_path_, now, &result);
   for (const auto& group : rules_->groups)
     for (const auto& rule : group.rules) {
       if (rule.kind == RuleKind::kMissingReport) continue;  // CheckDeadlines does these
+      if (current.count(rule.name)) {
+        RuleStatus& status = status_[rule.name];
+        status.last_outcomes = latest_tally_[rule.name].outcomes;
+        status.last_no_data = latest_tally_[rule.name].no_data;
+        continue;
+      }
       auto latest = data_.LatestPeriod(group.cadence);
       if (latest) EvaluateRule(group, rule, {*latest}, nullptr, &pass, &result, now);
     }
@@ -380,7 +398,8 @@ EngineResult AlertEngine::OnBatch(const BatchSummary& batch, int64_t now) {
   return result;
 }
 
-EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current) {
+EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current,
+                                        std::set<std::string>* current) {
   int64_t started = SteadyNanos();
   EngineResult result;
   if (!rules_) return result;
@@ -408,6 +427,13 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, 
         continue;
       }
       EvaluateRule(group, rule, periods, only, &pass, &result, now);
+      if (!current) continue;
+      auto latest = data_.LatestPeriod(group.cadence);
+      if (!only && latest && std::count(periods.begin(), periods.end(), *latest) &&
+          status_[rule.name].last_error.empty())
+        current->insert(rule.name);
+      else
+        current->erase(rule.name);
     }
   }
   pass.Finish();
@@ -470,6 +496,8 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
       if (rule.kind != RuleKind::kMissingReport && latest && *latest > since) since = *latest;
       status.no_data.clear();
       status.no_data_at_last_period = 0;
+      Tally& tally = latest_tally_[rule.name];
+      tally = {};
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
         // A report missing since before the horizon (a history load whose data ended long ago,
         // an old gap) is recorded, not told: receivers hear of reports that have just become due.
@@ -477,8 +505,10 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
         if (o.missing_since && *o.missing_since < RecentSince(group, now)) telling = {false, {}};
         pass->Observe(o, telling);
         ++status.last_outcomes;
+        ++tally.outcomes;
         if (!o.value) {
           ++status.last_no_data;
+          ++tally.no_data;
           if (++status.no_data_at_last_period <= static_cast<int64_t>(kMaxNoDataListed))
             status.no_data.push_back(NoDataOf(o, rule, data_, p));
         }

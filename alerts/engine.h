@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,7 +112,10 @@ class AlertEngine {
 
   // data_current: the rule data was loaded after the batch was committed (at start), so it need
   // not be read again.
-  EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current);
+  // current, when given, is kept to the rules whose last evaluation here covered every member at
+  // the latest period of their cadence.
+  EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current,
+                             std::set<std::string>* current = nullptr);
   // Evaluates rule at periods into pass; told: events at or after the notification horizon
   // (recent periods, the latest of the data), never a report missing since before it.
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
@@ -126,6 +130,12 @@ class AlertEngine {
   RuleData data_;
   std::map<std::string, RuleStatus> status_;     // by rule name
   std::map<std::string, std::string> last_due_;  // missing-report rule -> period
+  // Outcomes and those without data of each rule's last evaluated period (RuleStatus counts
+  // every period of an evaluation).
+  struct Tally {
+    int64_t outcomes = 0, no_data = 0;
+  };
+  std::map<std::string, Tally> latest_tally_;
   ApplyPath apply_path_ = ApplyPath::kInMemory;
 };
 

@@ -7,6 +7,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <sstream>
 
 #include "alerts/alert_store.h"
 #include "metrics/metrics.h"
@@ -60,6 +62,9 @@ struct Snapshot {
   // One member without labels, for the per-cadence period series (a block per cadence).
   std::vector<SampleLabels> cadences{SampleLabels{}};
   std::vector<Family> families;  // in exposition order
+  // Each part's families in the text format, serialised at the first scrape that wants them.
+  mutable std::mutex text_mu;
+  mutable std::shared_ptr<const std::string> text[3];
 };
 
 // std::map's order is the exposition's: labels sorted by name.
@@ -96,11 +101,29 @@ class FigureMetrics::Collector : public PartCollectable {
   }
 
   std::vector<prometheus::MetricFamily> CollectPart(MetricsPart part) const override {
-    std::shared_ptr<const Snapshot> snapshot;
-    {
-      std::lock_guard lock(mu_);
-      snapshot = snapshot_;
+    return Families(Current().get(), part);
+  }
+
+  std::shared_ptr<const std::string> Text(MetricsPart part) const override {
+    std::shared_ptr<const Snapshot> snapshot = Current();
+    std::lock_guard lock(snapshot->text_mu);  // scrapes at once serialise it once
+    auto& text = snapshot->text[static_cast<size_t>(part)];
+    if (!text) {
+      std::ostringstream out;
+      prometheus::TextSerializer().Serialize(out, Families(snapshot.get(), part));
+      text = std::make_shared<const std::string>(std::move(out).str());
     }
+    return text;
+  }
+
+ private:
+  std::shared_ptr<const Snapshot> Current() const {
+    std::lock_guard lock(mu_);
+    return snapshot_;
+  }
+
+  static std::vector<prometheus::MetricFamily> Families(const Snapshot* snapshot,
+                                                        MetricsPart part) {
     std::vector<prometheus::MetricFamily> out;
     out.reserve(snapshot->families.size());
     for (const Snapshot::Family& f : snapshot->families) {
@@ -127,7 +150,6 @@ class FigureMetrics::Collector : public PartCollectable {
     return out;
   }
 
- private:
   mutable std::mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_;
 };

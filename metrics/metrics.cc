@@ -144,6 +144,11 @@ std::optional<MetricsPart> ParseMetricsPart(std::string_view name) {
 }
 
 std::vector<prometheus::MetricFamily> Metrics::Collect(MetricsPart part) const {
+  return CollectFamilies(part, nullptr);
+}
+
+std::vector<prometheus::MetricFamily> Metrics::CollectFamilies(
+    MetricsPart part, std::vector<std::shared_ptr<const std::string>>* texts) const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
   std::erase_if(families, [&](const auto& f) { return !InPart(f.name, part); });
   std::vector<std::shared_ptr<prometheus::Collectable>> live;
@@ -156,6 +161,11 @@ std::vector<prometheus::MetricFamily> Metrics::Collect(MetricsPart part) const {
   for (const auto& c : live) {
     std::vector<prometheus::MetricFamily> more;
     if (const auto* partial = dynamic_cast<const PartCollectable*>(c.get())) {
+      if (texts)
+        if (auto text = partial->Text(part)) {
+          texts->push_back(std::move(text));
+          continue;
+        }
       more = partial->CollectPart(part);
     } else {
       more = c->Collect();
@@ -168,9 +178,15 @@ std::vector<prometheus::MetricFamily> Metrics::Collect(MetricsPart part) const {
 }
 
 std::string Metrics::Serialize(MetricsPart part) const {
+  std::vector<std::shared_ptr<const std::string>> texts;
   std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, Collect(part));
-  return std::move(out).str();  // tens of megabytes at a province's size: not copied
+  prometheus::TextSerializer().Serialize(out, CollectFamilies(part, &texts));
+  std::string text = std::move(out).str();
+  size_t size = text.size();
+  for (const auto& t : texts) size += t->size();
+  text.reserve(size);  // tens of megabytes at a province's size: copied once
+  for (const auto& t : texts) text += *t;
+  return text;
 }
 
 void Metrics::SetBuildInfo(const std::string& version, const std::string& revision) {

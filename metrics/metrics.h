@@ -63,7 +63,8 @@ class Metrics {
   // Any thread.
   std::vector<prometheus::MetricFamily> Collect(MetricsPart part = MetricsPart::kAll) const;
 
-  // Collect(part) in the text exposition format 0.0.4. Any thread.
+  // Collect(part) in the text exposition format 0.0.4, with the text a PartCollectable keeps
+  // (PartCollectable::Text) copied rather than serialised again. Any thread.
   std::string Serialize(MetricsPart part = MetricsPart::kAll) const;
 
   // parkwatch_build_info{version,revision} 1.
@@ -104,6 +105,9 @@ class Metrics {
 
  private:
   struct Families;
+  // Collect; with texts, the collectables that keep their text add it there instead.
+  std::vector<prometheus::MetricFamily> CollectFamilies(
+      MetricsPart part, std::vector<std::shared_ptr<const std::string>>* texts) const;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;
   mutable std::mutex collectables_mu_;

@@ -5,6 +5,8 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "metrics/metrics.h"
@@ -18,6 +20,11 @@ class PartCollectable : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override {
     return CollectPart(MetricsPart::kAll);
   }
+  // CollectPart(part) already in the text exposition format, when the collectable keeps it so:
+  // families that change only when republished (the figure gauges: tens of megabytes at a
+  // province's size, changed weekly, scraped every few seconds) are serialised once, not at
+  // every scrape. Null to be collected instead. Any thread.
+  virtual std::shared_ptr<const std::string> Text(MetricsPart) const { return nullptr; }
 };
 
 }  // namespace parkwatch

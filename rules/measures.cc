@@ -1,8 +1,11 @@
 #include "rules/measures.h"
 
 #include <algorithm>
+#include <array>
 
 #include <cmath>
+#include <span>
+#include <stdexcept>
 
 namespace parkwatch {
 
@@ -524,7 +527,8 @@ AnomalyResult Measures::Anomaly(EnterpriseIndex enterprise, Period t, int years)
 
 namespace {
 
-double Median(std::vector<double> v) {
+// Sorts v in place: the callers' scratch, not a copy per enterprise.
+double Median(std::span<double> v) {
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
@@ -534,12 +538,15 @@ double Median(std::vector<double> v) {
 // before it (at least two of them), or nullopt.
 constexpr int kRecent = 3;
 
+// readers: the periods before (kRecent of them, one more for a unit slip's level).
 std::optional<double> RecentLevel(const std::vector<PeriodReader>& readers, EnterpriseIndex e) {
-  std::vector<double> values;
+  std::array<double, kRecent + 1> values;
+  if (readers.size() > values.size()) throw std::logic_error("RecentLevel: too many periods");
+  size_t n = 0;
   for (const PeriodReader& r : readers)
-    if (auto v = r.Get(e); v && *v > 0) values.push_back(*v);
-  if (values.size() < 2) return std::nullopt;
-  return Median(values);
+    if (auto v = r.Get(e); v && *v > 0) values[n++] = *v;
+  if (n < 2) return std::nullopt;
+  return Median(std::span(values.data(), n));
 }
 
 }  // namespace
@@ -572,6 +579,8 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     }
     by_year.push_back(std::move(y));
   }
+  std::vector<double> scaled, deviations;  // per enterprise, reused
+  std::vector<size_t> found;               // the years of scaled (by_year indices)
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex enterprise = scope[i];
     AnomalyResult& r = out[i];
@@ -586,12 +595,12 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     const std::optional<double> level_now = RecentLevel(by_year[0].recent, enterprise);
     // Each earlier year's same period, brought to the recent level: a business that grew by a
     // fifth since then is compared with its old month plus a fifth.
-    std::vector<double> scaled;
-    std::vector<std::string> found;
+    scaled.clear();
+    found.clear();
     for (size_t k = 1; k < by_year.size(); ++k) {
       auto v = by_year[k].same.Get(enterprise);
       if (!v || *v <= 0) continue;
-      found.push_back(by_year[k].period.ToString());
+      found.push_back(k);
       double factor = 1;
       if (auto level_then = RecentLevel(by_year[k].recent, enterprise); level_then && level_now)
         factor = *level_now / *level_then;
@@ -600,7 +609,7 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     r.years = static_cast<int>(scaled.size());
     if (scaled.size() < static_cast<size_t>(kMinAnomalyYears)) {
       std::string list;
-      for (const auto& p : found) list += (list.empty() ? "" : ", ") + p;
+      for (size_t k : found) list += (list.empty() ? "" : ", ") + by_year[k].period.ToString();
       r.no_data_reason = "a seasonal baseline needs the same period in at least " +
                          std::to_string(kMinAnomalyYears) + " earlier years; " +
                          EnterpriseText(enterprise) + " has " + std::to_string(scaled.size()) +
@@ -610,7 +619,7 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     // Median and median absolute deviation, in logarithms: robust to one odd year, and a
     // doubling weighs as much as a halving.
     r.mean = Median(scaled);
-    std::vector<double> deviations;
+    deviations.clear();
     for (double v : scaled) deviations.push_back(std::fabs(std::log(v / r.mean)));
     r.stddev = std::max(1.4826 * Median(deviations), kAnomalyMinSpread);
     if (r.value <= 0 || r.mean <= 0) {

@@ -5,6 +5,7 @@
 #include "metrics/figure_metrics.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
 
 #include <algorithm>
 #include <cmath>
@@ -244,6 +245,28 @@ TEST_F(FigureMetricsTest, ARefreshWithNothingNewChangesNothing) {
   std::string once = metrics_.Serialize();
   Refresh();
   EXPECT_EQ(metrics_.Serialize(), once);
+}
+
+// A scrape copies the figure families' text kept since the refresh: it reads exactly as the
+// families collected and serialised at that scrape would, for every part, and a refresh with
+// new figures is in the next scrape.
+TEST_F(FigureMetricsTest, AScrapeServesTheFamiliesAsCollectedAndARefreshReplacesThem) {
+  History();
+  Refresh();
+  for (MetricsPart part : {MetricsPart::kAll, MetricsPart::kPark, MetricsPart::kEnterprises}) {
+    std::ostringstream collected;
+    prometheus::TextSerializer().Serialize(collected, metrics_.Collect(part));
+    EXPECT_EQ(metrics_.Serialize(part), collected.str());
+    EXPECT_EQ(metrics_.Serialize(part), collected.str());  // the kept text, the same
+  }
+  const std::string before = metrics_.Serialize(MetricsPart::kEnterprises);
+  Ingest("2025-04", {{2, 95}, {3, 250}, {4, 101}});  // April completes
+  Refresh();
+  const std::string after = metrics_.Serialize(MetricsPart::kEnterprises);
+  EXPECT_NE(after, before);
+  std::ostringstream collected;
+  prometheus::TextSerializer().Serialize(collected, metrics_.Collect(MetricsPart::kEnterprises));
+  EXPECT_EQ(after, collected.str());
 }
 
 TEST_F(FigureMetricsTest, ANewCompletePeriodReplacesTheOldSeries) {
