@@ -134,7 +134,7 @@ function activeAlertList(active) {
   if (!active.length) return el('p', { class: 'muted', id: 'enterprise-alerts' }, t('noAlerts'));
   return el('div', { id: 'enterprise-alerts' }, active.map(a => el('div', {}, badge(a.severity), ' ',
     el('a', { href: '/alerts/' + a.fingerprint, class: 'alert-link' }, ruleTitle(a.rule)),
-    `　${periodWords(a.period)}　${measureValue(a.measure, a.value)}`)));
+    `　${periodWords(a.period)}　${measureValue(a, a.value)}`)));
 }
 
 function drawEnterpriseSeries(box, r) {
@@ -282,5 +282,5 @@ function activeAlertTable(alerts) {
   if (!firing.length) return el('p', { class: 'muted' }, t('noAlerts'));
   return table([t('level'), t('name'), t('rules'), t('figure'), t('period')],
     firing.slice(0, 50).map(a => [badge(a.severity), el('a', { href: '/alerts/' + a.fingerprint, class: 'alert-link' }, subjectName(a)),
-      ruleTitle(a.rule), measureValue(a.measure, a.value), periodWords(a.period)]), [3]);
+      ruleTitle(a.rule), measureValue(a, a.value), periodWords(a.period)]), [3]);
 }
