@@ -694,6 +694,12 @@ function auditLineWords(line, rules, names) {
   }
   m = /^(\w+): for: (\d+) -> (\d+)$/.exec(line);
   if (m) return `${ruleTitle(m[1])}${t('forPeriods')}：${m[2]} → ${m[3]}`;
+  m = /^console user (.+): (?:(added) \((\w+)\)|role (\w+) -> (\w+)|(password changed)|(removed))$/.exec(line);
+  if (m) {
+    if (m[2]) return tf('auditUserAdded', { user: m[1], role: t('role_' + m[3]) });
+    if (m[4]) return tf('auditUserRole', { user: m[1], from: t('role_' + m[4]), to: t('role_' + m[5]) });
+    return tf(m[6] ? 'auditUserPassword' : 'auditUserRemoved', { user: m[1] });
+  }
   m = /^(\w+): (added|removed)$/.exec(line);
   if (m) return `${ruleTitle(m[1])}：${t(m[2])}`;
   return line;

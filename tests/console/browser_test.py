@@ -349,6 +349,11 @@ def manage_users(browser, park, shot):
     audit = wait_for(lambda: [a for a in json.loads(request(park.url + "/api/v1/audit", headers=admin)[1])["data"]
                               if "console user 赵敏: added (operator)" in a["changes"]], 30, "the audit entry")
     assert audit[0]["who"] == "user:wang", audit[0]
+    # 历史 says it in words.
+    browser.goto(park.url + "/history")
+    browser.wait("document.querySelector('main').innerText.includes('添加用户 赵敏（操作员）')")
+    browser.goto(park.url + "/users")
+    browser.wait("document.querySelector('[data-user=\"赵敏\"]')")
     # Reset the password from the page: the old one no longer signs in.
     browser.eval("""(() => { const row = document.querySelector('[data-user="赵敏"]');
         row.querySelector('input[name=password]').value = 'zhao-pass-2'; row.querySelector('button.set-password').click(); return true; })()""")
@@ -477,7 +482,7 @@ def run(args):
 
         # English, then a phone.
         browser.eval("document.querySelector('#lang').click(), true")
-        browser.wait("document.querySelector('nav a.here') && document.querySelector('nav a.here').innerText === 'Data'")
+        browser.wait("document.querySelector('nav a.here') && document.querySelector('nav a.here').innerText === 'Users'")
         browser.eval("document.querySelector('#lang').click(), true")
         browser.resize(390, 844, mobile=True)
         browser.goto(link)
