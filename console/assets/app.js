@@ -514,17 +514,30 @@ async function pageRules() {
     return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence), measureWords(r.measure),
       el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)),
       el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || names[o.enterprise] || o.enterprise}：`, levelChips(r, o.thresholds)))),
-      periodWords(s.last_period), s.last_no_data === undefined ? '—' : s.last_no_data,
+      periodWords(lastPeriod(s)), noDataWords(s.last_evaluation),
       canOperate() ? el('button', { type: 'button', class: 'tune', onclick: () => openTuning(r.name) }, LANG === 'zh' ? '调整' : 'Tune') : ''];
   });
   const panel = el('div', { id: 'tuning' });
   show(el('h1', {}, t('rules')), panel,
     table([t('rules'), t('cadence'), t('measure'), t('threshold'), LANG === 'zh' ? '行业/企业阈值' : 'Overrides', t('period'), t('noData'), ''], rows, [6]));
-  const latest = statuses.map(r => r.last_period).filter(p => /^\d{4}-\d{2}$/.test(p || '')).sort().pop() || new Date().toISOString().slice(0, 7);
+  const latest = statuses.map(lastPeriod).filter(p => /^\d{4}-\d{2}$/.test(p || '')).sort().pop() || new Date().toISOString().slice(0, 7);
   const wanted = new URLSearchParams(location.search).get('tune');
   function openTuning(name) { tuningPanel(panel, tuning, name, latest); panel.scrollIntoView(); }
   if (wanted && canOperate()) openTuning(wanted);
   window.openTuning = openTuning;  // for the browser test and keyboard users of the table
+}
+
+// The period a rule last evaluated ("2025-06", "2025-W19"), from GET /api/v1/rules.
+function lastPeriod(status) {
+  const e = status && status.last_evaluation;
+  return e && e.period ? e.period.period : null;
+}
+// How many members had no data at the last evaluation, with their names and reasons on hover.
+function noDataWords(e) {
+  if (!e || e.no_data_count === undefined) return '—';
+  if (!e.no_data_count) return LANG === 'zh' ? '0' : '0';
+  const names = (e.no_data || []).slice(0, 10).map(x => `${x.name || x.industry || x.enterprise}：${x.reason}`).join('\n');
+  return el('span', { title: names, class: 'no-data' }, `${fixed(e.no_data_count, 0)}${t('members')}`);
 }
 
 function tuningPanel(panel, tuning, name, latest) {

@@ -250,10 +250,11 @@ async function pageIndustry(name) {
     const rows = all ? sorted : sorted.slice(0, 30);
     const more = rows.length < sorted.length ? el('p', {}, el('button', { type: 'button', class: 'link', id: 'members-all',
       onclick: () => { all = true; drawMembers(); } }, LANG === 'zh' ? `显示全部${sorted.length}家` : `Show all ${sorted.length}`)) : '';
-    members.replaceChildren(table([t('name'), t('keyEnterprise'), periodWords(month.period.period), t('yoy'), t('pullOnIndustry'), t('contribution')],
-      rows.map(m => [enterpriseLink(m.credit_code, m.name), keyMark(m.key), figure(m.level, unit), growthCell(m.yoy, ''),
+    members.replaceChildren(table([t('name'), periodWords(month.period.period), t('yoy'), t('pullOnIndustry'), t('contribution')],
+      rows.map(m => [el('span', { class: 'nowrap' }, enterpriseLink(m.credit_code, m.name), m.key ? ' ' : '', keyMark(m.key)),
+        figure(m.level, unit), growthCell(m.yoy, ''),
         el('span', { class: m.pull < 0 ? 'down' : null }, pullWords(m.pull)),
-        m.contribution === null ? '—' : `${m.contribution < 0 ? '-' : ''}${pct(m.contribution)}`]), [2, 3, 4, 5]), more);
+        m.contribution === null ? '—' : `${m.contribution < 0 ? '-' : ''}${pct(m.contribution)}`]), [1, 2, 3, 4]), more);
   };
   sort.addEventListener('input', drawMembers);
   show(el('p', {}, el('a', { href: '/industries' }, `← ${t('industries')}`)),

@@ -275,8 +275,8 @@ function measureValue(measure, v) {
     case 'points': return `${v < 0 ? '-' : ''}${fixed(Math.abs(v) * 100, 1)}${t('points')}`;
     case 'count': return `${fixed(v, 0)}${t('periods')}`;
     case 'money': return money(v);
-    case 'slip': return `${fixed(v, 0)}`;
-    case 'score': return fixed(v, 1);
+    case 'slip': return `${fixed(10 ** Math.abs(v), 0)}${t('times')}`;  // a factor of ten per step
+    case 'score': return LANG === 'zh' ? `${fixed(v, 1)}倍常态波动` : `${fixed(v, 1)}× the usual swing`;
     default: return fixed(v, 2);
   }
 }

@@ -271,6 +271,16 @@ def figure_pages(browser, park, shot):
     code = next(a["labels"]["enterprise"] for a in alerts if a["labels"].get("enterprise"))
     e = json.loads(request(park.url + "/api/v1/enterprises/" + code, headers=admin)[1])["data"]
     part = e["name"][2:5]
+    # A revised figure: its latest month sent again, one 万元 higher, as an office corrects a return.
+    latest = json.loads(request(park.url + f"/api/v1/series?enterprise={code}&indicator=output_value&cadence=monthly",
+                                headers=admin)[1])["data"]["points"][-1]
+    year, month = latest["period"].split("-")
+    csv = ("统一社会信用代码,企业名称,报告期,工业总产值(万元)\n"
+           f"{code},{e['name']},{year}年{int(month)}月,{latest['value'] / 1e4 + 1:.2f}\n").encode()
+    req = urllib.request.Request(park.url + "/api/v1/ingest?source=correction.csv", data=csv, method="POST",
+                                 headers={"Content-Type": "text/csv", "Authorization": "Bearer demo-ingest-token"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        assert json.loads(r.read())["data"]["figures_revised"] == 1
     browser.goto(park.url + "/enterprises")
     browser.wait("document.querySelector('#enterprise-q') && document.querySelector('#search-results tbody tr')")
     browser.eval(f"""(() => {{ const q = document.querySelector('#enterprise-q'); q.value = {json.dumps(part)};
@@ -292,6 +302,12 @@ def figure_pages(browser, park, shot):
         assert words in page, f"the enterprise page lacks {words}: {page[:800]}"
     assert "增长-" not in page and "NaN" not in page and "undefined" not in page, page[:800]
     assert browser.eval("document.querySelectorAll('#enterprise-alerts a.alert-link').length") >= 1
+    # The revision, with the value it replaced.
+    browser.eval("document.querySelector('#revisions button.show-revisions').click(), true")
+    browser.wait("document.querySelector('#revisions .revision-detail div')")
+    revisions = browser.eval("document.querySelector('#revisions').innerText")
+    assert "修订1次" in revisions and "初报" in revisions and "correction.csv" in revisions, revisions
+    assert f"{latest['value'] / 1e4:,.2f}万元" in revisions, revisions
     # The chart's bars are the API's figures in 万元.
     series = json.loads(request(park.url + f"/api/v1/series?enterprise={code}&indicator=output_value&cadence=monthly",
                                 headers=admin)[1])["data"]["points"][-25:]
