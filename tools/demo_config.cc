@@ -9,7 +9,11 @@
 
 namespace parkwatch {
 
-std::string DemoConfigYaml() {
+std::string DemoConfigYaml(bool console_users) {
+  const std::string users = console_users ? R"yaml(
+  # The console's users (web.yml): sign in as 演示 or 演示管理员, password parkwatch-demo.
+  config_file: web.yml)yaml"
+                                          : "";
   return R"yaml(# parkwatch demo configuration: a park of ~300 enterprises in four industries.
 # Every path is relative to this file.
 global:
@@ -26,9 +30,8 @@ web:
   listen_address: 127.0.0.1:9780
   # Demo tokens; in production use ingest_token_file / admin_token_file.
   ingest_token: demo-ingest-token
-  admin_token: demo-admin-token
-  # The console's users (web.yml): sign in as 演示 or 演示管理员, password parkwatch-demo.
-  config_file: web.yml
+  admin_token: demo-admin-token)yaml" +
+         users + R"yaml(
 
 collectors:
   - name: inbox
@@ -84,7 +87,7 @@ bool WriteDemo(const std::string& dir, const std::string& password_hash, std::st
     return false;
   }
   std::ofstream config(fs::path(dir) / "parkwatch.yml");
-  config << DemoConfigYaml();
+  config << DemoConfigYaml(true);
   if (!config) {
     *error = "cannot write " + (fs::path(dir) / "parkwatch.yml").string();
     return false;

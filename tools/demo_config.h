@@ -17,7 +17,8 @@ inline constexpr const char* kDemoPassword = "parkwatch-demo";
 // files into DIR/inbox, dated up to today. Returns false and sets *error on failure.
 bool WriteDemo(const std::string& dir, const std::string& password_hash, std::string* error);
 
-// The demo's configuration text, for a park whose files are in DIR/inbox.
-std::string DemoConfigYaml();
+// The demo's configuration text, for a park whose files are in DIR/inbox; with console_users,
+// naming DIR/web.yml as its web config file.
+std::string DemoConfigYaml(bool console_users = false);
 
 }  // namespace parkwatch
