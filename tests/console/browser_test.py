@@ -257,7 +257,8 @@ def override_stays(browser, park):
     assert override["thresholds"]["levels"]["yellow"] == before, override
     # The rules page says so in words.
     browser.goto(park.url + "/rules")
-    browser.wait("document.querySelector('tbody tr')")
+    # The worker re-evaluates after the two reloads: give the page time on a loaded machine.
+    browser.wait(f"document.querySelector('.rule-levels[data-rule=\"{RULE}\"]')", 60)
     row = browser.eval(f"document.querySelector('.rule-levels[data-rule=\"{RULE}\"]').closest('tr').innerText")
     assert "医药化工" in row and "下降≥10.0%" in row and "下降≥6.0%" in row, row
 
@@ -282,17 +283,17 @@ def figure_pages(browser, park, shot):
     with urllib.request.urlopen(req, timeout=60) as r:
         assert json.loads(r.read())["data"]["figures_revised"] == 1
     browser.goto(park.url + "/enterprises")
-    browser.wait("document.querySelector('#enterprise-q') && document.querySelector('#search-results tbody tr')")
+    browser.wait("document.querySelector('#enterprise-q') && document.querySelector('#search-results tbody tr')", 60)
     browser.eval(f"""(() => {{ const q = document.querySelector('#enterprise-q'); q.value = {json.dumps(part)};
         q.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()""")
     browser.wait(f"document.querySelector('#search-status').innerText.includes('找到') && "
-                 f"[...document.querySelectorAll('#search-results a.enterprise-link')].some(a => a.innerText === {json.dumps(e['name'])})")
+                 f"[...document.querySelectorAll('#search-results a.enterprise-link')].some(a => a.innerText === {json.dumps(e['name'])})", 60)
     shot(browser, "enterprises-search")
     # A part of the credit code, in lower case.
     browser.eval(f"""(() => {{ const q = document.querySelector('#enterprise-q'); q.value = {json.dumps(code[-7:].lower())};
         q.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()""")
     browser.wait(f"[...document.querySelectorAll('#search-results tbody tr')].length === 1 && "
-                 f"document.querySelector('#search-results').innerText.includes({json.dumps(code)})")
+                 f"document.querySelector('#search-results').innerText.includes({json.dumps(code)})", 60)
     started = time.time()
     browser.eval("document.querySelector('#search-results a.enterprise-link').click(), true")
     browser.wait("document.querySelector('#enterprise-facts') && Chart.getChart('enterprise-monthly') && Chart.getChart('enterprise-weekly')", 60)
@@ -304,7 +305,7 @@ def figure_pages(browser, park, shot):
     assert browser.eval("document.querySelectorAll('#enterprise-alerts a.alert-link').length") >= 1
     # The revision, with the value it replaced.
     browser.eval("document.querySelector('#revisions button.show-revisions').click(), true")
-    browser.wait("document.querySelector('#revisions .revision-detail div')")
+    browser.wait("document.querySelector('#revisions .revision-detail div')", 60)
     revisions = browser.eval("document.querySelector('#revisions').innerText")
     assert "修订1次" in revisions and "初报" in revisions and "correction.csv" in revisions, revisions
     assert f"{latest['value'] / 1e4:,.2f}万元" in revisions, revisions
@@ -334,7 +335,7 @@ def figure_pages(browser, park, shot):
     assert first == worst["name"], (first, worst)
     shot(browser, "industry")
     browser.goto(park.url + "/industries")
-    browser.wait("document.querySelector('a.industry-link')")
+    browser.wait("document.querySelector('a.industry-link')", 60)
     shot(browser, "industries")
     return code, e["industry"]
 
@@ -343,13 +344,13 @@ def manage_users(browser, park, shot):
     """用户: an admin adds an operator in the console, who then signs in; the change is audited
     with who; a viewer may not manage users."""
     browser.eval("document.querySelector('#logout').click(), true")
-    browser.wait("location.pathname === '/login' && document.querySelector('#login-form')")
+    browser.wait("location.pathname === '/login' && document.querySelector('#login-form')", 60)
     browser.eval("""(() => { const f = document.querySelector('#login-form');
         f.elements.user.value = 'wang'; f.elements.password.value = 'wang-pass-1';
         f.requestSubmit(); return true; })()""")
-    browser.wait("location.pathname === '/' && [...document.querySelectorAll('nav a')].some(a => a.getAttribute('href') === '/users')")
+    browser.wait("location.pathname === '/' && [...document.querySelectorAll('nav a')].some(a => a.getAttribute('href') === '/users')", 60)
     browser.goto(park.url + "/users")
-    browser.wait("document.querySelector('#add-user')")
+    browser.wait("document.querySelector('#add-user')", 60)
     browser.eval("""(() => { const f = document.querySelector('#add-user');
         f.elements.user.value = '赵敏'; f.elements.role.value = 'operator'; f.elements.password.value = 'zhao-pass-1';
         f.requestSubmit(); return true; })()""")
@@ -367,9 +368,9 @@ def manage_users(browser, park, shot):
     assert audit[0]["who"] == "user:wang", audit[0]
     # 历史 says it in words.
     browser.goto(park.url + "/history")
-    browser.wait("document.querySelector('main').innerText.includes('添加用户 赵敏（操作员）')")
+    browser.wait("document.querySelector('main').innerText.includes('添加用户 赵敏（操作员）')", 60)
     browser.goto(park.url + "/users")
-    browser.wait("document.querySelector('[data-user=\"赵敏\"]')")
+    browser.wait("document.querySelector('[data-user=\"赵敏\"]')", 60)
     # Reset the password from the page: the old one no longer signs in.
     browser.eval("""(() => { const row = document.querySelector('[data-user="赵敏"]');
         row.querySelector('input[name=password]').value = 'zhao-pass-2'; row.querySelector('button.set-password').click(); return true; })()""")
@@ -487,7 +488,7 @@ def run(args):
 
         # The overview's latest complete week, and names that link across pages.
         browser.goto(park.url + "/")
-        browser.wait("document.querySelector('#week-cards') && document.querySelector('#week-industries a.industry-link')")
+        browser.wait("document.querySelector('#week-cards') && document.querySelector('#week-industries a.industry-link')", 60)
         week = browser.eval("document.querySelector('#week-cards').innerText")
         assert "周" in week and "万元" in week and "同比" in week, week
         browser.goto(link)
