@@ -419,15 +419,18 @@ std::vector<AlertRow> AlertStore::Active(const AlertFilter& filter) {
 }
 
 std::vector<AlertEventRow> AlertStore::History(int limit, const std::string& rule,
-                                               const std::string& fingerprint) {
+                                               const std::string& fingerprint,
+                                               const std::string& enterprise) {
   std::string sql = std::string("SELECT ") + kEventColumns + " FROM alert_events WHERE 1";
   if (!rule.empty()) sql += " AND rule = ?";
   if (!fingerprint.empty()) sql += " AND fingerprint = ?";
+  if (!enterprise.empty()) sql += " AND json_extract(labels, '$.enterprise') = ?";
   sql += " ORDER BY id DESC LIMIT ?";
   Statement s(store_->db(), sql);
   int index = 1;
   if (!rule.empty()) s.Bind(index++, rule);
   if (!fingerprint.empty()) s.Bind(index++, fingerprint);
+  if (!enterprise.empty()) s.Bind(index++, enterprise);
   s.Bind(index, limit);
   std::vector<AlertEventRow> rows;
   while (s.Step()) rows.push_back(ReadEvent(s));

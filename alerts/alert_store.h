@@ -128,9 +128,11 @@ class AlertStore {
   // Pending and firing alerts matching filter, most severe first, then by rule and fingerprint.
   std::vector<AlertRow> Active(const AlertFilter& filter = {});
 
-  // The newest events first, at most limit, optionally of one rule and/or one identity.
+  // The newest events first, at most limit, optionally of one rule, one identity and/or one
+  // enterprise (its label enterprise: a credit code).
   std::vector<AlertEventRow> History(int limit, const std::string& rule = "",
-                                     const std::string& fingerprint = "");
+                                     const std::string& fingerprint = "",
+                                     const std::string& enterprise = "");
 
   // Events of the periods from..to (one cadence, Jan–Feb keys included), oldest first: the
   // monthly analysis lists a month's events.

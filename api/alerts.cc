@@ -144,9 +144,9 @@ HttpResponse ApiAlerts(ApiCall& call) {
 
 HttpResponse ApiAlertHistory(ApiCall& call) {
   json out = json::array();
-  for (const AlertEventRow& r :
-       call.loop->alerts().History(static_cast<int>(call.query.Limit(100)),
-                                   call.query.String("rule"), call.query.String("fingerprint"))) {
+  for (const AlertEventRow& r : call.loop->alerts().History(
+           static_cast<int>(call.query.Limit(100)), call.query.String("rule"),
+           call.query.String("fingerprint"), call.query.String("enterprise"))) {
     const AlertEvent& e = r.event;
     out.push_back({{"id", r.id},
                    {"fingerprint", r.fingerprint},

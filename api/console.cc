@@ -7,6 +7,7 @@
 #include "api/services.h"
 #include "console/assets.h"
 #include "core/json_text.h"
+#include "core/units.h"
 
 namespace parkwatch {
 
@@ -79,6 +80,14 @@ HttpResponse ApiSession(ApiCall& call) {
   auto config = call.loop->config();
   out["park"] = config->park_name;
   out["industries"] = config->industries;
+  // The indicators figures may carry, with the unit of their values (for the pages' words).
+  json indicators = json::array();
+  for (const auto& i : config->indicators)
+    indicators.push_back({{"name", i.name},
+                          {"title", i.title},
+                          {"unit", BaseUnitName(i.dimension)},
+                          {"rate", i.kind == IndicatorKind::kRate}});
+  out["indicators"] = std::move(indicators);
   out["timezone"] = config->timezone;
   HttpResponse r = JsonSuccess(DumpJson(out));
   r.headers.emplace_back("Cache-Control", "no-store");

@@ -1,9 +1,11 @@
 // The figure endpoints of the JSON API: enterprises, series, revisions, batches and ingest.
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "api/handlers.h"
 #include "api/services.h"
 #include "core/json_text.h"
+#include "core/text.h"
 
 namespace parkwatch {
 
@@ -48,10 +50,20 @@ CollectorConfig PushCollector(const Config& config, const QueryReader& query) {
 HttpResponse ApiEnterprises(ApiCall& call) {
   Store& store = call.loop->store();
   std::string industry = call.query.String("industry");
+  // ?q=: part of the name (as typed: Chinese has no case) or of the credit code (any case).
+  std::string q(Trim(call.query.String("q")));
+  std::string code_part = q;
+  for (char& c : code_part) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const int64_t limit =
+      call.query.Optional("limit") ? call.query.Limit(0) : std::numeric_limits<int64_t>::max();
   json out = json::array();
   for (const auto& e : store.Enterprises()) {
     if (!industry.empty() && e.industry != industry) continue;
     if (e.credit_code.rfind(kIndustrySeriesPrefix, 0) == 0) continue;  // an industry series
+    if (!q.empty() && e.name.find(q) == std::string::npos &&
+        e.credit_code.find(code_part) == std::string::npos)
+      continue;
+    if (static_cast<int64_t>(out.size()) >= limit) break;
     out.push_back(json::parse(EnterpriseJson(e)));
   }
   return JsonSuccess(Dump(out));

@@ -37,12 +37,18 @@ HttpResponse ApiSession(ApiCall& call);           // GET /api/v1/session: who is
 HttpResponse ApiTuning(ApiCall& call);            // GET /api/v1/tuning: levels, the tuning file
 HttpResponse ApiTuningApply(ApiCall& call);       // POST /api/v1/tuning/apply
 HttpResponse ApiTuningRevert(ApiCall& call);      // POST /api/v1/tuning/revert
+HttpResponse ApiUsers(ApiCall& call);             // GET /api/v1/users: users, roles, the file
 
 // Serving pool.
-HttpResponse ApiLogin(ApiCall& call);  // POST /-/login {"user","password"}
+HttpResponse ApiLogin(ApiCall& call);       // POST /-/login {"user","password"}
+HttpResponse ApiAddUser(ApiCall& call);     // POST /api/v1/users {user, role, password, hash}
+HttpResponse ApiChangeUser(ApiCall& call);  // PUT /api/v1/users/{user} {role, password, hash}
+HttpResponse ApiRemoveUser(ApiCall& call);  // DELETE /api/v1/users/{user}?hash=
 
 // Worker thread.
 HttpResponse ApiRules(ApiCall& call);
+HttpResponse ApiIndustries(ApiCall& call);  // ?indicator=&cadence=&period=&prices=: all at once
+HttpResponse ApiIndustry(ApiCall& call);    // /api/v1/industries/{name}: with its enterprises
 HttpResponse ApiSeries(ApiCall& call);  // ?enterprise=|industry=|scope=park&indicator=&from=&to=
 HttpResponse ApiIngest(ApiCall& call);  // ?collector=&source=
 HttpResponse ApiUpload(ApiCall& call);  // POST /api/v1/upload?name=: a file, as the inbox

@@ -82,6 +82,16 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          ApiConsolePage});
   t.Add({"GET", "/history", A::kPublic, R::kLoop, {}, 0, "the console: 历史 audit", ApiConsolePage});
   t.Add({"GET", "/data", A::kPublic, R::kLoop, {}, 0, "the console: 数据 batches", ApiConsolePage});
+  t.Add({"GET", "/enterprises", A::kPublic, R::kLoop, {"q"}, 0, "the console: 企业 search",
+         ApiConsolePage});
+  t.Add({"GET", "/enterprises/{code}", A::kPublic, R::kLoop, {}, 0,
+         "the console: one enterprise's figures, revisions and alerts", ApiConsolePage});
+  t.Add({"GET", "/industries", A::kPublic, R::kLoop, {}, 0, "the console: 行业 industries",
+         ApiConsolePage});
+  t.Add({"GET", "/industries/{name}", A::kPublic, R::kLoop, {"indicator"}, 0,
+         "the console: one industry with its enterprises", ApiConsolePage});
+  t.Add({"GET", "/users", A::kPublic, R::kLoop, {}, 0, "the console: 用户 users (admins)",
+         ApiConsolePage});
   t.Add({"GET", "/console/{file}", A::kPublic, R::kLoop, {}, 0,
          "the console's files (script, styles, charting library)", ApiConsoleAsset});
   t.Add({"POST", "/-/login", A::kPublic, R::kPool, {}, 4096,
@@ -95,8 +105,8 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          max_ingest_body_bytes, "a CSV or JSON body as one batch", ApiIngest});
   t.Add({"POST", "/api/v1/upload", A::kOperate, R::kWorker, {"name"}, max_ingest_body_bytes,
          "a file uploaded in the console, read as the inbox reads it", ApiUpload});
-  t.Add({"GET", "/api/v1/enterprises", A::kRead, R::kLoop, {"industry"}, 0,
-         "the enterprise register", ApiEnterprises});
+  t.Add({"GET", "/api/v1/enterprises", A::kRead, R::kLoop, {"industry", "q", "limit"}, 0,
+         "the enterprise register (q: part of a name or credit code)", ApiEnterprises});
   t.Add({"GET", "/api/v1/enterprises/{code}", A::kRead, R::kLoop, {}, 0,
          "one enterprise of the register", ApiEnterprise});
   t.Add({"PUT", "/api/v1/enterprises/{code}", A::kAdmin, R::kWorker, {}, kMaxAdminBodyBytes,
@@ -108,6 +118,14 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          "an enterprise's, an industry's or the park's figures and their measures (level, YoY, "
          "YTD, pull, contribution) over a period range",
          ApiSeries});
+  t.Add({"GET", "/api/v1/industries", A::kRead, R::kWorker,
+         {"indicator", "cadence", "period", "prices"}, 0,
+         "the park and each industry at a period (default: the latest complete): level, YoY, YTD, "
+         "target, pull on the park", ApiIndustries});
+  t.Add({"GET", "/api/v1/industries/{name}", A::kRead, R::kWorker,
+         {"indicator", "cadence", "period", "prices"}, 0,
+         "one industry at a period with its enterprises' level, YoY and pull on the industry",
+         ApiIndustry});
   t.Add({"GET", "/api/v1/revisions", A::kRead, R::kLoop, {"enterprise", "indicator", "period"},
          0, "every revision of one figure", ApiRevisions});
   t.Add({"GET", "/api/v1/batches", A::kRead, R::kLoop, {"limit"}, 0,
@@ -119,8 +137,8 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
   t.Add({"GET", "/api/v1/alerts", A::kRead, R::kLoop,
          {"state", "severity", "rule", "industry", "enterprise", "scope", "silenced", "acknowledged"},
          0, "pending and firing alerts (industry: its enterprises' too)", ApiAlerts});
-  t.Add({"GET", "/api/v1/alerts/history", A::kRead, R::kLoop, {"limit", "rule", "fingerprint"},
-         0, "alert events, newest first", ApiAlertHistory});
+  t.Add({"GET", "/api/v1/alerts/history", A::kRead, R::kLoop, {"limit", "rule", "fingerprint", "enterprise"},
+         0, "alert events, newest first (enterprise: a credit code)", ApiAlertHistory});
   t.Add({"GET", "/api/v1/alerts/{fingerprint}", A::kRead, R::kLoop, {}, 0,
          "one alert: why it fires (thresholds, measure, period), history, acknowledgements, "
          "silences, its series", ApiAlert});
@@ -141,6 +159,15 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          "apply a level change {…, comment, hash} to the tuning file and reload", ApiTuningApply});
   t.Add({"POST", "/api/v1/tuning/revert", A::kOperate, R::kLoop, {}, kMaxAdminBodyBytes,
          "revert an applied change {index, comment, hash}", ApiTuningRevert});
+  t.Add({"GET", "/api/v1/users", A::kAdmin, R::kLoop, {}, 0,
+         "the console's users and roles; its users file and hash", ApiUsers});
+  t.Add({"POST", "/api/v1/users", A::kAdmin, R::kPool, {}, kMaxAdminBodyBytes,
+         "add a console user {user, role, password, hash} to console-users.yml and reload",
+         ApiAddUser});
+  t.Add({"PUT", "/api/v1/users/{user}", A::kAdmin, R::kPool, {}, kMaxAdminBodyBytes,
+         "change a console user's role or password {role, password, hash}", ApiChangeUser});
+  t.Add({"DELETE", "/api/v1/users/{user}", A::kAdmin, R::kPool, {"hash"}, 0,
+         "remove a console user", ApiRemoveUser});
   t.Add({"GET", "/api/v1/audit", A::kRead, R::kLoop, {"limit"}, 0,
          "configuration changes, newest first", ApiAudit});
 

@@ -4,11 +4,11 @@
 // engine's in-memory figures, exactly as the rules, /metrics and the monthly report compute
 // them: level, YoY, YTD level and YTD YoY, and the pull on and contribution to the park's
 // growth, for the period and year to date. Runs on the store worker, which owns those figures.
-#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "api/handlers.h"
 #include "api/json_parts.h"
+#include "api/scope_figures.h"
 #include "api/services.h"
 #include "core/json_text.h"
 #include "core/units.h"
@@ -23,15 +23,6 @@ namespace {
 
 // The longest range one answer computes (ten years of weeks).
 constexpr int kMaxPeriods = 530;
-
-json Value(const MeasureResult& r) {
-  return r.ok() && std::isfinite(*r.value) ? json(*r.value) : json(nullptr);
-}
-
-// A level over a scope where nobody reported is no figure, not zero (as /metrics and reports).
-json LevelValue(const MeasureResult& r) {
-  return r.ok() && r.enterprises > 0 ? json(*r.value) : json(nullptr);
-}
 
 Period ParsePeriodParam(const QueryReader& query, const char* name, Cadence cadence) {
   std::string why;
@@ -67,19 +58,7 @@ HttpResponse ApiSeries(ApiCall& call) {
                             std::string(CadenceName(*cadence)) +
                             ") is not held in memory: neither a rule nor /metrics reads it");
   std::string prices = q.String("prices", "current");
-  MeasureOptions options;
-  if (prices == "comparable") {
-    options.price_index = data.PriceIndex("ppi", *cadence);
-    if (!options.price_index)
-      throw ApiError::BadData("parameter prices: no price index (ppi) was ingested for " +
-                              std::string(CadenceName(*cadence)) + " figures");
-  } else if (prices != "current") {
-    throw ApiError::BadData("parameter prices: must be current or comparable");
-  }
-  options.enterprise_name = [&](EnterpriseIndex e) {
-    return data.row(e).credit_code + " " + data.row(e).name;
-  };
-  options.industry_name = [&](int32_t i) { return data.IndustryName(i); };
+  MeasureOptions options = GrowthOptions(data, *cadence, prices);
 
   // Whose series: one enterprise, an industry's above-size members or the park's, by year.
   std::optional<EnterpriseIndex> one;
@@ -137,6 +116,8 @@ HttpResponse ApiSeries(ApiCall& call) {
     }
   }
 
+  std::optional<ScopeFigures> figures;
+  if (table) figures.emplace(data, *table, options);
   json points = json::array();
   for (Period t : periods) {
     json point = PeriodJson(t);
@@ -150,37 +131,9 @@ HttpResponse ApiSeries(ApiCall& call) {
       points.push_back(std::move(point));
       continue;
     }
-    Measures current(*table, data.infos());          // levels, always at current prices
-    Measures growth(*table, data.infos(), options);  // growth at the prices asked for
-    std::vector<EnterpriseIndex> scope_members = members(t.year());
-    std::vector<EnterpriseIndex> park =
-        SelectScope(data.infos(), ScopeFilter{.above_size_in = t.year()});
-    Scope s(scope_members);
-    MeasureResult level = current.Level(s, t);
-    point["level"] = LevelValue(level);
-    point["enterprises"] = level.enterprises;
-    MeasureResult yoy = growth.YoY(s, t);
-    point["yoy"] = Value(yoy);
-    if (!yoy.ok()) point["yoy_no_data"] = yoy.no_data_reason;
-    if (t.monthly()) {
-      double ytd_level = 0;
-      bool any = false;
-      for (Period m : MonthlyPeriodsOfYear(t.year(), true)) {
-        if (t < m) break;
-        MeasureResult l = current.Level(s, m);
-        if (l.ok() && l.enterprises > 0) ytd_level += *l.value, any = true;
-      }
-      point["ytd_level"] = any ? json(ytd_level) : json(nullptr);
-      point["ytd_yoy"] = Value(growth.YtdYoY(s, t));
-    }
-    if (industry_index >= 0 || one) {  // the park's own pull on itself says nothing
-      point["pull"] = Value(growth.Pull(s, park, t));
-      point["contribution"] = Value(growth.Contribution(s, park, t));
-      if (t.monthly()) {
-        point["ytd_pull"] = Value(growth.Pull(s, park, t, Span::kYearToDate));
-        point["ytd_contribution"] = Value(growth.Contribution(s, park, t, Span::kYearToDate));
-      }
-    }
+    std::vector<EnterpriseIndex> park = figures->Park(t.year());
+    // The park's own pull on itself says nothing.
+    point.update(figures->At(members(t.year()), t, industry_index >= 0 || one ? &park : nullptr));
     points.push_back(std::move(point));
   }
   json out = who;

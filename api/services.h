@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,12 @@ class PoolServices {
   // Checks a console user's password (bcrypt, slow on purpose) and opens a session.
   virtual std::optional<SessionInfo> Login(const std::string& user,
                                            const std::string& password) = 0;
+  // A bcrypt hash of password for a console user ("" if the crypt library cannot make one).
+  virtual std::string HashPassword(const std::string& password) = 0;
+  // Runs fn on the loop thread with its services and returns its answer (or throws what it
+  // threw): the part of a request the loop owns (a config file and a reload) after the slow part
+  // ran here. Blocks this pool thread until the loop has run it.
+  virtual HttpResponse OnLoop(const std::function<HttpResponse(LoopServices&)>& fn) = 0;
 };
 
 }  // namespace parkwatch

@@ -1,10 +1,12 @@
 #include "config/web_config.h"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "config/alerting.h"
 #include "config/yaml_reader.h"
+#include "core/json_text.h"
 
 namespace parkwatch {
 namespace {
@@ -89,6 +91,9 @@ void ReadUsers(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
   }
 }
 
+void ReadConsoleUsers(YamlReader& r, const YAML::Node& users, const std::string& w, bool managed,
+                      std::map<std::string, ConsoleUser>* out);
+
 void ReadConsole(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
   const std::string w = "console";
   if (!r.Map(node, w, {"users", "session_ttl", "anonymous_read"})) return;
@@ -102,13 +107,16 @@ void ReadConsole(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
     else
       c->console.session_ttl_seconds = *ms / 1000;
   }
-  const YAML::Node users = node["users"];
+  ReadConsoleUsers(r, node["users"], w + ".users", false, &c->console.users);
+}
+
+void ReadConsoleUsers(YamlReader& r, const YAML::Node& users, const std::string& w, bool managed,
+                      std::map<std::string, ConsoleUser>* out) {
   if (!users || users.IsNull()) return;
-  if (!users.IsMap())
-    return r.Error(users, w + ".users", "expected a map of user: {role, password}");
+  if (!users.IsMap()) return r.Error(users, w, "expected a map of user: {role, password}");
   for (const auto& item : users) {
     std::string user = item.first.Scalar();
-    std::string where = w + ".users." + user;
+    std::string where = w + "." + user;
     if (user.empty() || user.find_first_of(":; ,=\"") != std::string::npos) {
       r.Error(item.first, where, "a user name must be non-empty, without : ; , = \" or spaces");
       continue;
@@ -119,14 +127,9 @@ void ReadConsole(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
       continue;
     }
     ConsoleUser u;
-    std::string role = r.String(item.second["role"], where + ".role", "");
-    if (role == "viewer")
-      u.role = Role::kViewer;
-    else if (role == "operator")
-      u.role = Role::kOperator;
-    else if (role == "admin")
-      u.role = Role::kAdmin;
-    else
+    u.managed = managed;
+    u.role = ParseRole(r.String(item.second["role"], where + ".role", ""));
+    if (u.role == Role::kNone)
       r.Error(item.second["role"] ? item.second["role"] : item.second, where + ".role",
               "one of viewer, operator, admin");
     u.password_hash = r.String(item.second["password"], where + ".password", "");
@@ -134,7 +137,7 @@ void ReadConsole(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
       r.Error(item.second["password"] ? item.second["password"] : item.second, where + ".password",
               "not a bcrypt hash; generate one with `parkwatch hash-password` (passwords are "
               "never stored in the clear)");
-    c->console.users[user] = u;
+    (*out)[user] = u;
   }
 }
 
@@ -164,6 +167,63 @@ void ReadServer(YamlReader& r, const YAML::Node& node, WebSecurityConfig* c) {
 }
 
 }  // namespace
+
+Role ParseRole(const std::string& name) {
+  if (name == "viewer") return Role::kViewer;
+  if (name == "operator") return Role::kOperator;
+  if (name == "admin") return Role::kAdmin;
+  return Role::kNone;
+}
+
+std::string ConsoleUsersPath(const std::string& web_config_file) {
+  return (fs::path(web_config_file).parent_path() / "console-users.yml").string();
+}
+
+bool ParseConsoleUsers(const std::string& text, const std::string& file,
+                       std::map<std::string, ConsoleUser>* out,
+                       std::vector<Diagnostic>* diagnostics) {
+  YAML::Node root;
+  if (!ParseYaml(text, file, &root, diagnostics)) return false;
+  YamlReader r(file, diagnostics);
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!r.Map(root, "", {"users"})) return false;
+  std::map<std::string, ConsoleUser> users;
+  ReadConsoleUsers(r, root["users"], "users", true, &users);
+  if (!r.ok()) return false;
+  *out = std::move(users);
+  return true;
+}
+
+std::string ConsoleUsersYaml(const std::map<std::string, ConsoleUser>& users) {
+  std::string text =
+      "# The console's users that admins manage in its 用户 page (README \"Users and roles\").\n"
+      "# parkwatch rewrites this file whole; users of the web config file are not here.\n"
+      "users:\n";
+  if (users.empty()) return text.substr(0, text.size() - 1) + " {}\n";
+  for (const auto& [name, u] : users)
+    text += "  " + DumpJson(nlohmann::json(name)) + ": {role: " + RoleName(u.role) +
+            ", password: " + DumpJson(nlohmann::json(u.password_hash)) + "}\n";
+  return text;
+}
+
+std::vector<std::string> DiffConsoleUsers(const ConsoleConfig& before, const ConsoleConfig& after) {
+  std::vector<std::string> lines;
+  for (const auto& [name, u] : after.users) {
+    auto old = before.users.find(name);
+    if (old == before.users.end()) {
+      lines.push_back("console user " + name + ": added (" + RoleName(u.role) + ")");
+      continue;
+    }
+    if (old->second.role != u.role)
+      lines.push_back("console user " + name + ": role " + RoleName(old->second.role) + " -> " +
+                      RoleName(u.role));
+    if (old->second.password_hash != u.password_hash)
+      lines.push_back("console user " + name + ": password changed");
+  }
+  for (const auto& [name, u] : before.users)
+    if (!after.users.count(name)) lines.push_back("console user " + name + ": removed");
+  return lines;
+}
 
 const char* RoleName(Role role) {
   switch (role) {
@@ -218,8 +278,28 @@ bool ParseWebConfig(const std::string& text, const std::string& file, WebSecurit
 bool LoadWebConfigFile(const std::string& path, WebSecurityConfig* out,
                        std::vector<Diagnostic>* diagnostics) {
   std::string text;
-  return ReadConfigFile(path, "web config file", &text, diagnostics) &&
-         ParseWebConfig(text, path, out, diagnostics);
+  WebSecurityConfig c;
+  if (!ReadConfigFile(path, "web config file", &text, diagnostics) ||
+      !ParseWebConfig(text, path, &c, diagnostics))
+    return false;
+  // The users the console manages, beside it.
+  const std::string users_path = ConsoleUsersPath(path);
+  if (fs::exists(users_path)) {
+    std::map<std::string, ConsoleUser> managed;
+    if (!ReadConfigFile(users_path, "console users file", &text, diagnostics) ||
+        !ParseConsoleUsers(text, users_path, &managed, diagnostics))
+      return false;
+    for (auto& [name, u] : managed) {
+      if (c.console.users.count(name)) {
+        diagnostics->push_back({users_path, 0, 0, "users." + name,
+                                "also a user of " + path + ": keep each user in one file"});
+        return false;
+      }
+      c.console.users[name] = std::move(u);
+    }
+  }
+  *out = std::move(c);
+  return true;
 }
 
 }  // namespace parkwatch

@@ -55,6 +55,7 @@ const char* RoleName(Role role);  // none | viewer | operator | admin
 struct ConsoleUser {
   Role role = Role::kViewer;
   std::string password_hash;  // bcrypt
+  bool managed = false;       // from the console's users file (an admin manages it in the page)
 };
 
 struct ConsoleConfig {
@@ -85,6 +86,24 @@ bool LoadWebConfigFile(const std::string& path, WebSecurityConfig* out,
 // The same from text in memory; file names it in diagnostics and anchors relative paths.
 bool ParseWebConfig(const std::string& text, const std::string& file, WebSecurityConfig* out,
                     std::vector<Diagnostic>* diagnostics);
+
+// The console's users file: the users an admin adds, changes and removes in the console's 用户
+// page, kept beside the web config file (console-users.yml) so the web config stays as its
+// author wrote it. LoadWebConfigFile reads it after the web config; a user in both is an error.
+//   users:
+//     "zhao": {role: operator, password: "$2y$10$..."}
+std::string ConsoleUsersPath(const std::string& web_config_file);
+// Reads the file's text (file names it in diagnostics); the users come back managed.
+bool ParseConsoleUsers(const std::string& text, const std::string& file,
+                       std::map<std::string, ConsoleUser>* out,
+                       std::vector<Diagnostic>* diagnostics);
+// The file's text for users (each written, whatever its managed flag).
+std::string ConsoleUsersYaml(const std::map<std::string, ConsoleUser>& users);
+// What changed between two configs' users, for the audit trail: "console user zhao: added
+// (operator)", "…: role operator -> admin", "…: password changed", "…: removed". No hashes.
+std::vector<std::string> DiffConsoleUsers(const ConsoleConfig& before, const ConsoleConfig& after);
+// A role by its name (viewer | operator | admin); kNone otherwise.
+Role ParseRole(const std::string& name);
 
 // True if hash looks like a bcrypt hash ($2a$, $2b$ or $2y$, cost, 53 characters of salt+hash).
 bool IsBcryptHash(const std::string& hash);

@@ -213,6 +213,26 @@ class Daemon : public LoopServices, public PoolServices {
                        SessionCookie(id, sessions_.ttl_seconds(), secure_cookies_)};
   }
 
+  std::string HashPassword(const std::string& password) override {
+    return parkwatch::HashPassword(password);
+  }
+  HttpResponse OnLoop(const std::function<HttpResponse(LoopServices&)>& fn) override {
+    auto done = std::make_shared<std::promise<HttpResponse>>();
+    auto answer = done->get_future();
+    boost::asio::post(io_, [this, fn, done] {
+      try {
+        done->set_value(fn(*this));
+      } catch (...) {
+        done->set_exception(std::current_exception());
+      }
+    });
+    // A loop that stopped (shutdown) never runs it: the pool thread must not wait for ever. Until
+    // then fn may hold references into the caller's frame, so the wait has no other end.
+    while (answer.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready)
+      if (io_.stopped()) return JsonError(503, "unavailable", "the daemon is shutting down");
+    return answer.get();
+  }
+
   // PoolServices: a scrape gets the last serialisation if it began after the scrape arrived,
   // so scrapes that queue behind one share it (8 parallel scrapes of 20 000 enterprises cost
   // about two), and no scrape gets figures older than itself.
@@ -445,6 +465,9 @@ class Daemon : public LoopServices, public PoolServices {
     UseWebSecurity(fresh, tls);
     audit.changes = DiffThresholds(*rules_, fresh_rules);
     for (std::string& line : DiffAlerting(config_->alerting, fresh.alerting))
+      audit.changes.push_back(std::move(line));
+    for (std::string& line :
+         DiffConsoleUsers(config_->web.security.console, fresh.web.security.console))
       audit.changes.push_back(std::move(line));
     UseParkTimeInLogs(fresh.timezone);
     config_ = std::make_shared<const Config>(std::move(fresh));

@@ -276,19 +276,32 @@ int Backtest(const Flags& flags) {
   return 0;
 }
 
+// The banner of `make run`: where the console is and who may sign in.
+void PrintDemoConsole() {
+  std::printf(
+      "the console: http://127.0.0.1:9780/ — sign in as %s (operator) or %s (admin), "
+      "password %s\n",
+      kDemoOperator, kDemoAdmin, kDemoPassword);
+}
+
 int Demo(const Flags& flags) {
   std::string dir = flags.Get("dir", "var/demo");
   std::string error;
   bool fresh = !std::filesystem::exists(std::filesystem::path(dir) / "parkwatch.yml");
   if (!fresh && !flags.Has("force")) {
     std::printf("demo park already in %s (use --force to write it again)\n", dir.c_str());
+    if (std::filesystem::exists(std::filesystem::path(dir) / "web.yml")) PrintDemoConsole();
     return 0;
   }
-  if (!WriteDemo(dir, &error)) {
-    std::fprintf(stderr, "parkwatch demo: %s\n", error.c_str());
+  std::string hash = HashPassword(kDemoPassword);
+  if (hash.empty() || !WriteDemo(dir, hash, &error)) {
+    std::fprintf(
+        stderr, "parkwatch demo: %s\n",
+        hash.empty() ? "the system's crypt library cannot make a bcrypt hash" : error.c_str());
     return 1;
   }
   std::printf("demo park written to %s; its files wait in %s/inbox\n", dir.c_str(), dir.c_str());
+  PrintDemoConsole();
   return 0;
 }
 

@@ -226,6 +226,8 @@ void ReadOverrides(YamlReader& r, const YAML::Node& node, const std::string& whe
       // An override starts from the rule's thresholds and changes what it names.
       ov.thresholds = rule->thresholds;
       ReadThresholds(r, o, ow, &ov.thresholds);
+      if (const YAML::Node levels = o["levels"]; levels && levels.IsMap())
+        for (int l = 1; l <= 4; ++l) ov.own[l] = static_cast<bool>(levels[LevelKey(l)]);
       rule->overrides.push_back(std::move(ov));
     }
   }
@@ -411,13 +413,11 @@ bool ApplyTunings(RuleSet* rules, std::vector<Diagnostic>* diagnostics) {
     }
     Thresholds* target = nullptr;
     if (t.industry.empty() && t.enterprise.empty()) {
-      // Overrides began as copies of the rule's levels: a level they inherited follows the
-      // rule's change (one they set to the same value explicitly does too — the loaded rule
-      // cannot tell them apart).
+      // A level an override inherited follows the rule's change; one it sets is a decision of
+      // its own and stays, even where it equals the rule's old level.
       for (auto& o : rule->overrides)
         for (int l = 1; l <= 4; ++l)
-          if (t.levels[l] && o.thresholds.levels[l] == rule->thresholds.levels[l])
-            o.thresholds.levels[l] = t.levels[l];
+          if (t.levels[l] && !o.own[l]) o.thresholds.levels[l] = t.levels[l];
       target = &rule->thresholds;
     } else {
       for (auto& o : rule->overrides)
@@ -434,8 +434,14 @@ bool ApplyTunings(RuleSet* rules, std::vector<Diagnostic>* diagnostics) {
         target = &rule->overrides.back().thresholds;
       }
     }
+    ThresholdOverride* changed = nullptr;
+    for (auto& o : rule->overrides)
+      if (&o.thresholds == target) changed = &o;
     for (int l = 1; l <= 4; ++l)
-      if (t.levels[l]) target->levels[l] = t.levels[l];
+      if (t.levels[l]) {
+        target->levels[l] = t.levels[l];
+        if (changed) changed->own[l] = true;
+      }
     if (auto problem = LevelOrderProblem(*target))
       diagnostics->push_back(
           {t.file, t.line, 0,

@@ -83,7 +83,10 @@ struct Thresholds {
 struct ThresholdOverride {
   std::string industry;    // one of these two is set
   std::string enterprise;  // credit code
-  Thresholds thresholds;
+  Thresholds thresholds;   // the rule's, with the levels the override sets
+  // The levels the override sets itself (by Severity, as Thresholds::levels): a decision of its
+  // own that a change of the rule's level leaves alone; the others follow the rule's.
+  std::array<bool, 5> own{};
   int line = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include "config/web_config.h"
 #include "daemon/auth.h"
+#include "tests/support/temp_dir.h"
 
 namespace parkwatch {
 namespace {
@@ -99,6 +100,47 @@ TEST(ConsoleSessionTest, TheWebConfigNamesUsersRolesAndBcryptHashes) {
       << text;
   EXPECT_NE(text.find("console.users.li.password: not a bcrypt hash"), std::string::npos) << text;
   EXPECT_EQ(text.find("secret"), std::string::npos) << "a password typed in is never echoed";
+}
+
+// The users an admin manages in the console live in console-users.yml beside the web config:
+// read with it, named in the audit by what changed, and never a second home for one user.
+TEST(ConsoleSessionTest, TheUsersAnAdminManagesAreReadFromBesideTheWebConfig) {
+  testing::TempDir dir;
+  std::string hash = HashPassword("zhao-pass-1");
+  std::string web = testing::WriteFile(
+      dir / "web.yml", "console:\n  users:\n    zhang: {role: admin, password: '" + hash + "'}\n");
+  WebSecurityConfig before, after;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(LoadWebConfigFile(web, &before, &d)) << JoinDiagnostics(d);
+  EXPECT_EQ(ConsoleUsersPath(web), dir / "console-users.yml");
+  testing::WriteFile(ConsoleUsersPath(web), ConsoleUsersYaml({{"赵敏", {Role::kOperator, hash}}}));
+  ASSERT_TRUE(LoadWebConfigFile(web, &after, &d)) << JoinDiagnostics(d);
+  ASSERT_EQ(after.console.users.size(), 2u);
+  EXPECT_TRUE(after.console.users.at("赵敏").managed);
+  EXPECT_FALSE(after.console.users.at("zhang").managed);
+  EXPECT_EQ(after.console.users.at("赵敏").role, Role::kOperator);
+  // A managed user signs in like any other.
+  Sessions sessions;
+  sessions.Configure(after.console);
+  std::string id;
+  EXPECT_TRUE(sessions.Login("赵敏", "zhao-pass-1", 1000, &id));
+  EXPECT_EQ(DiffConsoleUsers(before.console, after.console),
+            std::vector<std::string>{"console user 赵敏: added (operator)"});
+  ConsoleConfig changed = after.console;
+  changed.users["赵敏"].role = Role::kAdmin;
+  changed.users["赵敏"].password_hash = HashPassword("another-1");
+  changed.users.erase("zhang");
+  EXPECT_EQ(DiffConsoleUsers(after.console, changed),
+            (std::vector<std::string>{"console user 赵敏: role operator -> admin",
+                                      "console user 赵敏: password changed",
+                                      "console user zhang: removed"}));
+  // The same user in both files is refused, naming both.
+  testing::WriteFile(ConsoleUsersPath(web), ConsoleUsersYaml({{"zhang", {Role::kViewer, hash}}}));
+  d.clear();
+  EXPECT_FALSE(LoadWebConfigFile(web, &after, &d));
+  std::string text = JoinDiagnostics(d);
+  EXPECT_NE(text.find("console-users.yml"), std::string::npos) << text;
+  EXPECT_NE(text.find("users.zhang: also a user of " + web), std::string::npos) << text;
 }
 
 }  // namespace

@@ -147,6 +147,34 @@ TEST(RuleConfigTest, TuningEntriesChangeTheLevelsOfARuleAnIndustryOrAnEnterprise
   EXPECT_EQ(set.tunings.size(), 4u);
 }
 
+// An industry's override is a decision of its own: a rule-wide change moves the levels it
+// inherited, never one it sets — even where it set the rule's old value — nor one a tuning gave
+// it.
+TEST(RuleConfigTest, ARuleWideTuningLeavesTheLevelsAnOverrideSetsItself) {
+  std::string rules = kRules;
+  rules.replace(rules.find("levels: {red: -0.40}"), 20, "levels: {yellow: -0.10, red: -0.40}");
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(ParseRuleFile(rules, "r.yml", &set, &d)) << JoinDiagnostics(d);
+  ASSERT_TRUE(
+      ParseRuleFile("tuning:\n"
+                    "  - {rule: Drop, industry: 装备制造, levels: {orange: -0.20}}\n"
+                    "  - {rule: Drop, levels: {yellow: -0.12, orange: -0.25, red: -0.35}}\n",
+                    "console-tuning.yml", &set, &d))
+      << JoinDiagnostics(d);
+  ASSERT_TRUE(ApplyTunings(&set, &d)) << JoinDiagnostics(d);
+  const RuleConfig* rule = set.FindRule("Drop");
+  EXPECT_EQ(rule->thresholds.levels[2], -0.12);
+  // 医药化工 set yellow to the rule's old -0.10 itself: it stays; its orange was inherited.
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "").levels[2], -0.10);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "").levels[3], -0.25);
+  EXPECT_EQ(rule->ThresholdsFor("医药化工", "").levels[4], -0.40);
+  // 装备制造's orange came from the console, equal to the rule's then: it stays too.
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "").levels[3], -0.20);
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "").levels[2], -0.12);
+  EXPECT_EQ(rule->ThresholdsFor("装备制造", "").levels[4], -0.35);
+}
+
 TEST(RuleConfigTest, ATuningOutOfOrderIsRefusedWithTheRuleFilesMessage) {
   RuleSet set;
   std::vector<Diagnostic> d;

@@ -9,7 +9,11 @@
 
 namespace parkwatch {
 
-std::string DemoConfigYaml() {
+std::string DemoConfigYaml(bool console_users) {
+  const std::string users = console_users ? R"yaml(
+  # The console's users (web.yml): sign in as 演示 or 演示管理员, password parkwatch-demo.
+  config_file: web.yml)yaml"
+                                          : "";
   return R"yaml(# parkwatch demo configuration: a park of ~300 enterprises in four industries.
 # Every path is relative to this file.
 global:
@@ -26,7 +30,8 @@ web:
   listen_address: 127.0.0.1:9780
   # Demo tokens; in production use ingest_token_file / admin_token_file.
   ingest_token: demo-ingest-token
-  admin_token: demo-admin-token
+  admin_token: demo-admin-token)yaml" +
+         users + R"yaml(
 
 collectors:
   - name: inbox
@@ -41,7 +46,19 @@ rule_files: [rules/*.yml]
 )yaml";
 }
 
-bool WriteDemo(const std::string& dir, std::string* error) {
+std::string DemoWebYaml(const std::string& password_hash) {
+  return std::string(
+             R"yaml(# The console's users (README "Users and roles"). In production make hashes with
+# `parkwatch hash-password`; users an admin adds in the console go to console-users.yml.
+console:
+  anonymous_read: true   # the demo's pages open without signing in
+  users:
+)yaml") + "    " +
+         kDemoOperator + ": {role: operator, password: '" + password_hash + "'}\n" + "    " +
+         kDemoAdmin + ": {role: admin, password: '" + password_hash + "'}\n";
+}
+
+bool WriteDemo(const std::string& dir, const std::string& password_hash, std::string* error) {
   namespace fs = std::filesystem;
   fs::create_directories(dir);
   // The inbox is written in a staging folder and renamed in, the way a careful office drops
@@ -63,8 +80,14 @@ bool WriteDemo(const std::string& dir, std::string* error) {
   fs::create_directories(fs::path(dir) / "rules");
   std::ofstream rules(fs::path(dir) / "rules" / "default.yml");
   rules << DefaultRulesYaml();
+  std::ofstream web(fs::path(dir) / "web.yml");
+  web << DemoWebYaml(password_hash);
+  if (!web) {
+    *error = "cannot write " + (fs::path(dir) / "web.yml").string();
+    return false;
+  }
   std::ofstream config(fs::path(dir) / "parkwatch.yml");
-  config << DemoConfigYaml();
+  config << DemoConfigYaml(true);
   if (!config) {
     *error = "cannot write " + (fs::path(dir) / "parkwatch.yml").string();
     return false;

@@ -100,13 +100,15 @@ function timeWords(unix) {
 function canOperate() { return SESSION.role === 'operator' || SESSION.role === 'admin'; }
 
 // --- Frame -----------------------------------------------------------------------------------
-const PAGES = [['/', 'overview'], ['/alerts', 'alerts'], ['/rules', 'rules'], ['/history', 'history'], ['/data', 'data']];
+const PAGES = [['/', 'overview'], ['/alerts', 'alerts'], ['/enterprises', 'enterprises'], ['/industries', 'industries'],
+  ['/rules', 'rules'], ['/history', 'history'], ['/data', 'data']];
 
 function frame() {
   document.documentElement.lang = LANG === 'zh' ? 'zh-CN' : 'en';
   document.getElementById('park-name').textContent = SESSION.park || 'parkwatch';
   const here = location.pathname;
-  document.getElementById('nav').replaceChildren(...PAGES.map(([path, key]) => el('a', {
+  const pages = SESSION.role === 'admin' ? [...PAGES, ['/users', 'users']] : PAGES;
+  document.getElementById('nav').replaceChildren(...pages.map(([path, key]) => el('a', {
     href: path, class: (path === '/' ? here === '/' : here.startsWith(path)) ? 'here' : null }, t(key))));
   const who = document.getElementById('who');
   const logout = document.getElementById('logout');
@@ -159,6 +161,11 @@ async function route() {
     if (path === '/rules') return await pageRules();
     if (path === '/history') return await pageHistory();
     if (path === '/data') return await pageData();
+    if (path === '/enterprises') return await pageEnterprises();
+    if (path.startsWith('/enterprises/')) return await pageEnterprise(decodeURIComponent(path.slice(13)));
+    if (path === '/industries') return await pageIndustries();
+    if (path.startsWith('/industries/')) return await pageIndustry(decodeURIComponent(path.slice(12)));
+    if (path === '/users') return await pageUsers();
     show(message('error', path));
   } catch (e) {
     if (e.status !== 401) show(message('error', `${t('loadFailed')}: ${e.message}`));
@@ -195,9 +202,10 @@ function pageLogin() {
 // --- 总览 Overview ----------------------------------------------------------------------------
 async function pageOverview() {
   document.title = `${t('overview')} · parkwatch`;
-  const [report, alerts] = await Promise.all([
+  const [report, alerts, week] = await Promise.all([
     api('/api/v1/reports/monthly/latest?lang=' + LANG).catch(e => ({ failed: e })),
-    api('/api/v1/alerts')]);
+    api('/api/v1/alerts'),
+    api('/api/v1/industries?cadence=weekly&indicator=output_value').catch(() => null)]);
   const nodes = [el('h1', {}, t('overview'))];
   nodes.push(alertCounts(alerts));
   if (report.failed) {
@@ -207,7 +215,7 @@ async function pageOverview() {
   nodes[0].append(el('span', { class: 'muted' }, `　${t('latestMonth')}：${periodWords(report.period)}`));
   nodes.push(el('h2', {}, t('headline')), el('p', { class: 'headline', id: 'headline' }, report.headline));
   // Park cards: each indicator's month and year to date, against the target.
-  const colours = industryColours(alerts);
+  const colours = industryColours(alerts, 'monthly');
   const cards = [];
   for (const s of report.sections) {
     const p = s.park;
@@ -225,9 +233,11 @@ async function pageOverview() {
   const va = report.sections[0];
   nodes.push(el('h2', {}, `${t('industry')} · ${indicatorName(va.indicator)}`));
   nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour')],
-    va.industries.map(i => [i.name, money(i.growth.level), growthCell(i.growth.yoy), money(i.growth.ytd_level),
+    va.industries.map(i => [industryLink(i.name), money(i.growth.level), growthCell(i.growth.yoy), money(i.growth.ytd_level),
       growthCell(i.growth.ytd), i.growth.target !== null && i.growth.ytd !== null ? pointsAgainst(i.growth.ytd - i.growth.target, LANG === 'zh' ? '目标' : 'target') : '—',
       badge(colours[i.name] || 'none')]), [1, 2, 3, 4]));
+  // The latest complete week: the park and each industry's output value (the weekly figures).
+  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly')));
   // 24 months of value added growth: the park and each industry.
   nodes.push(el('h2', {}, t('trend24')));
   const canvas = el('canvas', { id: 'trend', 'aria-label': t('trend24') });
@@ -241,13 +251,27 @@ async function pageOverview() {
   trendChart(canvas, report, va);
 }
 
+function weekSection(week, colours) {
+  const p = week.park;
+  return [el('h2', {}, `${t('latestWeek')}：${periodWords(week.period.period)}（${week.period.days}）`),
+    el('div', { class: 'grid', id: 'week-cards' }, el('div', { class: 'card colour-' + (colours.park || 'none') },
+      el('div', { class: 'label' }, `${t('park')} · ${indicatorName(week.indicator)} · ${periodWords(week.period.period)}`),
+      el('div', { class: 'big' }, money(p.level)),
+      el('div', {}, growthCell(p.yoy, LANG === 'zh' ? '同比' : '')),
+      el('div', { class: 'muted' }, `${t('enterprisesReported')} ${p.enterprises}${t('members')}`))),
+    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour')],
+      week.industries.map(i => [industryLink(i.industry), money(i.level), growthCell(i.yoy, ''), pullWords(i.pull),
+        badge(colours[i.industry] || 'none')]), [1, 2, 3]))];
+}
+
 // The warning colour of the park and of each industry: the highest level of their own firing
-// alerts (an enterprise's alerts are its own, listed under 预警).
-function industryColours(alerts) {
+// alerts of the cadence (an enterprise's alerts are its own, listed under 预警).
+function industryColours(alerts, cadence) {
   const order = ['none', 'blue', 'yellow', 'orange', 'red'];
   const out = {};
   for (const a of alerts) {
     if (a.state !== 'firing' || (a.labels.scope !== 'park' && a.labels.scope !== 'industry')) continue;
+    if (cadence && /-W\d/.test(a.period || '') !== (cadence === 'weekly')) continue;
     const key = a.labels.scope === 'park' ? 'park' : a.labels.industry;
     if (key && order.indexOf(a.severity) > order.indexOf(out[key] || 'none')) out[key] = a.severity;
   }
@@ -317,7 +341,7 @@ async function pageAlerts() {
     body.replaceChildren(shown.length ? table(
       [t('level'), t('name'), t('industry'), t('rules'), t('figure'), t('threshold'), t('period'), t('state')],
       shown.map(a => [badge(a.severity), el('a', { href: '/alerts/' + a.fingerprint, class: 'alert-link' }, subjectName(a)),
-        a.labels.industry || '—', ruleTitle(a.rule), measureValue(a, a.value),
+        industryLink(a.labels.industry), ruleTitle(a.rule), measureValue(a, a.value),
         a.threshold === null || a.threshold === undefined ? '—' : thresholdWords(a, a.direction, a.threshold),
         periodWords(a.period), t(a.state)]), [4, 5]) : el('p', { class: 'muted' }, t('noAlerts')));
   };
@@ -340,7 +364,9 @@ async function pageAlert(fingerprint) {
   // Why it fires.
   const levels = th ? ['blue', 'yellow', 'orange', 'red'].filter(s => th.levels[s] !== undefined) : [];
   const why = el('dl', { class: 'facts', id: 'why' },
-    el('dt', {}, t('enterprise') + ' / ' + t('industry')), el('dd', {}, [a.labels.enterprise_name, a.labels.industry].filter(Boolean).join(' · ') || name),
+    el('dt', {}, t('enterprise') + ' / ' + t('industry')), el('dd', { id: 'alert-subject' },
+      a.labels.enterprise ? [enterpriseLink(a.labels.enterprise, a.labels.enterprise_name), a.labels.industry ? ' · ' : ''] : '',
+      a.labels.industry ? industryLink(a.labels.industry) : (a.labels.enterprise ? '' : name)),
     el('dt', {}, t('measure')), el('dd', {}, measureWords(a.measure)),
     el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value)),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
@@ -485,22 +511,36 @@ async function pageRules() {
   document.title = `${t('rules')} · parkwatch`;
   const [tuning, statuses, session] = await Promise.all([api('/api/v1/tuning'), api('/api/v1/rules'), Promise.resolve(SESSION)]);
   const status = Object.fromEntries(statuses.map(r => [r.name, r]));
+  const names = await enterpriseNames([...new Set(tuning.rules.flatMap(r => r.overrides.map(o => o.enterprise).filter(Boolean)))]);
   const rows = tuning.rules.map(r => {
     const s = status[r.name] || {};
     return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence), measureWords(r.measure),
       el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)),
-      el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || o.enterprise}：`, levelChips(r, o.thresholds)))),
-      periodWords(s.last_period), s.last_no_data === undefined ? '—' : s.last_no_data,
+      el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || names[o.enterprise] || o.enterprise}：`, levelChips(r, o.thresholds)))),
+      periodWords(lastPeriod(s)), noDataWords(s.last_evaluation),
       canOperate() ? el('button', { type: 'button', class: 'tune', onclick: () => openTuning(r.name) }, LANG === 'zh' ? '调整' : 'Tune') : ''];
   });
   const panel = el('div', { id: 'tuning' });
   show(el('h1', {}, t('rules')), panel,
     table([t('rules'), t('cadence'), t('measure'), t('threshold'), LANG === 'zh' ? '行业/企业阈值' : 'Overrides', t('period'), t('noData'), ''], rows, [6]));
-  const latest = statuses.map(r => r.last_period).filter(p => /^\d{4}-\d{2}$/.test(p || '')).sort().pop() || new Date().toISOString().slice(0, 7);
+  const latest = statuses.map(lastPeriod).filter(p => /^\d{4}-\d{2}$/.test(p || '')).sort().pop() || new Date().toISOString().slice(0, 7);
   const wanted = new URLSearchParams(location.search).get('tune');
   function openTuning(name) { tuningPanel(panel, tuning, name, latest); panel.scrollIntoView(); }
   if (wanted && canOperate()) openTuning(wanted);
   window.openTuning = openTuning;  // for the browser test and keyboard users of the table
+}
+
+// The period a rule last evaluated ("2025-06", "2025-W19"), from GET /api/v1/rules.
+function lastPeriod(status) {
+  const e = status && status.last_evaluation;
+  return e && e.period ? e.period.period : null;
+}
+// How many members had no data at the last evaluation, with their names and reasons on hover.
+function noDataWords(e) {
+  if (!e || e.no_data_count === undefined) return '—';
+  if (!e.no_data_count) return LANG === 'zh' ? '0' : '0';
+  const names = (e.no_data || []).slice(0, 10).map(x => `${x.name || x.industry || x.enterprise}：${x.reason}`).join('\n');
+  return el('span', { title: names, class: 'no-data' }, `${fixed(e.no_data_count, 0)}${t('members')}`);
 }
 
 function tuningPanel(panel, tuning, name, latest) {
@@ -610,7 +650,6 @@ async function pageHistory() {
   const [audit, tuning] = await Promise.all([api('/api/v1/audit?limit=100'), api('/api/v1/tuning')]);
   const status = el('div');
   const entries = tuning.entries.slice().reverse();
-  const scope = e => e.enterprise || e.industry || (LANG === 'zh' ? '规则本身' : 'the rule');
   const measures = Object.fromEntries(tuning.rules.map(r => [r.name, r]));
   const levels = (m, rule) => ['blue', 'yellow', 'orange', 'red'].filter(s => m[s] !== undefined)
     .map(s => `${t(s)} ${measureValue(measures[rule], m[s])}`).join('，') || '—';
@@ -624,15 +663,62 @@ async function pageHistory() {
     } }, LANG === 'zh' ? '撤销' : 'Revert');
     return el('span', { class: 'filters' }, input, button);
   };
+  // Names for the credit codes of enterprise overrides, so no line shows a code alone.
+  const codes = new Set(tuning.entries.map(e => e.enterprise).filter(Boolean));
+  for (const r of audit) for (const c of r.changes) { const m = / \[([0-9A-Z]{18})\]:/.exec(c); if (m) codes.add(m[1]); }
+  const names = await enterpriseNames([...codes]);
+  const scope = e => e.enterprise ? names[e.enterprise] || e.enterprise : e.industry || (LANG === 'zh' ? '规则本身' : 'the rule');
   show(el('h1', {}, t('history')), status,
     el('h2', {}, LANG === 'zh' ? '阈值调整' : 'Threshold changes'),
     entries.length ? table([t('at'), t('author'), t('rules'), LANG === 'zh' ? '对象' : 'Member', LANG === 'zh' ? '调整前' : 'Before', LANG === 'zh' ? '调整后' : 'After', t('comment'), ''],
-      entries.map(e => [e.at.replace('T', ' ').slice(0, 16), e.by, ruleTitle(e.rule), scope(e), levels(e.previous, e.rule), levels(e.levels, e.rule), e.comment,
+      entries.map(e => [e.at.replace('T', ' ').slice(0, 16), whoWords(e.by), ruleTitle(e.rule), scope(e), levels(e.previous, e.rule), levels(e.levels, e.rule), e.comment,
         canOperate() ? revert(e) : '']), []) : el('p', { class: 'muted' }, t('none')),
     el('h2', {}, t('audit')),
-    table([t('at'), t('source'), t('changes')],
-      audit.map(r => [timeWords(r.at), r.source,
-        el('div', {}, r.changes.map(c => el('div', {}, c)))])));
+    table([t('at'), t('who'), t('source'), t('changes')],
+      audit.map(r => [timeWords(r.at), whoWords(r.who), r.source,
+        el('div', {}, r.changes.map(c => el('div', { title: c }, auditLineWords(c, tuning.rules, names))))])));
+}
+
+// Credit code → name, for the few enterprises a page names.
+async function enterpriseNames(codes) {
+  const out = {};
+  await Promise.all(codes.map(c => api('/api/v1/enterprises/' + encodeURIComponent(c), { noRedirect: true })
+    .then(e => { out[c] = e.name; }).catch(() => null)));
+  return out;
+}
+
+// "user:zhang" → zhang, "token:admin" → 管理令牌.
+function whoWords(who) {
+  if (!who) return '—';
+  if (who.startsWith('user:')) return who.slice(5);
+  if (who === 'token:admin') return LANG === 'zh' ? '管理令牌' : 'admin token';
+  return who;
+}
+
+// An audit line of a reload (rules/rule_config.cc DiffThresholds) in words: the rule's title,
+// the member's name, each level as the rule reads it (下降≥10.0%, 个百分点).
+function auditLineWords(line, rules, names) {
+  const rule = name => rules.find(r => r.name === name);
+  const value = (r, v) => v === 'unset' ? t('unset') : r ? thresholdWords(r, r.thresholds.direction, Number(v)) : v;
+  let m = /^(\w+)(?: \[(.+?)\])?: (?:levels\.(\w+)|(clear)): (\S+) -> (\S+)$/.exec(line);
+  if (m) {
+    const r = rule(m[1]);
+    const member = m[2] ? `（${names[m[2]] || m[2]}）` : '';
+    const what = m[4] ? t('clearLine') : `${t(m[3])}${t('threshold')}`;
+    const v = x => m[4] && r && x !== 'unset' ? measureValue(r, Number(x)) : value(r, x);
+    return `${ruleTitle(m[1])}${member}${what}：${v(m[5])} → ${v(m[6])}`;
+  }
+  m = /^(\w+): for: (\d+) -> (\d+)$/.exec(line);
+  if (m) return `${ruleTitle(m[1])}${t('forPeriods')}：${m[2]} → ${m[3]}`;
+  m = /^console user (.+): (?:(added) \((\w+)\)|role (\w+) -> (\w+)|(password changed)|(removed))$/.exec(line);
+  if (m) {
+    if (m[2]) return tf('auditUserAdded', { user: m[1], role: t('role_' + m[3]) });
+    if (m[4]) return tf('auditUserRole', { user: m[1], from: t('role_' + m[4]), to: t('role_' + m[5]) });
+    return tf(m[6] ? 'auditUserPassword' : 'auditUserRemoved', { user: m[1] });
+  }
+  m = /^(\w+): (added|removed)$/.exec(line);
+  if (m) return `${ruleTitle(m[1])}：${t(m[2])}`;
+  return line;
 }
 
 // --- 数据 Data ---------------------------------------------------------------------------------

@@ -37,6 +37,27 @@ const I18N = {
     colour_blue: '蓝色预警', colour_yellow: '黄色预警', colour_orange: '橙色预警', colour_red: '红色预警',
     warningColour: '预警颜色', members: '家', matchers: '匹配条件', endsAt: '截止',
     latestMonth: '最新完整月份', normal: '正常', rulesNote: '阈值调整：编辑规则文件后重新加载；', totalAlerts: '预警总数',
+    enterprises: '企业', industries: '行业', users: '用户', creditCode: '统一社会信用代码',
+    searchEnterprise: '输入企业名称或统一社会信用代码（可只输入一部分）', searchHint: '共{n}家企业，显示前{m}家；输入名称或代码的一部分缩小范围。',
+    found: '找到{n}家企业', notKey: '一般企业', aboveSince: '规上起始', latestWeek: '最新完整周',
+    monthlySeries: '月度数据', weeklySeries: '周数据', revisions: '修订', revisedTimes: '修订{n}次',
+    revisionHistory: '修订记录', noRevisions: '该企业的数据没有修订。', original: '初报',
+    pastAlerts: '历史预警', activeOf: '当前预警', noPastAlerts: '没有历史预警。',
+    pullOnPark: '拉动园区', pullOnIndustry: '拉动行业', contribution: '贡献率',
+    ytdLevel: '累计', value: '数值', sortBy: '排序', bySize: '按规模', byPull: '按拉动', byYoY: '按增速',
+    industryMembers: '行业内企业', ofIndustry: '行业', weekValue: '当周', weekly2: '周',
+    target2: '目标', noFigures: '没有该指标的数据。', unset: '未设置', forPeriods: '持续期数',
+    clearLine: '解除线', added: '新增', removed: '删除', who: '操作人', reportedIndicators: '最新数据',
+    enterprisesCount: '企业数', thisIndustryYtd: '1—{m}月累计',
+    auditUserAdded: '添加用户 {user}（{role}）', auditUserRole: '用户 {user} 的角色：{from} → {to}',
+    auditUserPassword: '重置用户 {user} 的密码', auditUserRemoved: '删除用户 {user}',
+    role: '角色', adminsOnly: '只有管理员可以管理用户。', inWebConfig: '在 {file} 中配置（请在该文件中修改）',
+    managedHere: '控制台管理', newPassword: '新密码', changeRole: '改角色', resetPassword: '重置密码',
+    removeUser: '删除', addUser: '添加用户', passwordMin: '密码（至少8位）',
+    confirmRemove: '确定删除用户“{user}”？', userAdded: '已添加用户 {user}（{role}）。', userRemoved: '已删除用户 {user}。',
+    roleChanged: '{user} 的角色已改为{role}。', passwordReset: '已重置 {user} 的密码。',
+    noWebConfig: '没有 web 配置文件（web.config_file），无法在控制台管理用户。',
+    rolesExplained: '查看员：只读；操作员：还可确认、静默预警和调整阈值；管理员：还可重新加载配置、管理用户。每次修改都记入配置变更记录。',
   },
   en: {
     overview: 'Overview', alerts: 'Alerts', rules: 'Rules', history: 'History', data: 'Data',
@@ -74,6 +95,27 @@ const I18N = {
     colour_red: 'red warning', warningColour: 'Warning', members: '', matchers: 'Matchers',
     endsAt: 'Ends', latestMonth: 'Latest complete month', normal: 'normal', rulesNote: 'Tuning: ',
     totalAlerts: 'Alerts',
+    enterprises: 'Enterprises', industries: 'Industries', users: 'Users', creditCode: 'Credit code',
+    searchEnterprise: 'Name or credit code (or a part of it)', searchHint: '{n} enterprises, the first {m} shown; type part of a name or code.',
+    found: '{n} found', notKey: 'not key', aboveSince: 'Above size since', latestWeek: 'Latest complete week',
+    monthlySeries: 'Monthly figures', weeklySeries: 'Weekly figures', revisions: 'Revisions', revisedTimes: 'revised {n}×',
+    revisionHistory: 'Revisions', noRevisions: 'None of this enterprise\'s figures was revised.', original: 'first report',
+    pastAlerts: 'Past alerts', activeOf: 'Active alerts', noPastAlerts: 'No past alerts.',
+    pullOnPark: 'Pull on the park', pullOnIndustry: 'Pull on the industry', contribution: 'Contribution',
+    ytdLevel: 'Year to date', value: 'Value', sortBy: 'Sort', bySize: 'by size', byPull: 'by pull', byYoY: 'by growth',
+    industryMembers: 'Enterprises of the industry', ofIndustry: 'Industry', weekValue: 'Week', weekly2: 'week',
+    target2: 'target', noFigures: 'No figures of this indicator.', unset: 'unset', forPeriods: 'periods to fire',
+    clearLine: 'clears at', added: 'added', removed: 'removed', who: 'By', reportedIndicators: 'Latest figures',
+    enterprisesCount: 'Enterprises', thisIndustryYtd: 'January–{m}',
+    auditUserAdded: 'added user {user} ({role})', auditUserRole: 'role of {user}: {from} → {to}',
+    auditUserPassword: 'new password for {user}', auditUserRemoved: 'removed user {user}',
+    role: 'Role', adminsOnly: 'Only admins manage users.', inWebConfig: 'in {file} (change it there)',
+    managedHere: 'managed here', newPassword: 'new password', changeRole: 'Set role', resetPassword: 'Reset password',
+    removeUser: 'Remove', addUser: 'Add a user', passwordMin: 'password (8 or more)',
+    confirmRemove: 'Remove user {user}?', userAdded: 'Added {user} ({role}).', userRemoved: 'Removed {user}.',
+    roleChanged: '{user} is now {role}.', passwordReset: 'New password set for {user}.',
+    noWebConfig: 'No web config file (web.config_file): users cannot be managed here.',
+    rolesExplained: 'Viewer reads; operator also acknowledges, silences and tunes; admin also reloads and manages users. Every change is in the audit.',
   },
 };
 
@@ -148,6 +190,39 @@ function pointsAgainst(d, what) {
   return `${pp} points ${d > 0 ? 'above' : 'below'} ${what}`;
 }
 
+// t() with {name} placeholders filled.
+function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, k) => values[k]); }
+
+// A figure in the bureau's units: money in 万元, energy in 万千瓦时, rates in %, counts as they are.
+function figure(v, unit) {
+  if (v === null || v === undefined) return '—';
+  if (unit === 'yuan') return money(v);
+  if (unit === 'kWh') return LANG === 'zh' ? `${fixed(v / 1e4, 2)}万千瓦时` : `${fixed(v / 1e4, 2)} ×10k kWh`;
+  if (unit === 'ratio') return `${v < 0 ? '-' : ''}${pct(v)}`;
+  return fixed(v, 0);
+}
+// The same figure as a chart plots it (万元, 万千瓦时, %), and the axis' unit.
+function chartFigure(v, unit) {
+  if (v === null || v === undefined) return null;
+  if (unit === 'yuan' || unit === 'kWh') return +(v / 1e4).toFixed(2);
+  if (unit === 'ratio') return +(v * 100).toFixed(2);
+  return v;
+}
+function chartUnit(unit) {
+  if (unit === 'yuan') return LANG === 'zh' ? '万元' : '10k yuan';
+  if (unit === 'kWh') return LANG === 'zh' ? '万千瓦时' : '10k kWh';
+  if (unit === 'ratio') return '%';
+  return '';
+}
+
+// A pull on a whole's growth (a ratio; ×100 = percentage points): 拉动0.8个百分点 / 下拉0.3个百分点.
+function pullWords(v) {
+  if (v === null || v === undefined) return '—';
+  const pp = fixed(Math.abs(v) * 100, 2);
+  if (LANG === 'zh') return `${v < 0 ? '下拉' : '拉动'}${pp}个百分点`;
+  return `${v < 0 ? '−' : '+'}${pp} points`;
+}
+
 function indicatorName(code) { return (INDICATORS[LANG] || INDICATORS.zh)[code] || code; }
 function ruleTitle(name) {
   const titles = RULE_TITLES[name];
@@ -200,8 +275,8 @@ function measureValue(measure, v) {
     case 'points': return `${v < 0 ? '-' : ''}${fixed(Math.abs(v) * 100, 1)}${t('points')}`;
     case 'count': return `${fixed(v, 0)}${t('periods')}`;
     case 'money': return money(v);
-    case 'slip': return `${fixed(v, 0)}`;
-    case 'score': return fixed(v, 1);
+    case 'slip': return `${fixed(10 ** Math.abs(v), 0)}${t('times')}`;  // a factor of ten per step
+    case 'score': return LANG === 'zh' ? `${fixed(v, 1)}倍常态波动` : `${fixed(v, 1)}× the usual swing`;
     default: return fixed(v, 2);
   }
 }
