@@ -37,6 +37,7 @@ HttpResponse ApiSession(ApiCall& call);           // GET /api/v1/session: who is
 HttpResponse ApiTuning(ApiCall& call);            // GET /api/v1/tuning: levels, the tuning file
 HttpResponse ApiTuningApply(ApiCall& call);       // POST /api/v1/tuning/apply
 HttpResponse ApiTuningRevert(ApiCall& call);      // POST /api/v1/tuning/revert
+HttpResponse ApiQuarantine(ApiCall& call);        // GET /api/v1/quarantine?all=: held figures
 
 // Serving pool.
 HttpResponse ApiLogin(ApiCall& call);  // POST /-/login {"user","password"}
@@ -52,6 +53,10 @@ HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerpri
 HttpResponse ApiMonthlyReport(ApiCall& call);  // GET /api/v1/reports/monthly/{period}?format=&lang=
 HttpResponse ApiPutEnterprise(ApiCall& call);  // PUT /api/v1/enterprises/{code} {"key":true,...}
 HttpResponse ApiTuningPreview(ApiCall& call);  // POST /api/v1/tuning/preview: a change over history
+// POST /api/v1/quarantine/confirm|reject {"credit_code","period","indicator"}: let a held figure
+// in, or keep it out as wrong; the rules re-decide as for a revision.
+HttpResponse ApiQuarantineConfirm(ApiCall& call);
+HttpResponse ApiQuarantineReject(ApiCall& call);
 
 // One enterprise of the register as the API shows it (api/register.cc).
 std::string EnterpriseJson(const EnterpriseRow& e);

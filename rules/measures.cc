@@ -637,10 +637,12 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     q = PreviousPeriod(q, options_.combine_jan_feb);
     recent.emplace_back(figures_, q, summable);
   }
+  const FigureTable::Column held = options_.held ? options_.held->At(t) : FigureTable::Column();
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex e = scope[i];
     UnitSlip& r = out[i];
     auto now = current.Get(e);
+    if (!now) now = held.Get(e);
     if (!now) {
       r.no_data_reason = EnterpriseText(e) + " has no figure for " + t.ToString();
       continue;
