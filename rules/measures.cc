@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/spring_festival.h"
+
 namespace parkwatch {
 
 namespace {
@@ -631,11 +633,17 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
   }
   const bool summable = !is_rate();
   const PeriodReader current(figures_, t, summable);
+  // The Spring Festival stops assembly plants for a week or more (a festival week at a seventh of
+  // normal is ordinary): the weeks of its season are no recent level, which is taken from the
+  // weeks before it, and a festival week below its level is the festival, not a unit.
+  const bool festival = t.weekly() && IsSpringFestivalWeek(t);
   std::vector<PeriodReader> recent;
   Period q = t;
-  for (int j = 0; j < kRecent + 1; ++j) {
+  for (int j = 0, looked = 0; j < kRecent + 1 && looked < 4 * (kRecent + 1); ++looked) {
     q = PreviousPeriod(q, options_.combine_jan_feb);
+    if (q.weekly() && IsSpringFestivalWeek(q)) continue;
     recent.emplace_back(figures_, q, summable);
+    ++j;
   }
   const FigureTable::Column held = options_.held ? options_.held->At(t) : FigureTable::Column();
   for (size_t i = 0; i < scope.size(); ++i) {
@@ -659,11 +667,12 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     r.exponent = 0;
     if (*now <= 0) continue;
     // 元/千元/万元/亿元 confused: a factor of 10, 1 000 or 10 000 either way, within a factor of
-    // two (a month's real swing, Jan–Feb's two months or a festival week stay far from 10×).
+    // two (a month's real swing and Jan–Feb's two months stay far from 10×).
     const double l = std::log10(*now / *level);
     for (int k : {1, 3, 4})
       for (int sign : {1, -1})
-        if (std::fabs(l - sign * k) <= std::log10(2.0)) r.exponent = sign * k;
+        if (std::fabs(l - sign * k) <= std::log10(2.0) && !(festival && sign < 0))
+          r.exponent = sign * k;
   }
   return out;
 }

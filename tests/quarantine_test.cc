@@ -285,7 +285,7 @@ class SeasonsTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-// Three years of weeks for three enterprises with the Spring Festival weeks at a third of normal,
+// Three years of weeks for three enterprises with the Spring Festival weeks down to a seventh,
 // and months with January and February apart (festival-low) or as 1—2月, and ±30 % swings.
 std::string SeasonalHistory(double slip_at_week_30_of_2024 = 1) {
   std::string csv = kHeader;
@@ -294,7 +294,8 @@ std::string SeasonalHistory(double slip_at_week_30_of_2024 = 1) {
       for (int w = 1; w <= 52; ++w) {
         Period week = Period::Week(year, w);
         double v = 25.0 * e * (1 + 0.03 * ((w * 7 + e) % 5 - 2));
-        if (IsSpringFestivalWeek(week)) v *= (w % 2 ? 0.35 : 0.5);
+        // An assembly plant's festival: a seventh of normal in the festival's week.
+        if (IsSpringFestivalWeek(week)) v *= (w % 2 ? 0.14 : 0.45);
         if (year == 2024 && w == 30 && e == 2) v *= slip_at_week_30_of_2024;
         csv += Row(e, week.ToString(), v);
       }
@@ -321,10 +322,22 @@ TEST_F(SeasonsTest, FestivalWeeksJanuaryFebruaryAndAMonthsThirtyPercentAreNeverH
   // Arriving week by week changes nothing: the 2026 festival weeks one file at a time.
   for (int w = 1; w <= 10; ++w) {
     Period week = Period::Week(2026, w);
-    double v = 25.0 * (IsSpringFestivalWeek(week) ? 0.35 : 1);
+    double v = 25.0 * (IsSpringFestivalWeek(week) ? 0.12 : 1);
     BatchSummary one = Ingest(kHeader + Row(1, week.ToString(), v));
     EXPECT_EQ(one.figures_held, 0) << week.ToString();
   }
+}
+
+TEST_F(SeasonsTest, YuanTypedAsWanYuanInAFestivalWeekIsHeldAllTheSame) {
+  ASSERT_EQ(Ingest(SeasonalHistory()).figures_held, 0);
+  Period festival;
+  for (int w = 1; w <= 10 && !festival.valid(); ++w)
+    if (IsSpringFestivalWeek(Period::Week(2025, w))) festival = Period::Week(2025, w);
+  ASSERT_TRUE(festival.valid());
+  // The festival week sent again, its yuan typed where 万元 belong: a revision, checked again.
+  BatchSummary s = Ingest(kHeader + Row(1, festival.ToString(), 25.0 * 0.14 * 10000));
+  ASSERT_EQ(s.figures_revised, 1);
+  EXPECT_EQ(s.figures_held, 1) << "a festival week excuses a low figure, not a high one";
 }
 
 TEST_F(SeasonsTest, ASlipInsideAHistoryLoadIsTheOneFigureHeld) {

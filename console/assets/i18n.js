@@ -37,6 +37,11 @@ const I18N = {
     colour_blue: '蓝色预警', colour_yellow: '黄色预警', colour_orange: '橙色预警', colour_red: '红色预警',
     warningColour: '预警颜色', members: '家', matchers: '匹配条件', endsAt: '截止',
     latestMonth: '最新完整月份', normal: '正常', rulesNote: '阈值调整：编辑规则文件后重新加载；', totalAlerts: '预警总数',
+    quarantine: '疑似单位错误、暂不计入的数据', quarantineNote: '这些数据已保存，但在核实前不计入行业、园区合计和任何预警规则。确认无误后计入并重新判断预警；确认有误则继续不计入，直到企业更正。',
+    quarantineNone: '没有暂不计入的数据。', recentLevel: '近期水平', factor: '倍数',
+    held: '待核实', rejected: '已确认有误', confirmed: '已确认无误', indicator: '指标',
+    confirmFigure: '确认无误，计入', rejectFigure: '确认有误，不计入', signInToDecide: '登录为操作员后可核实。',
+    decidedConfirm: '已确认无误，数据已计入，预警已重新判断。', decidedReject: '已确认有误，数据继续不计入，等待企业更正。',
   },
   en: {
     overview: 'Overview', alerts: 'Alerts', rules: 'Rules', history: 'History', data: 'Data',
@@ -74,6 +79,11 @@ const I18N = {
     colour_red: 'red warning', warningColour: 'Warning', members: '', matchers: 'Matchers',
     endsAt: 'Ends', latestMonth: 'Latest complete month', normal: 'normal', rulesNote: 'Tuning: ',
     totalAlerts: 'Alerts',
+    quarantine: 'Held as suspected unit slips', quarantineNote: 'These figures are stored but counted in no industry or park total and no alert rule until someone checks them. Confirm lets a figure in and re-decides the alerts; reject keeps it out until the enterprise revises it.',
+    quarantineNone: 'No figure is held.', recentLevel: 'Recent level', factor: 'Factor',
+    held: 'to check', rejected: 'wrong (kept out)', confirmed: 'confirmed', indicator: 'Indicator',
+    confirmFigure: 'Right: count it', rejectFigure: 'Wrong: keep out', signInToDecide: 'Sign in as an operator to decide.',
+    decidedConfirm: 'Confirmed: the figure counts and the alerts were re-decided.', decidedReject: 'Rejected: the figure stays out until revised.',
   },
 };
 
