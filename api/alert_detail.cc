@@ -47,6 +47,7 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
   TimeJson clock(in.config);
   const AlertStatus& s = row->status;
   Labels labels = WithRegisterContext(in.store, row->labels);
+  RuleRef ref = FindRule(in.rules, row->rule);
   json out = {{"fingerprint", row->fingerprint},
               {"rule", row->rule},
               {"labels", labels},
@@ -54,7 +55,7 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
               {"severity", SeverityName(s.severity)},
               {"severity_zh", SeverityChineseName(s.severity)},
               {"value", NumberJson(s.value)},
-              {"value_text", s.value ? json(FormatValue(*s.value)) : json(nullptr)},
+              {"value_text", ValueTextJson(ref.rule, in.config, s.value)},
               {"value_at_firing", NumberJson(s.value_at_firing)},
               {"period", PeriodJson(s.last_period)},
               {"active_since", PeriodJson(s.active_since_period)},
@@ -65,7 +66,6 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
               {"annotations", s.annotations}};
 
   // The rule as it stands now, with this member's thresholds.
-  RuleRef ref = FindRule(in.rules, row->rule);
   if (ref.rule) {
     auto label = [&](const char* name) {
       auto it = labels.find(name);

@@ -14,6 +14,7 @@
 #include "notifiers/router.h"
 #include "notifiers/template.h"
 #include "rules/evaluator.h"
+#include "rules/measure_words.h"
 #include "rules/rule_config.h"
 #include "store/audit.h"
 
@@ -91,7 +92,7 @@ json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error)
          {"severity", SeverityName(s.severity)},
          {"severity_zh", SeverityChineseName(s.severity)},
          {"value", OptionalNumber(s.value)},
-         {"value_text", s.value ? json(FormatValue(*s.value)) : json(nullptr)},
+         {"value_text", ValueTextJson(rule, in.config, s.value)},
          {"value_at_firing", OptionalNumber(s.value_at_firing)},
          {"title", rule ? json(rule->title) : json(nullptr)},
          {"title_zh", rule ? json(rule->title_zh) : json(nullptr)},
@@ -111,6 +112,7 @@ json AlertList(const AnswerSources& in, const AlertQuery& q, std::string* error)
     if (auto rule = by_name.find(a.rule); rule != by_name.end()) {
       const RuleConfig& r = *rule->second.second;
       added["measure"] = r.MeasureName();
+      added["unit"] = MeasureUnit(r, in.config);
       added["cadence"] = CadenceName(rule->second.first->cadence);
       Thresholds t = r.ThresholdsFor(label(labels, "industry"), label(labels, "enterprise"));
       if (auto v = t.levels[static_cast<size_t>(s.severity)]) added["threshold"] = *v;

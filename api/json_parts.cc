@@ -1,13 +1,21 @@
 #include "api/json_parts.h"
 
+#include "core/number_text.h"
 #include "core/time_text.h"
 #include "rules/evaluator.h"
+#include "rules/measure_words.h"
 
 namespace parkwatch {
 
 using nlohmann::json;
 
 json NumberJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json ValueTextJson(const RuleConfig* rule, const Config& config, const std::optional<double>& v) {
+  if (!v) return nullptr;
+  if (!rule) return Fixed(*v, 4);
+  return ValueWords(*rule, config, *v);
+}
 
 TimeJson::TimeJson(const Config& config)
     : offset_(UtcOffsetMinutes(config.timezone).value_or(8 * 60)) {}

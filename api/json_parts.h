@@ -18,6 +18,11 @@ namespace parkwatch {
 // A number, or null.
 nlohmann::json NumberJson(const std::optional<double>& v);
 
+// An alert's value in its rule's unit (ValueWords: -35.0%, 6期, 1,234.56万元), or null; a value
+// of a rule no longer loaded is said as a bare number.
+nlohmann::json ValueTextJson(const RuleConfig* rule, const Config& config,
+                             const std::optional<double>& v);
+
 // Times as {"unix": 1764505200, "local": "2025-11-30T20:20:00+08:00"} in the park's zone
 // (config.timezone); null for 0 (never).
 class TimeJson {

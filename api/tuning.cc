@@ -18,6 +18,7 @@
 #include "core/sha256.h"
 #include "core/time_text.h"
 #include "rules/evaluator.h"
+#include "rules/measure_words.h"
 #include "rules/rule_config.h"
 #include "rules/tuning.h"
 
@@ -183,6 +184,7 @@ HttpResponse ApiTuning(ApiCall& call) {
                       {"group", g.name},
                       {"cadence", CadenceName(g.cadence)},
                       {"measure", r.MeasureName()},
+                      {"unit", MeasureUnit(r, *config)},
                       {"target", r.target},
                       {"for", r.for_periods},
                       {"thresholds", ThresholdJson(r.thresholds)},

@@ -7,8 +7,10 @@
 #include "alerts/alert_store.h"
 #include "api/answers.h"
 #include "config/config.h"
+#include "core/severity.h"
 #include "core/time_text.h"
 #include "notifiers/delivery_store.h"
+#include "rules/measure_words.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
 
@@ -47,32 +49,17 @@ std::string S(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
-std::string Printf(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 // A value of the rule's unit as a person reads it: -16.5%, 1234.56万元, 3 个百分点, 2 期.
 std::string Amount(const json& v, const std::string& unit, bool en) {
   if (!v.is_number()) return "—";
-  double x = v.get<double>();
-  if (unit == "ratio") return Printf("%.1f%%", x * 100);
-  if (unit == "points") return Printf(en ? "%.1f points" : "%.1f个百分点", x * 100);
-  if (unit == "yuan") return Printf(en ? "%.2f 10k yuan" : "%.2f万元", x / 1e4);
-  if (unit == "kWh") return Printf(en ? "%.2f 10k kWh" : "%.2f万千瓦时", x / 1e4);
-  if (unit == "periods") return Printf(en ? "%.0f periods" : "%.0f期", x);
-  if (unit == "sigma") return Printf("%.1fσ", x);
-  return Printf("%.4g", x);
+  return ValueInUnit(v.get<double>(), unit, en ? Language::kEn : Language::kZh);
 }
 
 std::string LevelWord(const std::string& severity, bool en) {
   if (en) return severity;
-  if (severity == "blue") return "蓝色";
-  if (severity == "yellow") return "黄色";
-  if (severity == "orange") return "橙色";
-  if (severity == "red") return "红色";
-  return "无";
+  auto level = ParseSeverity(severity);
+  return level && *level != Severity::kNone ? std::string(SeverityChineseName(*level)) + "色"
+                                            : "无";
 }
 
 // "2026-11-30T20:15:00+08:00" as "2026-11-30 20:15".

@@ -1,5 +1,8 @@
 #include "rules/measure_words.h"
 
+#include <cmath>
+
+#include "core/number_text.h"
 #include "core/units.h"
 
 namespace parkwatch {
@@ -109,6 +112,8 @@ std::string MeasureWords(const RuleConfig& rule, const Config& config, Language 
 std::string MeasureUnit(const RuleConfig& rule, const Config& config) {
   if (rule.kind == RuleKind::kMissingReport) return "periods";
   if (rule.kind == RuleKind::kAnomaly) return "sigma";
+  // A rule against a target compares growth less the target: a gap of rates.
+  if (!rule.target.empty()) return "points";
   switch (rule.measure.kind) {
     case MeasureKind::kLevel:
     case MeasureKind::kValue: {
@@ -116,6 +121,7 @@ std::string MeasureUnit(const RuleConfig& rule, const Config& config) {
       return ind ? std::string(BaseUnitName(ind->dimension)) : "";
     }
     case MeasureKind::kChange:
+    case MeasureKind::kPull:  // 拉动园区增长0.5个百分点: a share of the park's growth rate
       return "points";
     case MeasureKind::kConsecutiveDeclines:
       return "periods";
@@ -124,6 +130,29 @@ std::string MeasureUnit(const RuleConfig& rule, const Config& config) {
     default:
       return "ratio";
   }
+}
+
+std::string ValueInUnit(double value, const std::string& unit, Language lang) {
+  bool zh = lang == Language::kZh;
+  const char* base = zh ? "zh" : "en";
+  if (unit == "ratio") return Fixed(value * 100, 1) + "%";
+  if (unit == "points") return Fixed(value * 100, 2) + (zh ? "个百分点" : " pp");
+  if (unit == "periods") return Fixed(value, 0) + (zh ? "期" : " periods");
+  if (unit == "sigma") return Fixed(value, 1) + (zh ? "个标准差" : "σ");
+  if (unit == "times") {
+    // The exponent of ten the figure is off by: 4 is 10 000 times, -1 a tenth.
+    std::string factor = Fixed(std::pow(10.0, std::fabs(value)), 0);
+    if (value < 0) return "1/" + factor;
+    return factor + (zh ? "倍" : " times");
+  }
+  if (unit == BaseUnitName(Dimension::kMoney)) return AmountWords(value, Dimension::kMoney, base);
+  if (unit == BaseUnitName(Dimension::kEnergy)) return AmountWords(value, Dimension::kEnergy, base);
+  if (unit == BaseUnitName(Dimension::kCount)) return AmountWords(value, Dimension::kCount, base);
+  return Fixed(value, 2);
+}
+
+std::string ValueWords(const RuleConfig& rule, const Config& config, double value, Language lang) {
+  return ValueInUnit(value, MeasureUnit(rule, config), lang);
 }
 
 }  // namespace parkwatch

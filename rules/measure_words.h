@@ -15,11 +15,20 @@ namespace parkwatch {
 std::string MeasureWords(const RuleConfig& rule, const Config& config,
                          Language lang = Language::kZh);
 
-// The unit of the rule's compared value: "ratio" (growth, share, pull: 0.05 = 5%), "points"
-// (change of a rate, as a ratio: 0.03 = 3 个百分点), "periods" (missing reports, declines in a
-// row), "sigma" (anomaly), "times" (unit slip exponent), or the indicator's base unit (yuan, kWh)
-// for a level.
+// The unit of the rule's compared value: "ratio" (growth, share: 0.05 = 5%), "points"
+// (change of a rate, pull on the park's growth, growth less a target, as a ratio: 0.03 = 3
+// 个百分点), "periods" (missing reports, declines in a row), "sigma" (anomaly), "times" (unit slip
+// exponent), or the indicator's base unit (yuan, kWh) for a level.
 std::string MeasureUnit(const RuleConfig& rule, const Config& config);
+
+// A value in one of MeasureUnit's units, tersely and with its sign: -35.0% for growth,
+// -1.50个百分点 for a change of a rate, 6期 for periods, 3.2个标准差, 10000倍 for a unit slip,
+// 1,234.57万元 / 123.45万千瓦时 for levels. The API's value_text and the alert commands say values
+// this way; messages say the same in whole words.
+std::string ValueInUnit(double value, const std::string& unit, Language lang = Language::kZh);
+// ValueInUnit in the rule's own unit.
+std::string ValueWords(const RuleConfig& rule, const Config& config, double value,
+                       Language lang = Language::kZh);
 
 // "enterprise", "industry", "park" or "set:NAME".
 std::string ScopeText(const RuleConfig& rule);

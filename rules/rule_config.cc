@@ -90,22 +90,9 @@ bool ReadDeadline(const std::string& text, Cadence cadence, Deadline* d, std::st
   return true;
 }
 
-void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
-              const RuleGroup& group, RuleConfig* rule) {
-  if (!r.Map(node, where,
-             {"alert", "title", "title_zh", "kind", "scope", "where", "measure", "levels",
-              "direction", "clear", "for", "keep_firing_for", "labels", "annotations", "overrides",
-              "target", "deadline", "years", "reporters"})) {
-    // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
-    // one, which took the whole reload down. An empty item still lacks its name.
-    if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
-    return;
-  }
-  rule->line = node.Mark().line + 1;
-  rule->name = r.String(node["alert"], where + ".alert", "");
-  if (rule->name.empty()) r.Error(node, where + ".alert", "required");
-  rule->title = r.String(node["title"], where + ".title", "");
-  rule->title_zh = r.String(node["title_zh"], where + ".title_zh", "");
+// The rule's kind, its scope and which members it selects (where:).
+void ReadKindAndScope(YamlReader& r, const YAML::Node& node, const std::string& where,
+                      RuleConfig* rule) {
   std::string kind = r.String(node["kind"], where + ".kind", "threshold");
   if (kind == "threshold")
     rule->kind = RuleKind::kThreshold;
@@ -134,67 +121,73 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
     rule->where.industries = r.Strings(sel["industry"], where + ".where.industry");
     rule->where.enterprises = r.Strings(sel["enterprise"], where + ".where.enterprise");
   }
+}
 
-  if (rule->kind == RuleKind::kMissingReport) {
-    if (rule->scope != ScopeKind::kEnterprise)
-      r.Error(node["scope"], where + ".scope", "missing_report rules watch enterprises");
-    std::string text = r.String(node["deadline"], where + ".deadline",
-                                group.cadence == Cadence::kWeekly ? "mon 12:00" : "day 10 12:00");
-    std::string error;
-    if (!ReadDeadline(text, group.cadence, &rule->deadline, &error))
-      r.Error(node["deadline"], where + ".deadline", error);
-    // Who owes a report each period is the bureau's decision, never a default: some offices
-    // take weekly reports from key enterprises only, others from all.
-    std::string reporters = r.String(node["reporters"], where + ".reporters", "");
-    if (reporters == "all") {
-      rule->reporters = Reporters::kAll;
-    } else if (reporters == "key") {
-      rule->reporters = Reporters::kKey;
-    } else if (reporters == "register") {
-      rule->reporters = Reporters::kRegister;
-    } else if (reporters.rfind("set:", 0) == 0 && reporters.size() > 4) {
-      rule->reporters = Reporters::kSet;
-      rule->set = reporters.substr(4);
-    } else {
-      r.Error(node["reporters"] ? node["reporters"] : node, where + ".reporters",
-              reporters.empty() ? "required: who reports, all | key | set:NAME | register"
-                                : "must be all, key, set:NAME or register");
-    }
-    // Levels count overdue periods: 1 = the last period is missing.
-    rule->thresholds.direction = Direction::kAbove;
-    ReadThresholds(r, node, where, &rule->thresholds);
-    if (!rule->thresholds.levels[1] && !rule->thresholds.levels[2] && !rule->thresholds.levels[3] &&
-        !rule->thresholds.levels[4])
-      rule->thresholds.levels[static_cast<int>(Severity::kYellow)] = 1;
+// A missing-report rule: its deadline, who owes a report, and levels counting overdue periods.
+void ReadMissingReport(YamlReader& r, const YAML::Node& node, const std::string& where,
+                       const RuleGroup& group, RuleConfig* rule) {
+  if (rule->scope != ScopeKind::kEnterprise)
+    r.Error(node["scope"], where + ".scope", "missing_report rules watch enterprises");
+  std::string text = r.String(node["deadline"], where + ".deadline",
+                              group.cadence == Cadence::kWeekly ? "mon 12:00" : "day 10 12:00");
+  std::string error;
+  if (!ReadDeadline(text, group.cadence, &rule->deadline, &error))
+    r.Error(node["deadline"], where + ".deadline", error);
+  // Who owes a report each period is the bureau's decision, never a default: some offices
+  // take weekly reports from key enterprises only, others from all.
+  std::string reporters = r.String(node["reporters"], where + ".reporters", "");
+  if (reporters == "all") {
+    rule->reporters = Reporters::kAll;
+  } else if (reporters == "key") {
+    rule->reporters = Reporters::kKey;
+  } else if (reporters == "register") {
+    rule->reporters = Reporters::kRegister;
+  } else if (reporters.rfind("set:", 0) == 0 && reporters.size() > 4) {
+    rule->reporters = Reporters::kSet;
+    rule->set = reporters.substr(4);
   } else {
-    std::string text = r.String(node["measure"], where + ".measure", "");
-    std::string error;
-    auto measure = ParseMeasure(text, &error);
-    if (!measure)
-      r.Error(node["measure"] ? node["measure"] : node, where + ".measure", error);
-    else
-      rule->measure = *measure;
-    if (rule->kind == RuleKind::kAnomaly) {
-      rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 3));
-      if (rule->scope != ScopeKind::kEnterprise)
-        r.Error(node["scope"], where + ".scope", "anomaly rules watch enterprises");
-    }
-    // Growth rules watch for drops; counts of declines and anomaly scores grow with trouble.
-    if (rule->kind == RuleKind::kAnomaly ||
-        rule->measure.kind == MeasureKind::kConsecutiveDeclines ||
-        rule->measure.kind == MeasureKind::kUnitSlip)
-      rule->thresholds.direction = Direction::kAbove;
-    if (rule->measure.kind == MeasureKind::kUnitSlip && rule->scope != ScopeKind::kEnterprise)
-      r.Error(node["scope"], where + ".scope", "unit_slip rules check enterprises' figures");
-    ReadThresholds(r, node, where, &rule->thresholds);
-    bool any = false;
-    for (int i = 1; i <= 4; ++i) any = any || rule->thresholds.levels[i].has_value();
-    if (!any) r.Error(node, where + ".levels", "at least one of blue, yellow, orange, red");
+    r.Error(node["reporters"] ? node["reporters"] : node, where + ".reporters",
+            reporters.empty() ? "required: who reports, all | key | set:NAME | register"
+                              : "must be all, key, set:NAME or register");
   }
-  rule->target = r.String(node["target"], where + ".target", "");
-  rule->for_periods = static_cast<int>(r.Int(node["for"], where + ".for", 1, 1));
-  rule->keep_firing_for =
-      static_cast<int>(r.Int(node["keep_firing_for"], where + ".keep_firing_for", 0, 0));
+  // Levels count overdue periods: 1 = the last period is missing.
+  rule->thresholds.direction = Direction::kAbove;
+  ReadThresholds(r, node, where, &rule->thresholds);
+  if (!rule->thresholds.levels[1] && !rule->thresholds.levels[2] && !rule->thresholds.levels[3] &&
+      !rule->thresholds.levels[4])
+    rule->thresholds.levels[static_cast<int>(Severity::kYellow)] = 1;
+}
+
+// A threshold or anomaly rule: its measure, the direction trouble goes, and its levels.
+void ReadMeasured(YamlReader& r, const YAML::Node& node, const std::string& where,
+                  RuleConfig* rule) {
+  std::string text = r.String(node["measure"], where + ".measure", "");
+  std::string error;
+  auto measure = ParseMeasure(text, &error);
+  if (!measure)
+    r.Error(node["measure"] ? node["measure"] : node, where + ".measure", error);
+  else
+    rule->measure = *measure;
+  if (rule->kind == RuleKind::kAnomaly) {
+    rule->anomaly_years = static_cast<int>(r.Int(node["years"], where + ".years", 3, 3));
+    if (rule->scope != ScopeKind::kEnterprise)
+      r.Error(node["scope"], where + ".scope", "anomaly rules watch enterprises");
+  }
+  // Growth rules watch for drops; counts of declines and anomaly scores grow with trouble.
+  if (rule->kind == RuleKind::kAnomaly || rule->measure.kind == MeasureKind::kConsecutiveDeclines ||
+      rule->measure.kind == MeasureKind::kUnitSlip)
+    rule->thresholds.direction = Direction::kAbove;
+  if (rule->measure.kind == MeasureKind::kUnitSlip && rule->scope != ScopeKind::kEnterprise)
+    r.Error(node["scope"], where + ".scope", "unit_slip rules check enterprises' figures");
+  ReadThresholds(r, node, where, &rule->thresholds);
+  bool any = false;
+  for (int i = 1; i <= 4; ++i) any = any || rule->thresholds.levels[i].has_value();
+  if (!any) r.Error(node, where + ".levels", "at least one of blue, yellow, orange, red");
+}
+
+// labels: and annotations:, each annotation a template checked now rather than at first firing.
+void ReadLabelsAndAnnotations(YamlReader& r, const YAML::Node& node, const std::string& where,
+                              RuleConfig* rule) {
   for (const char* section : {"labels", "annotations"}) {
     const YAML::Node m = node[section];
     if (!m) continue;
@@ -211,6 +204,11 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
       dest[kv.first.as<std::string>("")] = text;
     }
   }
+}
+
+// overrides:, each starting from the rule's own thresholds and changing what it names.
+void ReadOverrides(YamlReader& r, const YAML::Node& node, const std::string& where,
+                   RuleConfig* rule) {
   const YAML::Node overrides = node["overrides"];
   if (overrides && !overrides.IsSequence())
     r.Error(overrides, where + ".overrides", "expected a list");
@@ -231,6 +229,35 @@ void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
       rule->overrides.push_back(std::move(ov));
     }
   }
+}
+
+void ReadRule(YamlReader& r, const YAML::Node& node, const std::string& where,
+              const RuleGroup& group, RuleConfig* rule) {
+  if (!r.Map(node, where,
+             {"alert", "title", "title_zh", "kind", "scope", "where", "measure", "levels",
+              "direction", "clear", "for", "keep_firing_for", "labels", "annotations", "overrides",
+              "target", "deadline", "years", "reporters"})) {
+    // A scalar or list item (Map reported it) has no members: yaml-cpp throws when asked for
+    // one, which took the whole reload down. An empty item still lacks its name.
+    if (!node || node.IsNull()) r.Error(node, where + ".alert", "required");
+    return;
+  }
+  rule->line = node.Mark().line + 1;
+  rule->name = r.String(node["alert"], where + ".alert", "");
+  if (rule->name.empty()) r.Error(node, where + ".alert", "required");
+  rule->title = r.String(node["title"], where + ".title", "");
+  rule->title_zh = r.String(node["title_zh"], where + ".title_zh", "");
+  ReadKindAndScope(r, node, where, rule);
+  if (rule->kind == RuleKind::kMissingReport)
+    ReadMissingReport(r, node, where, group, rule);
+  else
+    ReadMeasured(r, node, where, rule);
+  rule->target = r.String(node["target"], where + ".target", "");
+  rule->for_periods = static_cast<int>(r.Int(node["for"], where + ".for", 1, 1));
+  rule->keep_firing_for =
+      static_cast<int>(r.Int(node["keep_firing_for"], where + ".keep_firing_for", 0, 0));
+  ReadLabelsAndAnnotations(r, node, where, rule);
+  ReadOverrides(r, node, where, rule);
 }
 
 void ReadTunings(YamlReader& r, const YAML::Node& node, const std::string& file, RuleSet* into) {

@@ -3,35 +3,34 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/number_text.h"
 #include "core/text.h"
 
 namespace parkwatch {
 namespace {
 
 bool IsKnownFunction(const std::string& fn) {
-  return fn == "pct" || fn == "pp" || fn == "fixed1" || fn == "fixed2" || fn == "wan" || fn == "yi";
+  return fn == "pct" || fn == "pp" || fn == "fixed1" || fn == "fixed2" || fn == "wan" ||
+         fn == "yi" || fn == "growth_zh" || fn == "growth" || fn == "points_zh" || fn == "points";
 }
 
 std::string Apply(const std::string& fn, const std::string& value) {
   char* end = nullptr;
   double v = std::strtod(value.c_str(), &end);
   if (value.empty() || end == value.c_str() || *end != '\0') return value;
-  char buf[64];
-  if (fn == "pct")
-    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
-  else if (fn == "pp")
-    std::snprintf(buf, sizeof buf, "%.2f", v * 100);
-  else if (fn == "fixed1")
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-  else if (fn == "fixed2")
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-  else if (fn == "wan")
-    std::snprintf(buf, sizeof buf, "%.2f万元", v / 1e4);
-  else if (fn == "yi")
-    std::snprintf(buf, sizeof buf, "%.2f亿元", v / 1e8);
-  else
-    return value;
-  return buf;
+  if (fn == "pct") return Fixed(v * 100, 1) + "%";
+  if (fn == "pp") return Fixed(v * 100, 2);
+  if (fn == "fixed1") return Fixed(v, 1);
+  if (fn == "fixed2") return Fixed(v, 2);
+  if (fn == "wan") return Grouped(v / 1e4) + "万元";
+  if (fn == "yi") return Grouped(v / 1e8) + "亿元";
+  // The bureau's words for a growth rate and a change of one, from core/number_text so an
+  // annotation reads as the message body around it: 同比下降12.2%, 回落0.4个百分点.
+  if (fn == "growth_zh") return GrowthWords(v, "zh");
+  if (fn == "growth") return GrowthWords(v, "en");
+  if (fn == "points_zh") return PointsWords(v, "zh");
+  if (fn == "points") return PointsWords(v, "en");
+  return value;
 }
 
 // Splits the inside of {{ }} into variable and optional function.

@@ -72,18 +72,7 @@ class HostileInputTest : public ::testing::Test {
   int64_t Batches() { return QueryInt(dir_ / "pw.db", "SELECT count(*) FROM batches"); }
 
   // Sends raw bytes on a new connection and returns what came back (until close or timeout).
-  std::string Raw(const std::string& bytes) {
-    int fd = ConnectTcp("127.0.0.1", daemon_.port());
-    EXPECT_GE(fd, 0);
-    if (fd < 0) return "";
-    SendAll(fd, bytes);
-    std::string reply;
-    char buffer[4096];
-    ssize_t n;
-    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) reply.append(buffer, n);
-    ::close(fd);
-    return reply;
-  }
+  std::string Raw(const std::string& bytes) { return testing::RawExchange(daemon_.port(), bytes); }
 
   TempDir dir_;
   DaemonProcess daemon_{dir_ / "parkwatch.yml", dir_ / "daemon.log"};

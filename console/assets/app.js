@@ -314,8 +314,8 @@ async function pageAlerts() {
     body.replaceChildren(shown.length ? table(
       [t('level'), t('name'), t('industry'), t('rules'), t('figure'), t('threshold'), t('period'), t('state')],
       shown.map(a => [badge(a.severity), el('a', { href: '/alerts/' + a.fingerprint, class: 'alert-link' }, subjectName(a)),
-        a.labels.industry || '—', ruleTitle(a.rule), measureValue(a.measure, a.value),
-        a.threshold === null || a.threshold === undefined ? '—' : thresholdWords(a.measure, a.direction, a.threshold),
+        a.labels.industry || '—', ruleTitle(a.rule), measureValue(a, a.value),
+        a.threshold === null || a.threshold === undefined ? '—' : thresholdWords(a, a.direction, a.threshold),
         periodWords(a.period), t(a.state)]), [4, 5]) : el('p', { class: 'muted' }, t('noAlerts')));
   };
   form.addEventListener('input', draw);
@@ -339,10 +339,10 @@ async function pageAlert(fingerprint) {
   const why = el('dl', { class: 'facts', id: 'why' },
     el('dt', {}, t('enterprise') + ' / ' + t('industry')), el('dd', {}, [a.labels.enterprise_name, a.labels.industry].filter(Boolean).join(' · ') || name),
     el('dt', {}, t('measure')), el('dd', {}, measureWords(a.measure)),
-    el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a.measure, a.value)),
+    el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value)),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
-      el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a.measure, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
-      th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a.measure, th.clear)}`) : null),
+      el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
+      th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null),
     el('dt', {}, t('period')), el('dd', {}, a.period ? `${periodWords(a.period.period)}（${a.period.days}）` : '—'),
     el('dt', {}, t('since')), el('dd', {}, a.active_since ? periodWords(a.active_since.period) : '—'),
     el('dt', {}, t('state')), el('dd', {}, t(a.state), a.acknowledgements.length ? `，${t('acknowledged')}` : '', a.silences.length ? `，${t('silenced')}` : ''));
@@ -358,7 +358,7 @@ async function pageAlert(fingerprint) {
   }
   nodes.push(el('h2', {}, t('eventHistory')), table([t('at'), t('period'), t('state'), t('level'), t('figure')],
     a.history.map(h => [h.at ? h.at.local.replace('T', ' ').slice(0, 16) : '', h.period ? periodWords(h.period.period) : '',
-      t(h.kind), badge(h.severity), measureValue(a.measure, h.value)]), [4]));
+      t(h.kind), badge(h.severity), measureValue(a, h.value)]), [4]));
   if (a.acknowledgements.length)
     nodes.push(el('h2', {}, t('acknowledgements')), table([t('at'), t('author'), t('note')],
       a.acknowledgements.map(k => [k.at.local.replace('T', ' ').slice(0, 16), k.author, k.note]), []));
@@ -420,12 +420,12 @@ function alertChart(canvas, a, levels) {
   if (!window.Chart) return;
   const obs = a.observations || [];
   const labels = obs.map(o => periodWords(o.period));
-  const datasets = [{ label: measureWords(a.measure), data: obs.map(o => chartValue(a.measure, o.value)),
+  const datasets = [{ label: measureWords(a.measure), data: obs.map(o => chartValue(a, o.value)),
     borderColor: '#12385f', backgroundColor: obs.map(o => SEV_COLOURS[o.breach] || '#12385f'), pointRadius: 3, borderWidth: 2 }];
   for (const s of levels)
-    datasets.push({ label: `${t(s)} ${t('threshold')}`, data: obs.map(() => chartValue(a.measure, a.thresholds.levels[s])),
+    datasets.push({ label: `${t(s)} ${t('threshold')}`, data: obs.map(() => chartValue(a, a.thresholds.levels[s])),
       borderColor: SEV_COLOURS[s], borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
-  const unit = ['ratio', 'points', 'growth'].includes(measureKind(a.measure)) ? '%' : '';
+  const unit = ['ratio', 'points', 'growth'].includes(measureKind(a)) ? '%' : '';
   charts.push(new Chart(canvas, { type: 'line', data: { labels, datasets },
     options: { maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false },
       scales: { y: { ticks: { callback: v => v + unit } } },
@@ -485,8 +485,8 @@ async function pageRules() {
   const rows = tuning.rules.map(r => {
     const s = status[r.name] || {};
     return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence), measureWords(r.measure),
-      el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r.measure, r.thresholds)),
-      el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || o.enterprise}：`, levelChips(r.measure, o.thresholds)))),
+      el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)),
+      el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || o.enterprise}：`, levelChips(r, o.thresholds)))),
       periodWords(s.last_period), s.last_no_data === undefined ? '—' : s.last_no_data,
       canOperate() ? el('button', { type: 'button', class: 'tune', onclick: () => openTuning(r.name) }, LANG === 'zh' ? '调整' : 'Tune') : ''];
   });
@@ -512,7 +512,7 @@ function tuningPanel(panel, tuning, name, latest) {
       el('input', { name: 'enterprise', placeholder: LANG === 'zh' ? '统一社会信用代码' : 'credit code', hidden: true })),
     el('div', { class: 'filters' }, ['blue', 'yellow', 'orange', 'red'].map(s => el('label', { class: 'thr' },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${rule.thresholds.direction === 'below' ? '≤' : '≥'} `,
-      el('input', { name: s, size: 7, inputmode: 'decimal' }), ['ratio', 'points', 'growth'].includes(measureKind(rule.measure)) ? (measureKind(rule.measure) === 'points' ? t('points') : '%') : ''))),
+      el('input', { name: s, size: 7, inputmode: 'decimal' }), ['ratio', 'points', 'growth'].includes(measureKind(rule)) ? (measureKind(rule) === 'points' ? t('points') : '%') : ''))),
     el('div', { class: 'filters' }, el('label', {}, `${LANG === 'zh' ? '回测区间' : 'Range'} `,
       el('input', { name: 'from', type: 'month', value: monthsBack(latest, 23) }), ' — ',
       el('input', { name: 'to', type: 'month', value: latest }))),
@@ -526,14 +526,14 @@ function tuningPanel(panel, tuning, name, latest) {
     const o = rule.overrides.find(o => (f.scope.value === 'industry' && o.industry === f.industry.value) ||
       (f.scope.value === 'enterprise' && o.enterprise === f.enterprise.value.trim()));
     if (o) th = o.thresholds;
-    for (const s of ['blue', 'yellow', 'orange', 'red']) f[s].value = toInput(rule.measure, th.levels[s]);
+    for (const s of ['blue', 'yellow', 'orange', 'red']) f[s].value = toInput(rule, th.levels[s]);
   };
   const change = () => {
     const body = { rule: name, levels: {} };
     if (f.scope.value === 'industry') body.industry = f.industry.value;
     if (f.scope.value === 'enterprise') body.enterprise = f.enterprise.value.trim();
     for (const s of ['blue', 'yellow', 'orange', 'red']) {
-      const v = fromInput(rule.measure, f[s].value);
+      const v = fromInput(rule, f[s].value);
       if (v !== undefined) body.levels[s] = v;
     }
     return body;
@@ -571,7 +571,7 @@ function tuningPanel(panel, tuning, name, latest) {
       tuning.rules = fresh.rules;
       const updated = fresh.rules.find(r => r.name === name);
       const cell = document.querySelector(`.rule-levels[data-rule="${name}"]`);
-      if (cell && updated) cell.replaceChildren(...levelChips(updated.measure, updated.thresholds));
+      if (cell && updated) cell.replaceChildren(...levelChips(updated, updated.thresholds));
     } catch (err) {
       box.replaceChildren(message('error', err.message));
     }
@@ -608,7 +608,7 @@ async function pageHistory() {
   const status = el('div');
   const entries = tuning.entries.slice().reverse();
   const scope = e => e.enterprise || e.industry || (LANG === 'zh' ? '规则本身' : 'the rule');
-  const measures = Object.fromEntries(tuning.rules.map(r => [r.name, r.measure]));
+  const measures = Object.fromEntries(tuning.rules.map(r => [r.name, r]));
   const levels = (m, rule) => ['blue', 'yellow', 'orange', 'red'].filter(s => m[s] !== undefined)
     .map(s => `${t(s)} ${measureValue(measures[rule], m[s])}`).join('，') || '—';
   const revert = (e) => {

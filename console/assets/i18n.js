@@ -184,7 +184,13 @@ function measureWords(measure) {
 
 // How a measure's value reads: a rate as a percentage, a change of rates in points, a count of
 // periods, a slip as a factor.
-function measureKind(measure) {
+// What kind of number a rule compares. Given an alert or a rule from the API (with its measure and
+// the unit the daemon says it is in: a growth against a target is a gap in points), or a bare
+// measure text.
+function measureKind(m) {
+  const unit = m && typeof m === 'object' ? m.unit : undefined;
+  const measure = m && typeof m === 'object' ? m.measure : m;
+  if (unit === 'points') return 'points';
   const f = (/^(\w+)\(/.exec(measure || '') || [])[1] || measure || '';
   if (['yoy', 'ytd_yoy', 'mom', 'two_year_avg'].includes(f)) return 'growth';
   if (['share', 'contribution', 'value'].includes(f)) return 'ratio';

@@ -151,6 +151,18 @@ bool SendAll(int fd, const std::string& data) {
   return true;
 }
 
+std::string RawExchange(uint16_t port, const std::string& bytes) {
+  int fd = ConnectTcp("127.0.0.1", port);
+  if (fd < 0) return "";
+  SendAll(fd, bytes);
+  std::string reply;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) reply.append(buffer, n);
+  ::close(fd);
+  return reply;
+}
+
 HttpResult Http(const std::string& method, const std::string& url, const std::string& body,
                 const std::vector<std::string>& headers) {
   HttpResult result;

@@ -35,4 +35,8 @@ int ConnectTcp(const std::string& host, uint16_t port, std::string* error = null
 // Writes all of data to fd; false on error.
 bool SendAll(int fd, const std::string& data);
 
+// Sends raw bytes on a new connection to 127.0.0.1:port and returns everything that came back
+// until the server closed (or the 10 s receive timeout); "" when the connection failed.
+std::string RawExchange(uint16_t port, const std::string& bytes);
+
 }  // namespace parkwatch::testing
