@@ -94,7 +94,10 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d) {
                 (d.indicator.empty() ? "" : " (" + d.indicator + ")") + " in quarantine");
 
   const int64_t now = UnixNow();
-  summary.info = {d.source + " by " + d.who, "quarantine", ""};
+  // Named so that a batch list says what it was: "quarantine confirm CODE 2025-08 by user:wang".
+  summary.info = {std::string("quarantine ") + (d.confirm ? "confirm " : "reject ") +
+                      d.credit_code + " " + d.period.ToString() + " by " + d.who,
+                  "quarantine", ""};
   summary.received_at = now;
   summary.status = "committed";
   summary.rows_read = summary.rows_accepted = static_cast<int64_t>(figures.size());

@@ -689,7 +689,7 @@ async function pageData() {
     el('h2', {}, t('batches')), table([t('at'), t('file'), t('status'), t('rows'), t('accepted'), t('errors')],
     batches.map(b => [timeWords(b.received_at), el('span', { title: b.source || '' }, (b.source || '').split('/').pop()),
       el('span', { class: b.status === 'rejected' ? 'down' : null }, (BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status,
-        b.figures_held ? el('div', { class: 'down' }, `${t('held')} ${b.figures_held}`) : null),
+        b.figures_held ? el('div', { class: 'down' }, LANG === 'en' ? `${b.figures_held} held on arrival` : `入库时暂不计入 ${b.figures_held} 条`) : null),
       fixed(b.rows_read, 0), fixed(b.rows_accepted, 0),
       el('div', {}, (b.errors || []).slice(0, 20).map(e => el('div', {}, typeof e === 'string' ? e : (e.text || e.message))),
         b.error_count > 20 ? el('div', { class: 'muted' }, `… ${b.error_count - 20}`) : null)]), [3, 4]));
