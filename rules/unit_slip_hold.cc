@@ -46,9 +46,10 @@ std::vector<FigureHold> FindUnitSlips(
     const int64_t indicator_key = indicator_id.Int(0);
     indicator_id.Reset();
     const std::string code(1, static_cast<char>(cadence));
-    // Only what the recent levels read: a weekly file for the park reads 5 weeks, not years.
+    // Only what the recent levels read (4 periods back; weekly up to 16, past a festival
+    // season): a file for the park reads a few months or twenty weeks, not years.
     Period since = periods.front();
-    for (int i = 0; i < 5; ++i) since = since.Prev();
+    for (int i = 0; i < (cadence == Cadence::kWeekly ? 20 : 6); ++i) since = since.Prev();
     FigureTable table(cadence, IndicatorKind::kLevel);
     for (size_t i = 0; i < ids.size(); ++i) {
       series.Bind(1, ids[i]).Bind(2, indicator_key).Bind(3, code).Bind(4, since.key());
