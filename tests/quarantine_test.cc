@@ -266,6 +266,30 @@ TEST_F(QuarantineDaemonTest, TheCommandLineListsConfirmsAndTheDaemonFollowsAtSta
   EXPECT_EQ(audit[0]["who"].get<std::string>().rfind("cli:", 0), 0u) << audit.dump();
 }
 
+TEST(QuarantineConfigTest, QuarantineIsOnByDefaultAndAnUnknownValueIsAnErrorAtItsLine) {
+  TempDir dir;
+  WriteFile(dir / "pw.yml",
+            "storage: {path: pw.db}\n"
+            "collectors:\n"
+            "  - {name: office, directory: inbox}\n"
+            "  - {name: city, directory: city, quarantine: none}\n");
+  Config c;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(LoadConfig(dir / "pw.yml", &c, &d)) << JoinDiagnostics(d);
+  EXPECT_EQ(c.FindCollector("office")->quarantine, "unit_errors");
+  EXPECT_EQ(c.FindCollector("city")->quarantine, "none");
+  WriteFile(dir / "pw.yml",
+            "storage: {path: pw.db}\n"
+            "collectors:\n"
+            "  - name: office\n"
+            "    directory: inbox\n"
+            "    quarantine: units\n");
+  EXPECT_FALSE(LoadConfig(dir / "pw.yml", &c, &d));
+  const std::string errors = JoinDiagnostics(d);
+  EXPECT_NE(errors.find("pw.yml:5:"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("collectors[0].quarantine"), std::string::npos) << errors;
+}
+
 // --- Seasons are not slips ---------------------------------------------------------------------
 
 class SeasonsTest : public ::testing::Test {
