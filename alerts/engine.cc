@@ -29,9 +29,6 @@ Period RecentSince(const RuleGroup& group, int64_t now) {
 
 }  // namespace
 
-namespace {
-
-// An outcome's numbers as the lifecycle observes them, without labels or annotations.
 Observation ObservationOf(const RuleOutcome& outcome) {
   Observation obs;
   obs.period = outcome.period;
@@ -41,18 +38,26 @@ Observation ObservationOf(const RuleOutcome& outcome) {
   return obs;
 }
 
-// Who an observation's events are told to: AlertUpdate's notify and notify_since.
-struct Telling {
-  bool notify = true;
-  Period since;
-};
-
 Timing TimingOf(const RuleConfig& rule) {
   Timing timing;
   timing.for_periods = rule.for_periods;
   timing.keep_firing_for = rule.keep_firing_for;
   return timing;
 }
+
+bool StaticLabels(const RuleConfig& rule) {
+  for (const auto& [name, text] : rule.labels)
+    if (text.find("{{") != std::string::npos) return false;
+  return true;
+}
+
+namespace {
+
+// Who an observation's events are told to: AlertUpdate's notify and notify_since.
+struct Telling {
+  bool notify = true;
+  Period since;
+};
 
 }  // namespace
 
@@ -120,11 +125,7 @@ class AlertEngine::Pass {
   // Observations of another rule follow: writes the statuses of the one before.
   void BeginRule(const RuleConfig& rule) {
     Flush();
-    // A rule whose labels are plain text names each identity by its scope member; one whose
-    // labels are templates may name another identity every period, so it goes by fingerprint.
-    static_labels_ = true;
-    for (const auto& [name, text] : rule.labels)
-      if (text.find("{{") != std::string::npos) static_labels_ = false;
+    static_labels_ = StaticLabels(rule);  // identities by scope member, else by fingerprint
   }
 
   void Observe(const RuleOutcome& o, const Telling& telling) {
@@ -188,19 +189,6 @@ class AlertEngine::Pass {
     std::string taken_tag;
     std::optional<std::map<std::string, std::string>> taken_text;
   };
-  struct MemberKey {
-    ScopeKind scope;
-    EnterpriseIndex enterprise;
-    int32_t industry;
-    friend bool operator==(const MemberKey&, const MemberKey&) = default;
-  };
-  struct MemberHash {
-    size_t operator()(const MemberKey& k) const {
-      return std::hash<int64_t>()((int64_t{k.enterprise} << 20) ^ (int64_t{k.industry} << 4) ^
-                                  static_cast<int64_t>(k.scope));
-    }
-  };
-
   // The key of the placeholder annotations (no template can produce it).
   static constexpr const char* kUnrendered = "\x01unrendered";
 
@@ -270,8 +258,7 @@ class AlertEngine::Pass {
 
   Identity& Find(const RuleOutcome& o) {
     if (static_labels_) {
-      MemberKey key{o.scope, o.enterprise, o.industry};
-      auto [it, added] = by_member_.try_emplace(key, identities_.size());
+      auto [it, added] = by_member_.try_emplace(MemberKey::Of(o), identities_.size());
       if (!added) return identities_[it->second];
       return Load(o, o.Labels());
     }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -130,5 +131,30 @@ class AlertEngine {
 // data the lifecycle ignores the observation) and the caller wants them (a backtest shows no
 // text). Call it while the outcome's RuleData is current.
 AlertUpdate ToAlertUpdate(const RuleOutcome& outcome, bool notify, bool annotations = true);
+
+// An outcome's numbers as the lifecycle observes them, without labels or annotations; a rule's
+// timing (for, keep_firing_for). What ToAlertUpdate fills in, for callers that key identities
+// themselves (the engine's pass, the backtest's replay). Any thread.
+Observation ObservationOf(const RuleOutcome& outcome);
+Timing TimingOf(const RuleConfig& rule);
+
+// Whom an outcome is about, as numbers: a rule whose labels are plain text (StaticLabels) names
+// each alert identity by its scope member, so identities are keyed by MemberKey and their labels
+// and fingerprint built once per identity rather than once per observation. A rule whose labels
+// are templates may name another identity every period: key those by fingerprint. Any thread.
+struct MemberKey {
+  ScopeKind scope;
+  EnterpriseIndex enterprise;
+  int32_t industry;
+  static MemberKey Of(const RuleOutcome& o) { return {o.scope, o.enterprise, o.industry}; }
+  friend bool operator==(const MemberKey&, const MemberKey&) = default;
+};
+struct MemberHash {
+  size_t operator()(const MemberKey& k) const {
+    return std::hash<int64_t>()((int64_t{k.enterprise} << 20) ^ (int64_t{k.industry} << 4) ^
+                                static_cast<int64_t>(k.scope));
+  }
+};
+bool StaticLabels(const RuleConfig& rule);
 
 }  // namespace parkwatch

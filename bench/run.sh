@@ -2,7 +2,8 @@
 # parkwatch benchmarks: every figure beside its baseline, measured in the same run on the same
 # data, printed as one table. See bench/README.md.
 #
-#   bench/run.sh BUILD_DIR [--record] [--smoke] [--only=ingest,xlsx,latency,evaluate,serve,start,report]
+#   bench/run.sh BUILD_DIR [--record] [--smoke]
+#                [--only=ingest,xlsx,latency,evaluate,serve,start,report,console,preview]
 #
 #   --record  also write bench/RESULTS.md: the machine (nproc, CPU, memory, kernel, compiler) and
 #             the table.
@@ -14,7 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
-build="" record=0 smoke=0 only="ingest,xlsx,latency,evaluate,serve,start,report"
+build="" record=0 smoke=0 only="ingest,xlsx,latency,evaluate,serve,start,report,console,preview"
 for arg in "$@"; do
   case $arg in
     --record) record=1 ;;
@@ -33,7 +34,7 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 
 if [ "$smoke" = 1 ]; then
   enterprises=200 months=4 events=3 store_enterprises=200 start_sizes=200
-  export BENCH_MIN_TIME=0.01 BENCH_SCRAPE_SECONDS=1 BENCH_SQL_REPEAT=2
+  export BENCH_MIN_TIME=0.01 BENCH_SCRAPE_SECONDS=1 BENCH_SQL_REPEAT=2 BENCH_PREVIEW_RUNS=1
 else
   enterprises=20000 months=60 events=100 store_enterprises=20000 start_sizes="20000 50000"
 fi
@@ -117,7 +118,7 @@ if wants latency; then
   echo
 fi
 
-if wants evaluate || wants serve; then
+if wants evaluate || wants serve || wants preview; then
   # The rule park as a store, cached in the build directory (rebuilt when bench_store changes).
   store=$build/bench-cache/store-$store_enterprises.db
   if [ ! -f "$store" ] || [ "$build/bench/bench_store" -nt "$store" ]; then
@@ -145,6 +146,15 @@ fi
 
 if wants report; then
   "$here/report.sh" "$build" "$enterprises"
+  echo
+fi
+
+if wants console; then
+  "$here/console.sh" "$build" "$([ "$smoke" = 1 ] && echo --smoke)"
+  echo
+fi
+if wants preview; then
+  "$here/preview.sh" "$build" "$work" "$store" "$store_enterprises"
   echo
 fi
 

@@ -180,8 +180,11 @@ Period Period::Next() const {
 }
 
 Period Period::Prev() const {
+  // The week before week 2..53 of a valid period is valid: no calendar arithmetic (counting
+  // back over years of weeks, as a missing-report rule does, made this a third of a backtest).
   if (weekly())
-    return first_ > 1 ? Week(year_, first_ - 1) : Week(year_ - 1, IsoWeeksInYear(year_ - 1));
+    return first_ > 1 ? Period(Cadence::kWeekly, year_, first_ - 1, first_ - 1)
+                      : Week(year_ - 1, IsoWeeksInYear(year_ - 1));
   if (first_ == 1) return Month(year_ - 1, 12);
   return Month(year_, first_ - 1);
 }

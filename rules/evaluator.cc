@@ -638,9 +638,15 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
     int overdue = 0, looked = 0;
     std::optional<Period> newest_missing, missing_since;
     bool in_run = false;  // inside the run of missing periods that ends at newest_missing
+    if (cadence == Cadence::kWeekly) {  // the same count, from searches (rule_data.h)
+      RuleData::MissingWeeks m = c.data.CountMissingWeeks(e, *floor, c.t, cap);
+      overdue = m.overdue, newest_missing = m.newest, missing_since = m.since;
+      looked = cap;
+    }
+    RuleData::ReportedBackwards reported(c.data, e, cadence);
     for (Period q = c.t; q.valid() && looked < cap && !(q < *floor);
          q = PreviousPeriod(q, c.combine), ++looked) {
-      if (c.data.HasReported(e, q)) {
+      if (reported.Has(q)) {
         in_run = false;
         continue;
       }

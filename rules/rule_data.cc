@@ -169,6 +169,80 @@ bool RuleData::HasReported(EnterpriseIndex e, Period p) const {
   return false;
 }
 
+namespace {
+
+// Whole weeks from week a to week b (negative when b is earlier).
+int64_t WeeksBetween(Period a, Period b) {
+  return (std::chrono::sys_days(b.FirstDay()) - std::chrono::sys_days(a.FirstDay())).count() / 7;
+}
+
+}  // namespace
+
+RuleData::MissingWeeks RuleData::CountMissingWeeks(EnterpriseIndex e, Period floor, Period t,
+                                                   int cap) const {
+  MissingWeeks out;
+  if (!t.weekly() || !floor.weekly() || t < floor || cap <= 0) return out;
+  // The weeks counted: the latest `cap` up to t, none before the floor.
+  Period start = floor;
+  if (WeeksBetween(floor, t) >= cap) {
+    start = Period::WeekOf(std::chrono::year_month_day(std::chrono::sys_days(t.FirstDay()) -
+                                                       std::chrono::days(7 * (cap - 1))));
+  }
+  static const std::vector<int64_t> kNone;
+  const std::vector<int64_t>& keys = e >= 0 && static_cast<size_t>(e) < reported_.size()
+                                         ? reported_[static_cast<size_t>(e)].keys(Cadence::kWeekly)
+                                         : kNone;
+  // Week keys are unique and ascending, so the reported weeks of [start, t] are keys[lo, hi).
+  const auto lo = std::lower_bound(keys.begin(), keys.end(), start.key());
+  const auto hi = std::upper_bound(lo, keys.end(), t.key());
+  const int64_t due = WeeksBetween(start, t) + 1;
+  out.overdue = static_cast<int>(due - (hi - lo));
+  if (out.overdue == 0) return out;
+  auto week = [](int64_t key) { return *Period::FromKey(Cadence::kWeekly, key); };
+  // The latest missing week: t, or the week before the run of reported weeks that ends at t
+  // (keys[i..hi) are that run when there are as many of them as weeks they span).
+  auto run = hi;
+  if (hi != lo && *(hi - 1) == t.key()) {
+    auto first = lo, last = hi - 1;  // the run starts in [first, last]
+    while (first < last) {
+      auto mid = first + (last - first) / 2;
+      if (WeeksBetween(week(*mid), t) == (hi - 1) - mid)
+        last = mid;
+      else
+        first = mid + 1;
+    }
+    run = first;
+    out.newest = week(*run).Prev();
+  } else {
+    out.newest = t;
+  }
+  // The missing run goes back to the week after the reported one before it, or to the start.
+  out.since = start;
+  if (run != keys.begin()) {
+    Period after = week(*(run - 1)).Next();
+    if (start < after) out.since = after;
+  }
+  return out;
+}
+
+RuleData::ReportedBackwards::ReportedBackwards(const RuleData& data, EnterpriseIndex e,
+                                               Cadence cadence)
+    : data_(data), e_(e), cadence_(cadence) {
+  if (e < 0 || static_cast<size_t>(e) >= data.reported_.size()) return;
+  keys_ = &data.reported_[static_cast<size_t>(e)].keys(cadence);
+  end_ = keys_->size();
+}
+
+bool RuleData::ReportedBackwards::Has(Period p) {
+  if (!keys_ || !p.valid()) return false;
+  if (p.cadence() != cadence_) return data_.HasReported(e_, p);
+  const int64_t key = p.key();
+  while (end_ > 0 && (*keys_)[end_ - 1] > key) --end_;
+  if (end_ > 0 && (*keys_)[end_ - 1] == key) return true;
+  // Jan–Feb also counts January or February alone (February's key sorts after Jan–Feb's).
+  return p.is_jan_feb() && data_.HasReported(e_, p);
+}
+
 std::optional<Period> RuleData::FirstReported(EnterpriseIndex e, Cadence cadence) const {
   if (e < 0 || static_cast<size_t>(e) >= reported_.size()) return std::nullopt;
   const std::vector<int64_t>& keys = reported_[static_cast<size_t>(e)].keys(cadence);

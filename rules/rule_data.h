@@ -130,6 +130,32 @@ class RuleData {
   bool HasReported(EnterpriseIndex e, Period p) const;
   // Earliest period with any figure of the enterprise in cadence.
   std::optional<Period> FirstReported(EnterpriseIndex e, Cadence cadence) const;
+  // The weeks from `floor` to week `t` (at most `cap` of them, the latest) the enterprise did not
+  // report: how many, the latest one, and the first of the run of missing weeks ending at it.
+  // What counting back week by week with HasReported finds, from a few searches of the reported
+  // weeks instead of a step per week: a backtest asks it of every member for every week it
+  // replays, over years.
+  struct MissingWeeks {
+    int overdue = 0;
+    std::optional<Period> newest, since;
+  };
+  MissingWeeks CountMissingWeeks(EnterpriseIndex e, Period floor, Period t, int cap) const;
+  // HasReported for periods asked latest first (a missing-report rule counting back from the
+  // period it evaluates): a step back through the reported periods instead of a search each,
+  // since a backtest counts back over years for every period it replays. Each Has(p) must ask
+  // for an earlier period than the call before. Reads the RuleData: same thread, same lifetime.
+  class ReportedBackwards {
+   public:
+    ReportedBackwards(const RuleData& data, EnterpriseIndex e, Cadence cadence);
+    bool Has(Period p);
+
+   private:
+    const RuleData& data_;
+    EnterpriseIndex e_;
+    Cadence cadence_;
+    const std::vector<int64_t>* keys_ = nullptr;  // ascending; nullptr for an unknown e
+    size_t end_ = 0;                              // keys_[0, end_) are <= the last key asked
+  };
   // Latest period for which any enterprise reported anything in cadence.
   std::optional<Period> LatestPeriod(Cadence cadence) const;
   // Earliest period held by any needed table of cadence; the floor when counting how long an

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "rules/measures.h"
@@ -455,6 +456,64 @@ groups:
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].field, "groups[0].rules[0].reporters");
   EXPECT_NE(d[0].message.find("all | key | set:NAME"), std::string::npos);
+}
+
+// A backtest counts the missing weeks of every member at every week it replays, so the count
+// comes from searches of the reported weeks (RuleData::CountMissingWeeks) rather than a step per
+// week. It must find what counting back week by week with HasReported finds: gaps in the
+// middle and at the end, across the 53-week years 2020 and 2026, up to the floor and the cap,
+// for members reporting every week, some weeks or none, and for an unknown member.
+TEST(MissingWeeksTest, CountedFromSearchesAsWhenCountingBackWeekByWeek) {
+  RuleData data;
+  data.Prepare(TestConfig(), RuleSet());
+  std::mt19937 random(15);
+  std::vector<EnterpriseIndex> members;
+  for (int n = 0; n < 8; ++n) {
+    EnterpriseRow row;
+    row.id = n + 1;
+    row.credit_code = TestCreditCode(n);
+    row.name = "企业" + std::to_string(n);
+    row.industry = kPharma;
+    EnterpriseIndex e = data.AddEnterprise(row);
+    members.push_back(e);
+    // Member n skips a week with probability n/7: from every week reported to none.
+    for (Period w = Period::Week(2019, 1); w < Period::Week(2027, 10); w = w.Next())
+      if (static_cast<int>(random() % 7) >= n) data.PutFigure(e, "output_value", w, 100);
+  }
+  data.Compact();
+  members.push_back(99);  // not in the data
+  auto walk = [&](EnterpriseIndex e, Period floor, Period t, int cap) {
+    RuleData::MissingWeeks m;
+    bool in_run = false;
+    int looked = 0;
+    for (Period q = t; q.valid() && looked < cap && !(q < floor); q = q.Prev(), ++looked) {
+      if (data.HasReported(e, q)) {
+        in_run = false;
+        continue;
+      }
+      if (!m.newest) m.newest = q, in_run = true;
+      if (in_run) m.since = q;
+      ++m.overdue;
+    }
+    return m;
+  };
+  int compared = 0, with_gaps = 0;
+  for (EnterpriseIndex e : members)
+    for (Period t = Period::Week(2019, 2); t < Period::Week(2027, 12); t = t.Next().Next().Next())
+      for (Period floor : {Period::Week(2019, 1), Period::Week(2020, 52), Period::Week(2026, 1), t})
+        for (int cap : {530, 60, 7, 1}) {
+          RuleData::MissingWeeks want = walk(e, floor, t, cap);
+          RuleData::MissingWeeks got = data.CountMissingWeeks(e, floor, t, cap);
+          ASSERT_EQ(got.overdue, want.overdue)
+              << e << " " << floor.ToString() << " " << t.ToString() << " cap " << cap;
+          ASSERT_EQ(got.newest, want.newest)
+              << e << " " << floor.ToString() << " " << t.ToString() << " cap " << cap;
+          ASSERT_EQ(got.since, want.since)
+              << e << " " << floor.ToString() << " " << t.ToString() << " cap " << cap;
+          ++compared;
+          if (want.overdue > 0 && want.overdue < cap) ++with_gaps;
+        }
+  EXPECT_GT(with_gaps, compared / 4);  // the histories do have gaps to find
 }
 
 TEST(TimeZoneTest, FixedOffsetsAndMonthlyDeadlines) {
