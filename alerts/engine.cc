@@ -320,9 +320,10 @@ class AlertEngine::Pass {
   bool large_ = false;
 };
 
-AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables)
+AlertEngine::AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables,
+                         std::vector<std::pair<std::string, Cadence>> keep_price_indices)
     : store_(store), alerts_(store) {
-  data_.KeepTables(std::move(keep_tables));
+  data_.KeepTables(std::move(keep_tables), std::move(keep_price_indices));
 }
 AlertEngine::~AlertEngine() = default;
 

@@ -70,9 +70,11 @@ inline constexpr size_t kMaxNoDataListed = 50;
 
 class AlertEngine {
  public:
-  // keep_tables: tables the rule data holds beside the rules' own (RuleData::KeepTables), for
-  // readers of data() other than the rules (the daemon's figure gauges).
-  explicit AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables = {});
+  // keep_tables, keep_price_indices: tables and price indices the rule data holds beside the
+  // rules' own (RuleData::KeepTables), for readers of data() other than the rules (the daemon's
+  // figure gauges).
+  explicit AlertEngine(Store* store, std::vector<std::pair<std::string, Cadence>> keep_tables = {},
+                       std::vector<std::pair<std::string, Cadence>> keep_price_indices = {});
   ~AlertEngine();
 
   // Installs rules (and the config they are read with), loads the data they need from the store

@@ -42,7 +42,7 @@ StoreWorker::~StoreWorker() { pool_.join(); }
 void StoreWorker::Start() {
   store_ = Store::Open(store_path_);
   // The engine's data also holds what the figure gauges read, so they never read the store.
-  engine_ = std::make_unique<AlertEngine>(store_.get(), FigureTables());
+  engine_ = std::make_unique<AlertEngine>(store_.get(), FigureTables(), FigurePriceIndices());
   figure_metrics_ = std::make_unique<FigureMetrics>(metrics_);
 }
 

@@ -192,10 +192,14 @@ void FigureMetrics::Refresh(const ParkFigures& figures) {
   for (const auto& def : FigureMetricDefs()) {
     auto& family = s->families.emplace_back(
         Snapshot::Family{def.name, def.help, &s->members[static_cast<int>(def.scope)], {}});
-    for (const Latest& l : latest)
-      if (l.period)
-        add(family, {{"cadence", std::string(CadenceName(l.cadence))}},
-            figures.Values(def, *l.period));
+    for (const Latest& l : latest) {
+      if (!l.period) continue;
+      std::string cadence(CadenceName(l.cadence));
+      if (def.prices.empty()) add(family, {{"cadence", cadence}}, figures.Values(def, *l.period));
+      for (PriceBasis basis : def.prices)
+        add(family, {{"cadence", cadence}, {"prices", PriceBasisLabel(basis)}},
+            figures.Values(def, *l.period, basis));
+    }
   }
   auto& info = s->families.emplace_back(
       Snapshot::Family{kEnterpriseInfoName, kEnterpriseInfoHelp, &s->info, {}});

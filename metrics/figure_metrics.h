@@ -5,6 +5,8 @@
 // per enterprise {enterprise, cadence}, per industry {industry, cadence} and for the park
 // {cadence}: output value, value added and electricity in base units (yuan, kWh), their YoY and
 // YTD growth as ratios, and the pull of each enterprise and industry on the park's output growth.
+// Value-added growth says its price basis: prices="comparable" (可比价) and prices="current"
+// (现价), the same numbers the value-added rules measure (metrics/park_figures.h).
 //
 // Which period that is, one series per cadence:
 //   parkwatch_figures_period_info{cadence,period} 1

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -76,28 +77,34 @@ OpenMetricsExportStats WriteOpenMetrics(Store& store, const Config& config,
     out << "# HELP " << def.name << ' ' << Escape(def.help, false) << '\n';
     out << "# TYPE " << def.name << " gauge\n";
     const auto& members = figures.Members(def.scope);
-    for (const auto& [cadence, periods] : cadences) {
-      // Period-major to compute (one pass over the scope per period), member-major to write
-      // (OpenMetrics wants each series' samples together and in time order).
-      std::vector<std::vector<double>> values;
-      values.reserve(periods.size());
-      for (Period p : periods) values.push_back(figures.Values(def, p));
-      for (size_t m = 0; m < members.size(); ++m) {
-        SeriesLabels labels = options.labels;
-        for (const auto& [name, value] : members[m]) labels[name] = value;
-        labels["cadence"] = std::string(CadenceName(cadence));
-        std::string prefix = def.name + LabelText(labels) + ' ';
-        bool any = false;
-        for (size_t i = 0; i < periods.size(); ++i) {
-          double v = values[i][m];
-          if (std::isnan(v)) continue;
-          out << prefix << Number(v) << ' ' << PeriodEndUnixSeconds(periods[i]) << '\n';
-          any = true;
-          ++stats.samples;
+    // A family without a price basis is written once, unlabelled; one with, once per basis.
+    std::vector<std::optional<PriceBasis>> bases(def.prices.begin(), def.prices.end());
+    if (bases.empty()) bases.push_back(std::nullopt);
+    for (const auto& [cadence, periods] : cadences)
+      for (const std::optional<PriceBasis>& basis : bases) {
+        // Period-major to compute (one pass over the scope per period), member-major to write
+        // (OpenMetrics wants each series' samples together and in time order).
+        std::vector<std::vector<double>> values;
+        values.reserve(periods.size());
+        for (Period p : periods)
+          values.push_back(figures.Values(def, p, basis.value_or(PriceBasis::kCurrent)));
+        for (size_t m = 0; m < members.size(); ++m) {
+          SeriesLabels labels = options.labels;
+          for (const auto& [name, value] : members[m]) labels[name] = value;
+          labels["cadence"] = std::string(CadenceName(cadence));
+          if (basis) labels["prices"] = PriceBasisLabel(*basis);
+          std::string prefix = def.name + LabelText(labels) + ' ';
+          bool any = false;
+          for (size_t i = 0; i < periods.size(); ++i) {
+            double v = values[i][m];
+            if (std::isnan(v)) continue;
+            out << prefix << Number(v) << ' ' << PeriodEndUnixSeconds(periods[i]) << '\n';
+            any = true;
+            ++stats.samples;
+          }
+          if (any) ++stats.series;
         }
-        if (any) ++stats.series;
       }
-    }
   }
   // The info series at every timestamp the figures have, so that a join on enterprise finds the
   // name and industry at any point of the history, not only where the live gauge exists.
@@ -151,8 +158,8 @@ OpenMetricsExportStats WriteOpenMetrics(Store& store, const Config& config,
 bool ParseExportLabels(const std::string& text, SeriesLabels* labels, std::string* error) {
   // The figure and info series' own labels: a target label of the same name would be overwritten
   // on some series and not others.
-  static const std::set<std::string> kOwn = {"cadence", "enterprise", "industry",
-                                             "name",    "key",        "period"};
+  static const std::set<std::string> kOwn = {"cadence", "enterprise", "industry", "name",
+                                             "key",     "period",     "prices"};
   labels->clear();
   size_t at = 0;
   while (at < text.size()) {

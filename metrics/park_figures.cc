@@ -50,17 +50,37 @@ std::vector<FigureMetricDef> BuildDefs() {
     for (const Ind& i : inds) {
       std::string base = std::string("parkwatch_") + s.name + "_" + i.name;
       std::string what = std::string(i.title) + " " + s.text;
+      // Value-added growth in both bases where a price index can deflate it (see the header).
+      const bool value_added = std::string(i.name) == "value_added";
+      std::vector<PriceBasis> prices;
+      std::string basis;
+      if (value_added && s.scope == FigureScope::kEnterprise) {
+        prices = {PriceBasis::kCurrent};
+        basis = ", labelled prices=\"current\" (现价; an enterprise has no price index)";
+      } else if (value_added) {
+        prices = {PriceBasis::kComparable, PriceBasis::kCurrent};
+        basis = std::string(
+                    ", labelled prices=\"comparable\" (可比价, deflated by each "
+                    "industry's price index ") +
+                kFigureDeflator +
+                ", where it covers the scope) or prices=\"current\" (现价); the default "
+                "rules use comparable where it exists, current otherwise";
+      } else if (std::string(i.name) == "output_value") {
+        basis = ", at current prices (现价)";
+      }
       defs.push_back({base + "_" + i.unit,
                       "Current " + what + " in the period labelled, in " + i.unit_text + ".",
                       s.scope, i.name, FigureQuantity::kLevel});
       defs.push_back({base + "_yoy_ratio",
                       "Year-on-year growth (同比) of the " + what +
-                          " in the period labelled, same-enterprise caliber, as a ratio.",
-                      s.scope, i.name, FigureQuantity::kYoY});
+                          " in the period labelled, same-enterprise caliber, as a ratio" + basis +
+                          ".",
+                      s.scope, i.name, FigureQuantity::kYoY, prices});
       defs.push_back({base + "_ytd_ratio",
                       "Year-to-date cumulative growth (累计同比, months 1..N) of the " + what +
-                          ", same-enterprise caliber, as a ratio; monthly cadence only.",
-                      s.scope, i.name, FigureQuantity::kYtd});
+                          ", same-enterprise caliber, as a ratio; monthly cadence only" + basis +
+                          ".",
+                      s.scope, i.name, FigureQuantity::kYtd, prices});
     }
     if (s.scope != FigureScope::kPark) {
       defs.push_back({std::string("parkwatch_") + s.name + "_output_value_pull_ratio",
@@ -81,6 +101,10 @@ const std::vector<FigureMetricDef>& FigureMetricDefs() {
   return defs;
 }
 
+const char* PriceBasisLabel(PriceBasis basis) {
+  return basis == PriceBasis::kComparable ? "comparable" : "current";
+}
+
 int64_t PeriodEndUnixSeconds(Period p) {
   using namespace std::chrono;
   sys_days next_day = sys_days(p.LastDay()) + days(1);
@@ -92,6 +116,10 @@ std::vector<std::pair<std::string, Cadence>> FigureTables() {
   for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
     for (const char* indicator : kIndicators) tables.emplace_back(indicator, cadence);
   return tables;
+}
+
+std::vector<std::pair<std::string, Cadence>> FigurePriceIndices() {
+  return {{kFigureDeflator, Cadence::kWeekly}, {kFigureDeflator, Cadence::kMonthly}};
 }
 
 struct ParkFigures::Data {
@@ -148,7 +176,7 @@ ParkFigures::ParkFigures(const RuleData& data, const Config& config)
 
 ParkFigures::ParkFigures(Store& store, const Config& config) : data_(std::make_unique<Data>()) {
   data_->owned = std::make_unique<RuleData>();
-  data_->owned->KeepTables(FigureTables());
+  data_->owned->KeepTables(FigureTables(), FigurePriceIndices());
   data_->owned->Load(store, config, RuleSet{});
   data_->view = data_->owned.get();
   Build(config);
@@ -241,13 +269,21 @@ std::optional<Period> ParkFigures::LatestComplete(Cadence cadence) const {
   return data_->latest_complete[Data::CadenceIndex(cadence)];
 }
 
-std::vector<double> ParkFigures::Values(const FigureMetricDef& def, Period t) const {
+std::vector<double> ParkFigures::Values(const FigureMetricDef& def, Period t,
+                                        PriceBasis prices) const {
   const Data& d = *data_;
   const auto& members = Members(def.scope);
   std::vector<double> out(members.size(), kNaN);
   const FigureTable* table = d.Table(t.cadence(), def.indicator);
   if (!table || (def.quantity == FigureQuantity::kYtd && !t.monthly())) return out;
-  Measures measures(*table, d.view->infos());
+  // Comparable prices as a rule's `prices: comparable` computes them (rules/evaluator.cc): the
+  // same Measures with the price index; where it does not cover a scope, that member has none.
+  MeasureOptions options;
+  if (prices == PriceBasis::kComparable) {
+    options.price_index = d.view->PriceIndex(kFigureDeflator, t.cadence());
+    if (!options.price_index || options.price_index->Periods().empty()) return out;
+  }
+  Measures measures(*table, d.view->infos(), options);
   std::vector<EnterpriseIndex> park = d.Park(t.year());
 
   if (def.quantity == FigureQuantity::kPull && def.scope == FigureScope::kEnterprise) {

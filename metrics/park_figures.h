@@ -11,7 +11,20 @@
 // electricity use (用电量, the weekly proxy for output) — because they are what the bureau
 // watches weekly and analyses monthly; every other figure stays in the JSON API.
 //
-// Cardinality: one series per enterprise, industry or park per metric and cadence, bounded by the
+// Price basis (可比价 or 现价), never left to guess: value-added growth (the _yoy_ratio and
+// _ytd_ratio of value_added) carries prices="current" (现价) and, for an industry or the park,
+// prices="comparable" (可比价: each enterprise's value deflated by its industry's price index,
+// kFigureDeflator, exactly as a rule's `prices: comparable` computes it) where the index covers
+// every enterprise of the scope, both years. The default rules measure the same figure
+// `comparable_or_current`: comparable where it can be, current otherwise, each alert saying which
+// in its `prices` annotation; a query takes the same choice with
+//   X{prices="comparable"} or on (industry, cadence) X{prices="current"}
+// (the dashboards do). An enterprise has no price index of its own, so its value-added growth is
+// at current prices only. Levels are at current prices, output value growth too (the rules
+// compare it so); electricity is a physical quantity.
+//
+// Cardinality: one series per enterprise, industry or park per metric and cadence (two for an
+// industry's and the park's value-added growth: the two price bases), bounded by the
 // register. A per-enterprise series carries only what identifies it (enterprise = credit code,
 // cadence); which period the figures are of is one series per cadence (kPeriodInfoName), so a
 // new period changes values, not label sets. The descriptive labels (name, industry, key) are on
@@ -53,7 +66,18 @@ struct FigureMetricDef {
   FigureScope scope;
   std::string indicator;  // output_value | value_added | electricity
   FigureQuantity quantity;
+  // The price bases the family is exported at, one series each labelled prices=...; empty: no
+  // prices label (levels, output value, electricity).
+  std::vector<PriceBasis> prices = {};
 };
+
+// The label value of a price basis: "comparable" or "current" (the word the alerts' `prices`
+// annotation uses).
+const char* PriceBasisLabel(PriceBasis basis);
+
+// The deflator of comparable value added: the rules' default (MeasureSpec::deflator), the
+// industries' producer price index (same period last year = 100).
+inline constexpr const char* kFigureDeflator = "ppi";
 
 // Every figure metric, in a fixed order (the export writes families in this order).
 const std::vector<FigureMetricDef>& FigureMetricDefs();
@@ -80,9 +104,11 @@ inline constexpr const char* kPeriodEndHelp =
     "End of the period the figure series of a cadence are of (Unix seconds, midnight "
     "Asia/Shanghai after its last day), for \"as of\" displays and staleness alerts.";
 
-// The tables ParkFigures reads: the levels of the three indicators at both cadences. A RuleData
-// given to ParkFigures must hold them (RuleData::KeepTables, AlertEngine's keep_tables).
+// The tables ParkFigures reads: the levels of the three indicators at both cadences, and the
+// price index (kFigureDeflator) at both cadences. A RuleData given to ParkFigures must hold them
+// (RuleData::KeepTables, AlertEngine's keep_tables and keep_price_indices).
 std::vector<std::pair<std::string, Cadence>> FigureTables();
+std::vector<std::pair<std::string, Cadence>> FigurePriceIndices();
 
 // End of a period as Unix seconds: midnight at the start of the day after its last day, in the
 // park's time zone. Asia/Shanghai has been UTC+8 without daylight saving since 1991, so the
@@ -122,9 +148,11 @@ class ParkFigures {
   // early reporters have sent is not complete yet, and its sums would read as a collapse.
   std::optional<Period> LatestComplete(Cadence cadence) const;
 
-  // Value of def for every member of def.scope at t (index = member index); NaN where there is
-  // no value (no figure, no base period, YTD for weeks, a measure without data).
-  std::vector<double> Values(const FigureMetricDef& def, Period t) const;
+  // Value of def for every member of def.scope at t (index = member index) at the given prices
+  // (one of def.prices, current for a family without); NaN where there is no value (no figure,
+  // no base period, YTD for weeks, a measure without data, no price index for comparable).
+  std::vector<double> Values(const FigureMetricDef& def, Period t,
+                             PriceBasis prices = PriceBasis::kCurrent) const;
 
   // For each enterprise above designated size in `at`'s year that has ever reported in the
   // cadence: its member index and the latest period it reported any figure for (any indicator,

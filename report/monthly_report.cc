@@ -121,7 +121,7 @@ const char* MovementNameEn(Movement m) {
 }
 
 void LoadReportData(Store& store, const Config& config, const RuleSet& rules, RuleData* data) {
-  data->KeepTables(FigureTables());
+  data->KeepTables(FigureTables(), FigurePriceIndices());
   data->Load(store, config, rules);
 }
 

@@ -162,6 +162,9 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   if (!levels.empty()) annotations["levels"] = levels;
   if (target) annotations["target"] = Number(*target);
   if (measured) annotations["measured"] = Number(*measured);
+  // The prices the value is at, whatever the rule's templates say (comparable_or_current
+  // decides per outcome): /metrics labels the same figure with the same word.
+  if (price_basis) annotations["prices"] = price_basis;
   AddFigures(&annotations);
   return annotations;
 }

@@ -32,8 +32,10 @@ void KeepLater(std::optional<Period>& slot, Period p) {
 
 }  // namespace
 
-void RuleData::KeepTables(std::vector<std::pair<std::string, Cadence>> tables) {
+void RuleData::KeepTables(std::vector<std::pair<std::string, Cadence>> tables,
+                          std::vector<std::pair<std::string, Cadence>> price_indices) {
   kept_ = std::move(tables);
+  kept_prices_ = std::move(price_indices);
 }
 
 void RuleData::Prepare(const Config& config, const RuleSet& rules) {
@@ -60,6 +62,7 @@ void RuleData::Prepare(const Config& config, const RuleSet& rules) {
     }
   for (const TableKey& key : kept_)
     if (!needed_.count(key)) also_[key] = kind_of(key.first);
+  needed_prices_.insert(kept_prices_.begin(), kept_prices_.end());
 
   Reset();
 }

@@ -86,7 +86,10 @@ class RuleData {
   // across both). They are loaded and followed like the rules' own; the rules never read them
   // (EarliestPeriod looks at the rules' tables only), so what else reads this view does not change
   // what the rules decide. The kind is the config's for the indicator (a level if undeclared).
-  void KeepTables(std::vector<std::pair<std::string, Cadence>> tables);
+  // price_indices: deflator indicators (ppi) whose per-industry price index to hold too
+  // (PriceIndex), for comparable prices where no rule asks for them.
+  void KeepTables(std::vector<std::pair<std::string, Cadence>> tables,
+                  std::vector<std::pair<std::string, Cadence>> price_indices = {});
 
   // --- Building without a store (tests, benchmarks, replays) ---------------------------------
   // Forgets all data and declares the tables the rule set needs (all empty).
@@ -191,6 +194,7 @@ class RuleData {
   std::vector<std::string> base_industries_;  // Config::industries
   std::map<TableKey, IndicatorKind> needed_;  // measure tables
   std::vector<TableKey> kept_;                // KeepTables
+  std::vector<TableKey> kept_prices_;         // KeepTables' price indices
   std::map<TableKey, IndicatorKind> also_;    // kept_ the rules do not need, with their kind
   std::set<TableKey> needed_prices_;          // deflator tables
 

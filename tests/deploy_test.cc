@@ -132,6 +132,17 @@ TEST(Dashboards, AreWellFormedAndImportableWithADatasourceVariable) {
           EXPECT_NE(expr.find("parkwatch_figures_period_info"), std::string::npos)
               << name << " / " << title << ": " << expr;
         }
+        // Value-added growth says its price basis: the alerts' choice (comparable where the
+        // series exists, else current) and 可比价/现价 in the legend.
+        static const std::regex kValueAddedGrowth(R"(value_added_(yoy|ytd)_ratio)");
+        if (std::regex_search(expr, kValueAddedGrowth)) {
+          EXPECT_NE(expr.find("prices=\"comparable\""), std::string::npos)
+              << name << " / " << title << ": " << expr;
+          EXPECT_NE(expr.find("prices=\"current\""), std::string::npos)
+              << name << " / " << title << ": " << expr;
+          EXPECT_NE(t.value("legendFormat", "").find("{{price_basis}}"), std::string::npos)
+              << name << " / " << title;
+        }
       }
     }
   }

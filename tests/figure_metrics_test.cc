@@ -202,7 +202,7 @@ TEST_F(FigureMetricsTest, ARenameReplacesOnlyTheInfoSeries) {
 TEST_F(FigureMetricsTest, TheEnginesDataGivesTheSeriesTheStoreGives) {
   // The daemon refreshes from its alert engine's rule data, which follows each batch; the
   // export reads the store. Both must give the same series.
-  AlertEngine engine(store_.get(), FigureTables());
+  AlertEngine engine(store_.get(), FigureTables(), FigurePriceIndices());
   engine.SetRules(std::make_shared<RuleSet>(), std::make_shared<Config>(config_), 1000);
   // The last three batches touch one enterprise each: the data follows them incrementally.
   for (const BatchSummary& batch :

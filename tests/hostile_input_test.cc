@@ -420,7 +420,9 @@ TEST_F(HostileInputTest, InboxFileWaitsOutDescriptorExhaustion) {
   EXPECT_TRUE(fs::exists(dir_ / "inbox/drop.csv")) << daemon_.Log();
   EXPECT_EQ(daemon_.Log().find("not ingested"), std::string::npos) << daemon_.Log();
   ASSERT_EQ(::prlimit(daemon_.pid(), RLIMIT_NOFILE, &old_limit, nullptr), 0);
-  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/drop.csv"); }))
+  // Generous: the retry backs off to 1 s steps, and a loaded 2-core machine under ASan has been
+  // seen to need more than 15 s from here to the file's commit.
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(dir_ / "inbox/processed/drop.csv"); }, 60000))
       << daemon_.Log();
   EXPECT_EQ(QueryInt(dir_ / "pw.db", "SELECT count(*) FROM figures"), 1);
   EXPECT_TRUE(Healthy());

@@ -114,8 +114,8 @@ TEST(MessageEndToEndTest,
   for (const std::string& line : std::vector<std::string>{
            "企业：湖南德山制药", "统一社会信用代码：" + code, "行业：医药化工",
            "周期：" + PeriodNameWithDays(latest),
-           std::string("指标：工业总产值同比下降16.5%，低于黄色预警线（下降15%）"),
-           std::string("预警线：黄色 下降15%；橙色 下降25%；红色 下降35%"),
+           std::string("指标：工业总产值同比下降16.5%，低于黄色预警线（下降10%）"),
+           std::string("预警线：黄色 下降10%；橙色 下降25%；红色 下降35%"),
            std::string("工业总产值：本期 835.00万元，上年同期 1,000.00万元")})
     EXPECT_NE(plain.find(line), std::string::npos) << line << "\n" << plain;
   EXPECT_NE(mail["parts"][1]["text"].get<std::string>().find("<table"), std::string::npos);

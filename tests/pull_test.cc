@@ -356,7 +356,7 @@ TEST(HttpPullInTheDaemon, PullsOnScheduleSwitchesOnReloadAndStopsOnSigterm) {
   std::string error;
   ASSERT_TRUE(daemon.Start(&error)) << error;
   ASSERT_TRUE(WaitFor([&] { return count("/a.csv") >= 2; })) << daemon.Log();
-  // The second body was served; its batch is recorded once the worker gets to it.
+  // The sink counts the second request before the daemon has recorded what it got back.
   testing::HttpResult batches;
   EXPECT_TRUE(WaitFor([&] {
     batches = Http("GET", daemon.url("/api/v1/batches"));

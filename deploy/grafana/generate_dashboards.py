@@ -68,23 +68,36 @@ def of_period(expr): return "(" + expr + ") * on (cadence) group_left (period) p
 def info(sel=""): return "topk by (enterprise) (1, parkwatch_enterprise_info" + ("{" + sel + "}" if sel else "") + ")"
 def named(expr, sel="", labels="name"): return expr + " * on (enterprise) group_left (" + labels + ") " + info(sel)
 def only(expr, sel): return expr + " and on (enterprise) parkwatch_enterprise_info{" + sel + "}"
+# Value-added growth is exported at two price bases, prices="comparable" (可比价, deflated by the
+# industries' price index) and prices="current" (现价). The default rules measure it at comparable
+# prices where the index exists and at current prices otherwise (prices: comparable_or_current);
+# priced() takes the same choice, so a panel shows the number the alert names, and adds a
+# price_basis label (可比价 or 现价) that its legend shows: no growth without its basis.
+def priced(family, sel, on):
+    both = lambda basis: family + "{" + sel + ',prices="' + basis + '"}'
+    expr = "(" + both("comparable") + " or on (" + on + ") " + both("current") + ")"
+    return ('label_replace(label_replace(' + expr + ', "price_basis", "可比价", "prices", "comparable"), '
+            '"price_basis", "现价", "prices", "current")')
+PRICED_DESC = "可比价（按行业价格指数缩减）；无价格指数时为现价。与预警规则取同一口径（可比价优先），图例注明。"
 
 # 1. Park overview
 d = D("parkwatch-park", "parkwatch / 园区总览", "园区产值、工业增加值增速与目标、累计增速，以及四大行业（周监测、月分析）。", ["park"])
 d.panel("stat", "工业总产值（最新月）", [target(of_period('parkwatch_park_output_value_yuan{cadence="monthly"}'), "{{period}}", instant=True)], w=6, h=5, unit="currencyCNY")
-d.panel("stat", "工业增加值累计增速", [target(of_period('parkwatch_park_value_added_ytd_ratio{cadence="monthly"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "工业增加值累计增速与目标之差", [target(of_period('parkwatch_park_value_added_ytd_ratio{cadence="monthly"} - on () group_left () max(parkwatch_park_growth_target_ratio{target="value_added_growth"})'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
+PARK_YTD = priced("parkwatch_park_value_added_ytd_ratio", 'cadence="monthly"', "cadence")
+d.panel("stat", "工业增加值累计增速", [target(of_period(PARK_YTD), "{{period}}（{{price_basis}}）", instant=True)], w=6, h=5, fc=growth_fc(), desc=PRICED_DESC)
+d.panel("stat", "工业增加值累计增速与目标之差", [target(of_period(PARK_YTD + ' - on () group_left () max(parkwatch_park_growth_target_ratio{target="value_added_growth"})'), "{{period}}（{{price_basis}}）", instant=True)], w=6, h=5, fc=growth_fc(), desc=PRICED_DESC)
 d.panel("stat", "工业总产值同比（最新周）", [target(of_period('parkwatch_park_output_value_yoy_ratio{cadence="weekly"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
 d.panel("timeseries", "工业增加值增速与年度目标", [
-    target('parkwatch_park_value_added_yoy_ratio{cadence="monthly"}', "当月同比"),
-    target('parkwatch_park_value_added_ytd_ratio{cadence="monthly"}', "累计同比"),
-    target('max(parkwatch_park_growth_target_ratio{target="value_added_growth"})', "年度目标")], w=12, h=9, unit="percentunit")
+    target(priced("parkwatch_park_value_added_yoy_ratio", 'cadence="monthly"', "cadence"), "当月同比（{{price_basis}}）"),
+    target(PARK_YTD, "累计同比（{{price_basis}}）"),
+    target('max(parkwatch_park_growth_target_ratio{target="value_added_growth"})', "年度目标")], w=12, h=9, unit="percentunit", desc=PRICED_DESC)
 d.panel("timeseries", "工业总产值与用电量（月度）", [
     target('parkwatch_park_output_value_yuan{cadence="monthly"}', "工业总产值（元）"),
     target('parkwatch_park_electricity_kwh{cadence="monthly"}', "用电量（千瓦时）")], w=12, h=9,
     fc={"defaults": {"unit": "currencyCNY"}, "overrides": [{"matcher": {"id": "byName", "options": "用电量（千瓦时）"}, "properties": [{"id": "unit", "value": "kwatth"}, {"id": "custom.axisPlacement", "value": "right"}]}]})
-d.panel("bargauge", "四大行业：工业增加值累计增速", [target('parkwatch_industry_value_added_ytd_ratio{cadence="monthly"}', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
-d.panel("bargauge", "四大行业：累计增速与目标之差", [target('parkwatch_industry_value_added_ytd_ratio{cadence="monthly"} - on (industry) group_left () max by (industry) (parkwatch_industry_growth_target_ratio{target="value_added_growth"})', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
+INDUSTRY_YTD = priced("parkwatch_industry_value_added_ytd_ratio", 'cadence="monthly"', "industry, cadence")
+d.panel("bargauge", "四大行业：工业增加值累计增速", [target(INDUSTRY_YTD, "{{industry}}（{{price_basis}}）", instant=True)], w=8, h=8, fc=growth_fc(), desc=PRICED_DESC, options={"orientation": "horizontal", "displayMode": "basic"})
+d.panel("bargauge", "四大行业：累计增速与目标之差", [target(INDUSTRY_YTD + ' - on (industry) group_left () max by (industry) (parkwatch_industry_growth_target_ratio{target="value_added_growth"})', "{{industry}}（{{price_basis}}）", instant=True)], w=8, h=8, fc=growth_fc(), desc=PRICED_DESC, options={"orientation": "horizontal", "displayMode": "basic"})
 d.panel("bargauge", "四大行业：对园区产值增长的拉动（周）", [target('parkwatch_industry_output_value_pull_ratio{cadence="weekly"}', "{{industry}}", instant=True)], w=8, h=8, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
 d.panel("timeseries", "周监测：工业总产值与用电量同比", [
     target('parkwatch_park_output_value_yoy_ratio{cadence="weekly"}', "产值同比"),
@@ -99,13 +112,14 @@ d.var("industry", "行业", "label_values(parkwatch_industry_output_value_yuan, 
 d.var("enterprise", "企业（统一社会信用代码）", 'label_values(parkwatch_enterprise_info{industry="$industry"}, enterprise)')
 d.custom("cadence", "频度", CADENCES)
 d.panel("stat", "$industry 工业总产值同比", [target(of_period('parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
-d.panel("stat", "$industry 工业增加值累计增速", [target(of_period('parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
+SELECTED_YTD = priced("parkwatch_industry_value_added_ytd_ratio", 'industry="$industry",cadence="monthly"', "industry, cadence")
+d.panel("stat", "$industry 工业增加值累计增速", [target(of_period(SELECTED_YTD), "{{period}}（{{price_basis}}）", instant=True)], w=6, h=5, fc=growth_fc(), desc=PRICED_DESC)
 d.panel("stat", "$industry 对园区产值的拉动", [target(of_period('parkwatch_industry_output_value_pull_ratio{industry="$industry",cadence="$cadence"}'), "{{period}}", instant=True)], w=6, h=5, fc=growth_fc())
 d.panel("stat", "未报企业数", [target('count(' + only('parkwatch_enterprise_last_report_period_age{cadence="$cadence"} >= 1', 'industry="$industry"') + ') or vector(0)', "", instant=True)], w=6, h=5,
     fc={"defaults": {"unit": "none", "thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "yellow", "value": 1}]}}, "overrides": []})
 d.panel("timeseries", "$industry 增速", [
     target('parkwatch_industry_output_value_yoy_ratio{industry="$industry",cadence="$cadence"}', "产值同比"),
-    target('parkwatch_industry_value_added_ytd_ratio{industry="$industry",cadence="monthly"}', "增加值累计增速"),
+    target(SELECTED_YTD, "增加值累计增速（{{price_basis}}）"),
     target('max(parkwatch_industry_growth_target_ratio{industry="$industry",target="value_added_growth"})', "目标")], w=12, h=9, unit="percentunit")
 d.panel("bargauge", "拖累 $industry 的企业（对园区产值拉动最低）", [target('bottomk(10, ' + named('parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"}', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})
 d.panel("bargauge", "带动 $industry 的企业（对园区产值拉动最高）", [target('topk(10, ' + named('parkwatch_enterprise_output_value_pull_ratio{cadence="$cadence"}', 'industry="$industry"') + ')', "{{name}}", instant=True)], w=12, h=9, fc=growth_fc(), options={"orientation": "horizontal", "displayMode": "basic"})

@@ -11,16 +11,22 @@ Writes into OUT:
 
 Three years (2023-2025) of weekly and monthly figures. Each enterprise has its own noise level,
 1-5 % per figure; industries grow at their target plus a margin; weekly output falls to 40-60 %
-in the Spring Festival weeks on their moving dates. Planted, each class several times:
-  weekly_drop      a key enterprise's weekly output (and electricity) 10-40 % down for 4-8 weeks
-  monthly_drop     a key enterprise's monthly output 10-40 % down for 1-3 months
+in the Spring Festival weeks on their moving dates. Planted, each class several times (weekly
+events outside the festival season, which the weekly rules skip):
+  weekly_drop      a key enterprise's weekly output (and electricity) 10-40 % below the same
+                   weeks a year before (同比, its growth undone) for 4-8 weeks
+  monthly_drop     a key enterprise's monthly output 10-40 % below the same months a year before
+                   for 1-3 months
   missing_end      a key enterprise stops weekly reports for its last weeks; an enterprise stops
                    monthly reports for its last months
   missing_middle   a key enterprise skips one week in the middle of its series
   unit_slip        an output figure x10, x1000 or x10000 (or the inverse), weekly or monthly
-  industry_decline an industry's value added 8-12 % down for three months
-  park_below       the whole park's value added growth 8 points lower from a month on
-  revision_create  a first version at the usual level, corrected later to a 30-40 % drop
+  industry_decline an industry's value added 8-12 % below the same months a year before, three
+                   months
+  park_below       the whole park's value added 12 % under its course from March-June on, its
+                   year-to-date growth ending the year under target
+  revision_create  a first version at the usual level, corrected later to a 35 % drop (about 28 %
+                   year on year)
   revision_clear   a first version 40 % down, corrected later to the usual level
 """
 import argparse
@@ -120,6 +126,23 @@ class Park:
         usable = [p for p in weeks if p[0] >= 2024 and p not in festival_weeks(p[0])
                   and p[1] < 50]
         months = [p for y in (2024, 2025) for p in month_periods(y)[1:-1]]
+        # Weeks the weekly year-on-year rules see: neither the week nor the one it is compared
+        # with a year before in a festival season (the festival moves, so a January week of one
+        # year can face the festival in the year before).
+        quiet = {(y, w) for (y, w) in usable if (y - 1, w) not in festival_weeks(y - 1)}
+
+        def start_clear_of_festival(length):
+            """A first week whose `length` weeks all lie outside the festival season, this year's
+            and the base year's: the weekly rules skip them, so an event there is one they are
+            built not to see."""
+            starts = [weeks[i] for i in range(len(weeks) - length - 10)
+                      if all(weeks[i + k] in quiet for k in range(length))]
+            return r.choice(starts)
+
+        def trend(e):
+            """The enterprise's growth over a year: a drop of `depth` is against the same period
+            a year before (同比), as the bureau and the rules measure it, not against the trend."""
+            return 1 + INDUSTRIES[e["industry"]] + 0.03
         pool = keys[:]
         r.shuffle(pool)
         per_class = max(2, len(keys) // 8)
@@ -128,13 +151,13 @@ class Park:
             return pool.pop() if pool else r.choice(keys)
 
         for _ in range(per_class):  # weekly drops
-            e, start = take(), r.choice(usable[:-10])
-            length, depth = r.randint(4, 8), r.uniform(0.10, 0.40)
+            e, length, depth = take(), r.randint(4, 8), r.uniform(0.10, 0.40)
+            start = start_clear_of_festival(length)
             i = weeks.index(start)
             span = [weeks[i + k] for k in range(length)]
             for (y, w) in span:
                 for s in ("output_value", "electricity"):
-                    self.factor[(e["code"], s, week_text(y, w))] = 1 - depth
+                    self.factor[(e["code"], s, week_text(y, w))] = (1 - depth) / trend(e)
             self.events.append({"class": "weekly_drop", "enterprise": e["code"], "depth": depth,
                                 "from": week_text(*span[0]), "to": week_text(*span[-1]),
                                 "rules": ["KeyEnterpriseOutputDrop"]})
@@ -144,7 +167,7 @@ class Park:
             span = months[j:j + r.randint(1, 3)]
             depth = r.uniform(0.10, 0.40)
             for p in span:
-                self.factor[(e["code"], "m_output_value", p)] = 1 - depth
+                self.factor[(e["code"], "m_output_value", p)] = (1 - depth) / trend(e)
             self.events.append({"class": "monthly_drop", "enterprise": e["code"], "depth": depth,
                                 "from": span[0], "to": span[-1],
                                 "rules": ["KeyEnterpriseMonthlyOutputDrop"]})
@@ -185,25 +208,30 @@ class Park:
         industry = r.choice(list(INDUSTRIES))  # an industry's decline over three months
         j = r.randrange(len(months) - 3)
         span = months[j:j + 3]
-        depth = r.uniform(0.10, 0.14)  # 8-12 % below last year after its growth
+        depth = r.uniform(0.08, 0.12)  # below the same months last year, after its growth
         for e in self.enterprises:
             if e["industry"] == industry:
                 for p in span:
                     self.factor[(e["code"], "m_value_added", p)] = \
-                        self.factor.get((e["code"], "m_value_added", p), 1) * (1 - depth)
+                        self.factor.get((e["code"], "m_value_added", p), 1) * (1 - depth) / trend(e)
         self.events.append({"class": "industry_decline", "industry": industry, "from": span[0],
                             "to": span[-1], "rules": ["IndustryValueAddedDecline"]})
-        start = r.choice(month_periods(2025)[2:6])  # the park below target for the rest of 2025
+        # The park below target for the rest of 2025: its value added 12 % under its course
+        # (growth about 0 instead of 11-12 %) from a month in March-June on, so that the
+        # year-to-date growth is well under target by the year's end. (8 % from July on left it
+        # above the rule's first level all year, and a base lowered by an industry's decline the
+        # year before could lift it back.)
+        start = r.choice(month_periods(2025)[1:5])
         for e in self.enterprises:
             for p in month_periods(2025):
                 if p >= start:
                     self.factor[(e["code"], "m_value_added", p)] = \
-                        self.factor.get((e["code"], "m_value_added", p), 1) * 0.92
+                        self.factor.get((e["code"], "m_value_added", p), 1) * 0.88
         self.events.append({"class": "park_below", "from": start, "to": "2025-12",
                             "rules": ["ParkBelowTarget"]})
         for kind in ("revision_create", "revision_clear"):  # late revisions
             for _ in range(max(1, per_class // 2)):
-                e, start = take(), r.choice(usable[:-10])
+                e, start = take(), start_clear_of_festival(2)
                 i = weeks.index(start)
                 span = [week_text(*weeks[i + k]) for k in range(2)]
                 for p in span:
@@ -235,7 +263,7 @@ def write(park, out):
 
     for code, series, period, first in park.revisions:
         first_versions[(code, series, period)] = first
-    corrections = []
+    corrections = []  # (name, text, name of the wrong first version it corrects)
     for y in YEARS:
         for (_, w) in weeks_of(y):
             p = week_text(y, w)
@@ -255,7 +283,7 @@ def write(park, out):
                 text += row(e, p, out_v, ele)
             if has_first:  # the wrong version goes out with the week, the correction weeks later
                 files.append(("week-%s.csv" % p, first_text))
-                corrections.append(("week-%s-revised.csv" % p, text, len(files) + 6))
+                corrections.append(("week-%s-revised.csv" % p, text, "week-%s.csv" % p))
             else:
                 files.append(("week-%s.csv" % p, text))
         for p in month_periods(y):
@@ -276,7 +304,10 @@ def write(park, out):
             for industry in PRICED:
                 ppi += "%s,%s,%.1f\n" % (industry, p, 100 + park.rng.uniform(-0.5, 0.5))
     files.insert(0, ("ppi.csv", ppi))
-    for name, text, at in corrections:
+    # Each correction six files after its first version, placed in the final list (an index
+    # taken before the other insertions put some corrections before what they correct).
+    for name, text, first in corrections:
+        at = next(i for i, f in enumerate(files) if f[0] == first) + 7
         files.insert(min(at, len(files)), (name, text))
     for i, (name, text) in enumerate(files):
         with open(os.path.join(out, "files", "%04d-%s" % (i, name.replace("/", "_"))), "w",

@@ -116,10 +116,13 @@ def score(truth, episodes):
         return start_of(ep["from"]) <= to and end_of(ep["to"]) >= frm
 
     recall = {}
+    by_depth = {}  # (class, band) -> (caught, planted) for the drops, whose depth varies
+    missed = []
     for c in CLASSES:
         planted = [e for e in events if e["class"] == c]
         hit = 0
         for e in planted:
+            before = hit
             frm, to = start_of(e["from"]), end_of(e["to"]) + slack(e["to"])
             found = [ep for ep in episodes if ep["rule"] in e["rules"] and scope_matches(e, ep)
                      and overlaps(ep, frm, to)]
@@ -129,6 +132,12 @@ def score(truth, episodes):
                 hit += quiet
             else:
                 hit += bool(found)
+            if hit == before:
+                missed.append(e)
+            if "depth" in e:
+                band = "%d–%d %%" % (int(e["depth"] * 10) * 10, int(e["depth"] * 10) * 10 + 10)
+                n, ok = by_depth.get((c, band), (0, 0))
+                by_depth[(c, band)] = (n + 1, ok + (hit > before))
         recall[c] = (hit, len(planted))
 
     def explained(ep):
@@ -151,7 +160,7 @@ def score(truth, episodes):
         precision[ep["rule"]] = (n + 1, ok + explained(ep))
     festival = [ep for ep in episodes if ep["rule"] in WEEKLY_RULES - MISSING_RULES
                 and in_festival(ep["from"])]
-    return recall, precision, festival
+    return recall, precision, festival, by_depth, missed
 
 
 def free_port():
@@ -266,7 +275,7 @@ def main():
         generate.write_config(d, rules)
         truth = json.load(open(os.path.join(d, "truth.json"), encoding="utf-8"))
         bt_rules, t_ingest, t_backtest = backtest(a.parkwatch, d)
-        recall, precision, festival = score(truth, episodes_of(bt_rules))
+        recall, precision, festival, by_depth, missed = score(truth, episodes_of(bt_rules))
         out("### Park of %d enterprises (3 years, seed %d)" % (n, a.seed))
         out()
         out("ingest %.1f s, backtest %.1f s" % (t_ingest, t_backtest))
@@ -277,6 +286,9 @@ def main():
             hit, total = recall[c]
             out("| %s | %d | %d | %s |" % (c, total, hit,
                                            "%.0f %%" % (100.0 * hit / total) if total else "-"))
+        out()
+        out("drops by depth (same period a year before): " + ", ".join(
+            "%s %s %d/%d" % (c, band, ok, n) for (c, band), (n, ok) in sorted(by_depth.items())))
         out()
         out("| rule | episodes | explained | precision |")
         out("|---|---:|---:|---:|")
@@ -289,6 +301,8 @@ def main():
                                         "%.0f %%" % (100.0 * all_ok / all_n) if all_n else "-"))
         out()
         out("episodes starting in a Spring Festival week: %d" % len(festival))
+        with open(os.path.join(d, "missed.json"), "w", encoding="utf-8") as f:
+            json.dump(missed, f, ensure_ascii=False, indent=1)
         if n <= a.daemon_max:
             rows, seconds, rejected = through_daemon(a.parkwatch, d)
             want, got, diff, since = compare(bt_rules, rows)
