@@ -131,8 +131,9 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
       series = json::array();
       if (const IndicatorConfig* ind = in.config.FindIndicator(ref.rule->measure.indicator))
         out["series_unit"] = BaseUnitName(ind->dimension);
+      // A figure in quarantine is marked: the unit-slip alert's chart shows what is held.
       for (const auto& p : in.store.Series(e->id, ref.rule->measure.indicator, ref.group->cadence))
-        series.push_back({{"period", p.period.ToString()}, {"value", p.value}});
+        series.push_back({{"period", p.period.ToString()}, {"value", p.value}, {"held", p.held}});
     }
   }
   out["series"] = std::move(series);

@@ -159,6 +159,7 @@ std::string BatchSummaryJson(const BatchSummary& s) {
               {"figures_revised", s.figures_revised},
               {"figures_unchanged", s.figures_unchanged},
               {"enterprises_new", s.enterprises_new},
+              {"figures_held", s.figures_held},
               {"error_count", std::max<int64_t>(s.error_count, s.errors.size())},
               {"errors", std::move(errors)}};
   if (s.duplicate_of) out["duplicate_of"] = s.duplicate_of;

@@ -38,6 +38,7 @@ HttpResponse ApiTuning(ApiCall& call);            // GET /api/v1/tuning: levels,
 HttpResponse ApiTuningApply(ApiCall& call);       // POST /api/v1/tuning/apply
 HttpResponse ApiTuningRevert(ApiCall& call);      // POST /api/v1/tuning/revert
 HttpResponse ApiUsers(ApiCall& call);             // GET /api/v1/users: users, roles, the file
+HttpResponse ApiQuarantine(ApiCall& call);        // GET /api/v1/quarantine?all=: held figures
 
 // Serving pool.
 HttpResponse ApiLogin(ApiCall& call);       // POST /-/login {"user","password"}
@@ -58,6 +59,10 @@ HttpResponse ApiAcknowledge(ApiCall& call);    // POST /api/v1/alerts/{fingerpri
 HttpResponse ApiMonthlyReport(ApiCall& call);  // GET /api/v1/reports/monthly/{period}?format=&lang=
 HttpResponse ApiPutEnterprise(ApiCall& call);  // PUT /api/v1/enterprises/{code} {"key":true,...}
 HttpResponse ApiTuningPreview(ApiCall& call);  // POST /api/v1/tuning/preview: a change over history
+// POST /api/v1/quarantine/confirm|reject {"credit_code","period","indicator"}: let a held figure
+// in, or keep it out as wrong; the rules re-decide as for a revision.
+HttpResponse ApiQuarantineConfirm(ApiCall& call);
+HttpResponse ApiQuarantineReject(ApiCall& call);
 
 // One enterprise of the register as the API shows it (api/register.cc).
 std::string EnterpriseJson(const EnterpriseRow& e);

@@ -132,6 +132,15 @@ void RegisterRoutes(RouteTable& t, size_t max_ingest_body_bytes) {
          "recent batches with their errors", ApiBatches});
   t.Add({"GET", "/api/v1/batches/{id}", A::kRead, R::kLoop, {}, 0,
          "one batch with its errors (file, line, column, field, message)", ApiBatch});
+  t.Add({"GET", "/api/v1/quarantine", A::kRead, R::kLoop, {"all"}, 0,
+         "figures held out of every total as suspected unit slips (all=true: confirmed too)",
+         ApiQuarantine});
+  t.Add({"POST", "/api/v1/quarantine/confirm", A::kOperate, R::kWorker, {}, kMaxAdminBodyBytes,
+         "let held figures in {credit_code, period, indicator}: the rules re-decide",
+         ApiQuarantineConfirm});
+  t.Add({"POST", "/api/v1/quarantine/reject", A::kOperate, R::kWorker, {}, kMaxAdminBodyBytes,
+         "keep held figures out as wrong until revised {credit_code, period, indicator}",
+         ApiQuarantineReject});
 
   // Alerts and rules.
   t.Add({"GET", "/api/v1/alerts", A::kRead, R::kLoop,

@@ -99,6 +99,7 @@ HttpResponse ApiSeries(ApiCall& call) {
     if (auto e = call.worker->store().FindEnterprise(enterprise))
       for (const SeriesPoint& p : call.worker->store().Series(e->id, indicator, *cadence)) {
         if ((from && p.period < *from) || (to && *to < p.period)) continue;
+        if (p.held) continue;  // in quarantine: listed by /api/v1/quarantine, counted nowhere
         stored[p.period.key()] = p;
         periods.push_back(p.period);
       }

@@ -70,6 +70,9 @@ class WorkerServices {
   // touches and reports it to the loop.
   virtual BatchSummary Ingest(const std::string& body, const std::string& content_type,
                               const std::string& source, const CollectorConfig& collector) = 0;
+  // A batch written on the worker outside Ingest (a quarantine decision, store/quarantine.h):
+  // the rules follow it as they follow an ingested batch.
+  virtual void FollowBatch(const BatchSummary& batch) = 0;
   // A silence or acknowledgement was written: what is due to be sent may have changed.
   virtual void NotificationsChanged() = 0;
 };

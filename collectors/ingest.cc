@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/log_text.h"
 #include "core/sha256.h"
+#include "rules/unit_slip_hold.h"
 
 namespace parkwatch {
 namespace {
@@ -65,9 +66,11 @@ class ViewStreambuf : public std::streambuf {
   }
 };
 
-// The one place that decides what a batch becomes: duplicate, committed, partial or rejected.
+// The one place that decides what a batch becomes: duplicate, committed, partial or rejected,
+// and which of its figures the quarantine holds (store/quarantine.h), in the same commit.
 BatchSummary IngestBatch(const BatchInfo& info, int64_t input_bytes,
-                         const CollectorConfig& collector, Store& store, const ReadTable& read) {
+                         const CollectorConfig& collector, const Config& config, Store& store,
+                         const ReadTable& read) {
   const int64_t started_ns = SteadyNanos();
   BatchSummary summary;
   summary.info = info;
@@ -96,6 +99,10 @@ BatchSummary IngestBatch(const BatchInfo& info, int64_t input_bytes,
     return summary;
   }
   summary.status = summary.errors.empty() ? "committed" : "partial";
+  if (collector.quarantine == "unit_errors")
+    for (const FigureHold& hold : FindUnitSlips(store, txn->batch_id(), txn->touched_enterprises(),
+                                                txn->touched_periods(), config.indicators))
+      txn->Hold(hold);
   txn->Commit(&summary);
   return summary;
 }
@@ -171,17 +178,18 @@ BatchSummary IngestFile(const std::string& path, const CollectorConfig& collecto
   char head[8] = {};
   ssize_t got = ::pread(file.fd, head, sizeof head, 0);
   FileFormat format = SniffFormat(std::string_view(head, got > 0 ? static_cast<size_t>(got) : 0));
-  return IngestBatch(info, total, collector, store, [&](RecordSink* sink, TableResult* result) {
-    if (format != FileFormat::kText) {
-      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(file.fd, format, c); },
-                   name, collector, config, sink, result, progress);
-      return;
-    }
-    std::istream in(file.buffer.get());
-    std::function<void(int64_t)> report;
-    if (progress) report = [&](int64_t done) { progress(done, total); };
-    ReadCsvTable(in, name, collector, config.indicators, sink, result, report);
-  });
+  return IngestBatch(
+      info, total, collector, config, store, [&](RecordSink* sink, TableResult* result) {
+        if (format != FileFormat::kText) {
+          ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(file.fd, format, c); },
+                       name, collector, config, sink, result, progress);
+          return;
+        }
+        std::istream in(file.buffer.get());
+        std::function<void(int64_t)> report;
+        if (progress) report = [&](int64_t done) { progress(done, total); };
+        ReadCsvTable(in, name, collector, config.indicators, sink, result, report);
+      });
 }
 
 BatchSummary IngestBody(const std::string& body, const std::string& content_type,
@@ -193,18 +201,19 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
               (first != std::string::npos && (body[first] == '{' || body[first] == '['));
   FileFormat format = SniffFormat(std::string_view(body).substr(0, 8));
   const auto size = static_cast<int64_t>(body.size());
-  return IngestBatch(info, size, collector, store, [&](RecordSink* sink, TableResult* result) {
-    if (format != FileFormat::kText) {
-      ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); }, source,
-                   collector, config, sink, result, {});
-    } else if (json) {
-      ReadJsonTable(body, source, collector, config.indicators, sink, result);
-    } else {
-      ViewStreambuf view(body);
-      std::istream in(&view);
-      ReadCsvTable(in, source, collector, config.indicators, sink, result);
-    }
-  });
+  return IngestBatch(
+      info, size, collector, config, store, [&](RecordSink* sink, TableResult* result) {
+        if (format != FileFormat::kText) {
+          ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); },
+                       source, collector, config, sink, result, {});
+        } else if (json) {
+          ReadJsonTable(body, source, collector, config.indicators, sink, result);
+        } else {
+          ViewStreambuf view(body);
+          std::istream in(&view);
+          ReadCsvTable(in, source, collector, config.indicators, sink, result);
+        }
+      });
 }
 
 BatchSummary RecordFailedInput(const std::string& source, const std::string& error,
@@ -231,6 +240,7 @@ std::string SummaryLine(const BatchSummary& s) {
   out << ": " << s.rows_read << " rows, " << s.rows_accepted << " accepted, " << s.figures_new
       << " new figures, " << s.figures_revised << " revisions, " << s.figures_unchanged
       << " unchanged, " << s.enterprises_new << " new enterprises";
+  if (s.figures_held) out << ", " << s.figures_held << " held in quarantine (suspected unit slips)";
   if (s.error_count) out << ", " << s.error_count << " errors";
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", s.duration_seconds);

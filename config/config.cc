@@ -170,6 +170,7 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
                 "directory",
                 "encoding",
                 "atomic",
+                "quarantine",
                 "columns",
                 "sheet",
                 "period_format",
@@ -211,6 +212,10 @@ void ReadCollectors(Reader& r, const YAML::Node& node, const fs::path& base, Con
         col.encoding != "gbk")
       r.Error(item["encoding"], where + ".encoding", "must be auto, utf-8 or gb18030");
     col.atomic = r.Bool(item["atomic"], where + ".atomic", true);
+    col.quarantine = r.String(item["quarantine"], where + ".quarantine", "unit_errors");
+    if (col.quarantine != "unit_errors" && col.quarantine != "none")
+      r.Error(item["quarantine"], where + ".quarantine",
+              "must be unit_errors (hold suspected unit slips out of the totals) or none");
     col.sheet = r.String(item["sheet"], where + ".sheet", "");
     col.period_format = r.String(item["period_format"], where + ".period_format", "");
     if (!col.period_format.empty() && col.period_format != "yyyy.m" &&

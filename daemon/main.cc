@@ -19,6 +19,8 @@
 #include "config/config.h"
 #include "core/json_text.h"
 #include "core/log_format.h"
+#include "core/number_text.h"
+#include "core/time_text.h"
 #include "daemon/alert_commands.h"
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
@@ -32,6 +34,7 @@
 #include "rules/rule_config.h"
 #include "rules/tuning.h"
 #include "store/audit.h"
+#include "store/quarantine.h"
 #include "store/store.h"
 #include "tools/bench_data.h"
 #include "tools/demo_config.h"
@@ -62,6 +65,8 @@ commands:
                                       --scope= --rule= --state= --severity=] [--lang=zh|en]
   explain       why an alert fires    FINGERPRINT --config.file=parkwatch.yml [--lang=zh|en]
   ack           acknowledge an alert  FINGERPRINT --config.file=parkwatch.yml --author= [--note=]
+  figures       the quarantine of suspected unit slips  --config.file=parkwatch.yml
+                list | confirm CREDIT_CODE PERIOD [INDICATOR] | reject CREDIT_CODE PERIOD [INDICATOR]
   hash-password bcrypt hash for basic_auth_users; reads the password from standard input
   secrets       write the ingest and admin tokens  --dir=/etc/parkwatch/secrets [--force]
                 (existing ones are kept unless --force)
@@ -362,6 +367,53 @@ int SilenceCommand(const Flags& flags, const std::vector<std::string>& matchers)
   return 0;
 }
 
+// The quarantine (store/quarantine.h) on the store a running daemon uses: a decision is a batch
+// the daemon's rules follow at their next catch-up (within a minute), as a file ingested here.
+int FiguresCommand(const Flags& flags) {
+  Config config;
+  if (!Load(flags.Get("config.file", "parkwatch.yml"), &config)) return 1;
+  const std::vector<std::string>& args = flags.positional();
+  if (args.empty()) return Usage("figures needs list, confirm or reject");
+  auto store = Store::Open(config.storage_path);
+  if (args[0] == "list") {
+    for (const QuarantinedFigure& f : QuarantinedFigures(*store)) {
+      const IndicatorConfig* indicator = config.FindIndicator(f.indicator);
+      Dimension dimension = indicator ? indicator->dimension : Dimension::kMoney;
+      std::printf("%s\t%s\t%s\t%s\t%s\t%s（近期水平 %s）\t%s\n", f.credit_code.c_str(),
+                  f.name.c_str(), PeriodName(f.period).c_str(), f.indicator.c_str(),
+                  f.state == "held" ? "待确认" : "已确认有误",
+                  AmountWords(f.value, dimension, "zh").c_str(),
+                  AmountWords(f.level, dimension, "zh").c_str(),
+                  SlipFactorWords(f.exponent, true).c_str());
+    }
+    return 0;
+  }
+  if (args[0] != "confirm" && args[0] != "reject")
+    return Usage("figures needs list, confirm or reject");
+  if (args.size() != 3 && args.size() != 4)
+    return Usage("figures " + args[0] + " needs CREDIT_CODE PERIOD [INDICATOR]");
+  QuarantineDecision d;
+  d.credit_code = args[1];
+  std::string why;
+  auto period = Period::Parse(args[2], &why);
+  if (!period) return Usage("figures " + args[0] + ": period " + args[2] + ": " + why);
+  d.period = *period;
+  if (args.size() == 4) d.indicator = args[3];
+  d.confirm = args[0] == "confirm";
+  d.who = CommandLineUser();
+  d.source = "parkwatch figures " + args[0];
+  BatchSummary decided = DecideQuarantine(*store, d);
+  if (decided.batch_id == 0) {
+    std::fprintf(stderr, "parkwatch figures %s: %s\n", args[0].c_str(),
+                 decided.errors.at(0).message.c_str());
+    return 1;
+  }
+  std::printf("%s %lld figure(s) of %s for %s (batch %lld)\n", d.confirm ? "confirmed" : "rejected",
+              static_cast<long long>(decided.rows_accepted), d.credit_code.c_str(),
+              d.period.ToString().c_str(), static_cast<long long>(decided.batch_id));
+  return 0;
+}
+
 // Writes the tokens parkwatch.yml's *_token_file settings name (deploy/parkwatch.yml:
 // DIR/ingest and DIR/admin) and says which it wrote and which it kept.
 int SecretsCommand(const Flags& flags) {
@@ -459,6 +511,7 @@ int main(int argc, char** argv) {
     return parse({"config.file", "lang"}) ? ExplainCommand(flags) : Usage(error);
   if (command == "ack")
     return parse({"config.file", "author", "note", "lang"}) ? AckCommand(flags) : Usage(error);
+  if (command == "figures") return parse({"config.file"}) ? FiguresCommand(flags) : Usage(error);
   if (command == "bench-data")
     return parse({"out", "enterprises", "months"}) ? BenchData(flags) : Usage(error);
   if (command == "version" || command == "--version") {

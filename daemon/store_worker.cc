@@ -213,6 +213,12 @@ void StoreWorker::Post(std::function<void(WorkerServices&)> fn) {
 
 std::vector<RuleStatus> StoreWorker::RuleStatuses() const { return engine_->RuleStatuses(); }
 
+void StoreWorker::FollowBatch(const BatchSummary& batch) {
+  // Not an ingest: the ingest counters and the batch log line are not for it.
+  spdlog::info("{} (batch {})", EscapeForLog(batch.info.source), batch.batch_id);
+  Evaluate(batch);
+}
+
 void StoreWorker::NotificationsChanged() { dispatcher_.Kick(); }
 
 }  // namespace parkwatch

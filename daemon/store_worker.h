@@ -85,6 +85,7 @@ class StoreWorker : public WorkerServices {
   const RuleData& rule_data() const override;
   BatchSummary Ingest(const std::string& body, const std::string& content_type,
                       const std::string& source, const CollectorConfig& collector) override;
+  void FollowBatch(const BatchSummary& batch) override;
   void NotificationsChanged() override;
 
  private:

@@ -22,6 +22,7 @@
 #include "metrics/park_figures.h"
 #include "metrics/part_collectable.h"
 #include "rules/rule_config.h"
+#include "store/quarantine.h"
 
 namespace parkwatch {
 
@@ -40,6 +41,7 @@ constexpr const char* kLastReportAgeHelp =
     "of the cadence; 0 = up to date, 1 or more = not reported (未报).";
 constexpr const char* kAlerts = "parkwatch_alerts";
 constexpr const char* kAlertValue = "parkwatch_alert_value";
+constexpr const char* kQuarantined = "parkwatch_figures_quarantined";
 constexpr const char* kParkTarget = "parkwatch_park_growth_target_ratio";
 constexpr const char* kIndustryTarget = "parkwatch_industry_growth_target_ratio";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -174,6 +176,9 @@ FigureMetrics::FigureMetrics(Metrics& metrics)
   add(kAlerts,
       "Pending and firing parkwatch alerts, one series per alert identity with value 1, like "
       "Prometheus's ALERTS.");
+  add(kQuarantined,
+      "Figures held out of every total and rule as suspected unit slips, by the collector that "
+      "brought them and state: held (nobody has decided) or rejected (wrong, until revised).");
   add(kAlertValue,
       "The value the rule measured for a pending or firing parkwatch alert at its latest period "
       "(a growth or pull as a ratio, a level in its unit), labelled as parkwatch_alerts.");
@@ -278,6 +283,13 @@ void FigureMetrics::RefreshAlerts(Store& store) {
   // A first start finds tens of thousands of active alerts, read with their annotations: that
   // heap goes back to the system instead of staying in the daemon's RSS.
   if (count >= 10000) malloc_trim(0);
+  // The quarantine changes with batches and decisions, as the alerts do.
+  Desired desired;
+  auto& series = desired[kQuarantined];
+  for (const auto& [key, n] : QuarantineCounts(store))
+    series[{{"collector", key.first}, {"state", key.second}}] = static_cast<double>(n);
+  std::lock_guard lock(mu_);
+  Apply(desired, {kQuarantined});
 }
 
 void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {

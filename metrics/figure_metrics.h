@@ -90,7 +90,7 @@ class FigureMetrics {
   void SetTargets(const RuleSet& rules);
 
   // Replaces the parkwatch_alerts and parkwatch_alert_value series with the active (pending and
-  // firing) alerts of store.
+  // firing) alerts of store, and parkwatch_figures_quarantined with its quarantine.
   // An enterprise's alert gets its industry from the register (WithRegisterContext, as routes
   // see it), so a dashboard's industry filter shows the industry's enterprises' alerts too.
   void RefreshAlerts(Store& store);

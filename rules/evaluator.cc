@@ -352,6 +352,9 @@ class Evaluator::ThresholdRun {
                 ") is not loaded for the rules";
     MeasureOptions options = NamedOptions(c_.data);
     options.combine_jan_feb = c_.combine;
+    // Only the unit-slip measure reads held figures: its alert says why they are held.
+    if (spec_.kind == MeasureKind::kUnitSlip)
+      options.held = c_.data.Held(spec_.indicator, c_.group.cadence);
     const MeasureOptions current_options = options;
     // The basis each outcome is labelled with; comparable_or_current falls back per outcome.
     fallback_ = spec_.prices == PriceBasis::kComparableOrCurrent;

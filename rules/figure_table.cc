@@ -63,6 +63,17 @@ bool FigureTable::Put(EnterpriseIndex enterprise, Period period, double value, s
   return true;
 }
 
+void FigureTable::Erase(EnterpriseIndex enterprise, Period period) {
+  if (enterprise < 0 || !period.valid() || period.cadence() != cadence_) return;
+  auto it = columns_.find(period.key());
+  if (it == columns_.end()) return;
+  auto index = static_cast<size_t>(enterprise);
+  if (index >= it->second.values.size() || std::isnan(it->second.values[index])) return;
+  it->second.values[index] = kAbsent;
+  --size_;
+  if (--it->second.count == 0) columns_.erase(it);
+}
+
 FigureTable::Column FigureTable::At(Period period) const {
   if (!period.valid() || period.cadence() != cadence_) return Column();
   auto it = columns_.find(period.key());

@@ -96,6 +96,9 @@ class FigureTable {
   // is not finite. A Jan–Feb figure and separate January/February figures are different cells.
   bool Put(EnterpriseIndex enterprise, Period period, double value, std::string* error = nullptr);
 
+  // Removes the figure of enterprise at period, if any (a figure that went into quarantine).
+  void Erase(EnterpriseIndex enterprise, Period period);
+
   // The figure of enterprise at period, or nullopt if there is none.
   std::optional<double> Get(EnterpriseIndex enterprise, Period period) const;
 

@@ -5,7 +5,8 @@
 
 #include <cmath>
 #include <span>
-#include <stdexcept>
+
+#include "core/spring_festival.h"
 
 namespace parkwatch {
 
@@ -540,13 +541,13 @@ constexpr int kRecent = 3;
 
 // readers: the periods before (kRecent of them, one more for a unit slip's level).
 std::optional<double> RecentLevel(const std::vector<PeriodReader>& readers, EnterpriseIndex e) {
+  // On the stack: the ingest's quarantine asks this for every figure of a bulk load.
   std::array<double, kRecent + 1> values;
-  if (readers.size() > values.size()) throw std::logic_error("RecentLevel: too many periods");
   size_t n = 0;
   for (const PeriodReader& r : readers)
-    if (auto v = r.Get(e); v && *v > 0) values[n++] = *v;
+    if (auto v = r.Get(e); v && *v > 0 && n < values.size()) values[n++] = *v;
   if (n < 2) return std::nullopt;
-  return Median(std::span(values.data(), n));
+  return Median(std::span<double>(values.data(), n));
 }
 
 }  // namespace
@@ -640,16 +641,24 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
   }
   const bool summable = !is_rate();
   const PeriodReader current(figures_, t, summable);
+  // The Spring Festival stops assembly plants for a week or more (a festival week at a seventh of
+  // normal is ordinary): the weeks of its season are no recent level, which is taken from the
+  // weeks before it, and a festival week below its level is the festival, not a unit.
+  const bool festival = t.weekly() && IsSpringFestivalWeek(t);
   std::vector<PeriodReader> recent;
   Period q = t;
-  for (int j = 0; j < kRecent + 1; ++j) {
+  for (int j = 0, looked = 0; j < kRecent + 1 && looked < 4 * (kRecent + 1); ++looked) {
     q = PreviousPeriod(q, options_.combine_jan_feb);
+    if (q.weekly() && IsSpringFestivalWeek(q)) continue;
     recent.emplace_back(figures_, q, summable);
+    ++j;
   }
+  const FigureTable::Column held = options_.held ? options_.held->At(t) : FigureTable::Column();
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex e = scope[i];
     UnitSlip& r = out[i];
     auto now = current.Get(e);
+    if (!now) now = held.Get(e);
     if (!now) {
       r.no_data_reason = EnterpriseText(e) + " has no figure for " + t.ToString();
       continue;
@@ -666,11 +675,12 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     r.exponent = 0;
     if (*now <= 0) continue;
     // 元/千元/万元/亿元 confused: a factor of 10, 1 000 or 10 000 either way, within a factor of
-    // two (a month's real swing, Jan–Feb's two months or a festival week stay far from 10×).
+    // two (a month's real swing and Jan–Feb's two months stay far from 10×).
     const double l = std::log10(*now / *level);
     for (int k : {1, 3, 4})
       for (int sign : {1, -1})
-        if (std::fabs(l - sign * k) <= std::log10(2.0)) r.exponent = sign * k;
+        if (std::fabs(l - sign * k) <= std::log10(2.0) && !(festival && sign < 0))
+          r.exponent = sign * k;
   }
   return out;
 }

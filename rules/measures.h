@@ -72,6 +72,11 @@ struct MeasureOptions {
   // MoM is refused under comparable prices: a same-period-last-year index cannot deflate it.
   const FigureTable* price_index = nullptr;
 
+  // Figures held in quarantine as suspected unit slips (store/quarantine.h), same cadence and
+  // rows as the figures: no measure counts them, except UnitSlips, which reads a held figure as
+  // its period's figure so that the alert saying why it is held keeps firing.
+  const FigureTable* held = nullptr;
+
   // How reasons name an enterprise ("91430700MA4L000011 甲药业") and an industry (医药化工);
   // without them, by index.
   std::function<std::string(EnterpriseIndex)> enterprise_name;
@@ -119,10 +124,14 @@ struct AnomalyResult {
 };
 
 // A figure that looks like a unit slip (元 reported as 万元 and the like): a factor of 10, 1 000
-// or 10 000, or the inverse, of the enterprise's recent level, within a factor of two.
+// or 10 000, or the inverse, of the enterprise's recent level, within a factor of two. The one
+// test: the unit_slip measure and the ingest's quarantine (rules/unit_slip_hold.h) both use it.
+// Weekly, the Spring Festival season (core/spring_festival.h) is no recent level (the weeks
+// before it are), and a festival week below its level is never a slip: plants close for it.
 struct UnitSlip {
   std::optional<double> value;  // V(t); empty without a figure or a recent level
   double level = 0;             // recent level: median of the figures of the 4 periods before
+                                //   (weekly: the 4 weeks before outside the festival season)
   int exponent = 0;             // 4 = about 10 000 times the level, -3 = about 1/1 000; 0 none
   std::string no_data_reason;
 };

@@ -79,10 +79,13 @@ void RuleData::Reset() {
   pseudo_.clear();
   max_store_id_ = 0;
   tables_.clear();
+  held_.clear();
   prices_.clear();
   latest_ = {};
   for (const auto& [key, kind] : needed_) tables_.emplace(key, FigureTable(key.second, kind));
   for (const auto& [key, kind] : also_) tables_.emplace(key, FigureTable(key.second, kind));
+  for (const auto& [key, table] : tables_)
+    held_.emplace(key, FigureTable(key.second, table.kind()));
   // Price indices are read, never summed; kRate says so to anyone inspecting the table.
   for (const auto& key : needed_prices_)
     prices_.emplace(key, FigureTable(key.second, IndicatorKind::kRate));
@@ -278,6 +281,11 @@ const FigureTable* RuleData::Figures(const std::string& indicator, Cadence caden
   return it == tables_.end() ? nullptr : &it->second;
 }
 
+const FigureTable* RuleData::Held(const std::string& indicator, Cadence cadence) const {
+  auto it = held_.find({indicator, cadence});
+  return it == held_.end() ? nullptr : &it->second;
+}
+
 const FigureTable* RuleData::PriceIndex(const std::string& indicator, Cadence cadence) const {
   auto it = prices_.find({indicator, cadence});
   return it == prices_.end() ? nullptr : &it->second;
@@ -334,10 +342,13 @@ void RuleData::LoadFromStore(Store& store) {
   // One scan of the figures for every table and every reported period: on a province's
   // store a scan per table took several times as long as the rules' whole first pass.
   std::unordered_map<int64_t, std::string> names = store.IndicatorNames();
-  std::map<std::pair<int64_t, Cadence>, FigureTable*> by_enterprise, by_industry;
+  std::map<std::pair<int64_t, Cadence>, FigureTable*> by_enterprise, held_by, by_industry;
   for (auto& entry : tables_)
     for (const auto& [id, name] : names)
-      if (name == entry.first.first) by_enterprise[{id, entry.first.second}] = &entry.second;
+      if (name == entry.first.first) {
+        by_enterprise[{id, entry.first.second}] = &entry.second;
+        held_by[{id, entry.first.second}] = &held_.at(entry.first);
+      }
   for (auto& entry : prices_)
     for (const auto& [id, name] : names)
       if (name == entry.first.first) by_industry[{id, entry.first.second}] = &entry.second;
@@ -345,7 +356,7 @@ void RuleData::LoadFromStore(Store& store) {
   int64_t last_id = 0;
   EnterpriseIndex e = -1;
   int32_t industry = -1;
-  store.ForEachCurrentFigure([&](int64_t id, int64_t indicator, Period p, double value) {
+  store.ForEachCurrentFigure([&](int64_t id, int64_t indicator, Period p, double value, bool held) {
     if (id != last_id) {
       last_id = id;
       auto it = by_id_.find(id);
@@ -354,10 +365,11 @@ void RuleData::LoadFromStore(Store& store) {
       industry = pseudo == pseudo_.end() ? -1 : pseudo->second;
     }
     if (e >= 0) {
-      NoteReported(e, p);
-      if (auto t = by_enterprise.find({indicator, p.cadence()}); t != by_enterprise.end())
+      NoteReported(e, p);  // a held figure was reported all the same
+      auto& tables = held ? held_by : by_enterprise;
+      if (auto t = tables.find({indicator, p.cadence()}); t != tables.end())
         t->second->Put(e, p, value);
-    } else if (industry >= 0) {
+    } else if (industry >= 0 && !held) {
       if (auto t = by_industry.find({indicator, p.cadence()}); t != by_industry.end())
         t->second->Put(industry, p, value);
     }
@@ -411,7 +423,7 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
       for (auto& [key, table] : prices_) {
         if (!touched_tables.count(key)) continue;
         for (const SeriesPoint& point : store.Series(id, key.first, key.second))
-          table.Put(industry, point.period, point.value);
+          if (!point.held) table.Put(industry, point.period, point.value);
         effect.price_index_changed = true;
       }
       continue;
@@ -421,9 +433,13 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
     for (auto& [key, table] : tables_) {
       if (!touched_tables.count(key)) continue;
       // Figures are never deleted, only revised, so writing the current series over the old
-      // cells leaves exactly the current values.
-      for (const SeriesPoint& point : store.Series(id, key.first, key.second))
-        table.Put(e, point.period, point.value);
+      // cells leaves exactly the current values; a figure moves between the counted and the
+      // held table as the quarantine decides.
+      FigureTable& held = held_.at(key);
+      for (const SeriesPoint& point : store.Series(id, key.first, key.second)) {
+        (point.held ? held : table).Put(e, point.period, point.value);
+        (point.held ? table : held).Erase(e, point.period);
+      }
     }
     for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
       for (Period p : store.ReportedPeriodsOf(id, cadence)) NoteReported(e, p);

@@ -23,6 +23,10 @@
 // industry index (what MeasureOptions::price_index expects); pseudo-enterprises get no
 // EnterpriseIndex, so they are in no scope and their other figures are ignored.
 //
+// Quarantine: a figure held as a suspected unit slip (store/quarantine.h) is in none of the
+// tables the measures read; it counts as reported, and is kept apart in Held() for the unit-slip
+// rule that explains it. A confirm or reject comes as a batch like any other (ApplyBatch).
+//
 // Thread safety: const methods may be called concurrently; Load, ApplyBatch and the building
 // methods need exclusive access (the daemon evaluates on the thread that applies batches).
 #pragma once
@@ -116,6 +120,9 @@ class RuleData {
 
   // The table of an indicator at a cadence if the rule set needs it (nullptr otherwise).
   const FigureTable* Figures(const std::string& indicator, Cadence cadence) const;
+  // The figures of that table held in quarantine (store/quarantine.h), which Figures() does not
+  // hold: only the unit-slip measure reads them. nullptr when the table is not needed.
+  const FigureTable* Held(const std::string& indicator, Cadence cadence) const;
   // The price-index table of a deflator indicator (rows = industry indices), or nullptr.
   const FigureTable* PriceIndex(const std::string& indicator, Cadence cadence) const;
 
@@ -202,6 +209,7 @@ class RuleData {
   int64_t max_store_id_ = 0;
 
   std::map<TableKey, FigureTable> tables_;
+  std::map<TableKey, FigureTable> held_;  // quarantined figures of tables_, same rows
   std::map<TableKey, FigureTable> prices_;
   Reported latest_;
 };

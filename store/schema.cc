@@ -239,6 +239,34 @@ ALTER TABLE config_audit ADD COLUMN who TEXT NOT NULL DEFAULT '';
 ALTER TABLE config_audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied';
 ALTER TABLE config_audit ADD COLUMN error TEXT NOT NULL DEFAULT '';
 )sql"},
+      {10, "quarantine: figures held out of every aggregate as suspected unit slips", R"sql(
+-- A figure that a collector with quarantine: unit_errors brought and that the unit-slip check
+-- flags (store/quarantine.h) is stored as any other (nothing accepted is lost) and gets a row
+-- here: held and rejected figures are read by no aggregate and no rule until a revision of the
+-- figure (which deletes the row in the same transaction, and is checked again) or a person's
+-- confirm. The row is keyed like figures, so readers exclude it with one primary-key lookup.
+-- decided_batch: the decision is recorded as a batch of its own, which is what the running
+-- daemon follows (Store::ChangesOfBatch reads decisions too) — a confirm from the command line
+-- reaches the rules the way a file from another process does.
+CREATE TABLE quarantine (
+  enterprise_id INTEGER NOT NULL,
+  indicator_id  INTEGER NOT NULL,
+  cadence       TEXT NOT NULL,
+  period        INTEGER NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('held', 'confirmed', 'rejected')),
+  value         REAL NOT NULL,              -- the figure held
+  level         REAL NOT NULL,              -- the recent level it was checked against
+  exponent      INTEGER NOT NULL,           -- 4: about 10 000 times the level; -3: 1/1 000
+  collector     TEXT NOT NULL,
+  batch_id      INTEGER NOT NULL,           -- the batch that brought the figure
+  decided_batch INTEGER,                    -- the batch recording a confirm or reject
+  decided_by    TEXT NOT NULL DEFAULT '',
+  decided_at    INTEGER,
+  PRIMARY KEY (enterprise_id, indicator_id, cadence, period)
+) WITHOUT ROWID;
+CREATE INDEX quarantine_by_decision ON quarantine (decided_batch);
+ALTER TABLE batches ADD COLUMN figures_held INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }

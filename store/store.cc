@@ -95,7 +95,7 @@ void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
   Statement u(db,
               "UPDATE batches SET status=?, duration_seconds=?, rows_read=?, rows_accepted=?, "
               "figures_new=?, figures_revised=?, figures_unchanged=?, enterprises_new=?, "
-              "duplicate_of=?, error_count=?, errors=? WHERE id=?");
+              "duplicate_of=?, error_count=?, errors=?, figures_held=? WHERE id=?");
   u.Bind(1, s.status)
       .Bind(2, s.duration_seconds)
       .Bind(3, s.rows_read)
@@ -107,7 +107,8 @@ void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
   if (s.duplicate_of) u.Bind(9, s.duplicate_of);
   u.Bind(10, std::max<int64_t>(s.error_count, static_cast<int64_t>(s.errors.size())))
       .Bind(11, EncodeDiagnostics(s.errors))
-      .Bind(12, s.batch_id)
+      .Bind(12, s.figures_held)
+      .Bind(13, s.batch_id)
       .Run();
 }
 
@@ -206,15 +207,18 @@ std::optional<Period> Store::LastReportedOf(int64_t enterprise_id, Cadence caden
 std::vector<SeriesPoint> Store::Series(int64_t enterprise_id, const std::string& indicator,
                                        Cadence cadence) {
   Statement s(db_,
-              "SELECT f.period, f.value, f.revision, f.batch_id FROM figures f "
+              "SELECT f.period, f.value, f.revision, f.batch_id, "
+              "q.state IS NOT NULL AND q.state <> 'confirmed' FROM figures f "
               "JOIN indicators i ON i.id = f.indicator_id "
+              "LEFT JOIN quarantine q ON q.enterprise_id = f.enterprise_id AND "
+              "q.indicator_id = f.indicator_id AND q.cadence = f.cadence AND q.period = f.period "
               "WHERE f.enterprise_id = ? AND i.name = ? AND f.cadence = ? ORDER BY f.period");
   s.Bind(1, enterprise_id).Bind(2, indicator).Bind(3, CadenceCode(cadence));
   std::vector<SeriesPoint> out;
   while (s.Step()) {
     auto period = Period::FromKey(cadence, s.Int(0));
     if (!period) continue;
-    out.push_back({*period, s.Double(1), static_cast<int>(s.Int(2)), s.Int(3)});
+    out.push_back({*period, s.Double(1), static_cast<int>(s.Int(2)), s.Int(3), s.Int(4) != 0});
   }
   return out;
 }
@@ -251,11 +255,12 @@ std::vector<RevisionRow> Store::Revisions(int64_t enterprise_id, const std::stri
 }
 
 std::vector<BatchSummary> Store::RecentBatches(int limit, int64_t id) {
-  Statement s(db_,
-              "SELECT id, source, collector, content_hash, status, received_at, "
-              "duration_seconds, rows_read, rows_accepted, figures_new, figures_revised, "
-              "figures_unchanged, enterprises_new, COALESCE(duplicate_of, 0), error_count, "
-              "errors FROM batches WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC LIMIT ?2");
+  Statement s(
+      db_,
+      "SELECT id, source, collector, content_hash, status, received_at, "
+      "duration_seconds, rows_read, rows_accepted, figures_new, figures_revised, "
+      "figures_unchanged, enterprises_new, COALESCE(duplicate_of, 0), error_count, "
+      "errors, figures_held FROM batches WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC LIMIT ?2");
   s.Bind(1, id).Bind(2, limit);
   std::vector<BatchSummary> out;
   while (s.Step()) {
@@ -274,6 +279,7 @@ std::vector<BatchSummary> Store::RecentBatches(int limit, int64_t id) {
     b.duplicate_of = s.Int(13);
     b.error_count = s.Int(14);
     b.errors = DecodeDiagnostics(s.Text(15));
+    b.figures_held = s.Int(16);
     out.push_back(std::move(b));
   }
   return out;
@@ -283,7 +289,10 @@ void Store::ForEachFigure(const std::string& indicator, Cadence cadence,
                           const std::function<void(int64_t, Period, double)>& fn) {
   Statement s(db_,
               "SELECT f.enterprise_id, f.period, f.value FROM figures f "
-              "JOIN indicators i ON i.id = f.indicator_id WHERE i.name = ? AND f.cadence = ?");
+              "JOIN indicators i ON i.id = f.indicator_id WHERE i.name = ? AND f.cadence = ? "
+              "AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.enterprise_id = f.enterprise_id "
+              "AND q.indicator_id = f.indicator_id AND q.cadence = f.cadence AND "
+              "q.period = f.period AND q.state <> 'confirmed')");
   s.Bind(1, indicator).Bind(2, CadenceCode(cadence));
   while (s.Step()) {
     if (auto p = Period::FromKey(cadence, s.Int(1))) fn(s.Int(0), *p, s.Double(2));
@@ -301,11 +310,22 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   return out;
 }
 
-void Store::ForEachCurrentFigure(const std::function<void(int64_t, int64_t, Period, double)>& fn) {
+void Store::ForEachCurrentFigure(
+    const std::function<void(int64_t, int64_t, Period, double, bool)>& fn) {
+  // The quarantine is a handful of rows: read first and looked up in memory, so the scan of
+  // millions of figures stays a plain scan.
+  std::set<std::tuple<int64_t, int64_t, std::string, int64_t>> held;
+  Statement q(db_,
+              "SELECT enterprise_id, indicator_id, cadence, period FROM quarantine "
+              "WHERE state <> 'confirmed'");
+  while (q.Step()) held.emplace(q.Int(0), q.Int(1), q.Text(2), q.Int(3));
   Statement s(db_, "SELECT enterprise_id, indicator_id, cadence, period, value FROM figures");
   while (s.Step()) {
-    Cadence cadence = s.Text(2) == "W" ? Cadence::kWeekly : Cadence::kMonthly;
-    if (auto p = Period::FromKey(cadence, s.Int(3))) fn(s.Int(0), s.Int(1), *p, s.Double(4));
+    std::string code = s.Text(2);
+    Cadence cadence = code == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+    bool is_held = !held.empty() && held.count({s.Int(0), s.Int(1), code, s.Int(3)});
+    if (auto p = Period::FromKey(cadence, s.Int(3)))
+      fn(s.Int(0), s.Int(1), *p, s.Double(4), is_held);
   }
 }
 
@@ -355,9 +375,12 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id) {
   // de-duplicated by SQLite, which built a temporary b-tree of every row.
   std::unordered_map<int64_t, std::string> names = IndicatorNames();
   std::set<std::tuple<int64_t, char, int64_t>> keys;  // indicator, cadence, period
-  for (const char* table : {"figures", "figure_history"}) {
-    Statement s(db_, std::string("SELECT enterprise_id, indicator_id, cadence, period FROM ") +
-                         table + " WHERE batch_id = ?");
+  // A confirm or reject of a quarantined figure is a batch of its own that changes no value but
+  // what the aggregates count (store/quarantine.h): its figures are found by decided_batch.
+  for (const char* where : {"figures WHERE batch_id = ?", "figure_history WHERE batch_id = ?",
+                            "quarantine WHERE decided_batch = ?"}) {
+    Statement s(db_,
+                std::string("SELECT enterprise_id, indicator_id, cadence, period FROM ") + where);
     s.Bind(1, batch_id);
     int64_t last_enterprise = -1;
     std::tuple<int64_t, char, int64_t> last_key{-1, 0, -1};
@@ -426,7 +449,14 @@ IngestTransaction::IngestTransaction(Store* store, const BatchInfo& info)
       keep_history_(store->db_,
                     "INSERT INTO figure_history SELECT enterprise_id, indicator_id, cadence, "
                     "period, revision, value, batch_id FROM figures WHERE enterprise_id = ?1 "
-                    "AND indicator_id = ?2 AND cadence = ?3 AND period = ?4") {
+                    "AND indicator_id = ?2 AND cadence = ?3 AND period = ?4"),
+      release_(store->db_,
+               "DELETE FROM quarantine WHERE enterprise_id = ?1 AND indicator_id = ?2 AND "
+               "cadence = ?3 AND period = ?4"),
+      hold_(store->db_,
+            "INSERT OR REPLACE INTO quarantine (enterprise_id, indicator_id, cadence, period, "
+            "state, value, level, exponent, collector, batch_id) "
+            "VALUES (?1, ?2, ?3, ?4, 'held', ?5, ?6, ?7, ?8, ?9)") {
   started_ns_ = SteadyNanos();
   counts_.info = info;
   counts_.received_at = UnixNow();
@@ -509,11 +539,24 @@ std::string IngestTransaction::PutFigure(const FigureRecord& r) {
     }
     bind_key(keep_history_).Run();
     bind_key(update_figure_).Bind(5, r.value).Bind(6, batch_id_).Run();
+    // A revision is a new figure: whatever held or confirmed the old value no longer applies,
+    // and the batch's check looks at the new one.
+    bind_key(release_).Run();
     ++counts_.figures_revised;
   }
   counts_.touched_enterprises.insert(enterprise);
   counts_.touched_periods.emplace(r.indicator, r.period);
   return "";
+}
+
+void IngestTransaction::Hold(const FigureHold& h) {
+  hold_.Bind(1, h.enterprise_id)
+      .Bind(2, h.indicator_id)
+      .Bind(3, CadenceCode(h.period.cadence()))
+      .Bind(4, h.period.key());
+  hold_.Bind(5, h.value).Bind(6, h.level).Bind(7, h.exponent).Bind(8, counts_.info.collector);
+  hold_.Bind(9, batch_id_).Run();
+  ++counts_.figures_held;
 }
 
 void IngestTransaction::Commit(BatchSummary* summary) {
@@ -524,6 +567,7 @@ void IngestTransaction::Commit(BatchSummary* summary) {
   summary->figures_revised = counts_.figures_revised;
   summary->figures_unchanged = counts_.figures_unchanged;
   summary->enterprises_new = counts_.enterprises_new;
+  summary->figures_held = counts_.figures_held;
   summary->touched_enterprises = std::move(counts_.touched_enterprises);
   summary->touched_periods = std::move(counts_.touched_periods);
   summary->duration_seconds = (SteadyNanos() - started_ns_) / 1e9;

@@ -42,6 +42,7 @@ struct BatchSummary {
   int64_t figures_revised = 0;
   int64_t figures_unchanged = 0;
   int64_t enterprises_new = 0;
+  int64_t figures_held = 0;  // held in quarantine as suspected unit slips (store/quarantine.h)
   int64_t duplicate_of = 0;  // for status duplicate: the batch that brought the same content
   std::vector<Diagnostic> errors;
   int64_t error_count = 0;  // may exceed errors.size() when the list was capped
@@ -67,6 +68,18 @@ struct SeriesPoint {
   double value = 0;
   int revisions = 1;     // how many values this figure has had
   int64_t batch_id = 0;  // the batch that set the current value
+  bool held = false;     // in quarantine (held or rejected): no aggregate and no rule counts it
+};
+
+// A figure the unit-slip check holds out of the aggregates (store/quarantine.h), as the ingest
+// transaction records it.
+struct FigureHold {
+  int64_t enterprise_id = 0;
+  int64_t indicator_id = 0;
+  Period period;
+  double value = 0;
+  double level = 0;  // the enterprise's recent level
+  int exponent = 0;  // 4: about 10 000 times the level, -3: about 1/1 000
 };
 
 struct RevisionRow {
@@ -109,7 +122,8 @@ class Store {
   std::vector<EnterpriseRow> EnterprisesAfter(int64_t id);
   // The latest period an enterprise reported anything for in a cadence.
   std::optional<Period> LastReportedOf(int64_t enterprise_id, Cadence cadence);
-  // Current values of one enterprise's indicator in a cadence, oldest first.
+  // Current values of one enterprise's indicator in a cadence, oldest first, quarantined ones
+  // marked held (readers of aggregates skip them).
   std::vector<SeriesPoint> Series(int64_t enterprise_id, const std::string& indicator,
                                   Cadence cadence);
   // Every value a figure has had, oldest first; the last one is current.
@@ -117,15 +131,17 @@ class Store {
                                      Period period);
   // The latest batches, newest first, with their stored errors; with id, that batch only.
   std::vector<BatchSummary> RecentBatches(int limit, int64_t id = 0);
-  // Calls fn for every current figure of an indicator in a cadence (rules load through this).
+  // Calls fn for every current figure of an indicator in a cadence that is not held in
+  // quarantine.
   void ForEachFigure(const std::string& indicator, Cadence cadence,
                      const std::function<void(int64_t enterprise_id, Period, double)>& fn);
   // Latest period any figure was reported for, per enterprise and cadence.
   std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
   // Every current figure of every indicator in one pass, in key order (enterprise, indicator,
   // cadence, period): what loading several tables costs as one scan instead of one per table.
-  void ForEachCurrentFigure(
-      const std::function<void(int64_t enterprise_id, int64_t indicator_id, Period, double)>& fn);
+  // held: the figure is in quarantine (held or rejected) and counts in no aggregate.
+  void ForEachCurrentFigure(const std::function<void(int64_t enterprise_id, int64_t indicator_id,
+                                                     Period, double, bool held)>& fn);
   // Indicator names by store id.
   std::unordered_map<int64_t, std::string> IndicatorNames();
   // Whether any figure of an indicator in a cadence was ever stored (a price index, say).
@@ -160,6 +176,15 @@ class IngestTransaction : public RecordSink {
   std::string PutEnterprise(const EnterpriseRecord& record) override;
   std::string PutFigure(const FigureRecord& record) override;
 
+  // Holds a figure this batch wrote out of the aggregates as a suspected unit slip (the check is
+  // rules/unit_slip_hold.h; collectors/ingest.cc asks it before committing).
+  void Hold(const FigureHold& hold);
+  // What the batch has changed so far: touched enterprises and (indicator, period) pairs.
+  const std::set<int64_t>& touched_enterprises() const { return counts_.touched_enterprises; }
+  const std::set<std::pair<std::string, Period>>& touched_periods() const {
+    return counts_.touched_periods;
+  }
+
   // Makes the batch durable and fills the counters and status of *summary (which the caller
   // has filled with rows_read, rows_accepted, errors and status committed|partial).
   void Commit(BatchSummary* summary);
@@ -181,6 +206,7 @@ class IngestTransaction : public RecordSink {
   std::unordered_map<std::string, int64_t> indicator_ids_;
   Statement find_enterprise_, insert_enterprise_, update_enterprise_;
   Statement find_figure_, insert_figure_, update_figure_, mark_seen_, keep_history_;
+  Statement release_, hold_;
 };
 
 int64_t UnixNow();

@@ -725,9 +725,38 @@ function auditLineWords(line, rules, names) {
 const BATCH_STATUS = { zh: { committed: '已入库', rejected: '已拒收', partial: '部分入库', duplicate: '重复（未变化）' },
   en: { committed: 'committed', rejected: 'rejected', partial: 'partial', duplicate: 'duplicate' } };
 
+// Figures held as suspected unit slips (store/quarantine.h), with what a person needs to decide:
+// the enterprise by name, the period and the figure in words, its recent level and the factor.
+function quarantineSection(held) {
+  const box = el('div', { id: 'quarantine-status' });
+  const decide = (f, verb) => el('button', { type: 'button', class: verb === 'confirm' ? 'primary' : null,
+    'data-verb': verb, onclick: async () => {
+      try {
+        await api('/api/v1/quarantine/' + verb, { method: 'POST',
+          body: { credit_code: f.credit_code, period: f.period, indicator: f.indicator } });
+        sessionStorage.setItem('parkwatch.quarantine', verb);
+        await route();
+      } catch (err) { box.replaceChildren(message('error', err.message)); }
+    } }, t(verb === 'confirm' ? 'confirmFigure' : 'rejectFigure'));
+  const done = sessionStorage.getItem('parkwatch.quarantine');
+  sessionStorage.removeItem('parkwatch.quarantine');
+  if (done) box.replaceChildren(message('ok', t(done === 'confirm' ? 'decidedConfirm' : 'decidedReject')));
+  const en = LANG === 'en';
+  return el('section', { id: 'quarantine', class: 'card' }, el('h2', {}, t('quarantine')),
+    el('p', { class: 'muted' }, t('quarantineNote')), box,
+    held.length ? table([t('enterprise'), t('period'), t('indicator'), t('figure'), t('recentLevel'), t('factor'), t('state'), ''],
+      held.map(f => [el('span', { title: f.credit_code }, f.name || f.credit_code),
+        en ? f.period_en : f.period_zh, indicatorName(f.indicator), en ? f.value_en : f.value_zh,
+        en ? f.level_en : f.level_zh, en ? f.factor_en : f.factor_zh,
+        el('span', { class: f.state === 'held' ? 'down' : 'muted' }, t(f.state)),
+        canOperate() ? el('span', { class: 'filters' }, f.state !== 'confirmed' ? decide(f, 'confirm') : null,
+          f.state === 'held' ? decide(f, 'reject') : null) : el('span', { class: 'muted' }, t('signInToDecide'))]), [3, 4])
+      : el('p', { class: 'muted' }, t('quarantineNone')));
+}
+
 async function pageData() {
   document.title = `${t('data')} · parkwatch`;
-  const batches = await api('/api/v1/batches?limit=50');
+  const [batches, held] = await Promise.all([api('/api/v1/batches?limit=50'), api('/api/v1/quarantine')]);
   const status = el('div', { id: 'upload-status' });
   const upload = el('form', { class: 'filters', id: 'upload-form' },
     el('input', { type: 'file', name: 'file', accept: '.csv,.xlsx,.xls,.json', required: true }),
@@ -745,10 +774,11 @@ async function pageData() {
       status.replaceChildren(message('error', err.message), ...errors);
     }
   });
-  show(el('h1', {}, t('data')), canOperate() ? el('div', { class: 'card' }, el('h2', {}, LANG === 'zh' ? '上传数据文件（与收件箱相同的导入）' : 'Upload a file (read as the inbox reads it)'), upload, status) : null,
+  show(el('h1', {}, t('data')), quarantineSection(held), canOperate() ? el('div', { class: 'card' }, el('h2', {}, LANG === 'zh' ? '上传数据文件（与收件箱相同的导入）' : 'Upload a file (read as the inbox reads it)'), upload, status) : null,
     el('h2', {}, t('batches')), table([t('at'), t('file'), t('status'), t('rows'), t('accepted'), t('errors')],
     batches.map(b => [timeWords(b.received_at), el('span', { title: b.source || '' }, (b.source || '').split('/').pop()),
-      el('span', { class: b.status === 'rejected' ? 'down' : null }, (BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status),
+      el('span', { class: b.status === 'rejected' ? 'down' : null }, (BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status,
+        b.figures_held ? el('div', { class: 'down' }, LANG === 'en' ? `${b.figures_held} held on arrival` : `入库时暂不计入 ${b.figures_held} 条`) : null),
       fixed(b.rows_read, 0), fixed(b.rows_accepted, 0),
       el('div', {}, (b.errors || []).slice(0, 20).map(e => el('div', {}, typeof e === 'string' ? e : (e.text || e.message))),
         b.error_count > 20 ? el('div', { class: 'muted' }, `… ${b.error_count - 20}`) : null)]), [3, 4]));

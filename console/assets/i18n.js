@@ -58,6 +58,11 @@ const I18N = {
     roleChanged: '{user} 的角色已改为{role}。', passwordReset: '已重置 {user} 的密码。',
     noWebConfig: '没有 web 配置文件（web.config_file），无法在控制台管理用户。',
     rolesExplained: '查看员：只读；操作员：还可确认、静默预警和调整阈值；管理员：还可重新加载配置、管理用户。每次修改都记入配置变更记录。',
+    quarantine: '疑似单位错误、暂不计入的数据', quarantineNote: '这些数据已保存，但在核实前不计入行业、园区合计和任何预警规则。确认无误后计入并重新判断预警；确认有误则继续不计入，直到企业更正。',
+    quarantineNone: '没有暂不计入的数据。', recentLevel: '近期水平', factor: '倍数',
+    held: '待核实', rejected: '已确认有误', confirmed: '已确认无误', indicator: '指标',
+    confirmFigure: '确认无误，计入', rejectFigure: '确认有误，不计入', signInToDecide: '登录为操作员后可核实。',
+    decidedConfirm: '已确认无误，数据已计入，预警已重新判断。', decidedReject: '已确认有误，数据继续不计入，等待企业更正。',
   },
   en: {
     overview: 'Overview', alerts: 'Alerts', rules: 'Rules', history: 'History', data: 'Data',
@@ -116,6 +121,11 @@ const I18N = {
     roleChanged: '{user} is now {role}.', passwordReset: 'New password set for {user}.',
     noWebConfig: 'No web config file (web.config_file): users cannot be managed here.',
     rolesExplained: 'Viewer reads; operator also acknowledges, silences and tunes; admin also reloads and manages users. Every change is in the audit.',
+    quarantine: 'Held as suspected unit slips', quarantineNote: 'These figures are stored but counted in no industry or park total and no alert rule until someone checks them. Confirm lets a figure in and re-decides the alerts; reject keeps it out until the enterprise revises it.',
+    quarantineNone: 'No figure is held.', recentLevel: 'Recent level', factor: 'Factor',
+    held: 'to check', rejected: 'wrong (kept out)', confirmed: 'confirmed', indicator: 'Indicator',
+    confirmFigure: 'Right: count it', rejectFigure: 'Wrong: keep out', signInToDecide: 'Sign in as an operator to decide.',
+    decidedConfirm: 'Confirmed: the figure counts and the alerts were re-decided.', decidedReject: 'Rejected: the figure stays out until revised.',
   },
 };
 

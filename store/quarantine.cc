@@ -1,0 +1,137 @@
+#include "store/quarantine.h"
+
+#include <cstdlib>
+
+#include "core/time_text.h"
+#include "store/audit.h"
+
+namespace parkwatch {
+namespace {
+
+std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
+
+constexpr const char* kColumns =
+    "SELECT e.credit_code, e.name, e.industry, i.name, q.cadence, q.period, q.value, q.level, "
+    "q.exponent, q.state, q.collector, q.batch_id, q.decided_by, COALESCE(q.decided_at, 0) "
+    "FROM quarantine q JOIN enterprises e ON e.id = q.enterprise_id "
+    "JOIN indicators i ON i.id = q.indicator_id ";
+
+QuarantinedFigure ReadRow(const Statement& s) {
+  QuarantinedFigure f;
+  f.credit_code = s.Text(0);
+  f.name = s.Text(1);
+  f.industry = s.Text(2);
+  f.indicator = s.Text(3);
+  Cadence cadence = s.Text(4) == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+  f.period = Period::FromKey(cadence, s.Int(5)).value_or(Period());
+  f.value = s.Double(6);
+  f.level = s.Double(7);
+  f.exponent = static_cast<int>(s.Int(8));
+  f.state = s.Text(9);
+  f.collector = s.Text(10);
+  f.batch_id = s.Int(11);
+  f.decided_by = s.Text(12);
+  f.decided_at = s.Int(13);
+  return f;
+}
+
+}  // namespace
+
+std::string SlipFactorWords(int exponent, bool zh) {
+  std::string power = "1";
+  for (int i = 0; i < std::abs(exponent); ++i) power += "0";
+  if (zh) return "约为近期水平的 " + (exponent >= 0 ? power + " 倍" : "1/" + power);
+  return exponent >= 0 ? "about " + power + " times the recent level"
+                       : "about 1/" + power + " of the recent level";
+}
+
+std::vector<QuarantinedFigure> QuarantinedFigures(Store& store, bool decided) {
+  Statement s(store.db(), std::string(kColumns) + (decided ? "" : "WHERE q.state <> 'confirmed' ") +
+                              "ORDER BY q.cadence, q.period DESC, e.credit_code, i.name");
+  std::vector<QuarantinedFigure> out;
+  while (s.Step()) out.push_back(ReadRow(s));
+  return out;
+}
+
+std::map<std::pair<std::string, std::string>, int64_t> QuarantineCounts(Store& store) {
+  Statement s(store.db(),
+              "SELECT collector, state, COUNT(*) FROM quarantine WHERE state <> 'confirmed' "
+              "GROUP BY collector, state");
+  std::map<std::pair<std::string, std::string>, int64_t> out;
+  while (s.Step()) out[{s.Text(0), s.Text(1)}] = s.Int(2);
+  return out;
+}
+
+BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d) {
+  BatchSummary summary;
+  auto fail = [&](const std::string& why) {
+    summary.status = "rejected";
+    summary.errors.push_back(Diagnostic{"", 0, 0, "", why});
+    summary.error_count = 1;
+    return summary;
+  };
+  std::optional<EnterpriseRow> e = store.FindEnterprise(d.credit_code);
+  if (!e) return fail("no enterprise with credit code " + d.credit_code);
+  const char* from = d.confirm ? "('held', 'rejected')" : "('held', 'confirmed')";
+  const std::string match =
+      std::string(
+          "WHERE q.enterprise_id = ?1 AND q.cadence = ?2 AND q.period = ?3 AND "
+          "(?4 = '' OR q.indicator_id = (SELECT id FROM indicators WHERE name = ?4)) "
+          "AND q.state IN ") +
+      from;
+
+  Transaction txn(store.db());
+  std::vector<QuarantinedFigure> figures;
+  {
+    Statement s(store.db(), std::string(kColumns) + match);
+    s.Bind(1, e->id).Bind(2, CadenceCode(d.period.cadence())).Bind(3, d.period.key());
+    s.Bind(4, d.indicator);
+    while (s.Step()) figures.push_back(ReadRow(s));
+  }
+  if (figures.empty())
+    return fail("no " + std::string(d.confirm ? "held or rejected" : "held or confirmed") +
+                " figure of " + d.credit_code + " " + e->name + " for " + d.period.ToString() +
+                (d.indicator.empty() ? "" : " (" + d.indicator + ")") + " in quarantine");
+
+  const int64_t now = UnixNow();
+  // Named so that a batch list says what it was: "quarantine confirm CODE 2025-08 by user:wang".
+  summary.info = {std::string("quarantine ") + (d.confirm ? "confirm " : "reject ") +
+                      d.credit_code + " " + d.period.ToString() + " by " + d.who,
+                  "quarantine", ""};
+  summary.received_at = now;
+  summary.status = "committed";
+  summary.rows_read = summary.rows_accepted = static_cast<int64_t>(figures.size());
+  {
+    // evaluated = 0: the running daemon's rules follow the decision as they follow a batch
+    // another process wrote (a confirm changes what every aggregate counts).
+    Statement b(store.db(),
+                "INSERT INTO batches (source, collector, content_hash, status, received_at, "
+                "rows_read, rows_accepted, evaluated) VALUES (?, ?, '', 'committed', ?, ?, ?, 0)");
+    b.Bind(1, summary.info.source).Bind(2, summary.info.collector).Bind(3, now);
+    b.Bind(4, summary.rows_read).Bind(5, summary.rows_accepted).Run();
+    summary.batch_id = sqlite3_last_insert_rowid(store.db());
+  }
+  {
+    Statement u(store.db(), std::string("UPDATE quarantine AS q SET state = ?5, decided_batch = "
+                                        "?6, decided_by = ?7, decided_at = ?8 ") +
+                                match);
+    u.Bind(1, e->id).Bind(2, CadenceCode(d.period.cadence())).Bind(3, d.period.key());
+    u.Bind(4, d.indicator).Bind(5, d.confirm ? "confirmed" : "rejected");
+    u.Bind(6, summary.batch_id).Bind(7, d.who).Bind(8, now).Run();
+  }
+  AuditRecord audit;
+  audit.at = now;
+  audit.source = d.source;
+  audit.who = d.who;
+  for (const QuarantinedFigure& f : figures)
+    audit.changes.push_back(std::string(d.confirm ? "确认计入" : "确认有误、不计入") + " " +
+                            f.credit_code + " " + f.name + " " + PeriodName(f.period) + " " +
+                            f.indicator + "（" + SlipFactorWords(f.exponent, true) + "）");
+  RecordAudit(store, audit);
+  txn.Commit();
+  summary.touched_enterprises.insert(e->id);
+  for (const QuarantinedFigure& f : figures) summary.touched_periods.emplace(f.indicator, f.period);
+  return summary;
+}
+
+}  // namespace parkwatch
