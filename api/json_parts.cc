@@ -1,5 +1,6 @@
 #include "api/json_parts.h"
 
+#include "api/query.h"
 #include "core/number_text.h"
 #include "core/time_text.h"
 #include "rules/evaluator.h"
@@ -8,6 +9,18 @@
 namespace parkwatch {
 
 using nlohmann::json;
+
+json BodyObject(const std::string& body) {
+  json in = json::parse(body, nullptr, false);
+  if (!in.is_object()) throw ApiError::BadData("body must be a JSON object");
+  return in;
+}
+
+std::string BodyString(const json& body, const char* name) {
+  if (!body.contains(name) || body[name].is_null()) return "";
+  if (!body[name].is_string()) throw ApiError::BadData(std::string(name) + ": must be a string");
+  return body[name].get<std::string>();
+}
 
 json NumberJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 

@@ -15,6 +15,11 @@
 
 namespace parkwatch {
 
+// A request body that must be a JSON object, parsed; ApiError 400 otherwise.
+nlohmann::json BodyObject(const std::string& body);
+// A string member of a body: "" when absent or null; ApiError 400 naming it when not a string.
+std::string BodyString(const nlohmann::json& body, const char* name);
+
 // A number, or null.
 nlohmann::json NumberJson(const std::optional<double>& v);
 

@@ -13,6 +13,7 @@
 
 #include "alerts/backtest.h"
 #include "api/handlers.h"
+#include "api/json_parts.h"
 #include "api/services.h"
 #include "core/diagnostic.h"
 #include "core/json_text.h"
@@ -49,26 +50,14 @@ std::string ReadText(const std::string& path) {
   return s.str();
 }
 
-json Object(const std::string& body) {
-  json in = json::parse(body, nullptr, false);
-  if (!in.is_object()) throw ApiError::BadData("body must be a JSON object");
-  return in;
-}
-
-std::string Field(const json& in, const char* name) {
-  if (!in.contains(name) || in[name].is_null()) return "";
-  if (!in[name].is_string()) throw ApiError::BadData(std::string(name) + ": must be a string");
-  return in[name].get<std::string>();
-}
-
 // The change of a request body, read as the console's tuning file would have it: the same
 // parser, the same checks against the rules in force and so the same messages as
 // `parkwatch check-config` ("…: tuning[0].levels.red: a more severe level must be lower than
 // the one before"). A level may be sent as typed (a string): "abc" is refused as the file would.
 Tuning ReadChange(const json& in, const RuleSet& current, const std::string& file) {
-  std::string text = "tuning:\n  - {rule: " + DumpJson(json(Field(in, "rule")));
+  std::string text = "tuning:\n  - {rule: " + DumpJson(json(BodyString(in, "rule")));
   for (const char* scope : {"industry", "enterprise"})
-    if (std::string v = Field(in, scope); !v.empty())
+    if (std::string v = BodyString(in, scope); !v.empty())
       text += std::string(", ") + scope + ": " + DumpJson(json(v));
   if (!in.contains("levels") || !in["levels"].is_object() || in["levels"].empty())
     throw ApiError::BadData("levels: give at least one level, e.g. {\"red\": -0.25}");
@@ -106,7 +95,7 @@ RuleSet OnlyRule(const RuleSet& s, const std::string& name) {
 }
 
 std::chrono::year_month Month(const json& in, const char* name) {
-  std::string text = Field(in, name);
+  std::string text = BodyString(in, name);
   std::string error;
   auto p = Period::Parse(text, &error);
   if (!p || !p->monthly() || p->is_jan_feb())
@@ -211,7 +200,7 @@ HttpResponse ApiTuning(ApiCall& call) {
 
 HttpResponse ApiTuningPreview(ApiCall& call) {
   auto started = std::chrono::steady_clock::now();
-  json in = Object(call.request.body);
+  json in = BodyObject(call.request.body);
   const RuleSet& current = call.worker->rules();
   const Config& config = call.worker->config();
   Tuning t = ReadChange(in, current, TuningFilePath(config));
@@ -241,14 +230,14 @@ HttpResponse ApiTuningPreview(ApiCall& call) {
 }
 
 HttpResponse ApiTuningApply(ApiCall& call) {
-  json in = Object(call.request.body);
+  json in = BodyObject(call.request.body);
   auto config = call.loop->config();
   Tuning t = ReadChange(in, *call.loop->rules(), TuningFilePath(*config));
-  return Apply(call, std::move(t), Field(in, "hash"), Field(in, "comment"));
+  return Apply(call, std::move(t), BodyString(in, "hash"), BodyString(in, "comment"));
 }
 
 HttpResponse ApiTuningRevert(ApiCall& call) {
-  json in = Object(call.request.body);
+  json in = BodyObject(call.request.body);
   if (!in.contains("index") || !in["index"].is_number_integer())
     throw ApiError::BadData("index: the entry to revert (a number)");
   auto rules = call.loop->rules();
@@ -266,10 +255,10 @@ HttpResponse ApiTuningRevert(ApiCall& call) {
   for (int l = 1; l <= 4; ++l) any = any || t.levels[l].has_value();
   if (!any)
     throw ApiError::BadData("entry " + std::to_string(index) + " records no previous levels");
-  std::string comment = Field(in, "comment");
+  std::string comment = BodyString(in, "comment");
   if (comment.empty())
     throw ApiError::BadData("comment: required — say why the change is reverted");
-  return Apply(call, std::move(t), Field(in, "hash"),
+  return Apply(call, std::move(t), BodyString(in, "hash"),
                "撤销 " + old.at + " " + old.by + " 的调整：" + comment);
 }
 

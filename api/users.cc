@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "api/handlers.h"
+#include "api/json_parts.h"
 #include "api/services.h"
 #include "core/json_text.h"
 #include "core/sha256.h"
@@ -47,18 +48,6 @@ std::string UsersPath(const Config& config) {
 std::string Who(const ApiCall& call) {
   std::string user = SignedInUser(call);
   return user.empty() ? call.principal() : user;
-}
-
-json Object(const std::string& body) {
-  json in = json::parse(body, nullptr, false);
-  if (!in.is_object()) throw ApiError::BadData("body must be a JSON object");
-  return in;
-}
-
-std::string Field(const json& in, const char* name) {
-  if (!in.contains(name) || in[name].is_null()) return "";
-  if (!in[name].is_string()) throw ApiError::BadData(std::string(name) + ": must be a string");
-  return in[name].get<std::string>();
 }
 
 Role RequireRole(const std::string& name) {
@@ -151,15 +140,15 @@ HttpResponse ApiUsers(ApiCall& call) {
 }
 
 HttpResponse ApiAddUser(ApiCall& call) {
-  json in = Object(call.request.body);
-  std::string name = Field(in, "user");
+  json in = BodyObject(call.request.body);
+  std::string name = BodyString(in, "user");
   if (name.empty() || name.size() > 64 ||
       name.find_first_of(":; ,=\"\\\n\r\t") != std::string::npos)
     throw ApiError::BadData(
         "user: a name of 1 to 64 bytes, without : ; , = \" \\ or spaces (e.g. zhao or 赵敏)");
-  Role role = RequireRole(Field(in, "role"));
-  std::string hash = NewHash(call, Field(in, "password"));
-  return ApplyChange(call, Field(in, "hash"), [&](auto& users, const Config& config) {
+  Role role = RequireRole(BodyString(in, "role"));
+  std::string hash = NewHash(call, BodyString(in, "password"));
+  return ApplyChange(call, BodyString(in, "hash"), [&](auto& users, const Config& config) {
     if (users.count(name) || config.web.security.console.users.count(name))
       throw ApiError(409, "conflict", "a user " + name + " exists already");
     users[name] = ConsoleUser{role, hash, true};
@@ -168,13 +157,13 @@ HttpResponse ApiAddUser(ApiCall& call) {
 }
 
 HttpResponse ApiChangeUser(ApiCall& call) {
-  json in = Object(call.request.body);
+  json in = BodyObject(call.request.body);
   const std::string name = call.path.at("user"), who = Who(call);
-  std::string role_name = Field(in, "role"), password = Field(in, "password");
+  std::string role_name = BodyString(in, "role"), password = BodyString(in, "password");
   if (role_name.empty() && password.empty()) throw ApiError::BadData("give role, password or both");
   Role role = role_name.empty() ? Role::kNone : RequireRole(role_name);
   std::string hash = password.empty() ? "" : NewHash(call, password);
-  return ApplyChange(call, Field(in, "hash"), [&](auto& users, const Config& config) {
+  return ApplyChange(call, BodyString(in, "hash"), [&](auto& users, const Config& config) {
     RequireManaged(config, users, name);
     std::string what;
     if (role != Role::kNone && role != users[name].role) {
