@@ -1,5 +1,6 @@
 #include "rules/template.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -11,7 +12,8 @@ namespace {
 
 bool IsKnownFunction(const std::string& fn) {
   return fn == "pct" || fn == "pp" || fn == "fixed1" || fn == "fixed2" || fn == "wan" ||
-         fn == "yi" || fn == "growth_zh" || fn == "growth" || fn == "points_zh" || fn == "points";
+         fn == "yi" || fn == "pct_abs" || fn == "growth_zh" || fn == "growth" ||
+         fn == "points_zh" || fn == "points";
 }
 
 std::string Apply(const std::string& fn, const std::string& value) {
@@ -19,6 +21,8 @@ std::string Apply(const std::string& fn, const std::string& value) {
   double v = std::strtod(value.c_str(), &end);
   if (value.empty() || end == value.c_str() || *end != '\0') return value;
   if (fn == "pct") return Fixed(v * 100, 1) + "%";
+  // The size of a difference whose direction the words beside it say (低于 … 50.0%).
+  if (fn == "pct_abs") return Fixed(std::fabs(v) * 100, 1) + "%";
   if (fn == "pp") return Fixed(v * 100, 2);
   if (fn == "fixed1") return Fixed(v, 1);
   if (fn == "fixed2") return Fixed(v, 2);
