@@ -5,15 +5,13 @@
 // applied change (POST /api/v1/tuning/revert). Who applied what and why is in the file and, as
 // a reload, in the audit trail.
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "alerts/backtest.h"
 #include "api/handlers.h"
 #include "api/json_parts.h"
+#include "api/managed_file.h"
 #include "api/services.h"
 #include "core/diagnostic.h"
 #include "core/json_text.h"
@@ -41,13 +39,6 @@ json ThresholdJson(const Thresholds& t) {
   return {{"direction", t.direction == Direction::kBelow ? "below" : "above"},
           {"levels", LevelsJson(t.levels)},
           {"clear", t.clear ? json(*t.clear) : json(nullptr)}};
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The change of a request body, read as the console's tuning file would have it: the same
@@ -116,12 +107,10 @@ std::vector<const Tuning*> FileEntries(const RuleSet& rules, const std::string& 
 HttpResponse Apply(ApiCall& call, Tuning t, const std::string& hash, const std::string& comment) {
   LoopServices& loop = *call.loop;
   auto config = loop.config();
-  const std::string path = TuningFilePath(*config);
-  const bool existed = std::filesystem::exists(path);
-  const std::string text = existed ? ReadText(path) : "";
-  if (hash != Sha256Hex(text))
+  const ManagedFile file(TuningFilePath(*config));
+  if (file.ChangedSince(hash))
     return JsonError(409, "conflict",
-                     path +
+                     file.path() +
                          " changed on disk since this page read it (another user or an "
                          "editor): reload the page to see the change, then apply again");
   if (comment.empty()) throw ApiError::BadData("comment: required — say why the threshold changes");
@@ -138,19 +127,12 @@ HttpResponse Apply(ApiCall& call, Tuning t, const std::string& hash, const std::
   t.by = who.empty() ? call.principal() : who;
   t.at = LocalRfc3339(UnixNow(), UtcOffsetMinutes(config->timezone).value_or(8 * 60));
   t.comment = comment;
-  std::string fresh = AppendTuning(text, t);
-  std::string error;
-  if (!WriteFileAtomically(path, fresh, &error)) throw ApiError(500, "internal", error);
-  error = loop.Reload("console: " + comment, who.empty() ? call.principal() : "user:" + who);
-  if (!error.empty()) {
-    std::string undo;
-    if (existed)
-      WriteFileAtomically(path, text, &undo);
-    else
-      std::filesystem::remove(path);
-    return JsonError(422, "bad_config", error);
-  }
-  return JsonSuccess(DumpJson({{"file", path}, {"hash", Sha256Hex(fresh)}, {"applied", true}}));
+  std::string fresh = AppendTuning(file.text(), t);
+  std::string error = file.WriteAndReload(loop, fresh, "console: " + comment,
+                                          who.empty() ? call.principal() : "user:" + who);
+  if (!error.empty()) return JsonError(422, "bad_config", error);
+  return JsonSuccess(
+      DumpJson({{"file", file.path()}, {"hash", Sha256Hex(fresh)}, {"applied", true}}));
 }
 
 }  // namespace
@@ -158,8 +140,7 @@ HttpResponse Apply(ApiCall& call, Tuning t, const std::string& hash, const std::
 HttpResponse ApiTuning(ApiCall& call) {
   auto config = call.loop->config();
   auto rules = call.loop->rules();
-  const std::string path = TuningFilePath(*config);
-  const bool exists = std::filesystem::exists(path);
+  const ManagedFile file(TuningFilePath(*config));
   json list = json::array();
   for (const auto& g : rules->groups)
     for (const auto& r : g.rules) {
@@ -182,7 +163,7 @@ HttpResponse ApiTuning(ApiCall& call) {
     }
   json entries = json::array();
   int index = 0;
-  for (const Tuning* t : FileEntries(*rules, path))
+  for (const Tuning* t : FileEntries(*rules, file.path()))
     entries.push_back({{"index", index++},
                        {"rule", t->rule},
                        {"industry", t->industry},
@@ -192,10 +173,8 @@ HttpResponse ApiTuning(ApiCall& call) {
                        {"by", t->by},
                        {"at", t->at},
                        {"comment", t->comment}});
-  return JsonSuccess(DumpJson({{"file", path},
-                               {"hash", Sha256Hex(exists ? ReadText(path) : "")},
-                               {"rules", list},
-                               {"entries", entries}}));
+  return JsonSuccess(DumpJson(
+      {{"file", file.path()}, {"hash", file.hash()}, {"rules", list}, {"entries", entries}}));
 }
 
 HttpResponse ApiTuningPreview(ApiCall& call) {

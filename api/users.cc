@@ -8,13 +8,11 @@
 //
 // The writes run on the serving pool, where a new password's bcrypt hash is made (slow on
 // purpose), and hand the file and the reload to the loop (PoolServices::OnLoop).
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "api/handlers.h"
 #include "api/json_parts.h"
+#include "api/managed_file.h"
 #include "api/services.h"
 #include "core/json_text.h"
 #include "core/sha256.h"
@@ -27,13 +25,6 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kMinPasswordLength = 8;
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The users file of the config in force; refused when there is no web config file to sit beside.
 std::string UsersPath(const Config& config) {
@@ -74,32 +65,23 @@ HttpResponse ApplyChange(ApiCall& call, const std::string& hash, const Change& c
   const std::string principal = call.principal(), who = Who(call), user = SignedInUser(call);
   return call.pool->OnLoop([&](LoopServices& loop) {
     auto config = loop.config();
-    const std::string path = UsersPath(*config);
-    const bool existed = std::filesystem::exists(path);
-    const std::string text = existed ? ReadText(path) : "";
-    if (hash != Sha256Hex(text))
+    const ManagedFile file(UsersPath(*config));
+    if (file.ChangedSince(hash))
       return JsonError(409, "conflict",
-                       path +
+                       file.path() +
                            " changed on disk since this page read it: reload the page to see "
                            "the change, then try again");
     std::map<std::string, ConsoleUser> users;
     std::vector<Diagnostic> diagnostics;
-    if (!ParseConsoleUsers(text, path, &users, &diagnostics))
+    if (!ParseConsoleUsers(file.text(), file.path(), &users, &diagnostics))
       throw ApiError(409, "conflict", JoinDiagnostics(diagnostics));
     std::string what = change(users, *config);
     std::string fresh = ConsoleUsersYaml(users);
-    std::string error;
-    if (!WriteFileAtomically(path, fresh, &error)) throw ApiError(500, "internal", error);
-    error = loop.Reload("console: " + what, user.empty() ? principal : "user:" + user);
-    if (!error.empty()) {
-      std::string undo;
-      if (existed)
-        WriteFileAtomically(path, text, &undo);
-      else
-        std::filesystem::remove(path);
-      return JsonError(422, "bad_config", error);
-    }
-    return JsonSuccess(DumpJson({{"file", path}, {"hash", Sha256Hex(fresh)}, {"done", what}}));
+    std::string error = file.WriteAndReload(loop, fresh, "console: " + what,
+                                            user.empty() ? principal : "user:" + user);
+    if (!error.empty()) return JsonError(422, "bad_config", error);
+    return JsonSuccess(
+        DumpJson({{"file", file.path()}, {"hash", Sha256Hex(fresh)}, {"done", what}}));
   });
 }
 
@@ -132,9 +114,9 @@ HttpResponse ApiUsers(ApiCall& call) {
               {"file", nullptr},
               {"hash", nullptr}};
   if (!config->web.security.file.empty()) {
-    std::string path = ConsoleUsersPath(config->web.security.file);
-    out["file"] = path;
-    out["hash"] = Sha256Hex(std::filesystem::exists(path) ? ReadText(path) : "");
+    const ManagedFile file(ConsoleUsersPath(config->web.security.file));
+    out["file"] = file.path();
+    out["hash"] = file.hash();
   }
   return JsonSuccess(DumpJson(out));
 }
