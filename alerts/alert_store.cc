@@ -19,12 +19,6 @@ using nlohmann::json;
 // rather than failing the whole evaluation over one bad byte.
 std::string Dump(const json& j) { return DumpJson(j); }
 
-std::string CadenceCode(const Period& p) { return std::string(1, static_cast<char>(p.cadence())); }
-
-Cadence CadenceFromCode(const std::string& code) {
-  return code == "W" ? Cadence::kWeekly : Cadence::kMonthly;
-}
-
 std::optional<int64_t> PeriodKey(const Period& p) {
   return p.valid() ? std::optional<int64_t>(p.key()) : std::nullopt;
 }
@@ -301,7 +295,7 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
   q.save.Bind(1, fingerprint)
       .Bind(2, rule)
       .Bind(3, Dump(json(labels)))
-      .Bind(4, CadenceCode(status.last_period.valid() ? status.last_period : observed))
+      .Bind(4, CadenceCode((status.last_period.valid() ? status.last_period : observed).cadence()))
       .Bind(5, AlertStateName(status.state))
       .Bind(6, SeverityName(status.severity))
       .Bind(7, status.breach_count)
@@ -329,7 +323,7 @@ AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std:
   row.labels = labels;
   row.event = std::move(event);
   const AlertEvent& e = row.event;
-  const std::string cadence = CadenceCode(e.period);
+  const std::string cadence = CadenceCode(e.period.cadence());
 
   q.insert_event.Reset();
   q.insert_event.Bind(1, fingerprint)
@@ -441,7 +435,7 @@ std::vector<AlertEventRow> AlertStore::EventsInPeriods(Period from, Period to) {
   Statement s(store_->db(), std::string("SELECT ") + kEventColumns +
                                 " FROM alert_events WHERE cadence = ? AND period BETWEEN ? AND ? "
                                 "ORDER BY id");
-  s.Bind(1, std::string(1, static_cast<char>(from.cadence())));
+  s.Bind(1, CadenceCode(from.cadence()));
   s.Bind(2, from.key());
   s.Bind(3, to.key());
   std::vector<AlertEventRow> rows;

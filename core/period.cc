@@ -72,6 +72,12 @@ bool Tokenize(std::string_view s, Tokens* out, std::string* error) {
 
 std::string_view CadenceName(Cadence c) { return c == Cadence::kWeekly ? "weekly" : "monthly"; }
 
+std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
+
+Cadence CadenceFromCode(std::string_view code) {
+  return code == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+}
+
 std::optional<Cadence> ParseCadence(std::string_view name) {
   if (name == "weekly" || name == "week" || name == "W") return Cadence::kWeekly;
   if (name == "monthly" || name == "month" || name == "M") return Cadence::kMonthly;

@@ -17,6 +17,9 @@ enum class Cadence : char { kWeekly = 'W', kMonthly = 'M' };
 
 std::string_view CadenceName(Cadence c);  // "weekly" | "monthly"
 std::optional<Cadence> ParseCadence(std::string_view name);
+// The one letter a cadence is stored under ("W", "M"), and back (anything else reads monthly).
+std::string CadenceCode(Cadence c);
+Cadence CadenceFromCode(std::string_view code);
 
 class Period {
  public:

@@ -45,7 +45,7 @@ std::vector<FigureHold> FindUnitSlips(
     }
     const int64_t indicator_key = indicator_id.Int(0);
     indicator_id.Reset();
-    const std::string code(1, static_cast<char>(cadence));
+    const std::string code = CadenceCode(cadence);
     // Only what the recent levels read (4 periods back; weekly up to 16, past a festival
     // season): a file for the park reads a few months or twenty weeks, not years.
     Period since = periods.front();

@@ -8,8 +8,6 @@
 namespace parkwatch {
 namespace {
 
-std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
-
 constexpr const char* kColumns =
     "SELECT e.credit_code, e.name, e.industry, i.name, q.cadence, q.period, q.value, q.level, "
     "q.exponent, q.state, q.collector, q.batch_id, q.decided_by, COALESCE(q.decided_at, 0) "
@@ -22,7 +20,7 @@ QuarantinedFigure ReadRow(const Statement& s) {
   f.name = s.Text(1);
   f.industry = s.Text(2);
   f.indicator = s.Text(3);
-  Cadence cadence = s.Text(4) == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+  Cadence cadence = CadenceFromCode(s.Text(4));
   f.period = Period::FromKey(cadence, s.Int(5)).value_or(Period());
   f.value = s.Double(6);
   f.level = s.Double(7);

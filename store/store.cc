@@ -10,11 +10,7 @@
 #include "store/schema.h"
 
 namespace parkwatch {
-namespace {
-
-std::string CadenceCode(Cadence c) { return std::string(1, static_cast<char>(c)); }
-
-}  // namespace
+namespace {}  // namespace
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -322,7 +318,7 @@ void Store::ForEachCurrentFigure(
   Statement s(db_, "SELECT enterprise_id, indicator_id, cadence, period, value FROM figures");
   while (s.Step()) {
     std::string code = s.Text(2);
-    Cadence cadence = code == "W" ? Cadence::kWeekly : Cadence::kMonthly;
+    Cadence cadence = CadenceFromCode(code);
     bool is_held = !held.empty() && held.count({s.Int(0), s.Int(1), code, s.Int(3)});
     if (auto p = Period::FromKey(cadence, s.Int(3)))
       fn(s.Int(0), s.Int(1), *p, s.Double(4), is_held);
