@@ -367,19 +367,19 @@ async function pageAlert(fingerprint) {
     el('dt', {}, t('enterprise') + ' / ' + t('industry')), el('dd', { id: 'alert-subject' },
       a.labels.enterprise ? [enterpriseLink(a.labels.enterprise, a.labels.enterprise_name), a.labels.industry ? ' · ' : ''] : '',
       a.labels.industry ? industryLink(a.labels.industry) : (a.labels.enterprise ? '' : name)),
-    el('dt', {}, t('measure')), el('dd', {}, measureWords(a.measure)),
-    el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value)),
+    el('dt', {}, t('measure')), el('dd', { id: 'measure' }, alertMeasureWords(a)),
+    el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value), targetWords(a)),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
       th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null),
-    el('dt', {}, t('period')), el('dd', {}, a.period ? `${periodWords(a.period.period)}（${a.period.days}）` : '—'),
+    el('dt', {}, t('period')), el('dd', { id: 'alert-period' }, alertPeriodWords(a)),
     el('dt', {}, t('since')), el('dd', {}, a.active_since ? periodWords(a.active_since.period) : '—'),
     el('dt', {}, t('state')), el('dd', {}, t(a.state), a.acknowledgements.length ? `，${t('acknowledged')}` : '', a.silences.length ? `，${t('silenced')}` : ''));
   nodes.push(el('div', { class: 'two' }, el('div', { class: 'card' }, el('h2', {}, t('why')), why),
     el('div', { class: 'card', id: 'actions' }, actionForms(a))));
   // The measure against its thresholds, and the figures behind it.
   const canvas = el('canvas', { id: 'alert-chart' });
-  nodes.push(el('h2', {}, `${t('seriesChart')}：${measureWords(a.measure)}`), el('div', { class: 'chart-box' }, canvas));
+  nodes.push(el('h2', {}, `${t('seriesChart')}：${alertMeasureWords(a)}`), el('div', { class: 'chart-box' }, canvas));
   let raw = null;
   if (a.series && a.series.length) {
     raw = el('canvas', { id: 'series-chart' });
@@ -397,6 +397,31 @@ async function pageAlert(fingerprint) {
   show(...nodes);
   alertChart(canvas, a, levels);
   if (raw) seriesChart(raw, a);
+}
+
+// What the rule measures, as the server says it (rules/measure_words): a rule against a target
+// measures the gap to it, which the short client-side name would miss.
+function alertMeasureWords(a) {
+  return (LANG === 'zh' ? a.measure_words : a.measure_words_en) || measureWords(a.measure);
+}
+
+// A gap to a target with what it is the gap between: （累计增长2.3%，目标9.0%）.
+function targetWords(a) {
+  const measured = Number(a.annotations.measured), target = Number(a.annotations.target);
+  if (a.annotations.target === undefined || a.annotations.measured === undefined ||
+      !Number.isFinite(measured) || !Number.isFinite(target)) return '';
+  const ytd = /^ytd_/.test(a.measure || '');
+  return LANG === 'zh' ? `（${growth(measured, ytd ? '累计' : '')}，目标${pct(target)}）`
+    : ` (${ytd ? 'year to date ' : ''}${growth(measured)}, target ${pct(target)})`;
+}
+
+// The period the value covers: a year-to-date measure covers 1—10月, not 10月 alone.
+function alertPeriodWords(a) {
+  if (!a.period) return '—';
+  const p = a.period.period;
+  if (/^ytd_/.test(a.measure || '') && ytdWords(p))
+    return LANG === 'zh' ? `${p.slice(0, 4)}年${ytdWords(p)}` : `${ytdWords(p)} ${p.slice(0, 4)}`;
+  return `${periodWords(p)}（${a.period.days}）`;
 }
 
 function actionForms(a) {
@@ -449,15 +474,20 @@ function alertChart(canvas, a, levels) {
   if (!window.Chart) return;
   const obs = a.observations || [];
   const labels = obs.map(o => periodWords(o.period));
-  const datasets = [{ label: measureWords(a.measure), data: obs.map(o => chartValue(a, o.value)),
+  const datasets = [{ label: alertMeasureWords(a), data: obs.map(o => chartValue(a, o.value)),
     borderColor: '#12385f', backgroundColor: obs.map(o => SEV_COLOURS[o.breach] || '#12385f'), pointRadius: 3, borderWidth: 2 }];
   for (const s of levels)
     datasets.push({ label: `${t(s)} ${t('threshold')}`, data: obs.map(() => chartValue(a, a.thresholds.levels[s])),
       borderColor: SEV_COLOURS[s], borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
-  const unit = ['ratio', 'points', 'growth'].includes(measureKind(a)) ? '%' : '';
+  // Rates read as percentages; a gap between rates is in percentage points, named on the axis
+  // (a tick of "-6%" would read as a growth of -6%).
+  const kind = measureKind(a);
+  const unit = ['ratio', 'growth'].includes(kind) ? '%' : '';
+  const axisTitle = kind === 'points' ? { display: true, text: t('points').trim() }
+    : kind === 'money' ? { display: true, text: LANG === 'zh' ? '万元' : '10k yuan' } : { display: false };
   charts.push(new Chart(canvas, { type: 'line', data: { labels, datasets },
     options: { maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false },
-      scales: { y: { ticks: { callback: v => v + unit } } },
+      scales: { y: { title: axisTitle, ticks: { callback: v => v + unit } } },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } } }));
 }
 

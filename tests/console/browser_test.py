@@ -528,6 +528,20 @@ def run(args):
         browser.wait("document.querySelector('#why')")
         assert browser.eval("document.querySelectorAll('#alert-subject a').length") >= 1
 
+        # A rule against a target: the page says the gap with what it is the gap between, the
+        # year-to-date span, and names the chart's unit (a tick of -6% would read as growth).
+        active = json.loads(request(park.url + "/api/v1/alerts",
+                                    headers={"Authorization": "Bearer demo-admin-token"})[1])["data"]
+        targeted = [a for a in active if "target" in a.get("annotations", {})]
+        assert targeted, "the demo has no alert against a target"
+        browser.goto(park.url + "/alerts/" + targeted[0]["fingerprint"])
+        browser.wait("document.querySelector('#why') && Chart.getChart('alert-chart')")
+        value = browser.eval("document.querySelector('#value').innerText")
+        assert "个百分点" in value and "目标" in value, value
+        assert "与目标之差" in browser.eval("document.querySelector('#measure').innerText")
+        assert "1—" in browser.eval("document.querySelector('#alert-period').innerText")
+        assert browser.eval("Chart.getChart('alert-chart').options.scales.y.title.text") == "个百分点"
+
         manage_users(browser, park, shot)
 
         # English, then a phone.
