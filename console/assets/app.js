@@ -28,10 +28,12 @@ function show(...nodes) {
 }
 function message(kind, text) { return el('div', { class: 'msg ' + kind, role: 'status' }, text); }
 function badge(sev) { return el('span', { class: 'badge sev-' + (sev || 'none') }, severityWords(sev)); }
-function table(head, rows, numeric = []) {
+// numeric columns are right-aligned; short columns (周监测, 2025年第48周) never wrap.
+function table(head, rows, numeric = [], short = []) {
+  const cls = i => numeric.includes(i) ? 'num' : (short.includes(i) ? 'nowrap' : null);
   return el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { class: numeric.includes(i) ? 'num' : null }, h)))),
-    el('tbody', {}, rows.map(r => el('tr', {}, r.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : null }, c)))))));
+    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { class: cls(i) }, h)))),
+    el('tbody', {}, rows.map(r => el('tr', {}, r.map((c, i) => el('td', { class: cls(i) }, c)))))));
 }
 function growthCell(r, prefix = '') {
   return el('span', { class: r === null || r === undefined ? null : (r < 0 ? 'down' : 'up') }, growth(r, prefix));
@@ -544,7 +546,8 @@ async function pageRules() {
   const names = await enterpriseNames([...new Set(tuning.rules.flatMap(r => r.overrides.map(o => o.enterprise).filter(Boolean)))]);
   const rows = tuning.rules.map(r => {
     const s = status[r.name] || {};
-    return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence), measureWords(r.measure),
+    return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence),
+      measureWords(r.measure) + (r.target ? (LANG === 'zh' ? '与目标之差' : ' less the target') : ''),
       el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)),
       el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || names[o.enterprise] || o.enterprise}：`, levelChips(r, o.thresholds)))),
       periodWords(lastPeriod(s)), noDataWords(s.last_evaluation),
@@ -552,7 +555,7 @@ async function pageRules() {
   });
   const panel = el('div', { id: 'tuning' });
   show(el('h1', {}, t('rules')), panel,
-    table([t('rules'), t('cadence'), t('measure'), t('threshold'), LANG === 'zh' ? '行业/企业阈值' : 'Overrides', t('period'), t('noData'), ''], rows, [6]));
+    table([t('rules'), t('cadence'), t('measure'), t('threshold'), LANG === 'zh' ? '行业/企业阈值' : 'Overrides', t('period'), t('noData'), ''], rows, [6], [1, 5]));
   const latest = statuses.map(lastPeriod).filter(p => /^\d{4}-\d{2}$/.test(p || '')).sort().pop() || new Date().toISOString().slice(0, 7);
   const wanted = new URLSearchParams(location.search).get('tune');
   function openTuning(name) { tuningPanel(panel, tuning, name, latest); panel.scrollIntoView(); }
