@@ -24,7 +24,7 @@ function el(tag, attrs, ...children) {
 function main() { return document.getElementById('main'); }
 function show(...nodes) {
   while (charts.length) charts.pop().destroy();
-  main().replaceChildren(...nodes);
+  main().replaceChildren(...nodes.filter(n => n !== null && n !== undefined));  // a part not shown to this role is null
 }
 function message(kind, text) { return el('div', { class: 'msg ' + kind, role: 'status' }, text); }
 function badge(sev) { return el('span', { class: 'badge sev-' + (sev || 'none') }, severityWords(sev)); }
@@ -94,8 +94,11 @@ function keepDraft(form, key) {
 function timeWords(unix) {
   if (!unix) return '—';
   try {
-    return new Intl.DateTimeFormat(LANG === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: SESSION.timezone || 'Asia/Shanghai',
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(unix * 1000));
+    // 2026-12-01 04:44 in the park's zone, as the alert pages and messages write times.
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: SESSION.timezone || 'Asia/Shanghai',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
+      .formatToParts(new Date(unix * 1000)).map(p => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
   } catch (e) { return new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' '); }
 }
 
