@@ -357,8 +357,10 @@ def manage_users(browser, park, shot):
     browser.wait("document.querySelector('#users-status .msg.ok') && document.querySelector('[data-user=\"赵敏\"]')", 60)
     shot(browser, "users")
     # The new operator signs in and may acknowledge.
-    status, body, _ = request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-1"})
+    status, body, headers = request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-1"})
     assert status == 200 and json.loads(body)["data"]["role"] == "operator", (status, body)
+    zhao_cookie = headers["Set-Cookie"].split(";")[0]
+    assert request(park.url + "/api/v1/alerts", headers={"Cookie": zhao_cookie})[0] == 200
     # In the file the console manages, hashed; in the audit with who.
     text = open(os.path.join(park.dir, "console-users.yml"), encoding="utf-8").read()
     assert "赵敏" in text and "zhao-pass-1" not in text and "$2" in text, text
@@ -377,6 +379,8 @@ def manage_users(browser, park, shot):
     browser.wait("document.querySelector('#users-status .msg.ok') && document.querySelector('#users-status').innerText.includes('重置')", 60)
     assert request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-1"})[0] == 401
     assert request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-2"})[0] == 200
+    # Whoever signed in with the old password is signed out.
+    assert request(park.url + "/api/v1/alerts", headers={"Cookie": zhao_cookie})[0] == 401
     # A viewer may not list or add users; an admin may not remove a user of web.yml here.
     cookie, csrf = login_session(park, "li")
     status, body, _ = request(park.url + "/api/v1/users", "POST",
