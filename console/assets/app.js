@@ -237,12 +237,12 @@ async function pageOverview() {
   // Industries of the headline indicator.
   const va = report.sections[0];
   nodes.push(el('h2', {}, `${t('industry')} · ${indicatorName(va.indicator)}`));
-  nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour')],
+  nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour'), t('enterpriseAlerts')],
     va.industries.map(i => [industryLink(i.name), money(i.growth.level), growthCell(i.growth.yoy), money(i.growth.ytd_level),
       growthCell(i.growth.ytd), i.growth.target !== null && i.growth.ytd !== null ? pointsAgainst(i.growth.ytd - i.growth.target, LANG === 'zh' ? '目标' : 'target') : '—',
-      badge(colours[i.name] || 'none')]), [1, 2, 3, 4]));
+      badge(colours[i.name] || 'none'), enterpriseAlerts(alerts, i.name, 'monthly')]), [1, 2, 3, 4]));
   // The latest complete week: the park and each industry's output value (the weekly figures).
-  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly')));
+  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly'), alerts));
   // 24 months of value added growth: the park and each industry.
   nodes.push(el('h2', {}, t('trend24')));
   const canvas = el('canvas', { id: 'trend', 'aria-label': t('trend24') });
@@ -256,7 +256,7 @@ async function pageOverview() {
   trendChart(canvas, report, va);
 }
 
-function weekSection(week, colours) {
+function weekSection(week, colours, alerts) {
   const p = week.park;
   return [el('h2', {}, `${t('latestWeek')}：${periodWords(week.period.period)}（${week.period.days}）`),
     el('div', { class: 'grid', id: 'week-cards' }, el('div', { class: 'card colour-' + (colours.park || 'none') },
@@ -264,9 +264,9 @@ function weekSection(week, colours) {
       el('div', { class: 'big' }, money(p.level)),
       el('div', {}, growthCell(p.yoy, LANG === 'zh' ? '同比' : '')),
       el('div', { class: 'muted' }, `${t('enterprisesReported')} ${p.enterprises}${t('members')}`))),
-    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour')],
+    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour'), t('enterpriseAlerts')],
       week.industries.map(i => [industryLink(i.industry), money(i.level), growthCell(i.yoy, ''), pullWords(i.pull),
-        badge(colours[i.industry] || 'none')]), [1, 2, 3]))];
+        badge(colours[i.industry] || 'none'), enterpriseAlerts(alerts, i.industry, 'weekly')]), [1, 2, 3]))];
 }
 
 // The warning colour of the park and of each industry: the highest level of their own firing
@@ -281,6 +281,26 @@ function industryColours(alerts, cadence) {
     if (key && order.indexOf(a.severity) > order.indexOf(out[key] || 'none')) out[key] = a.severity;
   }
   return out;
+}
+
+// An industry's own colour says how the industry does as a whole; its enterprises can be red while
+// it is 正常. This cell says how many of its enterprises are alerting (of the cadence), each counted
+// once at its highest colour, and links to them: 红2 橙1.
+function enterpriseAlerts(alerts, industry, cadence) {
+  const order = ['none', 'blue', 'yellow', 'orange', 'red'];
+  const highest = {};
+  for (const a of alerts) {
+    if (a.state !== 'firing' || !a.labels.enterprise || a.labels.industry !== industry) continue;
+    if (/-W\d/.test(a.period || '') !== (cadence === 'weekly')) continue;
+    const e = a.labels.enterprise;
+    if (order.indexOf(a.severity) > order.indexOf(highest[e] || 'none')) highest[e] = a.severity;
+  }
+  const counts = {};
+  for (const sev of Object.values(highest)) counts[sev] = (counts[sev] || 0) + 1;
+  const shown = ['red', 'orange', 'yellow', 'blue'].filter(s => counts[s]);
+  if (!shown.length) return el('span', { class: 'muted' }, t('none'));
+  return el('a', { class: 'enterprise-alerts', href: '/alerts?industry=' + encodeURIComponent(industry) },
+    shown.map(s => el('span', { class: 'thr' }, el('span', { class: 'dot sev-' + s }), `${t(s)}${counts[s]}${t('members')}　`)));
 }
 
 function alertCounts(alerts) {

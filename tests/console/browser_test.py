@@ -9,6 +9,7 @@ usage: browser_test.py --parkwatch BUILD/parkwatch --artifacts DIR
 import argparse
 import http.server
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -475,6 +476,18 @@ def run(args):
         for words in ("总览", "工业增加值", "万元", "同比", "个百分点", "未报企业", "红色预警"):
             assert words in overview, f"overview lacks {words}: {overview[:800]}"
         assert "增长-" not in overview and "NaN" not in overview and "undefined" not in overview
+        # Each industry's row counts its enterprises alerting this month, once each.
+        active = json.loads(request(park.url + "/api/v1/alerts",
+                                    headers={"Authorization": "Bearer demo-admin-token"})[1])["data"]
+        rows = browser.eval("""[...document.querySelectorAll('main table')[0].querySelectorAll('tbody tr')]
+            .map(r => [r.cells[0].innerText, r.cells[r.cells.length - 1].innerText])""")
+        for industry, cell in rows:
+            expected = {a["labels"]["enterprise"] for a in active
+                        if a["state"] == "firing" and a["labels"].get("enterprise")
+                        and a["labels"].get("industry") == industry and "-W" not in a["period"]}
+            shown = sum(int(n) for n in re.findall(r"(\d+)家", cell))
+            assert shown == len(expected), (industry, cell, len(expected))
+        assert any(re.search(r"\d+家", cell) for _, cell in rows), rows
         shot(browser, "overview")
         started = time.time()
         browser.goto(park.url + "/")
