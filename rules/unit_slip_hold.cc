@@ -19,13 +19,10 @@ QuarantinesCollector CollectorQuarantine(const Config& config, const CollectorCo
 
 namespace {
 
-// A stored figure of a touched series at or after its earliest touched period.
-struct Stored {
-  double value = 0;
-  int64_t batch_id = 0;
-  std::string collector;
-  std::string state;  // "" (not in quarantine), held, confirmed, rejected
-  double level = 0;   // of a held figure, as stored
+// A quarantine row of a touched series (a handful: most figures have none).
+struct Decided {
+  std::string state;  // held, confirmed, rejected
+  double level = 0;
   int exponent = 0;
 };
 
@@ -50,15 +47,18 @@ QuarantineChanges CheckUnitSlips(Store& store, const std::set<int64_t>& touched_
   const std::vector<int64_t> ids(touched_enterprises.begin(), touched_enterprises.end());
 
   Statement indicator_id(store.db(), "SELECT id FROM indicators WHERE name = ?");
-  // Every current figure of the series from ?4 on, with the collector of the batch that set its
-  // value and its quarantine row, if any.
+  // Every current figure of the series from ?4 on, with its quarantine row, if any.
   Statement series(store.db(),
-                   "SELECT f.period, f.value, f.batch_id, b.collector, COALESCE(q.state, ''), "
-                   "COALESCE(q.level, 0), COALESCE(q.exponent, 0) FROM figures f "
-                   "JOIN batches b ON b.id = f.batch_id LEFT JOIN quarantine q ON "
-                   "q.enterprise_id = f.enterprise_id AND q.indicator_id = f.indicator_id AND "
-                   "q.cadence = f.cadence AND q.period = f.period WHERE f.enterprise_id = ?1 AND "
-                   "f.indicator_id = ?2 AND f.cadence = ?3 AND f.period >= ?4");
+                   "SELECT f.period, f.value, q.state, q.level, q.exponent FROM figures f "
+                   "LEFT JOIN quarantine q ON q.enterprise_id = f.enterprise_id AND "
+                   "q.indicator_id = f.indicator_id AND q.cadence = f.cadence AND "
+                   "q.period = f.period WHERE f.enterprise_id = ?1 AND f.indicator_id = ?2 AND "
+                   "f.cadence = ?3 AND f.period >= ?4");
+  // Who brought a flagged figure's value: held only when that collector quarantines.
+  Statement brought_by(store.db(),
+                       "SELECT f.batch_id, b.collector FROM figures f JOIN batches b ON "
+                       "b.id = f.batch_id WHERE f.enterprise_id = ? AND f.indicator_id = ? AND "
+                       "f.cadence = ? AND f.period = ?");
   for (const auto& [key, first] : from) {
     const auto& [indicator, cadence] = key;
     if (!indicator_id.Bind(1, indicator).Step()) {
@@ -74,23 +74,22 @@ QuarantineChanges CheckUnitSlips(Store& store, const std::set<int64_t>& touched_
     for (int i = 0; i < (cadence == Cadence::kWeekly ? 20 : 6); ++i) since = since.Prev();
     // Rows are the touched enterprises. The table holds the figures that count before the first
     // period checked, and from it on every figure not rejected: each is taken out again when
-    // the walk below holds it.
+    // the walk below holds it. Only the quarantine rows are kept beside it (a bulk load checks
+    // millions of figures: the table is all the memory it takes).
     FigureTable table(cadence, IndicatorKind::kLevel);
-    std::map<std::pair<Period, EnterpriseIndex>, Stored> checked;  // by period, then row
+    std::map<std::pair<EnterpriseIndex, Period>, Decided> decided;
     for (size_t i = 0; i < ids.size(); ++i) {
       const auto row = static_cast<EnterpriseIndex>(i);
       series.Bind(1, ids[i]).Bind(2, indicator_key).Bind(3, code).Bind(4, since.key());
       while (series.Step()) {
         auto p = Period::FromKey(cadence, series.Int(0));
         if (!p) continue;
-        Stored s{series.Double(1), series.Int(2),    series.Text(3),
-                 series.Text(4),   series.Double(5), static_cast<int>(series.Int(6))};
-        if (*p < first) {
-          if (s.state.empty() || s.state == "confirmed") table.Put(row, *p, s.value);
-          continue;
-        }
-        if (s.state != "rejected") table.Put(row, *p, s.value);
-        if (s.state != "confirmed" && s.state != "rejected") checked.emplace(std::pair{*p, row}, s);
+        const std::string state = series.Text(2);
+        if (!state.empty())
+          decided[{row, *p}] = {state, series.Double(3), static_cast<int>(series.Int(4))};
+        const bool counts =
+            *p < first ? state.empty() || state == "confirmed" : state != "rejected";
+        if (counts) table.Put(row, *p, series.Double(1));
       }
       series.Reset();
     }
@@ -99,33 +98,39 @@ QuarantineChanges CheckUnitSlips(Store& store, const std::set<int64_t>& touched_
     options.combine_jan_feb = false;
     Measures measures(table, {}, options);
     // Oldest period first: what a period holds is out of the recent level of those after it.
-    for (auto it = checked.begin(); it != checked.end();) {
-      const Period t = it->first.first;
+    for (Period t : table.Periods()) {
+      if (t < first) continue;
       std::vector<EnterpriseIndex> rows;
-      std::vector<std::pair<const std::pair<Period, EnterpriseIndex>, Stored>*> at;
-      for (; it != checked.end() && it->first.first == t; ++it) {
-        rows.push_back(it->first.second);
-        at.push_back(&*it);
+      std::vector<const Decided*> rows_decided;
+      for (EnterpriseIndex e : table.EnterprisesAt(t)) {
+        auto it = decided.find({e, t});
+        const Decided* d = it == decided.end() ? nullptr : &it->second;
+        if (d && d->state == "confirmed") continue;  // a person said it is right
+        rows.push_back(e);
+        rows_decided.push_back(d);
       }
       std::vector<UnitSlip> slips = measures.UnitSlips(rows, t);
       for (size_t i = 0; i < rows.size(); ++i) {
-        const Stored& s = at[i]->second;
         const UnitSlip& slip = slips[i];
-        const bool hold = slip.value && slip.exponent != 0 && quarantines(s.collector);
-        FigureHold h{ids[static_cast<size_t>(rows[i])],
-                     indicator_key,
-                     t,
-                     s.value,
-                     hold ? slip.level : s.level,
-                     hold ? slip.exponent : s.exponent,
-                     s.batch_id,
-                     s.collector};
+        const Decided* d = rows_decided[i];
+        const auto id = ids[static_cast<size_t>(rows[i])];
+        FigureHold h{id, indicator_key, t, slip.value.value_or(0), slip.level, slip.exponent};
+        bool hold = slip.value && slip.exponent != 0;
+        if (hold) {
+          brought_by.Bind(1, id).Bind(2, indicator_key).Bind(3, code).Bind(4, t.key());
+          hold = brought_by.Step() && quarantines(brought_by.Text(1));
+          if (hold) {
+            h.batch_id = brought_by.Int(0);
+            h.collector = brought_by.Text(1);
+          }
+          brought_by.Reset();
+        }
         if (hold) {
           table.Erase(rows[i], t);
-          if (s.state.empty()) ++changes.newly_held;
-          if (s.state.empty() || s.level != h.level || s.exponent != h.exponent)
+          if (!d) ++changes.newly_held;
+          if (!d || d->level != h.level || d->exponent != h.exponent)
             changes.hold.push_back(std::move(h));
-        } else if (s.state == "held") {
+        } else if (d) {  // held (confirmed ones are skipped, rejected ones not in the table)
           changes.release.push_back(std::move(h));
         }
       }
