@@ -673,14 +673,22 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     r.value = *now;
     r.level = *level;
     r.exponent = 0;
-    if (*now <= 0) continue;
+    if (*now < 0) continue;
     // 元/千元/万元/亿元 confused: a factor of 10, 1 000 or 10 000 either way, within a factor of
     // two (a month's real swing and Jan–Feb's two months stay far from 10×).
-    const double l = std::log10(*now / *level);
-    for (int k : {1, 3, 4})
-      for (int sign : {1, -1})
-        if (std::fabs(l - sign * k) <= std::log10(2.0) && !(festival && sign < 0))
-          r.exponent = sign * k;
+    if (*now > 0) {
+      const double l = std::log10(*now / *level);
+      for (int k : {1, 3, 4})
+        for (int sign : {1, -1})
+          if (std::fabs(l - sign * k) <= std::log10(2.0) && !(festival && sign < 0))
+            r.exponent = sign * k;
+    }
+    // Below the 1/1 000 band, zero included, is the 1/10 000 slip: a small week typed in the
+    // unit 10 000 times larger (47 万元 in 亿元 is 0.0047) reads 0.00 or 0.01 at a file's two
+    // decimals, so its ratio no longer says which factor it was, only that it is far below. A
+    // real standstill reads 0 too and is held the same way until confirmed: a week without
+    // output outside the festival is worth the call either way.
+    if (r.exponent == 0 && *now < *level / 2000 && !festival) r.exponent = -4;
   }
   return out;
 }

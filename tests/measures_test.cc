@@ -582,5 +582,26 @@ TEST_F(MeasuresTest, UnitSlipsAreFactorsOfTenThousandThousandOrTenOfTheRecentLev
   EXPECT_THAT(slip(M(2023, 3)).no_data_reason, HasSubstr("no recent level"));
 }
 
+// 47 万元 typed in 亿元 is 0.0047, which a file's two decimals write as 0.00: a week that reads
+// zero (or a cent) against a level of tens of 万元 is the 1/10 000 slip, not a week without
+// output. A festival week at zero is the festival: plants close for it.
+TEST_F(MeasuresTest, AWeekReadingZeroAgainstItsRecentLevelIsTheTenThousandthSlip) {
+  FigureTable weekly(Cadence::kWeekly, IndicatorKind::kLevel);
+  for (int w = 40; w <= 52; ++w) Put(weekly, 0, W(2024, w), 47);
+  for (int w = 1; w <= 3; ++w) Put(weekly, 0, W(2024 + 1, w), 47);
+  Put(weekly, 0, W(2025, 5), 0);  // the Spring Festival's week (29 January 2025)
+  Put(weekly, 0, W(2024, 44), 0);
+  Put(weekly, 0, W(2024, 48), 0.01);
+  Put(weekly, 0, W(2024, 50), 23);
+  Measures m(weekly, infos_);
+  std::vector<EnterpriseIndex> s = {0};
+  auto slip = [&](Period t) { return m.UnitSlips(s, t)[0]; };
+  EXPECT_EQ(slip(W(2024, 44)).exponent, -4);
+  EXPECT_NEAR(slip(W(2024, 44)).level, 47, 1e-12);
+  EXPECT_EQ(slip(W(2024, 48)).exponent, -4);  // a cent: 1/4 700 of the level, still the slip
+  EXPECT_EQ(slip(W(2024, 50)).exponent, 0);   // a halving is a bad week
+  EXPECT_EQ(slip(W(2025, 5)).exponent, 0);
+}
+
 }  // namespace
 }  // namespace parkwatch
