@@ -572,11 +572,14 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     if (!p.valid()) continue;  // e.g. no week 53 that year
     Year y{p, PeriodReader(figures_, p, summable), {}};
     Period q = p;
-    for (int j = 0; j < kRecent; ++j) {
+    for (int j = 0; j < kRecent;) {
       q = PreviousPeriod(q, combine);
-      // Jan–Feb is two months: its level is not a month's, so it is no recent level either.
-      if (q.is_jan_feb()) break;
+      // Jan–Feb is two months: its level is not a month's, so the months before it stand in
+      // (March's level is last October to December's; stopping there left March and April
+      // with no level, compared with their raw earlier years: a fast grower was an anomaly).
+      if (q.is_jan_feb()) continue;
       y.recent.emplace_back(figures_, q, summable);
+      ++j;
     }
     by_year.push_back(std::move(y));
   }

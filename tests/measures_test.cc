@@ -560,6 +560,24 @@ TEST_F(MeasuresTest, SeasonalAnomalyFollowsTheRecentLevel) {
   EXPECT_NEAR(*fell.z, std::log(0.5) / 0.10, 1e-9);  // the spread's floor: equal earlier years
 }
 
+// March's months before are Jan–Feb (two months, no month's level) and the months before it:
+// an enterprise that grew by half since last October is compared with its earlier Marches
+// brought to its new level, as any other month is. (Without a level March and April were
+// compared with the raw median, two years back: a 20 % grower read +44 %, an anomaly.)
+TEST_F(MeasuresTest, AMarchAnomalyFollowsTheLevelOfTheMonthsBeforeJanFeb) {
+  for (int y = 2020; y <= 2024; ++y)
+    for (int month = 1; month <= 12; ++month)
+      if (M(y, month) >= M(2020, 10) && M(y, month) <= M(2024, 4))
+        Put(monthly_, 0, M(y, month), M(y, month) >= M(2023, 10) ? 150 : 100);
+  Measures m(monthly_, infos_);
+  for (Period t : {M(2024, 3), M(2024, 4)}) {
+    AnomalyResult a = m.Anomaly(0, t, 3);
+    ASSERT_TRUE(a.z.has_value()) << a.no_data_reason;
+    EXPECT_NEAR(a.mean, 150, 1e-9) << t.ToString();
+    EXPECT_NEAR(*a.z, 0, 1e-9) << t.ToString();
+  }
+}
+
 // 元 reported as 万元 (×10 000), 千元 as 万元 (×10) and the inverse are unit slips; a month's
 // real swing, Jan–Feb's two months and a halving are not.
 TEST_F(MeasuresTest, UnitSlipsAreFactorsOfTenThousandThousandOrTenOfTheRecentLevel) {
