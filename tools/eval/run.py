@@ -13,7 +13,7 @@ states are compared with the backtest's: every alert the backtest ends firing, t
 firing since the same period, and no other (missing-report rules are left out: the daemon runs
 them on the clock, the backtest at every period).
 
-    tools/eval/run.py --parkwatch build/release/parkwatch --sizes 100x5,1000x5,20000 --daemon-max 1000
+    tools/eval/run.py --parkwatch build/release/parkwatch --sizes 100x5,1000x5,20000
 
 A size NxK scores K parks of N enterprises (seeds --seed to --seed+K-1) together, so that a
 class has enough events for its recall to mean something.
