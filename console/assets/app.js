@@ -394,6 +394,7 @@ async function pageAlert(fingerprint) {
       a.labels.industry ? industryLink(a.labels.industry) : (a.labels.enterprise ? '' : name)),
     el('dt', {}, t('measure')), el('dd', { id: 'measure' }, alertMeasureWords(a)),
     el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value), targetWords(a)),
+    ...figureFacts(a),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
       th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null),
@@ -428,6 +429,21 @@ async function pageAlert(fingerprint) {
 // measures the gap to it, which the short client-side name would miss.
 function alertMeasureWords(a) {
   return (LANG === 'zh' ? a.measure_words : a.measure_words_en) || measureWords(a.measure);
+}
+
+// The amounts behind the value (rules/outcome.cc AddFigures): an enterprise's figure of the
+// period, an industry's or the park's total (months to date for a cumulative measure, at current
+// prices: growth may be at comparable ones), each beside the same period a year before.
+function figureFacts(a) {
+  const n = a.annotations;
+  if (n.figure === undefined && n.figure_year_ago === undefined) return [];
+  const unit = { money: 'yuan', energy: 'kWh' }[n.dimension] || '';
+  const amount = v => v === undefined ? (LANG === 'zh' ? '未报' : 'not reported') : figure(Number(v), unit);
+  const span = n.figure_span === 'ytd' && a.period ? `${ytdWords(a.period.period)}${LANG === 'zh' ? '累计' : ''}`
+    : (LANG === 'zh' ? '本期' : 'this period');
+  const current = n.prices === 'comparable' && n.figure !== undefined ? (LANG === 'zh' ? '（现价）' : ' (current prices)') : '';
+  return [el('dt', {}, t('figure')), el('dd', { id: 'figures' },
+    `${span} ${amount(n.figure)}${current}${LANG === 'zh' ? '，上年同期 ' : ', a year before '}${amount(n.figure_year_ago)}`)];
 }
 
 // A gap to a target with what it is the gap between: （累计增长2.3%，目标9.0%）.

@@ -557,6 +557,8 @@ def run(args):
         assert "个百分点" in value and "目标" in value, value
         assert "与目标之差" in browser.eval("document.querySelector('#measure').innerText")
         assert "1—" in browser.eval("document.querySelector('#alert-period').innerText")
+        figures = browser.eval("document.querySelector('#figures').innerText")
+        assert "累计" in figures and "万元" in figures and "上年同期" in figures, figures
         assert browser.eval("Chart.getChart('alert-chart').options.scales.y.title.text") == "个百分点"
 
         manage_users(browser, park, shot)
