@@ -123,6 +123,12 @@ constexpr const char* kAlertColumns =
     "first_breach_period, active_since_period, last_period, value, value_at_firing, fired_at, "
     "resolved_at, updated_at, annotations, log";
 
+// The same columns with the annotations and the log left empty (AlertFilter::brief).
+constexpr const char* kBriefAlertColumns =
+    "fingerprint, rule, labels, cadence, state, severity, breach_count, clear_count, "
+    "first_breach_period, active_since_period, last_period, value, value_at_firing, fired_at, "
+    "resolved_at, updated_at, '{}', ''";
+
 AlertRow ReadAlert(const Statement& s) {
   AlertRow row;
   row.fingerprint = s.Text(0);
@@ -385,13 +391,14 @@ std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {
   return row;
 }
 
-bool AlertStore::Empty() {
-  Statement s(store_->db(), "SELECT EXISTS (SELECT 1 FROM alerts)");
-  return s.Step() && s.Int(0) == 0;
+bool AlertStore::AnyOfRule(const std::string& rule) {
+  Statement s(store_->db(), "SELECT EXISTS (SELECT 1 FROM alerts WHERE rule = ?)");
+  return s.Bind(1, rule).Step() && s.Int(0) != 0;
 }
 
 std::vector<AlertRow> AlertStore::Active(const AlertFilter& filter) {
-  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state IN (?, ?)";
+  std::string sql = std::string("SELECT ") + (filter.brief ? kBriefAlertColumns : kAlertColumns) +
+                    " FROM alerts WHERE state IN (?, ?)";
   if (!filter.rule.empty()) sql += " AND rule = ?";
   Statement s(store_->db(), sql);
   const bool only_one = filter.state && *filter.state != AlertState::kInactive;

@@ -275,7 +275,7 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
 void FigureMetrics::RefreshAlerts(Store& store) {
   size_t count = 0;
   {
-    std::vector<AlertRow> active = AlertStore(&store).Active();
+    std::vector<AlertRow> active = AlertStore(&store).Active({.brief = true});
     for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
     RefreshAlerts(active);
     count = active.size();
