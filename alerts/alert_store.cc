@@ -300,7 +300,7 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
   q.save.Reset();
   q.save.Bind(1, fingerprint)
       .Bind(2, rule)
-      .Bind(3, Dump(json(labels)))
+      .Bind(3, DumpJsonObject(labels))
       .Bind(4, CadenceCode((status.last_period.valid() ? status.last_period : observed).cadence()))
       .Bind(5, AlertStateName(status.state))
       .Bind(6, SeverityName(status.severity))
@@ -314,7 +314,7 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
       .Bind(14, status.fired_at)
       .Bind(15, status.resolved_at)
       .Bind(16, status.updated_at)
-      .Bind(17, Dump(json(status.annotations)))
+      .Bind(17, DumpJsonObject(status.annotations))
       .Bind(18, LogText(status.log));
   q.save.Run();
 }
@@ -334,7 +334,7 @@ AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std:
   q.insert_event.Reset();
   q.insert_event.Bind(1, fingerprint)
       .Bind(2, rule)
-      .Bind(3, Dump(json(labels)))
+      .Bind(3, DumpJsonObject(labels))
       .Bind(4, EventKindName(e.kind))
       .Bind(5, SeverityName(e.severity))
       .Bind(6, SeverityName(e.previous))
@@ -345,7 +345,7 @@ AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std:
       .Bind(11, e.value_at_firing)
       .Bind(12, e.fired_at)
       .Bind(13, e.at)
-      .Bind(14, Dump(json(e.annotations)))
+      .Bind(14, DumpJsonObject(e.annotations))
       .Bind(15, PeriodKey(e.revised_period))
       .Run();
   row.id = sqlite3_last_insert_rowid(store_->db());
