@@ -7,6 +7,7 @@
 #include "alerts/alert_store.h"
 #include "api/answers.h"
 #include "config/config.h"
+#include "core/number_text.h"
 #include "core/severity.h"
 #include "core/time_text.h"
 #include "notifiers/delivery_store.h"
@@ -197,17 +198,34 @@ int ExplainCommand(const Flags& flags) {
   // A week's days say which week it is; a month's add nothing.
   if (!en && S(a["period"], "period").find('W') != std::string::npos) period += "（" + days + "）";
   std::string measure = S(a, en ? "measure_words_en" : "measure_words");
+  // A year-to-date measure covers 1—10月, not the month alone.
+  const auto at = Period::Parse(a["period"].is_object() ? S(a["period"], "period") : "");
+  if (at && at->monthly() && S(a, "measure").rfind("ytd_", 0) == 0) {
+    period = YearToDateName(*at, en ? Language::kEn : Language::kZh);
+    days.clear();
+  }
+  // A gap to a target, with what it is the gap between: 累计增长2.3%，目标9.0%.
+  std::string gap_of;
+  const json& notes = a["annotations"];
+  if (notes.is_object() && notes.contains("measured") && notes.contains("target")) {
+    const double measured = std::atof(S(notes, "measured").c_str());
+    const double target = std::atof(S(notes, "target").c_str());
+    gap_of =
+        en ? " (growth " + Fixed(measured * 100, 1) + "%, target " + Fixed(target * 100, 1) + "%)"
+           : std::string("（") + (measured < 0 ? "下降" : "增长") +
+                 Fixed(std::fabs(measured) * 100, 1) + "%，目标" + Fixed(target * 100, 1) + "%）";
+  }
 
   if (en) {
     std::printf("%s alert: %s — %s\n", LevelWord(severity, true).c_str(), who.c_str(),
                 Title(a, true).c_str());
-    std::printf("Why: %s was %s in %s (%s)", measure.c_str(),
-                Amount(a["value"], unit, true).c_str(), period.c_str(), days.c_str());
+    std::printf("Why: %s was %s%s in %s%s", measure.c_str(), Amount(a["value"], unit, true).c_str(),
+                gap_of.c_str(), period.c_str(), days.empty() ? "" : (" (" + days + ")").c_str());
   } else {
     std::printf("【%s预警】%s — %s\n", LevelWord(severity, false).c_str(), who.c_str(),
                 Title(a, false).c_str());
-    std::printf("原因：%s %s为 %s", period.c_str(), measure.c_str(),
-                Amount(a["value"], unit, false).c_str());
+    std::printf("原因：%s %s为 %s%s", period.c_str(), measure.c_str(),
+                Amount(a["value"], unit, false).c_str(), gap_of.c_str());
   }
   if (th.is_object() && th["crossed"].is_string()) {
     std::string crossed = S(th, "crossed");

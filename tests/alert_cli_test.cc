@@ -103,5 +103,51 @@ TEST(AlertCliTest, AlertsExplainAndAckAnswerAtTheTerminal) {
   EXPECT_EQ(RunParkwatch({"ack", fp, "--config.file=" + config}, &out), 2) << out;  // no author
 }
 
+// A rule against a target measures the gap to it: explain says the gap with the growth and the
+// target it is the gap between, over the year-to-date span (1—6月), not the month alone.
+TEST(AlertCliTest, ExplainSaysAGapToATargetWithTheGrowthAndTheTargetOverTheYearToDate) {
+  TempDir dir;
+  WriteFile(dir / "rules/r.yml",
+            "targets:\n  output_growth: {park: 0.08}\n"
+            "groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
+            "      - alert: ParkBelowTarget\n        title_zh: 园区产值累计增速低于目标\n"
+            "        scope: park\n        measure: ytd_yoy(output_value)\n"
+            "        target: output_growth\n        levels: {yellow: -0.02}\n");
+  const std::string config = dir / "parkwatch.yml";
+  WriteFile(config,
+            "storage: {path: pw.db}\n"
+            "web: {admin_token: a}\n"
+            "collectors: [{name: inbox, directory: inbox}]\n"
+            "rule_files: [rules/*.yml]\n");
+  DaemonProcess daemon(config, dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+  std::string code = TestCreditCode(1);
+  std::string rows = "统一社会信用代码,企业名称,行业,报告期,工业总产值(万元)\n";
+  for (const char* p : {"2024-01/02", "2024-03", "2024-04", "2024-05", "2024-06"})
+    rows += code + ",湖南德山制药,装备制造," + p + ",100\n";
+  for (const char* p : {"2025-01/02", "2025-03", "2025-04", "2025-05", "2025-06"})
+    rows += code + ",湖南德山制药,装备制造," + p + ",102\n";
+  WriteFile(dir / "inbox/.m.csv", rows);
+  fs::rename(dir / "inbox/.m.csv", dir / "inbox/m.csv");
+  json alerts;
+  ASSERT_TRUE(WaitFor([&] {
+    alerts = json::parse(Http("GET", daemon.url("/api/v1/alerts?state=firing")).body)["data"];
+    return alerts.size() == 1;
+  })) << daemon.Log();
+  std::string out;
+  ASSERT_EQ(RunParkwatch({"explain", alerts[0]["fingerprint"], "--config.file=" + config}, &out), 0)
+      << out;
+  // Growth 2 %, target 8 %: a gap of 6 points, January to June.
+  EXPECT_TRUE(Has(out, "2025年1—6月")) << out;
+  EXPECT_TRUE(Has(out, "与目标之差为 -6.00个百分点（增长2.0%，目标8.0%）")) << out;
+  ASSERT_EQ(
+      RunParkwatch({"explain", alerts[0]["fingerprint"], "--config.file=" + config, "--lang=en"},
+                   &out),
+      0)
+      << out;
+  EXPECT_TRUE(Has(out, "(growth 2.0%, target 8.0%) in January–June 2025")) << out;
+}
+
 }  // namespace
 }  // namespace parkwatch

@@ -24,14 +24,16 @@ function el(tag, attrs, ...children) {
 function main() { return document.getElementById('main'); }
 function show(...nodes) {
   while (charts.length) charts.pop().destroy();
-  main().replaceChildren(...nodes);
+  main().replaceChildren(...nodes.filter(n => n !== null && n !== undefined));  // a part not shown to this role is null
 }
 function message(kind, text) { return el('div', { class: 'msg ' + kind, role: 'status' }, text); }
 function badge(sev) { return el('span', { class: 'badge sev-' + (sev || 'none') }, severityWords(sev)); }
-function table(head, rows, numeric = []) {
+// numeric columns are right-aligned; short columns (周监测, 2025年第48周) never wrap.
+function table(head, rows, numeric = [], short = []) {
+  const cls = i => numeric.includes(i) ? 'num' : (short.includes(i) ? 'nowrap' : null);
   return el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { class: numeric.includes(i) ? 'num' : null }, h)))),
-    el('tbody', {}, rows.map(r => el('tr', {}, r.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : null }, c)))))));
+    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { class: cls(i) }, h)))),
+    el('tbody', {}, rows.map(r => el('tr', {}, r.map((c, i) => el('td', { class: cls(i) }, c)))))));
 }
 function growthCell(r, prefix = '') {
   return el('span', { class: r === null || r === undefined ? null : (r < 0 ? 'down' : 'up') }, growth(r, prefix));
@@ -92,8 +94,11 @@ function keepDraft(form, key) {
 function timeWords(unix) {
   if (!unix) return '—';
   try {
-    return new Intl.DateTimeFormat(LANG === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: SESSION.timezone || 'Asia/Shanghai',
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(unix * 1000));
+    // 2026-12-01 04:44 in the park's zone, as the alert pages and messages write times.
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: SESSION.timezone || 'Asia/Shanghai',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
+      .formatToParts(new Date(unix * 1000)).map(p => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
   } catch (e) { return new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' '); }
 }
 
@@ -232,12 +237,12 @@ async function pageOverview() {
   // Industries of the headline indicator.
   const va = report.sections[0];
   nodes.push(el('h2', {}, `${t('industry')} · ${indicatorName(va.indicator)}`));
-  nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour')],
+  nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour'), t('enterpriseAlerts')],
     va.industries.map(i => [industryLink(i.name), money(i.growth.level), growthCell(i.growth.yoy), money(i.growth.ytd_level),
       growthCell(i.growth.ytd), i.growth.target !== null && i.growth.ytd !== null ? pointsAgainst(i.growth.ytd - i.growth.target, LANG === 'zh' ? '目标' : 'target') : '—',
-      badge(colours[i.name] || 'none')]), [1, 2, 3, 4]));
+      badge(colours[i.name] || 'none'), enterpriseAlerts(alerts, i.name, 'monthly')]), [1, 2, 3, 4]));
   // The latest complete week: the park and each industry's output value (the weekly figures).
-  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly')));
+  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly'), alerts));
   // 24 months of value added growth: the park and each industry.
   nodes.push(el('h2', {}, t('trend24')));
   const canvas = el('canvas', { id: 'trend', 'aria-label': t('trend24') });
@@ -251,7 +256,7 @@ async function pageOverview() {
   trendChart(canvas, report, va);
 }
 
-function weekSection(week, colours) {
+function weekSection(week, colours, alerts) {
   const p = week.park;
   return [el('h2', {}, `${t('latestWeek')}：${periodWords(week.period.period)}（${week.period.days}）`),
     el('div', { class: 'grid', id: 'week-cards' }, el('div', { class: 'card colour-' + (colours.park || 'none') },
@@ -259,9 +264,9 @@ function weekSection(week, colours) {
       el('div', { class: 'big' }, money(p.level)),
       el('div', {}, growthCell(p.yoy, LANG === 'zh' ? '同比' : '')),
       el('div', { class: 'muted' }, `${t('enterprisesReported')} ${p.enterprises}${t('members')}`))),
-    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour')],
+    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour'), t('enterpriseAlerts')],
       week.industries.map(i => [industryLink(i.industry), money(i.level), growthCell(i.yoy, ''), pullWords(i.pull),
-        badge(colours[i.industry] || 'none')]), [1, 2, 3]))];
+        badge(colours[i.industry] || 'none'), enterpriseAlerts(alerts, i.industry, 'weekly')]), [1, 2, 3]))];
 }
 
 // The warning colour of the park and of each industry: the highest level of their own firing
@@ -276,6 +281,26 @@ function industryColours(alerts, cadence) {
     if (key && order.indexOf(a.severity) > order.indexOf(out[key] || 'none')) out[key] = a.severity;
   }
   return out;
+}
+
+// An industry's own colour says how the industry does as a whole; its enterprises can be red while
+// it is 正常. This cell says how many of its enterprises are alerting (of the cadence), each counted
+// once at its highest colour, and links to them: 红2 橙1.
+function enterpriseAlerts(alerts, industry, cadence) {
+  const order = ['none', 'blue', 'yellow', 'orange', 'red'];
+  const highest = {};
+  for (const a of alerts) {
+    if (a.state !== 'firing' || !a.labels.enterprise || a.labels.industry !== industry) continue;
+    if (/-W\d/.test(a.period || '') !== (cadence === 'weekly')) continue;
+    const e = a.labels.enterprise;
+    if (order.indexOf(a.severity) > order.indexOf(highest[e] || 'none')) highest[e] = a.severity;
+  }
+  const counts = {};
+  for (const sev of Object.values(highest)) counts[sev] = (counts[sev] || 0) + 1;
+  const shown = ['red', 'orange', 'yellow', 'blue'].filter(s => counts[s]);
+  if (!shown.length) return el('span', { class: 'muted' }, t('none'));
+  return el('a', { class: 'enterprise-alerts', href: '/alerts?industry=' + encodeURIComponent(industry) },
+    shown.map(s => el('span', { class: 'thr' }, el('span', { class: 'dot sev-' + s }), `${t(s)}${counts[s]}${t('members')}　`)));
 }
 
 function alertCounts(alerts) {
@@ -367,19 +392,20 @@ async function pageAlert(fingerprint) {
     el('dt', {}, t('enterprise') + ' / ' + t('industry')), el('dd', { id: 'alert-subject' },
       a.labels.enterprise ? [enterpriseLink(a.labels.enterprise, a.labels.enterprise_name), a.labels.industry ? ' · ' : ''] : '',
       a.labels.industry ? industryLink(a.labels.industry) : (a.labels.enterprise ? '' : name)),
-    el('dt', {}, t('measure')), el('dd', {}, measureWords(a.measure)),
-    el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value)),
+    el('dt', {}, t('measure')), el('dd', { id: 'measure' }, alertMeasureWords(a)),
+    el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value), targetWords(a)),
+    ...figureFacts(a),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
       th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null),
-    el('dt', {}, t('period')), el('dd', {}, a.period ? `${periodWords(a.period.period)}（${a.period.days}）` : '—'),
+    el('dt', {}, t('period')), el('dd', { id: 'alert-period' }, alertPeriodWords(a)),
     el('dt', {}, t('since')), el('dd', {}, a.active_since ? periodWords(a.active_since.period) : '—'),
     el('dt', {}, t('state')), el('dd', {}, t(a.state), a.acknowledgements.length ? `，${t('acknowledged')}` : '', a.silences.length ? `，${t('silenced')}` : ''));
   nodes.push(el('div', { class: 'two' }, el('div', { class: 'card' }, el('h2', {}, t('why')), why),
     el('div', { class: 'card', id: 'actions' }, actionForms(a))));
   // The measure against its thresholds, and the figures behind it.
   const canvas = el('canvas', { id: 'alert-chart' });
-  nodes.push(el('h2', {}, `${t('seriesChart')}：${measureWords(a.measure)}`), el('div', { class: 'chart-box' }, canvas));
+  nodes.push(el('h2', {}, `${t('seriesChart')}：${alertMeasureWords(a)}`), el('div', { class: 'chart-box' }, canvas));
   let raw = null;
   if (a.series && a.series.length) {
     raw = el('canvas', { id: 'series-chart' });
@@ -397,6 +423,46 @@ async function pageAlert(fingerprint) {
   show(...nodes);
   alertChart(canvas, a, levels);
   if (raw) seriesChart(raw, a);
+}
+
+// What the rule measures, as the server says it (rules/measure_words): a rule against a target
+// measures the gap to it, which the short client-side name would miss.
+function alertMeasureWords(a) {
+  return (LANG === 'zh' ? a.measure_words : a.measure_words_en) || measureWords(a.measure);
+}
+
+// The amounts behind the value (rules/outcome.cc AddFigures): an enterprise's figure of the
+// period, an industry's or the park's total (months to date for a cumulative measure, at current
+// prices: growth may be at comparable ones), each beside the same period a year before.
+function figureFacts(a) {
+  const n = a.annotations;
+  if (n.figure === undefined && n.figure_year_ago === undefined) return [];
+  const unit = { money: 'yuan', energy: 'kWh' }[n.dimension] || '';
+  const amount = v => v === undefined ? (LANG === 'zh' ? '未报' : 'not reported') : figure(Number(v), unit);
+  const span = n.figure_span === 'ytd' && a.period ? `${ytdWords(a.period.period)}${LANG === 'zh' ? '累计' : ''}`
+    : (LANG === 'zh' ? '本期' : 'this period');
+  const current = n.prices === 'comparable' && n.figure !== undefined ? (LANG === 'zh' ? '（现价）' : ' (current prices)') : '';
+  return [el('dt', {}, t('figure')), el('dd', { id: 'figures' },
+    `${span} ${amount(n.figure)}${current}${LANG === 'zh' ? '，上年同期 ' : ', a year before '}${amount(n.figure_year_ago)}`)];
+}
+
+// A gap to a target with what it is the gap between: （累计增长2.3%，目标9.0%）.
+function targetWords(a) {
+  const measured = Number(a.annotations.measured), target = Number(a.annotations.target);
+  if (a.annotations.target === undefined || a.annotations.measured === undefined ||
+      !Number.isFinite(measured) || !Number.isFinite(target)) return '';
+  const ytd = /^ytd_/.test(a.measure || '');
+  return LANG === 'zh' ? `（${growth(measured, ytd ? '累计' : '')}，目标${pct(target)}）`
+    : ` (${ytd ? 'year to date ' : ''}${growth(measured)}, target ${pct(target)})`;
+}
+
+// The period the value covers: a year-to-date measure covers 1—10月, not 10月 alone.
+function alertPeriodWords(a) {
+  if (!a.period) return '—';
+  const p = a.period.period;
+  if (/^ytd_/.test(a.measure || '') && ytdWords(p))
+    return LANG === 'zh' ? `${p.slice(0, 4)}年${ytdWords(p)}` : `${ytdWords(p)} ${p.slice(0, 4)}`;
+  return `${periodWords(p)}（${a.period.days}）`;
 }
 
 function actionForms(a) {
@@ -449,15 +515,20 @@ function alertChart(canvas, a, levels) {
   if (!window.Chart) return;
   const obs = a.observations || [];
   const labels = obs.map(o => periodWords(o.period));
-  const datasets = [{ label: measureWords(a.measure), data: obs.map(o => chartValue(a, o.value)),
+  const datasets = [{ label: alertMeasureWords(a), data: obs.map(o => chartValue(a, o.value)),
     borderColor: '#12385f', backgroundColor: obs.map(o => SEV_COLOURS[o.breach] || '#12385f'), pointRadius: 3, borderWidth: 2 }];
   for (const s of levels)
     datasets.push({ label: `${t(s)} ${t('threshold')}`, data: obs.map(() => chartValue(a, a.thresholds.levels[s])),
       borderColor: SEV_COLOURS[s], borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
-  const unit = ['ratio', 'points', 'growth'].includes(measureKind(a)) ? '%' : '';
+  // Rates read as percentages; a gap between rates is in percentage points, named on the axis
+  // (a tick of "-6%" would read as a growth of -6%).
+  const kind = measureKind(a);
+  const unit = ['ratio', 'growth'].includes(kind) ? '%' : '';
+  const axisTitle = kind === 'points' ? { display: true, text: t('points').trim() }
+    : kind === 'money' ? { display: true, text: LANG === 'zh' ? '万元' : '10k yuan' } : { display: false };
   charts.push(new Chart(canvas, { type: 'line', data: { labels, datasets },
     options: { maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false },
-      scales: { y: { ticks: { callback: v => v + unit } } },
+      scales: { y: { title: axisTitle, ticks: { callback: v => v + unit } } },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } } }));
 }
 
@@ -514,7 +585,8 @@ async function pageRules() {
   const names = await enterpriseNames([...new Set(tuning.rules.flatMap(r => r.overrides.map(o => o.enterprise).filter(Boolean)))]);
   const rows = tuning.rules.map(r => {
     const s = status[r.name] || {};
-    return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence), measureWords(r.measure),
+    return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence),
+      measureWords(r.measure) + (r.target ? (LANG === 'zh' ? '与目标之差' : ' less the target') : ''),
       el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)),
       el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || names[o.enterprise] || o.enterprise}：`, levelChips(r, o.thresholds)))),
       periodWords(lastPeriod(s)), noDataWords(s.last_evaluation),
@@ -522,7 +594,7 @@ async function pageRules() {
   });
   const panel = el('div', { id: 'tuning' });
   show(el('h1', {}, t('rules')), panel,
-    table([t('rules'), t('cadence'), t('measure'), t('threshold'), LANG === 'zh' ? '行业/企业阈值' : 'Overrides', t('period'), t('noData'), ''], rows, [6]));
+    table([t('rules'), t('cadence'), t('measure'), t('threshold'), LANG === 'zh' ? '行业/企业阈值' : 'Overrides', t('period'), t('noData'), ''], rows, [6], [1, 5]));
   const latest = statuses.map(lastPeriod).filter(p => /^\d{4}-\d{2}$/.test(p || '')).sort().pop() || new Date().toISOString().slice(0, 7);
   const wanted = new URLSearchParams(location.search).get('tune');
   function openTuning(name) { tuningPanel(panel, tuning, name, latest); panel.scrollIntoView(); }
