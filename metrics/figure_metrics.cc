@@ -218,8 +218,10 @@ FigureMetrics::FigureMetrics(Metrics& metrics)
     : families_(std::make_unique<Families>()),
       collector_(std::make_shared<Collector>()),
       alert_collector_(std::make_shared<AlertCollector>()) {
-  metrics.AddCollectable(collector_);
+  // The alerts first: Metrics::Serialize appends the figures' kept text after what it collects,
+  // so this is the order Collect gives too.
   metrics.AddCollectable(alert_collector_);
+  metrics.AddCollectable(collector_);
   auto add = [&](const std::string& name, const std::string& help) {
     families_->by_name[name] =
         &prometheus::BuildGauge().Name(name).Help(help).Register(metrics.registry());
