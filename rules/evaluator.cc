@@ -502,7 +502,11 @@ class Evaluator::ThresholdRun {
     for (size_t i = 0; i < members.size(); ++i) {
       MeasureResult r;
       if (slips[i].value) {
-        r.value = std::abs(slips[i].exponent);
+        // A figure a person confirmed is the enterprise's real figure, whatever its ratio: the
+        // alert about it resolves. A rejected one stays held, and its alert keeps saying why
+        // until the enterprise sends the revision.
+        const bool confirmed = c_.data.Confirmed(spec_.indicator, members[i], c_.t);
+        r.value = confirmed ? 0 : std::abs(slips[i].exponent);
         r.enterprises = 1;
       } else {
         r.no_data_reason = slips[i].no_data_reason;

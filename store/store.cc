@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/private_files.h"
+#include "store/quarantine.h"
 #include "store/schema.h"
 
 namespace parkwatch {
@@ -448,11 +449,7 @@ IngestTransaction::IngestTransaction(Store* store, const BatchInfo& info)
                     "AND indicator_id = ?2 AND cadence = ?3 AND period = ?4"),
       release_(store->db_,
                "DELETE FROM quarantine WHERE enterprise_id = ?1 AND indicator_id = ?2 AND "
-               "cadence = ?3 AND period = ?4"),
-      hold_(store->db_,
-            "INSERT OR REPLACE INTO quarantine (enterprise_id, indicator_id, cadence, period, "
-            "state, value, level, exponent, collector, batch_id) "
-            "VALUES (?1, ?2, ?3, ?4, 'held', ?5, ?6, ?7, ?8, ?9)") {
+               "cadence = ?3 AND period = ?4") {
   started_ns_ = SteadyNanos();
   counts_.info = info;
   counts_.received_at = UnixNow();
@@ -545,14 +542,9 @@ std::string IngestTransaction::PutFigure(const FigureRecord& r) {
   return "";
 }
 
-void IngestTransaction::Hold(const FigureHold& h) {
-  hold_.Bind(1, h.enterprise_id)
-      .Bind(2, h.indicator_id)
-      .Bind(3, CadenceCode(h.period.cadence()))
-      .Bind(4, h.period.key());
-  hold_.Bind(5, h.value).Bind(6, h.level).Bind(7, h.exponent).Bind(8, counts_.info.collector);
-  hold_.Bind(9, batch_id_).Run();
-  ++counts_.figures_held;
+void IngestTransaction::ApplyQuarantine(const QuarantineChanges& changes) {
+  WriteQuarantineChanges(*store_, changes);
+  counts_.figures_held += changes.newly_held;
 }
 
 void IngestTransaction::Commit(BatchSummary* summary) {
