@@ -123,6 +123,12 @@ constexpr const char* kAlertColumns =
     "first_breach_period, active_since_period, last_period, value, value_at_firing, fired_at, "
     "resolved_at, updated_at, annotations, log";
 
+// The same columns with the annotations and the log left empty (AlertFilter::brief).
+constexpr const char* kBriefAlertColumns =
+    "fingerprint, rule, labels, cadence, state, severity, breach_count, clear_count, "
+    "first_breach_period, active_since_period, last_period, value, value_at_firing, fired_at, "
+    "resolved_at, updated_at, '{}', ''";
+
 AlertRow ReadAlert(const Statement& s) {
   AlertRow row;
   row.fingerprint = s.Text(0);
@@ -294,7 +300,7 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
   q.save.Reset();
   q.save.Bind(1, fingerprint)
       .Bind(2, rule)
-      .Bind(3, Dump(json(labels)))
+      .Bind(3, DumpJsonObject(labels))
       .Bind(4, CadenceCode((status.last_period.valid() ? status.last_period : observed).cadence()))
       .Bind(5, AlertStateName(status.state))
       .Bind(6, SeverityName(status.severity))
@@ -308,7 +314,7 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
       .Bind(14, status.fired_at)
       .Bind(15, status.resolved_at)
       .Bind(16, status.updated_at)
-      .Bind(17, Dump(json(status.annotations)))
+      .Bind(17, DumpJsonObject(status.annotations))
       .Bind(18, LogText(status.log));
   q.save.Run();
 }
@@ -328,7 +334,7 @@ AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std:
   q.insert_event.Reset();
   q.insert_event.Bind(1, fingerprint)
       .Bind(2, rule)
-      .Bind(3, Dump(json(labels)))
+      .Bind(3, DumpJsonObject(labels))
       .Bind(4, EventKindName(e.kind))
       .Bind(5, SeverityName(e.severity))
       .Bind(6, SeverityName(e.previous))
@@ -339,7 +345,7 @@ AlertEventRow AlertStore::RecordEvent(const std::string& fingerprint, const std:
       .Bind(11, e.value_at_firing)
       .Bind(12, e.fired_at)
       .Bind(13, e.at)
-      .Bind(14, Dump(json(e.annotations)))
+      .Bind(14, DumpJsonObject(e.annotations))
       .Bind(15, PeriodKey(e.revised_period))
       .Run();
   row.id = sqlite3_last_insert_rowid(store_->db());
@@ -385,13 +391,14 @@ std::optional<AlertRow> AlertStore::Get(const std::string& fingerprint) {
   return row;
 }
 
-bool AlertStore::Empty() {
-  Statement s(store_->db(), "SELECT EXISTS (SELECT 1 FROM alerts)");
-  return s.Step() && s.Int(0) == 0;
+bool AlertStore::AnyOfRule(const std::string& rule) {
+  Statement s(store_->db(), "SELECT EXISTS (SELECT 1 FROM alerts WHERE rule = ?)");
+  return s.Bind(1, rule).Step() && s.Int(0) != 0;
 }
 
 std::vector<AlertRow> AlertStore::Active(const AlertFilter& filter) {
-  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state IN (?, ?)";
+  std::string sql = std::string("SELECT ") + (filter.brief ? kBriefAlertColumns : kAlertColumns) +
+                    " FROM alerts WHERE state IN (?, ?)";
   if (!filter.rule.empty()) sql += " AND rule = ?";
   Statement s(store_->db(), sql);
   const bool only_one = filter.state && *filter.state != AlertState::kInactive;

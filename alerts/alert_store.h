@@ -83,6 +83,9 @@ struct AlertFilter {
   std::optional<AlertState> state;          // pending or firing only (inactive: no filter)
   Severity min_severity = Severity::kNone;  // at least this level
   std::string rule;                         // only this rule, if not empty
+  // Without the observation log and the annotations (left empty): for readers that count
+  // alerts by their labels and levels (the /metrics gauges), tens of thousands at a first start.
+  bool brief = false;
 };
 
 class AlertStore {
@@ -113,8 +116,9 @@ class AlertStore {
 
   // One identity's row, if it has ever been observed with data.
   std::optional<AlertRow> Get(const std::string& fingerprint);
-  // Whether no identity has a status yet (a first start: every Get would find nothing).
-  bool Empty();
+  // Whether any identity of rule has a status (if not, every Get of one would find nothing: a
+  // new rule, a first start, the first deadline check after a bulk load). One index lookup.
+  bool AnyOfRule(const std::string& rule);
 
   // The two writes Apply makes, for a caller that advances statuses itself (the engine keeps a
   // pass's statuses in memory and writes each identity's last one), inside the caller's

@@ -291,10 +291,12 @@ class AlertEngine::Pass {
     id.fingerprint = Fingerprint(id.rule, labels);
     id.labels = std::move(labels);
     id.first_period = o.period;
-    // Without any stored status when the pass began, only this pass's own writes could be found,
-    // and those are of rules before this one (a first start after a bulk load: no lookups).
-    if (!none_stored_) none_stored_ = alerts_.Empty();
-    if (!*none_stored_ || saved_rules_.count(id.rule))
+    // A rule without any stored status has none to look up (a first start after a bulk load, the
+    // first deadline check after it, a new rule): asked once per rule and pass, and true from
+    // the moment this pass writes one of the rule's statuses.
+    auto [stored, added] = rule_stored_.try_emplace(id.rule, false);
+    if (added) stored->second = alerts_.AnyOfRule(id.rule);
+    if (stored->second)
       if (auto row = alerts_.Get(id.fingerprint)) id.loaded = std::move(row->status);
     id.status = id.loaded;
     id.announced = id.status;
@@ -316,7 +318,7 @@ class AlertEngine::Pass {
               [](const Identity* a, const Identity* b) { return a->fingerprint < b->fingerprint; });
     for (Identity* id : changed) {
       alerts_.SaveStatus(id->fingerprint, id->rule, id->labels, id->status, id->first_period);
-      saved_rules_.insert(id->rule);
+      rule_stored_[id->rule] = true;
     }
     identities_.clear();
     by_member_.clear();
@@ -334,11 +336,10 @@ class AlertEngine::Pass {
   std::vector<Identity> identities_;
   std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
   std::unordered_map<std::string, size_t> by_fingerprint_;
-  std::optional<bool> none_stored_;        // no status in the store at the pass's first lookup
-  std::set<std::string> saved_rules_;      // rules this pass wrote statuses of
-  std::vector<AlertUpdate> updates_;       // kPerObservation
-  int64_t observations_ = 0;               // numbers the placeholders
-  static constexpr int64_t kLarge = 4096;  // identities that make a pass large
+  std::map<std::string, bool> rule_stored_;  // whether any status of the rule is stored
+  std::vector<AlertUpdate> updates_;         // kPerObservation
+  int64_t observations_ = 0;                 // numbers the placeholders
+  static constexpr int64_t kLarge = 4096;    // identities that make a pass large
   int64_t loaded_ = 0;
   bool large_ = false;
 };

@@ -2,9 +2,10 @@
 # Figure 5, the first start after a bulk load: ENTERPRISES x MONTHS of monthly figures
 # (`parkwatch bench-data`, two indicators) loaded with `parkwatch ingest` while no daemon runs,
 # then `parkwatch serve` with the default rules: spawn -> /-/ready 200 (store opened, the loaded
-# batch evaluated through every rule and period, the first deadline check done) and RSS at ready.
-# Baselines from the same run: one sqlite3 scan of every figure (start-to-ready goal <= 3x) and
-# the store's size on disk (RSS goal <= 2x).
+# batch evaluated through every rule and period, the first deadline check done) and RSS at ready,
+# with the CPU time to ready beside the wall clock (the machine may be shared). Baselines from the
+# same run: one sqlite3 scan of every figure (start-to-ready goal <= 3x) and the store's size on
+# disk (RSS goal <= 2x).
 # Usage: bench/start.sh BUILD_DIR WORKDIR ENTERPRISES MONTHS   (rows go to $BENCH_ROWS)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,14 +44,16 @@ fi
 t_ready=$(since "$t0")
 rss=$(rss_kb "$pid" VmRSS)
 hwm=$(rss_kb "$pid" VmHWM)
+# CPU time to ready (user + system): on a shared machine the wall clock measures the load too.
+cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat")
 kill "$pid"
 wait "$pid" || true
 trap - EXIT
 grep -E "rules after|rules in" "$work/serve.log" | sed 's/^[^ ]* [^ ]* //' || true
-echo "start-to-ready $t_ready s; RSS at ready $(mb "$rss") MB (peak $(mb "$hwm") MB); sqlite3 scan of figures $t_scan s"
+echo "start-to-ready $t_ready s (CPU $cpu s); RSS at ready $(mb "$rss") MB (peak $(mb "$hwm") MB); sqlite3 scan of figures $t_scan s"
 
 ratio=$(calc 'a / b' -v a="$t_ready" -v b="$t_scan")
-row "5 first serve after bulk load, ${enterprises}x$months: start-to-ready" "${t_ready} s" \
+row "5 first serve after bulk load, ${enterprises}x$months: start-to-ready" "${t_ready} s (CPU $cpu s)" \
   "sqlite3 scan of figures ${t_scan} s" "${ratio}x" "<= 3x" \
   "$(verdict "$(awk -v r="$ratio" 'BEGIN { print (r <= 3) ? 1 : 0 }')")"
 rss_ratio=$(calc 'a / b' -v a="$((rss * 1024))" -v b="$store_bytes")

@@ -5,11 +5,17 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <map>
 #include <string>
 
 namespace parkwatch {
 
 // Thread: any.
 std::string DumpJson(const nlohmann::json& value, int indent = -1);
+
+// DumpJson(nlohmann::json(object)) for a map of strings (labels, annotations), the same text
+// without building the json value first: the alert store writes one or two per status and event,
+// hundreds of thousands at a first start after a bulk load. Thread: any.
+std::string DumpJsonObject(const std::map<std::string, std::string>& object);
 
 }  // namespace parkwatch

@@ -124,15 +124,17 @@ void StoreWorker::CheckPriceIndexes(bool rules_loaded) {
 // Computing the park's figures costs a pass over every enterprise, so refreshes are coalesced:
 // one job at the back of the worker's queue serves every batch queued before it.
 void StoreWorker::ScheduleFigureRefresh() {
+  figures_current_ = false;
   if (figure_refresh_queued_) return;
   figure_refresh_queued_ = true;
   boost::asio::post(pool_, [this] {
     figure_refresh_queued_ = false;
-    if (!stopping_) RefreshFigureMetrics();
+    if (!stopping_ && !figures_current_) RefreshFigureMetrics();
   });
 }
 
 void StoreWorker::RefreshFigureMetrics() {
+  figures_current_ = true;
   try {
     figure_metrics_->Refresh(ParkFigures(engine_->data(), *config_));
     std::vector<std::string> quarantining;
@@ -220,7 +222,7 @@ const RuleSet& StoreWorker::rules() const {
 
 void StoreWorker::PostBarrier(std::function<void()> then) {
   boost::asio::post(pool_, [this, then = std::move(then)] {
-    if (!stopping_) RefreshFigureMetrics();
+    if (!stopping_ && !figures_current_) RefreshFigureMetrics();
     boost::asio::post(loop_, then);
   });
 }

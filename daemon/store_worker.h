@@ -66,8 +66,8 @@ class StoreWorker : public WorkerServices {
                  AuditRecord audit);
   // Batches other processes wrote, and missing-report deadlines (the minute tick).
   void PostDeadlineCheck();
-  // Runs then on the loop once everything queued before it is done (readiness after the files
-  // waiting at start).
+  // Runs then on the loop once everything queued before it is done and the figure metrics show
+  // it (readiness after the files waiting at start).
   void PostBarrier(std::function<void()> then);
   // Runs fn on the worker thread with its services (API routes that run on the worker). Any
   // thread may call it (the puller hands its bodies over so).
@@ -113,6 +113,9 @@ class StoreWorker : public WorkerServices {
   std::shared_ptr<const Config> config_ = std::make_shared<const Config>();
   std::shared_ptr<const RuleSet> rules_;
   bool figure_refresh_queued_ = false;
+  // Whether the figure metrics show every change since the last refresh: the barrier refreshes
+  // before ready, and the refresh queued behind it then has nothing left to do.
+  bool figures_current_ = false;
   // The rules' warnings of a price index never ingested, until a batch brings it.
   std::vector<std::string> price_index_warnings_;
   MonthClose month_close_;  // ticks beside the deadline check; sends on its own thread

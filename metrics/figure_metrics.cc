@@ -41,6 +41,12 @@ constexpr const char* kLastReportAgeHelp =
     "of the cadence; 0 = up to date, 1 or more = not reported (未报).";
 constexpr const char* kAlerts = "parkwatch_alerts";
 constexpr const char* kAlertValue = "parkwatch_alert_value";
+constexpr const char* kAlertsHelp =
+    "Pending and firing parkwatch alerts, one series per alert identity with value 1, like "
+    "Prometheus's ALERTS.";
+constexpr const char* kAlertValueHelp =
+    "The value the rule measured for a pending or firing parkwatch alert at its latest period "
+    "(a growth or pull as a ratio, a level in its unit), labelled as parkwatch_alerts.";
 constexpr const char* kQuarantined = "parkwatch_figures_quarantined";
 constexpr const char* kParkTarget = "parkwatch_park_growth_target_ratio";
 constexpr const char* kIndustryTarget = "parkwatch_industry_growth_target_ratio";
@@ -156,6 +162,52 @@ class FigureMetrics::Collector : public PartCollectable {
   std::shared_ptr<const Snapshot> snapshot_;
 };
 
+// The alert families as prometheus-cpp sees them: a Collectable over the alerts of the latest
+// RefreshAlerts. A first start after a bulk load finds tens of thousands of active alerts (every
+// enterprise's missing report); as registry gauges each series kept its label map in the family
+// and again in Families::current, for each of the two families: 65 MB at 20 000 enterprises.
+class FigureMetrics::AlertCollector : public PartCollectable {
+ public:
+  struct Series {
+    SampleLabels labels;  // sorted by name
+    std::optional<double> value;
+  };
+
+  void Publish(std::shared_ptr<const std::vector<Series>> series) {
+    std::lock_guard lock(mu_);
+    series_ = std::move(series);
+  }
+
+  std::vector<prometheus::MetricFamily> CollectPart(MetricsPart part) const override {
+    std::shared_ptr<const std::vector<Series>> series;
+    {
+      std::lock_guard lock(mu_);
+      series = series_;
+    }
+    std::vector<prometheus::MetricFamily> out;
+    for (const char* name : {kAlerts, kAlertValue}) {
+      if (!InPart(name, part)) continue;
+      prometheus::MetricFamily& family = out.emplace_back();
+      family.name = name;
+      family.help = name == kAlerts ? kAlertsHelp : kAlertValueHelp;
+      family.type = prometheus::MetricType::Gauge;
+      family.metric.reserve(series->size());
+      for (const Series& one : *series) {
+        if (name == kAlertValue && !one.value) continue;
+        prometheus::ClientMetric& metric = family.metric.emplace_back();
+        metric.label = one.labels;
+        metric.gauge.value = name == kAlerts ? 1 : *one.value;
+      }
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const std::vector<Series>> series_ =
+      std::make_shared<const std::vector<Series>>();
+};
+
 struct FigureMetrics::Families {
   std::map<std::string, prometheus::Family<prometheus::Gauge>*> by_name;
   // What each gauge family currently exports, to remove what Apply no longer wants.
@@ -163,7 +215,12 @@ struct FigureMetrics::Families {
 };
 
 FigureMetrics::FigureMetrics(Metrics& metrics)
-    : families_(std::make_unique<Families>()), collector_(std::make_shared<Collector>()) {
+    : families_(std::make_unique<Families>()),
+      collector_(std::make_shared<Collector>()),
+      alert_collector_(std::make_shared<AlertCollector>()) {
+  // The alerts first: Metrics::Serialize appends the figures' kept text after what it collects,
+  // so this is the order Collect gives too.
+  metrics.AddCollectable(alert_collector_);
   metrics.AddCollectable(collector_);
   auto add = [&](const std::string& name, const std::string& help) {
     families_->by_name[name] =
@@ -173,15 +230,9 @@ FigureMetrics::FigureMetrics(Metrics& metrics)
       "Annual growth target of the park from the rule files' targets table, as a ratio.");
   add(kIndustryTarget,
       "Annual growth target of an industry from the rule files' targets table, as a ratio.");
-  add(kAlerts,
-      "Pending and firing parkwatch alerts, one series per alert identity with value 1, like "
-      "Prometheus's ALERTS.");
   add(kQuarantined,
       "Figures held out of every total and rule as suspected unit slips, by the collector that "
       "brought them and state: held (nobody has decided) or rejected (wrong, until revised).");
-  add(kAlertValue,
-      "The value the rule measured for a pending or firing parkwatch alert at its latest period "
-      "(a growth or pull as a ratio, a level in its unit), labelled as parkwatch_alerts.");
 }
 
 FigureMetrics::~FigureMetrics() = default;
@@ -275,7 +326,7 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
 void FigureMetrics::RefreshAlerts(Store& store, const std::vector<std::string>& collectors) {
   size_t count = 0;
   {
-    std::vector<AlertRow> active = AlertStore(&store).Active();
+    std::vector<AlertRow> active = AlertStore(&store).Active({.brief = true});
     for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
     RefreshAlerts(active);
     count = active.size();
@@ -296,8 +347,9 @@ void FigureMetrics::RefreshAlerts(Store& store, const std::vector<std::string>& 
 }
 
 void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
-  Desired desired;
-  auto& series = desired[kAlerts];
+  // By labels: identities that differ only in labels beyond these are one series (the value of
+  // the last one with a value).
+  std::map<LabelSet, std::optional<double>> by_labels;
   for (const auto& row : active) {
     auto label = [&](const char* name) {
       auto it = row.labels.find(name);
@@ -311,11 +363,18 @@ void FigureMetrics::RefreshAlerts(const std::vector<AlertRow>& active) {
                        {"scope", label("scope")},
                        {"enterprise", label("enterprise")},
                        {"industry", label("industry")}};
-    series[labels] = 1;
-    if (row.status.value) desired[kAlertValue][labels] = *row.status.value;
+    std::optional<double>& value = by_labels[std::move(labels)];
+    if (row.status.value) value = row.status.value;
   }
-  std::lock_guard lock(mu_);
-  Apply(desired, {kAlerts, kAlertValue});
+  auto series = std::make_shared<std::vector<AlertCollector::Series>>();
+  series->reserve(by_labels.size());
+  for (auto& [labels, value] : by_labels) {
+    AlertCollector::Series& one = series->emplace_back();
+    one.labels.reserve(labels.size());
+    for (const auto& [name, text] : labels) one.labels.push_back({name, text});
+    one.value = value;
+  }
+  alert_collector_->Publish(std::move(series));
 }
 
 void FigureMetrics::Apply(const Desired& desired, const std::vector<std::string>& names) {

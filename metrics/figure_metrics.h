@@ -46,8 +46,9 @@
 // the family's series (20,000 removals from one family took 11 s). So the figure, info,
 // last-report and period families are one collectable (Metrics::AddCollectable) over an
 // immutable snapshot of values by member: a refresh builds a new snapshot and swaps it in; a
-// scrape builds the samples of the snapshot it finds. Targets and alerts, a few series, are
-// ordinary gauges.
+// scrape builds the samples of the snapshot it finds. The alerts are held the same way (a first
+// start after a bulk load has one per enterprise that has not reported). Targets and the
+// quarantine counts, a few series, are ordinary gauges.
 //
 // Thread safety: Refresh, SetTargets and RefreshAlerts may run on a worker thread while the
 // registry is scraped on another; they serialise with each other. A scrape sees one whole
@@ -100,6 +101,7 @@ class FigureMetrics {
 
  private:
   class Collector;
+  class AlertCollector;
   struct Families;
   using LabelSet = std::map<std::string, std::string>;
   // Desired series of the gauge families (alerts, targets): family -> labels -> value.
@@ -109,6 +111,7 @@ class FigureMetrics {
   std::mutex mu_;
   std::unique_ptr<Families> families_;
   std::shared_ptr<Collector> collector_;
+  std::shared_ptr<AlertCollector> alert_collector_;
 };
 
 }  // namespace parkwatch

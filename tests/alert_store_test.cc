@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/schema.h"
 #include "tests/support/temp_dir.h"
 
 namespace parkwatch {
@@ -51,6 +52,62 @@ TEST(AlertStoreTest, MigrationCreatesTables) {
   EXPECT_EQ(Count(*store, "alerts"), 0);
   EXPECT_EQ(Count(*store, "alert_events"), 0);
   EXPECT_EQ(Count(*store, "notifications"), 0);
+}
+
+// A store written before migration 11 (alerts WITHOUT ROWID) opens with every status, its log
+// and labels as they were, and the engine's per-rule question answers for it.
+TEST(AlertStoreTest, StatusesWrittenBeforeTheAlertsTableWasRebuiltSurviveTheUpgrade) {
+  TempDir dir;
+  const Timing t{2, 0};
+  std::optional<AlertRow> want;
+  {
+    auto now_store = Store::Open(dir / "now.db");
+    AlertStore alerts(now_store.get());
+    alerts.Apply(kRule, Enterprise(1), Breach(W(1), -0.2, Severity::kOrange), t, 100);
+    alerts.Apply(kRule, Enterprise(1), Breach(W(2), -0.3, Severity::kRed), t, 200);
+    alerts.Apply(kRule, Enterprise(2), Cleared(W(2), 0.1), t, 200);
+    want = alerts.Get(Fingerprint(kRule, Enterprise(1)));
+    ASSERT_TRUE(want);
+    ASSERT_EQ(want->status.state, AlertState::kFiring);
+  }
+  // The old store: migrations 1–10 only, then the same rows copied in.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "old.db").c_str(), &db), SQLITE_OK);
+  Exec(db,
+       "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+       "applied_at INTEGER NOT NULL)");
+  for (const Migration& m : Migrations()) {
+    if (m.version > 10) break;
+    Exec(db, std::string(m.sql));
+    Exec(db, "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", '', 0)");
+  }
+  Exec(db, "ATTACH '" + (dir / "now.db") +
+               "' AS now; INSERT INTO alerts (fingerprint, rule, labels, cadence, state, "
+               "severity, breach_count, clear_count, first_breach_period, active_since_period, "
+               "last_period, value, value_at_firing, fired_at, resolved_at, updated_at, "
+               "annotations, log) SELECT fingerprint, rule, labels, cadence, state, severity, "
+               "breach_count, clear_count, first_breach_period, active_since_period, "
+               "last_period, value, value_at_firing, fired_at, resolved_at, updated_at, "
+               "annotations, log FROM now.alerts; DETACH now");
+  sqlite3_close(db);
+
+  auto store = Store::Open(dir / "old.db");
+  EXPECT_GE(store->schema_version(), 11);
+  AlertStore alerts(store.get());
+  EXPECT_EQ(Count(*store, "alerts"), 2);
+  auto got = alerts.Get(want->fingerprint);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->rule, want->rule);
+  EXPECT_EQ(got->labels, want->labels);
+  EXPECT_TRUE(got->status == want->status);
+  EXPECT_EQ(got->status.log.size(), 2u);
+  EXPECT_TRUE(alerts.AnyOfRule(kRule));
+  EXPECT_FALSE(alerts.AnyOfRule("ParkElectricityDrop"));
+  // Written after the upgrade: a status replaced in place, a new identity beside it.
+  alerts.Apply(kRule, Enterprise(1), Cleared(W(3), 0.1), t, 300);
+  alerts.Apply(kRule, Enterprise(3), Breach(W(3), -0.2, Severity::kOrange), t, 300);
+  EXPECT_EQ(Count(*store, "alerts"), 3);
+  EXPECT_EQ(alerts.Get(want->fingerprint)->status.state, AlertState::kInactive);
 }
 
 TEST(AlertStoreTest, RestartInTheMiddleOfForKeepsTheCount) {
