@@ -173,8 +173,8 @@ class IngestTransaction : public RecordSink {
  public:
   ~IngestTransaction() override;
 
-  std::string PutEnterprise(const EnterpriseRecord& record) override;
-  std::string PutFigure(const FigureRecord& record) override;
+  Wording PutEnterprise(const EnterpriseRecord& record) override;
+  Wording PutFigure(const FigureRecord& record) override;
 
   // Holds a figure this batch wrote out of the aggregates as a suspected unit slip (the check is
   // rules/unit_slip_hold.h; collectors/ingest.cc asks it before committing).
