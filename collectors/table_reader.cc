@@ -120,9 +120,9 @@ std::optional<double> ResolveUnit(std::string_view name, const IndicatorConfig& 
     return std::nullopt;
   }
   if (unit->dimension != indicator.dimension) {
-    const std::string example =
-        indicator.default_unit.empty() ? std::string(BaseUnitName(indicator.dimension))
-                                       : indicator.default_unit;
+    const std::string example = indicator.default_unit.empty()
+                                    ? std::string(BaseUnitName(indicator.dimension))
+                                    : indicator.default_unit;
     *error = {"unit " + Quote(name) + " measures " + DimensionName(unit->dimension) + ", but " +
                   indicator.name + " is " + DimensionName(indicator.dimension) + " (e.g. " +
                   example + ")",
@@ -316,11 +316,11 @@ class TableMapper {
     if (role->kind != ColumnRole::kIndicator) return true;
     out->indicator = FindIndicator(role->indicator);
     if (!out->indicator) {
-      errors_->Add(line, column, out->header,
-                   {"column " + Quote(out->header) + " is mapped to indicator " +
-                        Quote(role->indicator) + ", which is not configured",
-                    "列 " + Quote(out->header) + " 对应的指标 " + Quote(role->indicator) +
-                        " 未配置"});
+      errors_->Add(
+          line, column, out->header,
+          {"column " + Quote(out->header) + " is mapped to indicator " + Quote(role->indicator) +
+               ", which is not configured",
+           "列 " + Quote(out->header) + " 对应的指标 " + Quote(role->indicator) + " 未配置"});
       return false;
     }
     out->unit = role->unit.empty() ? std::string(DefaultUnit(*out->indicator)) : role->unit;
@@ -512,8 +512,9 @@ class TableMapper {
             if (ParseExpectedReports(v, &reports))
               enterprise_.expected_reports = reports, row.has_attribute = true;
             else
-              row.Fail(i, {"not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)",
-                           "应报报表无法识别：" + Quote(v) + "（可写 周报、月报、无）"});
+              row.Fail(i,
+                       {"not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)",
+                        "应报报表无法识别：" + Quote(v) + "（可写 周报、月报、无）"});
           }
           break;
         case ColumnRole::kPeriod:
@@ -849,10 +850,10 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   ErrorSink errors(file_name, &result->errors);
   std::optional<EncodingOption> option = ParseEncodingOption(collector.encoding);
   if (!option) {
-    errors.Add(0, 0, "encoding",
-               {"unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)",
-                "采集配置的编码 " + Quote(collector.encoding) +
-                    " 无法识别（可用 auto、utf-8、gb18030）"});
+    errors.Add(
+        0, 0, "encoding",
+        {"unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)",
+         "采集配置的编码 " + Quote(collector.encoding) + " 无法识别（可用 auto、utf-8、gb18030）"});
     result->error_count = errors.Finish();
     return;
   }
@@ -1030,8 +1031,9 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
     const int n = row.number;
     ++result->rows_read;
     if (!row.is_object) {
-      errors.Add(n, 0, "", {"row is not an object of header: value members",
-                            "该行不是 {\"列名\": 值} 形式的对象"});
+      errors.Add(
+          n, 0, "",
+          {"row is not an object of header: value members", "该行不是 {\"列名\": 值} 形式的对象"});
       return;
     }
     if (!table_ok) return;
@@ -1314,10 +1316,10 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
         continue;
       }
       if (c.kind != ColumnRole::kIndicator) {
-        errors.Add(header_row + 1, column, std::string(bottom),
-                   {Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator",
-                    Quote(bottom) + " 位于 " + Quote(name) + " 之下，但 " + Quote(name) +
-                        " 不是指标"});
+        errors.Add(
+            header_row + 1, column, std::string(bottom),
+            {Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator",
+             Quote(bottom) + " 位于 " + Quote(name) + " 之下，但 " + Quote(name) + " 不是指标"});
         table_ok = false;
         continue;
       }

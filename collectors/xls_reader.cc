@@ -36,9 +36,10 @@ Wording FreexlReason(int code) {
       return {"not an Excel 97-2003 workbook (no valid OLE2 header)",
               "不是 Excel 97-2003 工作簿（.xls）"};
     case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
-      return {"an OLE2 file without an Excel workbook stream (an encrypted .xlsx, or a Word or "
-              "other Office file)",
-              "文件中没有 Excel 工作簿（可能是加密的 .xlsx，或 Word 等其他 Office 文件）"};
+      return {
+          "an OLE2 file without an Excel workbook stream (an encrypted .xlsx, or a Word or "
+          "other Office file)",
+          "文件中没有 Excel 工作簿（可能是加密的 .xlsx，或 Word 等其他 Office 文件）"};
     case FREEXL_CRAFTED_FILE:
       return {"the file's structure is severely corrupt (possibly crafted): refused",
               "文件结构严重损坏（可能是伪造的），已拒收"};

@@ -58,15 +58,15 @@ class Archive {
     size_t Read(char* buf, size_t size) {
       zip_int64_t n = zip_fread(file_.get(), buf, size);
       if (n < 0)
-        throw WorkbookError("cannot unpack " + name_ + ": " + zip_file_strerror(file_.get()) +
-                                " (corrupt archive)",
-                            "文件已损坏：无法解压 " + name_);
+        throw WorkbookError(
+            "cannot unpack " + name_ + ": " + zip_file_strerror(file_.get()) + " (corrupt archive)",
+            "文件已损坏：无法解压 " + name_);
       read_ += n;
       archive_.unpacked_ += n;
       if (read_ > declared_ || archive_.unpacked_ > archive_.limits_.max_unpacked_bytes)
-        throw WorkbookError("unpacking " + name_ +
-                                " yields more than the archive declares: refused as a zip bomb",
-                            "文件异常：" + name_ + " 解压后比声明的大，按压缩炸弹拒收");
+        throw WorkbookError(
+            "unpacking " + name_ + " yields more than the archive declares: refused as a zip bomb",
+            "文件异常：" + name_ + " 解压后比声明的大，按压缩炸弹拒收");
       return static_cast<size_t>(n);
     }
     int64_t read() const { return read_; }
@@ -87,12 +87,11 @@ class Archive {
   void Check() {
     zip_int64_t n = zip_get_num_entries(zip_.get(), 0);
     if (n < 0 || n > limits_.max_entries)
-      throw WorkbookError("the archive has " + std::to_string(n) + " entries (at most " +
-                              std::to_string(limits_.max_entries) +
-                              " are read): not a workbook as Excel writes it",
-                          "压缩包内有 " + std::to_string(n) + " 个文件（最多读取 " +
-                              std::to_string(limits_.max_entries) +
-                              " 个）：不是 Excel 保存的工作簿");
+      throw WorkbookError(
+          "the archive has " + std::to_string(n) + " entries (at most " +
+              std::to_string(limits_.max_entries) + " are read): not a workbook as Excel writes it",
+          "压缩包内有 " + std::to_string(n) + " 个文件（最多读取 " +
+              std::to_string(limits_.max_entries) + " 个）：不是 Excel 保存的工作簿");
     int64_t total = 0;
     for (zip_int64_t i = 0; i < n; ++i) {
       zip_stat_t st;

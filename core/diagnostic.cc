@@ -92,7 +92,8 @@ std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics) {
 
 std::string JoinDiagnosticsZhEn(const std::vector<Diagnostic>& diagnostics) {
   std::string s;
-  for (const auto& d : diagnostics) s.append(d.ToStringZh()).append("\n  ").append(d.ToString()).append("\n");
+  for (const auto& d : diagnostics)
+    s.append(d.ToStringZh()).append("\n  ").append(d.ToString()).append("\n");
   return s;
 }
 

@@ -27,7 +27,7 @@ struct Diagnostic {
   // rule files): ToStringZh() then shows the English.
   std::string message_zh;
 
-  std::string ToString() const;    // bad.csv:2:44: 工业总产值(万元): not a number: "abc"
+  std::string ToString() const;  // bad.csv:2:44: 工业总产值(万元): not a number: "abc"
   // bad.csv 第2行第44列 · 工业总产值(万元)：不是数字："abc"; a workbook's cell as
   // 企业月报.xlsx 工作表 Sheet1 D17 单元格 · ….
   std::string ToStringZh() const;
@@ -72,7 +72,7 @@ class DiagnosticList {
   int64_t added_ = 0;
 };
 
-std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);    // one per line
+std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);  // one per line
 // For an office reading a report of its file (the inbox's *.errors.txt, `parkwatch ingest`):
 // each diagnostic in Chinese, its English indented on the next line.
 std::string JoinDiagnosticsZhEn(const std::vector<Diagnostic>& diagnostics);

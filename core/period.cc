@@ -121,8 +121,7 @@ std::optional<Period> Period::Parse(std::string_view text, Wording* error) {
   Wording why;
   auto fail = [&](std::string en, std::string zh) -> std::optional<Period> {
     const std::string quoted = "\"" + std::string(text) + "\"";
-    SetError(error, "invalid period " + quoted + ": " + en,
-             "报告期 " + quoted + " 无效：" + zh);
+    SetError(error, "invalid period " + quoted + ": " + en, "报告期 " + quoted + " 无效：" + zh);
     return std::nullopt;
   };
   if (text.empty()) return fail("empty", "为空");
@@ -134,20 +133,25 @@ std::optional<Period> Period::Parse(std::string_view text, Wording* error) {
     n = {n[0] / 100, n[0] % 100};
     t.widths = {4, 2};
   }
-  if (n.empty() || t.widths[0] != 4) return fail("expected a four-digit year first", "应以四位年份开头");
+  if (n.empty() || t.widths[0] != 4)
+    return fail("expected a four-digit year first", "应以四位年份开头");
   int year = n[0];
   if (year < kMinYear || year > kMaxYear) return fail("year out of range", "年份应在1900—2999之间");
   if (t.week_marker) {
-    if (n.size() != 2) return fail("a week is written year and week number, e.g. 2024-W05", "周应写作年份加周次，如 2024年第5周");
+    if (n.size() != 2)
+      return fail("a week is written year and week number, e.g. 2024-W05",
+                  "周应写作年份加周次，如 2024年第5周");
     if (n[1] < 1 || n[1] > IsoWeeksInYear(year))
-      return fail("ISO year " + std::to_string(year) + " has weeks 1.." +
-                      std::to_string(IsoWeeksInYear(year)),
-                  std::to_string(year) + "年只有第1—" + std::to_string(IsoWeeksInYear(year)) +
-                      "周");
+      return fail(
+          "ISO year " + std::to_string(year) + " has weeks 1.." +
+              std::to_string(IsoWeeksInYear(year)),
+          std::to_string(year) + "年只有第1—" + std::to_string(IsoWeeksInYear(year)) + "周");
     return Week(year, n[1]);
   }
   if (n.size() == 2) {
-    if (t.range_marker) return fail("a range needs two months, e.g. 2024年1-2月", "月份区间应写两个月份，如 2024年1-2月");
+    if (t.range_marker)
+      return fail("a range needs two months, e.g. 2024年1-2月",
+                  "月份区间应写两个月份，如 2024年1-2月");
     if (n[1] < 1 || n[1] > 12) return fail("month must be 1..12", "月份应为1—12");
     return Month(year, n[1]);
   }
@@ -155,7 +159,8 @@ std::optional<Period> Period::Parse(std::string_view text, Wording* error) {
     if (n[1] == 1 && n[2] == 2) return JanFeb(year);
     return fail("the only multi-month period is January–February (1-2月)", "跨月的报告期只有1—2月");
   }
-  return fail("expected year and month, or year and week", "应写年份和月份（如 2024年3月）或年份和周次");
+  return fail("expected year and month, or year and week",
+              "应写年份和月份（如 2024年3月）或年份和周次");
 }
 
 int64_t Period::key() const {

@@ -145,10 +145,10 @@ TEST_F(DaemonTest, IngestApiTakesJsonAndReportsErrorsWithLocation) {
   ASSERT_GE(errors.size(), 1u);
   EXPECT_EQ(errors[0]["line"], 2);
   EXPECT_EQ(errors[0]["field"], "统一社会信用代码");
-  EXPECT_EQ(errors[0]["message_zh"],
-            "\"not-a-code\" 无效，统一社会信用代码应为18位，实为10位");
-  EXPECT_EQ(errors[0]["text_zh"],
-            "request 第2行 · 统一社会信用代码：\"not-a-code\" 无效，统一社会信用代码应为18位，实为10位");
+  EXPECT_EQ(errors[0]["message_zh"], "\"not-a-code\" 无效，统一社会信用代码应为18位，实为10位");
+  EXPECT_EQ(
+      errors[0]["text_zh"],
+      "request 第2行 · 统一社会信用代码：\"not-a-code\" 无效，统一社会信用代码应为18位，实为10位");
   // The batch list gives the same, read back from the store.
   json listed = Get("/api/v1/batches")["data"][0]["errors"][0];
   EXPECT_EQ(listed["text_zh"], errors[0]["text_zh"]);

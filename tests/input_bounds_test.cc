@@ -199,13 +199,15 @@ TEST(InputBoundsTest, JsonRowWithTooManyMembersIsRefused) {
 
 TEST(InputBoundsTest, JsonRowsStreamInOrderWithTheLastOfRepeatedNames) {
   std::vector<std::string> seen;
-  std::string error = ReadJsonRows(
-      R"({"source":{"x":[1,2]},"rows":[{"b":1,"a":"x","b":2.5},7,{"c":null,"d":true}]})",
-      [&](JsonRow& row) {
-        std::string s = std::to_string(row.number) + (row.is_object ? ":" : ":not an object");
-        for (const auto& m : row.members) s += " " + m.name + "=" + m.text;
-        seen.push_back(s);
-      }).en;
+  std::string error =
+      ReadJsonRows(
+          R"({"source":{"x":[1,2]},"rows":[{"b":1,"a":"x","b":2.5},7,{"c":null,"d":true}]})",
+          [&](JsonRow& row) {
+            std::string s = std::to_string(row.number) + (row.is_object ? ":" : ":not an object");
+            for (const auto& m : row.members) s += " " + m.name + "=" + m.text;
+            seen.push_back(s);
+          })
+          .en;
   EXPECT_EQ(error, "");
   EXPECT_EQ(seen, (std::vector<std::string>{"1: a=x b=2.5", "2:not an object", "3: c= d=true"}));
   EXPECT_EQ(ReadJsonRows(R"({"data":[]})", [](JsonRow&) {}).en,
