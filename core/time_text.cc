@@ -69,6 +69,14 @@ std::string PeriodName(const Period& p, Language lang) {
                                : std::string(kMonthsEn[p.first_month() - 1]) + " " + year;
 }
 
+std::string YearToDateName(const Period& p, Language lang) {
+  if (!p.valid() || !p.monthly()) return PeriodName(p, lang);
+  std::string year = std::to_string(p.year());
+  return lang == Language::kZh
+             ? year + "年1—" + std::to_string(p.last_month()) + "月"
+             : std::string("January–") + kMonthsEn[p.last_month() - 1] + " " + year;
+}
+
 std::string PeriodDays(const Period& p, Language lang) {
   if (!p.valid()) return "";
   return lang == Language::kZh ? DayZh(p.FirstDay()) + "—" + DayZh(p.LastDay())

@@ -17,6 +17,9 @@ enum class Language { kZh, kEn };
 // 2025年第19周 / 2025年6月 / 2025年1—2月; week 19 of 2025 / June 2025 / January–February 2025.
 std::string PeriodName(const Period& period, Language lang = Language::kZh);
 
+// A month's year to date: 2025年1—6月 / January–June 2025 (1—2月 for Jan–Feb); weeks as PeriodName.
+std::string YearToDateName(const Period& period, Language lang = Language::kZh);
+
 // 5月5日—5月11日 / 5 May – 11 May: the days the period covers.
 std::string PeriodDays(const Period& period, Language lang = Language::kZh);
 

@@ -11,7 +11,6 @@
 #include "core/severity.h"
 #include "core/time_text.h"
 #include "notifiers/delivery_store.h"
-#include "report/monthly_report.h"
 #include "rules/measure_words.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
@@ -202,8 +201,7 @@ int ExplainCommand(const Flags& flags) {
   // A year-to-date measure covers 1—10月, not the month alone.
   const auto at = Period::Parse(a["period"].is_object() ? S(a["period"], "period") : "");
   if (at && at->monthly() && S(a, "measure").rfind("ytd_", 0) == 0) {
-    period = en ? YtdWords(*at, "en") + " " + std::to_string(at->year())
-                : std::to_string(at->year()) + "年" + YtdWords(*at, "zh");
+    period = YearToDateName(*at, en ? Language::kEn : Language::kZh);
     days.clear();
   }
   // A gap to a target, with what it is the gap between: 累计增长2.3%，目标9.0%.

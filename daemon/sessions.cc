@@ -18,6 +18,15 @@ void Sessions::Configure(const ConsoleConfig& console) {
   for (const auto& [user, u] : console.users) hashes[user] = u.password_hash;
   auto passwords = std::make_shared<BasicAuth>(std::move(hashes));
   std::lock_guard lock(mutex_);
+  // A password changed (reset in the console, or edited and reloaded) or a user removed ends
+  // that user's sessions now: whoever holds an old cookie must sign in with the new password.
+  for (auto s = sessions_.begin(); s != sessions_.end();) {
+    auto before = console_.users.find(s->second.user);
+    auto after = console.users.find(s->second.user);
+    bool same = before != console_.users.end() && after != console.users.end() &&
+                before->second.password_hash == after->second.password_hash;
+    s = same ? std::next(s) : sessions_.erase(s);
+  }
   console_ = console;
   passwords_ = std::move(passwords);
 }

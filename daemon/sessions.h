@@ -5,8 +5,9 @@
 // into theirs: one mechanism decides who may call a route (api/route_table.h Access).
 //
 // Sessions live in memory: a restart signs everyone out (the page returns to the login, keeping
-// what was typed). A session follows the config in force: a user removed or given another role
-// by a reload is treated so from the next request on.
+// what was typed). A session follows the config in force: a user given another role by a reload
+// is treated so from the next request on; a user removed, or whose password changed, is signed
+// out.
 //
 // Threading: thread-safe. Login runs bcrypt (tens of milliseconds on purpose): not on the loop.
 #pragma once
@@ -36,7 +37,8 @@ class Sessions {
   Sessions();
   ~Sessions();
 
-  // The users and session lifetime of the config in force (start and every reload).
+  // The users and session lifetime of the config in force (start and every reload). Ends the
+  // sessions of users it removes or whose password hash it changes.
   void Configure(const ConsoleConfig& console);
   bool anonymous_read() const;
 

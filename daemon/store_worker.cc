@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <filesystem>
 
@@ -98,7 +99,26 @@ void StoreWorker::Evaluate(const BatchSummary& summary) {
   } catch (const std::exception& e) {
     spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
   }
+  if (!price_index_warnings_.empty()) CheckPriceIndexes(/*rules_loaded=*/false);
   ScheduleFigureRefresh();
+}
+
+// A rule wanting a price index never ingested compares at current prices or not at all: warned
+// when the rules load, and said again when a batch brings the index (a first start warns before
+// its inbox, which holds the index, is read).
+void StoreWorker::CheckPriceIndexes(bool rules_loaded) {
+  if (rules_loaded) price_index_warnings_.clear();
+  std::vector<std::string> now = PriceIndexWarnings(*rules_, [&](const std::string& d, Cadence c) {
+    const FigureTable* t = engine_->data().PriceIndex(d, c);
+    return t && !t->Periods().empty();
+  });
+  if (rules_loaded)
+    for (const std::string& w : now) spdlog::warn("{}", w);
+  for (const std::string& w : price_index_warnings_)
+    if (std::find(now.begin(), now.end(), w) == now.end())
+      spdlog::info("{}: its price index is ingested now; it compares at comparable prices",
+                   w.substr(0, w.find(" wants the ")));
+  price_index_warnings_ = std::move(now);
 }
 
 // Computing the park's figures costs a pass over every enterprise, so refreshes are coalesced:
@@ -140,12 +160,7 @@ void StoreWorker::PostRules(std::shared_ptr<const Config> config,
     try {
       if (source != "start" || !audit.changes.empty()) RecordAudit(*store_, audit);
       LogEngine("loading rules (" + source + ")", engine_->SetRules(rules, config, UnixNow()));
-      // A rule wanting a price index never ingested compares at current prices or not at all.
-      for (const auto& w : PriceIndexWarnings(*rules, [&](const std::string&d, Cadence c) {
-             const FigureTable* t = engine_->data().PriceIndex(d, c);
-             return t && !t->Periods().empty();
-           }))
-        spdlog::warn("{}", w);
+      CheckPriceIndexes(/*rules_loaded=*/true);
       figure_metrics_->SetTargets(*rules);
       ScheduleFigureRefresh();
       size_t count = 0;

@@ -96,6 +96,7 @@ class StoreWorker : public WorkerServices {
   void ScheduleFigureRefresh();
   void RefreshFigureMetrics();
   void LogEngine(const std::string& what, const EngineResult& r);
+  void CheckPriceIndexes(bool rules_loaded);
 
   boost::asio::io_context& loop_;
   const std::string store_path_;
@@ -112,6 +113,8 @@ class StoreWorker : public WorkerServices {
   std::shared_ptr<const Config> config_ = std::make_shared<const Config>();
   std::shared_ptr<const RuleSet> rules_;
   bool figure_refresh_queued_ = false;
+  // The rules' warnings of a price index never ingested, until a batch brings it.
+  std::vector<std::string> price_index_warnings_;
   MonthClose month_close_;  // ticks beside the deadline check; sends on its own thread
 
   // Last: destroyed first, so the thread is joined before the members above go.

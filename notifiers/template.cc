@@ -203,8 +203,14 @@ std::string FiguresLine(const AlertNotice& a, const std::string& lang) {
   if (!now && !before) return "";
   const Dimension d = DimensionOf(a);
   const bool en = lang == "en";
-  std::string out = std::string(en ? "this period " : "本期 ") +
-                    (now ? AmountWords(*now, d, lang) : (en ? "not reported" : "未报"));
+  // An industry's months to date: 1—10月累计; totals are at current prices even when the growth
+  // beside them is at comparable prices, as NBS writes them, so say so then.
+  std::string span = en ? "this period " : "本期 ";
+  if (Get(a.annotations, "figure_span") == "ytd" && a.period.valid() && a.period.monthly())
+    span = en ? YearToDateName(a.period, Language::kEn) + " " : YearToDateName(a.period) + "累计 ";
+  const bool comparable = Get(a.annotations, "prices") == "comparable";
+  std::string out = span + (now ? AmountWords(*now, d, lang) : (en ? "not reported" : "未报")) +
+                    (now && comparable ? (en ? " (current prices)" : "（现价）") : "");
   if (before)
     out += std::string(en ? ", same period a year before " : "，上年同期 ") +
            AmountWords(*before, d, lang);

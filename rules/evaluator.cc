@@ -415,6 +415,10 @@ class Evaluator::ThresholdRun {
     o.value = result.value;
     o.no_data_reason = std::move(result.no_data_reason);
     o.measured = measured;
+    if (o.value && member.scope != ScopeKind::kEnterprise) {  // an enterprise's: AddFigures
+      o.total = result.total;
+      o.total_year_ago = result.total_year_ago;
+    }
     Finish(c_.rule, member, o);
     out_->push_back(std::move(o));
   }

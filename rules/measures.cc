@@ -120,7 +120,8 @@ MeasureResult TargetDeviation(const MeasureResult& value, double target) {
 // What Compare found: totals of the current and base periods over the enterprises having all of
 // them, or why there are none.
 struct Measures::Sums {
-  double current = 0;
+  double current = 0;          // deflated when a price index is set
+  double current_nominal = 0;  // at current prices whatever the index
   double base = 0;
   int counted = 0;
   int excluded = 0;
@@ -173,6 +174,7 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
   constexpr size_t kNone = static_cast<size_t>(-1);
   struct Member {
     double current = 0;
+    double current_nominal = 0;
     double base = 0;
     size_t missing = kNone;   // the first period without a figure
     size_t unpriced = kNone;  // the first current period without a usable price index
@@ -192,7 +194,7 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
         m.missing = j;
       } else if (!is_current) {
         m.base += *v;
-      } else if (!price) {
+      } else if (m.current_nominal += *v; !price) {
         m.current += *v;
       } else if (m.unpriced == kNone) {
         // Deflating only part of an aggregate would mix prices, so a missing index is fatal
@@ -231,6 +233,7 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
     }
     if (deltas) deltas->emplace_back(e, m.current - m.base);
     s.current += m.current;
+    s.current_nominal += m.current_nominal;
     s.base += m.base;
     ++s.counted;
   }
@@ -280,6 +283,17 @@ MeasureResult Measures::Level(Scope scope, Period t) const {
   return r;
 }
 
+// Growth of the caliber's sums with the totals behind it.
+MeasureResult Measures::GrowthResult(const Sums& s) {
+  MeasureResult r;
+  r.value = s.current / s.base - 1;
+  r.enterprises = s.counted;
+  r.excluded = s.excluded;
+  r.total = s.current_nominal;
+  r.total_year_ago = s.base;
+  return r;
+}
+
 MeasureResult Measures::Growth(Scope scope, Period t, GrowthBasis basis) const {
   return basis == GrowthBasis::kYoY ? YoY(scope, t) : MoM(scope, t);
 }
@@ -303,11 +317,7 @@ MeasureResult Measures::YoY(Scope scope, Period t) const {
   if (s.base <= 0)
     return NoData("base total for " + base->ToString() + " is " + Number(s.base) +
                   ": growth from a zero or negative base is not defined");
-  MeasureResult r;
-  r.value = s.current / s.base - 1;
-  r.enterprises = s.counted;
-  r.excluded = s.excluded;
-  return r;
+  return GrowthResult(s);
 }
 
 MeasureResult Measures::YtdYoY(Scope scope, Period t) const {
@@ -329,11 +339,7 @@ MeasureResult Measures::YtdYoY(Scope scope, Period t) const {
   if (s.base <= 0)
     return NoData("base total for " + Describe(base) + " is " + Number(s.base) +
                   ": growth from a zero or negative base is not defined");
-  MeasureResult r;
-  r.value = s.current / s.base - 1;
-  r.enterprises = s.counted;
-  r.excluded = s.excluded;
-  return r;
+  return GrowthResult(s);
 }
 
 MeasureResult Measures::MoM(Scope scope, Period t) const {
@@ -353,10 +359,9 @@ MeasureResult Measures::MoM(Scope scope, Period t) const {
   if (s.base <= 0)
     return NoData("base total for " + prev.ToString() + " is " + Number(s.base) +
                   ": growth from a zero or negative base is not defined");
-  MeasureResult r;
-  r.value = s.current / s.base - 1;
-  r.enterprises = s.counted;
-  r.excluded = s.excluded;
+  MeasureResult r = GrowthResult(s);
+  r.total_year_ago.reset();  // its base is the period before, not a year before
+  r.total.reset();
   return r;
 }
 

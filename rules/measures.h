@@ -44,6 +44,10 @@ struct MeasureResult {
   std::string no_data_reason;   // why value is empty; empty when value is set
   int enterprises = 0;          // enterprises counted in the value (the caliber)
   int excluded = 0;             // enterprises of the scope left out for lack of a figure
+  // Year-on-year growth of a summed indicator (YoY, YtdYoY): the caliber's total of the period
+  // (or months to date) at current prices, and of the same period a year before — the amounts a
+  // reader sees beside the growth (NBS writes totals at current prices, growth at comparable).
+  std::optional<double> total, total_year_ago;
 
   bool ok() const { return value.has_value(); }
 };
@@ -224,6 +228,7 @@ class Measures {
                const char* base_label,
                std::vector<std::pair<EnterpriseIndex, double>>* deltas = nullptr) const;
   MeasureResult Growth(Scope scope, Period t, GrowthBasis basis) const;
+  static MeasureResult GrowthResult(const Sums& s);
   // Sums of part and whole at t and a year before, for contribution and pull; "" or why not.
   std::string PartWholeChange(Scope part, Scope whole, Period t, Span span, const char* measure_on,
                               Sums* p, Sums* w, std::string* base) const;

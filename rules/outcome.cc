@@ -1,5 +1,6 @@
 #include "rules/outcome.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "core/time_text.h"
@@ -13,6 +14,14 @@ std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// A figure to the yuan and beyond: six significant digits would print an industry's
+// 343 772.40万元 as 343 772.00 (3.43772e+09). The shortest text that reads back the same double.
+std::string Amount(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : Number(v);
 }
 
 const char* ScopeLabel(ScopeKind kind) {
@@ -173,10 +182,20 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
 // electricity), so a message can say "本期 1,234.56万元，上年同期 1,478.90万元" and show the
 // recent periods without a second look-up: figure, figure_year_ago, dimension (money, energy,
 // count) and recent ("2025-W12=1234.5/1100.2;…": the last kRecentPeriods periods with their
-// year-ago figures, oldest first, a side empty where there is none). Industry and park alerts
-// carry none: their levels are sums over a caliber, which their link's series shows.
+// year-ago figures, oldest first, a side empty where there is none). An industry's or the park's
+// growth carries the totals of its caliber at current prices (figure, figure_year_ago, and
+// figure_span "ytd" for months to date); no recent periods: its link's page has the series.
 void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) const {
   constexpr int kRecentPeriods = 8;
+  const char* dimensions[] = {"money", "energy", "count", "ratio"};
+  if (total && total_year_ago && config && rule->kind == RuleKind::kThreshold) {
+    if (const IndicatorConfig* indicator = config->FindIndicator(rule->measure.indicator))
+      (*annotations)["dimension"] = dimensions[static_cast<size_t>(indicator->dimension)];
+    (*annotations)["figure"] = Amount(*total);
+    (*annotations)["figure_year_ago"] = Amount(*total_year_ago);
+    if (rule->measure.kind == MeasureKind::kYtdYoy) (*annotations)["figure_span"] = "ytd";
+    return;
+  }
   if (rule->kind != RuleKind::kThreshold || scope != ScopeKind::kEnterprise || enterprise < 0 ||
       !data || !config || !group)
     return;
@@ -188,10 +207,9 @@ void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) co
     std::optional<Period> before = p.SameLastYear();
     return before ? table->Get(enterprise, *before) : std::nullopt;
   };
-  const char* dimensions[] = {"money", "energy", "count", "ratio"};
   (*annotations)["dimension"] = dimensions[static_cast<size_t>(indicator->dimension)];
-  if (auto now = table->Get(enterprise, period)) (*annotations)["figure"] = Number(*now);
-  if (auto before = year_ago(period)) (*annotations)["figure_year_ago"] = Number(*before);
+  if (auto now = table->Get(enterprise, period)) (*annotations)["figure"] = Amount(*now);
+  if (auto before = year_ago(period)) (*annotations)["figure_year_ago"] = Amount(*before);
   std::vector<Period> periods{period};
   while (static_cast<int>(periods.size()) < kRecentPeriods && periods.back().Prev().valid())
     periods.push_back(periods.back().Prev());
@@ -199,8 +217,8 @@ void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) co
   for (auto p = periods.rbegin(); p != periods.rend(); ++p) {
     std::optional<double> now = table->Get(enterprise, *p), before = year_ago(*p);
     if (!now && !before) continue;
-    recent += (recent.empty() ? "" : ";") + p->ToString() + "=" + (now ? Number(*now) : "") + "/" +
-              (before ? Number(*before) : "");
+    recent += (recent.empty() ? "" : ";") + p->ToString() + "=" + (now ? Amount(*now) : "") + "/" +
+              (before ? Amount(*before) : "");
   }
   if (!recent.empty()) (*annotations)["recent"] = recent;
 }

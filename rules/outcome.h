@@ -46,6 +46,8 @@ struct RuleOutcome {
   // target and measured (the value before target subtraction) for targets; measured (V(t)), mean
   // and ratio for anomalies; last_reported for missing reports.
   std::optional<double> measured, target, mean, ratio;
+  // Industry and park growth of a summed indicator: the totals behind it (MeasureResult::total).
+  std::optional<double> total, total_year_ago;
   std::optional<Period> last_reported;
   // Threshold rules with a value: "comparable" or "current", the prices the value is at.
   const char* price_basis = nullptr;

@@ -12,9 +12,14 @@
 namespace parkwatch {
 namespace {
 
-ConsoleConfig Users(Role zhang_role) {
+const std::string& RightPasswordHash() {
+  static const std::string hash = HashPassword("right-password");
+  return hash;
+}
+
+ConsoleConfig Users(Role zhang_role, const std::string& hash = RightPasswordHash()) {
   ConsoleConfig c;
-  c.users["zhang"] = {zhang_role, HashPassword("right-password")};
+  c.users["zhang"] = {zhang_role, hash};
   c.session_ttl_seconds = 3600;
   return c;
 }
@@ -53,6 +58,21 @@ TEST(ConsoleSessionTest, AReloadChangesTheRoleOfOpenSessionsOrEndsThem) {
   sessions.Configure(ConsoleConfig{});
   EXPECT_FALSE(sessions.Find(cookie, 1001)) << "a removed user's session ends";
   EXPECT_TRUE(sessions.anonymous_read()) << "without users reads are open, as before logins";
+}
+
+TEST(ConsoleSessionTest, APasswordChangedByAReloadSignsTheUserOutEverywhere) {
+  Sessions sessions;
+  sessions.Configure(Users(Role::kOperator));
+  std::string first, second;
+  ASSERT_TRUE(sessions.Login("zhang", "right-password", 1000, &first));
+  ASSERT_TRUE(sessions.Login("zhang", "right-password", 1000, &second));
+  sessions.Configure(Users(Role::kOperator));  // the same users again: nothing ends
+  ASSERT_TRUE(sessions.Find("parkwatch_session=" + first, 1001));
+  sessions.Configure(Users(Role::kOperator, HashPassword("new-password")));
+  EXPECT_FALSE(sessions.Find("parkwatch_session=" + first, 1001)) << "the old password's session";
+  EXPECT_FALSE(sessions.Find("parkwatch_session=" + second, 1001)) << "every one of them";
+  EXPECT_FALSE(sessions.Login("zhang", "right-password", 1002, &first));
+  EXPECT_TRUE(sessions.Login("zhang", "new-password", 1002, &first));
 }
 
 TEST(ConsoleSessionTest, TheCookieIsHttpOnlyStrictAndExpires) {

@@ -249,6 +249,9 @@ TEST_F(MonthlyTest, IndustryAndParkOutcomes) {
   EXPECT_EQ(pharma->level, Severity::kOrange);
   EXPECT_EQ(pharma->Labels().at("scope"), "industry");
   EXPECT_EQ(pharma->Annotations().at("summary"), "医药化工 -6.7% in 2024-03");
+  EXPECT_EQ(pharma->Annotations().at("figure"), "280");  // the caliber's totals
+  EXPECT_EQ(pharma->Annotations().at("figure_year_ago"), "300");
+  EXPECT_EQ(pharma->Annotations().count("figure_span"), 0u);
   const RuleOutcome* machinery = Find(industries, "industry", kMachinery);
   ASSERT_NE(machinery, nullptr);
   EXPECT_NEAR(*machinery->value, 0.2, 1e-12);
@@ -268,6 +271,28 @@ TEST_F(MonthlyTest, IndustryAndParkOutcomes) {
   ASSERT_EQ(some.size(), 1u);
   EXPECT_EQ(some[0].Labels().at("industry"), kMachinery);
   EXPECT_EQ(Run("ParkDecline", t, &only).size(), 1u);
+}
+
+// An industry's totals reach messages to the yuan: six significant digits would have read
+// 343 772.40万元 as 343 772.00.
+TEST_F(EvaluatorTest, AnIndustrysTotalsKeepEveryDigitInTheAnnotations) {
+  RuleSet rules = ParseRules(
+      "groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
+      "      - alert: IndustryDecline\n        scope: industry\n"
+      "        measure: yoy(output_value)\n        levels: {yellow: 0}\n");
+  Period before = Period::Month(2023, 3), now = Period::Month(2024, 3);
+  Ingest({{1, "甲药业", kPharma}, {2, "乙药业", kPharma}},
+         {Fig(1, "output_value", before, 1718862000.5), Fig(2, "output_value", before, 1718862000),
+          Fig(1, "output_value", now, 1718862000), Fig(2, "output_value", now, 1718862004)});
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  auto out =
+      Evaluator(rules, config_).Evaluate(rules.groups[0], rules.groups[0].rules[0], data, now);
+  const RuleOutcome* pharma = Find(out, "industry", kPharma);
+  ASSERT_NE(pharma, nullptr);
+  auto notes = pharma->Annotations();
+  EXPECT_EQ(notes.at("figure"), "3437724004");
+  EXPECT_EQ(notes.at("figure_year_ago"), "3437724000.5");
 }
 
 TEST_F(MonthlyTest, PullsOfKeyEnterprisesOnTheParkAndOnTheirIndustry) {
@@ -302,6 +327,12 @@ TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
   EXPECT_EQ(park[0].threshold, -0.02);
   EXPECT_EQ(park[0].Vars().at("target"), "0.08");
   EXPECT_EQ(park[0].Annotations().at("summary"), "1-3月 -3.0% vs 8.0%");
+  // A message says the totals behind the growth: months to date, this year and last.
+  auto notes = park[0].Annotations();
+  EXPECT_EQ(notes.at("figure"), "315");
+  EXPECT_EQ(notes.at("figure_year_ago"), "300");
+  EXPECT_EQ(notes.at("figure_span"), "ytd");
+  EXPECT_EQ(notes.at("dimension"), "money");
 
   // No target for the industries: no data, with the reason.
   auto industries = Run("IndustryBelowTarget", t);

@@ -176,6 +176,41 @@ TEST(ChineseReaderTest, BodyGivesTheFigureInWanYuanAYearBeforeAndTheRecentWeeks)
   EXPECT_NE(en.text.find("this period 876.54 ten thousand yuan"), std::string::npos) << en.text;
 }
 
+// An industry's year-to-date growth against its target: the totals of its caliber beside the
+// growth, named as months to date and at current prices when the growth is at comparable ones.
+TEST(ChineseReaderTest, AnIndustrysAlertGivesItsTotalsToDateAtCurrentPrices) {
+  Message m = TwoAlerts();
+  m.alerts.resize(1);
+  AlertNotice& a = m.alerts[0];
+  a.rule = "IndustryBelowTarget";
+  a.labels = {{"scope", "industry"}, {"industry", "装备制造"}};
+  a.annotations = {{"title_zh", "行业工业增加值累计增速低于目标"},
+                   {"rule_kind", "threshold"},
+                   {"measure", "ytd_yoy(value_added, prices=comparable_or_current)"},
+                   {"indicator_title", "工业增加值"},
+                   {"direction", "below"},
+                   {"levels", "blue=-0.01 red=-0.06"},
+                   {"measured", "0.023"},
+                   {"target", "0.09"},
+                   {"prices", "comparable"},
+                   {"dimension", "money"},
+                   {"figure", "3437724000"},
+                   {"figure_year_ago", "3360000000"},
+                   {"figure_span", "ytd"}};
+  a.period = Period::Month(2026, 10);
+  a.value = -0.067;
+  a.severity = Severity::kRed;
+  RenderedMessage r = Render(m, Receiver("email"), "zh");
+  EXPECT_NE(r.text.find("工业增加值：2026年1—10月累计 343,772.40万元（现价），上年同期 "
+                        "336,000.00万元"),
+            std::string::npos)
+      << r.text;
+  RenderedMessage en = Render(m, Receiver("email"), "en");
+  EXPECT_NE(en.text.find("January–October 2026 343,772.40 ten thousand yuan (current prices)"),
+            std::string::npos)
+      << en.text;
+}
+
 // A message about several alerts opens with their count by level, and says how many were left
 // out past the receiver's limit.
 TEST(ChineseReaderTest, AGroupMessageCountsItsAlertsByLevel) {

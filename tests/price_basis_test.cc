@@ -144,6 +144,17 @@ TEST(PriceBasisTest, TheParksYtdValueAddedIsTheAlertsNumberAtComparablePricesWhe
   EXPECT_EQ(park.metrics.find("parkwatch_park_value_added_ytd_ratio{cadence=\"monthly\"}"),
             std::string::npos)
       << "a value-added growth series without its price basis";
+  // The start warned, before the inbox was read, that the index was never ingested; the log
+  // says when it came, so the warning is not the last word.
+  const std::string log = park.daemon->Log();
+  const size_t warned =
+      log.find("ParkBelowTarget: ytd_yoy(value_added, prices=comparable_or_current) wants");
+  const size_t came = log.find(
+      "ParkBelowTarget: ytd_yoy(value_added, prices=comparable_or_current): its price index is "
+      "ingested now");
+  ASSERT_NE(warned, std::string::npos) << log;
+  ASSERT_NE(came, std::string::npos) << log;
+  EXPECT_LT(warned, came);
 }
 
 TEST(PriceBasisTest, WithoutAnIndustrysPriceIndexTheParkAndThatIndustryReadCurrentPrices) {

@@ -239,12 +239,12 @@ async function pageOverview() {
   // Industries of the headline indicator.
   const va = report.sections[0];
   nodes.push(el('h2', {}, `${t('industry')} · ${indicatorName(va.indicator)}`));
-  nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour')],
+  nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour'), t('enterpriseAlerts')],
     va.industries.map(i => [industryLink(i.name), money(i.growth.level), growthCell(i.growth.yoy), money(i.growth.ytd_level),
       growthCell(i.growth.ytd), i.growth.target !== null && i.growth.ytd !== null ? pointsAgainst(i.growth.ytd - i.growth.target, LANG === 'zh' ? '目标' : 'target') : '—',
-      badge(colours[i.name] || 'none')]), [1, 2, 3, 4]));
+      badge(colours[i.name] || 'none'), enterpriseAlerts(alerts, i.name, 'monthly')]), [1, 2, 3, 4]));
   // The latest complete week: the park and each industry's output value (the weekly figures).
-  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly')));
+  if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly'), alerts));
   // 24 months of value added growth: the park and each industry.
   nodes.push(el('h2', {}, t('trend24')));
   const canvas = el('canvas', { id: 'trend', 'aria-label': t('trend24') });
@@ -258,7 +258,7 @@ async function pageOverview() {
   trendChart(canvas, report, va);
 }
 
-function weekSection(week, colours) {
+function weekSection(week, colours, alerts) {
   const p = week.park;
   return [el('h2', {}, `${t('latestWeek')}：${periodWords(week.period.period)}（${week.period.days}）`),
     el('div', { class: 'grid', id: 'week-cards' }, el('div', { class: 'card colour-' + (colours.park || 'none') },
@@ -266,9 +266,9 @@ function weekSection(week, colours) {
       el('div', { class: 'big' }, money(p.level)),
       el('div', {}, growthCell(p.yoy, LANG === 'zh' ? '同比' : '')),
       el('div', { class: 'muted' }, `${t('enterprisesReported')} ${p.enterprises}${t('members')}`))),
-    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour')],
+    el('div', { id: 'week-industries' }, table([t('industry'), t('weekValue'), t('yoy'), t('pullOnPark'), t('warningColour'), t('enterpriseAlerts')],
       week.industries.map(i => [industryLink(i.industry), money(i.level), growthCell(i.yoy, ''), pullWords(i.pull),
-        badge(colours[i.industry] || 'none')]), [1, 2, 3]))];
+        badge(colours[i.industry] || 'none'), enterpriseAlerts(alerts, i.industry, 'weekly')]), [1, 2, 3]))];
 }
 
 // The warning colour of the park and of each industry: the highest level of their own firing
@@ -283,6 +283,26 @@ function industryColours(alerts, cadence) {
     if (key && order.indexOf(a.severity) > order.indexOf(out[key] || 'none')) out[key] = a.severity;
   }
   return out;
+}
+
+// An industry's own colour says how the industry does as a whole; its enterprises can be red while
+// it is 正常. This cell says how many of its enterprises are alerting (of the cadence), each counted
+// once at its highest colour, and links to them: 红2 橙1.
+function enterpriseAlerts(alerts, industry, cadence) {
+  const order = ['none', 'blue', 'yellow', 'orange', 'red'];
+  const highest = {};
+  for (const a of alerts) {
+    if (a.state !== 'firing' || !a.labels.enterprise || a.labels.industry !== industry) continue;
+    if (/-W\d/.test(a.period || '') !== (cadence === 'weekly')) continue;
+    const e = a.labels.enterprise;
+    if (order.indexOf(a.severity) > order.indexOf(highest[e] || 'none')) highest[e] = a.severity;
+  }
+  const counts = {};
+  for (const sev of Object.values(highest)) counts[sev] = (counts[sev] || 0) + 1;
+  const shown = ['red', 'orange', 'yellow', 'blue'].filter(s => counts[s]);
+  if (!shown.length) return el('span', { class: 'muted' }, t('none'));
+  return el('a', { class: 'enterprise-alerts', href: '/alerts?industry=' + encodeURIComponent(industry) },
+    shown.map(s => el('span', { class: 'thr' }, el('span', { class: 'dot sev-' + s }), `${t(s)}${counts[s]}${t('members')}　`)));
 }
 
 function alertCounts(alerts) {
@@ -376,6 +396,7 @@ async function pageAlert(fingerprint) {
       a.labels.industry ? industryLink(a.labels.industry) : (a.labels.enterprise ? '' : name)),
     el('dt', {}, t('measure')), el('dd', { id: 'measure' }, alertMeasureWords(a)),
     el('dt', {}, t('currentValue')), el('dd', { id: 'value' }, measureValue(a, a.value), targetWords(a)),
+    ...figureFacts(a),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
       th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null),
@@ -410,6 +431,21 @@ async function pageAlert(fingerprint) {
 // measures the gap to it, which the short client-side name would miss.
 function alertMeasureWords(a) {
   return (LANG === 'zh' ? a.measure_words : a.measure_words_en) || measureWords(a.measure);
+}
+
+// The amounts behind the value (rules/outcome.cc AddFigures): an enterprise's figure of the
+// period, an industry's or the park's total (months to date for a cumulative measure, at current
+// prices: growth may be at comparable ones), each beside the same period a year before.
+function figureFacts(a) {
+  const n = a.annotations;
+  if (n.figure === undefined && n.figure_year_ago === undefined) return [];
+  const unit = { money: 'yuan', energy: 'kWh' }[n.dimension] || '';
+  const amount = v => v === undefined ? (LANG === 'zh' ? '未报' : 'not reported') : figure(Number(v), unit);
+  const span = n.figure_span === 'ytd' && a.period ? `${ytdWords(a.period.period)}${LANG === 'zh' ? '累计' : ''}`
+    : (LANG === 'zh' ? '本期' : 'this period');
+  const current = n.prices === 'comparable' && n.figure !== undefined ? (LANG === 'zh' ? '（现价）' : ' (current prices)') : '';
+  return [el('dt', {}, t('figure')), el('dd', { id: 'figures' },
+    `${span} ${amount(n.figure)}${current}${LANG === 'zh' ? '，上年同期 ' : ', a year before '}${amount(n.figure_year_ago)}`)];
 }
 
 // A gap to a target with what it is the gap between: （累计增长2.3%，目标9.0%）.

@@ -9,6 +9,7 @@ usage: browser_test.py --parkwatch BUILD/parkwatch --artifacts DIR
 import argparse
 import http.server
 import json
+import re
 import os
 import re
 import shutil
@@ -358,8 +359,10 @@ def manage_users(browser, park, shot):
     browser.wait("document.querySelector('#users-status .msg.ok') && document.querySelector('[data-user=\"赵敏\"]')", 60)
     shot(browser, "users")
     # The new operator signs in and may acknowledge.
-    status, body, _ = request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-1"})
+    status, body, headers = request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-1"})
     assert status == 200 and json.loads(body)["data"]["role"] == "operator", (status, body)
+    zhao_cookie = headers["Set-Cookie"].split(";")[0]
+    assert request(park.url + "/api/v1/alerts", headers={"Cookie": zhao_cookie})[0] == 200
     # In the file the console manages, hashed; in the audit with who.
     text = open(os.path.join(park.dir, "console-users.yml"), encoding="utf-8").read()
     assert "赵敏" in text and "zhao-pass-1" not in text and "$2" in text, text
@@ -378,6 +381,8 @@ def manage_users(browser, park, shot):
     browser.wait("document.querySelector('#users-status .msg.ok') && document.querySelector('#users-status').innerText.includes('重置')", 60)
     assert request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-1"})[0] == 401
     assert request(park.url + "/-/login", "POST", {"user": "赵敏", "password": "zhao-pass-2"})[0] == 200
+    # Whoever signed in with the old password is signed out.
+    assert request(park.url + "/api/v1/alerts", headers={"Cookie": zhao_cookie})[0] == 401
     # A viewer may not list or add users; an admin may not remove a user of web.yml here.
     cookie, csrf = login_session(park, "li")
     status, body, _ = request(park.url + "/api/v1/users", "POST",
@@ -490,6 +495,18 @@ def run(args):
         for words in ("总览", "工业增加值", "万元", "同比", "个百分点", "未报企业", "红色预警"):
             assert words in overview, f"overview lacks {words}: {overview[:800]}"
         assert "增长-" not in overview and "NaN" not in overview and "undefined" not in overview
+        # Each industry's row counts its enterprises alerting this month, once each.
+        active = json.loads(request(park.url + "/api/v1/alerts",
+                                    headers={"Authorization": "Bearer demo-admin-token"})[1])["data"]
+        rows = browser.eval("""[...document.querySelectorAll('main table')[0].querySelectorAll('tbody tr')]
+            .map(r => [r.cells[0].innerText, r.cells[r.cells.length - 1].innerText])""")
+        for industry, cell in rows:
+            expected = {a["labels"]["enterprise"] for a in active
+                        if a["state"] == "firing" and a["labels"].get("enterprise")
+                        and a["labels"].get("industry") == industry and "-W" not in a["period"]}
+            shown = sum(int(n) for n in re.findall(r"(\d+)家", cell))
+            assert shown == len(expected), (industry, cell, len(expected))
+        assert any(re.search(r"\d+家", cell) for _, cell in rows), rows
         shot(browser, "overview")
         started = time.time()
         browser.goto(park.url + "/")
@@ -559,6 +576,8 @@ def run(args):
         assert "个百分点" in value and "目标" in value, value
         assert "与目标之差" in browser.eval("document.querySelector('#measure').innerText")
         assert "1—" in browser.eval("document.querySelector('#alert-period').innerText")
+        figures = browser.eval("document.querySelector('#figures').innerText")
+        assert "累计" in figures and "万元" in figures and "上年同期" in figures, figures
         assert browser.eval("Chart.getChart('alert-chart').options.scales.y.title.text") == "个百分点"
 
         manage_users(browser, park, shot)
