@@ -214,7 +214,7 @@ TEST(InputBoundsTest, JsonRowsStreamInOrderWithTheLastOfRepeatedNames) {
             "expected {\"rows\": [ {...}, ... ]} or an array of row objects");
   Wording bad = ReadJsonRows(R"([{"a":1},)", [](JsonRow&) {});
   EXPECT_EQ(bad.en.rfind("not valid JSON: ", 0), 0u);
-  EXPECT_EQ(bad.zh, "不是有效的 JSON：第9字节处格式有误");
+  EXPECT_EQ(bad.zh, "不是有效的 JSON：第10字节处格式有误");  // at its end
 }
 
 // ---- memory, measured in a child process (soak: 60 MiB inputs) ----
