@@ -70,9 +70,10 @@ soak: deps-test build-test build
 	bench/load/load.sh $(RELEASE_DIR) 30 8
 
 # Signal quality of the default rules on generated parks with planted events (tools/eval/):
-# recall per event class, precision per rule, festival weeks, daemon = backtest. EVAL_SIZES and
-# EVAL_DAEMON_MAX (largest park also run through the real daemon) bound the run.
-EVAL_SIZES ?= 100,1000,20000
+# recall per event class, precision per rule, festival weeks, daemon = backtest. EVAL_SIZES (NxK:
+# K parks of N enterprises, scored together) and EVAL_DAEMON_MAX (largest park also run through
+# the real daemon) bound the run.
+EVAL_SIZES ?= 100x5,1000x5,20000
 EVAL_DAEMON_MAX ?= 1000
 eval: deps build
 	tools/eval/run.py --parkwatch $(PARKWATCH) --sizes $(EVAL_SIZES) --daemon-max $(EVAL_DAEMON_MAX) $(EVAL_ARGS)

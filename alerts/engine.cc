@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -157,14 +158,26 @@ class AlertEngine::Pass {
     for (AlertEvent& e : events) Record(id, std::move(e), telling);
   }
 
+  // Runs write (a statement on the store's connection) in the pass's transaction, so that it
+  // commits with the alerts; on the per-observation path, after them.
+  void Also(std::function<void()> write) {
+    if (path_ == ApplyPath::kPerObservation) {
+      after_ = std::move(write);
+      return;
+    }
+    Open();
+    write();
+  }
+
   // Writes what is left and commits.
   void Finish() {
     if (path_ == ApplyPath::kPerObservation) {
-      if (updates_.empty()) return;
-      for (const AlertEventRow& row : alerts_.ApplyMany(updates_, now_)) {
-        ++result_->events;
-        if (row.notified) ++result_->notifications;
-      }
+      if (!updates_.empty())
+        for (const AlertEventRow& row : alerts_.ApplyMany(updates_, now_)) {
+          ++result_->events;
+          if (row.notified) ++result_->notifications;
+        }
+      if (after_) after_();
       return;
     }
     Flush();
@@ -316,6 +329,7 @@ class AlertEngine::Pass {
   const int64_t now_;
   EngineResult* result_;
   std::optional<Transaction> txn_;
+  std::function<void()> after_;  // Also's write on the per-observation path
   bool static_labels_ = true;
   std::vector<Identity> identities_;
   std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
@@ -391,20 +405,27 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
 }
 
 EngineResult AlertEngine::OnBatch(const BatchSummary& batch, int64_t now) {
-  EngineResult result = EvaluateBatch(batch, now, /*data_current=*/false);
-  // Marked after the alert transaction: a crash in between evaluates the batch again at start,
-  // which changes nothing the second time (the lifecycle is idempotent per period).
-  if (batch.batch_id) store_->MarkEvaluated(batch.batch_id);
-  return result;
+  // The batch is marked evaluated in the alerts' own transaction: both or neither survive a
+  // crash, and one commit (one fsync), not two, stands between the batch and the dispatcher.
+  return EvaluateBatch(batch, now, /*data_current=*/false, nullptr, batch.batch_id);
 }
 
 EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current,
-                                        std::set<std::string>* current) {
+                                        std::set<std::string>* current, int64_t mark_evaluated) {
   int64_t started = SteadyNanos();
   EngineResult result;
-  if (!rules_) return result;
+  auto mark = [&] {
+    if (mark_evaluated) store_->MarkEvaluated(mark_evaluated);
+  };
+  if (!rules_) {
+    mark();
+    return result;
+  }
   BatchEffect effect = data_current ? data_.EffectOf(batch) : data_.ApplyBatch(*store_, batch);
-  if (effect.enterprises.empty() && !effect.reloaded && !effect.price_index_changed) return result;
+  if (effect.enterprises.empty() && !effect.reloaded && !effect.price_index_changed) {
+    mark();
+    return result;
+  }
   // After a full reload every enterprise may have changed; otherwise only the touched ones.
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
@@ -436,6 +457,7 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, 
         current->erase(rule.name);
     }
   }
+  if (mark_evaluated) pass.Also(mark);
   pass.Finish();
   result.seconds = (SteadyNanos() - started) / 1e9;
   return result;

@@ -82,7 +82,8 @@ class AlertEngine {
   // and evaluates each rule at its latest period. Throws StoreError.
   EngineResult SetRules(std::shared_ptr<const RuleSet> rules, std::shared_ptr<const Config> config,
                         int64_t now);
-  // Evaluates what a committed batch touched and marks the batch evaluated in the store.
+  // Evaluates what a committed batch touched and marks the batch evaluated in the store, in the
+  // same transaction as its alerts and notifications (after them on the per-observation path).
   EngineResult OnBatch(const BatchSummary& batch, int64_t now);
   EngineResult CheckDeadlines(int64_t now);
   // Evaluates committed batches the rules have not seen: those a crash interrupted, and those
@@ -113,9 +114,10 @@ class AlertEngine {
   // data_current: the rule data was loaded after the batch was committed (at start), so it need
   // not be read again.
   // current, when given, is kept to the rules whose last evaluation here covered every member at
-  // the latest period of their cadence.
+  // the latest period of their cadence. mark_evaluated, when not 0, is the batch marked evaluated
+  // in the same transaction as the alerts.
   EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current,
-                             std::set<std::string>* current = nullptr);
+                             std::set<std::string>* current = nullptr, int64_t mark_evaluated = 0);
   // Evaluates rule at periods into pass; told: events at or after the notification horizon
   // (recent periods, the latest of the data), never a report missing since before it.
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,

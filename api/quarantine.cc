@@ -8,6 +8,7 @@
 #include "core/json_text.h"
 #include "core/number_text.h"
 #include "core/time_text.h"
+#include "rules/unit_slip_hold.h"
 #include "store/quarantine.h"
 
 namespace parkwatch {
@@ -65,7 +66,8 @@ HttpResponse Decide(ApiCall& call, bool confirm) {
   d.who = call.principal().empty() ? call.request.remote_address : call.principal();
   d.source = std::string("POST /api/v1/quarantine/") + (confirm ? "confirm" : "reject");
   WorkerServices& worker = *call.worker;
-  BatchSummary decided = DecideQuarantine(worker.store(), d);
+  BatchSummary decided =
+      DecideQuarantine(worker.store(), d, UnitSlipRecheck(worker.store(), worker.config()));
   if (decided.batch_id == 0) throw ApiError::NotFound(decided.errors.at(0).message);
   worker.FollowBatch(decided);  // the rules re-decide as for a revision
   json out = {{"batch_id", decided.batch_id},

@@ -1,8 +1,9 @@
 // GET /api/v1/rules: every rule as the people who tune it and the people who read its alerts
 // need it — its titles, kind, scope, the measure in words, the thresholds of each level (the
 // rule's own and each industry's and enterprise's override, shown as the alert detail shows a
-// member's), and its last evaluation with the members that had no data and why, named by credit
-// code and register name. Runs on the store worker, which owns the engine's statuses.
+// member's), and its last evaluation with the members that had no data and why (reason in
+// English, reason_zh in Chinese: rules/no_data_words.h), named by credit code and register name.
+// Runs on the store worker, which owns the engine's statuses.
 #include <nlohmann/json.hpp>
 
 #include "alerts/engine.h"
@@ -12,6 +13,7 @@
 #include "core/json_text.h"
 #include "core/time_text.h"
 #include "rules/measure_words.h"
+#include "rules/no_data_words.h"
 #include "rules/rule_data.h"
 
 namespace parkwatch {
@@ -24,7 +26,10 @@ json EvaluationJson(const RuleStatus* s, const TimeJson& clock) {
   if (!s || !s->last_evaluation) return nullptr;
   json no_data = json::array();
   for (const RuleStatus::NoData& n : s->no_data) {
-    json member = {{"scope", n.scope}, {"period", n.period}, {"reason", n.reason}};
+    json member = {{"scope", n.scope},
+                   {"period", n.period},
+                   {"reason", n.reason},
+                   {"reason_zh", NoDataWords(n.reason, Language::kZh)}};
     if (!n.enterprise.empty()) member["enterprise"] = n.enterprise;
     if (!n.name.empty()) member["name"] = n.name;
     if (!n.industry.empty()) member["industry"] = n.industry;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "bench/bench_park.h"
+#include "core/severity.h"
 #include "rules/evaluator.h"
 #include "rules/measures.h"
 #include "rules/rule_data.h"
@@ -171,13 +172,22 @@ void BM_Rule(benchmark::State& state) {
   }
   const std::set<EnterpriseIndex> only = park.One();
   const std::set<EnterpriseIndex>* restrict = state.range(1) ? &only : nullptr;
-  size_t outcomes = 0;
+  std::vector<RuleOutcome> outcomes;
   for (auto _ : state) {
-    outcomes = evaluator.Evaluate(*group, *rule, park.data, LatestOf(*group), restrict).size();
-    benchmark::DoNotOptimize(outcomes);
+    outcomes = evaluator.Evaluate(*group, *rule, park.data, LatestOf(*group), restrict);
+    benchmark::DoNotOptimize(outcomes.data());
   }
   state.SetLabel(rule->name + (restrict ? " (only 1)" : " (full)"));
-  state.counters["outcomes"] = static_cast<double>(outcomes);
+  state.counters["outcomes"] = static_cast<double>(outcomes.size());
+  // What bench/evaluate.sql must find too: the outcomes with a value, and each level's count.
+  state.counters["valued"] = static_cast<double>(
+      std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.value; }));
+  double sum = 0;  // and the sum of the values, which must agree to rounding
+  for (const RuleOutcome& o : outcomes) sum += o.value.value_or(0);
+  state.counters["sum"] = sum;
+  for (Severity level : kWarningColours)
+    state.counters[std::string(SeverityName(level))] = static_cast<double>(std::count_if(
+        outcomes.begin(), outcomes.end(), [&](const auto& o) { return o.level == level; }));
 }
 BENCHMARK(BM_Rule)
     ->ArgsProduct({benchmark::CreateDenseRange(0, 13, 1), {0, 1}})  // the 14 default rules

@@ -67,7 +67,7 @@ class ViewStreambuf : public std::streambuf {
 };
 
 // The one place that decides what a batch becomes: duplicate, committed, partial or rejected,
-// and which of its figures the quarantine holds (store/quarantine.h), in the same commit.
+// and what the quarantine holds after it (store/quarantine.h), in the same commit.
 BatchSummary IngestBatch(const BatchInfo& info, int64_t input_bytes,
                          const CollectorConfig& collector, const Config& config, Store& store,
                          const ReadTable& read) {
@@ -99,10 +99,10 @@ BatchSummary IngestBatch(const BatchInfo& info, int64_t input_bytes,
     return summary;
   }
   summary.status = summary.errors.empty() ? "committed" : "partial";
-  if (collector.quarantine == "unit_errors")
-    for (const FigureHold& hold : FindUnitSlips(store, txn->batch_id(), txn->touched_enterprises(),
-                                                txn->touched_periods(), config.indicators))
-      txn->Hold(hold);
+  // Every batch, whatever its collector: its figures may be the history that a later figure
+  // (of a collector that quarantines) is checked against.
+  txn->ApplyQuarantine(CheckUnitSlips(store, txn->touched_enterprises(), txn->touched_periods(),
+                                      config.indicators, CollectorQuarantine(config, &collector)));
   txn->Commit(&summary);
   return summary;
 }

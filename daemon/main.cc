@@ -33,6 +33,7 @@
 #include "rules/evaluator.h"
 #include "rules/rule_config.h"
 #include "rules/tuning.h"
+#include "rules/unit_slip_hold.h"
 #include "store/audit.h"
 #include "store/quarantine.h"
 #include "store/store.h"
@@ -402,7 +403,7 @@ int FiguresCommand(const Flags& flags) {
   d.confirm = args[0] == "confirm";
   d.who = CommandLineUser();
   d.source = "parkwatch figures " + args[0];
-  BatchSummary decided = DecideQuarantine(*store, d);
+  BatchSummary decided = DecideQuarantine(*store, d, UnitSlipRecheck(*store, config));
   if (decided.batch_id == 0) {
     std::fprintf(stderr, "parkwatch figures %s: %s\n", args[0].c_str(),
                  decided.errors.at(0).message.c_str());

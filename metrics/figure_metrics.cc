@@ -272,7 +272,7 @@ void FigureMetrics::SetTargets(const RuleSet& rules) {
   Apply(desired, {kParkTarget, kIndustryTarget});
 }
 
-void FigureMetrics::RefreshAlerts(Store& store) {
+void FigureMetrics::RefreshAlerts(Store& store, const std::vector<std::string>& collectors) {
   size_t count = 0;
   {
     std::vector<AlertRow> active = AlertStore(&store).Active();
@@ -286,6 +286,9 @@ void FigureMetrics::RefreshAlerts(Store& store) {
   // The quarantine changes with batches and decisions, as the alerts do.
   Desired desired;
   auto& series = desired[kQuarantined];
+  for (const std::string& collector : collectors)
+    for (const char* state : {"held", "rejected"})
+      series[{{"collector", collector}, {"state", state}}] = 0;
   for (const auto& [key, n] : QuarantineCounts(store))
     series[{{"collector", key.first}, {"state", key.second}}] = static_cast<double>(n);
   std::lock_guard lock(mu_);

@@ -90,10 +90,12 @@ class FigureMetrics {
   void SetTargets(const RuleSet& rules);
 
   // Replaces the parkwatch_alerts and parkwatch_alert_value series with the active (pending and
-  // firing) alerts of store, and parkwatch_figures_quarantined with its quarantine.
+  // firing) alerts of store, and parkwatch_figures_quarantined with its quarantine: 0 for each
+  // of collectors (those with quarantine: unit_errors) and state when nothing is held, so a
+  // rule on the series never meets an absent one.
   // An enterprise's alert gets its industry from the register (WithRegisterContext, as routes
   // see it), so a dashboard's industry filter shows the industry's enterprises' alerts too.
-  void RefreshAlerts(Store& store);
+  void RefreshAlerts(Store& store, const std::vector<std::string>& collectors = {});
   void RefreshAlerts(const std::vector<AlertRow>& active);
 
  private:

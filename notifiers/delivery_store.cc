@@ -146,7 +146,8 @@ std::map<std::string, int64_t> DeliveryStore::LastDeliveredByGroup(int64_t since
   return out;
 }
 
-void DeliveryStore::MarkDelivered(int64_t id, int64_t now_ms) {
+void DeliveryStore::MarkDelivered(int64_t id, int64_t now_ms, const DeliveryRow* repeat_of,
+                                  int64_t repeat_at) {
   Transaction txn(store_->db());
   Statement s(store_->db(),
               "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, "
@@ -157,6 +158,7 @@ void DeliveryStore::MarkDelivered(int64_t id, int64_t now_ms) {
     s.Reset();
     Settle(nid, now_ms);
   }
+  if (repeat_of) ScheduleRepeat(*repeat_of, repeat_at, now_ms);
   txn.Commit();
 }
 

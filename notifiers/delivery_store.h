@@ -106,7 +106,11 @@ class DeliveryStore {
   std::vector<DeliveryRow> Due(int64_t now_ms, int limit);
   // Earliest next_attempt_at of any pending delivery.
   std::optional<int64_t> NextDue();
-  void MarkDelivered(int64_t id, int64_t now_ms);
+  // Marks a delivery delivered (settling its notification when nothing is left) and, given
+  // repeat_of, adds that delivery's next reminder at repeat_at as ScheduleRepeat does: one
+  // commit per message sent, so the next batch's writer waits for one fsync, not two.
+  void MarkDelivered(int64_t id, int64_t now_ms, const DeliveryRow* repeat_of = nullptr,
+                     int64_t repeat_at = 0);
   // Group key -> unix ms of its last delivered message since since_ms: the dispatcher's memory
   // of group intervals, rebuilt at start so a restart does not send a group's next message
   // early.

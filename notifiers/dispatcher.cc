@@ -350,9 +350,8 @@ class Cycle {
       last_sent_[msg.group_key] = done_ms;
       for (size_t i = 0; i < members.size(); ++i) {
         const DeliveryRow& d = *members[i];
-        ds_.MarkDelivered(d.id, done_ms);
-        if (d.repeat_interval_ms > 0 && msg.alerts[i].firing())
-          ds_.ScheduleRepeat(d, done_ms + d.repeat_interval_ms, done_ms);
+        const bool repeats = d.repeat_interval_ms > 0 && msg.alerts[i].firing();
+        ds_.MarkDelivered(d.id, done_ms, repeats ? &d : nullptr, done_ms + d.repeat_interval_ms);
       }
       report.result = "delivered";
       spdlog::info("notify {}: delivered {} alert(s) of {}", msg.receiver, msg.alerts.size(),

@@ -502,7 +502,11 @@ class Evaluator::ThresholdRun {
     for (size_t i = 0; i < members.size(); ++i) {
       MeasureResult r;
       if (slips[i].value) {
-        r.value = std::abs(slips[i].exponent);
+        // A figure a person confirmed is the enterprise's real figure, whatever its ratio: the
+        // alert about it resolves. A rejected one stays held, and its alert keeps saying why
+        // until the enterprise sends the revision.
+        const bool confirmed = c_.data.Confirmed(spec_.indicator, members[i], c_.t);
+        r.value = confirmed ? 0 : std::abs(slips[i].exponent);
         r.enterprises = 1;
       } else {
         r.no_data_reason = slips[i].no_data_reason;
@@ -622,6 +626,17 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
   std::optional<Period> earliest = c.data.EarliestPeriod(cadence);
   if (earliest) earliest = Canonical(*earliest, c.combine);
   const int cap = cadence == Cadence::kWeekly ? 10 * 53 : 10 * 12;
+  // Monthly: the due periods counted back from t (at most cap), with their keys, are the same
+  // for every member: stepped back once here, not once per enterprise (stepping and comparing
+  // Periods was half of the rule's time at 20 000 enterprises). Weekly counts use searches.
+  std::vector<Period> back;
+  std::vector<int64_t> back_keys;
+  if (cadence != Cadence::kWeekly)
+    for (Period q = c.t; q.valid() && static_cast<int>(back.size()) < cap;
+         q = PreviousPeriod(q, c.combine)) {
+      back.push_back(q);
+      back_keys.push_back(q.key());
+    }
   out->reserve(members.size());
   for (EnterpriseIndex e : members) {
     std::optional<Period> last = c.data.LastReported(e, cadence);
@@ -639,24 +654,24 @@ void Evaluator::EvaluateMissing(const Context& c, std::vector<RuleOutcome>* out)
     }
     // Every due period without a figure counts, gaps before the last report included: a week
     // skipped in the middle is as missing as one at the end, until it arrives.
-    int overdue = 0, looked = 0;
+    int overdue = 0;
     std::optional<Period> newest_missing, missing_since;
-    bool in_run = false;  // inside the run of missing periods that ends at newest_missing
     if (cadence == Cadence::kWeekly) {  // the same count, from searches (rule_data.h)
       RuleData::MissingWeeks m = c.data.CountMissingWeeks(e, *floor, c.t, cap);
       overdue = m.overdue, newest_missing = m.newest, missing_since = m.since;
-      looked = cap;
-    }
-    RuleData::ReportedBackwards reported(c.data, e, cadence);
-    for (Period q = c.t; q.valid() && looked < cap && !(q < *floor);
-         q = PreviousPeriod(q, c.combine), ++looked) {
-      if (reported.Has(q)) {
-        in_run = false;
-        continue;
+    } else {
+      bool in_run = false;  // inside the run of missing periods that ends at newest_missing
+      const int64_t floor_key = floor->key();
+      RuleData::ReportedBackwards reported(c.data, e, cadence);
+      for (size_t i = 0; i < back.size() && back_keys[i] >= floor_key; ++i) {
+        if (reported.Has(back[i])) {
+          in_run = false;
+          continue;
+        }
+        if (!newest_missing) newest_missing = back[i], in_run = true;
+        if (in_run) missing_since = back[i];
+        ++overdue;
       }
-      if (!newest_missing) newest_missing = q, in_run = true;
-      if (in_run) missing_since = q;
-      ++overdue;
     }
     RuleOutcome o = c.Outcome();
     o.value = overdue;

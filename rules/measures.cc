@@ -577,11 +577,14 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     if (!p.valid()) continue;  // e.g. no week 53 that year
     Year y{p, PeriodReader(figures_, p, summable), {}};
     Period q = p;
-    for (int j = 0; j < kRecent; ++j) {
+    for (int j = 0; j < kRecent;) {
       q = PreviousPeriod(q, combine);
-      // Jan–Feb is two months: its level is not a month's, so it is no recent level either.
-      if (q.is_jan_feb()) break;
+      // Jan–Feb is two months: its level is not a month's, so the months before it stand in
+      // (March's level is last October to December's; stopping there left March and April
+      // with no level, compared with their raw earlier years: a fast grower was an anomaly).
+      if (q.is_jan_feb()) continue;
       y.recent.emplace_back(figures_, q, summable);
+      ++j;
     }
     by_year.push_back(std::move(y));
   }
@@ -678,14 +681,22 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     r.value = *now;
     r.level = *level;
     r.exponent = 0;
-    if (*now <= 0) continue;
+    if (*now < 0) continue;
     // 元/千元/万元/亿元 confused: a factor of 10, 1 000 or 10 000 either way, within a factor of
     // two (a month's real swing and Jan–Feb's two months stay far from 10×).
-    const double l = std::log10(*now / *level);
-    for (int k : {1, 3, 4})
-      for (int sign : {1, -1})
-        if (std::fabs(l - sign * k) <= std::log10(2.0) && !(festival && sign < 0))
-          r.exponent = sign * k;
+    if (*now > 0) {
+      const double l = std::log10(*now / *level);
+      for (int k : {1, 3, 4})
+        for (int sign : {1, -1})
+          if (std::fabs(l - sign * k) <= std::log10(2.0) && !(festival && sign < 0))
+            r.exponent = sign * k;
+    }
+    // Below the 1/1 000 band, zero included, is the 1/10 000 slip: a small week typed in the
+    // unit 10 000 times larger (47 万元 in 亿元 is 0.0047) reads 0.00 or 0.01 at a file's two
+    // decimals, so its ratio no longer says which factor it was, only that it is far below. A
+    // real standstill reads 0 too and is held the same way until confirmed: a week without
+    // output outside the festival is worth the call either way.
+    if (r.exponent == 0 && *now < *level / 2000 && !festival) r.exponent = -4;
   }
   return out;
 }

@@ -128,10 +128,12 @@ struct AnomalyResult {
 };
 
 // A figure that looks like a unit slip (元 reported as 万元 and the like): a factor of 10, 1 000
-// or 10 000, or the inverse, of the enterprise's recent level, within a factor of two. The one
-// test: the unit_slip measure and the ingest's quarantine (rules/unit_slip_hold.h) both use it.
-// Weekly, the Spring Festival season (core/spring_festival.h) is no recent level (the weeks
-// before it are), and a festival week below its level is never a slip: plants close for it.
+// or 10 000, or the inverse, of the enterprise's recent level, within a factor of two; anything
+// below 1/2 000 of it, zero included, counts as 1/10 000 (a small week's slip rounds to 0.00 at
+// two decimals). The one test: the unit_slip measure and the ingest's quarantine
+// (rules/unit_slip_hold.h) both use it. Weekly, the Spring Festival season (core/spring_festival.h)
+// is no recent level (the weeks before it are), and a festival week below its level is never a
+// slip: plants close for it.
 struct UnitSlip {
   std::optional<double> value;  // V(t); empty without a figure or a recent level
   double level = 0;             // recent level: median of the figures of the 4 periods before

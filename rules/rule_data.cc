@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/quarantine.h"
+
 namespace parkwatch {
 namespace {
 
@@ -80,6 +82,7 @@ void RuleData::Reset() {
   max_store_id_ = 0;
   tables_.clear();
   held_.clear();
+  confirmed_.clear();
   prices_.clear();
   latest_ = {};
   for (const auto& [key, kind] : needed_) tables_.emplace(key, FigureTable(key.second, kind));
@@ -374,6 +377,9 @@ void RuleData::LoadFromStore(Store& store) {
         t->second->Put(industry, p, value);
     }
   });
+  for (const ConfirmedFigure& c : ConfirmedFigures(store))
+    if (auto it = by_id_.find(c.enterprise_id); it != by_id_.end())
+      confirmed_.emplace(c.indicator, it->second, c.period);
   Compact();
 }
 
@@ -443,6 +449,9 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
     }
     for (Cadence cadence : {Cadence::kWeekly, Cadence::kMonthly})
       for (Period p : store.ReportedPeriodsOf(id, cadence)) NoteReported(e, p);
+    std::erase_if(confirmed_, [e](const auto& c) { return std::get<1>(c) == e; });
+    for (const ConfirmedFigure& c : ConfirmedFigures(store, id))
+      confirmed_.emplace(c.indicator, e, c.period);
   }
   return effect;
 }

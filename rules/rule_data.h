@@ -25,7 +25,9 @@
 //
 // Quarantine: a figure held as a suspected unit slip (store/quarantine.h) is in none of the
 // tables the measures read; it counts as reported, and is kept apart in Held() for the unit-slip
-// rule that explains it. A confirm or reject comes as a batch like any other (ApplyBatch).
+// rule that explains it. A confirm or reject comes as a batch like any other (ApplyBatch); a
+// confirmed figure counts like any other, and Confirmed() tells the unit-slip rule to be quiet
+// about it.
 //
 // Thread safety: const methods may be called concurrently; Load, ApplyBatch and the building
 // methods need exclusive access (the daemon evaluates on the thread that applies batches).
@@ -37,6 +39,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -123,6 +126,11 @@ class RuleData {
   // The figures of that table held in quarantine (store/quarantine.h), which Figures() does not
   // hold: only the unit-slip measure reads them. nullptr when the table is not needed.
   const FigureTable* Held(const std::string& indicator, Cadence cadence) const;
+  // Whether a person confirmed the figure of enterprise e at p (store/quarantine.h): the unit-slip
+  // measure then says it is no slip.
+  bool Confirmed(const std::string& indicator, EnterpriseIndex e, Period p) const {
+    return confirmed_.count({indicator, e, p}) > 0;
+  }
   // The price-index table of a deflator indicator (rows = industry indices), or nullptr.
   const FigureTable* PriceIndex(const std::string& indicator, Cadence cadence) const;
 
@@ -210,6 +218,7 @@ class RuleData {
 
   std::map<TableKey, FigureTable> tables_;
   std::map<TableKey, FigureTable> held_;  // quarantined figures of tables_, same rows
+  std::set<std::tuple<std::string, EnterpriseIndex, Period>> confirmed_;
   std::map<TableKey, FigureTable> prices_;
   Reported latest_;
 };

@@ -60,7 +60,43 @@ std::map<std::pair<std::string, std::string>, int64_t> QuarantineCounts(Store& s
   return out;
 }
 
-BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d) {
+void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes) {
+  if (changes.hold.empty() && changes.release.empty()) return;
+  Statement hold(store.db(),
+                 "INSERT OR REPLACE INTO quarantine (enterprise_id, indicator_id, cadence, period, "
+                 "state, value, level, exponent, collector, batch_id) "
+                 "VALUES (?1, ?2, ?3, ?4, 'held', ?5, ?6, ?7, ?8, ?9)");
+  Statement release(store.db(),
+                    "DELETE FROM quarantine WHERE enterprise_id = ?1 AND indicator_id = ?2 AND "
+                    "cadence = ?3 AND period = ?4 AND state = 'held'");
+  auto bind_key = [](Statement& s, const FigureHold& h) -> Statement& {
+    return s.Bind(1, h.enterprise_id)
+        .Bind(2, h.indicator_id)
+        .Bind(3, CadenceCode(h.period.cadence()))
+        .Bind(4, h.period.key());
+  };
+  for (const FigureHold& h : changes.hold) {
+    bind_key(hold, h).Bind(5, h.value).Bind(6, h.level).Bind(7, h.exponent);
+    hold.Bind(8, h.collector).Bind(9, h.batch_id).Run();
+  }
+  for (const FigureHold& h : changes.release) bind_key(release, h).Run();
+}
+
+std::vector<ConfirmedFigure> ConfirmedFigures(Store& store, int64_t enterprise_id) {
+  Statement s(store.db(),
+              "SELECT q.enterprise_id, i.name, q.cadence, q.period FROM quarantine q "
+              "JOIN indicators i ON i.id = q.indicator_id WHERE q.state = 'confirmed' AND "
+              "(?1 = 0 OR q.enterprise_id = ?1)");
+  s.Bind(1, enterprise_id);
+  std::vector<ConfirmedFigure> out;
+  while (s.Step())
+    if (auto p = Period::FromKey(CadenceFromCode(s.Text(2)), s.Int(3)))
+      out.push_back({s.Int(0), s.Text(1), *p});
+  return out;
+}
+
+BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d,
+                              const QuarantineRecheck& recheck) {
   BatchSummary summary;
   auto fail = [&](const std::string& why) {
     summary.status = "rejected";
@@ -126,9 +162,15 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d) {
                             f.credit_code + " " + f.name + " " + PeriodName(f.period) + " " +
                             f.indicator + "（" + SlipFactorWords(f.exponent, true) + "）");
   RecordAudit(store, audit);
-  txn.Commit();
   summary.touched_enterprises.insert(e->id);
   for (const QuarantinedFigure& f : figures) summary.touched_periods.emplace(f.indicator, f.period);
+  // The periods after it are read against a level that now counts (or no longer counts) it.
+  if (recheck) {
+    QuarantineChanges later = recheck(summary.touched_enterprises, summary.touched_periods);
+    WriteQuarantineChanges(store, later);
+    summary.figures_held = later.newly_held;
+  }
+  txn.Commit();
   return summary;
 }
 

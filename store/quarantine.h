@@ -2,14 +2,16 @@
 // 万元 (or the like) are stored, but held out of every aggregate and every rule until a revision
 // of the figure arrives (it is checked again) or a person confirms it.
 //
-// One mechanism: the ingest transaction writes a figure and, when the unit-slip check of its
-// collector flags it (rules/unit_slip_hold.h, the unit_slip measure's own test), its quarantine
-// row — in the same commit. Every reader of figures for aggregates (Store::Series,
-// ForEachFigure, ForEachCurrentFigure, hence the rules' RuleData, /metrics, /api/v1/series, the
-// monthly report and backtest) sees a held or rejected figure as held and counts it nowhere.
-// A decision is recorded as a batch of its own: the running daemon follows it like any batch
-// (Store::ChangesOfBatch), so a confirm from the command line re-decides the alerts as a
-// revision does.
+// One mechanism: the ingest transaction writes its figures and the changes the unit-slip check
+// (rules/unit_slip_hold.h, the unit_slip measure's own test) then finds in the series they touch
+// — new holds, and holds that history arriving later no longer supports — in the same commit;
+// a decision does the same for the periods after the figure decided. So what is held depends on
+// the stored figures and decisions only, not on the order they arrived in. Every reader of figures
+// for aggregates (Store::Series, ForEachFigure, ForEachCurrentFigure, hence the rules' RuleData,
+// /metrics, /api/v1/series, the monthly report and backtest) sees a held or rejected figure as held
+// and counts it nowhere. A decision is recorded as a batch of its own: the running daemon follows
+// it like any batch (Store::ChangesOfBatch), so a confirm from the command line re-decides the
+// alerts as a revision does.
 //
 // States: held (the check flagged it; nobody has decided), confirmed (a person says the figure is
 // right: it counts), rejected (a person says it is wrong: it stays out until a revision).
@@ -18,8 +20,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,12 +64,33 @@ struct QuarantineDecision {
   std::string source;     // "parkwatch figures confirm", "POST /api/v1/quarantine/confirm"
 };
 
+// The unit-slip check over the stored series of enterprises from the earliest of periods on
+// (rules/unit_slip_hold.h's CheckUnitSlips, bound to the configuration by the caller).
+using QuarantineRecheck = std::function<QuarantineChanges(
+    const std::set<int64_t>& enterprises, const std::set<std::pair<std::string, Period>>& periods)>;
+
 // Confirms or rejects the matching figures that are held (a reject also takes confirmed ones
 // back out; a confirm also lets rejected ones in), as one batch that the rules follow, and
-// records it in the audit trail. Returns the batch (status committed, figures_revised = figures
-// decided; touched_* what the rules re-read) — or, when nothing matched, a summary with
-// batch_id 0 and the reason as its one error.
-BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& decision);
+// records it in the audit trail. A confirmed figure enters the recent level of the periods after
+// it, a rejected one leaves it: recheck, when given, re-decides those in the same transaction.
+// Returns the batch (status committed, figures_revised = figures decided; touched_* what the
+// rules re-read) — or, when nothing matched, a summary with batch_id 0 and the reason as its one
+// error.
+BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& decision,
+                              const QuarantineRecheck& recheck = {});
+
+// Writes holds (state held) and releases (of figures still held: a decision is never undone by
+// the check). Called inside the caller's transaction.
+void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes);
+
+// The figures a person confirmed (the unit-slip alert about them resolves), of one enterprise
+// or (enterprise_id 0) of all: (enterprise id, indicator name, period).
+struct ConfirmedFigure {
+  int64_t enterprise_id = 0;
+  std::string indicator;
+  Period period;
+};
+std::vector<ConfirmedFigure> ConfirmedFigures(Store& store, int64_t enterprise_id = 0);
 
 // "约为近期水平的 10000 倍" / "about 10000 times the recent level" and the inverse ("1/10").
 std::string SlipFactorWords(int exponent, bool zh);

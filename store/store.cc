@@ -3,15 +3,35 @@
 #include <chrono>
 #include <filesystem>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "core/clock.h"
 #include "core/private_files.h"
 #include "core/time_text.h"
+#include "store/quarantine.h"
 #include "store/schema.h"
 
 namespace parkwatch {
-namespace {}  // namespace
+namespace {
+
+// A writer that finds another one committing (the dispatcher recording a delivery, the CLI
+// ingesting beside the daemon) waits up to 10 s for it instead of failing. SQLite's own
+// busy_timeout sleeps 1, 2, 5, 10, 15, 20 ms, … between tries, so a lock held for one commit's
+// fsync (2–4 ms) cost the waiter 8 to 18 ms: a file dropped while the dispatcher recorded the
+// previous alert's delivery waited that long before its batch began. Asking again every
+// quarter of a millisecond for the first 10 ms, then every millisecond, waits as long in all
+// and returns within a fraction of a millisecond of the lock being free.
+int WaitForWriter(void*, int tries) {
+  constexpr int kShortTries = 40;                   // 40 × 0.25 ms = the first 10 ms
+  constexpr int kLongTries = 10000 - 10;            // then 1 ms each, up to 10 s in all
+  if (tries >= kShortTries + kLongTries) return 0;  // SQLITE_BUSY to the caller
+  std::this_thread::sleep_for(tries < kShortTries ? std::chrono::microseconds(250)
+                                                  : std::chrono::microseconds(1000));
+  return 1;
+}
+
+}  // namespace
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -38,8 +58,8 @@ std::unique_ptr<Store> Store::Open(const std::string& path) {
     throw StoreError("cannot open store " + path + ": " + message);
   }
   std::unique_ptr<Store> store(new Store(db, path));
-  // Wait for another writer (the CLI ingesting beside the daemon) instead of failing at once.
-  sqlite3_busy_timeout(db, 10000);
+  // Wait for another writer instead of failing at once (WaitForWriter says how).
+  sqlite3_busy_handler(db, WaitForWriter, nullptr);
   // WAL: readers (HTTP queries) never block the writer. synchronous=FULL makes every commit
   // durable before it is reported, so an accepted batch survives a crash or power cut.
   Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
@@ -449,11 +469,7 @@ IngestTransaction::IngestTransaction(Store* store, const BatchInfo& info)
                     "AND indicator_id = ?2 AND cadence = ?3 AND period = ?4"),
       release_(store->db_,
                "DELETE FROM quarantine WHERE enterprise_id = ?1 AND indicator_id = ?2 AND "
-               "cadence = ?3 AND period = ?4"),
-      hold_(store->db_,
-            "INSERT OR REPLACE INTO quarantine (enterprise_id, indicator_id, cadence, period, "
-            "state, value, level, exponent, collector, batch_id) "
-            "VALUES (?1, ?2, ?3, ?4, 'held', ?5, ?6, ?7, ?8, ?9)") {
+               "cadence = ?3 AND period = ?4") {
   started_ns_ = SteadyNanos();
   counts_.info = info;
   counts_.received_at = UnixNow();
@@ -547,14 +563,9 @@ Wording IngestTransaction::PutFigure(const FigureRecord& r) {
   return {};
 }
 
-void IngestTransaction::Hold(const FigureHold& h) {
-  hold_.Bind(1, h.enterprise_id)
-      .Bind(2, h.indicator_id)
-      .Bind(3, CadenceCode(h.period.cadence()))
-      .Bind(4, h.period.key());
-  hold_.Bind(5, h.value).Bind(6, h.level).Bind(7, h.exponent).Bind(8, counts_.info.collector);
-  hold_.Bind(9, batch_id_).Run();
-  ++counts_.figures_held;
+void IngestTransaction::ApplyQuarantine(const QuarantineChanges& changes) {
+  WriteQuarantineChanges(*store_, changes);
+  counts_.figures_held += changes.newly_held;
 }
 
 void IngestTransaction::Commit(BatchSummary* summary) {

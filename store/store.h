@@ -71,15 +71,24 @@ struct SeriesPoint {
   bool held = false;     // in quarantine (held or rejected): no aggregate and no rule counts it
 };
 
-// A figure the unit-slip check holds out of the aggregates (store/quarantine.h), as the ingest
-// transaction records it.
+// A figure the unit-slip check holds out of the aggregates (store/quarantine.h).
 struct FigureHold {
   int64_t enterprise_id = 0;
   int64_t indicator_id = 0;
   Period period;
   double value = 0;
-  double level = 0;  // the enterprise's recent level
-  int exponent = 0;  // 4: about 10 000 times the level, -3: about 1/1 000
+  double level = 0;       // the enterprise's recent level
+  int exponent = 0;       // 4: about 10 000 times the level, -3: about 1/1 000
+  int64_t batch_id = 0;   // the batch that set the figure's value
+  std::string collector;  // that batch's collector
+};
+
+// What the unit-slip check (rules/unit_slip_hold.h) decides over stored figures: holds to write
+// (new ones, and held ones whose recent level changed) and held figures to let back in.
+struct QuarantineChanges {
+  std::vector<FigureHold> hold;
+  std::vector<FigureHold> release;  // by key
+  int64_t newly_held = 0;           // of hold, those not held before
 };
 
 struct RevisionRow {
@@ -176,9 +185,9 @@ class IngestTransaction : public RecordSink {
   Wording PutEnterprise(const EnterpriseRecord& record) override;
   Wording PutFigure(const FigureRecord& record) override;
 
-  // Holds a figure this batch wrote out of the aggregates as a suspected unit slip (the check is
-  // rules/unit_slip_hold.h; collectors/ingest.cc asks it before committing).
-  void Hold(const FigureHold& hold);
+  // Writes what the unit-slip check decided (rules/unit_slip_hold.h; collectors/ingest.cc asks
+  // it before committing) into this batch: figures_held counts the newly held.
+  void ApplyQuarantine(const QuarantineChanges& changes);
   // What the batch has changed so far: touched enterprises and (indicator, period) pairs.
   const std::set<int64_t>& touched_enterprises() const { return counts_.touched_enterprises; }
   const std::set<std::pair<std::string, Period>>& touched_periods() const {
@@ -206,7 +215,7 @@ class IngestTransaction : public RecordSink {
   std::unordered_map<std::string, int64_t> indicator_ids_;
   Statement find_enterprise_, insert_enterprise_, update_enterprise_;
   Statement find_figure_, insert_figure_, update_figure_, mark_seen_, keep_history_;
-  Statement release_, hold_;
+  Statement release_;
 };
 
 int64_t UnixNow();

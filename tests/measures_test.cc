@@ -560,6 +560,24 @@ TEST_F(MeasuresTest, SeasonalAnomalyFollowsTheRecentLevel) {
   EXPECT_NEAR(*fell.z, std::log(0.5) / 0.10, 1e-9);  // the spread's floor: equal earlier years
 }
 
+// March's months before are Jan–Feb (two months, no month's level) and the months before it:
+// an enterprise that grew by half since last October is compared with its earlier Marches
+// brought to its new level, as any other month is. (Without a level March and April were
+// compared with the raw median, two years back: a 20 % grower read +44 %, an anomaly.)
+TEST_F(MeasuresTest, AMarchAnomalyFollowsTheLevelOfTheMonthsBeforeJanFeb) {
+  for (int y = 2020; y <= 2024; ++y)
+    for (int month = 1; month <= 12; ++month)
+      if (M(y, month) >= M(2020, 10) && M(y, month) <= M(2024, 4))
+        Put(monthly_, 0, M(y, month), M(y, month) >= M(2023, 10) ? 150 : 100);
+  Measures m(monthly_, infos_);
+  for (Period t : {M(2024, 3), M(2024, 4)}) {
+    AnomalyResult a = m.Anomaly(0, t, 3);
+    ASSERT_TRUE(a.z.has_value()) << a.no_data_reason;
+    EXPECT_NEAR(a.mean, 150, 1e-9) << t.ToString();
+    EXPECT_NEAR(*a.z, 0, 1e-9) << t.ToString();
+  }
+}
+
 // 元 reported as 万元 (×10 000), 千元 as 万元 (×10) and the inverse are unit slips; a month's
 // real swing, Jan–Feb's two months and a halving are not.
 TEST_F(MeasuresTest, UnitSlipsAreFactorsOfTenThousandThousandOrTenOfTheRecentLevel) {
@@ -580,6 +598,27 @@ TEST_F(MeasuresTest, UnitSlipsAreFactorsOfTenThousandThousandOrTenOfTheRecentLev
   EXPECT_EQ(slip(M(2024, 6)).exponent, 0);
   // Without two figures before it there is no recent level, and the reason says so.
   EXPECT_THAT(slip(M(2023, 3)).no_data_reason, HasSubstr("no recent level"));
+}
+
+// 47 万元 typed in 亿元 is 0.0047, which a file's two decimals write as 0.00: a week that reads
+// zero (or a cent) against a level of tens of 万元 is the 1/10 000 slip, not a week without
+// output. A festival week at zero is the festival: plants close for it.
+TEST_F(MeasuresTest, AWeekReadingZeroAgainstItsRecentLevelIsTheTenThousandthSlip) {
+  FigureTable weekly(Cadence::kWeekly, IndicatorKind::kLevel);
+  for (int w = 40; w <= 52; ++w) Put(weekly, 0, W(2024, w), 47);
+  for (int w = 1; w <= 3; ++w) Put(weekly, 0, W(2024 + 1, w), 47);
+  Put(weekly, 0, W(2025, 5), 0);  // the Spring Festival's week (29 January 2025)
+  Put(weekly, 0, W(2024, 44), 0);
+  Put(weekly, 0, W(2024, 48), 0.01);
+  Put(weekly, 0, W(2024, 50), 23);
+  Measures m(weekly, infos_);
+  std::vector<EnterpriseIndex> s = {0};
+  auto slip = [&](Period t) { return m.UnitSlips(s, t)[0]; };
+  EXPECT_EQ(slip(W(2024, 44)).exponent, -4);
+  EXPECT_NEAR(slip(W(2024, 44)).level, 47, 1e-12);
+  EXPECT_EQ(slip(W(2024, 48)).exponent, -4);  // a cent: 1/4 700 of the level, still the slip
+  EXPECT_EQ(slip(W(2024, 50)).exponent, 0);   // a halving is a bad week
+  EXPECT_EQ(slip(W(2025, 5)).exponent, 0);
 }
 
 }  // namespace

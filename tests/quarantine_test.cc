@@ -13,6 +13,7 @@
 #include "core/spring_festival.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
+#include "rules/unit_slip_hold.h"
 #include "store/quarantine.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
@@ -188,8 +189,9 @@ TEST_F(QuarantineDaemonTest, ConfirmLetsTheFigureInAndTheRulesReDecideRejectKeep
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   EXPECT_TRUE(Get("/api/v1/quarantine").empty());
   EXPECT_LT(ParkAugustYoY(), -0.40) << "confirmed: the figure counts";
-  // Re-decided as for a revision: the drop fires now.
-  EXPECT_TRUE(WaitForRules({"MonthlyUnitSlip", "ParkDrop"})) << daemon_.Log();
+  // Re-decided as for a revision: the drop fires now, and the unit-slip alert, whose question a
+  // person has answered, resolves.
+  EXPECT_TRUE(WaitForRules({"ParkDrop"})) << daemon_.Log();
   json all = Get("/api/v1/quarantine?all=true");
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0]["state"], "confirmed");
@@ -227,6 +229,58 @@ TEST_F(QuarantineDaemonTest, ARevisionIsCheckedAgain) {
   EXPECT_NEAR(ParkAugustYoY(), 0.05, 0.001);
 }
 
+TEST_F(QuarantineDaemonTest, AConfirmedFigureResolvesItsUnitSlipAlertForGoodARejectedOneKeepsIt) {
+  Start();
+  Drop("inbox", "history.csv", History());
+  Drop("inbox", "2025-08.csv", SlippedAugust());
+  ASSERT_TRUE(WaitForRules({"MonthlyUnitSlip"})) << Get("/api/v1/alerts").dump();
+
+  // Rejected: the figure is wrong and stays out; the alert keeps saying what is wrong with it
+  // until the enterprise sends the revision.
+  const json which = {{"credit_code", TestCreditCode(1)}, {"period", "2025-08"}};
+  ASSERT_EQ(Decide("reject", which).status, 200);
+  EXPECT_FALSE(WaitFor([&] { return FiringRules().empty(); }, 2000))
+      << "a rejected figure's alert resolved";
+  EXPECT_EQ(FiringRules(), std::vector<std::string>{"MonthlyUnitSlip"});
+
+  // Confirmed (确认无误): the person has answered the alert's question; it resolves.
+  ASSERT_EQ(Decide("confirm", which).status, 200);
+  ASSERT_TRUE(WaitForRules({"ParkDrop"})) << Get("/api/v1/alerts").dump();
+  // Its episode: fired once, resolved once.
+  auto events = [&] {
+    std::vector<std::string> kinds;
+    for (const auto& e : Get("/api/v1/alerts/history?rule=MonthlyUnitSlip"))
+      kinds.insert(kinds.begin(), e["kind"].get<std::string>());  // newest first
+    return kinds;
+  };
+  EXPECT_EQ(events(), (std::vector<std::string>{"firing", "resolved"}));
+
+  // August is evaluated again (the other enterprise revises its August, and July before it):
+  // the confirmed figure does not raise the alert a second time.
+  Drop("inbox", "2025-07-08-revised.csv",
+       kHeader + Row(2, "2025-07", 126 * 1.02 + 0.5) + Row(2, "2025-08", 126 * 1.04 + 0.5));
+  EXPECT_FALSE(WaitFor([&] { return FiringRules() != std::vector<std::string>{"ParkDrop"}; }, 2000))
+      << Get("/api/v1/alerts").dump();
+  EXPECT_EQ(events(), (std::vector<std::string>{"firing", "resolved"}));
+}
+
+TEST_F(QuarantineDaemonTest, TheQuarantineMetricReadsZeroForEachCollectorWhenNothingIsHeld) {
+  Start();
+  Drop("inbox", "history.csv", History());
+  std::string body;
+  ASSERT_TRUE(WaitFor([&] {
+    body = Http("GET", daemon_.url("/metrics")).body;
+    return body.find("parkwatch_figures_quarantined{") != std::string::npos;
+  })) << body;
+  for (const char* series :
+       {"parkwatch_figures_quarantined{collector=\"inbox\",state=\"held\"} 0",
+        "parkwatch_figures_quarantined{collector=\"inbox\",state=\"rejected\"} 0"})
+    EXPECT_NE(body.find(std::string("\n") + series + "\n"), std::string::npos) << series << "\n"
+                                                                               << body;
+  // A collector that holds nothing back has no series to read 0.
+  EXPECT_EQ(body.find("parkwatch_figures_quarantined{collector=\"trusted\""), std::string::npos);
+}
+
 TEST_F(QuarantineDaemonTest, ACollectorWithQuarantineNoneLetsEveryFigureIn) {
   Start();
   Drop("trusted", "history.csv", History());
@@ -257,9 +311,10 @@ TEST_F(QuarantineDaemonTest, TheCommandLineListsConfirmsAndTheDaemonFollowsAtSta
       << out;
   EXPECT_NE(out.find("confirmed 1 figure"), std::string::npos) << out;
 
-  // The daemon started afterwards counts the confirmed figure: the drop fires.
+  // The daemon started afterwards counts the confirmed figure: the drop fires, the unit slip
+  // does not.
   Start();
-  EXPECT_TRUE(WaitForRules({"MonthlyUnitSlip", "ParkDrop"})) << daemon_.Log();
+  EXPECT_TRUE(WaitForRules({"ParkDrop"})) << daemon_.Log();
   json audit = Get("/api/v1/audit");
   ASSERT_GE(audit.size(), 1u);
   EXPECT_EQ(audit[0]["source"], "parkwatch figures confirm");
@@ -389,6 +444,69 @@ TEST_F(SeasonsTest, ASlipInsideAHistoryLoadIsTheOneFigureHeld) {
   EXPECT_TRUE(data.Held("output_value", Cadence::kWeekly)->Get(*e, Period::Week(2024, 30)));
   EXPECT_TRUE(data.HasReported(*e, Period::Week(2024, 30)));
   EXPECT_TRUE(data.Figures("output_value", Cadence::kWeekly)->Get(*e, Period::Week(2024, 31)));
+}
+
+// --- What is held does not depend on the order figures arrive in -------------------------------
+
+using HoldOrderTest = SeasonsTest;
+
+TEST_F(HoldOrderTest, ASlipSentBeforeItsHistoryIsHeldWhenTheHistoryArrives) {
+  // August first: no recent level to check it against, so it is let in for now.
+  BatchSummary august = Ingest(SlippedAugust());
+  ASSERT_EQ(august.status, "committed");
+  EXPECT_EQ(august.figures_held, 0);
+  // The history arrives: August is checked again against it, and held as a history load with
+  // August in it would have held it.
+  BatchSummary history = Ingest(History());
+  EXPECT_EQ(history.figures_held, 1) << SummaryLine(history);
+  std::vector<QuarantinedFigure> held = QuarantinedFigures(*store_);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].credit_code, TestCreditCode(1));
+  EXPECT_EQ(held[0].period, Period::Month(2025, 8));
+  EXPECT_EQ(held[0].exponent, -4);
+  EXPECT_EQ(held[0].batch_id, august.batch_id) << "the batch that brought the figure";
+  EXPECT_EQ(held[0].collector, "inbox");
+}
+
+TEST_F(HoldOrderTest, AHoldTheCorrectedHistoryNoLongerSupportsIsReleased) {
+  // The enterprise's first two months came in 亿元 (1/10 000): its May, in 万元, looks 10 000
+  // times its level and is held.
+  ASSERT_EQ(Ingest(kHeader + Row(1, "2025-03", 0.0102) + Row(1, "2025-04", 0.0098)).figures_held,
+            0);
+  BatchSummary may = Ingest(kHeader + Row(1, "2025-05", 101));
+  ASSERT_EQ(may.figures_held, 1) << SummaryLine(may);
+  // March and April are revised to 万元: May is the enterprise's level after all.
+  BatchSummary fixed = Ingest(kHeader + Row(1, "2025-03", 102) + Row(1, "2025-04", 98));
+  EXPECT_EQ(fixed.figures_revised, 2);
+  EXPECT_TRUE(QuarantinedFigures(*store_, /*decided=*/true).empty());
+}
+
+TEST_F(HoldOrderTest, APersonsDecisionStandsWhateverArrivesLaterUntilTheFigureIsRevised) {
+  ASSERT_EQ(Ingest(SlippedAugust()).figures_held, 0);
+  QuarantineDecision d;
+  d.credit_code = TestCreditCode(1);
+  d.period = Period::Month(2025, 8);
+  d.who = "cli:test";
+  d.source = "test";
+  // Nothing held yet: nothing to decide.
+  EXPECT_EQ(DecideQuarantine(*store_, d, UnitSlipRecheck(*store_, config_)).batch_id, 0);
+  ASSERT_EQ(Ingest(History()).figures_held, 1);
+  ASSERT_NE(DecideQuarantine(*store_, d, UnitSlipRecheck(*store_, config_)).batch_id, 0);
+  // July revised: August is checked again, but a person has said it is right.
+  Ingest(kHeader + Row(1, "2025-07", 105 * 1.02 + 1));
+  std::vector<QuarantinedFigure> all = QuarantinedFigures(*store_, /*decided=*/true);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state, "confirmed");
+  // Rejected, it stays rejected when July is revised again.
+  d.confirm = false;
+  ASSERT_NE(DecideQuarantine(*store_, d, UnitSlipRecheck(*store_, config_)).batch_id, 0);
+  Ingest(kHeader + Row(1, "2025-07", 105 * 1.02 + 2));
+  all = QuarantinedFigures(*store_, /*decided=*/true);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state, "rejected");
+  // The revision of August itself clears the decision and is checked afresh.
+  Ingest(kHeader + Row(1, "2025-08", 105 * 1.04));
+  EXPECT_TRUE(QuarantinedFigures(*store_, /*decided=*/true).empty());
 }
 
 }  // namespace

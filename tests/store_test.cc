@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "tests/support/temp_dir.h"
 
 namespace parkwatch {
@@ -41,6 +44,27 @@ TEST(StoreTest, MigratesOnceAndReopens) {
   Statement journal(store->db(), "PRAGMA journal_mode");
   ASSERT_TRUE(journal.Step());
   EXPECT_EQ(journal.Text(0), "wal");
+}
+
+// Two writers on one store (the daemon's worker and its dispatcher, or `parkwatch ingest`
+// beside the daemon): a batch begun while another connection commits waits for it and goes in;
+// it is never refused as "database is locked".
+TEST(StoreTest, BatchBegunWhileAnotherWriterCommitsWaitsAndGoesIn) {
+  TempDir dir;
+  auto daemon = Store::Open(dir / "pw.db");
+  auto cli = Store::Open(dir / "pw.db");
+  Transaction holding(daemon->db());  // BEGIN IMMEDIATE: the write lock
+  Exec(daemon->db(), "UPDATE schema_migrations SET applied_at = applied_at");
+  std::thread other([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    holding.Commit();
+  });
+  BatchSummary s = Commit(*cli, {Figure(1, "output_value", Period::Month(2024, 3), 100)});
+  other.join();
+  EXPECT_EQ(s.status, "committed");
+  auto e = daemon->FindEnterprise(TestCreditCode(1));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(daemon->Series(e->id, "output_value", Cadence::kMonthly).size(), 1u);
 }
 
 TEST(StoreTest, ChangedValueIsANewRevisionAndHistoryStays) {

@@ -143,7 +143,8 @@ const INDICATORS = {
 const RULE_TITLES = {};
 
 let LANG = localStorage.getItem('parkwatch.lang') || 'zh';
-function t(key) { return (I18N[LANG] && I18N[LANG][key]) || I18N.zh[key] || key; }
+// A word the language has, even an empty one (English counts need no 家); else the Chinese.
+function t(key) { const own = I18N[LANG] && I18N[LANG][key]; return own !== undefined ? own : I18N.zh[key] ?? key; }
 function setLang(lang) { LANG = lang; localStorage.setItem('parkwatch.lang', lang); }
 
 const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',

@@ -555,6 +555,15 @@ def run(args):
             assert "undefined" not in text and "NaN" not in text, (path, text[:500])
             shot(browser, name)
 
+        # 规则与阈值's 无数据 opens who had no data and why, in Chinese with periods in words.
+        browser.goto(park.url + "/rules")
+        browser.wait("document.querySelector('details.no-data')")
+        why = browser.eval("""(() => { const d = document.querySelector('details.no-data');
+            d.open = true; return d.querySelector('ul').innerText; })()""")
+        assert why and "has no" not in why and "figure" not in why, why
+        assert "年" in why, why
+        shot(browser, "rules-no-data")
+
         # The overview's latest complete week, and names that link across pages.
         browser.goto(park.url + "/")
         browser.wait("document.querySelector('#week-cards') && document.querySelector('#week-industries a.industry-link')", 60)

@@ -9,12 +9,22 @@ Writes into OUT:
   truth.json             the planted events, each with its class, scope, periods and the rules
                          that should catch it
 
-Three years (2023-2025) of weekly and monthly figures. Each enterprise has its own noise level,
-1-5 % per figure; industries grow at their target plus a margin; weekly output falls to 40-60 %
-in the Spring Festival weeks on their moving dates. Planted, each class several times (weekly
-events outside the festival season, which the weekly rules skip):
+Five years (2021-2025) of weekly and monthly figures: the first is every year-on-year rule's
+base, and OutputAnomaly's seasonal baseline (the same month in three earlier years) starts in
+2024. Enterprises are a realistic mix, not a park where everyone grows: per enterprise a profile
+- steady   (40 %) its industry's course: the growth the industry needs to end 3 points above its
+                  target, found per industry after the others are drawn
+- flat     (15 %) -1 to +1 % a year
+- shrinking(10 %) -3 to -8 % a year, every year
+- fast     (10 %) +20 to +35 % a year
+- seasonal (15 %) the industry's course with a season of ±15-30 % over the year
+- noisy    (10 %) the industry's course, 4.5-5 % noise
+and noise of 1-5 % per figure (every figure, weekly or monthly, its own draw). Weekly output
+falls to 40-60 % in the Spring Festival weeks on their moving dates, and Jan-Feb by the weeks
+lost. Planted, each class several times (weekly events outside the festival season, which the
+weekly rules skip):
   weekly_drop      a key enterprise's weekly output (and electricity) 10-40 % below the same
-                   weeks a year before (同比, its growth undone) for 4-8 weeks
+                   weeks a year before (同比, its own growth undone) for 4-8 weeks
   monthly_drop     a key enterprise's monthly output 10-40 % below the same months a year before
                    for 1-3 months
   missing_end      a key enterprise stops weekly reports for its last weeks; an enterprise stops
@@ -25,9 +35,17 @@ events outside the festival season, which the weekly rules skip):
                    months
   park_below       the whole park's value added 12 % under its course from March-June on, its
                    year-to-date growth ending the year under target
-  revision_create  a first version at the usual level, corrected later to a 35 % drop (about 28 %
-                   year on year)
-  revision_clear   a first version 40 % down, corrected later to the usual level
+  revision_create  a first version at the usual level, corrected later to 30 % below the same
+                   weeks a year before
+  revision_clear   a first version 40 % below the same weeks a year before, corrected later to
+                   the usual level
+  anomaly          an enterprise's month (2024 on) at 0.45-0.6 or 1.6-2.5 times its usual level:
+                   a break OutputAnomaly is built to see (its level 4 is about x0.67 or x1.49 at
+                   the least spread)
+Not planted but recorded, as what explains some episodes: every shrinking key enterprise
+(class shrinking) declines year on year, which ConsecutiveMonthlyDecline and
+KeyEnterpriseDragsPark are about; the drop rules' -10 % is not (a shrinking enterprise's own
+-3 to -8 % is under it), so their episodes on it are explained only by a planted drop.
 """
 import argparse
 import datetime as dt
@@ -39,9 +57,17 @@ import random
 INDUSTRIES = {"医药化工": 0.08, "装备制造": 0.09, "轻工食品": 0.06, "电力电子": 0.12}
 # 电力电子 has no price index: its value added compares at current prices (comparable_or_current).
 PRICED = ["医药化工", "装备制造", "轻工食品"]
-FESTIVAL = {2022: dt.date(2022, 2, 1), 2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10),
-            2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17)}
-YEARS = [2023, 2024, 2025]
+FESTIVAL = {2020: dt.date(2020, 1, 25), 2021: dt.date(2021, 2, 12), 2022: dt.date(2022, 2, 1),
+            2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10), 2025: dt.date(2025, 1, 29),
+            2026: dt.date(2026, 2, 17)}
+YEARS = [2021, 2022, 2023, 2024, 2025]
+FIRST = YEARS[0]
+# The profiles: (name, share of the enterprises).
+PROFILES = [("steady", 0.40), ("flat", 0.15), ("shrinking", 0.10), ("fast", 0.10),
+            ("seasonal", 0.15), ("noisy", 0.10)]
+# A month's output lost to the festival weeks (0.4 + 0.4 + 0.5 + 0.25 weeks) out of Jan-Feb's
+# 8.6 weeks.
+JAN_FEB_FESTIVAL = 1 - 1.55 / 8.6
 
 
 def weeks_of(year):
@@ -99,33 +125,67 @@ class Park:
         r = self.rng
         self.enterprises = []
         names = list(INDUSTRIES)
+        shares = [s for _, s in PROFILES]
         for i in range(n):
             industry = names[i % len(names)]
+            profile = r.choices([p for p, _ in PROFILES], shares)[0]
+            growth = {"flat": r.uniform(-0.01, 0.01), "shrinking": r.uniform(-0.08, -0.03),
+                      "fast": r.uniform(0.20, 0.35)}.get(profile)  # None: the industry's course
             self.enterprises.append({
                 "code": credit_code(1000 + i), "name": "企业%05d" % i, "industry": industry,
                 "key": i % 10 == 0, "level": math.exp(r.gauss(math.log(200), 0.8)),
-                "noise": r.uniform(0.01, 0.05),
+                "noise": r.uniform(0.045, 0.05) if profile == "noisy" else r.uniform(0.01, 0.05),
+                "profile": profile, "growth": growth,
+                "season": r.uniform(0.15, 0.30) if profile == "seasonal" else 0.04,
+                "phase": r.uniform(0, 2 * math.pi) if profile == "seasonal" else 0.0,
             })
+        # The steady, seasonal and noisy enterprises of an industry grow so that the industry as
+        # a whole grows 3 points above its target in the first year (it only rises after: the
+        # fast growers' weight grows, the shrinking ones' falls), so that a below-target alert
+        # is caused by a planted event, not by the draw. Bounded to 0-25 % a year.
+        for industry, target in INDUSTRIES.items():
+            members = [e for e in self.enterprises if e["industry"] == industry]
+            fixed = sum(e["level"] * e["growth"] for e in members if e["growth"] is not None)
+            free = sum(e["level"] for e in members if e["growth"] is None)
+            total = sum(e["level"] for e in members)
+            course = (target + 0.03) * total - fixed
+            g = min(max(course / free, 0.0), 0.25) if free else 0.0
+            for e in members:
+                if e["growth"] is None:
+                    e["growth"] = g
         self.events = []
         # factor[(code, series, period)] multiplies the clean value; missing removes the figure.
         self.factor = {}
         self.missing = set()
         self.revisions = []  # (code, series, period, first_factor): first version, then final
 
+    def course(self, e, years, fraction):
+        """The enterprise's clean level `years` + `fraction` (0-1) after the first year began."""
+        growth = (1 + e["growth"]) ** (years + fraction)
+        season = 1 + e["season"] * math.sin(2 * math.pi * fraction + e["phase"])
+        return e["level"] * growth * season
+
     def week_value(self, e, y, w):
-        growth = (1 + INDUSTRIES[e["industry"]] + 0.03) ** (y - 2023 + w / 52)
-        season = 1 + 0.04 * math.sin(2 * math.pi * w / 52)
-        return e["level"] * growth * season * festival_factor(y, w)
+        return self.course(e, y - FIRST, (w - 0.5) / 52) * festival_factor(y, w)
+
+    def month_value(self, e, period):
+        """A month's clean output (4.3 weeks); Jan-Feb is both months less the festival weeks."""
+        y = int(period[:4])
+        if "/" in period:
+            return 4.3 * (self.course(e, y - FIRST, 0.5 / 12) +
+                          self.course(e, y - FIRST, 1.5 / 12)) * JAN_FEB_FESTIVAL
+        m = int(period[5:7])
+        return 4.3 * self.course(e, y - FIRST, (m - 0.5) / 12)
 
     def plant(self):
         r = self.rng
         keys = [e for e in self.enterprises if e["key"]]
         others = [e for e in self.enterprises if not e["key"]]
         weeks = [(y, w) for y in YEARS for (y2, w) in weeks_of(y)]
-        # Events start in 2024 or 2025 (2023 is every YoY's base) and away from the festival.
-        usable = [p for p in weeks if p[0] >= 2024 and p not in festival_weeks(p[0])
+        # Events start after the first year (every YoY's base) and away from the festival.
+        usable = [p for p in weeks if p[0] > FIRST and p not in festival_weeks(p[0])
                   and p[1] < 50]
-        months = [p for y in (2024, 2025) for p in month_periods(y)[1:-1]]
+        months = [p for y in YEARS[1:] for p in month_periods(y)[1:-1]]
         # Weeks the weekly year-on-year rules see: neither the week nor the one it is compared
         # with a year before in a festival season (the festival moves, so a January week of one
         # year can face the festival in the year before).
@@ -142,13 +202,24 @@ class Park:
         def trend(e):
             """The enterprise's growth over a year: a drop of `depth` is against the same period
             a year before (同比), as the bureau and the rules measure it, not against the trend."""
-            return 1 + INDUSTRIES[e["industry"]] + 0.03
+            return 1 + e["growth"]
         pool = keys[:]
         r.shuffle(pool)
-        per_class = max(2, len(keys) // 8)
+        # A fifth of the key enterprises per class: the enterprise classes below take about
+        # four fifths of them, each its own enterprise, up to 250 a class.
+        per_class = max(2, min(len(keys) // 5, 250))
 
         def take():
             return pool.pop() if pool else r.choice(keys)
+
+        for e in keys:  # not planted: the shrinking key enterprises, what they explain
+            if e["profile"] == "shrinking":
+                self.events.append({"class": "shrinking", "enterprise": e["code"],
+                                    "growth": e["growth"], "from": "%d-03" % YEARS[1],
+                                    "to": "%d-12" % YEARS[-1],
+                                    "rules": ["ConsecutiveMonthlyDecline"],
+                                    "explains": ["ConsecutiveMonthlyDecline",
+                                                 "KeyEnterpriseDragsPark"]})
 
         for _ in range(per_class):  # weekly drops
             e, length, depth = take(), r.randint(4, 8), r.uniform(0.10, 0.40)
@@ -236,14 +307,26 @@ class Park:
                 span = [week_text(*weeks[i + k]) for k in range(2)]
                 for p in span:
                     if kind == "revision_create":
-                        self.factor[(e["code"], "output_value", p)] = 0.65
-                        self.revisions.append((e["code"], "output_value", p, 1 / 0.65))
+                        self.factor[(e["code"], "output_value", p)] = 0.70 / trend(e)
+                        self.revisions.append((e["code"], "output_value", p, trend(e) / 0.70))
                     else:
-                        self.revisions.append((e["code"], "output_value", p, 0.6))
+                        self.revisions.append((e["code"], "output_value", p, 0.60 / trend(e)))
                 self.events.append({"class": kind, "enterprise": e["code"], "from": span[0],
                                     "to": span[1],
                                     "rules": ["KeyEnterpriseOutputDrop"]
                                     if kind == "revision_create" else []})
+
+        # A month's break, 2024 on (OutputAnomaly's baseline is the same month in three earlier
+        # years), of any enterprise, not one of the events above.
+        anomaly_months = [p for p in months if p[:4] >= str(FIRST + 3)]
+        for _ in range(per_class):
+            e = r.choice([x for x in others if x["code"] not in
+                          {ev.get("enterprise") for ev in self.events}])
+            p = r.choice(anomaly_months)
+            f = r.uniform(0.45, 0.60) if r.random() < 0.5 else r.uniform(1.6, 2.5)
+            self.factor[(e["code"], "m_output_value", p)] = f
+            self.events.append({"class": "anomaly", "enterprise": e["code"], "factor": f,
+                                "from": p, "to": p, "rules": ["OutputAnomaly"]})
 
     def value(self, e, series, period, clean):
         noise = 1 + self.rng.gauss(0, e["noise"])
@@ -291,9 +374,7 @@ def write(park, out):
             for e in park.enterprises:
                 if (e["code"], "m", p) in park.missing:
                     continue
-                year_growth = (1 + INDUSTRIES[e["industry"]] + 0.03) ** (y - 2023)
-                months = 2 if "/" in p else 1
-                clean = e["level"] * 4.3 * months * year_growth
+                clean = park.month_value(e, p)
                 out_v = park.value(e, "m_output_value", p, clean)
                 va = park.value(e, "m_value_added", p, clean * 0.3)
                 text += row(e, p, out_v, va)
@@ -315,7 +396,9 @@ def write(park, out):
             f.write(text)
     with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
         json.dump({"enterprises": {e["code"]: {"industry": e["industry"], "key": e["key"],
-                                               "name": e["name"]} for e in park.enterprises},
+                                               "name": e["name"], "profile": e["profile"],
+                                               "noise": e["noise"], "growth": e["growth"]}
+                                for e in park.enterprises},
                    "events": park.events}, f, ensure_ascii=False, indent=1)
 
 

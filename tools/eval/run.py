@@ -13,7 +13,10 @@ states are compared with the backtest's: every alert the backtest ends firing, t
 firing since the same period, and no other (missing-report rules are left out: the daemon runs
 them on the clock, the backtest at every period).
 
-    tools/eval/run.py --parkwatch build/release/parkwatch --sizes 100,1000,20000 --daemon-max 1000
+    tools/eval/run.py --parkwatch build/release/parkwatch --sizes 100x5,1000x5,20000
+
+A size NxK scores K parks of N enterprises (seeds --seed to --seed+K-1) together, so that a
+class has enough events for its recall to mean something.
 """
 import argparse
 import datetime as dt
@@ -37,7 +40,8 @@ WEEKLY_RULES = {"KeyEnterpriseOutputDrop", "KeyEnterpriseElectricityDrop", "Week
                 "WeeklyReportMissing"}
 MISSING_RULES = {"WeeklyReportMissing", "MonthlyReportMissing"}
 CLASSES = ["weekly_drop", "monthly_drop", "missing_end", "missing_middle", "unit_slip",
-           "industry_decline", "park_below", "revision_create", "revision_clear"]
+           "industry_decline", "park_below", "revision_create", "revision_clear", "anomaly",
+           "shrinking"]
 
 
 def start_of(period):
@@ -80,7 +84,8 @@ def backtest(parkwatch, d):
         run([parkwatch, "ingest", "--config.file=" + cfg] +
             [os.path.join(d, "files", f) for f in files[i:i + 50]])
     t1 = time.time()
-    out = run([parkwatch, "backtest", "--config.file=" + cfg, "--from=2023-01", "--to=2025-12",
+    out = run([parkwatch, "backtest", "--config.file=" + cfg, "--from=%d-01" % generate.FIRST,
+               "--to=%d-12" % generate.YEARS[-1],
                "--format=json"]).stdout
     t2 = time.time()
     return json.loads(out)["rule_sets"][0]["rules"], t1 - t0, t2 - t1
@@ -134,8 +139,16 @@ def score(truth, episodes):
                 hit += bool(found)
             if hit == before:
                 missed.append(e)
-            if "depth" in e:
-                band = "%d–%d %%" % (int(e["depth"] * 10) * 10, int(e["depth"] * 10) * 10 + 10)
+            if "depth" in e:  # the drops by depth: 10-12 % is at the rules' -10 % level
+                d = e["depth"]
+                band = "10–12 %" if d < 0.12 else "12–15 %" if d < 0.15 else \
+                    "%d–%d %%" % (int(d * 10) * 10, int(d * 10) * 10 + 10)
+                if band == "10–20 %":
+                    band = "15–20 %"
+                n, ok = by_depth.get((c, band), (0, 0))
+                by_depth[(c, band)] = (n + 1, ok + (hit > before))
+            if c == "anomaly":
+                band = "×0.45–0.60" if e["factor"] < 1 else "×1.6–2.5"
                 n, ok = by_depth.get((c, band), (0, 0))
                 by_depth[(c, band)] = (n + 1, ok + (hit > before))
         recall[c] = (hit, len(planted))
@@ -143,6 +156,8 @@ def score(truth, episodes):
     def explained(ep):
         for e in events:
             if e["class"] == "revision_clear" or not scope_matches(e, ep):
+                continue
+            if "explains" in e and ep["rule"] not in e["explains"]:
                 continue
             windows = [(start_of(e["from"]), end_of(e["to"]) + slack(e["to"]))]
             if e["class"] in ("unit_slip", "weekly_drop", "monthly_drop", "industry_decline",
@@ -155,12 +170,18 @@ def score(truth, episodes):
         return False
 
     precision = {}
+    unexplained = {}  # (rule, profile of the enterprise) -> episodes no event explains
     for ep in episodes:
         n, ok = precision.get(ep["rule"], (0, 0))
-        precision[ep["rule"]] = (n + 1, ok + explained(ep))
+        why = explained(ep)
+        precision[ep["rule"]] = (n + 1, ok + why)
+        if not why:
+            code = ep["labels"].get("enterprise")
+            key = (ep["rule"], ents[code]["profile"] if code in ents else ep["labels"]["scope"])
+            unexplained[key] = unexplained.get(key, 0) + 1
     festival = [ep for ep in episodes if ep["rule"] in WEEKLY_RULES - MISSING_RULES
                 and in_festival(ep["from"])]
-    return recall, precision, festival, by_depth, missed
+    return recall, precision, festival, by_depth, missed, unexplained
 
 
 def free_port():
@@ -253,42 +274,88 @@ def compare(rules, daemon_rows):
         [k for k in set(want) & set(got) if period_key(want[k]) != got[k]][:5]
 
 
+def add(total, part):
+    """Sums {key: (a, b)} or {key: n} dictionaries over seeds."""
+    for k, v in part.items():
+        if isinstance(v, tuple):
+            a, b = total.get(k, (0, 0))
+            total[k] = (a + v[0], b + v[1])
+        else:
+            total[k] = total.get(k, 0) + v
+
+
+def pct(ok, n):
+    return "%.1f %%" % (100.0 * ok / n) if n else "–"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parkwatch", default=os.path.join(ROOT, "build/release/parkwatch"))
     ap.add_argument("--sizes", default="100,1000")
     ap.add_argument("--daemon-max", type=int, default=1000)
     ap.add_argument("--dir", default=os.path.join(ROOT, "var/eval"))
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="the first seed of every size")
     ap.add_argument("--markdown", help="write the table here as well")
     a = ap.parse_args()
     rules = os.path.join(ROOT, "deploy/rules/default.yml")
     lines = []
     out = lambda s="": (print(s, flush=True), lines.append(s))
-    for n in [int(x) for x in a.sizes.split(",")]:
-        d = os.path.join(a.dir, "park-%d" % n)
-        shutil.rmtree(d, ignore_errors=True)
-        os.makedirs(d)
-        park = generate.Park(n, a.seed)
-        park.plant()
-        generate.write(park, d)
-        generate.write_config(d, rules)
-        truth = json.load(open(os.path.join(d, "truth.json"), encoding="utf-8"))
-        bt_rules, t_ingest, t_backtest = backtest(a.parkwatch, d)
-        recall, precision, festival, by_depth, missed = score(truth, episodes_of(bt_rules))
-        out("### Park of %d enterprises (3 years, seed %d)" % (n, a.seed))
+    for size in a.sizes.split(","):
+        # "1000x5": five parks of 1 000 (seeds seed..seed+4), scored together: one park of a
+        # thousand plants a score of events a class, where one miss is 5 points.
+        n, _, k = size.partition("x")
+        n, seeds = int(n), list(range(a.seed, a.seed + int(k or 1)))
+        recall, precision, by_depth, unexplained = {}, {}, {}, {}
+        festival, missed_all = [], []
+        out("### %s of %d enterprises (%d years, seed%s %s)" % (
+            "Park" if len(seeds) == 1 else "%d parks" % len(seeds), n, len(generate.YEARS),
+            "s" if len(seeds) > 1 else "", ", ".join(map(str, seeds))))
         out()
-        out("ingest %.1f s, backtest %.1f s" % (t_ingest, t_backtest))
+        for seed in seeds:
+            d = os.path.join(a.dir, "park-%d-seed%d" % (n, seed))
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+            park = generate.Park(n, seed)
+            park.plant()
+            generate.write(park, d)
+            generate.write_config(d, rules)
+            truth = json.load(open(os.path.join(d, "truth.json"), encoding="utf-8"))
+            bt_rules, t_ingest, t_backtest = backtest(a.parkwatch, d)
+            r, p, f, dep, missed, unexp = score(truth, episodes_of(bt_rules))
+            add(recall, r)
+            add(precision, p)
+            add(by_depth, dep)
+            add(unexplained, unexp)
+            festival += f
+            for e in missed:
+                e = dict(e, seed=seed)
+                if "enterprise" in e:
+                    e.update(truth["enterprises"][e["enterprise"]])
+                missed_all.append(e)
+            with open(os.path.join(d, "missed.json"), "w", encoding="utf-8") as fh:
+                json.dump(missed, fh, ensure_ascii=False, indent=1)
+            line = "seed %d: ingest %.1f s, backtest %.1f s" % (seed, t_ingest, t_backtest)
+            if n <= a.daemon_max:
+                rows, seconds, rejected = through_daemon(a.parkwatch, d)
+                want, got, diff, since = compare(bt_rules, rows)
+                same = not diff and not since
+                line += "; daemon (%d files shuffled into the inbox, %d rejected, %.0f s): %d " \
+                    "alerts firing, backtest %d: %s" % (
+                        len(os.listdir(os.path.join(d, "files"))), rejected, seconds, got, want,
+                        "identical" if same else "DIFFERENT %s %s" % (diff, since))
+            else:
+                line += "; daemon: not run at this size (--daemon-max %d)" % a.daemon_max
+            out("- " + line)
         out()
         out("| event class | planted | caught | recall |")
         out("|---|---:|---:|---:|")
         for c in CLASSES:
             hit, total = recall[c]
-            out("| %s | %d | %d | %s |" % (c, total, hit,
-                                           "%.0f %%" % (100.0 * hit / total) if total else "-"))
+            out("| %s | %d | %d | %s |" % (c, total, hit, pct(hit, total)))
         out()
-        out("drops by depth (same period a year before): " + ", ".join(
-            "%s %s %d/%d" % (c, band, ok, n) for (c, band), (n, ok) in sorted(by_depth.items())))
+        out("by depth (drops: below the same period a year before; anomaly: times the usual "
+            "level): " + ", ".join("%s %s %d/%d" % (c, band, ok, m)
+                                    for (c, band), (m, ok) in sorted(by_depth.items())))
         out()
         out("| rule | episodes | explained | precision |")
         out("|---|---:|---:|---:|")
@@ -296,22 +363,23 @@ def main():
         for rule in sorted(precision):
             n_ep, ok = precision[rule]
             all_n, all_ok = all_n + n_ep, all_ok + ok
-            out("| %s | %d | %d | %.0f %% |" % (rule, n_ep, ok, 100.0 * ok / n_ep))
-        out("| all | %d | %d | %s |" % (all_n, all_ok,
-                                        "%.0f %%" % (100.0 * all_ok / all_n) if all_n else "-"))
+            out("| %s | %d | %d | %s |" % (rule, n_ep, ok, pct(ok, n_ep)))
+        out("| all | %d | %d | %s |" % (all_n, all_ok, pct(all_ok, all_n)))
+        out()
+        out("unexplained episodes by rule and the enterprise's profile: " + (", ".join(
+            "%s %s %d" % (rule, prof, k) for (rule, prof), k in sorted(unexplained.items()))
+            or "none"))
+        out()
+        out("missed: " + ("; ".join(
+            "%s seed %d %s %s%s%s" % (
+                e["class"], e["seed"], e["from"], e.get("profile", ""),
+                " noise %.1f %%" % (100 * e["noise"]) if "noise" in e else "",
+                " depth %.0f %%" % (100 * e["depth"]) if "depth" in e else
+                " ×%g" % e["factor"] if "factor" in e else "")
+            for e in missed_all[:40]) or "none") +
+            (" (and %d more)" % (len(missed_all) - 40) if len(missed_all) > 40 else ""))
         out()
         out("episodes starting in a Spring Festival week: %d" % len(festival))
-        with open(os.path.join(d, "missed.json"), "w", encoding="utf-8") as f:
-            json.dump(missed, f, ensure_ascii=False, indent=1)
-        if n <= a.daemon_max:
-            rows, seconds, rejected = through_daemon(a.parkwatch, d)
-            want, got, diff, since = compare(bt_rules, rows)
-            same = not diff and not since
-            out("daemon (files shuffled into the inbox, %d rejected, %.0f s): %d alerts firing, "
-                "backtest %d: %s" % (rejected, seconds, got, want,
-                                     "identical" if same else "DIFFERENT %s %s" % (diff, since)))
-        else:
-            out("daemon: not run at this size (--daemon-max %d)" % a.daemon_max)
         out()
     if a.markdown:
         with open(a.markdown, "w", encoding="utf-8") as f:
