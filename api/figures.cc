@@ -13,9 +13,15 @@ using nlohmann::json;
 
 namespace {
 
+// A problem of an input in both languages: message/text for the English switch and scripts,
+// message_zh/text_zh (bad.csv 第2行第44列 · 工业总产值(万元)：不是数字："abc") for the console.
 json DiagnosticJson(const Diagnostic& d) {
-  return {{"file", d.file},   {"line", d.line},       {"column", d.column},
-          {"field", d.field}, {"message", d.message}, {"text", d.ToString()}};
+  json j = {{"file", d.file},   {"line", d.line},       {"column", d.column},
+            {"field", d.field}, {"message", d.message}, {"text", d.ToString()}};
+  if (!d.sheet.empty()) j["sheet"] = d.sheet;
+  j["message_zh"] = d.message_zh.empty() ? d.message : d.message_zh;
+  j["text_zh"] = d.ToStringZh();
+  return j;
 }
 
 // The enterprise named by ?enterprise= (credit code); ApiError when absent or unknown.
@@ -106,13 +112,14 @@ HttpResponse ApiIngest(ApiCall& call) {
   std::string source = call.query.String("source", "request");
   BatchSummary summary =
       call.worker->Ingest(call.request.body, call.request.content_type, source, collector);
-  if (summary.status == "rejected")
-    return JsonError(
-        422, "bad_data",
-        "batch rejected: " +
-            std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size())) +
-            " errors, nothing stored",
-        BatchSummaryJson(summary));
+  if (summary.status == "rejected") {
+    const std::string count =
+        std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size()));
+    return JsonError(422, "bad_data",
+                     Wording{"batch rejected: " + count + " errors, nothing stored",
+                             "数据已拒收，未存入任何数据（" + count + " 条错误）"},
+                     BatchSummaryJson(summary));
+  }
   return JsonSuccess(BatchSummaryJson(summary));
 }
 
@@ -133,13 +140,14 @@ HttpResponse ApiUpload(ApiCall& call) {
   std::string source = "console upload " + name + (who.empty() ? "" : " by " + who);
   BatchSummary summary =
       call.worker->Ingest(call.request.body, call.request.content_type, source, collector);
-  if (summary.status == "rejected")
-    return JsonError(
-        422, "bad_data",
-        name + ": rejected, nothing stored (" +
-            std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size())) +
-            " errors)",
-        BatchSummaryJson(summary));
+  if (summary.status == "rejected") {
+    const std::string count =
+        std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size()));
+    return JsonError(422, "bad_data",
+                     Wording{name + ": rejected, nothing stored (" + count + " errors)",
+                             name + "：已拒收，未存入任何数据（" + count + " 条错误）"},
+                     BatchSummaryJson(summary));
+  }
   return JsonSuccess(BatchSummaryJson(summary));
 }
 

@@ -18,14 +18,14 @@ constexpr int kRows = 200000;
 
 class CountingSink : public RecordSink {
  public:
-  std::string PutEnterprise(const EnterpriseRecord&) override {
+  Wording PutEnterprise(const EnterpriseRecord&) override {
     ++enterprises;
-    return "";
+    return {};
   }
-  std::string PutFigure(const FigureRecord& r) override {
+  Wording PutFigure(const FigureRecord& r) override {
     ++figures;
     sum += r.value;
-    return "";
+    return {};
   }
   int64_t enterprises = 0, figures = 0;
   double sum = 0;

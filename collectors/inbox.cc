@@ -97,6 +97,23 @@ bool IsInboxCandidate(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+namespace {
+
+// NAME.errors.txt: read by the office that dropped the file, so in Chinese first, each error's
+// English on the line under it (indented) for whoever matches it against the daemon's log.
+std::string ErrorReport(const BatchSummary& s) {
+  const std::string status_zh = s.status == "rejected"  ? "已拒收，未存入任何数据"
+                                : s.status == "partial" ? "部分入库，下列行未存入"
+                                                        : "已入库";
+  std::string text = "# 批次 " + std::to_string(s.batch_id) + " " + status_zh + "，共 " +
+                     std::to_string(s.error_count) + " 条错误 (" + s.status + " batch " +
+                     std::to_string(s.batch_id) + ": " + std::to_string(s.error_count) +
+                     " errors)\n";
+  return text + JoinDiagnosticsZhEn(s.errors);
+}
+
+}  // namespace
+
 std::string FileInboxResult(const std::string& path, const BatchSummary& summary) {
   fs::path from(path);
   fs::path dir = from.parent_path() / (summary.status == "rejected" ? "rejected" : "processed");
@@ -106,12 +123,7 @@ std::string FileInboxResult(const std::string& path, const BatchSummary& summary
   if (fs::exists(to))
     to = dir / (from.stem().string() + ".batch" + std::to_string(summary.batch_id) +
                 from.extension().string());
-  if (!summary.errors.empty()) {
-    WritePrivateFile(to.string() + ".errors.txt",
-                     "# " + summary.status + " batch " + std::to_string(summary.batch_id) + ": " +
-                         std::to_string(summary.error_count) + " errors\n" +
-                         JoinDiagnostics(summary.errors));
-  }
+  if (!summary.errors.empty()) WritePrivateFile(to.string() + ".errors.txt", ErrorReport(summary));
   fs::rename(from, to);
   // The office's file, now the daemon's record of it: as private as everything else it keeps.
   fs::permissions(to, static_cast<fs::perms>(kPrivateFileMode));

@@ -43,7 +43,8 @@ class InboxWatcher {
 bool IsInboxCandidate(const std::string& path);
 
 // Moves an ingested file to processed/ (committed, partial, duplicate) or rejected/ and writes
-// NAME.errors.txt beside it when the batch had errors. Returns the new path.
+// NAME.errors.txt beside it when the batch had errors: each error in Chinese (bad.csv 第3行第5列
+// · 报告期：…), its English indented on the next line. Returns the new path.
 std::string FileInboxResult(const std::string& path, const BatchSummary& summary);
 
 }  // namespace parkwatch

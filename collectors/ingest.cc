@@ -42,7 +42,7 @@ void ReadWorkbook(Open open, const std::string& name, const CollectorConfig& col
       sheet = open(choice);
     } catch (const WorkbookError& e) {
       DiagnosticList errors(name, &result->errors);
-      errors.Add(0, 0, "", e.what());
+      errors.Add(0, 0, "", e.wording());
       result->error_count += errors.Finish();
       return;
     }
@@ -222,7 +222,7 @@ BatchSummary RecordFailedInput(const std::string& source, const std::string& err
   summary.info = BatchInfo{source, collector.name, ""};
   summary.status = "rejected";
   DiagnosticList errors(source, &summary.errors);
-  errors.Add(0, 0, "", error);
+  errors.Add(0, 0, "", {error, "拉取数据失败：" + error});  // the cause is the server's own words
   summary.error_count = errors.Finish();
   store.RecordEmptyBatch(&summary);
   return summary;

@@ -37,7 +37,8 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
 
 // Records an input that never arrived — a scheduled pull that failed after its retries — as a
 // rejected batch whose one error says why (source: the URL or "sql_pull:NAME"), so the batch
-// list shows it beside the bad files.
+// list shows it beside the bad files. In Chinese it reads 拉取数据失败： and the cause as the
+// HTTP client or database gave it.
 BatchSummary RecordFailedInput(const std::string& source, const std::string& error,
                                const CollectorConfig& collector, Store& store);
 

@@ -39,16 +39,18 @@ class RowsHandler {
     }
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const json::exception& e) {
-    error_ = std::string("not valid JSON: ") + e.what();
+  bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
+    error_ = {std::string("not valid JSON: ") + e.what(),
+              "不是有效的 JSON：第" + std::to_string(position) + "字节处格式有误"};
     return false;
   }
 
-  // "" when the body had the expected shape and no bound was exceeded.
-  std::string Result() const {
+  // Empty when the body had the expected shape and no bound was exceeded.
+  Wording Result() const {
     if (!error_.empty()) return error_;
-    if (top_ == kArray || (top_ == kObject && rows_seen_ && rows_is_array_)) return "";
-    return "expected {\"rows\": [ {...}, ... ]} or an array of row objects";
+    if (top_ == kArray || (top_ == kObject && rows_seen_ && rows_is_array_)) return {};
+    return {"expected {\"rows\": [ {...}, ... ]} or an array of row objects",
+            "JSON 的格式应为 {\"rows\": [ {...}, ... ]} 或由各行对象组成的数组"};
   }
 
  private:
@@ -85,7 +87,8 @@ class RowsHandler {
       if (!object) rows_depth_ = 2;
     }
     if (++depth_ > kMaxJsonDepth) {
-      error_ = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      error_ = {"JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                "JSON 嵌套超过 " + std::to_string(kMaxJsonDepth) + " 层"};
       return false;
     }
     return true;
@@ -144,12 +147,12 @@ class RowsHandler {
   int rows_ = 0;
   std::string key_;
   JsonRow row_;
-  std::string error_;
+  Wording error_;
 };
 
 }  // namespace
 
-std::string ReadJsonRows(std::string_view body, const std::function<void(JsonRow&)>& on_row) {
+Wording ReadJsonRows(std::string_view body, const std::function<void(JsonRow&)>& on_row) {
   RowsHandler handler(on_row);
   json::sax_parse(body.begin(), body.end(), &handler);
   return handler.Result();

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/wording.h"
+
 namespace parkwatch {
 
 inline constexpr int kMaxJsonDepth = 64;
@@ -38,10 +40,10 @@ struct JsonRow {
   std::vector<JsonMember> members;  // sorted by name, each name once (the last value wins)
 };
 
-// Reads body, calling on_row for each element of the rows array in order. Returns "" when the
+// Reads body, calling on_row for each element of the rows array in order. Returns nothing when the
 // body is valid JSON of the expected shape (every row was delivered), otherwise the one error
-// for the body as a whole (rows before it may have been delivered): "not valid JSON: ...", the
-// expected shape, or a bound exceeded.
-std::string ReadJsonRows(std::string_view body, const std::function<void(JsonRow&)>& on_row);
+// for the body as a whole in both languages (rows before it may have been delivered): "not valid
+// JSON: ...", the expected shape, or a bound exceeded.
+Wording ReadJsonRows(std::string_view body, const std::function<void(JsonRow&)>& on_row);
 
 }  // namespace parkwatch

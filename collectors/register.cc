@@ -108,28 +108,32 @@ BatchSummary UpdateRegisterEntry(const std::string& credit_code, const std::stri
                                                               {"expected_reports", "应报报表"}};
   nlohmann::json row = nlohmann::json::object();
   row["统一社会信用代码"] = credit_code;
-  std::string problem;
+  Wording problem;
   try {
     nlohmann::json body = nlohmann::json::parse(json_object);
-    if (!body.is_object()) problem = "expected a JSON object of enterprise attributes";
+    if (!body.is_object())
+      problem = {"expected a JSON object of enterprise attributes", "应为企业属性的 JSON 对象"};
     for (auto it = body.begin(); problem.empty() && it != body.end(); ++it) {
       auto header = kHeaders.find(it.key());
       if (header == kHeaders.end())
-        problem = "unknown member \"" + it.key() +
-                  "\" (name, industry, key, above_size_since, above_size_until, "
-                  "expected_reports)";
+        problem = {"unknown member \"" + it.key() +
+                       "\" (name, industry, key, above_size_since, above_size_until, "
+                       "expected_reports)",
+                   "无法识别的字段 \"" + it.key() +
+                       "\"（可用 name、industry、key、above_size_since、above_size_until、"
+                       "expected_reports）"};
       else
         row[header->second] = it.value();
     }
   } catch (const nlohmann::json::exception& e) {
-    problem = std::string("not valid JSON: ") + e.what();
+    problem = {std::string("not valid JSON: ") + e.what(), "不是有效的 JSON"};
   }
   CollectorConfig collector = RegisterCollector(Config());
   if (!problem.empty()) {  // not a request for a change at all: nothing to record
     BatchSummary s;
     s.info = {source, collector.name, ""};
     s.status = "rejected";
-    s.errors = {{source, 0, 0, "", problem}};
+    s.errors = {{source, 0, 0, "", problem.en, "", problem.zh}};
     s.error_count = 1;
     return s;
   }

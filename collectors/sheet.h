@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/wording.h"
+
 namespace parkwatch {
 
 struct SheetCell {
@@ -33,10 +35,16 @@ struct SheetCell {
 
 // A workbook that cannot be read at all: not a workbook, encrypted, corrupt, too large when
 // unpacked, or a sheet that does not exist. what() is the reason, for a reader of the
-// rejection ("the workbook is password-protected; save it without a password").
+// rejection ("the workbook is password-protected; save it without a password"); wording() is
+// that reason in English and Chinese (工作簿设有密码：请取消密码后另存).
 class WorkbookError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  WorkbookError(const std::string& en, std::string zh)
+      : std::runtime_error(en), zh_(std::move(zh)) {}
+  Wording wording() const { return {what(), zh_}; }
+
+ private:
+  std::string zh_;
 };
 
 class SheetSource {

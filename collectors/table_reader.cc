@@ -61,7 +61,7 @@ bool EqualsAsciiNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view DimensionName(Dimension d) {
+std::string DimensionName(Dimension d) {
   switch (d) {
     case Dimension::kMoney:
       return "money";
@@ -71,6 +71,21 @@ std::string_view DimensionName(Dimension d) {
       return "count";
     case Dimension::kRatio:
       return "ratio";
+  }
+  return "?";
+}
+
+// 金额, 能耗, 数量, 比率: what a unit measures, for the Chinese message.
+std::string DimensionNameZh(Dimension d) {
+  switch (d) {
+    case Dimension::kMoney:
+      return "金额";
+    case Dimension::kEnergy:
+      return "能耗";
+    case Dimension::kCount:
+      return "数量";
+    case Dimension::kRatio:
+      return "比率";
   }
   return "?";
 }
@@ -94,21 +109,26 @@ bool SplitUnitSuffix(std::string_view header, std::string_view* name, std::strin
 // Looks a unit up, accepting the full-width percent sign. Returns the factor to the base unit,
 // or nullopt with *error saying why it does not fit the indicator.
 std::optional<double> ResolveUnit(std::string_view name, const IndicatorConfig& indicator,
-                                  std::string* error) {
+                                  Wording* error) {
   name = TrimBlanks(name);
   std::optional<Unit> unit = name == "\xEF\xBC\x85" ? FindUnit("%") : FindUnit(name);  // ％
   if (!unit) {
-    *error = "unknown unit " + Quote(name) +
-             " (known: 元 千元 万元 亿元, kWh 万千瓦时 亿千瓦时, 人 个 家, %)";
+    *error = {"unknown unit " + Quote(name) +
+                  " (known: 元 千元 万元 亿元, kWh 万千瓦时 亿千瓦时, 人 个 家, %)",
+              "无法识别的单位 " + Quote(name) +
+                  "（可用：元 千元 万元 亿元，kWh 万千瓦时 亿千瓦时，人 个 家，%）"};
     return std::nullopt;
   }
   if (unit->dimension != indicator.dimension) {
-    *error = "unit " + Quote(name) + " measures " + std::string(DimensionName(unit->dimension)) +
-             ", but " + indicator.name + " is " + std::string(DimensionName(indicator.dimension)) +
-             " (e.g. " +
-             (indicator.default_unit.empty() ? std::string(BaseUnitName(indicator.dimension))
-                                             : indicator.default_unit) +
-             ")";
+    const std::string example = indicator.default_unit.empty()
+                                    ? std::string(BaseUnitName(indicator.dimension))
+                                    : indicator.default_unit;
+    *error = {"unit " + Quote(name) + " measures " + DimensionName(unit->dimension) + ", but " +
+                  indicator.name + " is " + DimensionName(indicator.dimension) + " (e.g. " +
+                  example + ")",
+              "单位 " + Quote(name) + " 计量的是" + DimensionNameZh(unit->dimension) + "，而 " +
+                  indicator.name + " 是" + DimensionNameZh(indicator.dimension) + "（如 " +
+                  example + "）"};
     return std::nullopt;
   }
   return unit->to_base;
@@ -285,22 +305,27 @@ class TableMapper {
     if (!role) role = RoleOfHeader(out->header, indicators_);
     if (!role) {
       errors_->Add(line, column, out->header,
-                   "unknown column header " + Quote(out->header) +
-                       "; map it under collectors[].columns or name it with a known header");
+                   {"unknown column header " + Quote(out->header) +
+                        "; map it under collectors[].columns or name it with a known header",
+                    "无法识别的列名 " + Quote(out->header) +
+                        "：请改用标准列名（如 统一社会信用代码、报告期、工业总产值(万元)），"
+                        "或请管理员在采集配置 columns 中对应"});
       return false;
     }
     out->kind = role->kind;
     if (role->kind != ColumnRole::kIndicator) return true;
     out->indicator = FindIndicator(role->indicator);
     if (!out->indicator) {
-      errors_->Add(line, column, out->header,
-                   "column " + Quote(out->header) + " is mapped to indicator " +
-                       Quote(role->indicator) + ", which is not configured");
+      errors_->Add(
+          line, column, out->header,
+          {"column " + Quote(out->header) + " is mapped to indicator " + Quote(role->indicator) +
+               ", which is not configured",
+           "列 " + Quote(out->header) + " 对应的指标 " + Quote(role->indicator) + " 未配置"});
       return false;
     }
     out->unit = role->unit.empty() ? std::string(DefaultUnit(*out->indicator)) : role->unit;
     out->unit_named = !role->unit.empty();
-    std::string why;
+    Wording why;
     std::optional<double> factor = ResolveUnit(out->unit, *out->indicator, &why);
     if (!factor) {
       errors_->Add(line, column, out->header, why);
@@ -324,15 +349,19 @@ class TableMapper {
         figures = true;
         auto [it, fresh] = seen_indicator.emplace(std::pair(c->indicator, c->part), c);
         if (!fresh) {
-          report(c, "column " + Quote(c->header) + " repeats indicator " + c->indicator->name +
-                        " of column " + Quote(it->second->header));
+          report(c, {"column " + Quote(c->header) + " repeats indicator " + c->indicator->name +
+                         " of column " + Quote(it->second->header),
+                     "列 " + Quote(c->header) + " 与列 " + Quote(it->second->header) +
+                         " 是同一指标（" + c->indicator->name + "）"});
           ok = false;
         }
         continue;
       }
       if (first[c->kind]) {
-        report(c, "column " + Quote(c->header) + " has the same meaning as column " +
-                      Quote(first[c->kind]->header));
+        report(c, {"column " + Quote(c->header) + " has the same meaning as column " +
+                       Quote(first[c->kind]->header),
+                   "列 " + Quote(c->header) + " 与列 " + Quote(first[c->kind]->header) +
+                       " 含义相同，只能保留一列"});
         ok = false;
         continue;
       }
@@ -342,23 +371,28 @@ class TableMapper {
     // (a price index per industry): its figures belong to the pseudo-enterprise
     // "industry:<name>" that the rules read as the industry's deflator.
     if (!first[ColumnRole::kCreditCode] && !(first[ColumnRole::kIndustry] && figures)) {
-      report(nullptr, "no credit code column (统一社会信用代码 or credit_code)");
+      report(nullptr, {"no credit code column (统一社会信用代码 or credit_code)",
+                       "缺少必填列：统一社会信用代码"});
       ok = false;
     }
     bool long_name = first[ColumnRole::kIndicatorName], long_value = first[ColumnRole::kValue];
     if (long_name != long_value) {
       report(long_name ? first[ColumnRole::kIndicatorName] : first[ColumnRole::kValue],
-             "a long-format table needs both an indicator (指标) and a value (数值) column");
+             {"a long-format table needs both an indicator (指标) and a value (数值) column",
+              "按行填报指标的表需要同时有 指标 列和 数值 列"});
       ok = false;
     }
     if (first[ColumnRole::kUnit] && !long_name) {
       report(first[ColumnRole::kUnit],
-             "a unit column belongs to a long-format table with indicator (指标) and value "
-             "(数值) columns; in a wide table write the unit in the header, e.g. 工业总产值(万元)");
+             {"a unit column belongs to a long-format table with indicator (指标) and value "
+              "(数值) columns; in a wide table write the unit in the header, e.g. 工业总产值(万元)",
+              "单位 列只用于有 指标、数值 列的表；每个指标一列的表请把单位写在列名里，如 "
+              "工业总产值(万元)"});
       ok = false;
     }
     if ((figures || long_name) && !first[ColumnRole::kPeriod]) {
-      report(nullptr, "no period column (报告期 or period), needed for figures");
+      report(nullptr, {"no period column (报告期 or period), needed for figures",
+                       "缺少必填列：报告期（填报数据时必须有）"});
       ok = false;
     }
     return ok;
@@ -399,12 +433,12 @@ class TableMapper {
     size_t code_cell = SIZE_MAX, period_cell = SIZE_MAX;
     size_t name_cell = SIZE_MAX, value_cell = SIZE_MAX, unit_cell = SIZE_MAX;
 
-    void Fail(size_t i, std::string_view message) {
+    void Fail(size_t i, const Wording& message) {
       TextLocation at = cells.where(i);
       errors->Add(at.line ? at.line : line, at.column, cols[i]->header, message);
       ok = false;
     }
-    void FailRow(std::string_view message) {
+    void FailRow(const Wording& message) {
       errors->Add(line, 0, "", message);
       ok = false;
     }
@@ -424,8 +458,10 @@ class TableMapper {
       std::string_view v = TrimBlanks(row.cells.value(i));
       if (v.size() > kMaxCellBytes) {
         // No name, code or figure is this long: refused before anything copies it.
-        row.Fail(i, "value of " + std::to_string(v.size()) + " bytes, more than " +
-                        std::to_string(kMaxCellBytes) + ": " + Quote(v));
+        row.Fail(i, {"value of " + std::to_string(v.size()) + " bytes, more than " +
+                         std::to_string(kMaxCellBytes) + ": " + Quote(v),
+                     "内容过长（" + std::to_string(v.size()) + " 字节，上限 " +
+                         std::to_string(kMaxCellBytes) + "）：" + Quote(v)});
         continue;
       }
       switch (col.kind) {
@@ -434,9 +470,10 @@ class TableMapper {
           for (char c : v)
             if (!IsAsciiSpace(c)) code_.push_back(AsciiUpper(c));
           if (code_.empty()) {
-            row.Fail(i, "credit code is empty");
-          } else if (std::string why = ValidateCreditCode(code_); !why.empty()) {
-            row.Fail(i, "invalid credit code " + Quote(v) + ": " + why);
+            row.Fail(i, {"credit code is empty", "统一社会信用代码为空"});
+          } else if (Wording why = ValidateCreditCode(code_); !why.empty()) {
+            row.Fail(i, {"invalid credit code " + Quote(v) + ": " + why.en,
+                         Quote(v) + " 无效，" + why.zh});
           }
           break;
         }
@@ -452,7 +489,8 @@ class TableMapper {
             if (ParseKeyFlag(v, &key))
               enterprise_.key = key, row.has_attribute = true;
             else
-              row.Fail(i, "not a yes/no value: " + Quote(v) + " (是/否, Y/N, 1/0, 重点)");
+              row.Fail(i, {"not a yes/no value: " + Quote(v) + " (是/否, Y/N, 1/0, 重点)",
+                           "应填 是 或 否：" + Quote(v) + "（可写 是/否、Y/N、1/0、重点）"});
           }
           break;
         case ColumnRole::kAboveSizeSince:
@@ -460,7 +498,7 @@ class TableMapper {
           if (!v.empty()) {
             int year;
             if (!ParseYear(v, &year)) {
-              row.Fail(i, "not a year: " + Quote(v));
+              row.Fail(i, {"not a year: " + Quote(v), "不是年份：" + Quote(v)});
             } else {
               (col.kind == ColumnRole::kAboveSizeSince ? enterprise_.above_size_since
                                                        : enterprise_.above_size_until) = year;
@@ -475,13 +513,14 @@ class TableMapper {
               enterprise_.expected_reports = reports, row.has_attribute = true;
             else
               row.Fail(i,
-                       "not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)");
+                       {"not a list of reports: " + Quote(v) + " (周报、月报, weekly, monthly, 无)",
+                        "应报报表无法识别：" + Quote(v) + "（可写 周报、月报、无）"});
           }
           break;
         case ColumnRole::kPeriod:
           row.period_cell = i;
           if (!v.empty()) {
-            std::string why;
+            Wording why;
             row.period = ParsePeriod(v, &why);
             if (!row.period) row.Fail(i, why);
           }
@@ -489,7 +528,7 @@ class TableMapper {
         case ColumnRole::kIndicator: {
           double value;
           if (!ParseValue(v, *col.indicator, col.to_base, col.unit_named ? col.unit : "", &value,
-                          [&](std::string m) { row.Fail(i, m); }))
+                          [&](const Wording& m) { row.Fail(i, m); }))
             break;
           if (col.part == Column::Part::kCurrent || col.part == Column::Part::kLastYear)
             pending_.push_back({col.indicator, i, value, col.part == Column::Part::kLastYear});
@@ -517,12 +556,13 @@ class TableMapper {
   void CheckComplete(Row& row) {
     if (!pending_.empty() && !row.period && row.period_cell != SIZE_MAX &&
         TrimBlanks(row.cells.value(row.period_cell)).empty())
-      row.Fail(row.period_cell, "period is empty");
+      row.Fail(row.period_cell, {"period is empty", "报告期为空"});
     if (!pending_.empty() && row.period_cell == SIZE_MAX)
-      row.FailRow("row has figures but no period");
+      row.FailRow({"row has figures but no period", "该行有数据但没有报告期"});
     if (row.code_cell == SIZE_MAX) {
       if (!enterprise_.industry) {
-        row.FailRow("row has neither a credit code nor an industry");
+        row.FailRow({"row has neither a credit code nor an industry",
+                     "该行既没有统一社会信用代码，也没有行业"});
       } else {
         code_ = kIndustrySeriesPrefix + *enterprise_.industry;
         row.has_attribute = false;  // an industry series has no enterprise attributes
@@ -535,16 +575,19 @@ class TableMapper {
         if (p.indicator == c.indicator && !p.last_year &&
             c.indicator->kind == IndicatorKind::kLevel && c.value >= 0 &&
             c.value < p.value * (1 - 1e-9))
-          row.Fail(c.cell, "the year-to-date figure is smaller than the month's own (" +
-                               FormatNumber(c.value) + " < " + FormatNumber(p.value) + " in " +
-                               std::string(BaseUnitName(c.indicator->dimension)) + ")");
+          row.Fail(c.cell,
+                   {"the year-to-date figure is smaller than the month's own (" +
+                        FormatNumber(c.value) + " < " + FormatNumber(p.value) + " in " +
+                        std::string(BaseUnitName(c.indicator->dimension)) + ")",
+                    "本年累计小于本月数（以" + std::string(BaseUnitName(c.indicator->dimension)) +
+                        "计：" + FormatNumber(c.value) + " < " + FormatNumber(p.value) + "）"});
   }
 
   // Stage 3: the records to the sink, which may still refuse one (a duplicate in the batch).
   void Emit(Row& row, RecordSink* sink) {
     if (row.has_attribute) {
       enterprise_.credit_code = code_;
-      if (std::string why = sink->PutEnterprise(enterprise_); !why.empty())
+      if (Wording why = sink->PutEnterprise(enterprise_); !why.empty())
         row.Fail(row.code_cell, why);
     }
     figure_.credit_code = code_;
@@ -555,14 +598,15 @@ class TableMapper {
       if (p.last_year) {
         std::optional<Period> before = row.period ? row.period->SameLastYear() : std::nullopt;
         if (!before) {
-          row.Fail(p.cell, "the period has no same period last year (week 53)");
+          row.Fail(p.cell, {"the period has no same period last year (week 53)",
+                            "该报告期没有上年同期（上年没有第53周）"});
           continue;
         }
         figure_.period = *before;
       } else if (row.period) {
         figure_.period = *row.period;
       }
-      if (std::string why = sink->PutFigure(figure_); !why.empty()) row.Fail(p.cell, why);
+      if (Wording why = sink->PutFigure(figure_); !why.empty()) row.Fail(p.cell, why);
     }
   }
 
@@ -586,7 +630,7 @@ class TableMapper {
   // cell is a number: 2026.1 is October or January, and only the collector's period_format
   // can say which. Returns nullopt for any other text (Period::Parse reads it), an invalid
   // Period with *why set when refused, or the period.
-  std::optional<Period> ParseYearDotMonth(std::string_view text, std::string* why) const {
+  std::optional<Period> ParseYearDotMonth(std::string_view text, Wording* why) const {
     if (text.size() != 6 || text[4] != '.' || text[5] < '1' || text[5] > '9') return std::nullopt;
     int year = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + 4, year);
@@ -595,15 +639,20 @@ class TableMapper {
     if (collector_.period_format == "yyyy.m") return Period::Month(year, digit);
     if (collector_.period_format == "yyyy.mm") {
       if (digit == 1) return Period::Month(year, 10);
-      *why = "invalid period " + Quote(text) + ": under period_format yyyy.mm it is month " +
-             std::to_string(digit * 10);
+      *why = {"invalid period " + Quote(text) + ": under period_format yyyy.mm it is month " +
+                  std::to_string(digit * 10),
+              "报告期 " + Quote(text) + " 无效：按本采集的 yyyy.mm 写法它是第" +
+                  std::to_string(digit * 10) + "月"};
       return Period();
     }
     if (digit != 1) return std::nullopt;  // 2026.2 can only be February
-    *why = "ambiguous period " + Quote(text) +
-           ": Excel shows a typed 2026.10 as 2026.1, so it may be October or January; write "
-           "2026-10 or 2026-01 (or format the cells as text), or declare the collector's "
-           "period_format (yyyy.m or yyyy.mm)";
+    *why = {"ambiguous period " + Quote(text) +
+                ": Excel shows a typed 2026.10 as 2026.1, so it may be October or January; write "
+                "2026-10 or 2026-01 (or format the cells as text), or declare the collector's "
+                "period_format (yyyy.m or yyyy.mm)",
+            "报告期 " + Quote(text) +
+                " 含义不明：Excel 会把输入的 2026.10 显示成 2026.1，可能是10月也可能是1月；"
+                "请写成 2026年10月 或 2026年1月（或把单元格设为文本格式）"};
     return Period();
   }
 
@@ -614,10 +663,10 @@ class TableMapper {
   }
 
   // Period::Parse with a one-entry cache: a file usually reports one period on every row.
-  std::optional<Period> ParsePeriod(std::string_view text, std::string* why) {
+  std::optional<Period> ParsePeriod(std::string_view text, Wording* why) {
     if (!period_cache_valid_ || text != period_text_) {
       period_text_.assign(text);
-      period_error_.clear();
+      period_error_ = {};
       period_value_ = ParseYearDotMonth(text, &period_error_);
       if (period_value_ && !period_value_->valid()) {
         period_value_.reset();  // refused; period_error_ says why
@@ -650,14 +699,17 @@ class TableMapper {
       bool missing;
       if (!ParseFigure(digits, &ignored, &missing)) break;  // not a number with a unit
       if (ind.dimension != Dimension::kMoney) {
-        fail("an amount of money " + Quote(v) + " for " + ind.name + ", which is " +
-             std::string(DimensionName(ind.dimension)));
+        fail({"an amount of money " + Quote(v) + " for " + ind.name + ", which is " +
+                  DimensionName(ind.dimension),
+              Quote(v) + " 是金额，而 " + ind.name + " 是" + DimensionNameZh(ind.dimension)});
         return false;
       }
       std::optional<Unit> unit = FindUnit(unit_name);
       if (!named_unit.empty() && unit && unit->to_base != to_base) {
-        fail(Quote(v) + " is in " + std::string(unit_name) + ", but the column is in " +
-             std::string(named_unit) + ": write the number alone, or fix the header's unit");
+        fail({Quote(v) + " is in " + std::string(unit_name) + ", but the column is in " +
+                  std::string(named_unit) + ": write the number alone, or fix the header's unit",
+              Quote(v) + " 的单位是" + std::string(unit_name) + "，而本列的单位是" +
+                  std::string(named_unit) + "：请只填数字，或改正列名中的单位"});
         return false;
       }
       if (unit) to_base = unit->to_base;
@@ -674,19 +726,21 @@ class TableMapper {
     bool missing;
     double value;
     if (!ParseFigure(number, &value, &missing)) {
-      if (!missing || percent) fail("not a number: " + Quote(v));
+      if (!missing || percent) fail({"not a number: " + Quote(v), "不是数字：" + Quote(v)});
       return false;
     }
     if (percent) {
       if (ind.dimension != Dimension::kRatio) {
-        fail("a percentage " + Quote(v) + " for " + ind.name + ", which is " +
-             std::string(DimensionName(ind.dimension)));
+        fail({"a percentage " + Quote(v) + " for " + ind.name + ", which is " +
+                  DimensionName(ind.dimension),
+              Quote(v) + " 是百分比，而 " + ind.name + " 是" + DimensionNameZh(ind.dimension)});
         return false;
       }
       to_base = 0.01;  // the sign in the cell says what unit it is in
     }
     if (value < 0 && ind.kind == IndicatorKind::kLevel && !ind.allow_negative) {
-      fail("negative value " + Quote(v) + " for " + ind.name + ", which cannot be negative");
+      fail({"negative value " + Quote(v) + " for " + ind.name + ", which cannot be negative",
+            "负数 " + Quote(v) + "：" + ind.name + " 不能为负"});
       return false;
     }
     *out = value * to_base;
@@ -702,12 +756,13 @@ class TableMapper {
       double ignored;
       bool missing;
       if (!ParseFigure(value, &ignored, &missing) && missing) return;  // nothing in either
-      row.Fail(name_cell, "indicator is empty, but the row has a value " + Quote(value));
+      row.Fail(name_cell, {"indicator is empty, but the row has a value " + Quote(value),
+                           "指标为空，但该行有数值 " + Quote(value)});
       return;
     }
     const LongIndicator* li = LookupLongIndicator(name);
     if (!li) {
-      row.Fail(name_cell, "unknown indicator " + Quote(name));
+      row.Fail(name_cell, {"unknown indicator " + Quote(name), "无法识别的指标 " + Quote(name)});
       return;
     }
     std::string_view unit = unit_cell != SIZE_MAX ? TrimBlanks(row.cells.value(unit_cell)) : "";
@@ -716,7 +771,7 @@ class TableMapper {
       unit = li->unit.empty() ? DefaultUnit(*li->indicator) : std::string_view(li->unit);
       unit_at = name_cell;
     }
-    std::string why;
+    Wording why;
     std::optional<double> factor = ResolveUnit(unit, *li->indicator, &why);
     if (!factor) {
       row.Fail(unit_at, why);
@@ -725,7 +780,7 @@ class TableMapper {
     double v;
     bool named = unit_at == unit_cell || !li->unit.empty();
     if (ParseValue(value, *li->indicator, *factor, named ? unit : "", &v,
-                   [&](std::string m) { row.Fail(value_cell, m); }))
+                   [&](const Wording& m) { row.Fail(value_cell, m); }))
       pending_.push_back({li->indicator, value_cell, v, false});
   }
 
@@ -760,7 +815,8 @@ class TableMapper {
   std::vector<Pending> pending_;
   std::vector<Pending> cumulative_;
   bool period_cache_valid_ = false;
-  std::string period_text_, period_error_;
+  std::string period_text_;
+  Wording period_error_;
   std::optional<Period> period_value_;
   std::map<std::string, std::optional<LongIndicator>, std::less<>> long_cache_;
 };
@@ -794,8 +850,10 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   ErrorSink errors(file_name, &result->errors);
   std::optional<EncodingOption> option = ParseEncodingOption(collector.encoding);
   if (!option) {
-    errors.Add(0, 0, "encoding",
-               "unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)");
+    errors.Add(
+        0, 0, "encoding",
+        {"unknown encoding " + Quote(collector.encoding) + " (auto, utf-8, gb18030)",
+         "采集配置的编码 " + Quote(collector.encoding) + " 无法识别（可用 auto、utf-8、gb18030）"});
     result->error_count = errors.Finish();
     return;
   }
@@ -813,10 +871,11 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   DecodingStreambuf decoded(in.rdbuf(), encoding, std::move(head));
   std::istream text(&decoded);
   CsvReader reader(text);
-  const std::string bad_encoding =
+  const Wording bad_encoding =
       encoding == TextEncoding::kUtf8
-          ? "not valid UTF-8 (set the collector's encoding if the file is GB18030)"
-          : "not valid GB18030";
+          ? Wording{"not valid UTF-8 (set the collector's encoding if the file is GB18030)",
+                    "不是有效的 UTF-8 文字（若文件是 GB18030/GBK 编码，请管理员设置采集的编码）"}
+          : Wording{"not valid GB18030", "不是有效的 GB18030 文字"};
 
   auto report_problem = [&](const CsvProblem& problem, std::string_view field) {
     switch (problem.kind) {
@@ -827,20 +886,24 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
         break;
       case CsvProblem::kUnterminatedQuote:
         errors.Add(problem.where.line, problem.where.column, field,
-                   "quoted field is never closed (unterminated quote)");
+                   {"quoted field is never closed (unterminated quote)",
+                    "引号没有闭合：该字段以双引号开头，却找不到结束的双引号"});
         break;
       case CsvProblem::kTextAfterQuote:
         errors.Add(problem.where.line, problem.where.column, field,
-                   "text after the closing quote of a field");
+                   {"text after the closing quote of a field", "字段的结束引号后面还有文字"});
         break;
       case CsvProblem::kRecordTooLong:
         errors.Add(problem.where.line, problem.where.column, field,
-                   "record longer than " + std::to_string(kMaxCsvRecordBytes >> 20) +
-                       " MiB, probably an unterminated quote; reading stopped");
+                   {"record longer than " + std::to_string(kMaxCsvRecordBytes >> 20) +
+                        " MiB, probably an unterminated quote; reading stopped",
+                    "一行超过 " + std::to_string(kMaxCsvRecordBytes >> 20) +
+                        " MiB，多半是引号没有闭合；已停止读取"});
         break;
       case CsvProblem::kTooManyFields:
         errors.Add(problem.where.line, problem.where.column, field,
-                   "record has more than " + std::to_string(kMaxCsvFields) + " fields");
+                   {"record has more than " + std::to_string(kMaxCsvFields) + " fields",
+                    "一行超过 " + std::to_string(kMaxCsvFields) + " 列"});
         break;
     }
   };
@@ -850,7 +913,7 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
   std::vector<const Column*> layout;
   bool table_ok = true;
   if (!reader.Next()) {
-    errors.Add(0, 0, "", "empty input: no header line");
+    errors.Add(0, 0, "", {"empty input: no header line", "文件为空：没有表头行"});
     result->error_count = errors.Finish();
     return;
   }
@@ -866,8 +929,8 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
     for (const Column& c : columns) layout.push_back(&c);
     const int header_line = reader.line();
     if (table_ok)
-      table_ok = TableMapper::CheckLayout(layout, [&](const Column* c, std::string message) {
-        errors.Add(header_line, c ? c->column : 0, c ? c->header : "", std::move(message));
+      table_ok = TableMapper::CheckLayout(layout, [&](const Column* c, const Wording& message) {
+        errors.Add(header_line, c ? c->column : 0, c ? c->header : "", message);
       });
   }
 
@@ -896,8 +959,9 @@ void ReadCsvTable(std::istream& in, const std::string& file_name, const Collecto
       if (!TrimBlanks(reader[i]).empty()) {
         TextLocation at = reader.FieldLocation(i);
         errors.Add(at.line, at.column, "",
-                   "value " + Quote(reader[i]) + " in column " + std::to_string(i + 1) +
-                       ", which has no header");
+                   {"value " + Quote(reader[i]) + " in column " + std::to_string(i + 1) +
+                        ", which has no header",
+                    "第" + std::to_string(i + 1) + "列没有列名，却填了 " + Quote(reader[i])});
         ok = false;
         break;
       }
@@ -933,7 +997,7 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
   std::map<std::string, Column, std::less<>> columns;
   bool table_ok = true;
   bool too_many_names = false;
-  std::string error = ReadJsonRows(body, [&](JsonRow& row) {
+  Wording error = ReadJsonRows(body, [&](JsonRow& row) {
     for (const JsonMember& m : row.members) {
       if (columns.count(m.name)) continue;
       if (columns.size() >= kMaxJsonMembers) {
@@ -949,7 +1013,8 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
     }
   });
   if (error.empty() && too_many_names)
-    error = "rows have more than " + std::to_string(kMaxJsonMembers) + " different member names";
+    error = {"rows have more than " + std::to_string(kMaxJsonMembers) + " different member names",
+             "各行的字段名合计超过 " + std::to_string(kMaxJsonMembers) + " 个"};
   if (!error.empty()) {
     // The body as a whole is refused: that is its one error (what its names would have meant
     // no longer matters).
@@ -966,12 +1031,16 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
     const int n = row.number;
     ++result->rows_read;
     if (!row.is_object) {
-      errors.Add(n, 0, "", "row is not an object of header: value members");
+      errors.Add(
+          n, 0, "",
+          {"row is not an object of header: value members", "该行不是 {\"列名\": 值} 形式的对象"});
       return;
     }
     if (!table_ok) return;
     if (row.too_many_members) {
-      errors.Add(n, 0, "", "row has more than " + std::to_string(kMaxJsonMembers) + " members");
+      errors.Add(n, 0, "",
+                 {"row has more than " + std::to_string(kMaxJsonMembers) + " members",
+                  "该行超过 " + std::to_string(kMaxJsonMembers) + " 个字段"});
       return;
     }
     layout.clear();
@@ -981,14 +1050,15 @@ void ReadJsonTable(std::string_view body, const std::string& source_name,
       const Column& c = columns.find(m.name)->second;
       if (m.type) {
         errors.Add(n, 0, c.header,
-                   std::string("value must be a string or a number, not ") + m.type);
+                   {std::string("value must be a string or a number, not ") + m.type,
+                    std::string("值应是文字或数字，而不是 ") + m.type});
         ok = false;
       }
       layout.push_back(&c);
       cells.values.push_back(std::move(m.text));
     }
     ok = TableMapper::CheckLayout(layout,
-                                  [&](const Column* c, std::string message) {
+                                  [&](const Column* c, const Wording& message) {
                                     errors.Add(n, 0, c ? c->header : "", message);
                                   }) &&
          ok;
@@ -1176,7 +1246,7 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
   std::optional<std::pair<std::string, Unit>> table_unit;
   bool have = sheet.Next();
   if (!have) {
-    errors.Add(0, 0, "", "the sheet is empty: no header row");
+    errors.Add(0, 0, "", {"the sheet is empty: no header row", "工作表为空：没有表头行"});
     return;
   }
   int first_row = sheet.row();
@@ -1201,9 +1271,12 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
         mapper.Resolve(first_texts[i], first_row, static_cast<int>(i) + 1, &c);
     }
     errors.Add(0, 0, "",
-               "no header row in the first " + std::to_string(kMaxTitleRows) +
-                   " rows: expected a row naming the columns, with 统一社会信用代码 (or "
-                   "企业名称) and 报告期 among them");
+               {"no header row in the first " + std::to_string(kMaxTitleRows) +
+                    " rows: expected a row naming the columns, with 统一社会信用代码 (or "
+                    "企业名称) and 报告期 among them",
+                "前 " + std::to_string(kMaxTitleRows) +
+                    " 行中找不到表头行：应有一行写明各列名称，其中包括 统一社会信用代码（或 "
+                    "企业名称）和 报告期"});
     return;
   }
 
@@ -1243,8 +1316,10 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
         continue;
       }
       if (c.kind != ColumnRole::kIndicator) {
-        errors.Add(header_row + 1, column, std::string(bottom),
-                   Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator");
+        errors.Add(
+            header_row + 1, column, std::string(bottom),
+            {Quote(bottom) + " stands under " + Quote(name) + ", which is not an indicator",
+             Quote(bottom) + " 位于 " + Quote(name) + " 之下，但 " + Quote(name) + " 不是指标"});
         table_ok = false;
         continue;
       }
@@ -1275,8 +1350,8 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
   std::vector<const Column*> layout;
   for (const Column& c : columns) layout.push_back(&c);
   if (table_ok)
-    table_ok = TableMapper::CheckLayout(layout, [&](const Column* c, std::string message) {
-      errors.Add(header_row, c ? c->column : 0, c ? c->header : "", std::move(message));
+    table_ok = TableMapper::CheckLayout(layout, [&](const Column* c, const Wording& message) {
+      errors.Add(header_row, c ? c->column : 0, c ? c->header : "", message);
     });
 
   SheetRowCells cells;
@@ -1312,8 +1387,9 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
         std::string text;
         CellText(cell, false, &text);
         errors.Add(cells.row, cell.column, "",
-                   "value " + Quote(text) + " in column " + ColumnLetters(cell.column) +
-                       ", which has no header");
+                   {"value " + Quote(text) + " in column " + ColumnLetters(cell.column) +
+                        ", which has no header",
+                    ColumnLetters(cell.column) + " 列没有列名，却填了 " + Quote(text)});
         ok = false;
         break;
       }
@@ -1321,12 +1397,15 @@ void ReadSheetRows(SheetSource& sheet, const CollectorConfig& collector,
       if (c.kind == ColumnRole::kIgnore) continue;
       if (cell.kind == SheetCell::kError) {
         errors.Add(cells.row, cell.column, c.header,
-                   "the cell's formula has no value but the error " + cell.text);
+                   {"the cell's formula has no value but the error " + cell.text,
+                    "单元格公式没有算出数值，而是错误 " + cell.text});
         ok = false;
       } else if (cell.kind == SheetCell::kUncalculated) {
         errors.Add(cells.row, cell.column, c.header,
-                   "a formula whose value was never calculated (the file was written by a "
-                   "program): open it in Excel or WPS and save it, so the values are stored");
+                   {"a formula whose value was never calculated (the file was written by a "
+                    "program): open it in Excel or WPS and save it, so the values are stored",
+                    "公式的值从未计算过（文件由程序生成）：请用 Excel 或 WPS 打开后保存一次，"
+                    "让数值存入文件"});
         ok = false;
       } else {
         CellText(cell, c.kind == ColumnRole::kPeriod, &cells.values[i]);
@@ -1350,7 +1429,7 @@ void ReadSheetTable(SheetSource& sheet, const std::string& file_name,
   try {
     ReadSheetRows(sheet, collector, indicators, sink, result, errors, progress);
   } catch (const WorkbookError& e) {
-    errors.Add(0, 0, "", e.what());
+    errors.Add(0, 0, "", e.wording());
   }
   // A workbook read sheet by sheet (sheet: all) adds each sheet's count.
   result->error_count += errors.Finish();

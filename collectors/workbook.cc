@@ -38,8 +38,10 @@ bool HoldsEncryptedPackage(int fd) {
   return false;
 }
 
-const char* const kEncrypted =
-    "the workbook is password-protected (an encrypted .xlsx): save it without a password";
+WorkbookError Encrypted() {
+  return {"the workbook is password-protected (an encrypted .xlsx): save it without a password",
+          "工作簿设有密码（加密的 .xlsx）：请取消密码后另存再上传"};
+}
 
 }  // namespace
 
@@ -52,22 +54,25 @@ FileFormat SniffFormat(std::string_view head) {
 std::unique_ptr<SheetSource> OpenWorkbookSheet(int fd, FileFormat format,
                                                const SheetChoice& choice) {
   if (format == FileFormat::kXlsx) return OpenXlsxSheet(fd, choice);
-  if (HoldsEncryptedPackage(fd)) throw WorkbookError(kEncrypted);
+  if (HoldsEncryptedPackage(fd)) throw Encrypted();
   return OpenXlsSheet("/proc/self/fd/" + std::to_string(fd), choice);
 }
 
 std::unique_ptr<SheetSource> OpenWorkbookSheet(std::string_view bytes, FileFormat format,
                                                const SheetChoice& choice) {
   if (format == FileFormat::kXlsx) return OpenXlsxSheet(bytes, choice);
-  if (bytes.find(kEncryptedPackage) != std::string_view::npos) throw WorkbookError(kEncrypted);
+  if (bytes.find(kEncryptedPackage) != std::string_view::npos) throw Encrypted();
   // FreeXL reads from a path: give it an anonymous in-memory file.
   int fd = ::memfd_create("parkwatch-xls", MFD_CLOEXEC);
-  if (fd < 0) throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno));
+  if (fd < 0)
+    throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno),
+                        std::string("无法读取工作簿：") + std::strerror(errno));
   for (size_t done = 0; done < bytes.size();) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n <= 0) {
       ::close(fd);
-      throw WorkbookError("cannot read the workbook: no room for a copy in memory");
+      throw WorkbookError("cannot read the workbook: no room for a copy in memory",
+                          "无法读取工作簿：内存不足");
     }
     done += static_cast<size_t>(n);
   }

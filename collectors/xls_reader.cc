@@ -25,22 +25,27 @@ namespace {
 
 constexpr unsigned kReadSeconds = 120;  // a file that takes longer is refused
 
-std::string FreexlReason(int code) {
+Wording FreexlReason(int code) {
   switch (code) {
     case FREEXL_FILE_NOT_FOUND:
-      return "the file cannot be opened";
+      return {"the file cannot be opened", "文件无法打开"};
     case FREEXL_INSUFFICIENT_MEMORY:
-      return "not enough memory to read it";
+      return {"not enough memory to read it", "内存不足，无法读取"};
     case FREEXL_INVALID_CFBF_HEADER:
     case FREEXL_CFBF_INVALID_SIGNATURE:
-      return "not an Excel 97-2003 workbook (no valid OLE2 header)";
+      return {"not an Excel 97-2003 workbook (no valid OLE2 header)",
+              "不是 Excel 97-2003 工作簿（.xls）"};
     case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
-      return "an OLE2 file without an Excel workbook stream (an encrypted .xlsx, or a Word or "
-             "other Office file)";
+      return {
+          "an OLE2 file without an Excel workbook stream (an encrypted .xlsx, or a Word or "
+          "other Office file)",
+          "文件中没有 Excel 工作簿（可能是加密的 .xlsx，或 Word 等其他 Office 文件）"};
     case FREEXL_CRAFTED_FILE:
-      return "the file's structure is severely corrupt (possibly crafted): refused";
+      return {"the file's structure is severely corrupt (possibly crafted): refused",
+              "文件结构严重损坏（可能是伪造的），已拒收"};
     default:
-      return "corrupt or unsupported .xls file (FreeXL error " + std::to_string(code) + ")";
+      return {"corrupt or unsupported .xls file (FreeXL error " + std::to_string(code) + ")",
+              "文件已损坏或格式不受支持（.xls，FreeXL 错误 " + std::to_string(code) + "）"};
   }
 }
 
@@ -86,9 +91,10 @@ class Writer {
 [[noreturn]] void ReadInChild(const std::string& path, const SheetChoice& choice, int fd) {
   ::alarm(kReadSeconds);
   Writer out(fd);
-  auto fail = [&](const std::string& why) {
+  auto fail = [&](const Wording& why) {
     out.Tag('E');
-    out.Text(why);
+    out.Text(why.en);
+    out.Text(why.zh);
     out.Flush();
     ::_exit(0);
   };
@@ -98,10 +104,11 @@ class Writer {
   unsigned int info = 0;
   if (freexl_get_info(handle, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
       info == FREEXL_BIFF_OBFUSCATED)
-    fail("the workbook is password-protected: save it without a password");
+    fail({"the workbook is password-protected: save it without a password",
+          "工作簿设有密码：请取消密码后另存再上传"});
   unsigned int sheets = 0;
   if (freexl_get_info(handle, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || sheets == 0)
-    fail("the workbook has no sheets");
+    fail({"the workbook has no sheets", "工作簿中没有工作表"});
   std::vector<std::string> names;
   for (unsigned short i = 0; i < sheets; ++i) {
     const char* name = nullptr;
@@ -111,8 +118,10 @@ class Writer {
   unsigned short chosen = 0;
   if (choice.index > 0) {
     if (static_cast<unsigned>(choice.index) > sheets)
-      fail("sheet " + std::to_string(choice.index) + " was asked for, but the workbook has " +
-           std::to_string(sheets) + " sheets");
+      fail({"sheet " + std::to_string(choice.index) + " was asked for, but the workbook has " +
+                std::to_string(sheets) + " sheets",
+            "要读取第 " + std::to_string(choice.index) + " 个工作表，但工作簿只有 " +
+                std::to_string(sheets) + " 个"});
     chosen = static_cast<unsigned short>(choice.index - 1);
   } else if (!choice.name.empty()) {
     std::string list;
@@ -122,13 +131,15 @@ class Writer {
       if (!found && names[i] == choice.name) chosen = i, found = true;
     }
     if (!found)
-      fail("no sheet named \"" + choice.name + "\" in the workbook (sheets: " + list + ")");
+      fail({"no sheet named \"" + choice.name + "\" in the workbook (sheets: " + list + ")",
+            "工作簿中没有名为 \"" + choice.name + "\" 的工作表（现有：" + list + "）"});
   }
   unsigned int rows = 0;
   unsigned short columns = 0;
   if (freexl_select_active_worksheet(handle, chosen) != FREEXL_OK ||
       freexl_worksheet_dimensions(handle, &rows, &columns) != FREEXL_OK)
-    fail("sheet \"" + names[chosen] + "\" cannot be read");
+    fail({"sheet \"" + names[chosen] + "\" cannot be read",
+          "工作表 \"" + names[chosen] + "\" 无法读取"});
   out.Tag('S');
   out.U32(sheets);
   out.U32(rows);
@@ -194,7 +205,8 @@ class XlsSheet : public SheetSource {
   XlsSheet(const std::string& path, const SheetChoice& choice) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
-      throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno));
+      throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno),
+                          std::string("无法读取工作簿：") + std::strerror(errno));
     pid_ = ::fork();
     if (pid_ == 0) {
       ::close(fds[0]);
@@ -204,11 +216,17 @@ class XlsSheet : public SheetSource {
     fd_ = fds[0];
     if (pid_ < 0) {
       ::close(fd_);
-      throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno));
+      throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno),
+                          std::string("无法读取工作簿：") + std::strerror(errno));
     }
     char tag = Tag();
-    if (tag == 'E') Fail(Text());
-    if (tag != 'S') Fail(Died());
+    if (tag == 'E') {
+      Wording why;
+      why.en = Text();
+      why.zh = Text();
+      Fail(why);
+    }
+    if (tag != 'S') throw Died();
     sheets_ = static_cast<int>(U32());
     rows_ = U32();
     name_ = Text();
@@ -223,14 +241,14 @@ class XlsSheet : public SheetSource {
       Reap(/*stop=*/false);
       return false;
     }
-    if (tag != 'R') throw WorkbookError(Died());
+    if (tag != 'R') throw Died();
     row_ = static_cast<int>(U32());
     size_t count = U32();
-    if (count > 256) throw WorkbookError(Died());
+    if (count > 256) throw Died();
     cells_.resize(count);
     for (SheetCell& cell : cells_) {
       uint32_t kind = U32();
-      if (kind > SheetCell::kUncalculated) throw WorkbookError(Died());
+      if (kind > SheetCell::kUncalculated) throw Died();
       cell.kind = static_cast<SheetCell::Kind>(kind);
       cell.column = static_cast<int>(U32());
       cell.number = F64();
@@ -255,7 +273,7 @@ class XlsSheet : public SheetSource {
       if (pos_ == end_) {
         ssize_t got = ::read(fd_, buf_, sizeof buf_);
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) throw WorkbookError(Died());
+        if (got <= 0) throw Died();
         pos_ = 0;
         end_ = static_cast<size_t>(got);
       }
@@ -281,26 +299,29 @@ class XlsSheet : public SheetSource {
   }
   std::string Text() {
     uint32_t n = U32();
-    if (n > (16u << 20)) throw WorkbookError(Died());
+    if (n > (16u << 20)) throw Died();
     std::string s(n, '\0');
     Read(s.data(), n);
     return s;
   }
 
   // Why the stream ended early: how the child ended.
-  std::string Died() {
+  WorkbookError Died() {
     int status = Reap(/*stop=*/false);
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-      return "reading the .xls took longer than " + std::to_string(kReadSeconds) + " s: refused";
-    return "the .xls reader stopped on this file (" +
-           std::string(WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                           : "exit status " + std::to_string(WEXITSTATUS(status))) +
-           "): it is corrupt or crafted; refused";
+      return {"reading the .xls took longer than " + std::to_string(kReadSeconds) + " s: refused",
+              "读取该 .xls 超过 " + std::to_string(kReadSeconds) + " 秒，已拒收"};
+    return {"the .xls reader stopped on this file (" +
+                std::string(WIFSIGNALED(status)
+                                ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                "): it is corrupt or crafted; refused",
+            "该 .xls 文件已损坏或为伪造，无法读取，已拒收"};
   }
 
-  [[noreturn]] void Fail(const std::string& why) {
+  [[noreturn]] void Fail(const Wording& why) {
     Reap(/*stop=*/false);  // the child has said its last and exits
-    throw WorkbookError(why);
+    throw WorkbookError(why.en, why.zh);
   }
 
   // Closes the pipe and waits for the child; with stop, a child that has not finished (the

@@ -44,25 +44,29 @@ class Archive {
       zip_stat_init(&st);
       if (zip_stat_index(archive.zip_.get(), static_cast<zip_uint64_t>(index), 0, &st) != 0 ||
           !(st.valid & ZIP_STAT_SIZE))
-        throw WorkbookError("the archive's entry " + name_ + " cannot be read: corrupt archive");
+        throw WorkbookError("the archive's entry " + name_ + " cannot be read: corrupt archive",
+                            "文件已损坏：压缩包中的 " + name_ + " 无法读取");
       declared_ = static_cast<int64_t>(st.size);
       file_.reset(zip_fopen_index(archive.zip_.get(), static_cast<zip_uint64_t>(index), 0));
       if (!file_)
         throw WorkbookError("cannot unpack " + name_ + ": " + zip_strerror(archive.zip_.get()) +
-                            " (corrupt archive)");
+                                " (corrupt archive)",
+                            "文件已损坏：无法解压 " + name_);
     }
 
     // Bytes read into buf (0 at the end).
     size_t Read(char* buf, size_t size) {
       zip_int64_t n = zip_fread(file_.get(), buf, size);
       if (n < 0)
-        throw WorkbookError("cannot unpack " + name_ + ": " + zip_file_strerror(file_.get()) +
-                            " (corrupt archive)");
+        throw WorkbookError(
+            "cannot unpack " + name_ + ": " + zip_file_strerror(file_.get()) + " (corrupt archive)",
+            "文件已损坏：无法解压 " + name_);
       read_ += n;
       archive_.unpacked_ += n;
       if (read_ > declared_ || archive_.unpacked_ > archive_.limits_.max_unpacked_bytes)
-        throw WorkbookError("unpacking " + name_ +
-                            " yields more than the archive declares: refused as a zip bomb");
+        throw WorkbookError(
+            "unpacking " + name_ + " yields more than the archive declares: refused as a zip bomb",
+            "文件异常：" + name_ + " 解压后比声明的大，按压缩炸弹拒收");
       return static_cast<size_t>(n);
     }
     int64_t read() const { return read_; }
@@ -83,30 +87,39 @@ class Archive {
   void Check() {
     zip_int64_t n = zip_get_num_entries(zip_.get(), 0);
     if (n < 0 || n > limits_.max_entries)
-      throw WorkbookError("the archive has " + std::to_string(n) + " entries (at most " +
-                          std::to_string(limits_.max_entries) +
-                          " are read): not a workbook as Excel writes it");
+      throw WorkbookError(
+          "the archive has " + std::to_string(n) + " entries (at most " +
+              std::to_string(limits_.max_entries) + " are read): not a workbook as Excel writes it",
+          "压缩包内有 " + std::to_string(n) + " 个文件（最多读取 " +
+              std::to_string(limits_.max_entries) + " 个）：不是 Excel 保存的工作簿");
     int64_t total = 0;
     for (zip_int64_t i = 0; i < n; ++i) {
       zip_stat_t st;
       zip_stat_init(&st);
       if (zip_stat_index(zip_.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0)
-        throw WorkbookError("corrupt archive: entry " + std::to_string(i) + " cannot be read");
+        throw WorkbookError("corrupt archive: entry " + std::to_string(i) + " cannot be read",
+                            "文件已损坏：压缩包第 " + std::to_string(i) + " 项无法读取");
       std::string name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "?";
       if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-        throw WorkbookError("the archive's entry " + name +
-                            " is encrypted: save the workbook without a password");
+        throw WorkbookError(
+            "the archive's entry " + name + " is encrypted: save the workbook without a password",
+            "工作簿设有密码（" + name + " 已加密）：请取消密码后另存再上传");
       int64_t size = (st.valid & ZIP_STAT_SIZE) ? static_cast<int64_t>(st.size) : 0;
       int64_t packed = (st.valid & ZIP_STAT_COMP_SIZE) ? static_cast<int64_t>(st.comp_size) : 0;
       total += size;
       if (size > limits_.max_unpacked_bytes || total > limits_.max_unpacked_bytes)
         throw WorkbookError("the archive unpacks to more than " +
-                            std::to_string(limits_.max_unpacked_bytes >> 20) +
-                            " MiB: refused as a zip bomb");
+                                std::to_string(limits_.max_unpacked_bytes >> 20) +
+                                " MiB: refused as a zip bomb",
+                            "文件解压后超过 " + std::to_string(limits_.max_unpacked_bytes >> 20) +
+                                " MiB，按压缩炸弹拒收");
       if (size > (1 << 20) && size / std::max<int64_t>(packed, 1) > limits_.max_ratio)
         throw WorkbookError("the archive's entry " + name + " is compressed " +
-                            std::to_string(size / std::max<int64_t>(packed, 1)) +
-                            ":1, more than any workbook: refused as a zip bomb");
+                                std::to_string(size / std::max<int64_t>(packed, 1)) +
+                                ":1, more than any workbook: refused as a zip bomb",
+                            "文件异常：" + name + " 的压缩比为 " +
+                                std::to_string(size / std::max<int64_t>(packed, 1)) +
+                                ":1，远超正常工作簿，按压缩炸弹拒收");
     }
   }
 
@@ -123,7 +136,8 @@ std::unique_ptr<Archive> OpenArchive(zip_source_t* source, const XlsxLimits& lim
     std::string why = zip_error_strerror(&error);
     zip_error_fini(&error);
     zip_source_free(source);
-    throw WorkbookError("not a readable .xlsx archive: " + why + " (corrupt or truncated file)");
+    throw WorkbookError("not a readable .xlsx archive: " + why + " (corrupt or truncated file)",
+                        "无法读取的 .xlsx 文件：文件已损坏或不完整");
   }
   zip_error_fini(&error);
   return std::make_unique<Archive>(zip, limits);  // owns zip, also when its checks throw
@@ -196,8 +210,10 @@ class XmlParser {
     std::string why = !refusal_.empty()            ? refusal_
                       : !handler_->failure.empty() ? handler_->failure
                                                    : XML_ErrorString(XML_GetErrorCode(parser_));
-    throw WorkbookError(part + " (line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
-                        "): " + why);
+    throw WorkbookError(
+        part + " (line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + "): " + why,
+        "工作簿内容已损坏：" + part + " 第" + std::to_string(XML_GetCurrentLineNumber(parser_)) +
+            "行：" + why);
   }
 
  private:
@@ -594,13 +610,17 @@ std::unique_ptr<SheetSource> OpenSheet(std::unique_ptr<Archive> archive, const S
   if (!ParsePart(*archive, "xl/workbook.xml", &workbook))
     throw WorkbookError(
         "a zip archive without xl/workbook.xml: not an Excel workbook (.xlsx); if it is an "
-        "OpenDocument (.ods) or another archive, save it from Excel or WPS as .xlsx");
-  if (workbook.sheets.empty()) throw WorkbookError("the workbook has no sheets");
+        "OpenDocument (.ods) or another archive, save it from Excel or WPS as .xlsx",
+        "不是 Excel 工作簿（.xlsx）：若是 .ods 或其他压缩包，请用 Excel 或 WPS 另存为 .xlsx");
+  if (workbook.sheets.empty())
+    throw WorkbookError("the workbook has no sheets", "工作簿中没有工作表");
   const SheetEntry* chosen = nullptr;
   if (choice.index > 0) {
     if (static_cast<size_t>(choice.index) > workbook.sheets.size())
       throw WorkbookError("sheet " + std::to_string(choice.index) + " was asked for, but the " +
-                          "workbook has " + std::to_string(workbook.sheets.size()) + " sheets");
+                              "workbook has " + std::to_string(workbook.sheets.size()) + " sheets",
+                          "要读取第 " + std::to_string(choice.index) + " 个工作表，但工作簿只有 " +
+                              std::to_string(workbook.sheets.size()) + " 个");
     chosen = &workbook.sheets[static_cast<size_t>(choice.index - 1)];
   } else if (!choice.name.empty()) {
     std::string names;
@@ -609,8 +629,9 @@ std::unique_ptr<SheetSource> OpenSheet(std::unique_ptr<Archive> archive, const S
       names += (names.empty() ? "" : ", ") + s.name;
     }
     if (!chosen)
-      throw WorkbookError("no sheet named \"" + choice.name +
-                          "\" in the workbook (sheets: " + names + ")");
+      throw WorkbookError(
+          "no sheet named \"" + choice.name + "\" in the workbook (sheets: " + names + ")",
+          "工作簿中没有名为 \"" + choice.name + "\" 的工作表（现有：" + names + "）");
   } else {
     chosen = &workbook.sheets.front();
   }
@@ -620,7 +641,8 @@ std::unique_ptr<SheetSource> OpenSheet(std::unique_ptr<Archive> archive, const S
   std::string part = target != relations.targets.end() ? PartPath(target->second) : "";
   zip_int64_t index = part.empty() ? -1 : archive->Find(part);
   if (index < 0)
-    throw WorkbookError("sheet \"" + chosen->name + "\" has no worksheet part in the archive");
+    throw WorkbookError("sheet \"" + chosen->name + "\" has no worksheet part in the archive",
+                        "文件已损坏：工作表 \"" + chosen->name + "\" 的内容缺失");
 
   StylesPart styles;
   ParsePart(*archive, "xl/styles.xml", &styles);
@@ -638,7 +660,9 @@ std::unique_ptr<SheetSource> OpenXlsxSheet(int fd, const SheetChoice& choice,
   // Opened anew through /proc, so libzip's seeks move its own file position, not the
   // caller's.
   FILE* file = std::fopen(("/proc/self/fd/" + std::to_string(fd)).c_str(), "rbe");
-  if (!file) throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno));
+  if (!file)
+    throw WorkbookError(std::string("cannot read the workbook: ") + std::strerror(errno),
+                        std::string("无法读取工作簿：") + std::strerror(errno));
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_filep_create(file, 0, -1, &error);  // owns file
@@ -646,7 +670,7 @@ std::unique_ptr<SheetSource> OpenXlsxSheet(int fd, const SheetChoice& choice,
     std::fclose(file);
     std::string why = zip_error_strerror(&error);
     zip_error_fini(&error);
-    throw WorkbookError("cannot read the workbook: " + why);
+    throw WorkbookError("cannot read the workbook: " + why, "无法读取工作簿：" + why);
   }
   zip_error_fini(&error);
   return OpenSheet(OpenArchive(source, limits), choice, limits);
@@ -658,7 +682,7 @@ std::unique_ptr<SheetSource> OpenXlsxSheet(std::string_view bytes, const SheetCh
   zip_error_init(&error);
   zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
   zip_error_fini(&error);
-  if (!source) throw WorkbookError("cannot read the workbook");
+  if (!source) throw WorkbookError("cannot read the workbook", "无法读取工作簿");
   return OpenSheet(OpenArchive(source, limits), choice, limits);
 }
 

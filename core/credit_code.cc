@@ -24,19 +24,32 @@ char CreditCodeCheckChar(std::string_view first17) {
   return kAlphabet[check];
 }
 
-std::string ValidateCreditCode(std::string_view code) {
-  if (code.size() != 18)
-    return "credit code must have 18 characters, has " + std::to_string(code.size()) + " bytes";
+Wording ValidateCreditCode(std::string_view code) {
+  if (code.size() != 18) {
+    size_t characters = 0;  // what the eye counts: UTF-8 lead bytes
+    for (char c : code) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return {"credit code must have 18 characters, has " + std::to_string(code.size()) + " bytes",
+            "统一社会信用代码应为18位，实为" + std::to_string(characters) + "位"};
+  }
   for (size_t i = 0; i < code.size(); ++i) {
-    if (kAlphabet.find(code[i]) == std::string_view::npos)
-      return std::string("credit code has '") + code[i] + "' at position " + std::to_string(i + 1) +
-             ", not in the GB 32100 alphabet";
+    if (kAlphabet.find(code[i]) == std::string_view::npos) {
+      const std::string position = std::to_string(i + 1);
+      if (static_cast<unsigned char>(code[i]) >= 0x80)
+        return {"credit code has a non-ASCII byte at position " + position +
+                    ", not in the GB 32100 alphabet",
+                "统一社会信用代码第" + position + "位起有全角或汉字字符，只能是数字和大写字母"};
+      return {std::string("credit code has '") + code[i] + "' at position " + position +
+                  ", not in the GB 32100 alphabet",
+              "统一社会信用代码第" + position + "位是 " + code[i] +
+                  "，不是国家标准允许的字符（数字和除 I、O、Z、S、V 外的大写字母）"};
+    }
   }
   char expected = CreditCodeCheckChar(code);
   if (code[17] != expected)
-    return std::string("credit code check character is '") + code[17] + "', expected '" + expected +
-           "'";
-  return "";
+    return {std::string("credit code check character is '") + code[17] + "', expected '" +
+                expected + "'",
+            std::string("统一社会信用代码校验位应为 ") + expected + "，实为 " + code[17]};
+  return {};
 }
 
 std::string NormalizeCreditCode(std::string_view code) {

@@ -4,11 +4,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/wording.h"
+
 namespace parkwatch {
 
-// Returns "" when code is a valid 18-character code (upper case, check digit correct), else a
-// message saying what is wrong. Lower-case letters are not accepted: normalise first.
-std::string ValidateCreditCode(std::string_view code);
+// Returns an empty Wording when code is a valid 18-character code (upper case, check digit
+// correct), else what is wrong in English and Chinese (统一社会信用代码校验位应为 3，实为 4).
+// Lower-case letters are not accepted: normalise first.
+Wording ValidateCreditCode(std::string_view code);
 
 // The check character for the first 17 characters, or '\0' if one of them is not in the
 // code's alphabet. Used by the demo generator to make valid codes.

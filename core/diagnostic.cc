@@ -2,16 +2,25 @@
 
 namespace parkwatch {
 
+namespace {
+
+// Excel's name of a column: 1 -> A, 27 -> AA.
+std::string ColumnName(int column) {
+  std::string letters;
+  for (int c = column; c > 0; c = (c - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return letters;
+}
+
+}  // namespace
+
 std::string Diagnostic::ToString() const {
   // Appended piece by piece: GCC 12 at -O2 warns (-Wrestrict, falsely) on ":" + to_string().
   std::string s = file;
   if (!sheet.empty()) {
     s.append(":").append(sheet);
     if (line > 0 && column > 0) {
-      std::string letters;
-      for (int c = column; c > 0; c = (c - 1) / 26)
-        letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
-      s.append("!").append(letters).append(std::to_string(line));
+      s.append("!").append(ColumnName(column)).append(std::to_string(line));
     } else if (line > 0) {
       s.append(" row ").append(std::to_string(line));
     }
@@ -21,6 +30,29 @@ std::string Diagnostic::ToString() const {
   s.append(": ");
   if (!field.empty()) s.append(field).append(": ");
   s.append(message);
+  return s;
+}
+
+std::string Diagnostic::LocationZh() const {
+  std::string s = file;
+  if (!sheet.empty()) {
+    s.append(" 工作表 ").append(sheet);
+    if (line > 0 && column > 0)
+      s.append(" ").append(ColumnName(column)).append(std::to_string(line)).append(" 单元格");
+    else if (line > 0)
+      s.append(" 第").append(std::to_string(line)).append("行");
+  } else if (line > 0) {
+    s.append(" 第").append(std::to_string(line)).append("行");
+    if (column > 0) s.append("第").append(std::to_string(column)).append("列");
+  }
+  return s;
+}
+
+std::string Diagnostic::ToStringZh() const {
+  std::string s = LocationZh();
+  if (!field.empty()) s.append(s.empty() ? "" : " · ").append(field);
+  if (!s.empty()) s.append("：");
+  s.append(message_zh.empty() ? message : message_zh);
   return s;
 }
 
@@ -34,20 +66,20 @@ std::string Truncate(std::string_view s, size_t max) {
 
 std::string Quote(std::string_view value) { return "\"" + Truncate(value) + "\""; }
 
-void DiagnosticList::Add(int line, int column, std::string_view field, std::string_view message) {
+void DiagnosticList::Add(int line, int column, std::string_view field, const Wording& message) {
   ++added_;
   if (out_->size() >= kMaxStoredErrors) {
     ++dropped_;
     return;
   }
-  out_->push_back(
-      {file_, line, column, Truncate(field), Truncate(message, kMaxMessageBytes), sheet_});
+  out_->push_back({file_, line, column, Truncate(field), Truncate(message.en, kMaxMessageBytes),
+                   sheet_, Truncate(message.zh, kMaxMessageBytes)});
 }
 
 int64_t DiagnosticList::Finish() {
   if (dropped_ > 0)
-    out_->push_back(
-        {file_, 0, 0, "", "... and " + std::to_string(dropped_) + " more errors", sheet_});
+    out_->push_back({file_, 0, 0, "", "... and " + std::to_string(dropped_) + " more errors",
+                     sheet_, "另有 " + std::to_string(dropped_) + " 条错误未列出"});
   dropped_ = 0;
   return added_;
 }
@@ -55,6 +87,13 @@ int64_t DiagnosticList::Finish() {
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics) {
   std::string s;
   for (const auto& d : diagnostics) s += d.ToString() + "\n";
+  return s;
+}
+
+std::string JoinDiagnosticsZhEn(const std::vector<Diagnostic>& diagnostics) {
+  std::string s;
+  for (const auto& d : diagnostics)
+    s.append(d.ToStringZh()).append("\n  ").append(d.ToString()).append("\n");
   return s;
 }
 
@@ -109,6 +148,8 @@ std::string EncodeDiagnostics(const std::vector<Diagnostic>& diagnostics, size_t
     AppendEscaped(&text, d.sheet);
     text.append("\t");
     AppendEscaped(&text, d.message);
+    text.append("\t");
+    AppendEscaped(&text, d.message_zh);
     text.append("\n");
   }
   return text;
@@ -129,7 +170,7 @@ std::vector<Diagnostic> DecodeDiagnostics(std::string_view text) {
       start = tab + 1;
     }
     Diagnostic d;
-    if (fields.size() != 6) {
+    if (fields.size() != 6 && fields.size() != 7) {
       d.message = std::string(line);  // stored before the fields were kept
     } else {
       d.file = Unescape(fields[0]);
@@ -138,6 +179,7 @@ std::vector<Diagnostic> DecodeDiagnostics(std::string_view text) {
       d.field = Unescape(fields[3]);
       d.sheet = Unescape(fields[4]);
       d.message = Unescape(fields[5]);
+      if (fields.size() == 7) d.message_zh = Unescape(fields[6]);
     }
     out.push_back(std::move(d));
   }

@@ -1,5 +1,6 @@
 // One problem found in an input (a data file, a request body, a config file), located precisely
-// enough that the person who wrote the input can fix it: file:line:column: field: message.
+// enough that the person who wrote the input can fix it: file:line:column: field: message, and
+// for the bureau's staff in Chinese: bad.csv 第2行第44列 · 工业总产值(万元)：不是数字："abc".
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/wording.h"
 
 namespace parkwatch {
 
@@ -20,8 +23,15 @@ struct Diagnostic {
   // Workbooks: the sheet's name; line is then the row and column the column, shown as Excel
   // names a cell (企业月报.xlsx:Sheet1!D17).
   std::string sheet;
+  // The message in Chinese (core/wording.h). Empty for inputs only developers write (config and
+  // rule files): ToStringZh() then shows the English.
+  std::string message_zh;
 
-  std::string ToString() const;
+  std::string ToString() const;  // bad.csv:2:44: 工业总产值(万元): not a number: "abc"
+  // bad.csv 第2行第44列 · 工业总产值(万元)：不是数字："abc"; a workbook's cell as
+  // 企业月报.xlsx 工作表 Sheet1 D17 单元格 · ….
+  std::string ToStringZh() const;
+  std::string LocationZh() const;  // the part before " · " (or before "：" without a field)
 };
 
 // Bounds on what an input can make us write about it, so a hostile 60 MB cell or a million bad
@@ -39,13 +49,14 @@ std::string Truncate(std::string_view s, size_t max = kMaxQuotedBytes);
 std::string Quote(std::string_view value);
 
 // Collects the diagnostics of one input within the bounds above: at most kMaxStoredErrors
-// (Finish() then adds "... and N more errors" at line 0), each field and message truncated.
+// (Finish() then adds "... and N more errors" / "另有 N 条错误未列出" at line 0), each field and
+// message truncated. Every message is worded in English and Chinese (core/wording.h).
 // Used by every reader of data so the bounds hold wherever a batch's errors are shown.
 class DiagnosticList {
  public:
   DiagnosticList(std::string file, std::vector<Diagnostic>* out)
       : file_(std::move(file)), out_(out) {}
-  void Add(int line, int column, std::string_view field, std::string_view message);
+  void Add(int line, int column, std::string_view field, const Wording& message);
   // Adds the count of dropped diagnostics, once; further Add()s start counting again. Returns
   // how many were added in all, listed or only counted.
   int64_t Finish();
@@ -62,11 +73,14 @@ class DiagnosticList {
 };
 
 std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics);  // one per line
+// For an office reading a report of its file (the inbox's *.errors.txt, `parkwatch ingest`):
+// each diagnostic in Chinese, its English indented on the next line.
+std::string JoinDiagnosticsZhEn(const std::vector<Diagnostic>& diagnostics);
 
 // Diagnostics as stored text (batches.errors) and back, every field kept: one diagnostic a line,
-// its fields separated by tabs, with \\, \t and \n escaped. Encode keeps the first max.
-// Decode reads a line without tabs (what versions before it stored: ToString()) as a message
-// alone.
+// its fields separated by tabs, with \\, \t and \n escaped, message_zh last. Encode keeps the
+// first max. Decode reads six fields (stored before message_zh was) with no Chinese, and a line
+// without tabs (what versions before that stored: ToString()) as a message alone.
 std::string EncodeDiagnostics(const std::vector<Diagnostic>& diagnostics,
                               size_t max = kMaxStoredErrors);
 std::vector<Diagnostic> DecodeDiagnostics(std::string_view text);

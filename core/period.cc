@@ -22,8 +22,8 @@ sys_days IsoYearStart(int iso_year) {
   return jan4 - days(iso_weekday - 1);
 }
 
-bool SetError(std::string* error, std::string message) {
-  if (error) *error = std::move(message);
+bool SetError(Wording* error, std::string en, std::string zh) {
+  if (error) *error = {std::move(en), std::move(zh)};
   return false;
 }
 
@@ -36,7 +36,7 @@ struct Tokens {
   bool range_marker = false;
 };
 
-bool Tokenize(std::string_view s, Tokens* out, std::string* error) {
+bool Tokenize(std::string_view s, Tokens* out, Wording* error) {
   static constexpr std::string_view kWeekWords[] = {"周", "W", "w"};
   static constexpr std::string_view kRangeWords[] = {"—", "–", "～", "~", "至"};
   static constexpr std::string_view kNeutral[] = {"年", "月", "第", "-", "/", ".", " ", "\t"};
@@ -46,7 +46,7 @@ bool Tokenize(std::string_view s, Tokens* out, std::string* error) {
       size_t j = i;
       int value = 0;
       while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) {
-        if (j - i >= 8) return SetError(error, "number too long");
+        if (j - i >= 8) return SetError(error, "number too long", "数字过长");
         value = value * 10 + (s[j] - '0');
         ++j;
       }
@@ -63,7 +63,9 @@ bool Tokenize(std::string_view s, Tokens* out, std::string* error) {
       if (!matched && match(w)) out->range_marker = matched = true, i += w.size();
     for (auto w : kNeutral)
       if (!matched && match(w)) matched = true, i += w.size();
-    if (!matched) return SetError(error, "unexpected character at byte " + std::to_string(i));
+    if (!matched)
+      return SetError(error, "unexpected character at byte " + std::to_string(i),
+                      "第" + std::to_string(i + 1) + "字节处有无法识别的字符");
   }
   return true;
 }
@@ -105,44 +107,60 @@ Period Period::JanFeb(int year) {
 }
 
 std::optional<Period> Period::Parse(std::string_view text, std::string* error) {
+  Wording why;
+  std::optional<Period> p = Parse(text, &why);
+  if (error && !p) *error = std::move(why.en);
+  return p;
+}
+
+std::optional<Period> Period::Parse(std::string_view text, Wording* error) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
     text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
     text.remove_suffix(1);
-  std::string why;
-  auto fail = [&](std::string message) -> std::optional<Period> {
-    SetError(error, "invalid period \"" + std::string(text) + "\": " + message);
+  Wording why;
+  auto fail = [&](std::string en, std::string zh) -> std::optional<Period> {
+    const std::string quoted = "\"" + std::string(text) + "\"";
+    SetError(error, "invalid period " + quoted + ": " + en, "报告期 " + quoted + " 无效：" + zh);
     return std::nullopt;
   };
-  if (text.empty()) return fail("empty");
+  if (text.empty()) return fail("empty", "为空");
   Tokens t;
-  if (!Tokenize(text, &t, &why)) return fail(why);
+  if (!Tokenize(text, &t, &why)) return fail(why.en, why.zh);
   auto& n = t.numbers;
   // 202403 written without a separator.
   if (n.size() == 1 && t.widths[0] == 6 && !t.week_marker) {
     n = {n[0] / 100, n[0] % 100};
     t.widths = {4, 2};
   }
-  if (n.empty() || t.widths[0] != 4) return fail("expected a four-digit year first");
+  if (n.empty() || t.widths[0] != 4)
+    return fail("expected a four-digit year first", "应以四位年份开头");
   int year = n[0];
-  if (year < kMinYear || year > kMaxYear) return fail("year out of range");
+  if (year < kMinYear || year > kMaxYear) return fail("year out of range", "年份应在1900—2999之间");
   if (t.week_marker) {
-    if (n.size() != 2) return fail("a week is written year and week number, e.g. 2024-W05");
+    if (n.size() != 2)
+      return fail("a week is written year and week number, e.g. 2024-W05",
+                  "周应写作年份加周次，如 2024年第5周");
     if (n[1] < 1 || n[1] > IsoWeeksInYear(year))
-      return fail("ISO year " + std::to_string(year) + " has weeks 1.." +
-                  std::to_string(IsoWeeksInYear(year)));
+      return fail(
+          "ISO year " + std::to_string(year) + " has weeks 1.." +
+              std::to_string(IsoWeeksInYear(year)),
+          std::to_string(year) + "年只有第1—" + std::to_string(IsoWeeksInYear(year)) + "周");
     return Week(year, n[1]);
   }
   if (n.size() == 2) {
-    if (t.range_marker) return fail("a range needs two months, e.g. 2024年1-2月");
-    if (n[1] < 1 || n[1] > 12) return fail("month must be 1..12");
+    if (t.range_marker)
+      return fail("a range needs two months, e.g. 2024年1-2月",
+                  "月份区间应写两个月份，如 2024年1-2月");
+    if (n[1] < 1 || n[1] > 12) return fail("month must be 1..12", "月份应为1—12");
     return Month(year, n[1]);
   }
   if (n.size() == 3) {
     if (n[1] == 1 && n[2] == 2) return JanFeb(year);
-    return fail("the only multi-month period is January–February (1-2月)");
+    return fail("the only multi-month period is January–February (1-2月)", "跨月的报告期只有1—2月");
   }
-  return fail("expected year and month, or year and week");
+  return fail("expected year and month, or year and week",
+              "应写年份和月份（如 2024年3月）或年份和周次");
 }
 
 int64_t Period::key() const {

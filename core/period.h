@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/wording.h"
+
 namespace parkwatch {
 
 enum class Cadence : char { kWeekly = 'W', kMonthly = 'M' };
@@ -32,8 +34,10 @@ class Period {
 
   // Accepts the forms offices write: 2024-03, 2024/3, 202403, 2024年3月, 2024-W05, 2024W5,
   // 2024年第5周, and the combined 2024年1-2月, 2024年1—2月, 2024-01/02, 2024-01~02.
-  // On failure returns nullopt and, if error is given, says why.
+  // On failure returns nullopt and, if error is given, says why: in English, or in both
+  // languages for messages a data file's sender reads (报告期 "2026年13月" 无效：月份应为1—12).
   static std::optional<Period> Parse(std::string_view text, std::string* error = nullptr);
+  static std::optional<Period> Parse(std::string_view text, Wording* error);
 
   // Storage key: weekly year*100+week; monthly year*10000+first*100+last (so 2024-01/02 is
   // 20240102 and sorts between January and February). Inverse of key().

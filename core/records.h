@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/period.h"
+#include "core/wording.h"
 
 namespace parkwatch {
 
@@ -34,14 +35,14 @@ struct FigureRecord {
 };
 
 // Receives the records of one batch as the reader produces them, so a file of millions of rows
-// streams through without being held in memory. Each Put returns "" on success or a message
-// (for instance a duplicate of a row earlier in the same batch); the reader attaches the
-// file:line:column.
+// streams through without being held in memory. Each Put returns an empty Wording on success or
+// a message in both languages (for instance a duplicate of a row earlier in the same batch); the
+// reader attaches the file:line:column.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  virtual std::string PutEnterprise(const EnterpriseRecord& record) = 0;
-  virtual std::string PutFigure(const FigureRecord& record) = 0;
+  virtual Wording PutEnterprise(const EnterpriseRecord& record) = 0;
+  virtual Wording PutFigure(const FigureRecord& record) = 0;
 };
 
 }  // namespace parkwatch

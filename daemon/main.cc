@@ -136,7 +136,7 @@ int Ingest(const Flags& flags) {
       BatchSummary s = IngestFile(file, *collector, config, *store, progress);
       if (last_percent >= 0) std::fputc('\n', stderr);
       std::printf("%s\n", SummaryLine(s).c_str());
-      std::fputs(JoinDiagnostics(s.errors).c_str(), stderr);
+      std::fputs(JoinDiagnosticsZhEn(s.errors).c_str(), stderr);
       if (s.status == "rejected") ++failures;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", file.c_str(), e.what());

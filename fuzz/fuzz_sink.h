@@ -12,17 +12,17 @@ namespace parkwatch {
 
 class CountingSink : public RecordSink {
  public:
-  std::string PutEnterprise(const EnterpriseRecord& record) override {
+  Wording PutEnterprise(const EnterpriseRecord& record) override {
     if (!ValidateCreditCode(record.credit_code).empty()) std::abort();
     ++enterprises;
-    return "";
+    return {};
   }
-  std::string PutFigure(const FigureRecord& record) override {
+  Wording PutFigure(const FigureRecord& record) override {
     if (!ValidateCreditCode(record.credit_code).empty() || record.indicator.empty()) std::abort();
     if (record.value != record.value) std::abort();  // NaN never reaches the store
     ++figures;
     // Refuse every seventh figure, as a store refusing a duplicate would.
-    return figures % 7 == 0 ? "refused" : "";
+    return figures % 7 == 0 ? Wording{"refused", "拒收"} : Wording{};
   }
   long enterprises = 0;
   long figures = 0;

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/private_files.h"
+#include "core/time_text.h"
 #include "store/quarantine.h"
 #include "store/schema.h"
 
@@ -511,7 +512,7 @@ int64_t IngestTransaction::IndicatorId(const std::string& name) {
   return id;
 }
 
-std::string IngestTransaction::PutEnterprise(const EnterpriseRecord& r) {
+Wording IngestTransaction::PutEnterprise(const EnterpriseRecord& r) {
   bool created;
   int64_t id = EnterpriseId(r.credit_code, &created);
   std::optional<int64_t> key;
@@ -520,10 +521,10 @@ std::string IngestTransaction::PutEnterprise(const EnterpriseRecord& r) {
   update_enterprise_.Bind(5, r.above_size_since).Bind(6, r.above_size_until);
   update_enterprise_.Bind(7, counts_.received_at).Bind(8, r.expected_reports).Run();
   if (!created) counts_.touched_enterprises.insert(id);
-  return "";
+  return {};
 }
 
-std::string IngestTransaction::PutFigure(const FigureRecord& r) {
+Wording IngestTransaction::PutFigure(const FigureRecord& r) {
   bool created;  // unused here: a new enterprise simply has no rows to conflict with
   int64_t enterprise = EnterpriseId(r.credit_code, &created);
   int64_t indicator = IndicatorId(r.indicator);
@@ -542,12 +543,13 @@ std::string IngestTransaction::PutFigure(const FigureRecord& r) {
     int64_t checked_batch = find_figure_.Int(3);
     find_figure_.Reset();
     if (checked_batch == batch_id_)
-      return "duplicate: " + r.indicator + " for " + r.period.ToString() +
-             " was already given earlier in this batch";
+      return {"duplicate: " + r.indicator + " for " + r.period.ToString() +
+                  " was already given earlier in this batch",
+              "重复：" + PeriodName(r.period) + "的 " + r.indicator + " 在本批次中已经给出过"};
     if (old_value == r.value) {
       bind_key(mark_seen_).Bind(5, batch_id_).Run();
       ++counts_.figures_unchanged;
-      return "";
+      return {};
     }
     bind_key(keep_history_).Run();
     bind_key(update_figure_).Bind(5, r.value).Bind(6, batch_id_).Run();
@@ -558,7 +560,7 @@ std::string IngestTransaction::PutFigure(const FigureRecord& r) {
   }
   counts_.touched_enterprises.insert(enterprise);
   counts_.touched_periods.emplace(r.indicator, r.period);
-  return "";
+  return {};
 }
 
 void IngestTransaction::ApplyQuarantine(const QuarantineChanges& changes) {

@@ -182,8 +182,8 @@ class IngestTransaction : public RecordSink {
  public:
   ~IngestTransaction() override;
 
-  std::string PutEnterprise(const EnterpriseRecord& record) override;
-  std::string PutFigure(const FigureRecord& record) override;
+  Wording PutEnterprise(const EnterpriseRecord& record) override;
+  Wording PutFigure(const FigureRecord& record) override;
 
   // Writes what the unit-slip check decided (rules/unit_slip_hold.h; collectors/ingest.cc asks
   // it before committing) into this batch: figures_held counts the newly held.

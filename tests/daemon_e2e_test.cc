@@ -95,6 +95,12 @@ TEST_F(DaemonTest, BadFileIsRejectedWholeWithAnErrorReport) {
   std::string report = testing::ReadFile(dir_ / "inbox/rejected/bad.csv.errors.txt");
   EXPECT_NE(report.find("bad.csv:3:"), std::string::npos) << report;
   EXPECT_NE(report.find("报告期"), std::string::npos) << report;
+  // The office that dropped it reads it in Chinese, the English under each line.
+  EXPECT_EQ(report.rfind("# 批次 1 已拒收，未存入任何数据，共 1 条错误", 0), 0u) << report;
+  EXPECT_NE(report.find("\nbad.csv 第3行第"), std::string::npos) << report;
+  EXPECT_NE(report.find(" · 报告期：报告期 \"2024年13月\" 无效：月份应为1—12\n  bad.csv:3:"),
+            std::string::npos)
+      << report;
   // Atomic: the good first row was not stored either.
   EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);
   json batches = Get("/api/v1/batches")["data"];
@@ -133,10 +139,20 @@ TEST_F(DaemonTest, IngestApiTakesJsonAndReportsErrorsWithLocation) {
   auto r = Http("POST", daemon_.url("/api/v1/ingest"), body.dump(),
                 {"Authorization: Bearer in-token", "Content-Type: application/json"});
   EXPECT_EQ(r.status, 422) << r.body;
-  json errors = json::parse(r.body)["data"]["errors"];
+  json answer = json::parse(r.body);
+  EXPECT_EQ(answer["error_zh"], "数据已拒收，未存入任何数据（1 条错误）");
+  json errors = answer["data"]["errors"];
   ASSERT_GE(errors.size(), 1u);
   EXPECT_EQ(errors[0]["line"], 2);
   EXPECT_EQ(errors[0]["field"], "统一社会信用代码");
+  EXPECT_EQ(errors[0]["message_zh"], "\"not-a-code\" 无效，统一社会信用代码应为18位，实为10位");
+  EXPECT_EQ(
+      errors[0]["text_zh"],
+      "request 第2行 · 统一社会信用代码：\"not-a-code\" 无效，统一社会信用代码应为18位，实为10位");
+  // The batch list gives the same, read back from the store.
+  json listed = Get("/api/v1/batches")["data"][0]["errors"][0];
+  EXPECT_EQ(listed["text_zh"], errors[0]["text_zh"]);
+  EXPECT_EQ(listed["text"], errors[0]["text"]);
   EXPECT_EQ(Get("/api/v1/enterprises")["data"].size(), 0u);
 
   body["rows"].erase(1);

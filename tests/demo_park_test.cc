@@ -146,7 +146,7 @@ TEST_F(DemoParkTest, RegisterHasValidCodesKeysAndIndustries) {
   int keys = 0, entrants = 0;
   for (size_t i = 1; i < rows.size(); ++i) {
     ASSERT_EQ(rows[i].size(), 5u) << i;
-    EXPECT_EQ(ValidateCreditCode(rows[i][0]), "") << rows[i][0];
+    EXPECT_TRUE(ValidateCreditCode(rows[i][0]).empty()) << rows[i][0];
     codes.insert(rows[i][0]);
     names.insert(rows[i][1]);
     industries[rows[i][2]]++;
@@ -183,7 +183,7 @@ TEST_F(DemoParkTest, MonthlyPeriodsCombineJanuaryAndFebruary) {
     std::set<std::string> periods;
     for (size_t i = 1; i < rows.size(); ++i) {
       ASSERT_EQ(rows[i].size(), 6u);
-      EXPECT_EQ(ValidateCreditCode(rows[i][0]), "");
+      EXPECT_TRUE(ValidateCreditCode(rows[i][0]).empty());
       periods.insert(rows[i][2]);
       double output = std::stod(rows[i][3]), va = std::stod(rows[i][4]);
       EXPECT_GT(output, 0);
@@ -286,13 +286,13 @@ TEST_F(DemoParkTest, EntrantsStartInTheirEntryYear) {
 TEST_F(DemoParkTest, TableReaderAcceptsEveryRow) {
   struct CountingSink : RecordSink {
     int64_t enterprises = 0, figures = 0;
-    std::string PutEnterprise(const EnterpriseRecord&) override {
+    Wording PutEnterprise(const EnterpriseRecord&) override {
       ++enterprises;
-      return "";
+      return {};
     }
-    std::string PutFigure(const FigureRecord&) override {
+    Wording PutFigure(const FigureRecord&) override {
       ++figures;
-      return "";
+      return {};
     }
   };
   CollectorConfig collector;
@@ -362,7 +362,7 @@ TEST(BenchDataTest, WritesValidDistinctRows) {
   std::set<std::string> codes, periods;
   for (size_t i = 1; i < rows.size(); ++i) {
     ASSERT_EQ(rows[i].size(), 4u);
-    EXPECT_EQ(ValidateCreditCode(rows[i][0]), "") << rows[i][0];
+    EXPECT_TRUE(ValidateCreditCode(rows[i][0]).empty()) << rows[i][0];
     codes.insert(rows[i][0]);
     periods.insert(rows[i][1]);
     EXPECT_GT(std::stod(rows[i][2]), 0);

@@ -58,8 +58,9 @@ class EvaluatorTest : public ::testing::Test {
   BatchSummary Ingest(const std::vector<Ent>& enterprises, const std::vector<FigureRecord>& figs) {
     auto txn = store_->BeginIngest({"test.csv", "test", std::to_string(++batches_)});
     for (const Ent& e : enterprises)
-      EXPECT_EQ(txn->PutEnterprise({TestCreditCode(e.n), e.name, e.industry, e.key, e.since}), "");
-    for (const auto& f : figs) EXPECT_EQ(txn->PutFigure(f), "");
+      EXPECT_EQ(txn->PutEnterprise({TestCreditCode(e.n), e.name, e.industry, e.key, e.since}).en,
+                "");
+    for (const auto& f : figs) EXPECT_EQ(txn->PutFigure(f).en, "");
     BatchSummary s;
     s.status = "committed";
     txn->Commit(&s);
@@ -822,8 +823,8 @@ groups:
     EnterpriseRecord e{TestCreditCode(n), "企业" + std::to_string(n), kPharma};
     e.key = kEnterprises[n - 1].first;
     e.expected_reports = kEnterprises[n - 1].second;
-    EXPECT_EQ(txn->PutEnterprise(e), "");
-    EXPECT_EQ(txn->PutFigure(Fig(n, "output_value", Period::Week(2024, 1), 1)), "");
+    EXPECT_EQ(txn->PutEnterprise(e).en, "");
+    EXPECT_EQ(txn->PutFigure(Fig(n, "output_value", Period::Week(2024, 1), 1)).en, "");
   }
   BatchSummary s;
   s.status = "committed";

@@ -48,8 +48,8 @@ TEST(FuzzRegressionTest, RuleFileWithScalarRuleIsAnError) {
 // ReadJsonTable; the daemon answered 503 "store unavailable" instead of 422.
 TEST(FuzzRegressionTest, JsonNumberOverflowIsAnError) {
   class NullSink : public RecordSink {
-    std::string PutEnterprise(const EnterpriseRecord&) override { return ""; }
-    std::string PutFigure(const FigureRecord&) override { return ""; }
+    Wording PutEnterprise(const EnterpriseRecord&) override { return {}; }
+    Wording PutFigure(const FigureRecord&) override { return {}; }
   } sink;
   CollectorConfig collector;
   for (std::string body : {testing::ReadFile(kData + "json_ingest-number-overflow.json"),

@@ -31,10 +31,10 @@ const std::string kHeader = "统一社会信用代码,企业名称,报告期,工
 bool Soak() { return std::getenv("PARKWATCH_SOAK") != nullptr; }
 
 struct NullSink : RecordSink {
-  std::string PutEnterprise(const EnterpriseRecord&) override { return ""; }
-  std::string PutFigure(const FigureRecord&) override {
+  Wording PutEnterprise(const EnterpriseRecord&) override { return {}; }
+  Wording PutFigure(const FigureRecord&) override {
     ++figures;
-    return "";
+    return {};
   }
   int figures = 0;
 };
@@ -199,18 +199,22 @@ TEST(InputBoundsTest, JsonRowWithTooManyMembersIsRefused) {
 
 TEST(InputBoundsTest, JsonRowsStreamInOrderWithTheLastOfRepeatedNames) {
   std::vector<std::string> seen;
-  std::string error = ReadJsonRows(
-      R"({"source":{"x":[1,2]},"rows":[{"b":1,"a":"x","b":2.5},7,{"c":null,"d":true}]})",
-      [&](JsonRow& row) {
-        std::string s = std::to_string(row.number) + (row.is_object ? ":" : ":not an object");
-        for (const auto& m : row.members) s += " " + m.name + "=" + m.text;
-        seen.push_back(s);
-      });
+  std::string error =
+      ReadJsonRows(
+          R"({"source":{"x":[1,2]},"rows":[{"b":1,"a":"x","b":2.5},7,{"c":null,"d":true}]})",
+          [&](JsonRow& row) {
+            std::string s = std::to_string(row.number) + (row.is_object ? ":" : ":not an object");
+            for (const auto& m : row.members) s += " " + m.name + "=" + m.text;
+            seen.push_back(s);
+          })
+          .en;
   EXPECT_EQ(error, "");
   EXPECT_EQ(seen, (std::vector<std::string>{"1: a=x b=2.5", "2:not an object", "3: c= d=true"}));
-  EXPECT_EQ(ReadJsonRows(R"({"data":[]})", [](JsonRow&) {}),
+  EXPECT_EQ(ReadJsonRows(R"({"data":[]})", [](JsonRow&) {}).en,
             "expected {\"rows\": [ {...}, ... ]} or an array of row objects");
-  EXPECT_EQ(ReadJsonRows(R"([{"a":1},)", [](JsonRow&) {}).rfind("not valid JSON: ", 0), 0u);
+  Wording bad = ReadJsonRows(R"([{"a":1},)", [](JsonRow&) {});
+  EXPECT_EQ(bad.en.rfind("not valid JSON: ", 0), 0u);
+  EXPECT_EQ(bad.zh, "不是有效的 JSON：第10字节处格式有误");  // at its end
 }
 
 // ---- memory, measured in a child process (soak: 60 MiB inputs) ----

@@ -67,15 +67,17 @@ TEST(NoDataWordsTest, EveryReasonTheDefaultRulesGiveOverAParkWithGapsReadsAsChin
       // 1–2: two years and more; 3: from mid-2024 only; 4: stops in 2024; 5: a gap; 6: key,
       // one figure.
       EXPECT_EQ(txn->PutEnterprise({TestCreditCode(n), "企业" + std::to_string(n),
-                                    n % 2 ? "医药化工" : "装备制造", n == 6, std::nullopt}),
+                                    n % 2 ? "医药化工" : "装备制造", n == 6, std::nullopt})
+                    .en,
                 "");
       for (int y = 2023; y <= 2025; ++y) {
         for (int w = 1; w <= 52; ++w) {
           if ((n == 3 && y < 2024) || (n == 4 && y == 2025) || (n == 5 && y == 2024 && w > 20) ||
               (n == 6 && !(y == 2025 && w == 10)))
             continue;
-          EXPECT_EQ(txn->PutFigure(
-                        {TestCreditCode(n), "output_value", Period::Week(y, w), 100.0 * n + w % 5}),
+          EXPECT_EQ(txn->PutFigure({TestCreditCode(n), "output_value", Period::Week(y, w),
+                                    100.0 * n + w % 5})
+                        .en,
                     "");
         }
         for (Period p : MonthlyPeriodsOfYear(y, false)) {
@@ -84,7 +86,8 @@ TEST(NoDataWordsTest, EveryReasonTheDefaultRulesGiveOverAParkWithGapsReadsAsChin
             continue;
           for (const char* indicator : {"output_value", "value_added"})
             EXPECT_EQ(
-                txn->PutFigure({TestCreditCode(n), indicator, p, 400.0 * n + p.first_month()}), "");
+                txn->PutFigure({TestCreditCode(n), indicator, p, 400.0 * n + p.first_month()}).en,
+                "");
         }
       }
     }

@@ -36,6 +36,17 @@ TEST(PeriodTest, RejectsWhatIsNotAPeriod) {
   }
 }
 
+TEST(PeriodTest, SaysWhyInChineseForTheFilesSender) {
+  Wording why;
+  EXPECT_FALSE(Period::Parse("2026年13月", &why).has_value());
+  EXPECT_EQ(why.en, "invalid period \"2026年13月\": month must be 1..12");
+  EXPECT_EQ(why.zh, "报告期 \"2026年13月\" 无效：月份应为1—12");
+  EXPECT_FALSE(Period::Parse("2023-W53", &why).has_value());
+  EXPECT_EQ(why.zh, "报告期 \"2023-W53\" 无效：2023年只有第1—52周");
+  EXPECT_FALSE(Period::Parse("2024-03x", &why).has_value());
+  EXPECT_EQ(why.zh, "报告期 \"2024-03x\" 无效：第8字节处有无法识别的字符");
+}
+
 TEST(PeriodTest, IsoWeeksFollowIso8601) {
   EXPECT_EQ(IsoWeeksInYear(2020), 53);
   EXPECT_EQ(IsoWeeksInYear(2021), 52);

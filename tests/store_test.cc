@@ -21,7 +21,7 @@ FigureRecord Figure(int enterprise, const char* indicator, Period period, double
 BatchSummary Commit(Store& store, const std::vector<FigureRecord>& figures,
                     const std::string& hash = "h") {
   auto txn = store.BeginIngest({"test.csv", "test", hash});
-  for (const auto& f : figures) EXPECT_EQ(txn->PutFigure(f), "");
+  for (const auto& f : figures) EXPECT_EQ(txn->PutFigure(f).en, "");
   BatchSummary s;
   s.status = "committed";
   txn->Commit(&s);
@@ -99,10 +99,10 @@ TEST(StoreTest, SameFigureTwiceInOneBatchIsADuplicate) {
   TempDir dir;
   auto store = Store::Open(dir / "pw.db");
   auto txn = store->BeginIngest({"dup.csv", "test", "x"});
-  EXPECT_EQ(txn->PutFigure(Figure(1, "output_value", Period::Week(2024, 5), 1)), "");
-  EXPECT_NE(txn->PutFigure(Figure(1, "output_value", Period::Week(2024, 5), 1)), "");
-  EXPECT_NE(txn->PutFigure(Figure(1, "output_value", Period::Week(2024, 5), 2)), "");
-  EXPECT_EQ(txn->PutFigure(Figure(1, "electricity", Period::Week(2024, 5), 1)), "");
+  EXPECT_EQ(txn->PutFigure(Figure(1, "output_value", Period::Week(2024, 5), 1)).en, "");
+  EXPECT_NE(txn->PutFigure(Figure(1, "output_value", Period::Week(2024, 5), 1)).en, "");
+  EXPECT_NE(txn->PutFigure(Figure(1, "output_value", Period::Week(2024, 5), 2)).en, "");
+  EXPECT_EQ(txn->PutFigure(Figure(1, "electricity", Period::Week(2024, 5), 1)).en, "");
 }
 
 TEST(StoreTest, UncommittedBatchLeavesNothing) {
@@ -110,8 +110,8 @@ TEST(StoreTest, UncommittedBatchLeavesNothing) {
   auto store = Store::Open(dir / "pw.db");
   {
     auto txn = store->BeginIngest({"bad.csv", "test", "y"});
-    EXPECT_EQ(txn->PutEnterprise({TestCreditCode(7), "某公司", "装备制造", true}), "");
-    EXPECT_EQ(txn->PutFigure(Figure(7, "output_value", Period::Month(2024, 1), 5)), "");
+    EXPECT_EQ(txn->PutEnterprise({TestCreditCode(7), "某公司", "装备制造", true}).en, "");
+    EXPECT_EQ(txn->PutFigure(Figure(7, "output_value", Period::Month(2024, 1), 5)).en, "");
   }  // destroyed without Commit
   EXPECT_FALSE(store->FindEnterprise(TestCreditCode(7)));
   EXPECT_TRUE(store->RecentBatches(10).empty());
@@ -122,10 +122,11 @@ TEST(StoreTest, EnterpriseAttributesMergeAndBatchesAreRecorded) {
   TempDir dir;
   auto store = Store::Open(dir / "pw.db");
   auto txn = store->BeginIngest({"reg.csv", "test", "r"});
-  EXPECT_EQ(txn->PutEnterprise({TestCreditCode(3), "常德某药业有限公司", "医药化工", true, 2019}),
-            "");
-  EXPECT_EQ(txn->PutEnterprise(
-                {TestCreditCode(3), std::nullopt, std::nullopt, std::nullopt, std::nullopt, 2025}),
+  EXPECT_EQ(
+      txn->PutEnterprise({TestCreditCode(3), "常德某药业有限公司", "医药化工", true, 2019}).en, "");
+  EXPECT_EQ(txn->PutEnterprise({TestCreditCode(3), std::nullopt, std::nullopt, std::nullopt,
+                                std::nullopt, 2025})
+                .en,
             "");
   BatchSummary s;
   s.status = "committed";

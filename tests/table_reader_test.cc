@@ -22,17 +22,17 @@ constexpr const char* kB = "91430700MA4L00011J";
 // refuses a duplicate within a batch).
 class RecordingSink : public RecordSink {
  public:
-  std::string PutEnterprise(const EnterpriseRecord& r) override {
+  Wording PutEnterprise(const EnterpriseRecord& r) override {
     enterprises.push_back(r);
     order.push_back("E " + r.credit_code);
-    return "";
+    return {};
   }
-  std::string PutFigure(const FigureRecord& r) override {
+  Wording PutFigure(const FigureRecord& r) override {
     if (r.indicator == refuse_indicator && r.credit_code == refuse_code)
-      return "duplicate row in this batch";
+      return {"duplicate row in this batch", "本批次中重复的行"};
     figures.push_back(r);
     order.push_back("F " + r.credit_code + " " + r.indicator);
-    return "";
+    return {};
   }
   const FigureRecord* Find(const std::string& code, const std::string& indicator,
                            const std::string& period = "") const {
@@ -72,6 +72,12 @@ void ReadCsv(const std::string& text, Read* r, const CollectorConfig& collector 
 std::string OnlyError(const Read& r) {
   EXPECT_EQ(r.result.errors.size(), 1u) << r.errors();
   return r.result.errors.empty() ? "" : r.result.errors[0].ToString();
+}
+
+// The same as the bureau's staff read it on the console and in *.errors.txt.
+std::string OnlyErrorZh(const Read& r) {
+  EXPECT_EQ(r.result.errors.size(), 1u) << r.errors();
+  return r.result.errors.empty() ? "" : r.result.errors[0].ToStringZh();
 }
 
 TEST(TableReaderTest, MonthlyUtf8WideTable) {
@@ -311,6 +317,11 @@ TEST(TableReaderTest, MissingRequiredColumns) {
   EXPECT_EQ(JoinDiagnostics(r.result.errors),
             "t.csv:1: no credit code column (统一社会信用代码 or credit_code)\n"
             "t.csv:1: no period column (报告期 or period), needed for figures\n");
+  EXPECT_EQ(JoinDiagnosticsZhEn(r.result.errors),
+            "t.csv 第1行：缺少必填列：统一社会信用代码\n"
+            "  t.csv:1: no credit code column (统一社会信用代码 or credit_code)\n"
+            "t.csv 第1行：缺少必填列：报告期（填报数据时必须有）\n"
+            "  t.csv:1: no period column (报告期 or period), needed for figures\n");
   EXPECT_EQ(r.result.rows_accepted, 0);
 }
 
@@ -318,6 +329,7 @@ TEST(TableReaderTest, BadNumber) {
   Read r;
   ReadCsv(kHeader + kA + ",2024-03,12a,5\n" + kB + ",2024-03,1,2\n", &r);
   EXPECT_EQ(OnlyError(r), "t.csv:2:28: 工业总产值(万元): not a number: \"12a\"");
+  EXPECT_EQ(OnlyErrorZh(r), "t.csv 第2行第28列 · 工业总产值(万元)：不是数字：\"12a\"");
   EXPECT_EQ(r.result.rows_accepted, 1);
   EXPECT_TRUE(r.sink.Find(kA, "electricity") == nullptr);  // nothing of the bad row
   Read bad_grouping;
@@ -329,6 +341,7 @@ TEST(TableReaderTest, BadPeriod) {
   Read r;
   ReadCsv(kHeader + kA + ",2024-13,1,5\n", &r);
   EXPECT_EQ(OnlyError(r), "t.csv:2:20: 报告期: invalid period \"2024-13\": month must be 1..12");
+  EXPECT_EQ(OnlyErrorZh(r), "t.csv 第2行第20列 · 报告期：报告期 \"2024-13\" 无效：月份应为1—12");
   EXPECT_EQ(r.result.rows_accepted, 0);
 }
 
@@ -338,6 +351,9 @@ TEST(TableReaderTest, BadCreditCode) {
   EXPECT_EQ(OnlyError(r),
             "t.csv:2:1: 统一社会信用代码: invalid credit code \"91430700ma4l00001j\": credit code "
             "check character is 'J', expected 'H'");
+  EXPECT_EQ(OnlyErrorZh(r),
+            "t.csv 第2行第1列 · 统一社会信用代码：\"91430700ma4l00001j\" 无效，"
+            "统一社会信用代码校验位应为 H，实为 J");
   // Lower case and spaces are normalised before validation.
   Read fixed;
   ReadCsv(kHeader + " 91430700ma4l00001h ,2024-03,1,5\n", &fixed);
@@ -377,6 +393,7 @@ TEST(TableReaderTest, SinkRefusingAFigureFailsTheRow) {
   r.sink.refuse_code = kB;
   ReadCsv(kHeader + kA + ",2024-03,1,5\n" + kB + ",2024-03,2,6\n", &r);
   EXPECT_EQ(OnlyError(r), "t.csv:3:30: 用电量: duplicate row in this batch");
+  EXPECT_EQ(OnlyErrorZh(r), "t.csv 第3行第30列 · 用电量：本批次中重复的行");
   EXPECT_EQ(r.result.rows_read, 2);
   EXPECT_EQ(r.result.rows_accepted, 1);
 }
@@ -402,6 +419,8 @@ TEST(TableReaderTest, ErrorListIsCapped) {
   ASSERT_EQ(r.result.errors.size(), kMaxStoredErrors + 1);
   EXPECT_EQ(r.result.errors.back().ToString(),
             "t.csv: ... and " + std::to_string(1500 - kMaxStoredErrors) + " more errors");
+  EXPECT_EQ(r.result.errors.back().ToStringZh(),
+            "t.csv：另有 " + std::to_string(1500 - kMaxStoredErrors) + " 条错误未列出");
   EXPECT_EQ(r.result.rows_read, 1500);
   EXPECT_EQ(r.result.rows_accepted, 0);
 }
@@ -489,6 +508,7 @@ TEST(TableReaderTest, JsonErrorsNameRowAndMember) {
             "request:2: output_value: value must be a string or a number, not array\n"
             "request:3: no credit code column (统一社会信用代码 or credit_code)\n"
             "request:4: row is not an object of header: value members\n");
+  EXPECT_EQ(r.result.errors[0].ToStringZh(), "request 第1行 · output_value：不是数字：\"abc\"");
   EXPECT_EQ(r.result.rows_read, 4);
   EXPECT_EQ(r.result.rows_accepted, 0);
 

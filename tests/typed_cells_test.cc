@@ -14,10 +14,10 @@ constexpr const char* kA = "91430700MA4L00001H";
 
 class RecordingSink : public RecordSink {
  public:
-  std::string PutEnterprise(const EnterpriseRecord&) override { return ""; }
-  std::string PutFigure(const FigureRecord& r) override {
+  Wording PutEnterprise(const EnterpriseRecord&) override { return {}; }
+  Wording PutFigure(const FigureRecord& r) override {
     figures.push_back(r);
-    return "";
+    return {};
   }
   std::vector<FigureRecord> figures;
 };

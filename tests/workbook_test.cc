@@ -176,6 +176,18 @@ wb.save(out + "/企业月报.xlsx")
                            "figure is smaller than the month's own"),
             std::string::npos)
       << Errors(s);
+  // The bureau's staff read the same in Chinese, as stored with the batch for the console.
+  std::vector<BatchSummary> stored = store_->RecentBatches(1);
+  ASSERT_EQ(stored.size(), 1u);
+  const std::string zh = JoinDiagnosticsZhEn(stored[0].errors);
+  EXPECT_NE(
+      zh.find("企业月报.xlsx 工作表 企业月报 D6 单元格 · 工业总产值 本月：不是数字：\"n/a\"\n"),
+      std::string::npos)
+      << zh;
+  EXPECT_NE(
+      zh.find("企业月报.xlsx 工作表 企业月报 E7 单元格 · 工业总产值 本年累计：本年累计小于本月数"),
+      std::string::npos)
+      << zh;
   EXPECT_EQ(StoredFigures(), 0);
 }
 

@@ -64,15 +64,31 @@ HttpResponse JsonSuccess(const std::string& data_json, int status) {
   return response;
 }
 
-HttpResponse JsonError(int status, const std::string& type, const std::string& message,
-                       const std::string& data_json) {
+namespace {
+
+// {"status":"error","errorType":TYPE,"error":EN[,"error_zh":ZH][,"data":DATA]}
+HttpResponse ErrorEnvelope(int status, const std::string& type, const std::string& message,
+                           const std::string* message_zh, const std::string& data_json) {
   HttpResponse response;
   response.status = status;
   response.body = "{\"status\":\"error\",\"errorType\":\"" + JsonEscape(type) + "\",\"error\":\"" +
                   JsonEscape(message) + "\"";
+  if (message_zh) response.body += ",\"error_zh\":\"" + JsonEscape(*message_zh) + "\"";
   if (!data_json.empty()) response.body += ",\"data\":" + data_json;
   response.body += "}";
   return response;
+}
+
+}  // namespace
+
+HttpResponse JsonError(int status, const std::string& type, const std::string& message,
+                       const std::string& data_json) {
+  return ErrorEnvelope(status, type, message, nullptr, data_json);
+}
+
+HttpResponse JsonError(int status, const std::string& type, const Wording& message,
+                       const std::string& data_json) {
+  return ErrorEnvelope(status, type, message.en, &message.zh, data_json);
 }
 
 bool PercentDecode(const std::string& text, bool plus_as_space, std::string* out) {

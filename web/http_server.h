@@ -46,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/wording.h"
 #include "web/tls_context.h"
 
 namespace parkwatch {
@@ -82,6 +83,10 @@ struct HttpResponse {
 HttpResponse JsonSuccess(const std::string& data_json, int status = 200);
 HttpResponse JsonError(int status, const std::string& type, const std::string& message,
                        const std::string& data_json = "");  // data: what was done regardless
+// The same with the message in both languages: "error" in English, "error_zh" in Chinese, for
+// answers a park bureau's staff read (a refused upload or push; the console shows error_zh).
+HttpResponse JsonError(int status, const std::string& type, const Wording& message,
+                       const std::string& data_json = "");
 
 // Delivers the response. Must be called exactly once per request; later calls are ignored and
 // logged. May be called from any thread, at any time after the handler was invoked. If every

@@ -62,7 +62,9 @@ async function api(path, options = {}) {
     throw new ApiFailure(401, t('sessionExpired'));
   }
   if (!response.ok || !payload || payload.status !== 'success') {
-    const text = payload && payload.error ? payload.error : `${response.status} ${response.statusText}`;
+    // A refused upload or push says why in Chinese too (error_zh); other answers in English.
+    const text = payload && payload.error ? (LANG === 'zh' && payload.error_zh) || payload.error
+      : `${response.status} ${response.statusText}`;
     const failure = new ApiFailure(response.status, text);
     failure.data = payload && payload.data;
     throw failure;
@@ -834,6 +836,13 @@ function quarantineSection(held) {
       : el('p', { class: 'muted' }, t('quarantineNone')));
 }
 
+// One problem of an input as the server located and worded it (core/diagnostic.h): in Chinese
+// (bad.csv 第2行第44列 · 工业总产值(万元)：不是数字："abc"), or in English under the switch.
+function diagnosticText(d) {
+  if (typeof d === 'string') return d;
+  return (LANG === 'zh' && d.text_zh) || d.text || d.message;
+}
+
 async function pageData() {
   document.title = `${t('data')} · parkwatch`;
   const [batches, held] = await Promise.all([api('/api/v1/batches?limit=50'), api('/api/v1/quarantine')]);
@@ -850,7 +859,7 @@ async function pageData() {
       status.replaceChildren(message('ok', `${file.name}：${(BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status}，${fixed(b.rows_accepted, 0)}/${fixed(b.rows_read, 0)}`));
       setTimeout(route, 800);
     } catch (err) {
-      const errors = err.data && err.data.errors ? err.data.errors.slice(0, 20).map(x => el('div', {}, x.text || x.message)) : [];
+      const errors = err.data && err.data.errors ? err.data.errors.slice(0, 20).map(x => el('div', {}, diagnosticText(x))) : [];
       status.replaceChildren(message('error', err.message), ...errors);
     }
   });
@@ -860,7 +869,7 @@ async function pageData() {
       el('span', { class: b.status === 'rejected' ? 'down' : null }, (BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status,
         b.figures_held ? el('div', { class: 'down' }, LANG === 'en' ? `${b.figures_held} held on arrival` : `入库时暂不计入 ${b.figures_held} 条`) : null),
       fixed(b.rows_read, 0), fixed(b.rows_accepted, 0),
-      el('div', {}, (b.errors || []).slice(0, 20).map(e => el('div', {}, typeof e === 'string' ? e : (e.text || e.message))),
+      el('div', {}, (b.errors || []).slice(0, 20).map(e => el('div', {}, diagnosticText(e))),
         b.error_count > 20 ? el('div', { class: 'muted' }, `… ${b.error_count - 20}`) : null)]), [3, 4]));
 }
 

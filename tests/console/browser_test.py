@@ -11,6 +11,7 @@ import http.server
 import json
 import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -399,9 +400,14 @@ def manage_users(browser, park, shot):
     print("users: an admin added, reset and removed an operator in the console; a viewer was refused")
 
 
+# The refused upload's error as the bureau's staff read it: file (the upload names its user too),
+# row, column and field, then what is wrong.
+ZH_ERROR = re.compile(r'bad\.csv( by \S+)? 第2行第31列 · 工业总产值\(万元\)：不是数字："abc"')
+
+
 def upload(browser, park, shot):
     """数据: a file uploaded in the page is read as the inbox reads it; a bad one is refused with
-    every error naming its line and column."""
+    every error naming its line, column and field, in Chinese (English under the switch)."""
     browser.goto(park.url + "/data")
     browser.wait("document.querySelector('#upload-form')")
     # The page's own file input, given a file the way a user's pick gives it (DataTransfer).
@@ -412,8 +418,21 @@ def upload(browser, park, shot):
         document.querySelector('#upload-form').requestSubmit(); return true; })()""")
     browser.wait("document.querySelector('#upload-status .msg.error')", 60)
     text = browser.eval("document.querySelector('#upload-status').innerText")
-    assert "bad.csv" in text and ":2:" in text and "not a number" in text, text
+    assert "bad.csv：已拒收，未存入任何数据（1 条错误）" in text, text
+    assert ZH_ERROR.search(text), text
+    assert "not a number" not in text, text
     shot(browser, "data")
+    # The batch list says the same, in Chinese, and in English under the switch.
+    browser.goto(park.url + "/data")
+    browser.wait("document.querySelector('tbody tr')")
+    rows = browser.eval("[...document.querySelectorAll('main table')].pop().innerText")
+    assert ZH_ERROR.search(rows), rows
+    browser.eval("document.querySelector('#lang').click(), true")
+    browser.wait("document.querySelector('main').innerText.includes('not a number')")
+    rows = browser.eval("[...document.querySelectorAll('main table')].pop().innerText")
+    assert re.search(r'bad\.csv( by \S+)?:2:31: 工业总产值\(万元\): not a number: "abc"', rows), rows
+    browser.eval("document.querySelector('#lang').click(), true")
+    browser.wait("document.querySelector('main').innerText.includes('不是数字')")
 
 
 def quarantine(browser, park, shot):
@@ -584,6 +603,7 @@ def run(args):
         shot(browser, "alert-phone")
         for path, name, ready in ((f"/enterprises/{code}", "enterprise-phone", "Chart.getChart('enterprise-monthly')"),
                                   (f"/industries/{urllib.parse.quote(industry)}", "industry-phone", "document.querySelector('#industry-members tbody tr')"),
+                                  ("/data", "data-phone", "document.querySelector('tbody tr')"),
                                   ("/", "overview-phone", "document.querySelector('#week-cards')")):
             browser.goto(park.url + path)
             browser.wait(ready, 60)
