@@ -28,6 +28,21 @@ bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// The daemon's config beside rules/*.yml, its store and an inbox in dir.
+std::string WriteConfig(const TempDir& dir) {
+  const std::string config = dir / "parkwatch.yml";
+  WriteFile(config,
+            "storage: {path: pw.db}\n"
+            "web: {admin_token: a}\n"
+            "collectors: [{name: inbox, directory: inbox}]\n"
+            "rule_files: [rules/*.yml]\n");
+  return config;
+}
+
+json Firing(const DaemonProcess& daemon) {
+  return json::parse(Http("GET", daemon.url("/api/v1/alerts?state=firing")).body)["data"];
+}
+
 TEST(AlertCliTest, AlertsExplainAndAckAnswerAtTheTerminal) {
   TempDir dir;
   WriteFile(
@@ -38,12 +53,7 @@ TEST(AlertCliTest, AlertsExplainAndAckAnswerAtTheTerminal) {
       "        levels: {yellow: -0.10, red: -0.30}\n"
       "        overrides:\n"
       "          - {industry: 装备制造, levels: {red: -0.40}}\n");
-  const std::string config = dir / "parkwatch.yml";
-  WriteFile(config,
-            "storage: {path: pw.db}\n"
-            "web: {admin_token: a}\n"
-            "collectors: [{name: inbox, directory: inbox}]\n"
-            "rule_files: [rules/*.yml]\n");
+  const std::string config = WriteConfig(dir);
   DaemonProcess daemon(config, dir / "daemon.log");
   std::string error;
   ASSERT_TRUE(daemon.Start(&error)) << error;
@@ -55,10 +65,7 @@ TEST(AlertCliTest, AlertsExplainAndAckAnswerAtTheTerminal) {
                                       ",湖南德山制药,装备制造,2025-06,65\n");
   fs::rename(dir / "inbox/.m.csv", dir / "inbox/m.csv");
   json alerts;
-  ASSERT_TRUE(WaitFor([&] {
-    alerts = json::parse(Http("GET", daemon.url("/api/v1/alerts?state=firing")).body)["data"];
-    return alerts.size() == 1;
-  })) << daemon.Log();
+  ASSERT_TRUE(WaitFor([&] { return (alerts = Firing(daemon)).size() == 1; })) << daemon.Log();
   std::string fp = alerts[0]["fingerprint"];
 
   // The table: the name, the level, the figure with its unit, the period in words.
@@ -113,12 +120,7 @@ TEST(AlertCliTest, ExplainSaysAGapToATargetWithTheGrowthAndTheTargetOverTheYearT
             "      - alert: ParkBelowTarget\n        title_zh: 园区产值累计增速低于目标\n"
             "        scope: park\n        measure: ytd_yoy(output_value)\n"
             "        target: output_growth\n        levels: {yellow: -0.02}\n");
-  const std::string config = dir / "parkwatch.yml";
-  WriteFile(config,
-            "storage: {path: pw.db}\n"
-            "web: {admin_token: a}\n"
-            "collectors: [{name: inbox, directory: inbox}]\n"
-            "rule_files: [rules/*.yml]\n");
+  const std::string config = WriteConfig(dir);
   DaemonProcess daemon(config, dir / "daemon.log");
   std::string error;
   ASSERT_TRUE(daemon.Start(&error)) << error;
@@ -131,10 +133,7 @@ TEST(AlertCliTest, ExplainSaysAGapToATargetWithTheGrowthAndTheTargetOverTheYearT
   WriteFile(dir / "inbox/.m.csv", rows);
   fs::rename(dir / "inbox/.m.csv", dir / "inbox/m.csv");
   json alerts;
-  ASSERT_TRUE(WaitFor([&] {
-    alerts = json::parse(Http("GET", daemon.url("/api/v1/alerts?state=firing")).body)["data"];
-    return alerts.size() == 1;
-  })) << daemon.Log();
+  ASSERT_TRUE(WaitFor([&] { return (alerts = Firing(daemon)).size() == 1; })) << daemon.Log();
   std::string out;
   ASSERT_EQ(RunParkwatch({"explain", alerts[0]["fingerprint"], "--config.file=" + config}, &out), 0)
       << out;
