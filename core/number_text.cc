@@ -1,5 +1,6 @@
 #include "core/number_text.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -15,6 +16,12 @@ std::string Fixed(double v, int decimals) {
   std::string s = buf;
   if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
+}
+
+std::string ShortestText(double v) {
+  char buffer[32];  // a double's shortest form is at most 24 characters
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return ec == std::errc() ? std::string(buffer, end) : "0";
 }
 
 std::string Grouped(double v, int decimals) {

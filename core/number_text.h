@@ -13,6 +13,10 @@ namespace parkwatch {
 // v with the given decimals; never "-0.0".
 std::string Fixed(double v, int decimals);
 
+// The shortest text that reads back as the same double: 3437724000.5, 0.08, -1e-05. For values
+// stored or passed on as text (annotations, tuning files), where rounding would lose digits.
+std::string ShortestText(double v);
+
 // |ratio| as a percentage with one decimal: 0.0625 -> "6.3" (the sign is said in words).
 std::string Pct1(double ratio);
 // True when a ratio reads as 0.0%: growth is then 持平, not 增长0.0%.

@@ -178,7 +178,7 @@ int CheckConfig(const Flags& flags) {
   }
   for (const auto& w : PriceIndexWarnings(
            rules, [&](const std::string&d, Cadence c) { return store && store->HasFigures(d, c); }))
-    std::fprintf(stderr, "warning: %s\n", w.c_str());
+    std::fprintf(stderr, "warning: %s\n", w.text.c_str());
   size_t count = 0;
   for (const auto& g : rules.groups) count += g.rules.size();
   std::printf("%s: OK (%zu collectors, %zu indicators, %zu rules in %zu groups)\n",

@@ -108,16 +108,16 @@ void StoreWorker::Evaluate(const BatchSummary& summary) {
 // its inbox, which holds the index, is read).
 void StoreWorker::CheckPriceIndexes(bool rules_loaded) {
   if (rules_loaded) price_index_warnings_.clear();
-  std::vector<std::string> now = PriceIndexWarnings(*rules_, [&](const std::string& d, Cadence c) {
-    const FigureTable* t = engine_->data().PriceIndex(d, c);
-    return t && !t->Periods().empty();
-  });
+  std::vector<PriceIndexWarning> now =
+      PriceIndexWarnings(*rules_, [&](const std::string& d, Cadence c) {
+        const FigureTable* t = engine_->data().PriceIndex(d, c);
+        return t && !t->Periods().empty();
+      });
   if (rules_loaded)
-    for (const std::string& w : now) spdlog::warn("{}", w);
-  for (const std::string& w : price_index_warnings_)
+    for (const PriceIndexWarning& w : now) spdlog::warn("{}", w.text);
+  for (const PriceIndexWarning& w : price_index_warnings_)
     if (std::find(now.begin(), now.end(), w) == now.end())
-      spdlog::info("{}: its price index is ingested now; it compares at comparable prices",
-                   w.substr(0, w.find(" wants the ")));
+      spdlog::info("{}: its price index is ingested now; it compares at comparable prices", w.rule);
   price_index_warnings_ = std::move(now);
 }
 

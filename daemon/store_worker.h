@@ -22,6 +22,7 @@
 #include "api/services.h"
 #include "config/config.h"
 #include "report/month_close.h"
+#include "rules/evaluator.h"
 #include "rules/rule_config.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -117,7 +118,7 @@ class StoreWorker : public WorkerServices {
   // before ready, and the refresh queued behind it then has nothing left to do.
   bool figures_current_ = false;
   // The rules' warnings of a price index never ingested, until a batch brings it.
-  std::vector<std::string> price_index_warnings_;
+  std::vector<PriceIndexWarning> price_index_warnings_;
   MonthClose month_close_;  // ticks beside the deadline check; sends on its own thread
 
   // Last: destroyed first, so the thread is joined before the members above go.

@@ -752,19 +752,21 @@ std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& 
   return {periods.lower_bound(*earliest), periods.end()};
 }
 
-std::vector<std::string> PriceIndexWarnings(
+std::vector<PriceIndexWarning> PriceIndexWarnings(
     const RuleSet& rules, const std::function<bool(const std::string&, Cadence)>& has_index) {
-  std::vector<std::string> out;
+  std::vector<PriceIndexWarning> out;
   for (const RuleGroup& group : rules.groups)
     for (const RuleConfig& rule : group.rules) {
       if (rule.kind == RuleKind::kMissingReport || !rule.measure.comparable_prices) continue;
       if (has_index(rule.measure.deflator, group.cadence)) continue;
-      out.push_back(rule.file + ":" + std::to_string(rule.line) + ": " + rule.name + ": " +
-                    rule.measure.text + " wants the " + std::string(CadenceName(group.cadence)) +
-                    " price index \"" + rule.measure.deflator + "\", which was never ingested; " +
-                    (rule.measure.prices == PriceBasis::kComparableOrCurrent
-                         ? "it compares at current prices (labelled current) until one is"
-                         : "it reports no data until one is"));
+      std::string where =
+          rule.file + ":" + std::to_string(rule.line) + ": " + rule.name + ": " + rule.measure.text;
+      out.push_back(
+          {where, where + " wants the " + std::string(CadenceName(group.cadence)) +
+                      " price index \"" + rule.measure.deflator + "\", which was never ingested; " +
+                      (rule.measure.prices == PriceBasis::kComparableOrCurrent
+                           ? "it compares at current prices (labelled current) until one is"
+                           : "it reports no data until one is")});
     }
   return out;
 }

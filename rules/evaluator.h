@@ -115,7 +115,13 @@ std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& 
 // whose deflator has_index says was never ingested for the rule's cadence: such a rule reports
 // no data (comparable) or compares at current prices (comparable_or_current), and the bureau
 // should know which before reading its alerts. `check-config` and the daemon's start log say it.
-std::vector<std::string> PriceIndexWarnings(
+struct PriceIndexWarning {
+  std::string rule;  // "rules/default.yml:123: IndustryValueAddedDecline: yoy(value_added, …)"
+  std::string text;  // the rule, then what it wants and what it does meanwhile
+
+  bool operator==(const PriceIndexWarning&) const = default;
+};
+std::vector<PriceIndexWarning> PriceIndexWarnings(
     const RuleSet& rules, const std::function<bool(const std::string&, Cadence)>& has_index);
 
 }  // namespace parkwatch

@@ -1,8 +1,8 @@
 #include "rules/outcome.h"
 
-#include <charconv>
 #include <cstdio>
 
+#include "core/number_text.h"
 #include "core/time_text.h"
 #include "rules/measure_words.h"
 #include "rules/template.h"
@@ -14,14 +14,6 @@ std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
-}
-
-// A figure to the yuan and beyond: six significant digits would print an industry's
-// 343 772.40万元 as 343 772.00 (3.43772e+09). The shortest text that reads back the same double.
-std::string Amount(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, end) : Number(v);
 }
 
 const char* ScopeLabel(ScopeKind kind) {
@@ -191,8 +183,8 @@ void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) co
   if (total && total_year_ago && config && rule->kind == RuleKind::kThreshold) {
     if (const IndicatorConfig* indicator = config->FindIndicator(rule->measure.indicator))
       (*annotations)["dimension"] = dimensions[static_cast<size_t>(indicator->dimension)];
-    (*annotations)["figure"] = Amount(*total);
-    (*annotations)["figure_year_ago"] = Amount(*total_year_ago);
+    (*annotations)["figure"] = ShortestText(*total);
+    (*annotations)["figure_year_ago"] = ShortestText(*total_year_ago);
     if (rule->measure.kind == MeasureKind::kYtdYoy) (*annotations)["figure_span"] = "ytd";
     return;
   }
@@ -208,8 +200,8 @@ void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) co
     return before ? table->Get(enterprise, *before) : std::nullopt;
   };
   (*annotations)["dimension"] = dimensions[static_cast<size_t>(indicator->dimension)];
-  if (auto now = table->Get(enterprise, period)) (*annotations)["figure"] = Amount(*now);
-  if (auto before = year_ago(period)) (*annotations)["figure_year_ago"] = Amount(*before);
+  if (auto now = table->Get(enterprise, period)) (*annotations)["figure"] = ShortestText(*now);
+  if (auto before = year_ago(period)) (*annotations)["figure_year_ago"] = ShortestText(*before);
   std::vector<Period> periods{period};
   while (static_cast<int>(periods.size()) < kRecentPeriods && periods.back().Prev().valid())
     periods.push_back(periods.back().Prev());
@@ -217,8 +209,8 @@ void RuleOutcome::AddFigures(std::map<std::string, std::string>* annotations) co
   for (auto p = periods.rbegin(); p != periods.rend(); ++p) {
     std::optional<double> now = table->Get(enterprise, *p), before = year_ago(*p);
     if (!now && !before) continue;
-    recent += (recent.empty() ? "" : ";") + p->ToString() + "=" + (now ? Amount(*now) : "") + "/" +
-              (before ? Amount(*before) : "");
+    recent += (recent.empty() ? "" : ";") + p->ToString() + "=" + (now ? ShortestText(*now) : "") +
+              "/" + (before ? ShortestText(*before) : "");
   }
   if (!recent.empty()) (*annotations)["recent"] = recent;
 }

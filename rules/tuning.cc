@@ -4,12 +4,12 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/json_text.h"
+#include "core/number_text.h"
 
 namespace parkwatch {
 
@@ -34,18 +34,12 @@ std::vector<std::string> RuleFilesWithTuning(const Config& config) {
 
 namespace {
 
-std::string Number(double v) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return ec == std::errc() ? std::string(buffer, end) : "0";
-}
-
 std::string Levels(const std::array<std::optional<double>, 5>& levels) {
   std::string out;
   for (int l = 1; l <= 4; ++l)
     if (levels[l])
       out += std::string(out.empty() ? "" : ", ") +
-             std::string(SeverityName(static_cast<Severity>(l))) + ": " + Number(*levels[l]);
+             std::string(SeverityName(static_cast<Severity>(l))) + ": " + ShortestText(*levels[l]);
   return "{" + out + "}";
 }
 
