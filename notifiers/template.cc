@@ -461,12 +461,16 @@ std::string GrowthWord(const std::string& fn) {
 // differences of rates, plain numbers for counts and scores.
 std::string AmountZh(const AlertNotice& a, double v, bool gap) {
   std::string fn = MeasureFn(a);
-  if (gap || fn == "pull") return Fixed(v * 100, "%.2f") + "个百分点";
+  // A gap to a target in words, never 低于目标-6.00个百分点.
+  if (gap)
+    return std::string(v < 0 ? "低于目标" : "高于目标") + Fixed(std::fabs(v) * 100, "%.2f") +
+           "个百分点";
+  if (fn == "pull") return Fixed(v * 100, "%.2f") + "个百分点";
   if (IsGrowth(fn)) return std::string(v < 0 ? "下降" : "增长") + Pct(v);
   if (fn == "share" || fn == "contribution") return Fixed(v * 100, "%.1f") + "%";
   if (Get(a.annotations, "rule_kind") == "anomaly") return Fixed(v, "%.1f") + "个标准差";
   if (fn == "consecutive_declines" || Get(a.annotations, "rule_kind") == "missing_report")
-    return Fixed(v, "%.0f");
+    return Fixed(v, "%.0f") + "期";
   return Fixed(v, "%.2f");
 }
 
@@ -524,8 +528,9 @@ std::string CrossedZh(const AlertNotice& a) {
   if (it == levels.end()) return "";
   bool gap = Annotation(a, "target").has_value();
   bool below = Get(a.annotations, "direction") != "above";
-  return std::string(below ? "低于" : "高于") + std::string(SeverityChineseName(a.severity)) +
-         "色预警线（" + (gap ? "低于目标" : "") + AmountZh(a, it->second, gap) + "）";
+  // A count or score at its line has reached it (连续6期 against 6期), not passed it.
+  return std::string(below ? "低于" : "达到") + std::string(SeverityChineseName(a.severity)) +
+         "色预警线（" + AmountZh(a, it->second, gap) + "）";
 }
 
 // 蓝色 下降5%；黄色 下降10%；…: every level's line.
@@ -534,7 +539,7 @@ std::string AllLevelsZh(const AlertNotice& a) {
   bool gap = Annotation(a, "target").has_value();
   for (auto& [sev, v] : Levels(a))
     out += (out.empty() ? "" : "；") + std::string(SeverityChineseName(sev)) + "色 " +
-           (gap ? "低于目标" : "") + AmountZh(a, v, gap);
+           AmountZh(a, v, gap);
   return out;
 }
 

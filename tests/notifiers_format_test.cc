@@ -205,6 +205,10 @@ TEST(ChineseReaderTest, AnIndustrysAlertGivesItsTotalsToDateAtCurrentPrices) {
                         "336,000.00万元"),
             std::string::npos)
       << r.text;
+  // The gap to the target in words, never 低于目标-6.00个百分点.
+  EXPECT_NE(r.text.find("低于红色预警线（低于目标6.00个百分点）"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("蓝色 低于目标1.00个百分点；红色 低于目标6.00个百分点"), std::string::npos)
+      << r.text;
   RenderedMessage en = Render(m, Receiver("email"), "en");
   EXPECT_NE(en.text.find("January–October 2026 343,772.40 ten thousand yuan (current prices)"),
             std::string::npos)
