@@ -239,6 +239,17 @@ int ExplainCommand(const Flags& flags) {
   } else {
     std::printf("%s\n", en ? "." : "。");
   }
+  // fall(): the period against the enterprise's own course and swings (rules/outcome.h).
+  if (notes.is_object() && notes.contains("against_course_zh")) {
+    std::string swing;
+    if (notes.contains("swing"))
+      swing = en ? ", its growth usually moving within ±" +
+                       Fixed(std::atof(S(notes, "swing").c_str()) * 100, 1) + " pp"
+                 : "，其增速通常在±" + Fixed(std::atof(S(notes, "swing").c_str()) * 100, 1) +
+                       "个百分点内波动";
+    std::printf(en ? "Against its own course: %s%s.\n" : "与自身走势比：%s%s。\n",
+                S(notes, en ? "against_course" : "against_course_zh").c_str(), swing.c_str());
+  }
   if (th.is_object()) {
     std::string levels;
     for (const char* s : {"blue", "yellow", "orange", "red"})

@@ -156,11 +156,13 @@ MeasureResult Compute(const Measures& m, const MeasureSpec& spec, Scope part, Sc
     case MeasureKind::kContribution:
       return m.Contribution(part, whole, t);
     case MeasureKind::kConsecutiveDeclines:
-      return m.ConsecutiveDeclines(part, t);
+      return m.ConsecutiveDeclines(part, t, GrowthBasis::kYoY, spec.by);
     case MeasureKind::kChange:
       return m.Change(part, t, spec.against_previous);
     case MeasureKind::kUnitSlip:
       return NoData("unit_slip() is evaluated per enterprise");
+    case MeasureKind::kFall:
+      return NoData("fall() is evaluated per enterprise");
   }
   return NoData("unknown measure");
 }
@@ -251,6 +253,7 @@ bool ComparesWithLastYear(const RuleConfig& rule) {
     case MeasureKind::kContribution:
     case MeasureKind::kConsecutiveDeclines:
     case MeasureKind::kChange:
+    case MeasureKind::kFall:
       return true;
     default:
       return false;
@@ -434,6 +437,9 @@ class Evaluator::ThresholdRun {
       case MeasureKind::kUnitSlip:
         EmitUnitSlips(members);
         break;
+      case MeasureKind::kFall:
+        EmitFalls(members);
+        break;
       case MeasureKind::kShare: {
         std::map<int32_t, std::vector<EnterpriseIndex>> by_industry;
         if (spec_.whole == "industry") by_industry = ByIndustry(c_.data, park_);
@@ -516,6 +522,31 @@ class Evaluator::ThresholdRun {
         out_->back().measured = slips[i].value;
         out_->back().mean = slips[i].level;
         out_->back().ratio = *slips[i].value / slips[i].level;
+      }
+    }
+  }
+
+  // fall(): the value against the levels and the clear line; a period within the enterprise's
+  // usual swings is no breach (a firing alert holds or clears by the value as any other).
+  void EmitFalls(const std::vector<EnterpriseIndex>& members) {
+    std::vector<Fall> falls = measures_->Falls(members, c_.t, spec_.swings);
+    for (size_t i = 0; i < members.size(); ++i) {
+      const Fall& f = falls[i];
+      MeasureResult r;
+      r.value = f.value;
+      r.no_data_reason = f.no_data_reason;
+      if (f.value) r.enterprises = 1;
+      Emit(EnterpriseMember(c_.data, members[i]), std::move(r));  // appends one outcome
+      if (!f.value) continue;
+      RuleOutcome& o = out_->back();
+      o.growth = f.growth;
+      o.course = f.course;
+      o.swing = f.swing;
+      if (!f.sudden && o.level != Severity::kNone) {
+        o.level = Severity::kNone;
+        o.threshold = MildestThreshold(c_.rule.ThresholdsFor(
+            c_.data.IndustryName(c_.data.info(members[i]).industry),
+            c_.data.row(members[i]).credit_code));
       }
     }
   }

@@ -87,7 +87,10 @@ std::string MeasureWords(const RuleConfig& rule, const Config& config, Language 
           zh ? x + "对" + whole + "增长的贡献率" : "contribution to " + whole + "'s growth of " + x;
       break;
     case MeasureKind::kConsecutiveDeclines:
-      words = zh ? x + "连续同比下降的期数" : "periods in a row of falling " + x;
+      words = m.by > 0 ? (zh ? x + "连续同比下降" + Fixed(m.by * 100, 1) + "%以上的期数"
+                             : "periods in a row of " + x + " falling " + Fixed(m.by * 100, 1) +
+                                   "% or more")
+                       : (zh ? x + "连续同比下降的期数" : "periods in a row of falling " + x);
       break;
     case MeasureKind::kChange:
       words = m.against_previous
@@ -99,6 +102,11 @@ std::string MeasureWords(const RuleConfig& rule, const Config& config, Language 
     case MeasureKind::kUnitSlip:
       words = zh ? x + "疑似单位错报（与近期水平相差的数量级）"
                  : x + ": suspected unit slip (orders of magnitude off its recent level)";
+      break;
+    case MeasureKind::kFall:
+      // The value; the condition on the usual swings is said beside it (against_course).
+      words = zh ? x + "同比增速（逐年下降的企业较其自身走势）"
+                 : "year-on-year growth of " + x + " (from its own course where that declines)";
       break;
   }
   if (m.prices == PriceBasis::kComparable)

@@ -509,7 +509,8 @@ std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(Scope whole, P
   return out;
 }
 
-MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis basis) const {
+MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis basis,
+                                            double by) const {
   MeasureResult first = Growth(scope, t, basis);
   if (!first.ok()) return first;
   MeasureResult r = first;
@@ -520,7 +521,7 @@ MeasureResult Measures::ConsecutiveDeclines(Scope scope, Period t, GrowthBasis b
        ++step, p = PreviousPeriod(p, options_.combine_jan_feb)) {
     if (basis == GrowthBasis::kYoY && p.weekly() && !p.SameLastYear()) continue;  // lone W53
     MeasureResult g = step == 0 ? first : Growth(scope, p, basis);
-    if (!g.ok() || *g.value >= 0) break;
+    if (!g.ok() || *g.value >= 0 || (by > 0 && *g.value > -by)) break;
     ++count;
   }
   r.value = count;
@@ -697,6 +698,90 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     // real standstill reads 0 too and is held the same way until confirmed: a week without
     // output outside the festival is worth the call either way.
     if (r.exponent == 0 && *now < *level / 2000 && !festival) r.exponent = -4;
+  }
+  return out;
+}
+
+std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
+  std::vector<Fall> out(scope.size());
+  if (auto e = CheckPeriod(t); !e.empty()) {
+    for (Fall& f : out) f.no_data_reason = e;
+    return out;
+  }
+  if (is_rate()) {
+    for (Fall& f : out) f.no_data_reason = "fall() of a published rate is not defined";
+    return out;
+  }
+  // The periods of the three years before t with their same period a year before, newest first;
+  // the first year's make the course. Weekly, the festival season is left out as the weekly
+  // rules leave it out: it measures the calendar, not the enterprise's course.
+  const int per_year = t.weekly() ? 52 : (options_.combine_jan_feb ? 11 : 12);
+  struct Pair {
+    PeriodReader now, base;
+    bool course_year;
+  };
+  std::vector<Pair> pairs;
+  Period q = t;
+  for (int k = 0; k < kFallSwingYears * per_year; ++k) {
+    q = PreviousPeriod(q, options_.combine_jan_feb);
+    if (!q.valid()) break;
+    std::optional<Period> base = q.SameLastYear();
+    if (!base) continue;  // week 53 without a partner
+    if (q.weekly() && (IsSpringFestivalWeek(q) || IsSpringFestivalWeek(*base))) continue;
+    pairs.push_back({PeriodReader(figures_, q, true), PeriodReader(figures_, *base, true),
+                     k < per_year});
+  }
+  const PeriodReader two_years_now(figures_, t, true);
+  const Period two_years_before = SamePeriodYearsBefore(t, 2);
+  const PeriodReader two_years_base(figures_, two_years_before.valid() ? two_years_before : t,
+                                    true);
+  std::vector<double> growths, course_growths;
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const EnterpriseIndex e = scope[i];
+    Fall& f = out[i];
+    MeasureResult now = YoY(Scope(&e, 1), t);
+    if (!now.ok()) {
+      f.no_data_reason = now.no_data_reason;
+      continue;
+    }
+    f.growth = *now.value;
+    growths.clear();
+    course_growths.clear();
+    for (const Pair& p : pairs) {
+      auto v = p.now.Get(e), b = p.base.Get(e);
+      if (!v || !b || *b <= 0) continue;
+      growths.push_back(*v / *b - 1);
+      if (p.course_year) course_growths.push_back(growths.back());
+    }
+    // The mean of the middle half, not the year's total: the weeks of a fall under way are in
+    // the year before its later weeks and must not make the fall its own course (a quarter of
+    // the year's periods at either end are left out); steadier than the median.
+    if (static_cast<int>(course_growths.size()) >= per_year / 2) {
+      std::sort(course_growths.begin(), course_growths.end());
+      const size_t n = course_growths.size(), cut = n / 4;
+      double sum = 0;
+      for (size_t k = cut; k < n - cut; ++k) sum += course_growths[k];
+      f.course = sum / static_cast<double>(n - 2 * cut);
+    }
+    if (static_cast<int>(growths.size()) >= kFallMinSwingPeriods) {
+      // 1.2533 × mean absolute deviation from the median: σ for normal swings (√(π/2)).
+      std::vector<double> sorted = growths;
+      const double median = Median(sorted);
+      double distance = 0;
+      for (double g : growths) distance += std::fabs(g - median);
+      f.swing = 1.2533 * distance / static_cast<double>(growths.size());
+      f.swing_periods = static_cast<int>(growths.size());
+    }
+    const double course = f.course.value_or(0);
+    f.value = (1 + f.growth) / (1 + std::min(course, 0.0)) - 1;
+    f.sudden = f.growth - course <= -swings * f.swing;
+    // Against the same period two years before, brought forward by two years of its course:
+    // a period that only looks low because last year's was high (half of a growth's swing is
+    // the base's) is no fall there.
+    if (auto v = two_years_now.Get(e), b = two_years_base.Get(e); f.sudden && v && b && *b > 0) {
+      f.two_year_growth = *v / *b - 1;
+      f.sudden = *v / (*b * (1 + course) * (1 + course)) - 1 <= -swings * f.swing;
+    }
   }
   return out;
 }

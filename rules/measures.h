@@ -142,6 +142,47 @@ struct UnitSlip {
   std::string no_data_reason;
 };
 
+// fall(x): an enterprise's sudden fall, as a bureau means it — below the same period a year
+// before, and, for an enterprise already in decline, below where its own course would have put
+// it; and out of the swings its growth shows anyway. Its known slow decline is not a fall (that
+// is what consecutive_declines watches), nor is a period within its usual swings.
+//   g       the period's YoY growth (同比);
+//   course  its usual growth over the year before t: the mean of the middle half of the YoY
+//           growths of the periods of the year before t that have both figures (weekly:
+//           outside the Spring Festival season), so that the first weeks of a fall under way do
+//           not become the course its later weeks are measured from; none with fewer than
+//           half a year's periods;
+//   swing   its growth's usual swing: 1.2533 × the mean distance of the periods' growth in the
+//           three years before t from their median (the standard deviation for normal swings,
+//           less moved by one odd period than the standard deviation); kFallDefaultSwing when
+//           fewer than kFallMinSwingPeriods periods have a growth (its first year);
+//   value   (1 + g) / (1 + min(course, 0)) − 1: the growth itself for an enterprise that grows
+//           or holds, the fall from its own course for one that shrinks;
+//   sudden  g − course ≤ −swings × swing: the fall stands out of its swings; and where the same
+//           period two years before has a figure, V(t) / (V(t−2y)·(1+course)²) − 1 ≤ −swings ×
+//           swing too, so that a period low only against a high one last year (the base's own
+//           swing) is not a fall. Without a course it counts as 0.
+inline constexpr int kFallSwingYears = 3;
+inline constexpr int kFallMinSwingPeriods = 12;
+// The swing of an enterprise without a year of growth to show its own: as much as the noisiest
+// reporters' (figures moving by 5 % move a growth by 7 points), so that an enterprise not yet
+// known is not called sudden on its ordinary swings. On the harness's four parks of 1 000, 5 points
+// let the monthly drop rule raise 15 episodes without a cause, 7 points 8 (bench/RESULTS.md).
+inline constexpr double kFallDefaultSwing = 0.07;
+
+struct Fall {
+  std::optional<double> value;   // empty without a growth at t (no_data_reason says why)
+  double growth = 0;             // g
+  std::optional<double> course;  // empty without half a year of growths in the year before t
+  double swing = kFallDefaultSwing;
+  int swing_periods = 0;  // periods the swing was measured over (0: the default)
+  bool sudden = false;
+  // V(t) / V(t−2y) − 1 where both exist and the fall was sudden against last year: it must be
+  // sudden against two years before as well (brought forward by two years of course).
+  std::optional<double> two_year_growth;
+  std::string no_data_reason;
+};
+
 // Computes measures over one FigureTable. Holds references: the table, the enterprise vector and
 // the price index table must outlive it. Cheap to construct; const methods are thread-safe.
 class Measures {
@@ -211,8 +252,10 @@ class Measures {
   // 0 when t's growth is not negative; no data when t's growth is. The run stops at the first
   // period with growth ≥ 0 or without growth; under YoY, a week 53 without a partner is skipped
   // (it neither breaks nor extends the run). Looks back at most ten years.
-  MeasureResult ConsecutiveDeclines(Scope scope, Period t,
-                                    GrowthBasis basis = GrowthBasis::kYoY) const;
+  // With by > 0 a period counts only when its growth is −by or lower (a fall of at least by):
+  // an enterprise that holds its level has a negative growth half the time by chance.
+  MeasureResult ConsecutiveDeclines(Scope scope, Period t, GrowthBasis basis = GrowthBasis::kYoY,
+                                    double by = 0) const;
 
   // Robust seasonal score and ratio of enterprise's V(t) against the same period in its previous
   // `years` years (AnomalyResult). Needs kMinAnomalyYears of them. Nominal values.
@@ -223,6 +266,11 @@ class Measures {
 
   // Unit-slip check of every enterprise of scope at t (UnitSlip), in scope order.
   std::vector<UnitSlip> UnitSlips(Scope scope, Period t) const;
+
+  // fall(x) of every enterprise of scope at t (Fall), in scope order, with `swings` the number
+  // of usual swings a fall must reach to be sudden. Reads each period's column once for all of
+  // them. Current prices; levels only.
+  std::vector<Fall> Falls(Scope scope, Period t, double swings) const;
 
  private:
   struct Sums;

@@ -107,6 +107,23 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
     std::string power = "1" + std::string(static_cast<size_t>(*value), '0');
     vars["slip"] = *ratio >= 1 ? power + " 倍" : "1/" + power;
   }
+  if (growth) {
+    vars["growth"] = Number(*growth);
+    if (swing) vars["swing"] = Number(*swing);
+    if (course) {
+      // 比此前一年的增速（同比下降6.0%）低8.0个百分点: how far the period is from its own course.
+      vars["course"] = Number(*course);
+      vars["below_course"] = Number(*growth - *course);
+      vars["against_course_zh"] = "比此前一年的增速（" + GrowthWords(*course, "zh") + "）" +
+                                  PointsWords(*growth - *course, "zh", "高", "低");
+      vars["against_course"] = PointsWords(*growth - *course, "en") +
+                               " against its growth over the year before (" +
+                               GrowthWords(*course, "en") + ")";
+    } else {
+      vars["against_course_zh"] = "此前一年的增速不足半年，未与之比较";
+      vars["against_course"] = "less than half a year of growth before it to compare with";
+    }
+  }
   if (last_reported) vars["last_reported"] = last_reported->ToString();
   if (price_basis) {
     const bool comparable = std::string(price_basis) == "comparable";
@@ -166,6 +183,12 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   // The prices the value is at, whatever the rule's templates say (comparable_or_current
   // decides per outcome): /metrics labels the same figure with the same word.
   if (price_basis) annotations["prices"] = price_basis;
+  // fall(): its own course in words, for messages and `explain` whatever the templates say.
+  if (growth) {
+    annotations["against_course"] = vars["against_course"];
+    annotations["against_course_zh"] = vars["against_course_zh"];
+    if (swing) annotations["swing"] = vars["swing"];
+  }
   AddFigures(&annotations);
   return annotations;
 }

@@ -55,6 +55,9 @@ struct RuleOutcome {
   // report only when it is recent; older ones are history).
   std::optional<Period> newest_missing;
   std::optional<Period> missing_since;  // first period of the missing run ending at newest_missing
+  // fall(): the period's YoY growth, the growth over the year before (empty without one) and
+  // the usual swing of its growth (Measures::Falls).
+  std::optional<double> growth, course, swing;
 
   // What Labels, Vars and Annotations read; set by the evaluator.
   const RuleData* data = nullptr;
@@ -69,8 +72,10 @@ struct RuleOutcome {
   // Template variables: name, enterprise, industry, set, period, period_zh (2025年第20周),
   // missing_since and missing_since_zh (missing reports), value, level, level_zh,
   // threshold, month (monthly: last month of the period, 2 for Jan–Feb), week (weekly), target,
-  // measured, mean, ratio, last_reported, rule, measure, scope, no_data_reason. value is unset on
-  // no data, so a template shows "<no value>".
+  // measured, mean, ratio, last_reported, rule, measure, scope, no_data_reason; fall(): growth,
+  // course, swing, below_course (growth − course) and against_course / against_course_zh
+  // ("比此前一年的增速（同比下降6.0%）低8.0个百分点"). value is unset on no data, so a template
+  // shows "<no value>".
   std::map<std::string, std::string> Vars() const;
 
   // The rule's annotations rendered with Vars(); a missing report also carries missing_period

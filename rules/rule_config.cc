@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "config/yaml_reader.h"
@@ -179,6 +180,8 @@ void ReadMeasured(YamlReader& r, const YAML::Node& node, const std::string& wher
     rule->thresholds.direction = Direction::kAbove;
   if (rule->measure.kind == MeasureKind::kUnitSlip && rule->scope != ScopeKind::kEnterprise)
     r.Error(node["scope"], where + ".scope", "unit_slip rules check enterprises' figures");
+  if (rule->measure.kind == MeasureKind::kFall && rule->scope != ScopeKind::kEnterprise)
+    r.Error(node["scope"], where + ".scope", "fall() follows one enterprise's own course");
   ReadThresholds(r, node, where, &rule->thresholds);
   bool any = false;
   for (int i = 1; i <= 4; ++i) any = any || rule->thresholds.levels[i].has_value();
@@ -310,6 +313,7 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
       {"consecutive_declines", MeasureKind::kConsecutiveDeclines},
       {"change", MeasureKind::kChange},
       {"unit_slip", MeasureKind::kUnitSlip},
+      {"fall", MeasureKind::kFall},
   };
   size_t open = text.find('('), close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open ||
@@ -326,7 +330,7 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
   if (!known) {
     *error = "unknown measure \"" + fn +
              "\" (level, value, yoy, ytd_yoy, mom, two_year_avg, share, pull, contribution, "
-             "consecutive_declines, change, unit_slip)";
+             "consecutive_declines, change, unit_slip, fall)";
     return std::nullopt;
   }
   std::istringstream args(text.substr(open + 1, close - open - 1));
@@ -361,15 +365,35 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
       m.deflator = value;
     } else if (key == "of" && (value == "park" || value == "industry")) {
       m.whole = value;
+    } else if (key == "by" && m.kind == MeasureKind::kConsecutiveDeclines) {
+      char* end = nullptr;
+      m.by = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(m.by >= 0 && m.by < 1)) {
+        *error = "by: expects the least fall that counts, a ratio from 0 to 1 (0.01 = 1%), got \"" +
+                 value + "\"";
+        return std::nullopt;
+      }
+    } else if (key == "swings" && m.kind == MeasureKind::kFall) {
+      char* end = nullptr;
+      m.swings = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(m.swings >= 0)) {
+        *error = "swings: expects a number of usual swings (0 or more), got \"" + value + "\"";
+        return std::nullopt;
+      }
     } else {
       *error = "unknown option \"" + arg +
                "\" (prices: comparable|current|comparable_or_current, deflator: INDICATOR, "
-               "of: park|industry, against: year|period for change)";
+               "of: park|industry, against: year|period for change, swings: N for fall, by: RATIO for "
+               "consecutive_declines)";
       return std::nullopt;
     }
   }
   if (m.indicator.empty()) {
     *error = "measure " + fn + "() needs an indicator";
+    return std::nullopt;
+  }
+  if (m.kind == MeasureKind::kFall && m.prices != PriceBasis::kCurrent) {
+    *error = "fall() compares an enterprise's own figures at current prices; no prices: option";
     return std::nullopt;
   }
   return m;

@@ -39,6 +39,7 @@ enum class MeasureKind {
   kConsecutiveDeclines,  // consecutive_declines(x): periods in a row with negative YoY
   kChange,               // change(x): ratio points against a year (or a period) before
   kUnitSlip,             // unit_slip(x): 1, 3 or 4 when V(t) is ~10^n or 10^-n of recent level
+  kFall,                 // fall(x): YoY from its own course where that declines (Measures::Falls)
 };
 
 // Which prices a value measure is at (可比价 or 现价). comparable_or_current: comparable where
@@ -53,6 +54,8 @@ struct MeasureSpec {
   bool against_previous = false;  // change(x, against: period): the period before, not a year
   std::string deflator = "ppi";   // indicator holding the price index (last year = 100)
   std::string whole = "park";     // for pull/contribution/share: park | industry
+  double swings = 3;              // fall(x, swings: N): usual swings a sudden fall reaches
+  double by = 0;  // consecutive_declines(x, by: 0.01): a period's fall counts from 1 % on
   std::string text;  // as written, for messages: ytd_yoy(value_added, prices: comparable)
 };
 

@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/spring_festival.h"
+
 namespace parkwatch {
 namespace {
 
@@ -619,6 +621,151 @@ TEST_F(MeasuresTest, AWeekReadingZeroAgainstItsRecentLevelIsTheTenThousandthSlip
   EXPECT_EQ(slip(W(2024, 48)).exponent, -4);  // a cent: 1/4 700 of the level, still the slip
   EXPECT_EQ(slip(W(2024, 50)).exponent, 0);   // a halving is a bad week
   EXPECT_EQ(slip(W(2025, 5)).exponent, 0);
+}
+
+// ---- fall(x): a sudden fall against the enterprise's own course ---------------------------
+
+// Months as given (no Jan–Feb): a year is twelve periods, so the arithmetic below stays plain.
+MeasureOptions SeparateMonths() {
+  MeasureOptions o;
+  o.combine_jan_feb = false;
+  return o;
+}
+
+// An enterprise shrinking about 5 % a year: 2021 at 100 a month; 2022 at 96 in odd months and
+// 94 in even ones (−4 % and −6 %); 2023 January–May at 95 % of 2022's.
+void PutShrinking(FigureTable& t, EnterpriseIndex e) {
+  for (int m = 1; m <= 12; ++m) Put(t, e, M(2021, m), 100);
+  for (int m = 1; m <= 12; ++m) Put(t, e, M(2022, m), m % 2 ? 96 : 94);
+  for (int m = 1; m <= 5; ++m) Put(t, e, M(2023, m), 0.95 * (m % 2 ? 96 : 94));
+}
+
+// June 2023 is measured from where its decline would have put it, not from last June.
+//   course = the mean of the middle half of the growths of June 2022–May 2023 (four months at
+//            −6 %, five at −5 %, three at −4 %; the three lowest and highest left out): one at
+//            −6 %, five at −5 % = −31/6 % = −5.1667 %;
+//   swing  = 1.2533 × mean |g − median| over the 17 months with a growth (Jan 2022–May 2023:
+//            six at −6 %, five at −5 %, six at −4 %, median −5 %) = 1.2533 × 12/17 pp = 0.885 pp.
+// June at 88 % of its course (94 × 0.95 × 0.88): g = −16.4 %, value = 0.836 / 0.948333 − 1 =
+// −11.85 %, 11.2 points below its course: beyond 3 swings, a sudden fall (and against June
+// 2021, 100 brought forward by two years of course: 78.58 / 89.93 − 1 = −12.6 %). June at last
+// year's less 5 % (94 × 0.95): value +0.18 %: its usual decline, no fall.
+TEST_F(MeasuresTest, AShrinkingEnterpriseFallsFromItsOwnCourseNotFromLastYear) {
+  PutShrinking(monthly_, 0);
+  PutShrinking(monthly_, 1);
+  Put(monthly_, 0, M(2023, 6), 94 * 0.95 * 0.88);
+  Put(monthly_, 1, M(2023, 6), 94 * 0.95);
+  Measures m(monthly_, infos_, SeparateMonths());
+  std::vector<Fall> f = m.Falls(All(2), M(2023, 6), 3);
+  ASSERT_TRUE(f[0].value.has_value()) << f[0].no_data_reason;
+  ASSERT_TRUE(f[0].course.has_value());
+  EXPECT_NEAR(*f[0].course, -0.31 / 6, 1e-12);
+  EXPECT_NEAR(f[0].growth, -0.164, 1e-12);
+  EXPECT_NEAR(*f[0].value, 0.836 / (1 - 0.31 / 6) - 1, 1e-12);
+  ASSERT_TRUE(f[0].two_year_growth.has_value());
+  EXPECT_NEAR(*f[0].two_year_growth, 94 * 0.95 * 0.88 / 100 - 1, 1e-12);
+  EXPECT_NEAR(f[0].swing, 1.2533 * 0.01 * 12 / 17, 1e-12);
+  EXPECT_EQ(f[0].swing_periods, 17);
+  EXPECT_TRUE(f[0].sudden);
+  ASSERT_TRUE(f[1].value.has_value()) << f[1].no_data_reason;
+  EXPECT_NEAR(f[1].growth, -0.05, 1e-12);
+  EXPECT_NEAR(*f[1].value, 0.95 / (1 - 0.31 / 6) - 1, 1e-12);  // where its course is
+  EXPECT_FALSE(f[1].sudden);
+}
+
+// An enterprise that grows is measured against last year, as the bureau measures a drop: a
+// course of +10 % does not make a month at last year's level a fall.
+TEST_F(MeasuresTest, AGrowingEnterprisesFallIsItsGrowthAgainstLastYear) {
+  for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2021, m), 100);
+  for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2022, m), m % 2 ? 109 : 111);
+  Put(monthly_, 0, M(2023, 1), 100);  // g = 100/109 − 1 = −8.26 %
+  Measures m(monthly_, infos_, SeparateMonths());
+  Fall f = m.Falls(All(1), M(2023, 1), 3)[0];
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  EXPECT_NEAR(*f.course, 0.10, 1e-12);  // the middle half of six at +9 % and six at +11 %
+  EXPECT_NEAR(*f.value, 100.0 / 109 - 1, 1e-12);
+  EXPECT_TRUE(f.sudden);  // 18.3 points below its course, 1.25 points of swing
+}
+
+// A month 12 % below last year is a sudden fall for an enterprise whose growth keeps within a
+// point of its course, and not for one whose growth swings by eight points either way: for that
+// one, −12 % is an ordinary month (swing 1.2533 × 8 pp = 10.0 pp; three of them are 30 points).
+TEST_F(MeasuresTest, AFallWithinTheEnterprisesUsualSwingsIsNotSudden) {
+  for (int e = 0; e < 2; ++e) {
+    const double step = e == 0 ? 0.01 : 0.08;
+    for (int m = 1; m <= 12; ++m) Put(monthly_, e, M(2021, m), 100);
+    for (int m = 1; m <= 12; ++m) Put(monthly_, e, M(2022, m), 100 * (1 + (m % 2 ? step : -step)));
+    Put(monthly_, e, M(2023, 1), 0.88 * 100 * (1 + step));
+  }
+  Measures m(monthly_, infos_, SeparateMonths());
+  std::vector<Fall> f = m.Falls(All(2), M(2023, 1), 3);
+  ASSERT_TRUE(f[0].value && f[1].value);
+  EXPECT_NEAR(f[0].growth, -0.12, 1e-12);
+  EXPECT_NEAR(f[1].growth, -0.12, 1e-12);
+  EXPECT_NEAR(f[0].swing, 1.2533 * 0.01, 1e-12);
+  EXPECT_NEAR(f[1].swing, 1.2533 * 0.08, 1e-12);
+  EXPECT_TRUE(f[0].sudden);
+  EXPECT_FALSE(f[1].sudden);
+}
+
+// Before half a year of growth is known the course counts as 0 and the swing is the default 7
+// points: a fall must then be 21 points below last year to be sudden (at 3 swings). A figure held out of the
+// rules (no figure) or a missing base is no data, with the enterprise named.
+TEST_F(MeasuresTest, WithoutAYearOfGrowthAFallIsMeasuredAgainstLastYearAndTheDefaultSwing) {
+  for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2021, m), 100);
+  for (int m = 1; m <= 12; ++m) Put(monthly_, 1, M(2021, m), 100);
+  Put(monthly_, 0, M(2022, 1), 78);
+  Put(monthly_, 1, M(2022, 1), 85);
+  Measures m(monthly_, infos_, SeparateMonths());
+  std::vector<Fall> f = m.Falls(All(3), M(2022, 1), 3);
+  ASSERT_TRUE(f[0].value && f[1].value);
+  EXPECT_FALSE(f[0].course.has_value());
+  EXPECT_EQ(f[0].swing_periods, 0);
+  EXPECT_DOUBLE_EQ(f[0].swing, kFallDefaultSwing);
+  EXPECT_NEAR(*f[0].value, -0.22, 1e-12);
+  EXPECT_TRUE(f[0].sudden);
+  EXPECT_NEAR(*f[1].value, -0.15, 1e-12);
+  EXPECT_FALSE(f[1].sudden);
+  EXPECT_FALSE(f[2].value.has_value());
+  EXPECT_THAT(f[2].no_data_reason, HasSubstr("enterprise 2"));
+}
+
+// The weeks of the Spring Festival season measure the calendar: they are no part of the course
+// or the swings, so a festival week at half of last year's does not make later weeks' falls
+// look ordinary.
+TEST_F(MeasuresTest, FestivalWeeksAreNoPartOfAnEnterprisesCourse) {
+  FigureTable weekly(Cadence::kWeekly, IndicatorKind::kLevel);
+  for (int w = 1; w <= 52; ++w) Put(weekly, 0, W(2023, w), 100);
+  // 2024: the festival's weeks (W05–W08) at half, the others a point either side of 2023's.
+  // Left out: W02–W08 (this year's season, and the weeks facing 2023's, W02–W05); W09–W20 are
+  // the twelve weeks of its growth, six at +1 %, six at −1 %.
+  for (int w = 2; w <= 20; ++w)
+    Put(weekly, 0, W(2024, w), IsSpringFestivalWeek(W(2024, w)) ? 50 : (w % 2 ? 101 : 99));
+  Put(weekly, 0, W(2024, 21), 85);
+  Measures m(weekly, infos_);
+  Fall f = m.Falls(All(1), W(2024, 21), 3)[0];
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  EXPECT_NEAR(*f.course, 0, 1e-12);  // the festival weeks at 50 are left out
+  EXPECT_NEAR(f.swing, 1.2533 * 0.01, 1e-12);
+  EXPECT_EQ(f.swing_periods, 12);
+  EXPECT_TRUE(f.sudden);
+}
+
+// The first weeks of a fall under way are in the year before its later weeks; its course is the
+// mean of the middle half of that year's growth, so three weeks at −25 % after nine at last
+// year's level leave the course at 0 and the fourth week is still 25 % below it, not measured
+// from a course the fall itself lowered.
+TEST_F(MeasuresTest, AFallUnderWayDoesNotBecomeItsOwnCourse) {
+  FigureTable weekly(Cadence::kWeekly, IndicatorKind::kLevel);
+  for (int w = 10; w <= 30; ++w) Put(weekly, 0, W(2023, w), 100);
+  for (int w = 10; w <= 18; ++w) Put(weekly, 0, W(2024, w), 100);
+  for (int w = 19; w <= 22; ++w) Put(weekly, 0, W(2024, w), 75);
+  Measures m(weekly, infos_);
+  Fall f = m.Falls(All(1), W(2024, 22), 3)[0];
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  EXPECT_NEAR(*f.course, 0, 1e-12);  // nine weeks at 0 %, three at −25 %
+  EXPECT_NEAR(*f.value, -0.25, 1e-12);
+  EXPECT_TRUE(f.sudden);
 }
 
 }  // namespace

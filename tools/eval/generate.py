@@ -24,9 +24,12 @@ falls to 40-60 % in the Spring Festival weeks on their moving dates, and Jan-Feb
 lost. Planted, each class several times (weekly events outside the festival season, which the
 weekly rules skip):
   weekly_drop      a key enterprise's weekly output (and electricity) 10-40 % below the same
-                   weeks a year before (同比, its own growth undone) for 4-8 weeks
+                   weeks a year before (同比, its own growth undone) for 4-8 weeks; on an
+                   enterprise that shrinks, 10-40 % below its own course (where its decline
+                   would have put it), so deeper than that against last year: a sudden fall,
+                   not its usual decline
   monthly_drop     a key enterprise's monthly output 10-40 % below the same months a year before
-                   for 1-3 months
+                   (a shrinking one's: below its course, as above) for 1-3 months
   missing_end      a key enterprise stops weekly reports for its last weeks; an enterprise stops
                    monthly reports for its last months
   missing_middle   a key enterprise skips one week in the middle of its series
@@ -36,16 +39,16 @@ weekly rules skip):
   park_below       the whole park's value added 12 % under its course from March-June on, its
                    year-to-date growth ending the year under target
   revision_create  a first version at the usual level, corrected later to 30 % below the same
-                   weeks a year before
-  revision_clear   a first version 40 % below the same weeks a year before, corrected later to
-                   the usual level
+                   weeks a year before (a shrinking enterprise's: below its course)
+  revision_clear   a first version 40 % below the same weeks a year before (as above), corrected
+                   later to the usual level
   anomaly          an enterprise's month (2024 on) at 0.45-0.6 or 1.6-2.5 times its usual level:
                    a break OutputAnomaly is built to see (its level 4 is about x0.67 or x1.49 at
                    the least spread)
 Not planted but recorded, as what explains some episodes: every shrinking key enterprise
 (class shrinking) declines year on year, which ConsecutiveMonthlyDecline and
-KeyEnterpriseDragsPark are about; the drop rules' -10 % is not (a shrinking enterprise's own
--3 to -8 % is under it), so their episodes on it are explained only by a planted drop.
+KeyEnterpriseDragsPark are about; the drop rules are not (they measure a shrinking enterprise's
+fall from its own course), so their episodes on it are explained only by a planted drop.
 """
 import argparse
 import datetime as dt
@@ -200,9 +203,17 @@ class Park:
             return r.choice(starts)
 
         def trend(e):
-            """The enterprise's growth over a year: a drop of `depth` is against the same period
-            a year before (同比), as the bureau and the rules measure it, not against the trend."""
+            """The enterprise's growth over a year (the industry's decline below is against the
+            same months a year before, its enterprises' growth undone)."""
             return 1 + e["growth"]
+
+        def course(e):
+            """What an enterprise's sudden fall of `depth` is measured from: the same period a
+            year before (同比, its growth undone), or for an enterprise that shrinks its own
+            course, where it would have been. A drop of 10 % planted on an enterprise already
+            at -8 % a year as 10 % below last year was a fall of 2 % against its course, inside
+            its noise: an event no one, bureau or rule, could tell from its usual decline."""
+            return max(trend(e), 1.0)
         pool = keys[:]
         r.shuffle(pool)
         # A fifth of the key enterprises per class: the enterprise classes below take about
@@ -228,7 +239,7 @@ class Park:
             span = [weeks[i + k] for k in range(length)]
             for (y, w) in span:
                 for s in ("output_value", "electricity"):
-                    self.factor[(e["code"], s, week_text(y, w))] = (1 - depth) / trend(e)
+                    self.factor[(e["code"], s, week_text(y, w))] = (1 - depth) / course(e)
             self.events.append({"class": "weekly_drop", "enterprise": e["code"], "depth": depth,
                                 "from": week_text(*span[0]), "to": week_text(*span[-1]),
                                 "rules": ["KeyEnterpriseOutputDrop"]})
@@ -238,7 +249,7 @@ class Park:
             span = months[j:j + r.randint(1, 3)]
             depth = r.uniform(0.10, 0.40)
             for p in span:
-                self.factor[(e["code"], "m_output_value", p)] = (1 - depth) / trend(e)
+                self.factor[(e["code"], "m_output_value", p)] = (1 - depth) / course(e)
             self.events.append({"class": "monthly_drop", "enterprise": e["code"], "depth": depth,
                                 "from": span[0], "to": span[-1],
                                 "rules": ["KeyEnterpriseMonthlyOutputDrop"]})
@@ -307,10 +318,10 @@ class Park:
                 span = [week_text(*weeks[i + k]) for k in range(2)]
                 for p in span:
                     if kind == "revision_create":
-                        self.factor[(e["code"], "output_value", p)] = 0.70 / trend(e)
-                        self.revisions.append((e["code"], "output_value", p, trend(e) / 0.70))
+                        self.factor[(e["code"], "output_value", p)] = 0.70 / course(e)
+                        self.revisions.append((e["code"], "output_value", p, course(e) / 0.70))
                     else:
-                        self.revisions.append((e["code"], "output_value", p, 0.60 / trend(e)))
+                        self.revisions.append((e["code"], "output_value", p, 0.60 / course(e)))
                 self.events.append({"class": kind, "enterprise": e["code"], "from": span[0],
                                     "to": span[1],
                                     "rules": ["KeyEnterpriseOutputDrop"]
