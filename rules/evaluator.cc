@@ -544,9 +544,9 @@ class Evaluator::ThresholdRun {
       o.swing = f.swing;
       if (!f.sudden && o.level != Severity::kNone) {
         o.level = Severity::kNone;
-        o.threshold = MildestThreshold(c_.rule.ThresholdsFor(
-            c_.data.IndustryName(c_.data.info(members[i]).industry),
-            c_.data.row(members[i]).credit_code));
+        o.threshold = MildestThreshold(
+            c_.rule.ThresholdsFor(c_.data.IndustryName(c_.data.info(members[i]).industry),
+                                  c_.data.row(members[i]).credit_code));
       }
     }
   }

@@ -87,10 +87,11 @@ std::string MeasureWords(const RuleConfig& rule, const Config& config, Language 
           zh ? x + "对" + whole + "增长的贡献率" : "contribution to " + whole + "'s growth of " + x;
       break;
     case MeasureKind::kConsecutiveDeclines:
-      words = m.by > 0 ? (zh ? x + "连续同比下降" + Fixed(m.by * 100, 1) + "%以上的期数"
-                             : "periods in a row of " + x + " falling " + Fixed(m.by * 100, 1) +
-                                   "% or more")
-                       : (zh ? x + "连续同比下降的期数" : "periods in a row of falling " + x);
+      words =
+          m.by > 0
+              ? (zh ? x + "连续同比下降" + Fixed(m.by * 100, 1) + "%以上的期数"
+                    : "periods in a row of " + x + " falling " + Fixed(m.by * 100, 1) + "% or more")
+              : (zh ? x + "连续同比下降的期数" : "periods in a row of falling " + x);
       break;
     case MeasureKind::kChange:
       words = m.against_previous

@@ -728,8 +728,8 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     std::optional<Period> base = q.SameLastYear();
     if (!base) continue;  // week 53 without a partner
     if (q.weekly() && (IsSpringFestivalWeek(q) || IsSpringFestivalWeek(*base))) continue;
-    pairs.push_back({PeriodReader(figures_, q, true), PeriodReader(figures_, *base, true),
-                     k < per_year});
+    pairs.push_back(
+        {PeriodReader(figures_, q, true), PeriodReader(figures_, *base, true), k < per_year});
   }
   const PeriodReader two_years_now(figures_, t, true);
   const Period two_years_before = SamePeriodYearsBefore(t, 2);

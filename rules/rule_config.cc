@@ -381,10 +381,11 @@ std::optional<MeasureSpec> ParseMeasure(const std::string& text, std::string* er
         return std::nullopt;
       }
     } else {
-      *error = "unknown option \"" + arg +
-               "\" (prices: comparable|current|comparable_or_current, deflator: INDICATOR, "
-               "of: park|industry, against: year|period for change, swings: N for fall, by: RATIO for "
-               "consecutive_declines)";
+      *error =
+          "unknown option \"" + arg +
+          "\" (prices: comparable|current|comparable_or_current, deflator: INDICATOR, "
+          "of: park|industry, against: year|period for change, swings: N for fall, by: RATIO for "
+          "consecutive_declines)";
       return std::nullopt;
     }
   }

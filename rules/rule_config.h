@@ -55,7 +55,7 @@ struct MeasureSpec {
   std::string deflator = "ppi";   // indicator holding the price index (last year = 100)
   std::string whole = "park";     // for pull/contribution/share: park | industry
   double swings = 3;              // fall(x, swings: N): usual swings a sudden fall reaches
-  double by = 0;  // consecutive_declines(x, by: 0.01): a period's fall counts from 1 % on
+  double by = 0;     // consecutive_declines(x, by: 0.01): a period's fall counts from 1 % on
   std::string text;  // as written, for messages: ytd_yoy(value_added, prices: comparable)
 };
 

@@ -709,8 +709,8 @@ TEST_F(MeasuresTest, AFallWithinTheEnterprisesUsualSwingsIsNotSudden) {
 }
 
 // Before half a year of growth is known the course counts as 0 and the swing is the default 7
-// points: a fall must then be 21 points below last year to be sudden (at 3 swings). A figure held out of the
-// rules (no figure) or a missing base is no data, with the enterprise named.
+// points: a fall must then be 21 points below last year to be sudden (at 3 swings). A figure held
+// out of the rules (no figure) or a missing base is no data, with the enterprise named.
 TEST_F(MeasuresTest, WithoutAYearOfGrowthAFallIsMeasuredAgainstLastYearAndTheDefaultSwing) {
   for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2021, m), 100);
   for (int m = 1; m <= 12; ++m) Put(monthly_, 1, M(2021, m), 100);
