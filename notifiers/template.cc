@@ -446,7 +446,7 @@ std::string MeasureFn(const AlertNotice& a) {
 }
 
 bool IsGrowth(const std::string& fn) {
-  return fn == "yoy" || fn == "ytd_yoy" || fn == "mom" || fn == "two_year_avg";
+  return fn == "yoy" || fn == "ytd_yoy" || fn == "mom" || fn == "two_year_avg" || fn == "fall";
 }
 
 // 同比 / 累计同比 / 环比 / 两年平均 before 增长 or 下降.
@@ -488,6 +488,14 @@ std::string FigureZh(const AlertNotice& a, const std::string& sep) {
   auto measured = Annotation(a, "measured");
   auto target = Annotation(a, "target");
   if (kind == "anomaly") return ind + "偏离历史同期" + sep + AmountZh(a, *a.value, false);
+  // fall(): the period's own growth (同比) where the alert carries it; the value against the
+  // lines is the fall from its own course for an enterprise that shrinks (rules/measures.h).
+  if (fn == "fall") {
+    if (auto growth = Annotation(a, "growth"))
+      return ind + "同比" + (*growth < 0 ? "下降" : "增长") + sep + Pct(*growth);
+    return ind + "较上年同期（逐年下降的企业较其自身走势）" + (*a.value < 0 ? "下降" : "增长") +
+           sep + Pct(*a.value);
+  }
   if (target && measured && IsGrowth(fn))
     return ind + GrowthWord(fn) + (*measured < 0 ? "下降" : "增长") + sep + Pct(*measured) +
            "，目标" + Pct(*target);
@@ -595,9 +603,15 @@ std::vector<std::pair<std::string, std::string>> FactsZh(const AlertNotice& a) {
       if (!crossed.empty()) v += "，" + crossed;
     }
     add("指标", v);
+    if (std::string course = Get(a.annotations, "against_course_zh"); !course.empty()) {
+      if (auto swing = Annotation(a, "swing"))
+        course += "，其增速通常在±" + Fixed(*swing * 100, "%.1f") + "个百分点内波动";
+      add("与自身走势比", course);
+    }
     if (!a.firing() && a.value_at_firing) {
       AlertNotice at = a;
       at.value = a.value_at_firing;
+      at.annotations.erase("growth");  // the growth of now, not of the period it fired in
       add("触发时", FigureZh(at, ""));
     }
     add("预警线", AllLevelsZh(a));

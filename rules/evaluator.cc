@@ -541,7 +541,7 @@ class Evaluator::ThresholdRun {
       RuleOutcome& o = out_->back();
       o.growth = f.growth;
       o.course = f.course;
-      o.swing = f.swing;
+      if (f.swing_periods > 0) o.swing = f.swing;  // not the default one: no swing of its own
       if (!f.sudden && o.level != Severity::kNone) {
         o.level = Severity::kNone;
         o.threshold = MildestThreshold(

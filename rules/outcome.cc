@@ -120,7 +120,7 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
                                " against its growth over the year before (" +
                                GrowthWords(*course, "en") + ")";
     } else {
-      vars["against_course_zh"] = "此前一年的增速不足半年，未与之比较";
+      vars["against_course_zh"] = "此前一年可比的增速不足半年，未作比较";
       vars["against_course"] = "less than half a year of growth before it to compare with";
     }
   }
@@ -187,6 +187,7 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
   if (growth) {
     annotations["against_course"] = vars["against_course"];
     annotations["against_course_zh"] = vars["against_course_zh"];
+    annotations["growth"] = vars["growth"];
     if (swing) annotations["swing"] = vars["swing"];
   }
   AddFigures(&annotations);

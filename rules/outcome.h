@@ -56,7 +56,7 @@ struct RuleOutcome {
   std::optional<Period> newest_missing;
   std::optional<Period> missing_since;  // first period of the missing run ending at newest_missing
   // fall(): the period's YoY growth, the growth over the year before (empty without one) and
-  // the usual swing of its growth (Measures::Falls).
+  // the usual swing of its growth (Measures::Falls; empty while it has none of its own).
   std::optional<double> growth, course, swing;
 
   // What Labels, Vars and Annotations read; set by the evaluator.

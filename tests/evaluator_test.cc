@@ -94,6 +94,58 @@ class EvaluatorTest : public ::testing::Test {
   Config config_ = TestConfig();
 };
 
+// fall(): a key enterprise's month at −12 % is a breach when its growth keeps within a point of
+// its course, and none when its growth swings by eight points either way (−12 % is an ordinary
+// month for it); the outcome says the growth against its own course in words.
+TEST_F(EvaluatorTest, AFallIsABreachOnlyBeyondTheEnterprisesUsualSwings) {
+  RuleSet rules = ParseRules(R"yaml(
+groups:
+  - name: monthly
+    cadence: monthly
+    rules:
+      - alert: Fall
+        scope: enterprise
+        where: {key: true}
+        measure: fall(output_value, swings=2.5)
+        levels: {yellow: -0.10, orange: -0.20}
+        clear: -0.03
+        annotations:
+          summary_zh: "{{ .name }} {{ .period_zh }} 产值{{ .growth | growth_zh }}，{{ .against_course_zh }}"
+)yaml");
+  // March to December: 2020 at 100, then each year a step up in odd months and down in even
+  // ones (±1 % for 甲药业, ±8 % for 乙机械); March 2023 12 % below March 2022.
+  std::vector<FigureRecord> figs;
+  for (int n : {1, 2}) {
+    const double step = n == 1 ? 0.01 : 0.08;
+    for (int m = 3; m <= 12; ++m) {
+      double v = 100;
+      for (int y = 2020; y <= 2022; ++y) {
+        if (y > 2020) v *= 1 + (m % 2 ? step : -step);
+        figs.push_back(Fig(n, "output_value", Period::Month(y, m), v));
+      }
+      if (m == 3) figs.push_back(Fig(n, "output_value", Period::Month(2023, 3), 0.88 * v));
+    }
+  }
+  Ingest({{1, "甲药业", kPharma, true}, {2, "乙机械", kMachinery, true}}, figs);
+  RuleData data;
+  data.Load(*store_, config_, rules);
+  Evaluator evaluator(rules, config_);
+  auto outcomes =
+      evaluator.Evaluate(rules.groups[0], rules.groups[0].rules[0], data, Period::Month(2023, 3));
+  ASSERT_EQ(outcomes.size(), 2u);
+  const RuleOutcome* calm = Find(outcomes, "enterprise", TestCreditCode(1));
+  const RuleOutcome* swinging = Find(outcomes, "enterprise", TestCreditCode(2));
+  ASSERT_TRUE(calm && calm->value && swinging && swinging->value);
+  EXPECT_NEAR(*calm->value, -0.12, 1e-12);
+  EXPECT_EQ(calm->level, Severity::kYellow);
+  EXPECT_NEAR(*swinging->value, -0.12, 1e-12);
+  EXPECT_EQ(swinging->level, Severity::kNone);
+  EXPECT_FALSE(swinging->cleared);  // within the lines' hysteresis: a firing alert would hold
+  // Its course: March–December 2022, five months at +1 %, five at −1 %: 0.
+  EXPECT_EQ(calm->Annotations().at("summary_zh"),
+            "甲药业 2023年3月 产值同比下降12.0%，比此前一年的增速（与上年同期持平）低12.0个百分点");
+}
+
 TEST_F(EvaluatorTest, KeyEnterpriseWeeklyDropUsesItsIndustryOverride) {
   RuleSet rules = ParseRules(R"yaml(
 groups:

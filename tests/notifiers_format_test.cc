@@ -321,6 +321,41 @@ TEST(ChineseReaderTest, SubjectNamesTheEnterpriseTheFigureInWordsAndThePeriod) {
             "【已恢复】湖南德山制药 · 产值同比下降 2%（2025年第19周）");
 }
 
+// A sudden fall of a shrinking enterprise (fall()): the subject and the figure say its growth
+// against last year (同比下降16.4%), not the value the lines compare (its fall from its own
+// course, −12 %); a fact says the course and the usual swings in words.
+TEST(ChineseReaderTest, AFallSaysTheGrowthAndTheEnterprisesOwnCourse) {
+  Message m = TwoAlerts();
+  m.alerts.resize(1);
+  AlertNotice& a = m.alerts[0];
+  a.severity = Severity::kYellow;
+  a.value = -0.12;
+  a.labels["enterprise_name"] = "湖南德山制药";
+  a.period = Period::Week(2025, 19);
+  a.annotations["measure"] = "fall(output_value, swings=2.5)";
+  a.annotations["growth"] = "-0.164";
+  a.annotations["swing"] = "0.042";
+  a.annotations["against_course_zh"] = "比此前一年的增速（同比下降5.0%）低11.4个百分点";
+  RenderedMessage r = Render(m, Receiver("email"), "zh");
+  EXPECT_EQ(r.title, "【黄色预警】湖南德山制药 · 工业总产值同比下降 16.4%（2025年第19周）");
+  EXPECT_NE(r.text.find("指标：工业总产值同比下降16.4%，低于黄色预警线（下降10%）"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("与自身走势比：比此前一年的增速（同比下降5.0%）低11.4个百分点，其增速"
+                        "通常在±4.2个百分点内波动"),
+            std::string::npos)
+      << r.text;
+  // Resolved: the value at firing is the fall from its course, said as such.
+  a.kind = EventKind::kResolved;
+  a.value = -0.01;
+  a.annotations["growth"] = "-0.01";
+  a.value_at_firing = -0.12;
+  RenderedMessage resolved = Render(m, Receiver("email"), "zh");
+  EXPECT_NE(resolved.text.find("触发时：工业总产值较上年同期（逐年下降的企业较其自身走势）下降12%"),
+            std::string::npos)
+      << resolved.text;
+}
+
 TEST(ChineseReaderTest, AResolvedMissingReportNoLongerSaysNotReported) {
   Message m = TwoAlerts();
   m.alerts.resize(1);
