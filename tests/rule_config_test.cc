@@ -1,6 +1,7 @@
 // Rule files: parsing, threshold layering, classification with hysteresis, errors with position.
 #include "rules/rule_config.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace parkwatch {
@@ -71,6 +72,43 @@ TEST(RuleConfigTest, MeasureExpressions) {
   EXPECT_FALSE(ParseMeasure("yoy output_value", &e));
   EXPECT_FALSE(ParseMeasure("median(output_value)", &e));
   EXPECT_FALSE(ParseMeasure("yoy(output_value, prices: cheap)", &e));
+}
+
+// fall() takes its number of swings, consecutive_declines() the least fall that counts; both
+// are refused with what they expect, and fall() follows one enterprise at current prices.
+TEST(RuleConfigTest, AFallTakesItsSwingsAndADeclineItsLeastFall) {
+  std::string e;
+  auto m = ParseMeasure("fall(output_value, swings=2.5)", &e);
+  ASSERT_TRUE(m) << e;
+  EXPECT_EQ(m->kind, MeasureKind::kFall);
+  EXPECT_DOUBLE_EQ(m->swings, 2.5);
+  EXPECT_DOUBLE_EQ(ParseMeasure("fall(output_value)", &e)->swings, 3);
+  m = ParseMeasure("consecutive_declines(output_value, by=0.01)", &e);
+  ASSERT_TRUE(m) << e;
+  EXPECT_DOUBLE_EQ(m->by, 0.01);
+  EXPECT_FALSE(ParseMeasure("fall(output_value, swings=many)", &e));
+  EXPECT_THAT(e, ::testing::HasSubstr("swings: expects a number"));
+  EXPECT_FALSE(ParseMeasure("consecutive_declines(output_value, by=5)", &e));
+  EXPECT_THAT(e, ::testing::HasSubstr("0.01 = 1%"));
+  EXPECT_FALSE(ParseMeasure("yoy(output_value, swings=2)", &e));  // swings belong to fall()
+  EXPECT_FALSE(ParseMeasure("fall(value_added, prices=comparable)", &e));
+  EXPECT_THAT(e, ::testing::HasSubstr("current prices"));
+
+  RuleSet set;
+  std::vector<Diagnostic> d;
+  EXPECT_FALSE(
+      ParseRuleFile("groups:\n"
+                    "  - name: g\n"
+                    "    cadence: monthly\n"
+                    "    rules:\n"
+                    "      - alert: A\n"
+                    "        scope: industry\n"
+                    "        measure: fall(output_value)\n"
+                    "        levels: {yellow: -0.1}\n",
+                    "fall.yml", &set, &d));
+  ASSERT_EQ(d.size(), 1u) << JoinDiagnostics(d);
+  EXPECT_EQ(d[0].line, 6);
+  EXPECT_THAT(d[0].message, ::testing::HasSubstr("one enterprise's own course"));
 }
 
 TEST(RuleConfigTest, ErrorsNameFileLineAndColumn) {
