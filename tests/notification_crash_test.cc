@@ -1,17 +1,21 @@
-// A power cut on the notification path. Only the batch's commit is flushed to disk before its
-// notification is sent; the evaluation (alerts, outbox) and the dispatcher's routing are derived
-// commits (store/sqlite.h Durability) that a cut may take back. This test cuts the power at the
-// worst moment — as the receiver takes the webhook, before anything after it reached the disk —
-// by keeping what the disk held at each sync (tests/support/power_cut_vfs.h), and restarts from
-// that: the batch must be there, and the notification must go out again, with the same
-// Idempotency-Key so the receiver can fold the duplicate. Nothing lost, at most one duplicate.
+// A crash on the notification path, at its worst moment: as the receiver takes the webhook, before
+// the dispatcher records it delivered. Only the batch's commit is flushed to disk before the
+// send; the evaluation (alerts, outbox) and the dispatcher's routing are derived commits
+// (store/sqlite.h Durability), which a kill -9 cannot take back and a power cut can. Either way
+// the batch must be there after the restart and the notification must go out again, once, with
+// the same Idempotency-Key so the receiver can fold the duplicate: nothing lost, at most one
+// duplicate. The power cut keeps what the disk held at each sync (tests/support/power_cut_vfs.h).
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 
 #include "alerts/engine.h"
 #include "collectors/ingest.h"
+#include "core/period.h"
 #include "notifiers/dispatcher.h"
 #include "store/store.h"
 #include "tests/support/alert_fixtures.h"
@@ -23,6 +27,7 @@
 namespace parkwatch {
 namespace {
 
+using testing::DaemonProcess;
 using testing::HttpSink;
 using testing::PowerCutVfs;
 using testing::SinkRequest;
@@ -30,6 +35,7 @@ using testing::SinkResponse;
 using testing::TempDir;
 using testing::TestCreditCode;
 using testing::WaitFor;
+using testing::WriteFile;
 
 const char* kRules = R"(
 groups:
@@ -59,7 +65,7 @@ int64_t Count(Store& store, const std::string& sql) {
   return s.Int(0);
 }
 
-TEST(PowerCutTest, ACutAsTheWebhookArrivesLosesNeitherTheBatchNorItsNotification) {
+TEST(NotificationCrashTest, APowerCutAsTheWebhookArrivesLosesNeitherTheBatchNorItsNotification) {
   TempDir dir;
   PowerCutVfs vfs;
   std::vector<Diagnostic> d;
@@ -121,9 +127,10 @@ TEST(PowerCutTest, ACutAsTheWebhookArrivesLosesNeitherTheBatchNorItsNotification
   EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM batches WHERE status = 'committed' AND id = " +
                               std::to_string(drop_batch)),
             1);
-  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM figures f JOIN enterprises e ON e.id = "
-                          "f.enterprise_id WHERE e.credit_code = '" +
-                              TestCreditCode(1) + "'"),
+  EXPECT_EQ(Count(*store,
+                  "SELECT COUNT(*) FROM figures f JOIN enterprises e ON e.id = "
+                  "f.enterprise_id WHERE e.credit_code = '" +
+                      TestCreditCode(1) + "'"),
             2);
   // What this test is about: the cut took back the evaluation (and with it the outbox row) that
   // had not reached the disk. If it did not, the cut fell elsewhere and nothing below is tested.
@@ -148,6 +155,67 @@ TEST(PowerCutTest, ACutAsTheWebhookArrivesLosesNeitherTheBatchNorItsNotification
   EXPECT_EQ(sent[1].headers.at("idempotency-key"), sent[0].headers.at("idempotency-key"));
   EXPECT_NE(sent[1].body.find(TestCreditCode(1)), std::string::npos);
   EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM alerts WHERE state = 'firing'"), 1);
+}
+
+// The real daemon, killed with SIGKILL by the receiver as the webhook arrives (before answering
+// it), then started again on the same store.
+TEST(NotificationCrashTest, AKillAsTheWebhookArrivesSendsItOnceMoreAfterTheRestart) {
+  using namespace std::chrono;
+  TempDir dir;
+  Period week = Period::WeekOf(year_month_day(floor<days>(system_clock::now())));
+  if (!week.SameLastYear()) week = week.Prev();  // a week 53 has none
+  const std::string code = TestCreditCode(3);
+  WriteFile(dir / "rules.yml", kRules);
+  HttpSink sink;
+  WriteFile(dir / "parkwatch.yml",
+            "storage: {path: pw.db}\n"
+            "collectors: [{name: office, type: inbox, directory: inbox}]\n"
+            "rule_files: [rules.yml]\n"
+            "alerting:\n"
+            "  delivery: {initial_backoff: 100ms, poll_interval: 1s}\n"
+            "  receivers: [{name: hook, type: webhook, url: \"" +
+                sink.url("/hook") +
+                "\"}]\n"
+                "  route: {receiver: hook, group_by: ['...'], group_wait: 0s}\n");
+  WriteFile(dir / "history.csv",
+            std::string(kHeader) + code + "," + week.SameLastYear()->ToString() + ",1000\n");
+  std::string output;
+  ASSERT_EQ(
+      testing::RunParkwatch(
+          {"ingest", "--config.file=" + (dir / "parkwatch.yml"), dir / "history.csv"}, &output),
+      0)
+      << output;
+
+  DaemonProcess first(dir / "parkwatch.yml", dir / "first.log");
+  std::atomic<pid_t> victim{0};
+  sink.SetHandler([&](const SinkRequest&) {
+    if (pid_t pid = victim.exchange(0)) ::kill(pid, SIGKILL);  // the first request only
+    return SinkResponse{};
+  });
+  std::string error;
+  ASSERT_TRUE(first.Start(&error)) << error;
+  victim = first.pid();
+  WriteFile(dir / "inbox/.drop.tmp",
+            std::string(kHeader) + code + "," + week.ToString() + ",500\n");
+  std::filesystem::rename(dir / "inbox/.drop.tmp", dir / "inbox/drop.csv");
+  ASSERT_TRUE(WaitFor([&] { return sink.count() == 1; }, 30000)) << first.Log();
+  first.Kill();  // reaps it: the receiver killed it already
+
+  DaemonProcess second(dir / "parkwatch.yml", dir / "second.log");
+  ASSERT_TRUE(second.Start(&error)) << error;
+  ASSERT_TRUE(WaitFor([&] { return sink.count() == 2; }, 30000)) << second.Log();
+  EXPECT_EQ(second.Stop(), 0);
+  const std::vector<SinkRequest> sent = sink.Requests();
+  ASSERT_EQ(sent.size(), 2u) << "sent once before the kill and once after it, not more";
+  EXPECT_FALSE(sent[0].headers.at("idempotency-key").empty());
+  EXPECT_EQ(sent[1].headers.at("idempotency-key"), sent[0].headers.at("idempotency-key"));
+  EXPECT_NE(sent[1].body.find(code), std::string::npos);
+  // The batch was kept and the notification ends delivered, once.
+  auto store = Store::Open(dir / "pw.db");
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM batches WHERE status = 'committed'"), 2);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM notifications"), 1);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM notifications WHERE state = 'delivered'"), 1);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'"), 1);
 }
 
 }  // namespace
