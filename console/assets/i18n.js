@@ -250,11 +250,13 @@ function measureWords(measure) {
   const zh = { yoy: `${x}同比`, ytd_yoy: `${x}累计同比`, mom: `${x}环比`, level: x,
     value: x, two_year_avg: `${x}两年平均增速`, share: `${x}占比`, pull: `${x}拉动`,
     contribution: `${x}贡献率`, consecutive_declines: `${x}连续同比下降期数`,
-    change: `${x}增速变化`, unit_slip: `${x}单位异常`, anomaly: `${x}异常` };
+    change: `${x}增速变化`, unit_slip: `${x}单位异常`, anomaly: `${x}异常`,
+    fall: `${x}同比（较自身走势）` };
   const en = { yoy: `${x} YoY`, ytd_yoy: `${x} YTD YoY`, mom: `${x} MoM`, level: x, value: x,
     two_year_avg: `${x} two-year average growth`, share: `${x} share`, pull: `${x} pull`,
     contribution: `${x} contribution`, consecutive_declines: `${x} consecutive declines`,
-    change: `change of ${x} growth`, unit_slip: `${x} unit slip`, anomaly: `${x} anomaly` };
+    change: `change of ${x} growth`, unit_slip: `${x} unit slip`, anomaly: `${x} anomaly`,
+    fall: `${x} YoY (from its own course)` };
   return (LANG === 'zh' ? zh : en)[m[1]] || measure;
 }
 
@@ -268,7 +270,7 @@ function measureKind(m) {
   const measure = m && typeof m === 'object' ? m.measure : m;
   if (unit === 'points') return 'points';
   const f = (/^(\w+)\(/.exec(measure || '') || [])[1] || measure || '';
-  if (['yoy', 'ytd_yoy', 'mom', 'two_year_avg'].includes(f)) return 'growth';
+  if (['yoy', 'ytd_yoy', 'mom', 'two_year_avg', 'fall'].includes(f)) return 'growth';
   if (['share', 'contribution', 'value'].includes(f)) return 'ratio';
   if (['change', 'pull'].includes(f)) return 'points';
   if (['consecutive_declines', 'missing_report'].includes(f)) return 'count';
