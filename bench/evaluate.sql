@@ -21,16 +21,25 @@
 --                rule file's target.
 --   change       park YoY at 2024-12 minus park YoY at 2023-12, each in its own caliber.
 --   pull         (V_e − V_e last year) / Σ park base, over the park's caliber.
---   declines     consecutive months, back from 2024-12, whose YoY is below zero (at most 120).
+--   declines     consecutive months, back from 2024-12, whose YoY is −1 % or lower (by=0.01).
+--   fall         the two drop rules: g the period's YoY; course the mean of the middle half
+--                (a quarter of the rows left out at either end) of the YoYs of the year before
+--                (52 weeks / 11 periods, at least half of them), else 0; swing 1.2533 × the mean
+--                |YoY − median| over the three years before (at least 12), else 0.07; value
+--                (1+g)/(1+min(course,0)) − 1; a level only when g − course ≤ −swings·swing and,
+--                where the same period two years before has a figure, V/(V₋₂·(1+course)²) − 1
+--                too. Weekly, the festival season's weeks (and those facing last year's) are
+--                left out, by the festival dates of 2020–2024 written below.
 --   unit slip    the figure against the median of the positive figures of the 4 periods
 --                before (at least 2): 10, 1 000 or 10 000 times, or the inverse, within 2×.
 --   anomaly      2024-12 against 2021–2023-12, each scaled by the recent level (median of the
 --                3 months before) now / then; median and 1.4826·MAD of the logs (≥ 0.10).
 --   missing      periods from the first report (at most 530 weeks / 120 months back) to t
 --                without any figure, gaps included.
--- Not in SQL: the Spring Festival calendar. The periods evaluated and the 4 weeks before them
--- lie outside every festival season, so the weekly rules skip nothing here; the SQL is written
--- for these periods only, as the thresholds and targets are copied from the rule file.
+-- The Spring Festival calendar is in SQL only as the season weeks of 2020–2024 (fall()'s
+-- weekly windows). The periods evaluated and the 4 weeks before them lie outside every festival
+-- season, so the weekly rules skip nothing here; the SQL is written for these periods only, as
+-- the thresholds and targets are copied from the rule file.
 .bail on
 CREATE TEMP VIEW members AS
 SELECT id AS e, industry, is_key, expected_reports, above_size_since AS since FROM enterprises
@@ -61,7 +70,7 @@ levels(rule, above, blue, yellow, orange, red) AS (VALUES
   ('ParkBelowTarget', 0, -0.01, -0.02, -0.04, -0.06),
   ('ParkGrowthSlowing', 0, NULL, -0.03, -0.05, -0.08),
   ('KeyEnterpriseDragsPark', 0, NULL, -0.005, -0.01, -0.02),
-  ('ConsecutiveMonthlyDecline', 1, NULL, 3, 4, 6),
+  ('ConsecutiveMonthlyDecline', 1, NULL, 6, 9, 12),
   ('OutputAnomaly', 1, NULL, 4, 6, NULL),
   ('MonthlyUnitSlip', 1, NULL, NULL, 1, NULL),
   ('MonthlyReportMissing', 1, NULL, 1, NULL, 2)),
@@ -70,9 +79,7 @@ targets(scope, target) AS (VALUES
 
 -- YoY of one enterprise: the weekly rules and the monthly one.
 yoy_rules(rule, indicator, cadence, t, base) AS (
-  SELECT 'KeyEnterpriseOutputDrop', output, 'W', 202452, 202352 FROM ind UNION ALL
-  SELECT 'KeyEnterpriseElectricityDrop', electricity, 'W', 202452, 202352 FROM ind UNION ALL
-  SELECT 'KeyEnterpriseMonthlyOutputDrop', output, 'M', 20241212, 20231212 FROM ind),
+  SELECT 'KeyEnterpriseElectricityDrop', electricity, 'W', 202452, 202352 FROM ind),
 yoy AS (
   SELECT r.rule, m.e AS member, c.value / b.value - 1 AS value
   FROM yoy_rules r JOIN members m ON m.is_key = 1
@@ -272,7 +279,7 @@ key_output AS MATERIALIZED (
   FROM series s JOIN members m ON m.e = s.e AND m.is_key = 1
   WHERE s.indicator = (SELECT output FROM ind) AND s.v IS NOT NULL),
 key_growth AS MATERIALIZED (
-  SELECT e, place, v / base - 1 < 0 AS down FROM (
+  SELECT e, place, v / base - 1 <= -0.01 AS down FROM (
     SELECT e, place, v,
            first_value(v) OVER (PARTITION BY e ORDER BY p
                                 RANGE BETWEEN 10000 PRECEDING AND 10000 PRECEDING) AS base
@@ -328,19 +335,85 @@ anomalies AS (
   SELECT 'OutputAnomaly' AS rule, e AS member, abs(ln(v0 / mean) / stddev) AS value
   FROM spread WHERE v0 > 0 AND mean > 0),
 
-outcomes(rule, member, value) AS (
-  SELECT rule, member, value FROM yoy UNION ALL
-  SELECT rule, member, value FROM week_missing UNION ALL
-  SELECT rule, member, value FROM slips UNION ALL
-  SELECT rule, member, value FROM industry_yoy WHERE base > 0 UNION ALL
-  SELECT rule, member, value FROM below_target UNION ALL
-  SELECT rule, member, value FROM slowing UNION ALL
-  SELECT rule, member, value FROM pulls UNION ALL
-  SELECT rule, member, value FROM declines UNION ALL
-  SELECT rule, member, value FROM anomalies UNION ALL
-  SELECT rule, member, value FROM month_missing)
+-- fall(): weekly output at 2024-W52 over the 156 weeks before (k = 1 is 2024-W51; 2021–2024
+-- have 52 ISO weeks), monthly output at 2024-12 over the 33 periods before.
+festival(y, w) AS (VALUES (2020, 3), (2020, 4), (2020, 5), (2020, 6), (2021, 5), (2021, 6),
+  (2021, 7), (2021, 8), (2022, 4), (2022, 5), (2022, 6), (2022, 7), (2023, 2), (2023, 3),
+  (2023, 4), (2023, 5), (2024, 5), (2024, 6), (2024, 7), (2024, 8)),
+fall_weeks(p, k) AS (
+  SELECT 202451, 1 UNION ALL
+  SELECT CASE WHEN p % 100 = 1 THEN (p / 100 - 1) * 100 + 52 ELSE p - 1 END, k + 1
+  FROM fall_weeks WHERE k < 156),
+fall_week_output AS MATERIALIZED (
+  SELECT c.enterprise_id AS e, c.period AS p, c.value AS v
+  FROM counted c JOIN members m ON m.e = c.enterprise_id AND m.is_key = 1
+  WHERE c.indicator_id = (SELECT output FROM ind) AND c.cadence = 'W'),
+fall_growth(rule, e, k, g, course_year) AS (
+  SELECT 'KeyEnterpriseOutputDrop', a.e, w.k, a.v / b.v - 1, w.k <= 52
+  FROM fall_weeks w JOIN fall_week_output a ON a.p = w.p
+  JOIN fall_week_output b ON b.e = a.e AND b.p = w.p - 100
+  WHERE b.v > 0
+    AND NOT EXISTS (SELECT 1 FROM festival f WHERE (f.y = w.p / 100 AND f.w = w.p % 100)
+                                               OR (f.y = w.p / 100 - 1 AND f.w = w.p % 100))
+  UNION ALL
+  SELECT 'KeyEnterpriseMonthlyOutputDrop', a.e, 2024 * 11 + 10 - a.place, a.v / b.v - 1,
+         a.place >= 2024 * 11 + 10 - 11
+  FROM key_output a JOIN key_output b ON b.e = a.e AND b.place = a.place - 11
+  WHERE b.v > 0 AND a.place BETWEEN 2024 * 11 + 10 - 33 AND 2024 * 11 + 10 - 1),
+fall_course AS (
+  SELECT rule, e, avg(g) AS course, count(*) AS n FROM (
+    SELECT rule, e, g, row_number() OVER (PARTITION BY rule, e ORDER BY g) AS r,
+           count(*) OVER (PARTITION BY rule, e) AS n
+    FROM fall_growth WHERE course_year)
+  WHERE r > n / 4 AND r <= n - n / 4
+  GROUP BY rule, e
+  HAVING max(n) >= CASE WHEN rule = 'KeyEnterpriseOutputDrop' THEN 26 ELSE 5 END),
+fall_ranked AS (
+  SELECT rule, e, g, row_number() OVER (PARTITION BY rule, e ORDER BY g) AS r,
+         count(*) OVER (PARTITION BY rule, e) AS n
+  FROM fall_growth),
+fall_median AS (
+  SELECT rule, e, avg(g) AS median, max(n) AS n FROM fall_ranked
+  WHERE r IN ((n + 1) / 2, n / 2 + 1) GROUP BY rule, e),
+fall_swing AS (
+  SELECT g.rule, g.e, 1.2533 * avg(abs(g.g - m.median)) AS swing
+  FROM fall_growth g JOIN fall_median m USING (rule, e)
+  WHERE m.n >= 12 GROUP BY g.rule, g.e),
+fall_now(rule, e, v, base, two_years, swings) AS (
+  SELECT 'KeyEnterpriseOutputDrop', a.e, a.v, b.v, c.v, 2.0
+  FROM fall_week_output a JOIN fall_week_output b ON b.e = a.e AND b.p = 202352
+  LEFT JOIN fall_week_output c ON c.e = a.e AND c.p = 202252
+  WHERE a.p = 202452 AND b.v > 0
+  UNION ALL
+  SELECT 'KeyEnterpriseMonthlyOutputDrop', a.e, a.v, b.v, c.v, 2.5
+  FROM key_output a JOIN key_output b ON b.e = a.e AND b.place = a.place - 11
+  LEFT JOIN key_output c ON c.e = a.e AND c.place = a.place - 22
+  WHERE a.place = 2024 * 11 + 10 AND b.v > 0),
+falls AS (
+  SELECT n.rule, n.e AS member,
+         n.v / n.base / (1 + min(COALESCE(c.course, 0), 0)) - 1 AS value,
+         n.v / n.base - 1 - COALESCE(c.course, 0) <= -n.swings * COALESCE(s.swing, 0.07)
+           AND (n.two_years IS NULL OR n.two_years <= 0
+                OR n.v / (n.two_years * (1 + COALESCE(c.course, 0)) * (1 + COALESCE(c.course, 0)))
+                     - 1 <= -n.swings * COALESCE(s.swing, 0.07)) AS sudden
+  FROM fall_now n LEFT JOIN fall_course c ON c.rule = n.rule AND c.e = n.e
+  LEFT JOIN fall_swing s ON s.rule = n.rule AND s.e = n.e),
+
+outcomes(rule, member, value, gate) AS (
+  SELECT rule, member, value, 1 FROM yoy UNION ALL
+  SELECT rule, member, value, sudden FROM falls UNION ALL
+  SELECT rule, member, value, 1 FROM week_missing UNION ALL
+  SELECT rule, member, value, 1 FROM slips UNION ALL
+  SELECT rule, member, value, 1 FROM industry_yoy WHERE base > 0 UNION ALL
+  SELECT rule, member, value, 1 FROM below_target UNION ALL
+  SELECT rule, member, value, 1 FROM slowing UNION ALL
+  SELECT rule, member, value, 1 FROM pulls UNION ALL
+  SELECT rule, member, value, 1 FROM declines UNION ALL
+  SELECT rule, member, value, 1 FROM anomalies UNION ALL
+  SELECT rule, member, value, 1 FROM month_missing)
 SELECT o.rule, o.member, o.value,
-       CASE WHEN (l.above AND o.value >= l.red) OR (NOT l.above AND o.value <= l.red) THEN 'red'
+       CASE WHEN NOT o.gate THEN ''
+            WHEN (l.above AND o.value >= l.red) OR (NOT l.above AND o.value <= l.red) THEN 'red'
             WHEN (l.above AND o.value >= l.orange) OR (NOT l.above AND o.value <= l.orange)
               THEN 'orange'
             WHEN (l.above AND o.value >= l.yellow) OR (NOT l.above AND o.value <= l.yellow)
