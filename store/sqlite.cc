@@ -67,6 +67,12 @@ std::string Statement::Text(int col) const {
   return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
 }
 
+std::string_view Statement::TextView(int col) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string_view();
+}
+
 void Exec(sqlite3* db, std::string_view sql) {
   char* message = nullptr;
   if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {

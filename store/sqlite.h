@@ -46,6 +46,9 @@ class Statement {
   int64_t Int(int col) const;
   double Double(int col) const;
   std::string Text(int col) const;
+  // The column's text without a copy, valid until the next Step or Reset: for scans of millions
+  // of rows (a cadence code per figure).
+  std::string_view TextView(int col) const;
 
  private:
   sqlite3* db_;
