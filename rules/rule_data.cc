@@ -356,6 +356,8 @@ void RuleData::LoadFromStore(Store& store, BatchChanges* changes) {
   for (auto& entry : prices_)
     for (const auto& [id, name] : names)
       if (name == entry.first.first) by_industry[{id, entry.first.second}] = &entry.second;
+  for (auto& [key, table] : tables_) table.ReserveRows(infos_.size());
+  for (auto& [key, table] : prices_) table.ReserveRows(industries_.size());
   // Rows come grouped by enterprise: look each one up once.
   int64_t last_id = 0;
   EnterpriseIndex e = -1;

@@ -351,8 +351,8 @@ void Store::ForEachCurrentFigure(const std::function<void(const CurrentFigure&)>
     if (!p) continue;
     f.period = *p;
     f.value = s.Double(4);
-    f.held = !held.empty() &&
-             held.count({f.enterprise_id, f.indicator_id, std::string(code), key}) > 0;
+    f.held =
+        !held.empty() && held.count({f.enterprise_id, f.indicator_id, std::string(code), key}) > 0;
     fn(f);
   }
 }
@@ -397,8 +397,8 @@ BatchChanges::BatchChanges(const std::vector<int64_t>& batch_ids) {
   for (int64_t id : batch_ids) folds_[id];
 }
 
-void BatchChanges::Add(int64_t batch_id, int64_t enterprise_id, int64_t indicator_id,
-                       char cadence, int64_t period_key) {
+void BatchChanges::Add(int64_t batch_id, int64_t enterprise_id, int64_t indicator_id, char cadence,
+                       int64_t period_key) {
   auto it = folds_.find(batch_id);
   if (it != folds_.end()) it->second.Add(enterprise_id, {indicator_id, cadence, period_key});
 }
@@ -422,12 +422,14 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id, const BatchChanges* scanned
   // rows are folded as they stream (they come in key order: enterprise first) rather than
   // de-duplicated by SQLite, which built a temporary b-tree of every row.
   BatchChanges changes({batch_id});
-  if (scanned && scanned->Has(batch_id)) changes.folds_ = {{batch_id, scanned->folds_.at(batch_id)}};
+  if (scanned && scanned->Has(batch_id))
+    changes.folds_ = {{batch_id, scanned->folds_.at(batch_id)}};
   // A confirm or reject of a quarantined figure is a batch of its own that changes no value but
   // what the aggregates count (store/quarantine.h): its figures are found by decided_batch.
   std::vector<const char*> tables = {"figure_history WHERE batch_id = ?",
                                      "quarantine WHERE decided_batch = ?"};
-  if (!scanned || !scanned->Has(batch_id)) tables.insert(tables.begin(), "figures WHERE batch_id = ?");
+  if (!scanned || !scanned->Has(batch_id))
+    tables.insert(tables.begin(), "figures WHERE batch_id = ?");
   for (const char* where : tables) {
     Statement s(db_,
                 std::string("SELECT enterprise_id, indicator_id, cadence, period FROM ") + where);
