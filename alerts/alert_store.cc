@@ -547,16 +547,37 @@ int64_t AlertStore::PruneInactive(int64_t before) {
   return sqlite3_changes(store_->db());
 }
 
+namespace {
+
+void AddRegisterContext(const EnterpriseRow& e, Labels* labels) {
+  if (!e.industry.empty()) labels->emplace("industry", e.industry);
+  if (!e.name.empty()) labels->emplace("enterprise_name", e.name);
+  labels->emplace("key", e.key ? "true" : "false");
+}
+
+}  // namespace
+
 Labels WithRegisterContext(Store& store, const Labels& identity) {
   Labels labels = identity;
   auto code = identity.find("enterprise");
   if (code == identity.end()) return labels;
-  if (auto e = store.FindEnterprise(code->second)) {
-    if (!e->industry.empty()) labels.emplace("industry", e->industry);
-    if (!e->name.empty()) labels.emplace("enterprise_name", e->name);
-    labels.emplace("key", e->key ? "true" : "false");
-  }
+  if (auto e = store.FindEnterprise(code->second)) AddRegisterContext(*e, &labels);
   return labels;
+}
+
+void WithRegisterContext(Store& store, std::vector<AlertRow>* rows) {
+  if (rows->size() < 500) {
+    for (AlertRow& row : *rows) row.labels = WithRegisterContext(store, row.labels);
+    return;
+  }
+  std::unordered_map<std::string, EnterpriseRow> by_code;
+  for (EnterpriseRow& e : store.Enterprises()) by_code.emplace(e.credit_code, std::move(e));
+  for (AlertRow& row : *rows) {
+    auto code = row.labels.find("enterprise");
+    if (code == row.labels.end()) continue;
+    if (auto e = by_code.find(code->second); e != by_code.end())
+      AddRegisterContext(e->second, &row.labels);
+  }
 }
 
 }  // namespace parkwatch

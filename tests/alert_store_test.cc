@@ -240,6 +240,48 @@ TEST(AlertStoreTest, TextLogsWrittenBeforeTheBinaryLogAreStillRead) {
   EXPECT_EQ(now->status.state, AlertState::kPending);
 }
 
+// Routes and the alert gauges see an enterprise's alert with the register's industry, name and key
+// flag; labelling thousands of alerts at once (one read of the register) gives each the labels
+// it gets on its own.
+TEST(AlertStoreTest, RegisterContextOfManyAlertsAtOnceIsEachAlertsOwn) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  {
+    auto txn = store->BeginIngest({"register.csv", "register", "r"});
+    for (int n = 1; n <= 700; ++n) {
+      EnterpriseRecord e;
+      e.credit_code = TestCreditCode(n);
+      if (n % 3) e.name = "企业" + std::to_string(n);
+      if (n % 4) e.industry = n % 2 ? "装备制造" : "医药化工";
+      e.key = n % 5 == 0;
+      EXPECT_EQ(txn->PutEnterprise(e).en, "");
+    }
+    BatchSummary s;
+    s.status = "committed";
+    txn->Commit(&s);
+  }
+  std::vector<AlertRow> rows;
+  for (int n = 1; n <= 720; ++n) {  // 701–720 are in no register
+    AlertRow row;
+    row.rule = kRule;
+    row.labels = {{"enterprise", TestCreditCode(n)}, {"scope", "enterprise"}};
+    if (n == 7) row.labels["industry"] = "rule's own";  // an identity's label stays
+    rows.push_back(row);
+  }
+  rows.push_back({"", "ParkElectricityDrop", {{"scope", "park"}}, {}});
+  std::vector<AlertRow> at_once = rows;
+  WithRegisterContext(*store, &at_once);
+  ASSERT_EQ(at_once.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    EXPECT_EQ(at_once[i].labels, WithRegisterContext(*store, rows[i].labels)) << i;
+  EXPECT_EQ(at_once[0].labels.at("enterprise_name"), "企业1");
+  EXPECT_EQ(at_once[0].labels.at("industry"), "装备制造");
+  EXPECT_EQ(at_once[4].labels.at("key"), "true");
+  EXPECT_EQ(at_once[6].labels.at("industry"), "rule's own");
+  EXPECT_EQ(at_once[710].labels.count("key"), 0u);
+  EXPECT_EQ(at_once.back().labels, rows.back().labels);
+}
+
 TEST(AlertStoreTest, RestartInTheMiddleOfForKeepsTheCount) {
   TempDir dir;
   const Timing t{2, 0};
