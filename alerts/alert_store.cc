@@ -51,6 +51,7 @@ json PeriodJson(const Period& p) { return p.valid() ? json(p.ToString()) : json(
 //   per observation, ascending by period: a varint (7 bits a byte, low first, high bit = more)
 //   of (its period's key - the key before it (0 before the first)) * 16 + level * 2 + cleared,
 //   then the value as 8 bytes, IEEE 754 little-endian, exactly as computed.
+// An empty log is stored as the empty text, as before.
 constexpr char kLogFormat = 1;
 
 void PutVarint(uint64_t v, std::string* out) {
@@ -365,7 +366,10 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
       .Bind(15, status.resolved_at)
       .Bind(16, status.updated_at)
       .Bind(17, DumpJsonObject(status.annotations))
-      .BindBlob(18, LogBytes(status.log));
+      .Bind(18, std::string_view(""));
+  // An empty log stays the empty text it always was: readers find the identities that hold data
+  // by log != '' (a BLOB is never equal to text).
+  if (!status.log.empty()) q.save.BindBlob(18, LogBytes(status.log));
   q.save.Run();
 }
 

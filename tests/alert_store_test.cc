@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "store/schema.h"
 #include "tests/support/temp_dir.h"
@@ -179,6 +180,14 @@ TEST(AlertStoreTest, ObservationLogRoundTripsEveryField) {
   ASSERT_TRUE(size.Bind(1, Fingerprint(kRule, Enterprise(3))).Step());
   EXPECT_LE(size.Int(0), 1 + 60 * 11);
   EXPECT_TRUE(alerts.Get(Fingerprint(kRule, Enterprise(3)))->status == five_years);
+  // A status whose revisions emptied its log holds no data, and reads as such: log = ''.
+  alerts.SaveStatus(Fingerprint(kRule, Enterprise(4)), kRule, Enterprise(4), AlertStatus{}, W(1));
+  EXPECT_TRUE(alerts.Get(Fingerprint(kRule, Enterprise(4)))->status.log.empty());
+  Statement holding(store->db(), "SELECT fingerprint FROM alerts WHERE log != ''");
+  std::set<std::string> with_data;
+  while (holding.Step()) with_data.insert(holding.Text(0));
+  EXPECT_EQ(with_data.size(), 3u);
+  EXPECT_EQ(with_data.count(Fingerprint(kRule, Enterprise(4))), 0u);
 }
 
 // Statuses written before migration 12 kept their log as text: they are read as they were, a
