@@ -1,9 +1,9 @@
 #include "alerts/alert_store.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <utility>
@@ -43,28 +43,79 @@ json OrNull(const std::optional<T>& v) {
 
 json PeriodJson(const Period& p) { return p.valid() ? json(p.ToString()) : json(nullptr); }
 
-// The observation log is internal state, never queried: one text column,
-// "period_key:value:level:cleared;" per entry, cheaper to read and write than JSON.
-// key:value:level:cleared; per observation. The value in its shortest text that reads back as
-// the same double (LogFromText's strtod): a first start writes hundreds of thousands of logs.
-std::string LogText(const std::vector<LoggedObservation>& log) {
+// The observation log is internal state, never queried, and the bulk of a status: five years of
+// monthly observations. Since migration 12 it is a BLOB of about 10 bytes an observation (the
+// text before it took 20–30, and as much again in the WAL): a first start writes tens of
+// thousands of logs, and every start after it reads them back.
+//   one byte: the format, 1;
+//   per observation, ascending by period: a varint (7 bits a byte, low first, high bit = more)
+//   of (its period's key - the key before it (0 before the first)) * 16 + level * 2 + cleared,
+//   then the value as 8 bytes, IEEE 754 little-endian, exactly as computed.
+// An empty log is stored as the empty text, as before.
+constexpr char kLogFormat = 1;
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// False when the bytes end inside the varint or it is longer than 64 bits.
+bool GetVarint(std::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    *v |= uint64_t{byte & 0x7fu} << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+std::string LogBytes(const std::vector<LoggedObservation>& log) {
   std::string out;
-  out.reserve(log.size() * 24);
-  char buf[64];
+  out.reserve(1 + log.size() * 11);
+  out.push_back(kLogFormat);
+  int64_t previous = 0;
   for (const LoggedObservation& l : log) {
-    char* end = std::to_chars(buf, buf + sizeof buf, l.period.key()).ptr;
-    *end++ = ':';
-    end = std::to_chars(end, buf + sizeof buf, l.value).ptr;
-    *end++ = ':';
-    *end++ = static_cast<char>('0' + static_cast<int>(l.breach));
-    *end++ = ':';
-    *end++ = l.cleared ? '1' : '0';
-    *end++ = ';';
-    out.append(buf, end);
+    const int64_t key = l.period.key();
+    PutVarint(static_cast<uint64_t>(key - previous) * 16 + static_cast<uint64_t>(l.breach) * 2 +
+                  (l.cleared ? 1 : 0),
+              &out);
+    previous = key;
+    uint64_t bits;
+    std::memcpy(&bits, &l.value, sizeof bits);
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));
   }
   return out;
 }
 
+// What a damaged log still holds: the observations before the damage.
+std::vector<LoggedObservation> LogFromBytes(std::string_view in, Cadence cadence) {
+  std::vector<LoggedObservation> log;
+  if (in.empty() || in.front() != kLogFormat) return log;
+  in.remove_prefix(1);
+  int64_t key = 0;
+  uint64_t head = 0;
+  while (!in.empty() && GetVarint(&in, &head) && in.size() >= 8) {
+    key += static_cast<int64_t>(head / 16);
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= uint64_t{static_cast<uint8_t>(in[i])} << (8 * i);
+    in.remove_prefix(8);
+    double value;
+    std::memcpy(&value, &bits, sizeof value);
+    const auto level = static_cast<int>(head % 16 / 2);
+    auto period = Period::FromKey(cadence, key);
+    if (!period || level > 4) continue;
+    log.push_back({*period, value, static_cast<Severity>(level), head % 2 != 0});
+  }
+  return log;
+}
+
+// Logs written before migration 12: "period_key:value:level:cleared;" per observation, as text.
+// Such a row is rewritten in the binary form the next time its identity changes.
 std::vector<LoggedObservation> LogFromText(const std::string& text, Cadence cadence) {
   std::vector<LoggedObservation> log;
   const char* p = text.c_str();
@@ -149,7 +200,7 @@ AlertRow ReadAlert(const Statement& s) {
   st.resolved_at = s.Int(14);
   st.updated_at = s.Int(15);
   st.annotations = StringMapFromJson(s.Text(16));
-  st.log = LogFromText(s.Text(17), cadence);
+  st.log = s.IsBlob(17) ? LogFromBytes(s.BlobView(17), cadence) : LogFromText(s.Text(17), cadence);
   return row;
 }
 
@@ -315,7 +366,10 @@ void AlertStore::SaveStatus(const std::string& fingerprint, const std::string& r
       .Bind(15, status.resolved_at)
       .Bind(16, status.updated_at)
       .Bind(17, DumpJsonObject(status.annotations))
-      .Bind(18, LogText(status.log));
+      .Bind(18, std::string_view(""));
+  // An empty log stays the empty text it always was: readers find the identities that hold data
+  // by log != '' (a BLOB is never equal to text).
+  if (!status.log.empty()) q.save.BindBlob(18, LogBytes(status.log));
   q.save.Run();
 }
 
@@ -497,16 +551,37 @@ int64_t AlertStore::PruneInactive(int64_t before) {
   return sqlite3_changes(store_->db());
 }
 
+namespace {
+
+void AddRegisterContext(const EnterpriseRow& e, Labels* labels) {
+  if (!e.industry.empty()) labels->emplace("industry", e.industry);
+  if (!e.name.empty()) labels->emplace("enterprise_name", e.name);
+  labels->emplace("key", e.key ? "true" : "false");
+}
+
+}  // namespace
+
 Labels WithRegisterContext(Store& store, const Labels& identity) {
   Labels labels = identity;
   auto code = identity.find("enterprise");
   if (code == identity.end()) return labels;
-  if (auto e = store.FindEnterprise(code->second)) {
-    if (!e->industry.empty()) labels.emplace("industry", e->industry);
-    if (!e->name.empty()) labels.emplace("enterprise_name", e->name);
-    labels.emplace("key", e->key ? "true" : "false");
-  }
+  if (auto e = store.FindEnterprise(code->second)) AddRegisterContext(*e, &labels);
   return labels;
+}
+
+void WithRegisterContext(Store& store, std::vector<AlertRow>* rows) {
+  if (rows->size() < 500) {
+    for (AlertRow& row : *rows) row.labels = WithRegisterContext(store, row.labels);
+    return;
+  }
+  std::unordered_map<std::string, EnterpriseRow> by_code;
+  for (EnterpriseRow& e : store.Enterprises()) by_code.emplace(e.credit_code, std::move(e));
+  for (AlertRow& row : *rows) {
+    auto code = row.labels.find("enterprise");
+    if (code == row.labels.end()) continue;
+    if (auto e = by_code.find(code->second); e != by_code.end())
+      AddRegisterContext(e->second, &row.labels);
+  }
 }
 
 }  // namespace parkwatch

@@ -173,5 +173,8 @@ bool IsTold(const AlertEvent& e, bool notify, Period notify_since);
 // are not part of the identity (an enterprise that changes industry keeps its alerts), but
 // "every alert of 医药化工 to that desk" must include its enterprises' alerts.
 Labels WithRegisterContext(Store& store, const Labels& identity);
+// The same for many alerts at once: past a few hundred, one read of the register instead of a
+// look-up each (the alert gauges label every active alert, tens of thousands at a first start).
+void WithRegisterContext(Store& store, std::vector<AlertRow>* rows);
 
 }  // namespace parkwatch

@@ -369,8 +369,11 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   evaluator_ = std::make_unique<Evaluator>(*rules_, *config_);
   // Listed before loading: the data read next holds these batches, so evaluating them needs no
   // second read (a batch committed in between is the minute tick's CatchUp).
+  // The scan that loads the data also gathers what those batches set: a bulk load's batch is
+  // every figure, and reading them all a second time for it cost as much again.
   std::vector<int64_t> unevaluated = store_->UnevaluatedBatches();
-  data_.Load(*store_, *config_, *rules_);
+  BatchChanges scanned(unevaluated);
+  data_.Load(*store_, *config_, *rules_, &scanned);
   std::map<std::string, RuleStatus> fresh;
   for (const auto& group : rules_->groups)
     for (const auto& rule : group.rules) {
@@ -390,7 +393,7 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   EngineResult result;
   std::set<std::string> current;  // rules those batches left evaluated at their latest period
   for (int64_t batch_id : unevaluated) {
-    BatchSummary batch = store_->ChangesOfBatch(batch_id);
+    BatchSummary batch = store_->ChangesOfBatch(batch_id, &scanned);
     Add(&result, EvaluateBatch(batch, now, /*data_current=*/true, &current));
     store_->MarkEvaluated(batch_id);
   }

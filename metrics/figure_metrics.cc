@@ -327,7 +327,7 @@ void FigureMetrics::RefreshAlerts(Store& store, const std::vector<std::string>& 
   size_t count = 0;
   {
     std::vector<AlertRow> active = AlertStore(&store).Active({.brief = true});
-    for (auto& row : active) row.labels = WithRegisterContext(store, row.labels);
+    WithRegisterContext(store, &active);
     RefreshAlerts(active);
     count = active.size();
   }

@@ -16,6 +16,7 @@
 // Thread safety: const methods may be called concurrently; Put needs exclusive access.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -137,6 +138,10 @@ class FigureTable {
   // Periods holding at least one figure, ascending.
   std::vector<Period> Periods() const;
 
+  // Columns created from now on hold rows enterprises at once: a load that knows how many are
+  // coming, enterprise by enterprise, then does not grow every column one cell at a time.
+  void ReserveRows(size_t rows) { widest_ = std::max(widest_, rows); }
+
   // Releases spare capacity of the columns, e.g. after a bulk load enterprise by enterprise
   // (period by period, columns come out tight anyway).
   void Compact();
@@ -154,7 +159,7 @@ class FigureTable {
   IndicatorKind kind_;
   std::map<int64_t, ColumnData> columns_;  // by Period::key()
   size_t size_ = 0;
-  size_t widest_ = 0;  // largest column length, i.e. highest enterprise index + 1
+  size_t widest_ = 0;  // largest column length: highest enterprise index + 1, or ReserveRows
 };
 
 }  // namespace parkwatch

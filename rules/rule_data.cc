@@ -311,14 +311,15 @@ std::optional<Period> RuleData::EarliestPeriod(Cadence cadence) const {
   return earliest;
 }
 
-void RuleData::Load(Store& store, const Config& config, const RuleSet& rules) {
+void RuleData::Load(Store& store, const Config& config, const RuleSet& rules,
+                    BatchChanges* changes) {
   // Keep the indices already given, so outcomes and caches keyed by index stay valid.
   std::vector<EnterpriseRow> previous = std::move(rows_);
   std::vector<std::string> industries = std::move(industries_);
   Prepare(config, rules);
   for (const auto& name : industries) InternIndustry(name);
   for (const auto& row : previous) AddEnterprise(row);
-  LoadFromStore(store);
+  LoadFromStore(store, changes);
 }
 
 void RuleData::Reload(Store& store) {
@@ -330,7 +331,7 @@ void RuleData::Reload(Store& store) {
   LoadFromStore(store);
 }
 
-void RuleData::LoadFromStore(Store& store) {
+void RuleData::LoadFromStore(Store& store, BatchChanges* changes) {
   for (const EnterpriseRow& row : store.Enterprises()) {
     max_store_id_ = std::max(max_store_id_, row.id);
     if (IsPseudo(row.credit_code)) {
@@ -355,28 +356,33 @@ void RuleData::LoadFromStore(Store& store) {
   for (auto& entry : prices_)
     for (const auto& [id, name] : names)
       if (name == entry.first.first) by_industry[{id, entry.first.second}] = &entry.second;
+  for (auto& [key, table] : tables_) table.ReserveRows(infos_.size());
+  for (auto& [key, table] : prices_) table.ReserveRows(industries_.size());
   // Rows come grouped by enterprise: look each one up once.
   int64_t last_id = 0;
   EnterpriseIndex e = -1;
   int32_t industry = -1;
-  store.ForEachCurrentFigure([&](int64_t id, int64_t indicator, Period p, double value, bool held) {
-    if (id != last_id) {
-      last_id = id;
-      auto it = by_id_.find(id);
-      e = it == by_id_.end() ? -1 : it->second;
-      auto pseudo = pseudo_.find(id);
-      industry = pseudo == pseudo_.end() ? -1 : pseudo->second;
-    }
-    if (e >= 0) {
-      NoteReported(e, p);  // a held figure was reported all the same
-      auto& tables = held ? held_by : by_enterprise;
-      if (auto t = tables.find({indicator, p.cadence()}); t != tables.end())
-        t->second->Put(e, p, value);
-    } else if (industry >= 0 && !held) {
-      if (auto t = by_industry.find({indicator, p.cadence()}); t != by_industry.end())
-        t->second->Put(industry, p, value);
-    }
-  });
+  store.ForEachCurrentFigure(
+      [&](const CurrentFigure& f) {
+        if (f.enterprise_id != last_id) {
+          last_id = f.enterprise_id;
+          auto it = by_id_.find(f.enterprise_id);
+          e = it == by_id_.end() ? -1 : it->second;
+          auto pseudo = pseudo_.find(f.enterprise_id);
+          industry = pseudo == pseudo_.end() ? -1 : pseudo->second;
+        }
+        const Cadence cadence = f.period.cadence();
+        if (e >= 0) {
+          NoteReported(e, f.period);  // a held figure was reported all the same
+          auto& tables = f.held ? held_by : by_enterprise;
+          if (auto t = tables.find({f.indicator_id, cadence}); t != tables.end())
+            t->second->Put(e, f.period, f.value);
+        } else if (industry >= 0 && !f.held) {
+          if (auto t = by_industry.find({f.indicator_id, cadence}); t != by_industry.end())
+            t->second->Put(industry, f.period, f.value);
+        }
+      },
+      changes);
   for (const ConfirmedFigure& c : ConfirmedFigures(store))
     if (auto it = by_id_.find(c.enterprise_id); it != by_id_.end())
       confirmed_.emplace(c.indicator, it->second, c.period);

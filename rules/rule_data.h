@@ -72,8 +72,10 @@ class RuleData {
   RuleData& operator=(RuleData&&) = default;
 
   // Reads everything the rule set needs from the store: enterprises, the figure tables, the
-  // price indices, the last reported period of every enterprise. Throws StoreError.
-  void Load(Store& store, const Config& config, const RuleSet& rules);
+  // price indices, the last reported period of every enterprise. Throws StoreError. changes, when
+  // given, gathers on the way what its batches set (Store::ForEachCurrentFigure).
+  void Load(Store& store, const Config& config, const RuleSet& rules,
+            BatchChanges* changes = nullptr);
 
   // Follows one committed batch: re-reads the touched enterprises' attributes and, for the needed
   // tables whose indicator the batch touched, their series; picks up enterprises created since
@@ -197,7 +199,7 @@ class RuleData {
   void SetRow(EnterpriseIndex e, const EnterpriseRow& row);
   EnterpriseIndex IndexFor(const EnterpriseRow& row);  // existing or new
   void NoteReported(EnterpriseIndex e, Period p);
-  void LoadFromStore(Store& store);
+  void LoadFromStore(Store& store, BatchChanges* changes = nullptr);
 
   std::vector<std::string> base_industries_;  // Config::industries
   std::map<TableKey, IndicatorKind> needed_;  // measure tables

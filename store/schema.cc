@@ -308,6 +308,14 @@ ALTER TABLE alerts_rowid RENAME TO alerts;
 CREATE INDEX alerts_by_state ON alerts (state, severity);
 CREATE INDEX alerts_by_rule ON alerts (rule);
 )sql"},
+      {12, "alerts.log as a compact binary BLOB (text logs written before still read)", R"sql(
+-- An identity's observation log (five years of monthly observations) was text, 20–30 bytes an
+-- observation; it is now a BLOB of about 10 (the format is described in alerts/alert_store.cc).
+-- SQLite keeps a BLOB as it is in a TEXT column, so the table is not rebuilt: a row written before
+-- keeps its text log, which AlertStore still reads (by the value's storage class), until its
+-- identity next changes and the row is written again. Nothing else reads the column.
+SELECT 1;
+)sql"},
   };
   return kMigrations;
 }

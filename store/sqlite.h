@@ -31,6 +31,7 @@ class Statement {
   Statement& Bind(int index, double v);
   Statement& Bind(int index, std::string_view v);  // copied (SQLITE_TRANSIENT)
   Statement& BindNull(int index);
+  Statement& BindBlob(int index, std::string_view bytes);  // copied (SQLITE_TRANSIENT)
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& v) {
     return v ? Bind(index, *v) : BindNull(index);
@@ -46,6 +47,13 @@ class Statement {
   int64_t Int(int col) const;
   double Double(int col) const;
   std::string Text(int col) const;
+  // The column's text without a copy, valid until the next Step or Reset: for scans of millions
+  // of rows (a cadence code per figure).
+  std::string_view TextView(int col) const;
+  // Whether the column holds a BLOB (a column may hold TEXT in some rows and BLOB in others),
+  // and its bytes without a copy, valid until the next Step or Reset.
+  bool IsBlob(int col) const;
+  std::string_view BlobView(int col) const;
 
  private:
   sqlite3* db_;

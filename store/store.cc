@@ -327,8 +327,8 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   return out;
 }
 
-void Store::ForEachCurrentFigure(
-    const std::function<void(int64_t, int64_t, Period, double, bool)>& fn) {
+void Store::ForEachCurrentFigure(const std::function<void(const CurrentFigure&)>& fn,
+                                 BatchChanges* changes) {
   // The quarantine is a handful of rows: read first and looked up in memory, so the scan of
   // millions of figures stays a plain scan.
   std::set<std::tuple<int64_t, int64_t, std::string, int64_t>> held;
@@ -336,13 +336,24 @@ void Store::ForEachCurrentFigure(
               "SELECT enterprise_id, indicator_id, cadence, period FROM quarantine "
               "WHERE state <> 'confirmed'");
   while (q.Step()) held.emplace(q.Int(0), q.Int(1), q.Text(2), q.Int(3));
-  Statement s(db_, "SELECT enterprise_id, indicator_id, cadence, period, value FROM figures");
+  Statement s(db_,
+              "SELECT enterprise_id, indicator_id, cadence, period, value, batch_id FROM figures");
+  CurrentFigure f;
   while (s.Step()) {
-    std::string code = s.Text(2);
-    Cadence cadence = CadenceFromCode(code);
-    bool is_held = !held.empty() && held.count({s.Int(0), s.Int(1), code, s.Int(3)});
-    if (auto p = Period::FromKey(cadence, s.Int(3)))
-      fn(s.Int(0), s.Int(1), *p, s.Double(4), is_held);
+    std::string_view code = s.TextView(2);
+    f.enterprise_id = s.Int(0);
+    f.indicator_id = s.Int(1);
+    const int64_t key = s.Int(3);
+    f.batch_id = s.Int(5);
+    if (changes)
+      changes->Add(f.batch_id, f.enterprise_id, f.indicator_id, code.empty() ? 'M' : code[0], key);
+    auto p = Period::FromKey(CadenceFromCode(code), key);
+    if (!p) continue;
+    f.period = *p;
+    f.value = s.Double(4);
+    f.held =
+        !held.empty() && held.count({f.enterprise_id, f.indicator_id, std::string(code), key}) > 0;
+    fn(f);
   }
 }
 
@@ -382,37 +393,59 @@ std::vector<int64_t> Store::UnevaluatedBatches() {
   return out;
 }
 
-BatchSummary Store::ChangesOfBatch(int64_t batch_id) {
-  BatchSummary summary;
-  summary.batch_id = batch_id;
-  summary.status = "committed";
+BatchChanges::BatchChanges(const std::vector<int64_t>& batch_ids) {
+  for (int64_t id : batch_ids) folds_[id];
+}
+
+void BatchChanges::Add(int64_t batch_id, int64_t enterprise_id, int64_t indicator_id, char cadence,
+                       int64_t period_key) {
+  auto it = folds_.find(batch_id);
+  if (it != folds_.end()) it->second.Add(enterprise_id, {indicator_id, cadence, period_key});
+}
+
+void BatchChanges::Fold::Add(int64_t enterprise_id, const Key& key) {
+  if (enterprise_id != enterprise) {
+    enterprises.insert(enterprise_id);
+    enterprise = enterprise_id;
+    previous.swap(current);
+    current.clear();
+  }
+  const size_t at = current.size();
+  current.push_back(key);
+  if (at < previous.size() && previous[at] == key) return;
+  keys.insert(key);
+}
+
+BatchSummary Store::ChangesOfBatch(int64_t batch_id, const BatchChanges* scanned) {
   // The figures the batch set, whether still current or since revised by a later batch. A bulk
   // load sets millions of figures for a few thousand enterprises and a hundred periods, so the
   // rows are folded as they stream (they come in key order: enterprise first) rather than
   // de-duplicated by SQLite, which built a temporary b-tree of every row.
-  std::unordered_map<int64_t, std::string> names = IndicatorNames();
-  std::set<std::tuple<int64_t, char, int64_t>> keys;  // indicator, cadence, period
+  BatchChanges changes({batch_id});
+  if (scanned && scanned->Has(batch_id))
+    changes.folds_ = {{batch_id, scanned->folds_.at(batch_id)}};
   // A confirm or reject of a quarantined figure is a batch of its own that changes no value but
   // what the aggregates count (store/quarantine.h): its figures are found by decided_batch.
-  for (const char* where : {"figures WHERE batch_id = ?", "figure_history WHERE batch_id = ?",
-                            "quarantine WHERE decided_batch = ?"}) {
+  std::vector<const char*> tables = {"figure_history WHERE batch_id = ?",
+                                     "quarantine WHERE decided_batch = ?"};
+  if (!scanned || !scanned->Has(batch_id))
+    tables.insert(tables.begin(), "figures WHERE batch_id = ?");
+  for (const char* where : tables) {
     Statement s(db_,
                 std::string("SELECT enterprise_id, indicator_id, cadence, period FROM ") + where);
     s.Bind(1, batch_id);
-    int64_t last_enterprise = -1;
-    std::tuple<int64_t, char, int64_t> last_key{-1, 0, -1};
     while (s.Step()) {
-      if (int64_t e = s.Int(0); e != last_enterprise) {
-        summary.touched_enterprises.insert(e);
-        last_enterprise = e;
-      }
-      std::string cadence = s.Text(2);
-      std::tuple<int64_t, char, int64_t> key{s.Int(1), cadence.empty() ? 'M' : cadence[0],
-                                             s.Int(3)};
-      if (key != last_key) keys.insert(last_key = key);
+      std::string_view cadence = s.TextView(2);
+      changes.Add(batch_id, s.Int(0), s.Int(1), cadence.empty() ? 'M' : cadence[0], s.Int(3));
     }
   }
-  for (const auto& [indicator, cadence, key] : keys) {
+  BatchSummary summary;
+  summary.batch_id = batch_id;
+  summary.status = "committed";
+  const BatchChanges::Fold& fold = changes.folds_.at(batch_id);
+  summary.touched_enterprises = fold.enterprises;
+  std::unordered_map<int64_t, std::string> names = IndicatorNames();
+  for (const auto& [indicator, cadence, key] : fold.keys) {
     auto period = Period::FromKey(static_cast<Cadence>(cadence), key);
     if (period) summary.touched_periods.emplace(names[indicator], *period);
   }

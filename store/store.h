@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -100,6 +101,45 @@ struct RevisionRow {
   bool current = false;
 };
 
+// One current figure, as ForEachCurrentFigure streams them.
+struct CurrentFigure {
+  int64_t enterprise_id = 0;
+  int64_t indicator_id = 0;
+  Period period;
+  double value = 0;
+  bool held = false;     // in quarantine (held or rejected): counts in no aggregate
+  int64_t batch_id = 0;  // the batch that set the value
+};
+
+// The figures some batches set, folded into what each changed (BatchSummary's touched sets) as
+// rows stream past in key order. ChangesOfBatch folds one batch's rows of the figures table this
+// way; a scan of every current figure can fold those of several batches on its way
+// (ForEachCurrentFigure), so that the first start after a bulk load reads the figures once, not
+// once for the rules and again for the batch.
+class BatchChanges {
+ public:
+  explicit BatchChanges(const std::vector<int64_t>& batch_ids);
+  // A row of a batch; rows of batches not listed are ignored.
+  void Add(int64_t batch_id, int64_t enterprise_id, int64_t indicator_id, char cadence,
+           int64_t period_key);
+  bool Has(int64_t batch_id) const { return folds_.count(batch_id) > 0; }
+
+ private:
+  friend class Store;
+  using Key = std::tuple<int64_t, char, int64_t>;  // indicator, cadence code, period key
+  struct Fold {
+    std::set<int64_t> enterprises;
+    std::set<Key> keys;
+    // The keys of the enterprise before and of this one, in row order: a bulk load gives every
+    // enterprise the same indicators and periods, so a key at the same place as the enterprise
+    // before it is known without a look-up in keys.
+    int64_t enterprise = -1;
+    std::vector<Key> previous, current;
+    void Add(int64_t enterprise_id, const Key& key);
+  };
+  std::unordered_map<int64_t, Fold> folds_;
+};
+
 class IngestTransaction;
 
 class Store {
@@ -148,9 +188,10 @@ class Store {
   std::unordered_map<int64_t, Period> LastReported(Cadence cadence);
   // Every current figure of every indicator in one pass, in key order (enterprise, indicator,
   // cadence, period): what loading several tables costs as one scan instead of one per table.
-  // held: the figure is in quarantine (held or rejected) and counts in no aggregate.
-  void ForEachCurrentFigure(const std::function<void(int64_t enterprise_id, int64_t indicator_id,
-                                                     Period, double, bool held)>& fn);
+  // changes, when given, folds the figures of its batches on the way (ChangesOfBatch then need
+  // not scan the figures table for them).
+  void ForEachCurrentFigure(const std::function<void(const CurrentFigure&)>& fn,
+                            BatchChanges* changes = nullptr);
   // Indicator names by store id.
   std::unordered_map<int64_t, std::string> IndicatorNames();
   // Whether any figure of an indicator in a cadence was ever stored (a price index, say).
@@ -161,9 +202,10 @@ class Store {
 
   // Rule evaluation follows a commit; these let it survive a crash in between. Committed
   // batches the rules have not seen yet, oldest first; what such a batch changed; and the mark
-  // that it has been seen.
+  // that it has been seen. ChangesOfBatch takes the batch's current figures from scanned when
+  // they were folded there (ForEachCurrentFigure) and reads only its revised and decided ones.
   std::vector<int64_t> UnevaluatedBatches();
-  BatchSummary ChangesOfBatch(int64_t batch_id);
+  BatchSummary ChangesOfBatch(int64_t batch_id, const BatchChanges* scanned = nullptr);
   void MarkEvaluated(int64_t batch_id);
 
  private:

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "store/schema.h"
 #include "tests/support/temp_dir.h"
@@ -108,6 +110,185 @@ TEST(AlertStoreTest, StatusesWrittenBeforeTheAlertsTableWasRebuiltSurviveTheUpgr
   alerts.Apply(kRule, Enterprise(3), Breach(W(3), -0.2, Severity::kOrange), t, 300);
   EXPECT_EQ(Count(*store, "alerts"), 3);
   EXPECT_EQ(alerts.Get(want->fingerprint)->status.state, AlertState::kInactive);
+}
+
+std::string LogStorage(Store& store, const std::string& fingerprint) {
+  Statement s(store.db(), "SELECT typeof(log) FROM alerts WHERE fingerprint = ?");
+  s.Bind(1, fingerprint);
+  return s.Step() ? s.Text(0) : "";
+}
+
+// Every field of the observation log comes back exactly as written, whatever the periods (weeks
+// across a 53-week year, a Jan–Feb period, years apart), levels, clear marks and values.
+TEST(AlertStoreTest, ObservationLogRoundTripsEveryField) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  AlertStore alerts(store.get());
+  const std::vector<double> values = {0.0,
+                                      -0.0,
+                                      0.1 + 0.2,
+                                      -0.062,
+                                      123456789.123456789,
+                                      4.9406564584124654e-324,  // the least denormal
+                                      -1.7976931348623157e308,
+                                      3.141592653589793,
+                                      1e-9,
+                                      -42.0};
+  const std::vector<Period> weeks = {
+      Period::Week(2020, 1), Period::Week(2020, 52), Period::Week(2020, 53), Period::Week(2021, 1),
+      Period::Week(2021, 2), Period::Week(2023, 17), Period::Week(2024, 30), Period::Week(2024, 31),
+      Period::Week(2026, 5), Period::Week(2026, 6)};
+  const std::vector<Period> months = {Period::Month(2019, 11), Period::Month(2019, 12),
+                                      Period::JanFeb(2020),    Period::Month(2020, 3),
+                                      Period::Month(2020, 12), Period::Month(2021, 1),
+                                      Period::Month(2021, 2),  Period::Month(2024, 6),
+                                      Period::JanFeb(2025),    Period::Month(2025, 4)};
+  for (const auto& periods : {weeks, months}) {
+    AlertStatus status;
+    for (size_t i = 0; i < periods.size(); ++i)
+      status.log.push_back({periods[i], values[i], static_cast<Severity>(i % 5), i % 3 == 1});
+    status.state = AlertState::kFiring;
+    status.severity = Severity::kRed;
+    status.last_period = periods.back();
+    status.value = values.back();
+    const Labels labels = Enterprise(periods.front().weekly() ? 1 : 2);
+    const std::string fingerprint = Fingerprint(kRule, labels);
+    alerts.SaveStatus(fingerprint, kRule, labels, status, periods.back());
+
+    auto got = alerts.Get(fingerprint);
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->status == status);
+    ASSERT_EQ(got->status.log.size(), periods.size());
+    for (size_t i = 0; i < periods.size(); ++i) {
+      const LoggedObservation& l = got->status.log[i];
+      EXPECT_EQ(l.period, periods[i]) << i;
+      EXPECT_EQ(l.period.cadence(), periods[i].cadence()) << i;
+      // Bit for bit: -0.0 stays negative, the denormal stays itself.
+      EXPECT_EQ(std::memcmp(&l.value, &values[i], sizeof(double)), 0) << i;
+      EXPECT_EQ(l.breach, static_cast<Severity>(i % 5)) << i;
+      EXPECT_EQ(l.cleared, i % 3 == 1) << i;
+    }
+    EXPECT_EQ(LogStorage(*store, fingerprint), "blob");
+  }
+  // Five years of monthly observations take about 10 bytes each.
+  AlertStatus five_years;
+  Period p = Period::Month(2020, 1);
+  for (int i = 0; i < 60; ++i, p = p.Next()) five_years.log.push_back({p, -0.0123 * i});
+  five_years.last_period = five_years.log.back().period;
+  alerts.SaveStatus(Fingerprint(kRule, Enterprise(3)), kRule, Enterprise(3), five_years, p);
+  Statement size(store->db(), "SELECT length(log) FROM alerts WHERE fingerprint = ?");
+  ASSERT_TRUE(size.Bind(1, Fingerprint(kRule, Enterprise(3))).Step());
+  EXPECT_LE(size.Int(0), 1 + 60 * 11);
+  EXPECT_TRUE(alerts.Get(Fingerprint(kRule, Enterprise(3)))->status == five_years);
+  // A status whose revisions emptied its log holds no data, and reads as such: log = ''.
+  alerts.SaveStatus(Fingerprint(kRule, Enterprise(4)), kRule, Enterprise(4), AlertStatus{}, W(1));
+  EXPECT_TRUE(alerts.Get(Fingerprint(kRule, Enterprise(4)))->status.log.empty());
+  Statement holding(store->db(), "SELECT fingerprint FROM alerts WHERE log != ''");
+  std::set<std::string> with_data;
+  while (holding.Step()) with_data.insert(holding.Text(0));
+  EXPECT_EQ(with_data.size(), 3u);
+  EXPECT_EQ(with_data.count(Fingerprint(kRule, Enterprise(4))), 0u);
+}
+
+// Statuses written before migration 12 kept their log as text: they are read as they were, a
+// late figure replays their observations, and the row is written in the binary form when it
+// changes.
+TEST(AlertStoreTest, TextLogsWrittenBeforeTheBinaryLogAreStillRead) {
+  TempDir dir;
+  const Timing t{2, 0};
+  const Labels labels = Enterprise(1);
+  const std::string fingerprint = Fingerprint(kRule, labels);
+  // The old store: migrations 1–11, one firing identity (orange in weeks 1 and 2, for: 2) as
+  // such a version wrote it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "pw.db").c_str(), &db), SQLITE_OK);
+  Exec(db,
+       "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+       "applied_at INTEGER NOT NULL)");
+  for (const Migration& m : Migrations()) {
+    if (m.version > 11) break;
+    Exec(db, std::string(m.sql));
+    Exec(db, "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", '', 0)");
+  }
+  {
+    Statement insert(db,
+                     "INSERT INTO alerts (fingerprint, rule, labels, cadence, state, severity, "
+                     "breach_count, clear_count, first_breach_period, active_since_period, "
+                     "last_period, value, value_at_firing, fired_at, resolved_at, updated_at, "
+                     "annotations, log) VALUES (?, ?, ?, 'W', 'firing', 'orange', 2, 0, 202401, "
+                     "202402, 202402, -0.3, -0.3, 200, 0, 200, '{\"summary\":\"产值同比下降\"}', "
+                     "'202401:-0.2:3:0;202402:-0.29999999999999999:3:0;')");
+    insert.Bind(1, fingerprint).Bind(2, kRule).Bind(3, json(labels).dump()).Run();
+  }
+  sqlite3_close(db);
+
+  auto store = Store::Open(dir / "pw.db");
+  EXPECT_GE(store->schema_version(), 12);
+  AlertStore alerts(store.get());
+  auto old = alerts.Get(fingerprint);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(LogStorage(*store, fingerprint), "text");  // opening rewrites nothing
+  ASSERT_EQ(old->status.log.size(), 2u);
+  EXPECT_EQ(old->status.log[0], (LoggedObservation{W(1), -0.2, Severity::kOrange, false}));
+  EXPECT_EQ(old->status.log[1], (LoggedObservation{W(2), -0.3, Severity::kOrange, false}));
+  EXPECT_EQ(old->status.state, AlertState::kFiring);
+  EXPECT_EQ(old->status.annotations.at("summary"), "产值同比下降");
+
+  // A late figure of week 1 takes its breach away: the replay of the old log leaves one
+  // breached week, short of for: 2, so the alert resolves.
+  auto events = alerts.Apply(kRule, labels, Cleared(W(1), 0.05), t, 300);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, EventKind::kResolved);
+  EXPECT_EQ(events[0].revised_period, W(1));
+  auto now = alerts.Get(fingerprint);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(LogStorage(*store, fingerprint), "blob");
+  ASSERT_EQ(now->status.log.size(), 2u);
+  EXPECT_EQ(now->status.log[0], (LoggedObservation{W(1), 0.05, Severity::kNone, true}));
+  EXPECT_EQ(now->status.log[1], old->status.log[1]);
+  EXPECT_EQ(now->status.state, AlertState::kPending);
+}
+
+// Routes and the alert gauges see an enterprise's alert with the register's industry, name and key
+// flag; labelling thousands of alerts at once (one read of the register) gives each the labels
+// it gets on its own.
+TEST(AlertStoreTest, RegisterContextOfManyAlertsAtOnceIsEachAlertsOwn) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  {
+    auto txn = store->BeginIngest({"register.csv", "register", "r"});
+    for (int n = 1; n <= 700; ++n) {
+      EnterpriseRecord e;
+      e.credit_code = TestCreditCode(n);
+      if (n % 3) e.name = "企业" + std::to_string(n);
+      if (n % 4) e.industry = n % 2 ? "装备制造" : "医药化工";
+      e.key = n % 5 == 0;
+      EXPECT_EQ(txn->PutEnterprise(e).en, "");
+    }
+    BatchSummary s;
+    s.status = "committed";
+    txn->Commit(&s);
+  }
+  std::vector<AlertRow> rows;
+  for (int n = 1; n <= 720; ++n) {  // 701–720 are in no register
+    AlertRow row;
+    row.rule = kRule;
+    row.labels = {{"enterprise", TestCreditCode(n)}, {"scope", "enterprise"}};
+    if (n == 7) row.labels["industry"] = "rule's own";  // an identity's label stays
+    rows.push_back(row);
+  }
+  rows.push_back({"", "ParkElectricityDrop", {{"scope", "park"}}, {}});
+  std::vector<AlertRow> at_once = rows;
+  WithRegisterContext(*store, &at_once);
+  ASSERT_EQ(at_once.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    EXPECT_EQ(at_once[i].labels, WithRegisterContext(*store, rows[i].labels)) << i;
+  EXPECT_EQ(at_once[0].labels.at("enterprise_name"), "企业1");
+  EXPECT_EQ(at_once[0].labels.at("industry"), "装备制造");
+  EXPECT_EQ(at_once[4].labels.at("key"), "true");
+  EXPECT_EQ(at_once[6].labels.at("industry"), "rule's own");
+  EXPECT_EQ(at_once[710].labels.count("key"), 0u);
+  EXPECT_EQ(at_once.back().labels, rows.back().labels);
 }
 
 TEST(AlertStoreTest, RestartInTheMiddleOfForKeepsTheCount) {

@@ -95,6 +95,50 @@ TEST(StoreTest, ChangedValueIsANewRevisionAndHistoryStays) {
   EXPECT_EQ(revisions[1].source, "test.csv");
 }
 
+// What a batch changed, as the rules re-evaluate it after a restart, is the same whether read
+// for the batch alone or gathered by the scan that loads the rules' data (the first start after
+// a bulk load reads the figures once): the enterprises and periods it set, those a later batch
+// revised since included, and what the batch reported at its commit.
+TEST(StoreTest, ChangesOfABatchGatheredByTheScanAreTheBatchsOwn) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  std::vector<FigureRecord> bulk;
+  for (int e = 1; e <= 4; ++e)
+    for (Period p = Period::Month(2023, 11); p <= Period::Month(2024, 4); p = p.Next()) {
+      bulk.push_back(Figure(e, "output_value", p, 100 * e + p.first_month()));
+      if (e % 2) bulk.push_back(Figure(e, "electricity", p, 10 * e));
+    }
+  for (int w = 50; w <= 52; ++w)
+    bulk.push_back(Figure(2, "output_value", Period::Week(2023, w), 5));
+  const BatchSummary first = Commit(*store, bulk, "a");
+  // The second revises two of the first's figures and adds an enterprise and a week.
+  const BatchSummary second = Commit(*store,
+                                     {Figure(3, "output_value", Period::Month(2024, 2), 1),
+                                      Figure(1, "electricity", Period::Month(2023, 12), 2),
+                                      Figure(5, "output_value", Period::Month(2024, 4), 9),
+                                      Figure(2, "output_value", Period::Week(2024, 1), 6)},
+                                     "b");
+  const BatchSummary third =
+      Commit(*store, {Figure(4, "output_value", Period::Month(2024, 4), 400 + 4)}, "c");
+  EXPECT_EQ(third.figures_unchanged, 1);
+
+  BatchChanges scanned({first.batch_id, second.batch_id, third.batch_id});
+  int64_t figures = 0;
+  store->ForEachCurrentFigure([&](const CurrentFigure&) { ++figures; }, &scanned);
+  EXPECT_EQ(figures, static_cast<int64_t>(bulk.size()) + 2);
+  for (const BatchSummary& committed : {first, second, third}) {
+    const BatchSummary alone = store->ChangesOfBatch(committed.batch_id);
+    const BatchSummary gathered = store->ChangesOfBatch(committed.batch_id, &scanned);
+    EXPECT_EQ(gathered.touched_enterprises, alone.touched_enterprises) << committed.batch_id;
+    EXPECT_EQ(gathered.touched_periods, alone.touched_periods) << committed.batch_id;
+    EXPECT_EQ(gathered.touched_enterprises, committed.touched_enterprises) << committed.batch_id;
+    EXPECT_EQ(gathered.touched_periods, committed.touched_periods) << committed.batch_id;
+  }
+  EXPECT_EQ(first.touched_enterprises.size(), 4u);
+  EXPECT_EQ(first.touched_periods.size(), 6u + 6u + 3u);
+  EXPECT_TRUE(third.touched_periods.empty());
+}
+
 TEST(StoreTest, SameFigureTwiceInOneBatchIsADuplicate) {
   TempDir dir;
   auto store = Store::Open(dir / "pw.db");
