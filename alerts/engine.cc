@@ -396,6 +396,7 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   EngineResult result;
   std::set<std::string> current;  // rules those batches left evaluated at their latest period
   BatchUnion pending;
+  pending.reach = BatchReach::kToLatest;
   for (int64_t batch_id : unevaluated) pending.Add(store_->ChangesOfBatch(batch_id));
   if (!pending.empty())
     Add(&result, EvaluateBatches(pending, now, /*data_current=*/true, &current));
@@ -464,7 +465,7 @@ EngineResult AlertEngine::EvaluateBatches(const BatchUnion& batches, int64_t now
       touches_group = touches_group || period.cadence() == group.cadence;
     if (!touches_group) continue;
     for (const auto& rule : group.rules) {
-      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch);
+      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch, batches.reach);
       if (rule.kind == RuleKind::kMissingReport) {
         // Late data resolves a missing report: re-check the due period for whoever reported.
         auto it = last_due_.find(rule.name);
@@ -499,6 +500,7 @@ void AlertEngine::Add(EngineResult* total, const EngineResult& one) {
 
 EngineResult AlertEngine::CatchUp(int64_t now) {
   BatchUnion pending;
+  pending.reach = BatchReach::kToLatest;
   for (int64_t batch_id : store_->UnevaluatedBatches())
     pending.Add(store_->ChangesOfBatch(batch_id));
   if (pending.empty()) return {};

@@ -50,6 +50,10 @@ struct BatchUnion {
   // One of them changed no figure (an attribute: key flag, industry, size), which concerns every
   // group's latest period whatever the others touched.
   bool without_figures = false;
+  // Their own summaries name every change (an ingest's, a quarantine decision's): the periods
+  // the changes reach are evaluated. Summaries read back from the store (Store::ChangesOfBatch)
+  // do not name the later figures a batch's unit-slip check held or let back in: kToLatest.
+  BatchReach reach = BatchReach::kReached;
 
   BatchUnion() = default;
   explicit BatchUnion(const BatchSummary& batch) { Add(batch); }
