@@ -774,6 +774,11 @@ std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& 
   const FigureTable* table = data.Figures(rule.measure.indicator, cadence);
   if (!table) return {};
   for (Period p : table->Periods()) periods.insert(Canonical(p, combine));
+  // A period whose figures are all held in quarantine has none counted, yet it has outcomes: the
+  // unit-slip rule's, and no data where a figure counted before (which takes its observation out
+  // of the alert's log). The backtest evaluates every period; skipping it left both stale.
+  if (const FigureTable* held = data.Held(rule.measure.indicator, cadence))
+    for (Period p : held->Periods()) periods.insert(Canonical(p, combine));
   if (!batch || periods.empty()) return {periods.begin(), periods.end()};
 
   std::set<Period> touched;  // of the rule's indicator or deflator

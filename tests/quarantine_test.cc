@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "alerts/alert_store.h"
+#include "alerts/engine.h"
 #include "collectors/ingest.h"
 #include "core/spring_festival.h"
 #include "rules/rule_config.h"
@@ -507,6 +509,41 @@ TEST_F(HoldOrderTest, APersonsDecisionStandsWhateverArrivesLaterUntilTheFigureIs
   // The revision of August itself clears the decision and is checked afresh.
   Ingest(kHeader + Row(1, "2025-08", 105 * 1.04));
   EXPECT_TRUE(QuarantinedFigures(*store_, /*decided=*/true).empty());
+}
+
+// A period whose only figure goes into quarantine when its history arrives is judged all the
+// same: the unit-slip rule fires on it, as the backtest of the same data does. (The daemon once
+// re-evaluated only periods with a counted figure: found by 10 000 arrival orders.)
+TEST_F(HoldOrderTest, AFigureHeldAloneInItsPeriodIsStillJudgedByTheRules) {
+  RuleSet rules;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      ParseRuleFile("groups:\n  - name: m\n    cadence: monthly\n    rules:\n"
+                    "      - {alert: MonthlyUnitSlip, measure: unit_slip(output_value), "
+                    "levels: {orange: 1}}\n",
+                    "r.yml", &rules, &d))
+      << JoinDiagnostics(d);
+  AlertEngine engine(store_.get());
+  const int64_t now = 1767225600;  // 2026-01-01
+  engine.SetRules(std::make_shared<RuleSet>(rules), std::make_shared<Config>(config_), now);
+  auto firing = [&] {
+    AlertFilter f;
+    f.state = AlertState::kFiring;
+    return AlertStore(store_.get()).Active(f);
+  };
+  // August first, and only the first enterprise's: no level to check it against yet.
+  BatchSummary august = Ingest(kHeader + Row(1, "2025-08", 105 * 1.04 / 10000));
+  ASSERT_EQ(august.figures_held, 0);
+  engine.OnBatch(august, now);
+  EXPECT_TRUE(firing().empty());
+  // The history arrives and holds August, the one figure of its month.
+  BatchSummary history = Ingest(History());
+  ASSERT_EQ(history.figures_held, 1) << SummaryLine(history);
+  engine.OnBatch(history, now);
+  std::vector<AlertRow> alerts = firing();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].labels.at("enterprise"), TestCreditCode(1));
+  EXPECT_EQ(alerts[0].status.active_since_period, Period::Month(2025, 8));
 }
 
 }  // namespace

@@ -242,7 +242,7 @@ async function pageOverview() {
   nodes.push(table([t('industry'), t('monthValue'), t('yoy'), `${ytdWords(report.period)}${t('ytdValue')}`, t('ytdGrowth'), t('vsTarget'), t('warningColour'), t('enterpriseAlerts')],
     va.industries.map(i => [industryLink(i.name), money(i.growth.level), growthCell(i.growth.yoy), money(i.growth.ytd_level),
       growthCell(i.growth.ytd), i.growth.target !== null && i.growth.ytd !== null ? pointsAgainst(i.growth.ytd - i.growth.target, LANG === 'zh' ? '目标' : 'target') : '—',
-      badge(colours[i.name] || 'none'), enterpriseAlerts(alerts, i.name, 'monthly')]), [1, 2, 3, 4]));
+      badge(colours[i.name] || 'none'), enterpriseAlerts(alerts, i.name, 'monthly')]), [1, 2, 3, 4], [5]));
   // The latest complete week: the park and each industry's output value (the weekly figures).
   if (week) nodes.push(...weekSection(week, industryColours(alerts, 'weekly'), alerts));
   // 24 months of value added growth: the park and each industry.
