@@ -97,7 +97,7 @@ class StoreWorker : public WorkerServices {
   void NotificationsChanged() override;
 
  private:
-  // Queues job on the worker (loop thread or worker thread). A job that is not an ingest first
+  // Queues job on the worker (any thread). A job that is not an ingest first
   // evaluates the batches waiting (EvaluateWaiting).
   enum class Job { kIngest, kOther };
   void Queue(Job kind, std::function<void()> job);
