@@ -137,8 +137,17 @@ RuleStatus::NoData NoDataOf(const RuleOutcome& o, const RuleConfig& rule, const 
 // announced together before the identity's next forward step or when its status is written.
 class AlertEngine::Pass {
  public:
-  Pass(AlertStore& alerts, Store& store, ApplyPath path, int64_t now, EngineResult* result)
-      : alerts_(alerts), store_(store), path_(path), now_(now), result_(result) {}
+  // durability: of the pass's commit; kDerived only for a pass that marks its batch evaluated
+  // in the same transaction (store/sqlite.h: a power cut taking it back leaves the batch
+  // unevaluated, and CatchUp evaluates it again at start).
+  Pass(AlertStore& alerts, Store& store, ApplyPath path, int64_t now, EngineResult* result,
+       Durability durability = Durability::kDurable)
+      : alerts_(alerts),
+        store_(store),
+        path_(path),
+        now_(now),
+        result_(result),
+        durability_(durability) {}
 
   // Observations of another rule follow: writes the statuses of the one before.
   void BeginRule(const RuleConfig& rule) {
@@ -261,7 +270,7 @@ class AlertEngine::Pass {
   }
 
   void Open() {
-    if (!txn_) txn_.emplace(store_.db());
+    if (!txn_) txn_.emplace(store_.db(), durability_);
   }
 
   // A first pass over years writes hundreds of thousands of rows into indices keyed by
@@ -346,6 +355,7 @@ class AlertEngine::Pass {
   const ApplyPath path_;
   const int64_t now_;
   EngineResult* result_;
+  const Durability durability_;
   std::optional<Transaction> txn_;
   std::function<void()> after_;  // Also's write on the per-observation path
   bool static_labels_ = true;
@@ -456,7 +466,11 @@ EngineResult AlertEngine::EvaluateBatches(const BatchUnion& batches, int64_t now
   // After a full reload every enterprise may have changed; otherwise only the touched ones.
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
-  Pass pass(alerts_, *store_, apply_path_, now, &result);
+  // Marked evaluated with its alerts, the batch's evaluation is derived (see Pass): the fsync
+  // that makes the batch durable is the only one before its notifications are sent.
+  Pass pass(alerts_, *store_, apply_path_, now, &result,
+            mark_evaluated && apply_path_ == ApplyPath::kInMemory ? Durability::kDerived
+                                                                  : Durability::kDurable);
   for (const auto& group : rules_->groups) {
     // A batch of weekly figures leaves monthly rules as they were, and the other way round;
     // only a batch without figures (attributes: key flag, industry) concerns every group.

@@ -17,7 +17,11 @@ One breach per event, each at a different enterprise, so every event is an alert
 
   floor: what no design can beat, measured beside them: the same one-row batch committed to a
     SQLite file (WAL, synchronous=FULL, as the store), then one JSON POST to the same sink over a
-    new loopback connection; from before the commit to the sink's arrival.
+    new loopback connection; from before the commit to the sink's arrival. With --side=both one
+    floor event runs just before each of parkwatch's webhook events (after the previous one was
+    checked firing), so both sides see the same disk and the same load: on a shared machine an
+    fsync costs 0.2 ms one minute and 12 ms the next, and a floor measured after parkwatch's
+    events gave ratios from 2x to 33x for the same binary. --side=floor runs them in a row.
 
 Prints `key=value` lines (p50, p99 in seconds, mode) for bench/run.sh; details on stderr.
 Usage: latency.py --parkwatch=BIN --workdir=DIR [--events=100]
@@ -240,7 +244,7 @@ def iso_week(day):
     return y, w
 
 
-def parkwatch(args, sink, children):
+def parkwatch(args, sink, children, floor_between=None):
     d = os.path.join(args.workdir, "parkwatch")
     os.makedirs(os.path.join(d, "inbox"), exist_ok=True)
     # Warm-up + events measured at the sink, then (when the daemon delivers webhooks) as many
@@ -314,6 +318,19 @@ rule_files: [rules.yml]
             return False
         return any(a["labels"].get("enterprise") == code for a in json.loads(body)["data"])
 
+    store = None
+
+    def settled(n):
+        nonlocal store
+        if store is None:
+            store = sqlite3.connect(f"file:{d}/pw.db?mode=ro", uri=True, isolation_level=None)
+        deadline = time.monotonic() + 30
+        while store.execute("SELECT COUNT(*) FROM deliveries WHERE seq = 0 AND "
+                            "state = 'delivered'").fetchone()[0] < n:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"parkwatch never recorded delivery {n} (see {d}/serve.log)")
+            time.sleep(0.001)
+
     latencies, alert_latencies = [], []
     half = args.events + 1
     for i, code in enumerate(codes if webhook else codes[:half]):
@@ -323,6 +340,12 @@ rule_files: [rules.yml]
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(header + f"{code},{now_p},500\n")
         polled = not webhook or i >= half
+        if floor_between and not polled:
+            # Once the daemon has recorded the previous delivery (its commit would otherwise
+            # share the disk with the floor's), the floor's event, then this one: both on an
+            # idle daemon, the same disk and the same load.
+            settled(i)
+            floor_between.event()
         t0 = time.monotonic()
         os.rename(tmp, os.path.join(d, "inbox", f"ev{i}.csv"))
         if polled:
@@ -345,36 +368,49 @@ rule_files: [rules.yml]
     return (latencies if webhook else alert_latencies), webhook, alert_latencies
 
 
-def floor(args, sink):
+class Floor:
     """A synchronous SQLite commit of the event's batch plus one loopback POST, per event."""
-    d = os.path.join(args.workdir, "floor")
-    os.makedirs(d, exist_ok=True)
-    db = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE IF NOT EXISTS figures (enterprise TEXT, indicator TEXT, "
-               "period TEXT, value REAL, PRIMARY KEY (enterprise, indicator, period)) WITHOUT ROWID")
-    latencies = []
-    for i in range(args.events + 1):
-        key = f"floor-{args.nonce}-{i}"
-        sink.expect(key)
+
+    def __init__(self, args, sink):
+        d = os.path.join(args.workdir, "floor")
+        os.makedirs(d, exist_ok=True)
+        self.args, self.sink, self.count = args, sink, 0
+        self.latencies = []
+        self.db = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS figures (enterprise TEXT, indicator TEXT, "
+                        "period TEXT, value REAL, PRIMARY KEY (enterprise, indicator, period)) "
+                        "WITHOUT ROWID")
+
+    def event(self):
+        i = self.count
+        self.count += 1
+        key = f"floor-{self.args.nonce}-{i}"
+        self.sink.expect(key)
         t0 = time.monotonic()
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT OR REPLACE INTO figures VALUES (?, 'output_value', '2025-W01', 5e6)",
-                   (key,))
-        db.execute("COMMIT")
-        conn = http.client.HTTPConnection("127.0.0.1", sink.port, timeout=10)
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("INSERT OR REPLACE INTO figures VALUES (?, 'output_value', '2025-W01', "
+                        "5e6)", (key,))
+        self.db.execute("COMMIT")
+        conn = http.client.HTTPConnection("127.0.0.1", self.sink.port, timeout=10)
         conn.request("POST", "/floor", body=json.dumps({"labels": {"enterprise": key}}),
                      headers={"Content-Type": "application/json"})
         conn.getresponse().read()
         conn.close()
-        t1 = sink.wait(key, 10)
+        t1 = self.sink.wait(key, 10)
         if t1 is None:
             raise RuntimeError(f"floor POST {i} never reached the sink")
         if i:  # the first is a warm-up, as on the other sides
-            latencies.append(t1 - t0)
-    db.close()
-    return latencies
+            self.latencies.append(t1 - t0)
+
+
+def floor(args, sink):
+    f = Floor(args, sink)
+    for _ in range(args.events + 1):
+        f.event()
+    f.db.close()
+    return f.latencies
 
 
 def main():
@@ -392,15 +428,19 @@ def main():
     sink = Sink()
     children = Children()
     try:
+        interleaved = None
         if args.side in ("both", "parkwatch"):
-            lat, webhook, alert_lat = parkwatch(args, sink, children)
+            interleaved = Floor(args, sink) if args.side == "both" else None
+            lat, webhook, alert_lat = parkwatch(args, sink, children, interleaved)
+            if not webhook:
+                interleaved = None
             print(f"parkwatch_mode={'webhook' if webhook else 'alerts_api'}")
             print(f"parkwatch_events={len(lat)}")
             print(f"parkwatch_p50={percentile(lat, 0.5):.6f}")
             print(f"parkwatch_p99={percentile(lat, 0.99):.6f}")
             print(f"parkwatch_alert_p50={percentile(alert_lat, 0.5):.6f}")
         if args.side in ("both", "floor"):
-            lat = floor(args, sink)
+            lat = interleaved.latencies if interleaved else floor(args, sink)
             print(f"floor_p50={percentile(lat, 0.5):.6f}")
             print(f"floor_p99={percentile(lat, 0.99):.6f}")
         if args.side in ("both", "baseline"):

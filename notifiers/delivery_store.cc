@@ -78,7 +78,9 @@ std::vector<UnroutedNotification> DeliveryStore::Unrouted(int limit) {
 
 void DeliveryStore::Route(int64_t notification_id, const std::vector<NewDelivery>& deliveries,
                           int64_t now_ms) {
-  Transaction txn(store_->db());
+  // Derived (store/sqlite.h): a power cut that takes it back leaves the notification unrouted,
+  // and it is routed again, so the send after it does not wait for a disk flush of its own.
+  Transaction txn(store_->db(), Durability::kDerived);
   Statement insert(store_->db(), kInsertDelivery);
   for (const auto& d : deliveries) {
     insert.Reset();

@@ -98,7 +98,9 @@ class DeliveryStore {
   // --- Routing ---------------------------------------------------------------------------
   std::vector<UnroutedNotification> Unrouted(int limit);
   // In one transaction: inserts the deliveries (ignoring ones that exist), marks the
-  // notification routed and settles it if nothing is left to send.
+  // notification routed and settles it if nothing is left to send. The commit is derived
+  // (store/sqlite.h): it survives a kill; a power cut may leave the notification unrouted
+  // again, and it is then routed and sent again (at least once, same Idempotency-Key).
   void Route(int64_t notification_id, const std::vector<NewDelivery>& deliveries, int64_t now_ms);
 
   // --- Sending ---------------------------------------------------------------------------

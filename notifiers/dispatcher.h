@@ -17,7 +17,9 @@
 // marks the notification routed in the same transaction; each delivery is marked delivered in
 // its own transaction once the receiver confirmed it. So a restart re-sends at most the one
 // message that was in flight when the process died, and never a confirmed one; every pending
-// delivery is sent after a restart.
+// delivery is sent after a restart. The routing commit is derived (store/sqlite.h): it does not
+// wait for the disk before the send; a power cut that takes it back leaves the notification
+// unrouted, and it is routed and sent again (the same Idempotency-Key), never lost.
 #pragma once
 
 #include <atomic>

@@ -76,15 +76,43 @@ void Exec(sqlite3* db, std::string_view sql) {
   }
 }
 
-Transaction::Transaction(sqlite3* db) : db_(db) { Exec(db, "BEGIN IMMEDIATE"); }
+// SQLite refuses to change the safety level inside a transaction: a derived one lowers it to
+// NORMAL before BEGIN and puts the connection's own level back after COMMIT or ROLLBACK (a
+// connection already at NORMAL or OFF, as some tests run, is left alone).
+Transaction::Transaction(sqlite3* db, Durability durability) : db_(db) {
+  if (durability == Durability::kDerived) {
+    Statement level(db, "PRAGMA synchronous");
+    if (level.Step() && level.Int(0) > 1) {
+      restore_level_ = static_cast<int>(level.Int(0));
+      level.Reset();
+      Exec(db, "PRAGMA synchronous=NORMAL");
+    }
+  }
+  try {
+    Exec(db, "BEGIN IMMEDIATE");
+  } catch (...) {
+    RestoreDurability();
+    throw;
+  }
+}
 
 Transaction::~Transaction() {
-  if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!open_) return;
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  RestoreDurability();
 }
 
 void Transaction::Commit() {
   Exec(db_, "COMMIT");
   open_ = false;
+  RestoreDurability();
+}
+
+void Transaction::RestoreDurability() {
+  if (restore_level_ < 0) return;
+  const std::string sql = "PRAGMA synchronous=" + std::to_string(restore_level_);
+  sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  restore_level_ = -1;
 }
 
 }  // namespace parkwatch

@@ -55,15 +55,32 @@ class Statement {
 // Runs one or more statements that return no rows.
 void Exec(sqlite3* db, std::string_view sql);
 
+// When a commit returns, relative to the disk (the store runs WAL with synchronous=FULL).
+//   kDurable: once the WAL is fsynced: it survives a kill and a power cut. For what parkwatch
+//     accepted or was told: a batch, a user's action, a receiver's confirmation.
+//   kDerived: once SQLite has handed the WAL frames to the kernel (synchronous=NORMAL for this
+//     commit): it survives a kill -9 like a durable one, but a power cut may take it back. The
+//     WAL is one file written in commit order, so the next durable commit of any connection
+//     syncs every frame before it: a power cut takes back only the derived commits after the
+//     last durable one, whole, never a durable one after them. Only for records that are
+//     re-derived at start from durable ones when missing: a batch's evaluation (the batch is
+//     marked evaluated in it, and CatchUp evaluates unmarked batches), the dispatcher's routing
+//     of a notification (marked routed in it, and unrouted ones are routed again). It spares
+//     the notification path an fsync per stage: one, the batch's, stands before the send.
+enum class Durability { kDurable, kDerived };
+
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() was called.
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db);
+  explicit Transaction(sqlite3* db, Durability durability = Durability::kDurable);
   ~Transaction();
   void Commit();
 
  private:
+  void RestoreDurability();
+
   sqlite3* db_;
+  int restore_level_ = -1;  // the connection's synchronous level to put back, if changed
   bool open_ = true;
 };
 
