@@ -466,11 +466,11 @@ EngineResult AlertEngine::EvaluateBatches(const BatchUnion& batches, int64_t now
   // After a full reload every enterprise may have changed; otherwise only the touched ones.
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
-  // Marked evaluated with its alerts, the batch's evaluation is derived (see Pass): the fsync
-  // that makes the batch durable is the only one before its notifications are sent.
+  // Marked evaluated with their alerts, the batches' evaluation is derived (see Pass): the fsync
+  // that makes a batch durable is the only one before its notifications are sent.
   Pass pass(alerts_, *store_, apply_path_, now, &result,
-            mark_evaluated && apply_path_ == ApplyPath::kInMemory ? Durability::kDerived
-                                                                  : Durability::kDurable);
+            !batches.empty() && apply_path_ == ApplyPath::kInMemory ? Durability::kDerived
+                                                                    : Durability::kDurable);
   for (const auto& group : rules_->groups) {
     // A batch of weekly figures leaves monthly rules as they were, and the other way round;
     // only a batch without figures (attributes: key flag, industry) concerns every group.
