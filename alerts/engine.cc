@@ -47,6 +47,22 @@ Timing TimingOf(const RuleConfig& rule) {
   return timing;
 }
 
+void BatchUnion::Add(const BatchSummary& batch) {
+  batch_ids.push_back(batch.batch_id);
+  if (batch_ids.size() == 1) changes.batch_id = batch.batch_id;
+  changes.touched_enterprises.insert(batch.touched_enterprises.begin(),
+                                     batch.touched_enterprises.end());
+  changes.touched_periods.insert(batch.touched_periods.begin(), batch.touched_periods.end());
+  without_figures = without_figures || batch.touched_periods.empty();
+}
+
+std::string BatchUnion::Name() const {
+  if (batch_ids.size() == 1) return "batch " + std::to_string(batch_ids[0]);
+  auto [low, high] = std::minmax_element(batch_ids.begin(), batch_ids.end());
+  return "batches " + std::to_string(*low) + "–" + std::to_string(*high) + " (" +
+         std::to_string(batch_ids.size()) + ")";
+}
+
 bool StaticLabels(const RuleConfig& rule) {
   for (const auto& [name, text] : rule.labels)
     if (text.find("{{") != std::string::npos) return false;
@@ -388,15 +404,15 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   status_ = std::move(fresh);
   last_due_.clear();
   // Batches committed before a crash cut their evaluation short, or written by `parkwatch
-  // ingest`, are evaluated first, in order, so `for` counts and states come out as if each had
-  // been evaluated as it arrived.
+  // ingest`, are evaluated first, together (BatchUnion), so `for` counts and states come out as if
+  // each had been evaluated as it arrived.
   EngineResult result;
   std::set<std::string> current;  // rules those batches left evaluated at their latest period
-  for (int64_t batch_id : unevaluated) {
-    BatchSummary batch = store_->ChangesOfBatch(batch_id, &scanned);
-    Add(&result, EvaluateBatch(batch, now, /*data_current=*/true, &current));
-    store_->MarkEvaluated(batch_id);
-  }
+  BatchUnion pending;
+  pending.reach = BatchReach::kToLatest;
+  for (int64_t batch_id : unevaluated) pending.Add(store_->ChangesOfBatch(batch_id, &scanned));
+  if (!pending.empty())
+    Add(&result, EvaluateBatches(pending, now, /*data_current=*/true, &current));
   // New thresholds apply to the present at once: evaluate each rule's latest period, unless the
   // batches just did so for every member with these rules and this data (a first start after a
   // bulk load): the same observations again would change nothing.
@@ -419,44 +435,54 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
 }
 
 EngineResult AlertEngine::OnBatch(const BatchSummary& batch, int64_t now) {
-  // The batch is marked evaluated in the alerts' own transaction: both or neither survive a
-  // crash, and one commit (one fsync), not two, stands between the batch and the dispatcher.
-  return EvaluateBatch(batch, now, /*data_current=*/false, nullptr, batch.batch_id);
+  return OnBatches(BatchUnion(batch), now);
 }
 
-EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current,
-                                        std::set<std::string>* current, int64_t mark_evaluated) {
+EngineResult AlertEngine::OnBatches(const BatchUnion& batches, int64_t now) {
+  // The batches are marked evaluated in the alerts' own transaction: both or neither survive a
+  // crash, and one commit (one fsync), not two, stands between the batch and the dispatcher.
+  return EvaluateBatches(batches, now, /*data_current=*/false);
+}
+
+EngineResult AlertEngine::EvaluateBatches(const BatchUnion& batches, int64_t now, bool data_current,
+                                          std::set<std::string>* current) {
   int64_t started = SteadyNanos();
   EngineResult result;
   auto mark = [&] {
-    if (mark_evaluated) store_->MarkEvaluated(mark_evaluated);
+    for (int64_t id : batches.batch_ids) store_->MarkEvaluated(id);
   };
-  if (!rules_) {
+  auto mark_alone = [&] {  // nothing to evaluate: the marks in one commit
+    Transaction txn(store_->db());
     mark();
+    txn.Commit();
+  };
+  const BatchSummary& batch = batches.changes;
+  if (!rules_) {
+    mark_alone();
     return result;
   }
   BatchEffect effect = data_current ? data_.EffectOf(batch) : data_.ApplyBatch(*store_, batch);
   if (effect.enterprises.empty() && !effect.reloaded && !effect.price_index_changed) {
-    mark();
+    mark_alone();
     return result;
   }
   // After a full reload every enterprise may have changed; otherwise only the touched ones.
   const std::set<EnterpriseIndex>* only =
       effect.reloaded || effect.price_index_changed ? nullptr : &effect.enterprises;
-  // Marked evaluated with its alerts, the batch's evaluation is derived (see Pass): the fsync
-  // that makes the batch durable is the only one before its notifications are sent.
+  // Marked evaluated with their alerts, the batches' evaluation is derived (see Pass): the fsync
+  // that makes a batch durable is the only one before its notifications are sent.
   Pass pass(alerts_, *store_, apply_path_, now, &result,
-            mark_evaluated && apply_path_ == ApplyPath::kInMemory ? Durability::kDerived
-                                                                  : Durability::kDurable);
+            !batches.empty() && apply_path_ == ApplyPath::kInMemory ? Durability::kDerived
+                                                                    : Durability::kDurable);
   for (const auto& group : rules_->groups) {
     // A batch of weekly figures leaves monthly rules as they were, and the other way round;
     // only a batch without figures (attributes: key flag, industry) concerns every group.
-    bool touches_group = batch.touched_periods.empty() || effect.price_index_changed;
+    bool touches_group = batches.without_figures || effect.price_index_changed;
     for (const auto& [indicator, period] : batch.touched_periods)
       touches_group = touches_group || period.cadence() == group.cadence;
     if (!touches_group) continue;
     for (const auto& rule : group.rules) {
-      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch);
+      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch, batches.reach);
       if (rule.kind == RuleKind::kMissingReport) {
         // Late data resolves a missing report: re-check the due period for whoever reported.
         auto it = last_due_.find(rule.name);
@@ -475,7 +501,7 @@ EngineResult AlertEngine::EvaluateBatch(const BatchSummary& batch, int64_t now, 
         current->erase(rule.name);
     }
   }
-  if (mark_evaluated) pass.Also(mark);
+  pass.Also(mark);
   pass.Finish();
   result.seconds = (SteadyNanos() - started) / 1e9;
   return result;
@@ -490,10 +516,12 @@ void AlertEngine::Add(EngineResult* total, const EngineResult& one) {
 }
 
 EngineResult AlertEngine::CatchUp(int64_t now) {
-  EngineResult result;
+  BatchUnion pending;
+  pending.reach = BatchReach::kToLatest;
   for (int64_t batch_id : store_->UnevaluatedBatches())
-    Add(&result, OnBatch(store_->ChangesOfBatch(batch_id), now));
-  return result;
+    pending.Add(store_->ChangesOfBatch(batch_id));
+  if (pending.empty()) return {};
+  return OnBatches(pending, now);
 }
 
 EngineResult AlertEngine::CheckDeadlines(int64_t now) {

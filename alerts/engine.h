@@ -38,6 +38,31 @@ struct EngineResult {
   std::vector<std::string> errors;  // one per failing rule: "RuleName: message"
 };
 
+// Committed batches evaluated as one: a pile of inbox files, the batches a crash left unevaluated.
+// What they changed together is evaluated once, from the earliest period any of them touched to
+// the latest, with the data as it is after the last of them: each alert's log is replayed from
+// there (alerts/lifecycle.h), so the alerts end exactly where evaluating the batches one by one
+// ends (and where `backtest` ends), and the events are those of the net change — a firing that a
+// later file of the same pile takes back is never told. Any thread.
+struct BatchUnion {
+  std::vector<int64_t> batch_ids;  // in the order added; marked evaluated with the alerts
+  BatchSummary changes;            // touched_enterprises and touched_periods of them all
+  // One of them changed no figure (an attribute: key flag, industry, size), which concerns every
+  // group's latest period whatever the others touched.
+  bool without_figures = false;
+  // Their own summaries name every change (an ingest's, a quarantine decision's): the periods
+  // the changes reach are evaluated. Summaries read back from the store (Store::ChangesOfBatch)
+  // do not name the later figures a batch's unit-slip check held or let back in: kToLatest.
+  BatchReach reach = BatchReach::kReached;
+
+  BatchUnion() = default;
+  explicit BatchUnion(const BatchSummary& batch) { Add(batch); }
+  void Add(const BatchSummary& batch);
+  bool empty() const { return batch_ids.empty(); }
+  // "batch 12", "batches 12–361 (350)": what a log line names.
+  std::string Name() const;
+};
+
 // What GET /api/v1/rules shows of each rule.
 struct RuleStatus {
   std::string group;
@@ -85,10 +110,13 @@ class AlertEngine {
   // Evaluates what a committed batch touched and marks the batch evaluated in the store, in the
   // same transaction as its alerts and notifications (after them on the per-observation path).
   EngineResult OnBatch(const BatchSummary& batch, int64_t now);
+  // The same for batches committed one after the other since the last evaluation, evaluated
+  // together (BatchUnion) and marked evaluated together.
+  EngineResult OnBatches(const BatchUnion& batches, int64_t now);
   EngineResult CheckDeadlines(int64_t now);
-  // Evaluates committed batches the rules have not seen: those a crash interrupted, and those
-  // another process (`parkwatch ingest`) wrote. SetRules starts with it; the daemon also calls
-  // it on its minute tick.
+  // Evaluates committed batches the rules have not seen, together (OnBatches): those a crash
+  // interrupted, and those another process (`parkwatch ingest`) wrote. SetRules starts with
+  // them; the daemon also calls it on its minute tick.
   EngineResult CatchUp(int64_t now);
 
   std::vector<RuleStatus> RuleStatuses() const;
@@ -111,13 +139,13 @@ class AlertEngine {
   class Pass;  // one call's observations in one transaction (engine.cc)
   static void Add(EngineResult* total, const EngineResult& one);
 
-  // data_current: the rule data was loaded after the batch was committed (at start), so it need
-  // not be read again.
+  // data_current: the rule data was loaded after the batches were committed (at start), so it
+  // need not be read again.
   // current, when given, is kept to the rules whose last evaluation here covered every member at
-  // the latest period of their cadence. mark_evaluated, when not 0, is the batch marked evaluated
-  // in the same transaction as the alerts.
-  EngineResult EvaluateBatch(const BatchSummary& batch, int64_t now, bool data_current,
-                             std::set<std::string>* current = nullptr, int64_t mark_evaluated = 0);
+  // the latest period of their cadence. The batches are marked evaluated in the same transaction
+  // as the alerts.
+  EngineResult EvaluateBatches(const BatchUnion& batches, int64_t now, bool data_current,
+                               std::set<std::string>* current = nullptr);
   // Evaluates rule at periods into pass; told: events at or after the notification horizon
   // (recent periods, the latest of the data), never a report missing since before it.
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,

@@ -47,9 +47,20 @@ void StoreWorker::Start() {
   figure_metrics_ = std::make_unique<FigureMetrics>(metrics_);
 }
 
+void StoreWorker::Queue(Job kind, std::function<void()> job) {
+  ++queued_;
+  boost::asio::post(pool_, [this, kind, job = std::move(job)] {
+    --queued_;
+    if (kind != Job::kIngest) EvaluateWaiting();
+    job();
+  });
+}
+
 void StoreWorker::PostFile(const std::string& collector_name, const std::string& path) {
-  boost::asio::post(pool_, [this, collector_name, path] {
+  Queue(Job::kIngest, [this, collector_name, path] {
     if (!stopping_) IngestInboxFile(collector_name, path);
+    // A file that was gone or failed still ends the pile it belonged to.
+    if (queued_ == 0) EvaluateWaiting();
   });
 }
 
@@ -93,11 +104,22 @@ BatchSummary StoreWorker::Ingest(const std::string& body, const std::string& con
 }
 
 void StoreWorker::Evaluate(const BatchSummary& summary) {
-  if (summary.status != "committed" && summary.status != "partial") return;
+  if (summary.status == "committed" || summary.status == "partial") waiting_.Add(summary);
+  // More work waits: the next job evaluates this batch, with the batches of the jobs before it
+  // when they are ingests too.
+  if (queued_ > 0) return;
+  EvaluateWaiting();
+}
+
+void StoreWorker::EvaluateWaiting() {
+  // Stopping: the batches stay unmarked in the store, and the next start evaluates them.
+  if (waiting_.empty() || stopping_) return;
+  BatchUnion batches = std::move(waiting_);
+  waiting_ = BatchUnion();
   try {
-    LogEngine("batch " + std::to_string(summary.batch_id), engine_->OnBatch(summary, UnixNow()));
+    LogEngine(batches.Name(), engine_->OnBatches(batches, UnixNow()));
   } catch (const std::exception& e) {
-    spdlog::error("rule evaluation after batch {} failed: {}", summary.batch_id, e.what());
+    spdlog::error("rule evaluation after {} failed: {}", batches.Name(), e.what());
   }
   if (!price_index_warnings_.empty()) CheckPriceIndexes(/*rules_loaded=*/false);
   ScheduleFigureRefresh();
@@ -127,7 +149,7 @@ void StoreWorker::ScheduleFigureRefresh() {
   figures_current_ = false;
   if (figure_refresh_queued_) return;
   figure_refresh_queued_ = true;
-  boost::asio::post(pool_, [this] {
+  Queue(Job::kOther, [this] {
     figure_refresh_queued_ = false;
     if (!stopping_ && !figures_current_) RefreshFigureMetrics();
   });
@@ -157,7 +179,7 @@ void StoreWorker::LogEngine(const std::string& what, const EngineResult& r) {
 
 void StoreWorker::PostRules(std::shared_ptr<const Config> config,
                             std::shared_ptr<const RuleSet> rules, AuditRecord audit) {
-  boost::asio::post(pool_, [this, config, rules, audit] {
+  Queue(Job::kOther, [this, config, rules, audit] {
     if (stopping_) return;
     const std::string& source = audit.source;
     config_ = config;
@@ -192,7 +214,7 @@ void StoreWorker::LoadRegisterFile(const std::string& source) {
 }
 
 void StoreWorker::PostDeadlineCheck() {
-  boost::asio::post(pool_, [this] {
+  Queue(Job::kOther, [this] {
     if (stopping_) return;
     try {
       EngineResult caught_up = engine_->CatchUp(UnixNow());
@@ -221,14 +243,14 @@ const RuleSet& StoreWorker::rules() const {
 }
 
 void StoreWorker::PostBarrier(std::function<void()> then) {
-  boost::asio::post(pool_, [this, then = std::move(then)] {
+  Queue(Job::kOther, [this, then = std::move(then)] {
     if (!stopping_ && !figures_current_) RefreshFigureMetrics();
     boost::asio::post(loop_, then);
   });
 }
 
 void StoreWorker::Post(std::function<void(WorkerServices&)> fn) {
-  boost::asio::post(pool_, [this, fn = std::move(fn)] { fn(*this); });
+  Queue(Job::kOther, [this, fn = std::move(fn)] { fn(*this); });
 }
 
 std::vector<RuleStatus> StoreWorker::RuleStatuses() const { return engine_->RuleStatuses(); }

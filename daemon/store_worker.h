@@ -4,6 +4,14 @@
 // with another. The event loop only posts into it (Post* methods); what the worker finds out is
 // posted back to the loop through the callbacks of WorkerEvents.
 //
+// A batch is evaluated as soon as it is committed unless more work waits in the queue: then its
+// evaluation waits for the next job, and batches committed one after another (a pile of inbox
+// files, pushes) are evaluated together once (alerts/engine.h BatchUnion) — one replay from the
+// earliest period they touched rather than one per file. Every job but an ingest first
+// evaluates what is waiting, so what any other job sees (API calls, the deadline check, the
+// readiness barrier, the figure gauges) is evaluated; a batch dropped alone is evaluated at
+// once. Until evaluated a batch is not marked so in the store, and a restart evaluates it.
+//
 // Threading: construct, Start and destroy on the loop thread while no other thread calls in.
 // Post* methods are called on the loop thread; they return at once. Everything else named
 // "worker thread" below runs on the worker and touches the members it guards, which no other
@@ -19,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts/engine.h"
 #include "api/services.h"
 #include "config/config.h"
 #include "report/month_close.h"
@@ -29,11 +38,9 @@
 
 namespace parkwatch {
 
-class AlertEngine;
 class Dispatcher;
 class FigureMetrics;
 class Metrics;
-struct EngineResult;
 
 // What the worker tells the loop; each is posted to the loop's io_context and may run after the
 // worker is destroyed, so a callback must not reach into it.
@@ -90,10 +97,18 @@ class StoreWorker : public WorkerServices {
   void NotificationsChanged() override;
 
  private:
+  // Queues job on the worker (any thread). A job that is not an ingest first
+  // evaluates the batches waiting (EvaluateWaiting).
+  enum class Job { kIngest, kOther };
+  void Queue(Job kind, std::function<void()> job);
+
   // Worker thread.
   void IngestInboxFile(const std::string& collector_name, const std::string& path);
-  void LoadRegisterFile(const std::string& source);
+  // Evaluates a batch now, or with the next job when one waits in the queue.
   void Evaluate(const BatchSummary& summary);
+  // Evaluates the batches committed and not yet evaluated, together.
+  void EvaluateWaiting();
+  void LoadRegisterFile(const std::string& source);
   void ScheduleFigureRefresh();
   void RefreshFigureMetrics();
   void LogEngine(const std::string& what, const EngineResult& r);
@@ -106,6 +121,8 @@ class StoreWorker : public WorkerServices {
   // Shared with the handlers posted to the loop, which may run after the worker is gone.
   const std::shared_ptr<const WorkerEvents> events_;
   std::atomic<bool> stopping_{false};
+  // Jobs queued and not yet begun (Queue): while one waits, a batch's evaluation waits for it.
+  std::atomic<int64_t> queued_{0};
 
   // Guarded by being touched on the worker thread only (after Start).
   std::unique_ptr<Store> store_;
@@ -113,6 +130,7 @@ class StoreWorker : public WorkerServices {
   std::unique_ptr<FigureMetrics> figure_metrics_;
   std::shared_ptr<const Config> config_ = std::make_shared<const Config>();
   std::shared_ptr<const RuleSet> rules_;
+  BatchUnion waiting_;  // committed, not yet evaluated (Evaluate)
   bool figure_refresh_queued_ = false;
   // Whether the figure metrics show every change since the last refresh: the barrier refreshes
   // before ready, and the refresh queued behind it then has nothing left to do.

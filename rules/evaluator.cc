@@ -748,8 +748,48 @@ std::optional<Period> Evaluator::DuePeriod(const RuleGroup& group, const RuleCon
   return std::nullopt;
 }
 
+namespace {
+
+// The periods (of periods, the table's) whose outcome of rule a figure of a touched period can
+// change, when the measure says which: each measure's own base periods, read forward. nullopt:
+// every period after the earliest touched one may read it.
+std::optional<std::set<Period>> Reached(const RuleConfig& rule, const std::set<Period>& touched,
+                                        const std::set<Period>& periods, bool combine) {
+  if (rule.kind != RuleKind::kThreshold) return std::nullopt;  // anomaly: years and levels
+  std::set<Period> out;
+  switch (rule.measure.kind) {
+    case MeasureKind::kLevel:
+    case MeasureKind::kValue:
+      for (Period q : touched)
+        if (periods.count(q)) out.insert(q);
+      return out;
+    case MeasureKind::kYoy:  // Measures::YoY: t against t.SameLastYear()
+      for (Period t : periods) {
+        std::optional<Period> base = t.SameLastYear();
+        if (touched.count(t) || (base && touched.count(Canonical(*base, combine)))) out.insert(t);
+      }
+      return out;
+    case MeasureKind::kUnitSlip: {
+      // Measures::UnitSlips: t against its recent level, read from the kRecent + 1 periods before
+      // it with festival weeks skipped, looking at most 4 × (kRecent + 1) = 16 periods back. The
+      // table's periods are at most as far apart as the calendar's, so 16 of them reach as far.
+      constexpr size_t kLookedBack = 16;
+      const std::vector<Period> list(periods.begin(), periods.end());
+      for (size_t i = 0; i < list.size(); ++i)
+        if (touched.count(list[i]))
+          for (size_t j = i; j < list.size() && j <= i + kLookedBack; ++j) out.insert(list[j]);
+      return out;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
 std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,
-                                      const RuleData& data, const BatchSummary* batch) {
+                                      const RuleData& data, const BatchSummary* batch,
+                                      BatchReach reach) {
   const bool combine = CombinesJanFeb(group);
   const Cadence cadence = group.cadence;
   std::set<Period> periods;
@@ -772,20 +812,24 @@ std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& 
     for (Period p : held->Periods()) periods.insert(Canonical(p, combine));
   if (!batch || periods.empty()) return {periods.begin(), periods.end()};
 
-  std::optional<Period> earliest;
+  std::set<Period> touched;  // of the rule's indicator or deflator
   for (const auto& [indicator, p] : batch->touched_periods) {
     if (p.cadence() != cadence) continue;
     if (indicator != rule.measure.indicator &&
         !(rule.measure.comparable_prices && indicator == rule.measure.deflator))
       continue;
-    Period q = Canonical(p, combine);
-    if (!earliest || q < *earliest) earliest = q;
+    touched.insert(Canonical(p, combine));
   }
-  if (!earliest) {
+  if (touched.empty()) {
     if (!batch->touched_enterprises.empty()) return {*periods.rbegin()};
     return {};
   }
-  return {periods.lower_bound(*earliest), periods.end()};
+  if (reach == BatchReach::kReached)
+    if (std::optional<std::set<Period>> reached = Reached(rule, touched, periods, combine)) {
+      reached->insert(*periods.rbegin());
+      return {reached->begin(), reached->end()};
+    }
+  return {periods.lower_bound(*touched.begin()), periods.end()};
 }
 
 std::vector<PriceIndexWarning> PriceIndexWarnings(

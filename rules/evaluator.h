@@ -98,18 +98,34 @@ class Evaluator {
   const Config& config_;
 };
 
+// How far a batch's changes are followed (PeriodsToEvaluate).
+enum class BatchReach {
+  // Every period from the earliest one touched to the latest: for batches whose touched periods
+  // may not name every figure whose counting changed (read back from the store, which does not
+  // record the later figures a batch's unit-slip check held or let back in).
+  kToLatest,
+  // The periods a touched figure can change the outcome of, for the measures whose reach is
+  // known: level and value at the period, yoy at the period and the same period a year later,
+  // unit_slip at the period and the few after it that take their recent level from it (and the
+  // latest period, where the rule's status is told); other measures from the earliest touched
+  // period to the latest. For a batch's own summary, which names every change.
+  kReached,
+};
+
 // The periods at which a rule should be evaluated, ascending (a single January and February
 // become Jan–Feb when the group combines them).
 //   - Without a batch: every period with figures in the rule's table.
 //   - With a batch: the table's periods from the earliest period the batch touched for the
 //     rule's indicator (or its deflator, under comparable prices) to the latest, since YoY, YTD,
-//     anomaly and consecutive declines at later periods read earlier ones. A batch that touched
+//     anomaly and consecutive declines at later periods read earlier ones — or, with
+//     BatchReach::kReached, only those the touched figures reach. A batch that touched
 //     enterprises but none of those figures (an attribute change: key, industry, size) gives the
 //     latest period, where membership and thresholds apply now.
 //   - Missing-report rules (driven by DuePeriod): with a batch, the touched periods of the
 //     group's cadence (a late report clears); without one, the latest period reported.
 std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,
-                                      const RuleData& data, const BatchSummary* batch);
+                                      const RuleData& data, const BatchSummary* batch,
+                                      BatchReach reach = BatchReach::kToLatest);
 
 // One warning per rule that wants a price index (prices: comparable or comparable_or_current)
 // whose deflator has_index says was never ingested for the rule's cadence: such a rule reports

@@ -60,6 +60,20 @@ std::map<std::pair<std::string, std::string>, int64_t> QuarantineCounts(Store& s
   return out;
 }
 
+void TouchQuarantineChanges(Store& store, const QuarantineChanges& changes,
+                            std::set<int64_t>* enterprises,
+                            std::set<std::pair<std::string, Period>>* periods) {
+  if (changes.hold.empty() && changes.release.empty()) return;
+  const std::unordered_map<int64_t, std::string> names = store.IndicatorNames();
+  for (const std::vector<FigureHold>* list : {&changes.hold, &changes.release})
+    for (const FigureHold& f : *list) {
+      auto name = names.find(f.indicator_id);
+      if (name == names.end()) continue;
+      enterprises->insert(f.enterprise_id);
+      periods->emplace(name->second, f.period);
+    }
+}
+
 void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes) {
   if (changes.hold.empty() && changes.release.empty()) return;
   Statement hold(store.db(),
@@ -168,6 +182,7 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d,
   if (recheck) {
     QuarantineChanges later = recheck(summary.touched_enterprises, summary.touched_periods);
     WriteQuarantineChanges(store, later);
+    TouchQuarantineChanges(store, later, &summary.touched_enterprises, &summary.touched_periods);
     summary.figures_held = later.newly_held;
   }
   txn.Commit();

@@ -82,6 +82,12 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& decision,
 // Writes holds (state held) and releases (of figures still held: a decision is never undone by
 // the check). Called inside the caller's transaction.
 void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes);
+// Adds the figures whose hold changes (anywhere in their series, not only at the batch's own
+// periods) to a batch's touched enterprises and (indicator, period)s: what the rules count
+// changes there, and the rules re-evaluate only the periods a batch's changes reach.
+void TouchQuarantineChanges(Store& store, const QuarantineChanges& changes,
+                            std::set<int64_t>* enterprises,
+                            std::set<std::pair<std::string, Period>>* periods);
 
 // The figures a person confirmed (the unit-slip alert about them resolves), of one enterprise
 // or (enterprise_id 0) of all: (enterprise id, indicator name, period).

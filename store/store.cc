@@ -598,6 +598,7 @@ Wording IngestTransaction::PutFigure(const FigureRecord& r) {
 
 void IngestTransaction::ApplyQuarantine(const QuarantineChanges& changes) {
   WriteQuarantineChanges(*store_, changes);
+  TouchQuarantineChanges(*store_, changes, &counts_.touched_enterprises, &counts_.touched_periods);
   counts_.figures_held += changes.newly_held;
 }
 
