@@ -96,6 +96,7 @@ struct CollectorConfig {
   PullConfig pull;  // http_pull and sql_pull only
 
   bool is_pull() const { return type == "http_pull" || type == "sql_pull"; }
+  bool holds_unit_errors() const { return quarantine == "unit_errors"; }
 };
 
 struct WebConfig {

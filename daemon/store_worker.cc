@@ -161,7 +161,7 @@ void StoreWorker::RefreshFigureMetrics() {
     figure_metrics_->Refresh(ParkFigures(engine_->data(), *config_));
     std::vector<std::string> quarantining;
     for (const CollectorConfig& c : config_->collectors)
-      if (c.quarantine == "unit_errors") quarantining.push_back(c.name);
+      if (c.holds_unit_errors()) quarantining.push_back(c.name);
     figure_metrics_->RefreshAlerts(*store_, quarantining);
   } catch (const std::exception& e) {
     spdlog::error("figure metrics not refreshed: {}", e.what());

@@ -770,14 +770,14 @@ std::optional<std::set<Period>> Reached(const RuleConfig& rule, const std::set<P
       }
       return out;
     case MeasureKind::kUnitSlip: {
-      // Measures::UnitSlips: t against its recent level, read from the kRecent + 1 periods before
-      // it with festival weeks skipped, looking at most 4 × (kRecent + 1) = 16 periods back. The
-      // table's periods are at most as far apart as the calendar's, so 16 of them reach as far.
-      constexpr size_t kLookedBack = 16;
+      // Measures::UnitSlips: t against its recent level, looking at most kUnitSlipLookBack
+      // periods back. The table's periods are at most as far apart as the calendar's, so as many
+      // of them reach as far.
       const std::vector<Period> list(periods.begin(), periods.end());
       for (size_t i = 0; i < list.size(); ++i)
         if (touched.count(list[i]))
-          for (size_t j = i; j < list.size() && j <= i + kLookedBack; ++j) out.insert(list[j]);
+          for (size_t j = i; j < list.size() && j <= i + kUnitSlipLookBack; ++j)
+            out.insert(list[j]);
       return out;
     }
     default:

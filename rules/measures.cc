@@ -545,10 +545,11 @@ double Median(std::span<double> v) {
 // before it (at least two of them), or nullopt.
 constexpr int kRecent = 3;
 
-// readers: the periods before (kRecent of them, one more for a unit slip's level).
+// readers: the periods before (kRecent of them, kUnitSlipLevelPeriods for a unit slip's level).
 std::optional<double> RecentLevel(const std::vector<PeriodReader>& readers, EnterpriseIndex e) {
+  static_assert(kUnitSlipLevelPeriods >= kRecent);
   // On the stack: the ingest's quarantine asks this for every figure of a bulk load.
-  std::array<double, kRecent + 1> values;
+  std::array<double, kUnitSlipLevelPeriods> values;
   size_t n = 0;
   for (const PeriodReader& r : readers)
     if (auto v = r.Get(e); v && *v > 0 && n < values.size()) values[n++] = *v;
@@ -656,7 +657,7 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
   const bool festival = t.weekly() && IsSpringFestivalWeek(t);
   std::vector<PeriodReader> recent;
   Period q = t;
-  for (int j = 0, looked = 0; j < kRecent + 1 && looked < 4 * (kRecent + 1); ++looked) {
+  for (int j = 0, looked = 0; j < kUnitSlipLevelPeriods && looked < kUnitSlipLookBack; ++looked) {
     q = PreviousPeriod(q, options_.combine_jan_feb);
     if (q.weekly() && IsSpringFestivalWeek(q)) continue;
     recent.emplace_back(figures_, q, summable);
@@ -675,7 +676,7 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     auto level = RecentLevel(recent, e);
     if (!level) {
       r.no_data_reason = EnterpriseText(e) + " has fewer than 2 figures in the " +
-                         std::to_string(kRecent + 1) + " periods before " + t.ToString() +
+                         std::to_string(kUnitSlipLevelPeriods) + " periods before " + t.ToString() +
                          ", so no recent level";
       continue;
     }
@@ -735,7 +736,7 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
   const Period two_years_before = SamePeriodYearsBefore(t, 2);
   const PeriodReader two_years_base(figures_, two_years_before.valid() ? two_years_before : t,
                                     true);
-  std::vector<double> growths, course_growths;
+  std::vector<double> growths, course_growths, sorted;  // reused for every enterprise
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex e = scope[i];
     Fall& f = out[i];
@@ -765,7 +766,7 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     }
     if (static_cast<int>(growths.size()) >= kFallMinSwingPeriods) {
       // 1.2533 × mean absolute deviation from the median: σ for normal swings (√(π/2)).
-      std::vector<double> sorted = growths;
+      sorted.assign(growths.begin(), growths.end());
       const double median = Median(sorted);
       double distance = 0;
       for (double g : growths) distance += std::fabs(g - median);

@@ -134,6 +134,13 @@ struct AnomalyResult {
 // (rules/unit_slip_hold.h) both use it. Weekly, the Spring Festival season (core/spring_festival.h)
 // is no recent level (the weeks before it are), and a festival week below its level is never a
 // slip: plants close for it.
+// A unit slip's recent level reads the figures of the kUnitSlipLevelPeriods periods before t,
+// festival weeks skipped, looking at most kUnitSlipLookBack periods back: a figure changes the
+// unit-slip outcome of the periods that far after it, and no further (rules/evaluator.h
+// PeriodsToEvaluate follows it there).
+inline constexpr int kUnitSlipLevelPeriods = 4;
+inline constexpr int kUnitSlipLookBack = 4 * kUnitSlipLevelPeriods;
+
 struct UnitSlip {
   std::optional<double> value;  // V(t); empty without a figure or a recent level
   double level = 0;             // recent level: median of the figures of the 4 periods before

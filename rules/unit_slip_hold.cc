@@ -9,8 +9,8 @@ namespace parkwatch {
 
 QuarantinesCollector CollectorQuarantine(const Config& config, const CollectorConfig* batch) {
   std::map<std::string, bool> on;
-  for (const CollectorConfig& c : config.collectors) on[c.name] = c.quarantine == "unit_errors";
-  if (batch) on[batch->name] = batch->quarantine == "unit_errors";
+  for (const CollectorConfig& c : config.collectors) on[c.name] = c.holds_unit_errors();
+  if (batch) on[batch->name] = batch->holds_unit_errors();
   return [on = std::move(on)](const std::string& collector) {
     auto it = on.find(collector);
     return it == on.end() || it->second;
@@ -68,10 +68,13 @@ QuarantineChanges CheckUnitSlips(Store& store, const std::set<int64_t>& touched_
     const int64_t indicator_key = indicator_id.Int(0);
     indicator_id.Reset();
     const std::string code = CadenceCode(cadence);
-    // The recent level of the first period checked reads 4 periods back (weekly up to 16, past a
-    // festival season): only that much before it is read.
+    // The recent level of the first period checked reads kUnitSlipLevelPeriods back (weekly up
+    // to kUnitSlipLookBack, past a festival season; monthly a Jan–Feb figure may stand for two
+    // of them): only that much before it is read, with room to spare.
     Period since = first;
-    for (int i = 0; i < (cadence == Cadence::kWeekly ? 20 : 6); ++i) since = since.Prev();
+    const int back = cadence == Cadence::kWeekly ? kUnitSlipLookBack + kUnitSlipLevelPeriods
+                                                 : kUnitSlipLevelPeriods + 2;
+    for (int i = 0; i < back; ++i) since = since.Prev();
     // Rows are the touched enterprises. The table holds the figures that count before the first
     // period checked, and from it on every figure not rejected: each is taken out again when
     // the walk below holds it. Only the quarantine rows are kept beside it (a bulk load checks
