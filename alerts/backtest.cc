@@ -67,6 +67,8 @@ Wording Generalise(Wording reason, Period p) {
 
 // A generalised reason as it reads for a run of periods.
 Wording Describe(Wording general) {
+  ReplaceAll(&general.en, "{year before} (same period last year)", "the same period a year before");
+  ReplaceAll(&general.zh, "{year before}（上年同期）", "上年同期");
   ReplaceAll(&general.en, "{period}", "each period");
   ReplaceAll(&general.en, "{year before}", "the same period a year before");
   ReplaceAll(&general.zh, "{period}", "各期");

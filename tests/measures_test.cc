@@ -223,9 +223,9 @@ TEST_F(MeasuresTest, PullsSumToGrowthAndContributionsToOne) {
 
   // All enterprises in one pass: ΔV = +20, −10, +30, −15 over base 500 and ΔV_park 25:
   // pulls 4%, −2%, 6%, −3% (sum 5%); contributions 80%, −40%, 120%, −60% (sum 100%).
-  std::string why;
+  Wording why;
   auto each = m.PullsByEnterprise(park, M(2024, 3), &why);
-  ASSERT_EQ(each.size(), 4u) << why;
+  ASSERT_EQ(each.size(), 4u) << why.en;
   double expected_each[] = {0.04, -0.02, 0.06, -0.03};
   double each_pulls = 0, each_contributions = 0;
   for (int e = 0; e < 4; ++e) {
@@ -238,7 +238,8 @@ TEST_F(MeasuresTest, PullsSumToGrowthAndContributionsToOne) {
   EXPECT_NEAR(each_pulls, 0.05, 1e-12);
   EXPECT_NEAR(each_contributions, 1.0, 1e-12);
   EXPECT_TRUE(m.PullsByEnterprise(park, M(2025, 3), &why).empty());
-  EXPECT_THAT(why, HasSubstr("2025-03"));
+  EXPECT_THAT(why.en, HasSubstr("March 2025"));
+  EXPECT_THAT(why.zh, HasSubstr("2025年3月"));
 
   // Share of industry 0 in March 2024: (120+40) / 525 = 30.476%.
   EXPECT_NEAR(*m.Share(ind0, park, M(2024, 3)).value, 160.0 / 525.0, 1e-12);
