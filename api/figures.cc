@@ -185,7 +185,8 @@ std::string BatchSummaryJson(const BatchSummary& s) {
     source.remove_prefix(kUploadSource.size());
     const size_t by = source.rfind(kUploadBy);
     out["file"] = std::string(source.substr(0, by));
-    if (by != std::string_view::npos) out["uploaded_by"] = std::string(source.substr(by + kUploadBy.size()));
+    if (by != std::string_view::npos)
+      out["uploaded_by"] = std::string(source.substr(by + kUploadBy.size()));
   }
   // Invalid UTF-8 from a hostile body must not make dump() throw.
   return DumpJson(out);

@@ -107,8 +107,7 @@ std::string Headline(const MonthlyReport& r, const std::string& lang) {
   }
   if (out.empty())
     out = en ? "No year-to-date growth can be computed for " + MonthWords(r.period, lang) +
-                   (r.sections.empty() ? std::string() : ": " + r.sections[0].park.no_data.en) +
-                   "."
+                   (r.sections.empty() ? std::string() : ": " + r.sections[0].park.no_data.en) + "."
              : MonthWords(r.period, lang) + "无法计算累计增速：" +
                    (r.sections.empty() ? std::string() : r.sections[0].park.no_data.zh) + "。";
 

@@ -348,10 +348,10 @@ class Evaluator::ThresholdRun {
       case ScopeKind::kPark: {
         std::vector<EnterpriseIndex> members = filter_.All();
         const std::string year = std::to_string(c_.t.year());
-        Emit(ParkMember(),
-             members.empty() ? NoData({"no enterprise of the park is in scope in " + year,
-                                       year + "年园区没有在规则范围内的企业"})
-                             : Measure(members, park_));
+        Emit(ParkMember(), members.empty()
+                               ? NoData({"no enterprise of the park is in scope in " + year,
+                                         year + "年园区没有在规则范围内的企业"})
+                               : Measure(members, park_));
         break;
       }
       case ScopeKind::kSet: {
@@ -361,12 +361,11 @@ class Evaluator::ThresholdRun {
             if (auto e = c_.data.IndexOfCode(code)) candidates.push_back(*e);
         std::vector<EnterpriseIndex> members = filter_.Among(candidates);
         const std::string year = std::to_string(c_.t.year());
-        Emit(SetMember(c_.rule.set),
-             members.empty()
-                 ? NoData({"no enterprise of set " + c_.rule.set + " is above designated size in " +
-                               year,
-                           year + "年“" + c_.rule.set + "”中没有规上企业"})
-                 : Measure(members, park_));
+        Emit(SetMember(c_.rule.set), members.empty()
+                                         ? NoData({"no enterprise of set " + c_.rule.set +
+                                                       " is above designated size in " + year,
+                                                   year + "年“" + c_.rule.set + "”中没有规上企业"})
+                                         : Measure(members, park_));
         break;
       }
     }
@@ -437,9 +436,9 @@ class Evaluator::ThresholdRun {
         o.target = *target;
         if (measured) result.value = *measured - *target;
       } else {
-        result = NoData({"no target \"" + c_.rule.target + "\" for " + key + " in the targets table",
-                         "目标表中没有" + TargetWho(member, c_.data) + "的目标“" + c_.rule.target +
-                             "”"});
+        result = NoData(
+            {"no target \"" + c_.rule.target + "\" for " + key + " in the targets table",
+             "目标表中没有" + TargetWho(member, c_.data) + "的目标“" + c_.rule.target + "”"});
       }
     }
     o.value = result.value;
@@ -510,8 +509,9 @@ class Evaluator::ThresholdRun {
       const Found& f = found[static_cast<size_t>(e)];
       MeasureResult r;
       if (auto failure = failures.find(key); failure != failures.end()) {
-        r = NoData((of_industry ? Wording{"industry: ", "所属行业："} : Wording{"park: ", "园区："}) +
-                   failure->second);
+        r = NoData(
+            (of_industry ? Wording{"industry: ", "所属行业："} : Wording{"park: ", "园区："}) +
+            failure->second);
       } else if (of_industry && key < 0) {
         r = NoData({"the enterprise has no industry to measure its pull against",
                     "该企业没有所属行业，算不出对行业的拉动"});

@@ -56,12 +56,12 @@ Wording FallWords(double swings, bool member, std::optional<double> own) {
     return w + Wording{" (each enterprise's usual swing from its growth over three years)",
                        "（各企业的常规波动按其近三年增速估算）"};
   if (own)
-    return w + Wording{" (this enterprise's growth usually moves by about ±" + Points(*own) + " pp)",
-                       "（该企业增速的常规波动约±" + Points(*own) + "个百分点）"};
-  return w + Wording{" (less than a year of its growth: ±" + Points(kFallDefaultSwing) +
-                         " pp assumed)",
-                     "（该企业增速不足一年，常规波动按±" + Points(kFallDefaultSwing) +
-                         "个百分点计）"};
+    return w +
+           Wording{" (this enterprise's growth usually moves by about ±" + Points(*own) + " pp)",
+                   "（该企业增速的常规波动约±" + Points(*own) + "个百分点）"};
+  return w +
+         Wording{" (less than a year of its growth: ±" + Points(kFallDefaultSwing) + " pp assumed)",
+                 "（该企业增速不足一年，常规波动按±" + Points(kFallDefaultSwing) + "个百分点计）"};
 }
 
 }  // namespace

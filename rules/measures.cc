@@ -306,10 +306,10 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
       s.error = {"no figure for " + before.en + " (" + base_label.en + ") for " + who.en,
                  who.zh + "没有" + before.zh + "（" + base_label.zh + "）的数据"};
     } else {
-      s.error = {"no figure for " + before.en + " (" + base_label.en +
-                     ") for any enterprise in scope that reported " + what.en,
-                 "报了" + what.zh + "数据的企业都没有" + before.zh + "（" + base_label.zh +
-                     "）的数据"};
+      s.error = {
+          "no figure for " + before.en + " (" + base_label.en +
+              ") for any enterprise in scope that reported " + what.en,
+          "报了" + what.zh + "数据的企业都没有" + before.zh + "（" + base_label.zh + "）的数据"};
     }
   }
   // The first enterprise whose first missing figure is an unusable Jan–Feb one says why.
@@ -336,9 +336,10 @@ MeasureResult Measures::Level(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   if (is_rate() && scope.size() != 1) {
     const std::string n = std::to_string(scope.size());
-    return NoData({"a published rate is not summed: the rate of " + n +
-                       " enterprises is undefined; use the aggregate's own published rate",
-                   "公布的比率不能相加：" + n + "家企业合起来的比率没有定义，请用汇总后公布的比率"});
+    return NoData(
+        {"a published rate is not summed: the rate of " + n +
+             " enterprises is undefined; use the aggregate's own published rate",
+         "公布的比率不能相加：" + n + "家企业合起来的比率没有定义，请用汇总后公布的比率"});
   }
   Sums s = Compare(scope, std::span<const Period>(&t, 1), {}, {});
   if (!s.error.empty()) return NoData(s.error);
@@ -372,9 +373,9 @@ Wording NoYearBefore(Period t) {
   if (t.weekly()) {
     const std::string year = std::to_string(t.year() - 1);
     const std::string weeks = std::to_string(IsoWeeksInYear(t.year() - 1));
-    return {at.en + " has no same week a year before: ISO year " + year + " has " + weeks +
-                " weeks",
-            at.zh + "没有上年同期：" + year + "年只有" + weeks + "周"};
+    return {
+        at.en + " has no same week a year before: ISO year " + year + " has " + weeks + " weeks",
+        at.zh + "没有上年同期：" + year + "年只有" + weeks + "周"};
   }
   return {at.en + " has no same period a year before", at.zh + "没有上年同期"};
 }
@@ -384,9 +385,10 @@ Wording NoYearBefore(Period t) {
 MeasureResult Measures::YoY(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   if (is_rate())
-    return NoData({"year-on-year growth of a published rate is not defined; the rate is used as "
-                   "given",
-                   "公布的比率不算同比增速，按公布的数值使用"});
+    return NoData(
+        {"year-on-year growth of a published rate is not defined; the rate is used as "
+         "given",
+         "公布的比率不算同比增速，按公布的数值使用"});
   std::optional<Period> base = t.SameLastYear();
   if (!base) return NoData(NoYearBefore(t));
   Sums s = Compare(scope, std::span<const Period>(&t, 1), std::span<const Period>(&*base, 1),
@@ -399,7 +401,8 @@ MeasureResult Measures::YoY(Scope scope, Period t) const {
 MeasureResult Measures::YtdYoY(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   if (!t.monthly())
-    return NoData({"year-to-date growth (累计同比) is a monthly measure", "累计同比只用于月度数据"});
+    return NoData(
+        {"year-to-date growth (累计同比) is a monthly measure", "累计同比只用于月度数据"});
   if (is_rate())
     return NoData({"year-to-date growth of a published rate is not defined; rates are not summed",
                    "公布的比率不能累计，没有累计同比"});
@@ -422,9 +425,10 @@ MeasureResult Measures::MoM(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   if (is_rate()) return NoData(RateNotDefined("month-on-month growth", "环比增速"));
   if (options_.price_index)
-    return NoData({"month-on-month growth at comparable prices needs a month-on-month price "
-                   "index; the price index is against the same period last year",
-                   "可比价环比需要环比价格指数，而现有价格指数以上年同期为基期"});
+    return NoData(
+        {"month-on-month growth at comparable prices needs a month-on-month price "
+         "index; the price index is against the same period last year",
+         "可比价环比需要环比价格指数，而现有价格指数以上年同期为基期"});
   if (t.is_jan_feb() || (options_.combine_jan_feb && t.monthly() && t.first_month() == 3)) {
     const Wording at = PeriodWording(t);
     return NoData({"no month-on-month growth for " + at.en +
@@ -584,8 +588,7 @@ MeasureResult Measures::Contribution(Scope part, Scope whole, Period t, Span spa
 MeasureResult Measures::Pull(Scope part, Scope whole, Period t, Span span) const {
   Sums p, w;
   Wording base;
-  if (auto e = PartWholeChange(part, whole, t, span, {"a pull", "拉动"}, &p, &w, &base);
-      !e.empty())
+  if (auto e = PartWholeChange(part, whole, t, span, {"a pull", "拉动"}, &p, &w, &base); !e.empty())
     return NoData(e);
   if (w.base <= 0) return NoData(BaseNotPositive(base, w.base));
   MeasureResult r;
@@ -740,11 +743,11 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
       const Wording who = EnterpriseText(enterprise);
       const std::string need = std::to_string(kMinAnomalyYears);
       const std::string has = std::to_string(scaled.size());
-      r.no_data_reason = {
-          "a seasonal baseline needs the same period in at least " + need + " earlier years; " +
-              who.en + " has " + has + (list.empty() ? "" : " (" + list.en + ")"),
-          "历史同期基准至少要此前" + need + "年的同期数据，" + who.zh + "只有" + has + "年" +
-              (list.empty() ? "" : "（" + list.zh + "）")};
+      r.no_data_reason = {"a seasonal baseline needs the same period in at least " + need +
+                              " earlier years; " + who.en + " has " + has +
+                              (list.empty() ? "" : " (" + list.en + ")"),
+                          "历史同期基准至少要此前" + need + "年的同期数据，" + who.zh + "只有" +
+                              has + "年" + (list.empty() ? "" : "（" + list.zh + "）")};
       continue;
     }
     // Median and median absolute deviation, in logarithms: robust to one odd year, and a

@@ -209,8 +209,10 @@ groups:
   // Why, naming the enterprise and the week it needs, in Chinese and in English.
   EXPECT_EQ(no_base->no_data_reason.zh,
             "戊机械（" + TestCreditCode(5) + "）没有2023年第5周（上年同期）的数据");
-  EXPECT_EQ(no_base->no_data_reason.en, "no figure for week 5 of 2023 (same period last year) for "
-                                        "戊机械 (" + TestCreditCode(5) + ")");
+  EXPECT_EQ(no_base->no_data_reason.en,
+            "no figure for week 5 of 2023 (same period last year) for "
+            "戊机械 (" +
+                TestCreditCode(5) + ")");
   EXPECT_EQ(no_base->level, Severity::kNone);
   EXPECT_FALSE(no_base->cleared);  // no data keeps state; it does not resolve
   EXPECT_EQ(no_base->Annotations().at("summary"),

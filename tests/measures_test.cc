@@ -336,8 +336,10 @@ TEST(WeeklyMeasuresTest, Week53HasNoPartnerInA52WeekYear) {
   Measures m(weekly, infos);
   std::vector<EnterpriseIndex> s = {0};
   EXPECT_NEAR(*m.YoY(s, W(2020, 52)).value, 0.25, 1e-12);  // 100 / 80 − 1
-  EXPECT_NO_DATA(m.YoY(s, W(2020, 53)), "week 53 of 2020 has no same week a year before: ISO year 2019 has 52 weeks");
-  EXPECT_NO_DATA(m.YoY(s, W(2026, 53)), "week 53 of 2026 has no same week a year before: ISO year 2025 has 52 weeks");
+  EXPECT_NO_DATA(m.YoY(s, W(2020, 53)),
+                 "week 53 of 2020 has no same week a year before: ISO year 2019 has 52 weeks");
+  EXPECT_NO_DATA(m.YoY(s, W(2026, 53)),
+                 "week 53 of 2026 has no same week a year before: ISO year 2025 has 52 weeks");
 }
 
 // ---- comparable prices ------------------------------------------------------------------
@@ -454,7 +456,8 @@ TEST_F(MeasuresTest, AReasonWithoutDataSaysTheSameInChineseWithItsPeriodsInWords
   EXPECT_EQ(m.YoY(e0, M(2024, 3)).no_data_reason.en,
             "no figure for March 2023 (same period last year) for 甲药业 (91430700MA4L000010)");
   EXPECT_EQ(m.Level(s, M(2024, 4)).no_data_reason.zh, "范围内2家企业2024年4月都没有数据");
-  EXPECT_EQ(m.Level(e0, M(2024, 4)).no_data_reason.zh, "甲药业（91430700MA4L000010）2024年4月没有数据");
+  EXPECT_EQ(m.Level(e0, M(2024, 4)).no_data_reason.zh,
+            "甲药业（91430700MA4L000010）2024年4月没有数据");
   EXPECT_EQ(m.YtdYoY(e0, M(2024, 3)).no_data_reason.zh,
             "甲药业（91430700MA4L000010）2024年1—3月没有数据");
   EXPECT_EQ(m.TwoYearAverage(e0, M(2024, 3)).no_data_reason.zh,

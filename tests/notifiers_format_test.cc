@@ -344,10 +344,11 @@ TEST(ChineseReaderTest, AFallSaysTheGrowthAndTheEnterprisesOwnCourse) {
                         "（该企业增速的常规波动约±4.2个百分点）"),
             std::string::npos)
       << r.text;
-  EXPECT_NE(Render(m, Receiver("email"), "en").text.find(
-                "and at least 2.5 usual swings below its own course (this enterprise's growth "
-                "usually moves by about ±4.2 pp)"),
-            std::string::npos)
+  EXPECT_NE(
+      Render(m, Receiver("email"), "en")
+          .text.find("and at least 2.5 usual swings below its own course (this enterprise's growth "
+                     "usually moves by about ±4.2 pp)"),
+      std::string::npos)
       << Render(m, Receiver("email"), "en").text;
   EXPECT_EQ(r.title, "【黄色预警】湖南德山制药 · 工业总产值同比下降 16.4%（2025年第19周）");
   EXPECT_NE(r.text.find("指标：工业总产值同比下降16.4%，低于黄色预警线（下降10%）"),

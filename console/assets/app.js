@@ -724,7 +724,7 @@ function showPreview(box, d) {
   box.replaceChildren(el('p', { class: 'headline', id: 'preview-summary', 'data-added': d.added, 'data-removed': d.removed, 'data-changed': d.changed }, summary),
     el('div', { class: 'chart-box' }, canvas),
     d.changes.length ? table([LANG === 'zh' ? '变化' : 'Change', t('name'), LANG === 'zh' ? '调整前' : 'Before', LANG === 'zh' ? '调整后' : 'After'],
-      d.changes.slice(0, 200).map(c => [kinds[c.change], scopeWords(c), episodeWords(c.before), episodeWords(c.after)]), []) : null);
+      d.changes.slice(0, 200).map(c => [kinds[c.change], scopeWords(c), episodeWords(c.before), episodeWords(c.after)]), []) : '');
   while (charts.length) charts.pop().destroy();
   if (!window.Chart) return;
   charts.push(new Chart(canvas, { type: 'line', data: { labels: d.periods.map(periodWords), datasets: [
