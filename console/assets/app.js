@@ -616,20 +616,23 @@ function lastPeriod(status) {
   const e = status && status.last_evaluation;
   return e && e.period ? e.period.period : null;
 }
-// How many members had no data at the last evaluation; opened, who they are and why (the
-// reason in the console's language: GET /api/v1/rules gives reason_zh beside reason).
+// How many members had no data at the period the rule last evaluated (the column beside says
+// which); opened, who they are and why (the reason in the console's language: GET /api/v1/rules
+// gives reason_zh beside reason). An evaluation of many periods (a start, a late file) counts
+// the members of every period in no_data_count: not what the period's column means.
 function noDataWords(e) {
   if (!e || e.no_data_count === undefined) return '—';
-  if (!e.no_data_count) return '0';
+  const count = e.no_data_at_period ?? e.no_data_count;
+  if (!count) return '0';
   const listed = e.no_data || [];
   const items = listed.slice(0, 10).map(x => {
     const who = x.name || x.industry || x.enterprise || (LANG === 'zh' ? '园区' : 'the park');
     const reason = LANG === 'zh' ? x.reason_zh || x.reason : x.reason;
     return el('li', {}, reason.includes(who) ? reason : `${who}：${reason}`);
   });
-  if (e.no_data_count > items.length)
-    items.push(el('li', { class: 'muted' }, LANG === 'zh' ? `……共${fixed(e.no_data_count, 0)}家` : `… ${fixed(e.no_data_count, 0)} in all`));
-  return el('details', { class: 'no-data' }, el('summary', {}, `${fixed(e.no_data_count, 0)}${t('members')}`), el('ul', {}, items));
+  if (count > items.length)
+    items.push(el('li', { class: 'muted' }, LANG === 'zh' ? `……共${fixed(count, 0)}家` : `… ${fixed(count, 0)} in all`));
+  return el('details', { class: 'no-data' }, el('summary', {}, `${fixed(count, 0)}${t('members')}`), el('ul', {}, items));
 }
 
 function tuningPanel(panel, tuning, name, latest) {
