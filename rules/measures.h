@@ -4,7 +4,7 @@
 //
 // Every measure returns a MeasureResult. Where the data does not support the measure the result
 // has no value and a reason a person can act on, worded where it is decided in both languages
-// (core/wording.h), periods in words: "报了2024年3月的企业都没有2023年3月（上年同期）的数据" /
+// (core/wording.h), periods in words: "报了2024年3月数据的企业都没有2023年3月（上年同期）的数据" /
 // "no figure for March 2023 (same period last year) for any enterprise in scope that reported
 // March 2024"; a missing figure is never read as zero.
 //
