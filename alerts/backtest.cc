@@ -10,6 +10,7 @@
 #include "alerts/engine.h"
 #include "alerts/lifecycle.h"
 #include "core/json_text.h"
+#include "core/time_text.h"
 #include "rules/evaluator.h"
 #include "rules/measures.h"
 
@@ -50,17 +51,28 @@ void ReplaceAll(std::string* s, const std::string& from, const std::string& to) 
 }
 
 // A no-data reason with the period it was given for (and the same period a year before) as
-// placeholders, so reasons of different periods compare.
-std::string Generalise(std::string reason, Period p) {
-  ReplaceAll(&reason, p.ToString(), "{period}");
-  if (auto before = p.SameLastYear()) ReplaceAll(&reason, before->ToString(), "{year before}");
+// placeholders, so reasons of different periods compare: the reason names them in words
+// (core/time_text.h), in each language.
+Wording Generalise(Wording reason, Period p) {
+  const Wording at = PeriodWording(p);
+  ReplaceAll(&reason.en, at.en, "{period}");
+  ReplaceAll(&reason.zh, at.zh, "{period}");
+  if (auto before = p.SameLastYear()) {
+    const Wording then = PeriodWording(*before);
+    ReplaceAll(&reason.en, then.en, "{year before}");
+    ReplaceAll(&reason.zh, then.zh, "{year before}");
+  }
   return reason;
 }
 
 // A generalised reason as it reads for a run of periods.
-std::string Describe(std::string general) {
-  ReplaceAll(&general, "{period}", "each period");
-  ReplaceAll(&general, "{year before}", "the same period a year before");
+Wording Describe(Wording general) {
+  ReplaceAll(&general.en, "{year before} (same period last year)", "the same period a year before");
+  ReplaceAll(&general.zh, "{year before}（上年同期）", "上年同期");
+  ReplaceAll(&general.en, "{period}", "each period");
+  ReplaceAll(&general.en, "{year before}", "the same period a year before");
+  ReplaceAll(&general.zh, "{period}", "各期");
+  ReplaceAll(&general.zh, "{year before}", "上年同期");
   return general;
 }
 
@@ -107,15 +119,17 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
     return tracks[it->second];
   };
   size_t last_no_data = periods.size();  // index of the last period without data
-  std::string last_general;              // its reason, generalised
+  Wording last_general;                  // its reason, generalised
   for (size_t i = 0; i < periods.size(); ++i) {
     const Period p = periods[i];
     std::vector<RuleOutcome> outcomes = evaluator.Evaluate(group, rule, data, p);
-    std::string reason = !outcomes.empty() ? ""
-                         : Evaluator::SkipsFestival(group, rule, p)
-                             ? "Spring Festival season: weekly year-on-year comparison skipped "
-                               "(spring_festival: exclude)"
-                             : "no enterprise in the rule's scope";
+    Wording reason;
+    if (outcomes.empty())
+      reason = Evaluator::SkipsFestival(group, rule, p)
+                   ? Wording{"Spring Festival season: weekly year-on-year comparison skipped "
+                             "(spring_festival: exclude)",
+                             "春节期间，周度同比不作比较（spring_festival: exclude）"}
+                   : Wording{"no enterprise in the rule's scope", "规则范围内没有企业"};
     bool any_value = false;
     for (const RuleOutcome& o : outcomes) {
       if (o.value) any_value = true;
@@ -124,8 +138,9 @@ RuleBacktest Replay(const RuleGroup& group, const RuleConfig& rule, const Evalua
     if (!any_value) {
       // Reasons name their period ("no figure for 2024-07"); a run of periods missing for the
       // same reason is one line, so the periods are taken out before comparing.
-      std::string general = Generalise(reason, p);
-      if (!out.no_data.empty() && last_no_data + 1 == i && last_general == general) {
+      Wording general = Generalise(reason, p);
+      if (!out.no_data.empty() && last_no_data + 1 == i && last_general.en == general.en &&
+          last_general.zh == general.zh) {
         NoDataRun& run = out.no_data.back();
         if (run.periods == 1) run.reason = Describe(general);
         run.to = p;
@@ -205,7 +220,7 @@ void AppendResult(const BacktestResult& result, std::string* out) {
     if (r.episodes.empty()) *out += "  no alert would have fired\n";
     for (const NoDataRun& n : r.no_data)
       *out += "  no data " + Range(n.from, n.to) + " (" + std::to_string(n.periods) +
-              (n.periods == 1 ? " period" : " periods") + "): " + n.reason + "\n";
+              (n.periods == 1 ? " period" : " periods") + "): " + n.reason.en + "\n";
     *out += "  total: " + std::to_string(r.alerts()) + " alerts, " +
             std::to_string(r.periods_firing) +
             " periods firing; by highest level: " + LevelCounts(r) + "\n";
@@ -432,7 +447,8 @@ std::string BacktestJson(const std::vector<BacktestResult>& results, year_month 
         no_data.push_back({{"from", n.from.ToString()},
                            {"to", n.to.ToString()},
                            {"periods", n.periods},
-                           {"reason", n.reason}});
+                           {"reason", n.reason.en},
+                           {"reason_zh", n.reason.zh}});
       nlohmann::json levels = nlohmann::json::object();
       for (int i = 1; i <= 4; ++i)
         levels[std::string(SeverityName(static_cast<Severity>(i)))] =

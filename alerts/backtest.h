@@ -40,6 +40,7 @@
 #include "alerts/lifecycle.h"
 #include "config/config.h"
 #include "core/period.h"
+#include "core/wording.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
 
@@ -56,11 +57,12 @@ struct BacktestEpisode {
   bool ongoing = false;
 };
 
-// A run of consecutive periods in which no member of the rule had data, for the same reason.
+// A run of consecutive periods in which no member of the rule had data, for the same reason
+// (a run's reason says "each period" where one period's names it).
 struct NoDataRun {
   Period from, to;
   int periods = 0;
-  std::string reason;
+  Wording reason;
 };
 
 struct RuleBacktest {

@@ -86,7 +86,7 @@ struct RuleStatus {
     std::string name;        // the register's name of the enterprise, the industry or the set
     std::string industry;
     std::string period;
-    std::string reason;
+    Wording reason;  // worded where it was decided (rules/measures.h)
   };
   std::vector<NoData> no_data;
 };

@@ -400,7 +400,7 @@ std::vector<ActiveAlert> Replay(const TestCase& c, const RuleSet& rules, const C
       a.labels = u.labels;
       Advance(&a.status, u.observation, u.timing, now);
       if (p == *c.period && !o.value)
-        no_data->push_back(LabelsText(u.labels) + ": " + o.no_data_reason);
+        no_data->push_back(LabelsText(u.labels) + ": " + o.no_data_reason.en);
     }
   }
   for (auto& [fp, a] : statuses)

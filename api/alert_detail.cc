@@ -1,6 +1,7 @@
 // GET /api/v1/alerts/{fingerprint}: the answer to "why is it alerting?" in one document — the
 // alert with its enterprise's name and industry, its value and the thresholds of every level
-// (overrides applied) with the one crossed, the measure, the period with its days, its events,
+// (overrides applied) with the one crossed and what else a breach needs (condition, condition_zh),
+// the measure, the period with its days, its events,
 // acknowledgements, the silences that match it and the series behind it. Every message links
 // here.
 #include <nlohmann/json.hpp>
@@ -84,6 +85,14 @@ std::optional<json> AlertAnswer(const AnswerSources& in, const std::string& fing
     out["target"] = ref.rule->target;
     out["thresholds"] =
         ThresholdsJson(ref.rule->ThresholdsFor(label("industry"), label("enterprise")), s.severity);
+    // fall(): the lines hold only N of this enterprise's usual swings below its own course.
+    std::optional<double> swing;
+    if (auto it = s.annotations.find("swing"); it != s.annotations.end())
+      swing = std::atof(it->second.c_str());
+    if (Wording condition = ThresholdCondition(*ref.rule, swing); !condition.empty()) {
+      out["thresholds"]["condition"] = condition.en;
+      out["thresholds"]["condition_zh"] = condition.zh;
+    }
   } else {
     out["measure"] = nullptr;
     out["thresholds"] = nullptr;  // the rule was removed since

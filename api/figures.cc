@@ -34,6 +34,15 @@ EnterpriseRow RequireEnterprise(Store& store, const QueryReader& query) {
 
 std::string Dump(const json& j) { return DumpJson(j); }
 
+// A console upload's batch source: "console upload bad.csv by zhang", the audit's record of the
+// file and who sent it. The batch list shows the two apart (file, uploaded_by).
+constexpr std::string_view kUploadSource = "console upload ";
+constexpr std::string_view kUploadBy = " by ";
+
+std::string UploadSource(const std::string& name, const std::string& who) {
+  return std::string(kUploadSource) + name + (who.empty() ? "" : std::string(kUploadBy) + who);
+}
+
 // The collector a push is read with: ?collector=NAME, else the first of type http, else a
 // default one.
 CollectorConfig PushCollector(const Config& config, const QueryReader& query) {
@@ -124,7 +133,8 @@ HttpResponse ApiIngest(ApiCall& call) {
 }
 
 // A file from the console's 数据 page, read as the inbox reads files (the first inbox collector's
-// settings; what a file is comes from its content), its source naming the file and the user.
+// settings; what a file is comes from its content). The batch's source names the file and the
+// user for the audit; its errors name the file alone, as the user knows it (bad.csv 第2行…).
 HttpResponse ApiUpload(ApiCall& call) {
   const Config& config = call.worker->config();
   CollectorConfig collector;
@@ -137,9 +147,9 @@ HttpResponse ApiUpload(ApiCall& call) {
     }
   std::string name = call.query.Required("name", "the file's name");
   std::string who = SignedInUser(call);
-  std::string source = "console upload " + name + (who.empty() ? "" : " by " + who);
+  std::string source = UploadSource(name, who);
   BatchSummary summary =
-      call.worker->Ingest(call.request.body, call.request.content_type, source, collector);
+      call.worker->Ingest(call.request.body, call.request.content_type, source, collector, name);
   if (summary.status == "rejected") {
     const std::string count =
         std::to_string(std::max<int64_t>(summary.error_count, summary.errors.size()));
@@ -171,6 +181,13 @@ std::string BatchSummaryJson(const BatchSummary& s) {
               {"error_count", std::max<int64_t>(s.error_count, s.errors.size())},
               {"errors", std::move(errors)}};
   if (s.duplicate_of) out["duplicate_of"] = s.duplicate_of;
+  if (std::string_view source = s.info.source; source.starts_with(kUploadSource)) {
+    source.remove_prefix(kUploadSource.size());
+    const size_t by = source.rfind(kUploadBy);
+    out["file"] = std::string(source.substr(0, by));
+    if (by != std::string_view::npos)
+      out["uploaded_by"] = std::string(source.substr(by + kUploadBy.size()));
+  }
   // Invalid UTF-8 from a hostile body must not make dump() throw.
   return DumpJson(out);
 }

@@ -2,7 +2,8 @@
 // need it — its titles, kind, scope, the measure in words, the thresholds of each level (the
 // rule's own and each industry's and enterprise's override, shown as the alert detail shows a
 // member's), and its last evaluation with the members that had no data and why (reason in
-// English, reason_zh in Chinese: rules/no_data_words.h), named by credit code and register name.
+// English, reason_zh in Chinese, as the measure worded it), named by credit code and register
+// name.
 // Runs on the store worker, which owns the engine's statuses.
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,6 @@
 #include "core/json_text.h"
 #include "core/time_text.h"
 #include "rules/measure_words.h"
-#include "rules/no_data_words.h"
 #include "rules/rule_data.h"
 
 namespace parkwatch {
@@ -28,8 +28,8 @@ json EvaluationJson(const RuleStatus* s, const TimeJson& clock) {
   for (const RuleStatus::NoData& n : s->no_data) {
     json member = {{"scope", n.scope},
                    {"period", n.period},
-                   {"reason", n.reason},
-                   {"reason_zh", NoDataWords(n.reason, Language::kZh)}};
+                   {"reason", n.reason.en},
+                   {"reason_zh", n.reason.zh}};
     if (!n.enterprise.empty()) member["enterprise"] = n.enterprise;
     if (!n.name.empty()) member["name"] = n.name;
     if (!n.industry.empty()) member["industry"] = n.industry;
@@ -73,6 +73,7 @@ HttpResponse ApiRules(ApiCall& call) {
         }
         overrides.push_back(std::move(one));
       }
+      const Wording condition = ThresholdCondition(rule);  // beside the levels: fall()'s swings
       json where = json::object();
       if (rule.where.key) where["key"] = *rule.where.key;
       if (!rule.where.industries.empty()) where["industries"] = rule.where.industries;
@@ -91,6 +92,8 @@ HttpResponse ApiRules(ApiCall& call) {
                      {"measure_words_en", MeasureWords(rule, config, Language::kEn)},
                      {"unit", MeasureUnit(rule, config)},
                      {"levels", ThresholdsJson(rule.thresholds)},
+                     {"condition", condition.empty() ? json(nullptr) : json(condition.en)},
+                     {"condition_zh", condition.empty() ? json(nullptr) : json(condition.zh)},
                      {"overrides", std::move(overrides)},
                      {"target", rule.target.empty() ? json(nullptr) : json(rule.target)},
                      {"for", rule.for_periods},

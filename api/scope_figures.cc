@@ -32,9 +32,7 @@ MeasureOptions GrowthOptions(const RuleData& data, Cadence cadence, const std::s
   } else if (prices != "current") {
     throw ApiError::BadData("parameter prices: must be current or comparable");
   }
-  options.enterprise_name = [&data](EnterpriseIndex e) {
-    return data.row(e).credit_code + " " + data.row(e).name;
-  };
+  options.enterprise_name = [&data](EnterpriseIndex e) { return data.EnterpriseWording(e); };
   options.industry_name = [&data](int32_t i) { return data.IndustryName(i); };
   return options;
 }
@@ -59,7 +57,10 @@ json ScopeFigures::At(const std::vector<EnterpriseIndex>& members, Period t,
   point["enterprises"] = level.enterprises;
   MeasureResult yoy = growth_.YoY(s, t);
   point["yoy"] = MeasureJson(yoy);
-  if (!yoy.ok()) point["yoy_no_data"] = yoy.no_data_reason;
+  if (!yoy.ok()) {
+    point["yoy_no_data"] = yoy.no_data_reason.en;
+    point["yoy_no_data_zh"] = yoy.no_data_reason.zh;
+  }
   if (t.monthly()) {
     double ytd_level = 0;
     bool any = false;

@@ -21,9 +21,9 @@ class ScopeFigures {
   // prices or not; levels are always at current prices).
   ScopeFigures(const RuleData& data, const FigureTable& table, MeasureOptions growth);
 
-  // {level, enterprises, yoy (, yoy_no_data), and monthly ytd_level, ytd_yoy}; with whole also
-  // {pull, contribution (, ytd_pull, ytd_contribution)} on whole's growth. A level where nobody
-  // reported is null, not zero.
+  // {level, enterprises, yoy (, yoy_no_data and yoy_no_data_zh), and monthly ytd_level, ytd_yoy};
+  // with whole also {pull, contribution (, ytd_pull, ytd_contribution)} on whole's growth. A level
+  // where nobody reported is null, not zero.
   nlohmann::json At(const std::vector<EnterpriseIndex>& members, Period t,
                     const std::vector<EnterpriseIndex>* whole = nullptr) const;
 

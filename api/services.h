@@ -67,9 +67,11 @@ class WorkerServices {
   virtual const RuleSet& rules() const = 0;
   virtual const RuleData& rule_data() const = 0;
   // Ingests a request body as one batch through the one ingest path, evaluates the rules it
-  // touches and reports it to the loop.
+  // touches and reports it to the loop. source is the batch's (the audit's); name, when given,
+  // names the input in its errors instead (collectors/ingest.h IngestBody).
   virtual BatchSummary Ingest(const std::string& body, const std::string& content_type,
-                              const std::string& source, const CollectorConfig& collector) = 0;
+                              const std::string& source, const CollectorConfig& collector,
+                              const std::string& name = {}) = 0;
   // A batch written on the worker outside Ingest (a quarantine decision, store/quarantine.h):
   // the rules follow it as they follow an ingested batch.
   virtual void FollowBatch(const BatchSummary& batch) = 0;

@@ -145,6 +145,7 @@ HttpResponse ApiTuning(ApiCall& call) {
   for (const auto& g : rules->groups)
     for (const auto& r : g.rules) {
       json overrides = json::array();
+      const Wording condition = ThresholdCondition(r);  // what a breach needs beside the levels
       for (const auto& o : r.overrides)
         overrides.push_back({{"industry", o.industry},
                              {"enterprise", o.enterprise},
@@ -159,6 +160,8 @@ HttpResponse ApiTuning(ApiCall& call) {
                       {"target", r.target},
                       {"for", r.for_periods},
                       {"thresholds", ThresholdJson(r.thresholds)},
+                      {"condition", condition.empty() ? json(nullptr) : json(condition.en)},
+                      {"condition_zh", condition.empty() ? json(nullptr) : json(condition.zh)},
                       {"overrides", overrides}});
     }
   json entries = json::array();

@@ -87,7 +87,7 @@ void BM_ParkYoY(benchmark::State& state) {
   for (auto _ : state) {
     MeasureResult r = m.YoY(park.scope, Period::Week(2024, 20));
     benchmark::DoNotOptimize(r);
-    if (!r.ok()) state.SkipWithError(r.no_data_reason.c_str());
+    if (!r.ok()) state.SkipWithError(r.no_data_reason.en.c_str());
   }
   state.SetItemsProcessed(state.iterations() * kEnterprises);
 }
@@ -100,7 +100,7 @@ void BM_ParkYtdYoY(benchmark::State& state) {
   for (auto _ : state) {
     MeasureResult r = m.YtdYoY(park.scope, Period::Month(2024, 12));
     benchmark::DoNotOptimize(r);
-    if (!r.ok()) state.SkipWithError(r.no_data_reason.c_str());
+    if (!r.ok()) state.SkipWithError(r.no_data_reason.en.c_str());
   }
   state.SetItemsProcessed(state.iterations() * kEnterprises);
 }

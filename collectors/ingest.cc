@@ -194,8 +194,9 @@ BatchSummary IngestFile(const std::string& path, const CollectorConfig& collecto
 
 BatchSummary IngestBody(const std::string& body, const std::string& content_type,
                         const std::string& source, const CollectorConfig& collector,
-                        const Config& config, Store& store) {
+                        const Config& config, Store& store, const std::string& name) {
   BatchInfo info{source, collector.name, Sha256Hex(body)};
+  const std::string& input = name.empty() ? source : name;  // as its errors name it
   size_t first = body.find_first_not_of(" \t\r\n");
   bool json = content_type.find("json") != std::string::npos ||
               (first != std::string::npos && (body[first] == '{' || body[first] == '['));
@@ -205,13 +206,13 @@ BatchSummary IngestBody(const std::string& body, const std::string& content_type
       info, size, collector, config, store, [&](RecordSink* sink, TableResult* result) {
         if (format != FileFormat::kText) {
           ReadWorkbook([&](const SheetChoice& c) { return OpenWorkbookSheet(body, format, c); },
-                       source, collector, config, sink, result, {});
+                       input, collector, config, sink, result, {});
         } else if (json) {
-          ReadJsonTable(body, source, collector, config.indicators, sink, result);
+          ReadJsonTable(body, input, collector, config.indicators, sink, result);
         } else {
           ViewStreambuf view(body);
           std::istream in(&view);
-          ReadCsvTable(in, source, collector, config.indicators, sink, result);
+          ReadCsvTable(in, input, collector, config.indicators, sink, result);
         }
       });
 }

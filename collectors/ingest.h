@@ -29,11 +29,13 @@ BatchSummary IngestFile(const std::string& path, const CollectorConfig& collecto
                         bool follow_symlinks = true);
 
 // Ingests a request body: a workbook when its bytes are one, JSON when content_type says so or
-// the body starts with '{' or '[', CSV otherwise. source names the input in diagnostics (e.g.
-// "request").
+// the body starts with '{' or '[', CSV otherwise. source is the batch's, as the batch list and
+// the revisions' audit keep it ("console upload bad.csv by zhang"); name, when given, names the
+// input in its errors instead, as its sender knows it (bad.csv 第2行第3列), else source does
+// (e.g. "request").
 BatchSummary IngestBody(const std::string& body, const std::string& content_type,
                         const std::string& source, const CollectorConfig& collector,
-                        const Config& config, Store& store);
+                        const Config& config, Store& store, const std::string& name = {});
 
 // Records an input that never arrived — a scheduled pull that failed after its retries — as a
 // rejected batch whose one error says why (source: the URL or "sql_pull:NAME"), so the batch

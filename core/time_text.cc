@@ -77,6 +77,14 @@ std::string YearToDateName(const Period& p, Language lang) {
              : std::string("January–") + kMonthsEn[p.last_month() - 1] + " " + year;
 }
 
+Wording PeriodWording(const Period& p) {
+  return {PeriodName(p, Language::kEn), PeriodName(p, Language::kZh)};
+}
+
+Wording YearToDateWording(const Period& p) {
+  return {YearToDateName(p, Language::kEn), YearToDateName(p, Language::kZh)};
+}
+
 std::string PeriodDays(const Period& p, Language lang) {
   if (!p.valid()) return "";
   return lang == Language::kZh ? DayZh(p.FirstDay()) + "—" + DayZh(p.LastDay())

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/period.h"
+#include "core/wording.h"
 
 namespace parkwatch {
 
@@ -19,6 +20,10 @@ std::string PeriodName(const Period& period, Language lang = Language::kZh);
 
 // A month's year to date: 2025年1—6月 / January–June 2025 (1—2月 for Jan–Feb); weeks as PeriodName.
 std::string YearToDateName(const Period& period, Language lang = Language::kZh);
+
+// PeriodName and YearToDateName in both languages, for a text worded in both (core/wording.h).
+Wording PeriodWording(const Period& period);
+Wording YearToDateWording(const Period& period);
 
 // 5月5日—5月11日 / 5 May – 11 May: the days the period covers.
 std::string PeriodDays(const Period& period, Language lang = Language::kZh);

@@ -13,6 +13,15 @@ struct Wording {
 
   // No message (a check that passed).
   bool empty() const { return en.empty() && zh.empty(); }
+
+  // Both languages extended side by side: a reason put in context ("growth for June 2025: " +
+  // why), or two sentences joined.
+  Wording& operator+=(const Wording& more) {
+    en += more.en;
+    zh += more.zh;
+    return *this;
+  }
+  friend Wording operator+(Wording a, const Wording& b) { return a += b; }
 };
 
 }  // namespace parkwatch

@@ -258,6 +258,9 @@ int ExplainCommand(const Flags& flags) {
                               : en           ? ", "
                                              : "，") +
                   LevelWord(s, en) + (en ? " " : "") + Amount(th["levels"][s], unit, en);
+    // fall(): a line is crossed only N usual swings below its own course (alert_detail.cc).
+    const std::string condition = S(th, en ? "condition" : "condition_zh");
+    if (!condition.empty()) levels += (en ? ", " : "，") + condition;
     if (th["clear"].is_number())
       levels += std::string(en ? "; clears past " : "；解除线 ") + Amount(th["clear"], unit, en);
     std::printf(en ? "Lines (%s fires): %s\n" : "预警线（%s即预警）：%s\n",

@@ -96,8 +96,9 @@ void StoreWorker::IngestInboxFile(const std::string& collector_name, const std::
 }
 
 BatchSummary StoreWorker::Ingest(const std::string& body, const std::string& content_type,
-                                 const std::string& source, const CollectorConfig& collector) {
-  BatchSummary summary = IngestBody(body, content_type, source, collector, *config_, *store_);
+                                 const std::string& source, const CollectorConfig& collector,
+                                 const std::string& name) {
+  BatchSummary summary = IngestBody(body, content_type, source, collector, *config_, *store_, name);
   boost::asio::post(loop_, [events = events_, summary] { events->batch(summary, ""); });
   Evaluate(summary);
   return summary;

@@ -93,7 +93,8 @@ class StoreWorker : public WorkerServices {
   const RuleSet& rules() const override;
   const RuleData& rule_data() const override;
   BatchSummary Ingest(const std::string& body, const std::string& content_type,
-                      const std::string& source, const CollectorConfig& collector) override;
+                      const std::string& source, const CollectorConfig& collector,
+                      const std::string& name = {}) override;
   void FollowBatch(const BatchSummary& batch) override;
   void NotificationsChanged() override;
 

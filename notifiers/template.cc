@@ -13,6 +13,7 @@
 #include "core/number_text.h"
 #include "core/time_text.h"
 #include "core/units.h"
+#include "rules/measure_words.h"
 
 namespace parkwatch {
 namespace {
@@ -322,6 +323,13 @@ std::string CountsLine(const Message& msg, const std::string& lang) {
   return out + parts;
 }
 
+// fall(): what a breach needs beside the line, N of the enterprise's usual swings below its own
+// course (rules/measure_words.h, as the alert page says it); empty for other rules.
+Wording Condition(const AlertNotice& a) {
+  auto swings = Annotation(a, "swings");
+  return swings ? FallCondition(*swings, Annotation(a, "swing")) : Wording{};
+}
+
 std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
                                                        const std::string& lang) {
   const Words& w = WordsFor(lang);
@@ -337,6 +345,8 @@ std::vector<std::pair<std::string, std::string>> Facts(const AlertNotice& a,
   if (a.value) {
     std::string v = FormatValue(*a.value);
     std::string t = Threshold(a);
+    if (const Wording condition = Condition(a); !t.empty() && !condition.empty())
+      t += lang == "en" ? " " + condition.en : condition.zh;
     if (!t.empty())
       v += lang == "en" ? " (" + std::string(w.threshold) + " " + t + ")"
                         : "（" + std::string(w.threshold) + " " + t + "）";
@@ -614,7 +624,10 @@ std::vector<std::pair<std::string, std::string>> FactsZh(const AlertNotice& a) {
       at.annotations.erase("growth");  // the growth of now, not of the period it fired in
       add("触发时", FigureZh(at, ""));
     }
-    add("预警线", AllLevelsZh(a));
+    std::string lines = AllLevelsZh(a);
+    if (const Wording condition = Condition(a); !lines.empty() && !condition.empty())
+      lines += "，" + condition.zh;
+    add("预警线", lines);
     std::string figure_name = Get(a.annotations, "indicator_title");
     add(figure_name.empty() ? "数值" : figure_name.c_str(), FiguresLine(a, "zh"));
   }

@@ -106,9 +106,10 @@ std::string Headline(const MonthlyReport& r, const std::string& lang) {
     if (!s.empty()) out += (out.empty() || en ? (out.empty() ? "" : " ") : "") + s;
   }
   if (out.empty())
-    out = en ? "No year-to-date growth can be computed for " + MonthWords(r.period, lang) + "."
+    out = en ? "No year-to-date growth can be computed for " + MonthWords(r.period, lang) +
+                   (r.sections.empty() ? std::string() : ": " + r.sections[0].park.no_data.en) + "."
              : MonthWords(r.period, lang) + "无法计算累计增速：" +
-                   (r.sections.empty() ? std::string() : r.sections[0].park.no_data) + "。";
+                   (r.sections.empty() ? std::string() : r.sections[0].park.no_data.zh) + "。";
 
   // 增长面 and the movements of the industries.
   const Breadth& b = r.breadth;

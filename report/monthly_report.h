@@ -26,6 +26,7 @@
 #include "alerts/alert.h"
 #include "config/config.h"
 #include "core/period.h"
+#include "core/wording.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
 
@@ -58,7 +59,7 @@ struct ScopeGrowth {
   std::optional<double> ytd_last_year;  // 1..N月 cumulative of last year
   std::optional<double> target;         // annual target of the rule set (`targets:`)
   int enterprises = 0;                  // in the YTD caliber
-  std::string no_data;                  // why ytd has no value
+  Wording no_data;                      // why ytd has no value (as the measure words it)
 };
 
 struct IndustryFigures {

@@ -22,7 +22,8 @@ json Growth(const ScopeGrowth& g) {
           {"ytd_last_year", Opt(g.ytd_last_year)},
           {"target", Opt(g.target)},
           {"enterprises", g.enterprises},
-          {"no_data", g.no_data}};
+          {"no_data", g.no_data.en},
+          {"no_data_zh", g.no_data.zh}};
 }
 
 json Enterprise(const EnterpriseFigures& f) {

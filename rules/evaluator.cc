@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/spring_festival.h"
+#include "core/time_text.h"
 #include "rules/measures.h"
 
 namespace parkwatch {
@@ -115,13 +116,11 @@ std::map<int32_t, std::vector<EnterpriseIndex>> ByIndustry(const RuleData& data,
   return out;
 }
 
-// Options whose reasons name enterprises by credit code and name, industries by name.
+// Options whose reasons name enterprises by name and credit code (常德甲药业（9143…）, as a
+// person finds it in the register), industries by name.
 MeasureOptions NamedOptions(const RuleData& data) {
   MeasureOptions options;
-  options.enterprise_name = [&data](EnterpriseIndex e) {
-    const EnterpriseRow& row = data.row(e);
-    return row.name.empty() ? row.credit_code : row.credit_code + " " + row.name;
-  };
+  options.enterprise_name = [&data](EnterpriseIndex e) { return data.EnterpriseWording(e); };
   options.industry_name = [&data](int32_t i) {
     const std::string& name = data.IndustryName(i);
     return name.empty() ? "(unknown)" : name;
@@ -129,10 +128,18 @@ MeasureOptions NamedOptions(const RuleData& data) {
   return options;
 }
 
-MeasureResult NoData(std::string reason) {
+MeasureResult NoData(Wording reason) {
   MeasureResult r;
   r.no_data_reason = std::move(reason);
   return r;
+}
+
+// A rule's indicator the rule data was not prepared with (a configuration error).
+Wording NotLoaded(const std::string& indicator, Cadence cadence) {
+  return {"indicator " + indicator + " (" + std::string(CadenceName(cadence)) +
+              ") is not loaded for the rules",
+          std::string("规则没有载入") + (cadence == Cadence::kWeekly ? "周度" : "月度") + "指标 " +
+              indicator};
 }
 
 MeasureResult Compute(const Measures& m, const MeasureSpec& spec, Scope part, Scope whole,
@@ -160,11 +167,11 @@ MeasureResult Compute(const Measures& m, const MeasureSpec& spec, Scope part, Sc
     case MeasureKind::kChange:
       return m.Change(part, t, spec.against_previous);
     case MeasureKind::kUnitSlip:
-      return NoData("unit_slip() is evaluated per enterprise");
+      return NoData({"unit_slip() is evaluated per enterprise", "unit_slip() 只按企业评估"});
     case MeasureKind::kFall:
-      return NoData("fall() is evaluated per enterprise");
+      return NoData({"fall() is evaluated per enterprise", "fall() 只按企业评估"});
   }
-  return NoData("unknown measure");
+  return NoData({"unknown measure", "未知的度量"});
 }
 
 std::optional<double> MildestThreshold(const Thresholds& th) {
@@ -213,6 +220,21 @@ std::string TargetKey(const Member& m) {
       return "park";
     case ScopeKind::kSet:
       return "set:" + *m.set;
+  }
+  return "";
+}
+
+// The member a target is missing for, as a person says it: 园区, 医药化工行业, the enterprise.
+std::string TargetWho(const Member& m, const RuleData& data) {
+  switch (m.scope) {
+    case ScopeKind::kEnterprise:
+      return data.row(m.enterprise).name.empty() ? *m.credit_code : data.row(m.enterprise).name;
+    case ScopeKind::kIndustry:
+      return *m.industry_name + "行业";
+    case ScopeKind::kPark:
+      return "园区";
+    case ScopeKind::kSet:
+      return "“" + *m.set + "”";
   }
   return "";
 }
@@ -325,9 +347,11 @@ class Evaluator::ThresholdRun {
         break;
       case ScopeKind::kPark: {
         std::vector<EnterpriseIndex> members = filter_.All();
-        Emit(ParkMember(), members.empty() ? NoData("no enterprise of the park is in scope in " +
-                                                    std::to_string(c_.t.year()))
-                                           : Measure(members, park_));
+        const std::string year = std::to_string(c_.t.year());
+        Emit(ParkMember(), members.empty()
+                               ? NoData({"no enterprise of the park is in scope in " + year,
+                                         year + "年园区没有在规则范围内的企业"})
+                               : Measure(members, park_));
         break;
       }
       case ScopeKind::kSet: {
@@ -336,10 +360,12 @@ class Evaluator::ThresholdRun {
           for (const auto& code : it->second)
             if (auto e = c_.data.IndexOfCode(code)) candidates.push_back(*e);
         std::vector<EnterpriseIndex> members = filter_.Among(candidates);
-        Emit(SetMember(c_.rule.set),
-             members.empty() ? NoData("no enterprise of set " + c_.rule.set +
-                                      " is above designated size in " + std::to_string(c_.t.year()))
-                             : Measure(members, park_));
+        const std::string year = std::to_string(c_.t.year());
+        Emit(SetMember(c_.rule.set), members.empty()
+                                         ? NoData({"no enterprise of set " + c_.rule.set +
+                                                       " is above designated size in " + year,
+                                                   year + "年“" + c_.rule.set + "”中没有规上企业"})
+                                         : Measure(members, park_));
         break;
       }
     }
@@ -350,9 +376,7 @@ class Evaluator::ThresholdRun {
   // every member (a table or price index the data was not prepared with).
   void Prepare() {
     const FigureTable* table = c_.data.Figures(spec_.indicator, c_.group.cadence);
-    if (!table)
-      common_ = "indicator " + spec_.indicator + " (" + std::string(CadenceName(c_.group.cadence)) +
-                ") is not loaded for the rules";
+    if (!table) common_ = NotLoaded(spec_.indicator, c_.group.cadence);
     MeasureOptions options = NamedOptions(c_.data);
     options.combine_jan_feb = c_.combine;
     // Only the unit-slip measure reads held figures: its alert says why they are held.
@@ -367,7 +391,8 @@ class Evaluator::ThresholdRun {
         options.price_index = nullptr;  // never ingested: current prices, labelled so
       if (options.price_index) basis_ = "comparable";
       if (!options.price_index && !fallback_ && common_.empty())
-        common_ = "price index " + spec_.deflator + " is not loaded for the rules";
+        common_ = {"price index " + spec_.deflator + " is not loaded for the rules",
+                   "规则没有载入价格指数 " + spec_.deflator};
     }
     deflated_ = options.price_index != nullptr;
     // Measures needs a table even when there is none; an empty one stands in and is never read.
@@ -411,8 +436,9 @@ class Evaluator::ThresholdRun {
         o.target = *target;
         if (measured) result.value = *measured - *target;
       } else {
-        result =
-            NoData("no target \"" + c_.rule.target + "\" for " + key + " in the targets table");
+        result = NoData(
+            {"no target \"" + c_.rule.target + "\" for " + key + " in the targets table",
+             "目标表中没有" + TargetWho(member, c_.data) + "的目标“" + c_.rule.target + "”"});
       }
     }
     o.value = result.value;
@@ -465,9 +491,9 @@ class Evaluator::ThresholdRun {
       bool in_caliber = false;
     };
     std::vector<Found> found(c_.data.size());
-    std::map<int32_t, std::string> failures;  // whole (industry, or -1 = park) -> reason
+    std::map<int32_t, Wording> failures;  // whole (industry, or -1 = park) -> reason
     auto collect = [&](Scope whole, int32_t key) {
-      std::string reason;
+      Wording reason;
       for (const auto& p : measures_->PullsByEnterprise(whole, c_.t, &reason))
         found[static_cast<size_t>(p.enterprise)] = {p.pull, p.contribution, true};
       if (!reason.empty()) failures[key] = reason;
@@ -483,13 +509,18 @@ class Evaluator::ThresholdRun {
       const Found& f = found[static_cast<size_t>(e)];
       MeasureResult r;
       if (auto failure = failures.find(key); failure != failures.end()) {
-        r = NoData(std::string(of_industry ? "industry" : "park") + ": " + failure->second);
+        r = NoData(
+            (of_industry ? Wording{"industry: ", "所属行业："} : Wording{"park: ", "园区："}) +
+            failure->second);
       } else if (of_industry && key < 0) {
-        r = NoData("the enterprise has no industry to measure its pull against");
+        r = NoData({"the enterprise has no industry to measure its pull against",
+                    "该企业没有所属行业，算不出对行业的拉动"});
       } else if (!f.in_caliber) {
-        r = NoData("no figure for " + c_.t.ToString() +
-                   " or the same period last year, so "
-                   "the enterprise is not in the caliber of the growth");
+        const Wording at = PeriodWording(c_.t);
+        r = NoData({"no figure for " + at.en +
+                        " or the same period last year, so the enterprise is not in the caliber "
+                        "of the growth",
+                    at.zh + "或上年同期没有数据，不在增速的同口径企业之内"});
       } else if (spec_.kind == MeasureKind::kPull) {
         r.value = f.pull;
         r.enterprises = 1;
@@ -497,7 +528,8 @@ class Evaluator::ThresholdRun {
         r.value = *f.contribution;
         r.enterprises = 1;
       } else {
-        r = NoData("the whole did not change, so contributions are undefined");
+        r = NoData({"the whole did not change, so contributions are undefined",
+                    "整体没有变化，算不出贡献率"});
       }
       Emit(EnterpriseMember(c_.data, e), std::move(r));
     }
@@ -572,7 +604,7 @@ class Evaluator::ThresholdRun {
   const bool whole_based_;                 // the measure needs a whole (the park's members)
   const std::set<EnterpriseIndex>* only_;  // incremental: these enterprises (not whole-based)
   std::vector<EnterpriseIndex> park_;      // the whole, when whole_based_
-  std::string common_;
+  Wording common_;
   bool fallback_ = false;  // comparable_or_current
   bool deflated_ = false;  // the comparable measures have a price index
   const char* basis_ = "current";
@@ -600,7 +632,7 @@ void Evaluator::EvaluateAnomaly(const Context& c, std::vector<RuleOutcome>* out)
     const EnterpriseIndex e = members[i];
     RuleOutcome o = c.Outcome();
     if (!table) {
-      o.no_data_reason = "indicator " + rule.measure.indicator + " is not loaded for the rules";
+      o.no_data_reason = NotLoaded(rule.measure.indicator, c.group.cadence);
     } else {
       AnomalyResult& a = anomalies[i];
       if (a.z) {

@@ -4,6 +4,7 @@
 
 #include "core/number_text.h"
 #include "core/units.h"
+#include "rules/measures.h"
 
 namespace parkwatch {
 
@@ -28,6 +29,55 @@ const char* RuleKindName(RuleKind kind) {
       return "anomaly";
   }
   return "threshold";
+}
+
+namespace {
+
+// 2, 2.5: a number of swings as the rule file writes it.
+std::string Swings(double swings) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", swings);
+  return buf;
+}
+
+std::string Points(double ratio) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", ratio * 100);
+  return buf;
+}
+
+// member: for one enterprise (own: its swing, or none yet), or for the rule as a whole.
+Wording FallWords(double swings, bool member, std::optional<double> own) {
+  const std::string n = Swings(swings);
+  Wording w{"and at least " + n + " usual swings below " +
+                (member ? "its own course" : "the enterprise's own course"),
+            "且低于" + std::string(member ? "其" : "企业") + "自身走势" + n + "个常规波动幅度以上"};
+  if (!member)
+    return w + Wording{" (each enterprise's usual swing from its growth over three years)",
+                       "（各企业的常规波动按其近三年增速估算）"};
+  if (own)
+    return w +
+           Wording{" (this enterprise's growth usually moves by about ±" + Points(*own) + " pp)",
+                   "（该企业增速的常规波动约±" + Points(*own) + "个百分点）"};
+  return w +
+         Wording{" (less than a year of its growth: ±" + Points(kFallDefaultSwing) + " pp assumed)",
+                 "（该企业增速不足一年，常规波动按±" + Points(kFallDefaultSwing) + "个百分点计）"};
+}
+
+}  // namespace
+
+Wording ThresholdCondition(const RuleConfig& rule) {
+  if (rule.kind != RuleKind::kThreshold || rule.measure.kind != MeasureKind::kFall) return {};
+  return FallWords(rule.measure.swings, false, std::nullopt);
+}
+
+Wording ThresholdCondition(const RuleConfig& rule, std::optional<double> swing) {
+  if (rule.kind != RuleKind::kThreshold || rule.measure.kind != MeasureKind::kFall) return {};
+  return FallWords(rule.measure.swings, true, swing);
+}
+
+Wording FallCondition(double swings, std::optional<double> swing) {
+  return FallWords(swings, true, swing);
 }
 
 std::string ScopeText(const RuleConfig& rule) {

@@ -4,10 +4,12 @@
 // for the people who write rules. Any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "config/config.h"
 #include "core/time_text.h"
+#include "core/wording.h"
 #include "rules/rule_config.h"
 
 namespace parkwatch {
@@ -29,6 +31,18 @@ std::string ValueInUnit(double value, const std::string& unit, Language lang = L
 // ValueInUnit in the rule's own unit.
 std::string ValueWords(const RuleConfig& rule, const Config& config, double value,
                        Language lang = Language::kZh);
+
+// What a rule's lines do not say by themselves, in both languages; empty for most rules.
+// fall(x, swings=N) breaches a line only when the growth is also N usual swings below the
+// enterprise's own course (rules/measures.h Fall): 且低于企业自身走势2个常规波动幅度以上（各企业的
+// 常规波动按其近三年增速估算）for the rule; for one enterprise's alert (swing: its own, nullopt
+// while it has less than a year of growth and the default stands in) 且低于其自身走势2个常规波动
+// 幅度以上（该企业增速的常规波动约±3.2个百分点）. The alert page, the rule list, the tuning form,
+// `explain` and messages say it beside the lines.
+Wording ThresholdCondition(const RuleConfig& rule);
+Wording ThresholdCondition(const RuleConfig& rule, std::optional<double> swing);
+// The same from the numbers an alert's annotations carry (swings, swing): messages.
+Wording FallCondition(double swings, std::optional<double> swing);
 
 // "enterprise", "industry", "park" or "set:NAME".
 std::string ScopeText(const RuleConfig& rule);

@@ -7,13 +7,15 @@
 #include <span>
 
 #include "core/spring_festival.h"
+#include "core/time_text.h"
 
 namespace parkwatch {
 
 namespace {
 
-constexpr char kSeparateRates[] =
-    "separate January and February rates cannot be combined: NBS publishes only 1—2月";
+const Wording kSeparateRates{
+    "separate January and February rates cannot be combined: NBS publishes only 1—2月",
+    "1月和2月的比率不能合并：国家统计局只公布1—2月的"};
 
 // Reads one enterprise's figure for one period under the Jan–Feb convention. For a Jan–Feb
 // period it prefers the stored Jan–Feb figure and otherwise sums separate January and February
@@ -31,14 +33,14 @@ class PeriodReader {
 
   // The figure, or nullopt; *why (if given) explains a Jan–Feb figure that cannot be formed.
   // Small so that it inlines into the loops over a scope; the rare split case is a call.
-  std::optional<double> Get(EnterpriseIndex e, std::string* why = nullptr) const {
+  std::optional<double> Get(EnterpriseIndex e, Wording* why = nullptr) const {
     if (auto v = main_.Get(e)) return v;
     if (!split_) return std::nullopt;
     return FromMonths(e, why);
   }
 
  private:
-  std::optional<double> FromMonths(EnterpriseIndex e, std::string* why) const {
+  std::optional<double> FromMonths(EnterpriseIndex e, Wording* why) const {
     auto jan = jan_.Get(e), feb = feb_.Get(e);
     if (!jan && !feb) return std::nullopt;
     if (!summable_) {
@@ -47,8 +49,10 @@ class PeriodReader {
     }
     if (jan && feb) return *jan + *feb;  // 1—2月 = January + February for levels
     if (why)
-      *why = jan ? "January figure without February, so no 1—2月 total"
-                 : "February figure without January, so no 1—2月 total";
+      *why = jan ? Wording{"a January figure without February, so no 1—2月 total",
+                           "有1月数据而没有2月数据，合计不出1—2月"}
+                 : Wording{"a February figure without January, so no 1—2月 total",
+                           "有2月数据而没有1月数据，合计不出1—2月"};
     return std::nullopt;
   }
 
@@ -57,13 +61,14 @@ class PeriodReader {
   bool split_ = false;
 };
 
-std::string Describe(std::span<const Period> periods) {
-  if (periods.empty()) return "";
-  if (periods.size() == 1) return periods.front().ToString();
-  return periods.front().ToString() + " to " + periods.back().ToString();
+// The periods a measure reads, in words: one period, or a year's months to date (2025年1—8月).
+Wording Describe(std::span<const Period> periods) {
+  if (periods.empty()) return {};
+  if (periods.size() == 1) return PeriodWording(periods.front());
+  return YearToDateWording(periods.back());
 }
 
-MeasureResult NoData(std::string reason) {
+MeasureResult NoData(Wording reason) {
   MeasureResult r;
   r.no_data_reason = std::move(reason);
   return r;
@@ -117,6 +122,32 @@ MeasureResult TargetDeviation(const MeasureResult& value, double target) {
   return r;
 }
 
+namespace {
+
+// What a growth's base is, in a reason: "no figure for March 2023 (same period last year)".
+const Wording kSamePeriodLastYear{"same period last year", "上年同期"};
+const Wording kSameMonthsLastYear{"same months last year", "上年同期各月"};
+const Wording kPreviousPeriod{"previous period", "上期"};
+
+// "甲药业（9143…）2025年8月没有数据" / "甲药业 (9143…) has no figure for August 2025".
+Wording NoFigure(const Wording& who, Period t) {
+  const Wording at = PeriodWording(t);
+  return {who.en + " has no figure for " + at.en, who.zh + at.zh + "没有数据"};
+}
+
+Wording BaseNotPositive(const Wording& base, double total) {
+  return {"base total for " + base.en + " is " + Number(total) +
+              ": growth from a zero or negative base is not defined",
+          base.zh + "的基数合计为" + Number(total) + "，零或负的基数算不出增速"};
+}
+
+Wording RateNotDefined(const char* en, const char* zh) {
+  return {std::string(en) + " of a published rate is not defined",
+          std::string("公布的比率不能算") + zh};
+}
+
+}  // namespace
+
 // What Compare found: totals of the current and base periods over the enterprises having all of
 // them, or why there are none.
 struct Measures::Sums {
@@ -125,7 +156,7 @@ struct Measures::Sums {
   double base = 0;
   int counted = 0;
   int excluded = 0;
-  std::string error;  // set when nothing could be counted, or the inputs are unusable
+  Wording error;  // set when nothing could be counted, or the inputs are unusable
 };
 
 Measures::Measures(const FigureTable& figures, std::span<const EnterpriseInfo> enterprises,
@@ -134,17 +165,30 @@ Measures::Measures(const FigureTable& figures, std::span<const EnterpriseInfo> e
 
 bool Measures::is_rate() const { return figures_.kind() == IndicatorKind::kRate; }
 
-std::string Measures::CheckPeriod(Period t) const {
-  if (!t.valid()) return "invalid period";
-  if (t.cadence() != figures_.cadence())
-    return "period " + t.ToString() + " is not " + std::string(CadenceName(figures_.cadence()));
+namespace {
+
+const char* CadenceZh(Cadence c) { return c == Cadence::kWeekly ? "周度" : "月度"; }
+
+}  // namespace
+
+Wording Measures::CheckPeriod(Period t) const {
+  if (!t.valid()) return {"invalid period", "期间无效"};
+  const Cadence cadence = figures_.cadence();
+  if (t.cadence() != cadence)
+    return {PeriodName(t, Language::kEn) + " is not " + std::string(CadenceName(cadence)),
+            PeriodName(t) + "不是" + CadenceZh(cadence) + "期间"};
   if (options_.combine_jan_feb && t.monthly() && !t.is_jan_feb() && t.first_month() <= 2)
-    return "January and February are one period (" + Period::JanFeb(t.year()).ToString() +
-           ", NBS 1—2月); " + t.ToString() + " is not a period of its own";
-  if (options_.price_index && options_.price_index->cadence() != figures_.cadence())
-    return "the price index is " + std::string(CadenceName(options_.price_index->cadence())) +
-           " but the figures are " + std::string(CadenceName(figures_.cadence()));
-  return "";
+    return {"January and February are one period (" +
+                PeriodName(Period::JanFeb(t.year()), Language::kEn) + ", NBS 1—2月); " +
+                PeriodName(t, Language::kEn) + " is not a period of its own",
+            "1月和2月合为一期（" + PeriodName(Period::JanFeb(t.year())) + "），" + PeriodName(t) +
+                "不单独成期"};
+  if (options_.price_index && options_.price_index->cadence() != cadence)
+    return {"the price index is " + std::string(CadenceName(options_.price_index->cadence())) +
+                " but the figures are " + std::string(CadenceName(cadence)),
+            std::string("价格指数是") + CadenceZh(options_.price_index->cadence()) + "的，数据是" +
+                CadenceZh(cadence) + "的"};
+  return {};
 }
 
 // The heart of every growth measure: sums V over the current periods and over the base periods
@@ -158,11 +202,11 @@ std::string Measures::CheckPeriod(Period t) const {
 // periods in order and the totals add enterprises in scope order, so the values are the same
 // to the last bit; the messages name the same enterprise and period as well.
 Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
-                                 std::span<const Period> base, const char* base_label,
+                                 std::span<const Period> base, const Wording& base_label,
                                  std::vector<std::pair<EnterpriseIndex, double>>* deltas) const {
   Sums s;
   if (scope.empty()) {
-    s.error = "the scope has no enterprises";
+    s.error = {"the scope has no enterprises", "范围内没有企业"};
     return s;
   }
   const bool summable = !is_rate();
@@ -222,13 +266,18 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
     if (m.unpriced != kNone) {
       int32_t industry = IndustryOf(e);
       if (industry < 0) {
-        s.error = EnterpriseText(e) + " has no industry, so no price index to deflate with";
+        const Wording who = EnterpriseText(e);
+        s.error = {who.en + " has no industry, so no price index to deflate with",
+                   who.zh + "没有所属行业，无法按价格指数折算可比价"};
         return s;
       }
-      std::string why;
+      Wording why;
       PeriodReader(*options_.price_index, current[m.unpriced], false).Get(industry, &why);
-      s.error = "no usable price index for industry " + IndustryText(industry) + " at " +
-                current[m.unpriced].ToString() + (why.empty() ? "" : " (" + why + ")");
+      const Wording at = PeriodWording(current[m.unpriced]);
+      s.error = {"no usable price index for industry " + IndustryText(industry) + " in " + at.en +
+                     (why.empty() ? "" : " (" + why.en + ")"),
+                 "“" + IndustryText(industry) + "”行业" + at.zh + "没有可用的价格指数" +
+                     (why.empty() ? "" : "（" + why.zh + "）")};
       return s;
     }
     if (deltas) deltas->emplace_back(e, m.current - m.base);
@@ -240,23 +289,37 @@ Measures::Sums Measures::Compare(Scope scope, std::span<const Period> current,
   s.excluded = static_cast<int>(scope.size()) - s.counted;
   if (s.counted > 0) return s;
 
-  std::string what = Describe(current);
+  const Wording what = Describe(current);
+  const std::string count = std::to_string(scope.size());
   if (without_current == static_cast<int>(scope.size())) {
-    s.error = scope.size() == 1 ? EnterpriseText(scope[0]) + " has no figure for " + what
-                                : "no figure for " + what + " for any of the " +
-                                      std::to_string(scope.size()) + " enterprises in scope";
+    if (scope.size() == 1) {
+      const Wording who = EnterpriseText(scope[0]);
+      s.error = {who.en + " has no figure for " + what.en, who.zh + what.zh + "没有数据"};
+    } else {
+      s.error = {"no figure for " + what.en + " for any of the " + count + " enterprises in scope",
+                 "范围内" + count + "家企业" + what.zh + "都没有数据"};
+    }
   } else {
-    s.error = "no figure for " + Describe(base) + " (" + base_label + ") for " +
-              (scope.size() == 1 ? EnterpriseText(scope[0])
-                                 : "any enterprise in scope that reported " + what);
+    const Wording before = Describe(base);
+    if (scope.size() == 1) {
+      const Wording who = EnterpriseText(scope[0]);
+      s.error = {"no figure for " + before.en + " (" + base_label.en + ") for " + who.en,
+                 who.zh + "没有" + before.zh + "（" + base_label.zh + "）的数据"};
+    } else {
+      s.error = {
+          "no figure for " + before.en + " (" + base_label.en +
+              ") for any enterprise in scope that reported " + what.en,
+          "报了" + what.zh + "数据的企业都没有" + before.zh + "（" + base_label.zh + "）的数据"};
+    }
   }
   // The first enterprise whose first missing figure is an unusable Jan–Feb one says why.
   for (size_t k = 0; k < scope.size(); ++k) {
     if (members[k].missing == kNone) continue;
-    std::string why;
+    Wording why;
     PeriodReader(figures_, period(members[k].missing), summable).Get(scope[k], &why);
     if (!why.empty()) {
-      s.error += "; " + EnterpriseText(scope[k]) + ": " + why;
+      const Wording who = EnterpriseText(scope[k]);
+      s.error += Wording{"; " + who.en + ": " + why.en, "；" + who.zh + "：" + why.zh};
       break;
     }
   }
@@ -271,10 +334,14 @@ int32_t Measures::IndustryOf(EnterpriseIndex e) const {
 
 MeasureResult Measures::Level(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
-  if (is_rate() && scope.size() != 1)
-    return NoData("a published rate is not summed: the rate of " + std::to_string(scope.size()) +
-                  " enterprises is undefined; use the aggregate's own published rate");
-  Sums s = Compare(scope, std::span<const Period>(&t, 1), {}, "");
+  if (is_rate() && scope.size() != 1) {
+    const std::string n = std::to_string(scope.size());
+    return NoData(
+        {"a published rate is not summed: the rate of " + n +
+             " enterprises is undefined; use the aggregate's own published rate",
+         "公布的比率不能相加：" + n + "家企业合起来的比率没有定义，请用汇总后公布的比率"});
+  }
+  Sums s = Compare(scope, std::span<const Period>(&t, 1), {}, {});
   if (!s.error.empty()) return NoData(s.error);
   MeasureResult r;
   r.value = s.current;
@@ -298,33 +365,47 @@ MeasureResult Measures::Growth(Scope scope, Period t, GrowthBasis basis) const {
   return basis == GrowthBasis::kYoY ? YoY(scope, t) : MoM(scope, t);
 }
 
+namespace {
+
+// t has no same period a year before: week 53 in a year after one of 52 weeks.
+Wording NoYearBefore(Period t) {
+  const Wording at = PeriodWording(t);
+  if (t.weekly()) {
+    const std::string year = std::to_string(t.year() - 1);
+    const std::string weeks = std::to_string(IsoWeeksInYear(t.year() - 1));
+    return {
+        at.en + " has no same week a year before: ISO year " + year + " has " + weeks + " weeks",
+        at.zh + "没有上年同期：" + year + "年只有" + weeks + "周"};
+  }
+  return {at.en + " has no same period a year before", at.zh + "没有上年同期"};
+}
+
+}  // namespace
+
 MeasureResult Measures::YoY(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   if (is_rate())
     return NoData(
-        "year-on-year growth of a published rate is not defined; the rate is used as "
-        "given");
+        {"year-on-year growth of a published rate is not defined; the rate is used as "
+         "given",
+         "公布的比率不算同比增速，按公布的数值使用"});
   std::optional<Period> base = t.SameLastYear();
-  if (!base) {
-    if (t.weekly())
-      return NoData(t.ToString() + " has no partner: ISO year " + std::to_string(t.year() - 1) +
-                    " has " + std::to_string(IsoWeeksInYear(t.year() - 1)) + " weeks");
-    return NoData("no period a year before " + t.ToString());
-  }
+  if (!base) return NoData(NoYearBefore(t));
   Sums s = Compare(scope, std::span<const Period>(&t, 1), std::span<const Period>(&*base, 1),
-                   "same period last year");
+                   kSamePeriodLastYear);
   if (!s.error.empty()) return NoData(s.error);
-  if (s.base <= 0)
-    return NoData("base total for " + base->ToString() + " is " + Number(s.base) +
-                  ": growth from a zero or negative base is not defined");
+  if (s.base <= 0) return NoData(BaseNotPositive(PeriodWording(*base), s.base));
   return GrowthResult(s);
 }
 
 MeasureResult Measures::YtdYoY(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
-  if (!t.monthly()) return NoData("year-to-date growth (累计同比) is a monthly measure");
+  if (!t.monthly())
+    return NoData(
+        {"year-to-date growth (累计同比) is a monthly measure", "累计同比只用于月度数据"});
   if (is_rate())
-    return NoData("year-to-date growth of a published rate is not defined; rates are not summed");
+    return NoData({"year-to-date growth of a published rate is not defined; rates are not summed",
+                   "公布的比率不能累计，没有累计同比"});
   std::vector<Period> months;
   if (t.is_jan_feb()) {
     months.push_back(t);
@@ -334,56 +415,71 @@ MeasureResult Measures::YtdYoY(Scope scope, Period t) const {
   }
   std::vector<Period> base;
   for (Period p : months) base.push_back(SamePeriodYearsBefore(p, 1));
-  Sums s = Compare(scope, months, base, "same months last year");
+  Sums s = Compare(scope, months, base, kSameMonthsLastYear);
   if (!s.error.empty()) return NoData(s.error);
-  if (s.base <= 0)
-    return NoData("base total for " + Describe(base) + " is " + Number(s.base) +
-                  ": growth from a zero or negative base is not defined");
+  if (s.base <= 0) return NoData(BaseNotPositive(Describe(base), s.base));
   return GrowthResult(s);
 }
 
 MeasureResult Measures::MoM(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
-  if (is_rate()) return NoData("month-on-month growth of a published rate is not defined");
+  if (is_rate()) return NoData(RateNotDefined("month-on-month growth", "环比增速"));
   if (options_.price_index)
     return NoData(
-        "month-on-month growth at comparable prices needs a month-on-month price "
-        "index; the price index is against the same period last year");
-  if (t.is_jan_feb() || (options_.combine_jan_feb && t.monthly() && t.first_month() == 3))
-    return NoData("no month-on-month growth for " + t.ToString() +
-                  ": Jan–Feb spans two months and its neighbour one");
+        {"month-on-month growth at comparable prices needs a month-on-month price "
+         "index; the price index is against the same period last year",
+         "可比价环比需要环比价格指数，而现有价格指数以上年同期为基期"});
+  if (t.is_jan_feb() || (options_.combine_jan_feb && t.monthly() && t.first_month() == 3)) {
+    const Wording at = PeriodWording(t);
+    return NoData({"no month-on-month growth for " + at.en +
+                       ": Jan–Feb spans two months and its neighbour one",
+                   at.zh + "没有环比：1—2月是两个月，相邻的月份只有一个月"});
+  }
   Period prev = PreviousPeriod(t, options_.combine_jan_feb);
   Sums s = Compare(scope, std::span<const Period>(&t, 1), std::span<const Period>(&prev, 1),
-                   "previous period");
+                   kPreviousPeriod);
   if (!s.error.empty()) return NoData(s.error);
-  if (s.base <= 0)
-    return NoData("base total for " + prev.ToString() + " is " + Number(s.base) +
-                  ": growth from a zero or negative base is not defined");
+  if (s.base <= 0) return NoData(BaseNotPositive(PeriodWording(prev), s.base));
   MeasureResult r = GrowthResult(s);
   r.total_year_ago.reset();  // its base is the period before, not a year before
   r.total.reset();
   return r;
 }
 
+namespace {
+
+// A reason about one of the growths a measure combines: "growth for June 2025: …" /
+// "2025年6月的增速：…".
+Wording GrowthOf(Period p, bool rate, const Wording& why) {
+  const Wording at = PeriodWording(p);
+  return Wording{(rate ? "rate for " : "growth for ") + at.en + ": ",
+                 at.zh + (rate ? "的比率：" : "的增速：")} +
+         why;
+}
+
+}  // namespace
+
 MeasureResult Measures::TwoYearAverage(Scope scope, Period t) const {
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   Period before = SamePeriodYearsBefore(t, 1);
-  if (!before.valid()) return NoData(t.ToString() + " has no same period a year before");
+  if (!before.valid()) return NoData(NoYearBefore(t));
   // For a published rate the rates themselves are the growths; for levels compute them.
   MeasureResult now = is_rate() ? Level(scope, t) : YoY(scope, t);
-  if (!now.ok()) return NoData("growth for " + t.ToString() + ": " + now.no_data_reason);
+  if (!now.ok()) return NoData(GrowthOf(t, is_rate(), now.no_data_reason));
   MeasureResult then = is_rate() ? Level(scope, before) : YoY(scope, before);
-  if (!then.ok()) return NoData("growth for " + before.ToString() + ": " + then.no_data_reason);
+  if (!then.ok()) return NoData(GrowthOf(before, is_rate(), then.no_data_reason));
   double product = (1 + *now.value) * (1 + *then.value);
-  if (product < 0) return NoData("two-year growth factor is negative; no two-year average");
+  if (product < 0)
+    return NoData({"two-year growth factor is negative; no two-year average",
+                   "两年的增长系数相乘为负，算不出两年平均增速"});
   MeasureResult r = now;
   r.value = std::sqrt(product) - 1;
   return r;
 }
 
-std::string Measures::EnterpriseText(EnterpriseIndex e) const {
-  if (options_.enterprise_name) return "enterprise " + options_.enterprise_name(e);
-  return "enterprise " + std::to_string(e);
+Wording Measures::EnterpriseText(EnterpriseIndex e) const {
+  if (options_.enterprise_name) return options_.enterprise_name(e);
+  return {"enterprise " + std::to_string(e), "企业" + std::to_string(e)};
 }
 
 std::string Measures::IndustryText(int32_t industry) const {
@@ -395,33 +491,49 @@ MeasureResult Measures::Change(Scope scope, Period t, bool against_previous) con
   if (auto e = CheckPeriod(t); !e.empty()) return NoData(e);
   Period before =
       against_previous ? PreviousPeriod(t, options_.combine_jan_feb) : SamePeriodYearsBefore(t, 1);
-  if (!before.valid()) return NoData(t.ToString() + " has no period to compare with");
+  if (!before.valid()) {
+    const Wording at = PeriodWording(t);
+    return NoData({at.en + " has no period to compare with", at.zh + "没有可比的期间"});
+  }
   // A published rate is compared as given; a level by its YoY growth.
   MeasureResult now = is_rate() ? Level(scope, t) : YoY(scope, t);
-  if (!now.ok()) return NoData("rate for " + t.ToString() + ": " + now.no_data_reason);
+  if (!now.ok()) return NoData(GrowthOf(t, is_rate(), now.no_data_reason));
   MeasureResult then = is_rate() ? Level(scope, before) : YoY(scope, before);
-  if (!then.ok()) return NoData("rate for " + before.ToString() + ": " + then.no_data_reason);
+  if (!then.ok()) return NoData(GrowthOf(before, is_rate(), then.no_data_reason));
   MeasureResult r = now;
   r.value = *now.value - *then.value;
   return r;
 }
 
+namespace {
+
+const Wording kPart{"part: ", "部分："};
+const Wording kWhole{"whole: ", "整体："};
+
+}  // namespace
+
 MeasureResult Measures::Share(Scope part, Scope whole, Period t) const {
-  if (is_rate()) return NoData("a share of a published rate is not defined");
+  if (is_rate()) return NoData(RateNotDefined("a share", "占比"));
   MeasureResult p = Level(part, t);
-  if (!p.ok()) return NoData("part: " + p.no_data_reason);
+  if (!p.ok()) return NoData(kPart + p.no_data_reason);
   MeasureResult w = Level(whole, t);
-  if (!w.ok()) return NoData("whole: " + w.no_data_reason);
-  if (*w.value <= 0) return NoData("whole total for " + t.ToString() + " is " + Number(*w.value));
+  if (!w.ok()) return NoData(kWhole + w.no_data_reason);
+  if (*w.value <= 0) {
+    const Wording at = PeriodWording(t);
+    return NoData({"whole total for " + at.en + " is " + Number(*w.value),
+                   at.zh + "整体合计为" + Number(*w.value) + "，算不出占比"});
+  }
   MeasureResult r = p;
   r.value = *p.value / *w.value;
   return r;
 }
 
-std::string Measures::Window(Period t, Span span, std::vector<Period>* current,
-                             std::vector<Period>* base) const {
+Wording Measures::Window(Period t, Span span, std::vector<Period>* current,
+                         std::vector<Period>* base) const {
   if (span == Span::kYearToDate) {
-    if (!t.monthly()) return "year-to-date pulls and contributions are monthly measures";
+    if (!t.monthly())
+      return {"year-to-date pulls and contributions are monthly measures",
+              "累计拉动和累计贡献率只用于月度数据"};
     if (t.is_jan_feb()) {
       current->push_back(t);
     } else {
@@ -429,39 +541,43 @@ std::string Measures::Window(Period t, Span span, std::vector<Period>* current,
         if (p.last_month() <= t.last_month()) current->push_back(p);
     }
     for (Period p : *current) base->push_back(SamePeriodYearsBefore(p, 1));
-    return "";
+    return {};
   }
   std::optional<Period> last_year = t.SameLastYear();
-  if (!last_year) return t.ToString() + " has no same period last year";
+  if (!last_year) return NoYearBefore(t);
   current->push_back(t);
   base->push_back(*last_year);
-  return "";
+  return {};
 }
 
-std::string Measures::PartWholeChange(Scope part, Scope whole, Period t, Span span,
-                                      const char* measure_on, Sums* p, Sums* w,
-                                      std::string* base_text) const {
+Wording Measures::PartWholeChange(Scope part, Scope whole, Period t, Span span,
+                                  const Wording& measure, Sums* p, Sums* w,
+                                  Wording* base_text) const {
   if (auto e = CheckPeriod(t); !e.empty()) return e;
-  if (is_rate()) return std::string(measure_on) + " a published rate is not defined";
+  if (is_rate()) return RateNotDefined(measure.en.c_str(), measure.zh.c_str());
   std::vector<Period> cur, prev;
   if (auto e = Window(t, span, &cur, &prev); !e.empty()) return e;
   *base_text = Describe(prev);
-  *p = Compare(part, cur, prev, "same period last year");
-  if (!p->error.empty()) return "part: " + p->error;
-  *w = Compare(whole, cur, prev, "same period last year");
-  if (!w->error.empty()) return "whole: " + w->error;
-  return "";
+  *p = Compare(part, cur, prev, kSamePeriodLastYear);
+  if (!p->error.empty()) return kPart + p->error;
+  *w = Compare(whole, cur, prev, kSamePeriodLastYear);
+  if (!w->error.empty()) return kWhole + w->error;
+  return {};
 }
 
 MeasureResult Measures::Contribution(Scope part, Scope whole, Period t, Span span) const {
   Sums p, w;
-  std::string base;
-  if (auto e = PartWholeChange(part, whole, t, span, "contribution to", &p, &w, &base); !e.empty())
+  Wording base;
+  if (auto e = PartWholeChange(part, whole, t, span, {"a contribution", "贡献率"}, &p, &w, &base);
+      !e.empty())
     return NoData(e);
   double delta_whole = w.current - w.base;
-  if (delta_whole == 0)
-    return NoData("the whole did not change from " + base + " to " + t.ToString() +
-                  ", so contributions are undefined");
+  if (delta_whole == 0) {
+    const Wording at = PeriodWording(t);
+    return NoData({"the whole did not change from " + base.en + " to " + at.en +
+                       ", so contributions are undefined",
+                   "整体从" + base.zh + "到" + at.zh + "没有变化，算不出贡献率"});
+  }
   MeasureResult r;
   r.value = (p.current - p.base) / delta_whole;
   r.enterprises = p.counted;
@@ -471,10 +587,10 @@ MeasureResult Measures::Contribution(Scope part, Scope whole, Period t, Span spa
 
 MeasureResult Measures::Pull(Scope part, Scope whole, Period t, Span span) const {
   Sums p, w;
-  std::string base;
-  if (auto e = PartWholeChange(part, whole, t, span, "pull on", &p, &w, &base); !e.empty())
+  Wording base;
+  if (auto e = PartWholeChange(part, whole, t, span, {"a pull", "拉动"}, &p, &w, &base); !e.empty())
     return NoData(e);
-  if (w.base <= 0) return NoData("whole base total for " + base + " is " + Number(w.base));
+  if (w.base <= 0) return NoData(BaseNotPositive(base, w.base));
   MeasureResult r;
   r.value = (p.current - p.base) / w.base;
   r.enterprises = p.counted;
@@ -483,21 +599,21 @@ MeasureResult Measures::Pull(Scope part, Scope whole, Period t, Span span) const
 }
 
 std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(Scope whole, Period t,
-                                                                  std::string* no_data_reason,
+                                                                  Wording* no_data_reason,
                                                                   Span span) const {
   std::vector<EnterprisePull> out;
-  auto fail = [&](std::string reason) {
+  auto fail = [&](Wording reason) {
     if (no_data_reason) *no_data_reason = std::move(reason);
     return std::vector<EnterprisePull>();
   };
   if (auto e = CheckPeriod(t); !e.empty()) return fail(e);
-  if (is_rate()) return fail("pull on a published rate is not defined");
+  if (is_rate()) return fail(RateNotDefined("a pull", "拉动"));
   std::vector<Period> cur, base;
   if (auto e = Window(t, span, &cur, &base); !e.empty()) return fail(e);
   std::vector<std::pair<EnterpriseIndex, double>> deltas;
-  Sums w = Compare(whole, cur, base, "same period last year", &deltas);
+  Sums w = Compare(whole, cur, base, kSamePeriodLastYear, &deltas);
   if (!w.error.empty()) return fail(w.error);
-  if (w.base <= 0) return fail("base total for " + Describe(base) + " is " + Number(w.base));
+  if (w.base <= 0) return fail(BaseNotPositive(Describe(base), w.base));
   double delta_whole = w.current - w.base;
   out.reserve(deltas.size());
   for (auto [e, delta] : deltas) {
@@ -505,7 +621,7 @@ std::vector<Measures::EnterprisePull> Measures::PullsByEnterprise(Scope whole, P
     if (delta_whole != 0) p.contribution = delta / delta_whole;
     out.push_back(p);
   }
-  if (no_data_reason) no_data_reason->clear();
+  if (no_data_reason) *no_data_reason = {};
   return out;
 }
 
@@ -595,11 +711,11 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex enterprise = scope[i];
     AnomalyResult& r = out[i];
-    std::string why;
+    Wording why;
     auto now = by_year[0].same.Get(enterprise, &why);
     if (!now) {
-      r.no_data_reason = EnterpriseText(enterprise) + " has no figure for " + t.ToString() +
-                         (why.empty() ? "" : "; " + why);
+      r.no_data_reason = NoFigure(EnterpriseText(enterprise), t);
+      if (!why.empty()) r.no_data_reason += Wording{"; " + why.en, "；" + why.zh};
       continue;
     }
     r.value = *now;
@@ -619,12 +735,19 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     }
     r.years = static_cast<int>(scaled.size());
     if (scaled.size() < static_cast<size_t>(kMinAnomalyYears)) {
-      std::string list;
-      for (size_t k : found) list += (list.empty() ? "" : ", ") + by_year[k].period.ToString();
-      r.no_data_reason = "a seasonal baseline needs the same period in at least " +
-                         std::to_string(kMinAnomalyYears) + " earlier years; " +
-                         EnterpriseText(enterprise) + " has " + std::to_string(scaled.size()) +
-                         (list.empty() ? "" : " (" + list + ")");
+      Wording list;
+      for (size_t k : found) {
+        if (!list.empty()) list += Wording{", ", "、"};
+        list += PeriodWording(by_year[k].period);
+      }
+      const Wording who = EnterpriseText(enterprise);
+      const std::string need = std::to_string(kMinAnomalyYears);
+      const std::string has = std::to_string(scaled.size());
+      r.no_data_reason = {"a seasonal baseline needs the same period in at least " + need +
+                              " earlier years; " + who.en + " has " + has +
+                              (list.empty() ? "" : " (" + list.en + ")"),
+                          "历史同期基准至少要此前" + need + "年的同期数据，" + who.zh + "只有" +
+                              has + "年" + (list.empty() ? "" : "（" + list.zh + "）")};
       continue;
     }
     // Median and median absolute deviation, in logarithms: robust to one odd year, and a
@@ -634,7 +757,7 @@ std::vector<AnomalyResult> Measures::Anomalies(Scope scope, Period t, int years)
     for (double v : scaled) deviations.push_back(std::fabs(std::log(v / r.mean)));
     r.stddev = std::max(1.4826 * Median(deviations), kAnomalyMinSpread);
     if (r.value <= 0 || r.mean <= 0) {
-      r.no_data_reason = "a figure of 0 has no ratio to its baseline";
+      r.no_data_reason = {"a figure of 0 has no ratio to its baseline", "数值为0，无法与基准相比"};
       continue;
     }
     r.ratio = r.value / r.mean;
@@ -670,14 +793,16 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
     auto now = current.Get(e);
     if (!now) now = held.Get(e);
     if (!now) {
-      r.no_data_reason = EnterpriseText(e) + " has no figure for " + t.ToString();
+      r.no_data_reason = NoFigure(EnterpriseText(e), t);
       continue;
     }
     auto level = RecentLevel(recent, e);
     if (!level) {
-      r.no_data_reason = EnterpriseText(e) + " has fewer than 2 figures in the " +
-                         std::to_string(kUnitSlipLevelPeriods) + " periods before " + t.ToString() +
-                         ", so no recent level";
+      const Wording who = EnterpriseText(e), at = PeriodWording(t);
+      const std::string n = std::to_string(kUnitSlipLevelPeriods);
+      r.no_data_reason = {who.en + " has fewer than 2 figures in the " + n + " periods before " +
+                              at.en + ", so no recent level",
+                          who.zh + at.zh + "之前" + n + "期中不足2期有数据，尚无近期水平可比"};
       continue;
     }
     r.value = *now;
@@ -710,7 +835,7 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     return out;
   }
   if (is_rate()) {
-    for (Fall& f : out) f.no_data_reason = "fall() of a published rate is not defined";
+    for (Fall& f : out) f.no_data_reason = RateNotDefined("fall()", "较自身走势的降幅");
     return out;
   }
   // The periods of the three years before t with their same period a year before, newest first;

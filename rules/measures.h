@@ -3,8 +3,10 @@
 // them; the NBS conventions they follow are stated below, where they are applied.
 //
 // Every measure returns a MeasureResult. Where the data does not support the measure the result
-// has no value and a reason a person can act on ("no figure for 2023-03 (same period last year)
-// for any enterprise in scope that reported 2024-03"); a missing figure is never read as zero.
+// has no value and a reason a person can act on, worded where it is decided in both languages
+// (core/wording.h), periods in words: "报了2024年3月数据的企业都没有2023年3月（上年同期）的数据" /
+// "no figure for March 2023 (same period last year) for any enterprise in scope that reported
+// March 2024"; a missing figure is never read as zero.
 //
 // Growth is always same-enterprise caliber (同口径): an aggregate's growth compares this period's
 // total with last period's total of the SAME enterprises, namely the scope's enterprises that have
@@ -34,6 +36,7 @@
 #include <vector>
 
 #include "core/period.h"
+#include "core/wording.h"
 #include "rules/figure_table.h"
 
 namespace parkwatch {
@@ -41,7 +44,7 @@ namespace parkwatch {
 // The outcome of a measure.
 struct MeasureResult {
   std::optional<double> value;  // ratios for growth (0.05 = 5%), the indicator's unit for levels
-  std::string no_data_reason;   // why value is empty; empty when value is set
+  Wording no_data_reason;       // why value is empty; empty when value is set
   int enterprises = 0;          // enterprises counted in the value (the caliber)
   int excluded = 0;             // enterprises of the scope left out for lack of a figure
   // Year-on-year growth of a summed indicator (YoY, YtdYoY): the caliber's total of the period
@@ -81,9 +84,9 @@ struct MeasureOptions {
   // its period's figure so that the alert saying why it is held keeps firing.
   const FigureTable* held = nullptr;
 
-  // How reasons name an enterprise ("91430700MA4L000011 甲药业") and an industry (医药化工);
-  // without them, by index.
-  std::function<std::string(EnterpriseIndex)> enterprise_name;
+  // How reasons name an enterprise (甲药业（91430700MA4L000011）/ 甲药业 (91430700MA4L000011))
+  // and an industry (医药化工); without them, by index (企业3 / enterprise 3).
+  std::function<Wording(EnterpriseIndex)> enterprise_name;
   std::function<std::string(int32_t)> industry_name;
 };
 
@@ -124,7 +127,7 @@ struct AnomalyResult {
   double mean = 0;              // the baseline (median of the scaled earlier years)
   double stddev = 0;            // the spread (1.4826 MAD of the logarithms, at least 0.10)
   int years = 0;                // earlier years found
-  std::string no_data_reason;   // why z is empty
+  Wording no_data_reason;       // why z is empty
 };
 
 // A figure that looks like a unit slip (元 reported as 万元 and the like): a factor of 10, 1 000
@@ -146,7 +149,7 @@ struct UnitSlip {
   double level = 0;             // recent level: median of the figures of the 4 periods before
                                 //   (weekly: the 4 weeks before outside the festival season)
   int exponent = 0;             // 4 = about 10 000 times the level, -3 = about 1/1 000; 0 none
-  std::string no_data_reason;
+  Wording no_data_reason;
 };
 
 // fall(x): an enterprise's sudden fall, as a bureau means it — below the same period a year
@@ -187,7 +190,7 @@ struct Fall {
   // V(t) / V(t−2y) − 1 where both exist and the fall was sudden against last year: it must be
   // sudden against two years before as well (brought forward by two years of course).
   std::optional<double> two_year_growth;
-  std::string no_data_reason;
+  Wording no_data_reason;
 };
 
 // Computes measures over one FigureTable. Holds references: the table, the enterprise vector and
@@ -252,7 +255,7 @@ class Measures {
     std::optional<double> contribution;  // ΔV_e / ΔV_whole
   };
   std::vector<EnterprisePull> PullsByEnterprise(Scope whole, Period t,
-                                                std::string* no_data_reason = nullptr,
+                                                Wording* no_data_reason = nullptr,
                                                 Span span = Span::kPeriod) const;
 
   // How many periods in a row, ending at t, had negative growth on basis (YoY by default).
@@ -282,18 +285,18 @@ class Measures {
  private:
   struct Sums;
   Sums Compare(Scope scope, std::span<const Period> current, std::span<const Period> base,
-               const char* base_label,
+               const Wording& base_label,
                std::vector<std::pair<EnterpriseIndex, double>>* deltas = nullptr) const;
   MeasureResult Growth(Scope scope, Period t, GrowthBasis basis) const;
   static MeasureResult GrowthResult(const Sums& s);
-  // Sums of part and whole at t and a year before, for contribution and pull; "" or why not.
-  std::string PartWholeChange(Scope part, Scope whole, Period t, Span span, const char* measure_on,
-                              Sums* p, Sums* w, std::string* base) const;
-  // The current and base periods of a span at t; "" or why there are none.
-  std::string Window(Period t, Span span, std::vector<Period>* current,
-                     std::vector<Period>* base) const;
-  std::string CheckPeriod(Period t) const;
-  std::string EnterpriseText(EnterpriseIndex e) const;
+  // Sums of part and whole at t and a year before, for contribution and pull; empty or why not.
+  Wording PartWholeChange(Scope part, Scope whole, Period t, Span span, const Wording& measure,
+                          Sums* p, Sums* w, Wording* base) const;
+  // The current and base periods of a span at t; empty or why there are none.
+  Wording Window(Period t, Span span, std::vector<Period>* current,
+                 std::vector<Period>* base) const;
+  Wording CheckPeriod(Period t) const;
+  Wording EnterpriseText(EnterpriseIndex e) const;
   std::string IndustryText(int32_t industry) const;
   int32_t IndustryOf(EnterpriseIndex e) const;  // -1 if unknown
   bool is_rate() const;

@@ -141,7 +141,7 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
   if (value)
     vars["value"] = ValueText(rule->kind, *value);
   else
-    vars["no_data_reason"] = no_data_reason;
+    vars["no_data_reason"] = no_data_reason.en, vars["no_data_reason_zh"] = no_data_reason.zh;
   vars["level"] = SeverityName(level);
   vars["level_zh"] = level == Severity::kNone ? "无" : SeverityChineseName(level);
   if (threshold) vars["threshold"] = Number(*threshold);
@@ -189,6 +189,8 @@ std::map<std::string, std::string> RuleOutcome::Annotations() const {
     annotations["against_course_zh"] = vars["against_course_zh"];
     annotations["growth"] = vars["growth"];
     if (swing) annotations["swing"] = vars["swing"];
+    // How many of its swings a fall must reach: messages say the condition beside the lines.
+    annotations["swings"] = Number(rule->measure.swings);
   }
   AddFigures(&annotations);
   return annotations;

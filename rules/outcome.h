@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "core/period.h"
+#include "core/wording.h"
 #include "rules/rule_config.h"
 #include "rules/rule_data.h"
 
@@ -31,7 +32,7 @@ struct RuleOutcome {
   // The compared value: after target subtraction; |z| for anomaly; overdue periods for missing
   // report.
   std::optional<double> value;
-  std::string no_data_reason;        // when value is empty
+  Wording no_data_reason;            // when value is empty, in both languages
   Severity level = Severity::kNone;  // Classify(value) with the thresholds of this member
   bool cleared = false;              // Cleared(value); false on no data
   std::optional<double> threshold;   // the threshold of the level reached, or the mildest one
@@ -72,7 +73,8 @@ struct RuleOutcome {
   // Template variables: name, enterprise, industry, set, period, period_zh (2025年第20周),
   // missing_since and missing_since_zh (missing reports), value, level, level_zh,
   // threshold, month (monthly: last month of the period, 2 for Jan–Feb), week (weekly), target,
-  // measured, mean, ratio, last_reported, rule, measure, scope, no_data_reason; fall(): growth,
+  // measured, mean, ratio, last_reported, rule, measure, scope, no_data_reason and
+  // no_data_reason_zh; fall(): growth,
   // course, swing, below_course (growth − course) and against_course / against_course_zh
   // ("比此前一年的增速（同比下降6.0%）低8.0个百分点"). value is unset on no data, so a template
   // shows "<no value>".

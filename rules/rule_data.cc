@@ -107,6 +107,12 @@ const std::string& RuleData::IndustryName(int32_t industry) const {
   return industries_[static_cast<size_t>(industry)];
 }
 
+Wording RuleData::EnterpriseWording(EnterpriseIndex e) const {
+  const EnterpriseRow& r = row(e);
+  if (r.name.empty()) return {"enterprise " + r.credit_code, r.credit_code};
+  return {r.name + " (" + r.credit_code + ")", r.name + "（" + r.credit_code + "）"};
+}
+
 int32_t RuleData::IndustryIndex(const std::string& name) const {
   auto it = industry_index_.find(name);
   return it == industry_index_.end() ? -1 : it->second;

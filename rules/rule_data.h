@@ -47,6 +47,7 @@
 #include "config/config.h"
 #include "core/period.h"
 #include "core/records.h"
+#include "core/wording.h"
 #include "rules/figure_table.h"
 #include "rules/rule_config.h"
 #include "store/store.h"
@@ -119,6 +120,9 @@ class RuleData {
   const std::vector<std::string>& industries() const { return industries_; }
   // Name of an industry index; "" for -1 or out of range.
   const std::string& IndustryName(int32_t industry) const;
+  // An enterprise as a reason names it, by register name and credit code, as a person finds it:
+  // 常德甲药业（91430700MA4L000011） / 常德甲药业 (91430700MA4L000011) (MeasureOptions).
+  Wording EnterpriseWording(EnterpriseIndex e) const;
   int32_t IndustryIndex(const std::string& name) const;  // -1 if unknown
   std::optional<EnterpriseIndex> IndexOfId(int64_t store_id) const;
   std::optional<EnterpriseIndex> IndexOfCode(const std::string& credit_code) const;

@@ -131,7 +131,12 @@ TEST_F(AnswersApiTest, RulesListLevelsOverridesAndNamesTheMembersWithoutData) {
   EXPECT_EQ(member["enterprise"], TestCreditCode(3));
   EXPECT_EQ(member["name"], "丙材料");
   EXPECT_EQ(member["industry"], "装备制造");
-  EXPECT_FALSE(member["reason"].get<std::string>().empty());
+  // Why, as the measure worded it: the enterprise by name and code, the month it lacks in words.
+  EXPECT_EQ(member["reason_zh"],
+            "丙材料（" + TestCreditCode(3) + "）没有2024年6月（上年同期）的数据");
+  EXPECT_EQ(member["reason"], "no figure for June 2024 (same period last year) for 丙材料 (" +
+                                  TestCreditCode(3) + ")");
+  EXPECT_TRUE(r["condition"].is_null());  // yoy(): the lines say all a breach needs
 }
 
 TEST_F(AnswersApiTest, ARejectedBatchKeepsItsErrorsWithLineAndField) {

@@ -124,7 +124,9 @@ TEST_F(BacktestTest, PeriodsWithoutDataAreListedNotZero) {
   EXPECT_EQ(r.no_data[0].from, Period::JanFeb(2023));
   EXPECT_EQ(r.no_data[0].to, Period::Month(2023, 12));
   EXPECT_EQ(r.no_data[0].periods, 11);
-  EXPECT_THAT(r.no_data[0].reason, HasSubstr("same period last year"));
+  // A run says its reason for each period, in both languages.
+  EXPECT_THAT(r.no_data[0].reason.zh, HasSubstr("没有上年同期的数据"));
+  EXPECT_THAT(r.no_data[0].reason.en, HasSubstr("no figure for the same period a year before for"));
   EXPECT_EQ(r.no_data[1].from, Period::Month(2024, 7));
   EXPECT_EQ(r.no_data[1].to, Period::Month(2024, 12));
 }
@@ -160,6 +162,7 @@ TEST_F(BacktestTest, CommandPrintsScopesTotalsAndComparison) {
   EXPECT_EQ(rule["episodes"][0]["from"], "2024-06");
   EXPECT_EQ(rule["episodes"][0]["highest"], "yellow");
   EXPECT_EQ(rule["no_data"][0]["periods"], 6);
+  EXPECT_THAT(rule["no_data"][0]["reason_zh"].get<std::string>(), HasSubstr("没有数据"));
 }
 
 TEST_F(BacktestTest, TheDiffNamesEveryAlertAThresholdChangeAddsOrChangesByPeriod) {
@@ -255,7 +258,8 @@ TEST(BacktestFestivalTest, FestivalWeeksAreReportedAsSkippedForTheFestival) {
   ASSERT_EQ(r.rules.size(), 1u);
   ASSERT_FALSE(r.rules[0].no_data.empty());
   // Festival 2024-02-10: W05–W08 are its season.
-  EXPECT_THAT(r.rules[0].no_data[0].reason, ::testing::HasSubstr("Spring Festival season"));
+  EXPECT_THAT(r.rules[0].no_data[0].reason.en, ::testing::HasSubstr("Spring Festival season"));
+  EXPECT_THAT(r.rules[0].no_data[0].reason.zh, ::testing::HasSubstr("春节期间"));
   EXPECT_EQ(r.rules[0].no_data[0].from, Period::Week(2024, 5));
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "rules/measures.h"
@@ -205,7 +206,13 @@ groups:
   const RuleOutcome* no_base = Find(outcomes, "enterprise", TestCreditCode(5));
   ASSERT_NE(no_base, nullptr);
   EXPECT_FALSE(no_base->value);
-  EXPECT_NE(no_base->no_data_reason.find("2023-W05"), std::string::npos) << no_base->no_data_reason;
+  // Why, naming the enterprise and the week it needs, in Chinese and in English.
+  EXPECT_EQ(no_base->no_data_reason.zh,
+            "戊机械（" + TestCreditCode(5) + "）没有2023年第5周（上年同期）的数据");
+  EXPECT_EQ(no_base->no_data_reason.en,
+            "no figure for week 5 of 2023 (same period last year) for "
+            "戊机械 (" +
+                TestCreditCode(5) + ")");
   EXPECT_EQ(no_base->level, Severity::kNone);
   EXPECT_FALSE(no_base->cleared);  // no data keeps state; it does not resolve
   EXPECT_EQ(no_base->Annotations().at("summary"),
@@ -374,7 +381,7 @@ TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
   auto park = Run("ParkBelowTarget", t);
   ASSERT_EQ(park.size(), 1u);
   // YTD: (100 + 110 + 105) / (200 + 100) − 1 = 5%, against 8%: three points short.
-  ASSERT_TRUE(park[0].value) << park[0].no_data_reason;
+  ASSERT_TRUE(park[0].value) << park[0].no_data_reason.en;
   EXPECT_NEAR(*park[0].value, -0.03, 1e-12);
   EXPECT_EQ(park[0].level, Severity::kYellow);
   EXPECT_EQ(park[0].threshold, -0.02);
@@ -392,9 +399,10 @@ TEST_F(MonthlyTest, TargetDeviationAndJanFeb) {
   ASSERT_EQ(industries.size(), 2u);
   for (const auto& o : industries) {
     EXPECT_FALSE(o.value);
-    EXPECT_NE(o.no_data_reason.find("no target \"value_added_growth\" for industry:"),
+    EXPECT_NE(o.no_data_reason.en.find("no target \"value_added_growth\" for industry:"),
               std::string::npos)
-        << o.no_data_reason;
+        << o.no_data_reason.en;
+    EXPECT_THAT(o.no_data_reason.zh, ::testing::HasSubstr("行业的目标“value_added_growth”"));
   }
 
   // January alone is not a period when Jan–Feb are combined; Jan–Feb is.
@@ -734,11 +742,14 @@ groups:
   auto industries = evaluator.Evaluate(group, group.rules[0], data, t);
   ASSERT_EQ(industries.size(), 2u);
   const RuleOutcome* pharma = Find(industries, "industry", kPharma);
-  ASSERT_TRUE(pharma->value) << pharma->no_data_reason;
+  ASSERT_TRUE(pharma->value) << pharma->no_data_reason.en;
   EXPECT_NEAR(*pharma->value, 110 / 1.05 / 100 - 1, 1e-12);  // real 4.76%, nominal 10%
   const RuleOutcome* machinery = Find(industries, "industry", kMachinery);
   EXPECT_FALSE(machinery->value);  // no PPI for 装备制造: never a silent nominal figure
-  EXPECT_NE(machinery->no_data_reason.find("price index"), std::string::npos);
+  EXPECT_NE(machinery->no_data_reason.en.find("price index"), std::string::npos);
+  EXPECT_NE(machinery->no_data_reason.zh.find("“装备制造”行业"), std::string::npos)
+      << machinery->no_data_reason.zh;
+  EXPECT_NE(machinery->no_data_reason.zh.find("没有可用的价格指数"), std::string::npos);
   EXPECT_EQ(evaluator.Evaluate(group, group.rules[1], data, t).size(), 2u);
 
   // A later PPI revision arrives through the pseudo-enterprise and re-evaluates the period.
@@ -817,7 +828,8 @@ TEST_F(EvaluatorTest, DefaultRuleSetEvaluatesOverASyntheticPark) {
         // Two years of data: too short a history for a seasonal baseline, and it says so.
         auto o = evaluator.Evaluate(group, rule, data, periods.back());
         ASSERT_FALSE(o.empty());
-        EXPECT_THAT(o[0].no_data_reason, ::testing::HasSubstr("at least 3 earlier years"));
+        EXPECT_THAT(o[0].no_data_reason.en, ::testing::HasSubstr("at least 3 earlier years"));
+        EXPECT_THAT(o[0].no_data_reason.zh, ::testing::HasSubstr("历史同期基准至少要此前3年"));
         continue;
       }
       EXPECT_GT(rule_values, 0) << rule.name << " never had a value";
@@ -898,6 +910,83 @@ groups:
   EXPECT_EQ(owing(1), (std::set<std::string>{TestCreditCode(2), TestCreditCode(4)}));
   EXPECT_EQ(owing(2),
             (std::set<std::string>{TestCreditCode(2), TestCreditCode(3), TestCreditCode(4)}));
+}
+
+// Three runs of a Latin word are English left in a Chinese sentence (credit codes have at most
+// two letters in a row; indicator names are not in these reasons).
+bool HasEnglish(const std::string& text) {
+  static const std::regex word("[A-Za-z]{3,}");
+  return std::regex_search(text, word);
+}
+
+// Every reason the default rules give over a park with gaps, newcomers and short histories is
+// worded where it is decided in both languages: Chinese without English left in it, the periods
+// in words in either.
+TEST(NoDataReasonTest, EveryReasonTheDefaultRulesGiveOverAParkWithGapsReadsAsChineseAndEnglish) {
+  TempDir dir;
+  auto store = Store::Open(dir / "pw.db");
+  Config config;
+  config.industries = {"医药化工", "装备制造"};
+  config.indicators = DefaultIndicators();
+  RuleSet rules;
+  std::vector<Diagnostic> d;
+  ASSERT_TRUE(
+      LoadRuleFiles({std::string(PARKWATCH_SOURCE_DIR) + "/deploy/rules/default.yml"}, &rules, &d))
+      << JoinDiagnostics(d);
+  {
+    auto txn = store->BeginIngest({"park.csv", "test", "1"});
+    for (int n = 1; n <= 6; ++n) {
+      // 1–2: two years and more; 3: from mid-2024 only; 4: stops in 2024; 5: a gap; 6: key,
+      // one figure.
+      EXPECT_EQ(txn->PutEnterprise({TestCreditCode(n), "企业" + std::to_string(n),
+                                    n % 2 ? "医药化工" : "装备制造", n == 6, std::nullopt})
+                    .en,
+                "");
+      for (int y = 2023; y <= 2025; ++y) {
+        for (int w = 1; w <= 52; ++w) {
+          if ((n == 3 && y < 2024) || (n == 4 && y == 2025) || (n == 5 && y == 2024 && w > 20) ||
+              (n == 6 && !(y == 2025 && w == 10)))
+            continue;
+          EXPECT_EQ(txn->PutFigure({TestCreditCode(n), "output_value", Period::Week(y, w),
+                                    100.0 * n + w % 5})
+                        .en,
+                    "");
+        }
+        for (Period p : MonthlyPeriodsOfYear(y, false)) {
+          if ((n == 3 && y < 2024) || (n == 4 && y == 2025) || (n == 5 && y == 2024) ||
+              (n == 6 && !(y == 2025 && p.first_month() == 6)))
+            continue;
+          for (const char* indicator : {"output_value", "value_added"})
+            EXPECT_EQ(
+                txn->PutFigure({TestCreditCode(n), indicator, p, 400.0 * n + p.first_month()}).en,
+                "");
+        }
+      }
+    }
+    BatchSummary s;
+    s.status = "committed";
+    txn->Commit(&s);
+  }
+  RuleData data;
+  data.Load(*store, config, rules);
+  Evaluator evaluator(rules, config);
+  std::set<std::pair<std::string, std::string>> reasons;  // zh, en
+  for (const RuleGroup& group : rules.groups)
+    for (const RuleConfig& rule : group.rules) {
+      if (rule.kind == RuleKind::kMissingReport) continue;
+      for (Period t : PeriodsToEvaluate(group, rule, data, nullptr))
+        for (const RuleOutcome& o : evaluator.Evaluate(group, rule, data, t))
+          if (!o.value) reasons.insert({o.no_data_reason.zh, o.no_data_reason.en});
+    }
+  EXPECT_GT(reasons.size(), 20u) << "the park gives the reasons a bureau meets";
+  static const std::regex iso_period("20[0-9]{2}-(W|[01])");
+  for (const auto& [zh, en] : reasons) {
+    EXPECT_FALSE(zh.empty()) << en;
+    EXPECT_FALSE(HasEnglish(zh)) << zh << "\n  (" << en << ")";
+    EXPECT_FALSE(std::regex_search(zh, iso_period)) << zh;
+    EXPECT_FALSE(en.empty()) << zh;
+    EXPECT_FALSE(std::regex_search(en, iso_period)) << en;
+  }
 }
 
 }  // namespace

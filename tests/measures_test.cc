@@ -35,7 +35,7 @@ std::vector<EnterpriseIndex> All(int n) {
   do {                                                           \
     auto r_ = (result);                                          \
     EXPECT_FALSE(r_.value.has_value()) << "value " << *r_.value; \
-    EXPECT_THAT(r_.no_data_reason, HasSubstr(reason_part));      \
+    EXPECT_THAT(r_.no_data_reason.en, HasSubstr(reason_part));   \
   } while (0)
 
 class MeasuresTest : public ::testing::Test {
@@ -53,7 +53,7 @@ TEST_F(MeasuresTest, LevelSumsWhatWasReportedAndCountsTheRest) {
   Measures m(monthly_, infos_);
   std::vector<EnterpriseIndex> s = {0, 1, 2};
   MeasureResult r = m.Level(s, M(2024, 3));
-  ASSERT_TRUE(r.ok()) << r.no_data_reason;
+  ASSERT_TRUE(r.ok()) << r.no_data_reason.en;
   EXPECT_DOUBLE_EQ(*r.value, 300);
   EXPECT_EQ(r.enterprises, 2);
   EXPECT_EQ(r.excluded, 1);
@@ -89,7 +89,7 @@ TEST_F(MeasuresTest, SameCaliberDiffersFromNaiveTotalsWhenEnterprisesEnterAndLea
 
   Measures m(monthly_, infos);
   MeasureResult same = m.YoY(park2024, M(2024, 3));
-  ASSERT_TRUE(same.ok()) << same.no_data_reason;
+  ASSERT_TRUE(same.ok()) << same.no_data_reason.en;
   EXPECT_NEAR(*same.value, 570.0 / 550.0 - 1, 1e-12);  // +3.6364%
   EXPECT_EQ(same.enterprises, 3);
 
@@ -124,7 +124,7 @@ TEST_F(MeasuresTest, YtdIsRatioOfSumsNotMeanOfMonthlyRates) {
   MeasureResult jf = m.YoY(s, JF(2024));
   MeasureResult mar = m.YoY(s, M(2024, 3));
   MeasureResult ytd = m.YtdYoY(s, M(2024, 3));
-  ASSERT_TRUE(ytd.ok()) << ytd.no_data_reason;
+  ASSERT_TRUE(ytd.ok()) << ytd.no_data_reason.en;
   EXPECT_NEAR(*jf.value, 0.5, 1e-12);
   EXPECT_NEAR(*mar.value, 0.0, 1e-12);
   EXPECT_NEAR(*ytd.value, 0.10, 1e-12);
@@ -161,7 +161,7 @@ TEST_F(MeasuresTest, YtdCaliberNeedsEveryMonthInBothYears) {
   Measures m(monthly_, infos_, {.combine_jan_feb = false});
   std::vector<EnterpriseIndex> s = {0, 1};
   MeasureResult r = m.YtdYoY(s, M(2024, 4));
-  ASSERT_TRUE(r.ok()) << r.no_data_reason;
+  ASSERT_TRUE(r.ok()) << r.no_data_reason.en;
   EXPECT_NEAR(*r.value, 1.0, 1e-12);
   EXPECT_EQ(r.enterprises, 1);
   EXPECT_EQ(r.excluded, 1);
@@ -202,8 +202,8 @@ TEST_F(MeasuresTest, PullsSumToGrowthAndContributionsToOne) {
     auto part = SelectScope(infos, {.industry = i});
     MeasureResult pull = m.Pull(part, park, M(2024, 3));
     MeasureResult contribution = m.Contribution(part, park, M(2024, 3));
-    ASSERT_TRUE(pull.ok()) << pull.no_data_reason;
-    ASSERT_TRUE(contribution.ok()) << contribution.no_data_reason;
+    ASSERT_TRUE(pull.ok()) << pull.no_data_reason.en;
+    ASSERT_TRUE(contribution.ok()) << contribution.no_data_reason.en;
     EXPECT_NEAR(*pull.value, expected_pull[i], 1e-12) << "industry " << i;
     EXPECT_NEAR(*contribution.value, expected_contribution[i], 1e-12) << "industry " << i;
     pulls += *pull.value;
@@ -223,9 +223,9 @@ TEST_F(MeasuresTest, PullsSumToGrowthAndContributionsToOne) {
 
   // All enterprises in one pass: ΔV = +20, −10, +30, −15 over base 500 and ΔV_park 25:
   // pulls 4%, −2%, 6%, −3% (sum 5%); contributions 80%, −40%, 120%, −60% (sum 100%).
-  std::string why;
+  Wording why;
   auto each = m.PullsByEnterprise(park, M(2024, 3), &why);
-  ASSERT_EQ(each.size(), 4u) << why;
+  ASSERT_EQ(each.size(), 4u) << why.en;
   double expected_each[] = {0.04, -0.02, 0.06, -0.03};
   double each_pulls = 0, each_contributions = 0;
   for (int e = 0; e < 4; ++e) {
@@ -238,7 +238,8 @@ TEST_F(MeasuresTest, PullsSumToGrowthAndContributionsToOne) {
   EXPECT_NEAR(each_pulls, 0.05, 1e-12);
   EXPECT_NEAR(each_contributions, 1.0, 1e-12);
   EXPECT_TRUE(m.PullsByEnterprise(park, M(2025, 3), &why).empty());
-  EXPECT_THAT(why, HasSubstr("2025-03"));
+  EXPECT_THAT(why.en, HasSubstr("March 2025"));
+  EXPECT_THAT(why.zh, HasSubstr("2025年3月"));
 
   // Share of industry 0 in March 2024: (120+40) / 525 = 30.476%.
   EXPECT_NEAR(*m.Share(ind0, park, M(2024, 3)).value, 160.0 / 525.0, 1e-12);
@@ -335,8 +336,10 @@ TEST(WeeklyMeasuresTest, Week53HasNoPartnerInA52WeekYear) {
   Measures m(weekly, infos);
   std::vector<EnterpriseIndex> s = {0};
   EXPECT_NEAR(*m.YoY(s, W(2020, 52)).value, 0.25, 1e-12);  // 100 / 80 − 1
-  EXPECT_NO_DATA(m.YoY(s, W(2020, 53)), "2020-W53 has no partner: ISO year 2019 has 52 weeks");
-  EXPECT_NO_DATA(m.YoY(s, W(2026, 53)), "2026-W53 has no partner: ISO year 2025 has 52 weeks");
+  EXPECT_NO_DATA(m.YoY(s, W(2020, 53)),
+                 "week 53 of 2020 has no same week a year before: ISO year 2019 has 52 weeks");
+  EXPECT_NO_DATA(m.YoY(s, W(2026, 53)),
+                 "week 53 of 2026 has no same week a year before: ISO year 2025 has 52 weeks");
 }
 
 // ---- comparable prices ------------------------------------------------------------------
@@ -368,7 +371,7 @@ TEST_F(MeasuresTest, ComparablePricesDeflateByIndustryPpi) {
 
   // No price index for the industry: no data, never a half-deflated total.
   infos_[0].industry = 4;
-  EXPECT_NO_DATA(real.YoY(s, M(2024, 3)), "no usable price index for industry 4 at 2024-03");
+  EXPECT_NO_DATA(real.YoY(s, M(2024, 3)), "no usable price index for industry 4 in March 2024");
   // MoM cannot be deflated by a same-period-last-year index.
   EXPECT_NO_DATA(real.MoM(s, M(2024, 3)), "month-on-month price index");
 }
@@ -384,11 +387,11 @@ TEST_F(MeasuresTest, TwoYearAverage) {
   Measures m(monthly_, infos_);
   std::vector<EnterpriseIndex> s = {0};
   MeasureResult r = m.TwoYearAverage(s, M(2024, 3));
-  ASSERT_TRUE(r.ok()) << r.no_data_reason;
+  ASSERT_TRUE(r.ok()) << r.no_data_reason.en;
   EXPECT_NEAR(*r.value, std::sqrt(1.2 * 0.9) - 1, 1e-12);
   EXPECT_NEAR(*r.value, 0.0392304845, 1e-9);
   // One year of history short: no data, saying which year.
-  EXPECT_NO_DATA(m.TwoYearAverage(s, M(2023, 3)), "growth for 2022-03");
+  EXPECT_NO_DATA(m.TwoYearAverage(s, M(2023, 3)), "growth for March 2022");
 
   // From published rates 20% and −10%: the same 3.923%.
   FigureTable rates(Cadence::kMonthly, IndicatorKind::kRate);
@@ -423,15 +426,46 @@ TEST_F(MeasuresTest, MissingDataIsNoDataWithAReasonNeverZero) {
   Measures m(monthly_, infos_);
   std::vector<EnterpriseIndex> s = {0, 1}, e0 = {0}, empty;
   EXPECT_NO_DATA(m.YoY(s, M(2024, 3)),
-                 "no figure for 2023-03 (same period last year) for any enterprise in scope "
-                 "that reported 2024-03");
+                 "no figure for March 2023 (same period last year) for any enterprise in scope "
+                 "that reported March 2024");
   EXPECT_NO_DATA(m.YoY(e0, M(2024, 3)),
-                 "no figure for 2023-03 (same period last year) for enterprise 0");
-  EXPECT_NO_DATA(m.Level(s, M(2024, 4)), "no figure for 2024-04 for any of the 2 enterprises");
-  EXPECT_NO_DATA(m.Level(e0, M(2024, 4)), "enterprise 0 has no figure for 2024-04");
+                 "no figure for March 2023 (same period last year) for enterprise 0");
+  EXPECT_NO_DATA(m.Level(s, M(2024, 4)), "no figure for April 2024 for any of the 2 enterprises");
+  EXPECT_NO_DATA(m.Level(e0, M(2024, 4)), "enterprise 0 has no figure for April 2024");
   EXPECT_NO_DATA(m.Level(empty, M(2024, 3)), "the scope has no enterprises");
   EXPECT_NO_DATA(m.YoY(s, W(2024, 3)), "not monthly");
-  EXPECT_NO_DATA(TargetDeviation(m.YoY(s, M(2024, 3)), 0.05), "2023-03");
+  EXPECT_NO_DATA(TargetDeviation(m.YoY(s, M(2024, 3)), 0.05), "March 2023");
+}
+
+// Each reason is worded where it is decided in Chinese too, the periods in words: no English
+// phrase is translated afterwards.
+TEST_F(MeasuresTest, AReasonWithoutDataSaysTheSameInChineseWithItsPeriodsInWords) {
+  Put(monthly_, 0, M(2024, 3), 100);
+  Put(monthly_, 1, M(2024, 3), 120);
+  MeasureOptions named;
+  named.enterprise_name = [](EnterpriseIndex e) {
+    return Wording{"甲药业 (91430700MA4L00001" + std::to_string(e) + ")",
+                   "甲药业（91430700MA4L00001" + std::to_string(e) + "）"};
+  };
+  Measures m(monthly_, infos_, named);
+  std::vector<EnterpriseIndex> s = {0, 1}, e0 = {0};
+  EXPECT_EQ(m.YoY(s, M(2024, 3)).no_data_reason.zh,
+            "报了2024年3月数据的企业都没有2023年3月（上年同期）的数据");
+  EXPECT_EQ(m.YoY(e0, M(2024, 3)).no_data_reason.zh,
+            "甲药业（91430700MA4L000010）没有2023年3月（上年同期）的数据");
+  EXPECT_EQ(m.YoY(e0, M(2024, 3)).no_data_reason.en,
+            "no figure for March 2023 (same period last year) for 甲药业 (91430700MA4L000010)");
+  EXPECT_EQ(m.Level(s, M(2024, 4)).no_data_reason.zh, "范围内2家企业2024年4月都没有数据");
+  EXPECT_EQ(m.Level(e0, M(2024, 4)).no_data_reason.zh,
+            "甲药业（91430700MA4L000010）2024年4月没有数据");
+  EXPECT_EQ(m.YtdYoY(e0, M(2024, 3)).no_data_reason.zh,
+            "甲药业（91430700MA4L000010）2024年1—3月没有数据");
+  EXPECT_EQ(m.TwoYearAverage(e0, M(2024, 3)).no_data_reason.zh,
+            "2024年3月的增速：甲药业（91430700MA4L000010）没有2023年3月（上年同期）的数据");
+  FigureTable weekly(Cadence::kWeekly, IndicatorKind::kLevel);
+  Put(weekly, 0, W(2026, 53), 100);
+  EXPECT_EQ(Measures(weekly, infos_).YoY(e0, W(2026, 53)).no_data_reason.zh,
+            "2026年第53周没有上年同期：2025年只有52周");
 }
 
 TEST_F(MeasuresTest, GrowthFromANegativeBaseIsNoData) {
@@ -491,7 +525,7 @@ TEST_F(MeasuresTest, ConsecutiveYoYDeclinesAcrossJanFeb) {
   EXPECT_EQ(*m.ConsecutiveDeclines(s, M(2024, 6)).value, 5);
   EXPECT_EQ(*m.ConsecutiveDeclines(s, M(2024, 3)).value, 2);
   EXPECT_EQ(*m.ConsecutiveDeclines(s, M(2024, 7)).value, 0);
-  EXPECT_NO_DATA(m.ConsecutiveDeclines(s, M(2024, 8)), "2024-08");
+  EXPECT_NO_DATA(m.ConsecutiveDeclines(s, M(2024, 8)), "August 2024");
 }
 
 // Weekly YoY: 2020-W51 +10%, 2020-W52 −10%, 2020-W53 (no partner), 2021-W01 −10%.
@@ -528,7 +562,7 @@ TEST_F(MeasuresTest, SeasonalAnomalyAgainstARobustBaseline) {
   Put(monthly_, 0, M(2024, 3), 130);
   Measures m(monthly_, infos_);
   AnomalyResult a = m.Anomaly(0, M(2024, 3), 3);
-  ASSERT_TRUE(a.z.has_value()) << a.no_data_reason;
+  ASSERT_TRUE(a.z.has_value()) << a.no_data_reason.en;
   EXPECT_NEAR(a.mean, 100, 1e-12);
   EXPECT_NEAR(a.stddev, 1.4826 * std::log(1.1), 1e-12);
   EXPECT_NEAR(*a.z, std::log(1.3) / (1.4826 * std::log(1.1)), 1e-12);
@@ -540,8 +574,10 @@ TEST_F(MeasuresTest, SeasonalAnomalyAgainstARobustBaseline) {
   // Looking back two years is too short a history, and says so with what it found.
   AnomalyResult short_history = m.Anomaly(0, M(2024, 3), 2);
   EXPECT_FALSE(short_history.z.has_value());
-  EXPECT_THAT(short_history.no_data_reason,
-              HasSubstr("at least 3 earlier years; enterprise 0 has 2 (2023-03, 2022-03)"));
+  EXPECT_THAT(short_history.no_data_reason.en,
+              HasSubstr("at least 3 earlier years; enterprise 0 has 2 (March 2023, March 2022)"));
+  EXPECT_EQ(short_history.no_data_reason.zh,
+            "历史同期基准至少要此前3年的同期数据，企业0只有2年（2023年3月、2022年3月）");
 }
 
 // An enterprise that grew by half is compared with its earlier Junes brought to its new level:
@@ -553,7 +589,7 @@ TEST_F(MeasuresTest, SeasonalAnomalyFollowsTheRecentLevel) {
   }
   Measures m(monthly_, infos_);
   AnomalyResult grown = m.Anomaly(0, M(2024, 6), 3);
-  ASSERT_TRUE(grown.z.has_value()) << grown.no_data_reason;
+  ASSERT_TRUE(grown.z.has_value()) << grown.no_data_reason.en;
   EXPECT_NEAR(*grown.z, 0, 1e-12);
   EXPECT_NEAR(grown.mean, 150, 1e-9);
   Put(monthly_, 0, M(2024, 6), 75);
@@ -574,7 +610,7 @@ TEST_F(MeasuresTest, AMarchAnomalyFollowsTheLevelOfTheMonthsBeforeJanFeb) {
   Measures m(monthly_, infos_);
   for (Period t : {M(2024, 3), M(2024, 4)}) {
     AnomalyResult a = m.Anomaly(0, t, 3);
-    ASSERT_TRUE(a.z.has_value()) << a.no_data_reason;
+    ASSERT_TRUE(a.z.has_value()) << a.no_data_reason.en;
     EXPECT_NEAR(a.mean, 150, 1e-9) << t.ToString();
     EXPECT_NEAR(*a.z, 0, 1e-9) << t.ToString();
   }
@@ -599,7 +635,8 @@ TEST_F(MeasuresTest, UnitSlipsAreFactorsOfTenThousandThousandOrTenOfTheRecentLev
   EXPECT_EQ(slip(M(2024, 5)).exponent, 0);
   EXPECT_EQ(slip(M(2024, 6)).exponent, 0);
   // Without two figures before it there is no recent level, and the reason says so.
-  EXPECT_THAT(slip(M(2023, 3)).no_data_reason, HasSubstr("no recent level"));
+  EXPECT_THAT(slip(M(2023, 3)).no_data_reason.en, HasSubstr("no recent level"));
+  EXPECT_THAT(slip(M(2023, 3)).no_data_reason.zh, HasSubstr("2023年3月之前4期中不足2期有数据"));
 }
 
 // 47 万元 typed in 亿元 is 0.0047, which a file's two decimals write as 0.00: a week that reads
@@ -657,7 +694,7 @@ TEST_F(MeasuresTest, AShrinkingEnterpriseFallsFromItsOwnCourseNotFromLastYear) {
   Put(monthly_, 1, M(2023, 6), 94 * 0.95);
   Measures m(monthly_, infos_, SeparateMonths());
   std::vector<Fall> f = m.Falls(All(2), M(2023, 6), 3);
-  ASSERT_TRUE(f[0].value.has_value()) << f[0].no_data_reason;
+  ASSERT_TRUE(f[0].value.has_value()) << f[0].no_data_reason.en;
   ASSERT_TRUE(f[0].course.has_value());
   EXPECT_NEAR(*f[0].course, -0.31 / 6, 1e-12);
   EXPECT_NEAR(f[0].growth, -0.164, 1e-12);
@@ -667,7 +704,7 @@ TEST_F(MeasuresTest, AShrinkingEnterpriseFallsFromItsOwnCourseNotFromLastYear) {
   EXPECT_NEAR(f[0].swing, 1.2533 * 0.01 * 12 / 17, 1e-12);
   EXPECT_EQ(f[0].swing_periods, 17);
   EXPECT_TRUE(f[0].sudden);
-  ASSERT_TRUE(f[1].value.has_value()) << f[1].no_data_reason;
+  ASSERT_TRUE(f[1].value.has_value()) << f[1].no_data_reason.en;
   EXPECT_NEAR(f[1].growth, -0.05, 1e-12);
   EXPECT_NEAR(*f[1].value, 0.95 / (1 - 0.31 / 6) - 1, 1e-12);  // where its course is
   EXPECT_FALSE(f[1].sudden);
@@ -681,7 +718,7 @@ TEST_F(MeasuresTest, AGrowingEnterprisesFallIsItsGrowthAgainstLastYear) {
   Put(monthly_, 0, M(2023, 1), 100);  // g = 100/109 − 1 = −8.26 %
   Measures m(monthly_, infos_, SeparateMonths());
   Fall f = m.Falls(All(1), M(2023, 1), 3)[0];
-  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(*f.course, 0.10, 1e-12);  // the middle half of six at +9 % and six at +11 %
   EXPECT_NEAR(*f.value, 100.0 / 109 - 1, 1e-12);
   EXPECT_TRUE(f.sudden);  // 18.3 points below its course, 1.25 points of swing
@@ -727,7 +764,8 @@ TEST_F(MeasuresTest, WithoutAYearOfGrowthAFallIsMeasuredAgainstLastYearAndTheDef
   EXPECT_NEAR(*f[1].value, -0.15, 1e-12);
   EXPECT_FALSE(f[1].sudden);
   EXPECT_FALSE(f[2].value.has_value());
-  EXPECT_THAT(f[2].no_data_reason, HasSubstr("enterprise 2"));
+  EXPECT_THAT(f[2].no_data_reason.en, HasSubstr("enterprise 2"));
+  EXPECT_THAT(f[2].no_data_reason.zh, HasSubstr("企业2"));
 }
 
 // The weeks of the Spring Festival season measure the calendar: they are no part of the course
@@ -744,7 +782,7 @@ TEST_F(MeasuresTest, FestivalWeeksAreNoPartOfAnEnterprisesCourse) {
   Put(weekly, 0, W(2024, 21), 85);
   Measures m(weekly, infos_);
   Fall f = m.Falls(All(1), W(2024, 21), 3)[0];
-  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(*f.course, 0, 1e-12);  // the festival weeks at 50 are left out
   EXPECT_NEAR(f.swing, 1.2533 * 0.01, 1e-12);
   EXPECT_EQ(f.swing_periods, 12);
@@ -762,7 +800,7 @@ TEST_F(MeasuresTest, AFallUnderWayDoesNotBecomeItsOwnCourse) {
   for (int w = 19; w <= 22; ++w) Put(weekly, 0, W(2024, w), 75);
   Measures m(weekly, infos_);
   Fall f = m.Falls(All(1), W(2024, 22), 3)[0];
-  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(*f.course, 0, 1e-12);  // nine weeks at 0 %, three at −25 %
   EXPECT_NEAR(*f.value, -0.25, 1e-12);
   EXPECT_TRUE(f.sudden);

@@ -335,8 +335,21 @@ TEST(ChineseReaderTest, AFallSaysTheGrowthAndTheEnterprisesOwnCourse) {
   a.annotations["measure"] = "fall(output_value, swings=2.5)";
   a.annotations["growth"] = "-0.164";
   a.annotations["swing"] = "0.042";
+  a.annotations["swings"] = "2.5";
+  a.annotations["levels"] = "yellow=-0.1 orange=-0.2";
   a.annotations["against_course_zh"] = "比此前一年的增速（同比下降5.0%）低11.4个百分点";
   RenderedMessage r = Render(m, Receiver("email"), "zh");
+  // The lines say what else a breach needs: 2.5 of its usual swings below its own course.
+  EXPECT_NE(r.text.find("预警线：黄色 下降10%；橙色 下降20%，且低于其自身走势2.5个常规波动幅度以上"
+                        "（该企业增速的常规波动约±4.2个百分点）"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(
+      Render(m, Receiver("email"), "en")
+          .text.find("and at least 2.5 usual swings below its own course (this enterprise's growth "
+                     "usually moves by about ±4.2 pp)"),
+      std::string::npos)
+      << Render(m, Receiver("email"), "en").text;
   EXPECT_EQ(r.title, "【黄色预警】湖南德山制药 · 工业总产值同比下降 16.4%（2025年第19周）");
   EXPECT_NE(r.text.find("指标：工业总产值同比下降16.4%，低于黄色预警线（下降10%）"),
             std::string::npos)

@@ -158,8 +158,9 @@ TEST_F(RealDataTest, JanuaryAndFebruaryAreNotTwoMonths) {
   std::set<Period> no_data;
   for (const NoDataRun& n : r.no_data) {
     EXPECT_EQ(n.from, n.to);
-    EXPECT_TRUE(n.from.is_jan_feb()) << n.from.ToString() << ": " << n.reason;
-    EXPECT_THAT(n.reason, HasSubstr("NBS publishes only 1—2月"));
+    EXPECT_TRUE(n.from.is_jan_feb()) << n.from.ToString() << ": " << n.reason.en;
+    EXPECT_THAT(n.reason.en, HasSubstr("NBS publishes only 1—2月"));
+    EXPECT_THAT(n.reason.zh, HasSubstr("国家统计局只公布1—2月"));
     no_data.insert(n.from);
   }
   EXPECT_EQ(no_data.size(), 6u);

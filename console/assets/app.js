@@ -399,7 +399,8 @@ async function pageAlert(fingerprint) {
     ...figureFacts(a),
     el('dt', {}, t('threshold')), el('dd', {}, levels.map(s => el('span', { class: 'thr' + (th.crossed === s ? ' crossed' : '') },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${thresholdWords(a, th.direction, th.levels[s])}${th.crossed === s ? '（' + t('crossed') + '）' : ''}　`)),
-      th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null),
+      th && th.clear !== null ? el('span', { class: 'muted' }, `${t('clearAt')} ${measureValue(a, th.clear)}`) : null,
+      conditionWords(th)),
     el('dt', {}, t('period')), el('dd', { id: 'alert-period' }, alertPeriodWords(a)),
     el('dt', {}, t('since')), el('dd', {}, a.active_since ? periodWords(a.active_since.period) : '—'),
     el('dt', {}, t('state')), el('dd', {}, t(a.state), a.acknowledgements.length ? `，${t('acknowledged')}` : '', a.silences.length ? `，${t('silenced')}` : ''));
@@ -562,6 +563,12 @@ function levelChips(measure, th) {
   return ['blue', 'yellow', 'orange', 'red'].filter(s => th.levels[s] !== undefined).map(s =>
     el('span', { class: 'thr' }, el('span', { class: 'dot sev-' + s }), ` ${thresholdWords(measure, th.direction, th.levels[s])}　`));
 }
+// What a breach needs beside its lines, as the server words it (fall(): N usual swings below the
+// enterprise's own course); null for rules whose lines say it all.
+function conditionWords(x) {
+  const words = x && (LANG === 'zh' ? x.condition_zh : x.condition);
+  return words ? el('div', { class: 'condition muted' }, words) : null;
+}
 function monthsBack(latest, n) {
   const [y, m] = latest.split('-').map(Number);
   const d = new Date(y, m - 1 - n, 1);
@@ -589,7 +596,7 @@ async function pageRules() {
     const s = status[r.name] || {};
     return [el('span', { title: r.name }, ruleTitle(r.name)), t(r.cadence),
       measureWords(r.measure) + (r.target ? (LANG === 'zh' ? '与目标之差' : ' less the target') : ''),
-      el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)),
+      el('div', {}, el('span', { class: 'rule-levels', 'data-rule': r.name }, levelChips(r, r.thresholds)), conditionWords(r)),
       el('div', {}, r.overrides.map(o => el('div', { class: 'muted' }, `${o.industry || names[o.enterprise] || o.enterprise}：`, levelChips(r, o.thresholds)))),
       periodWords(lastPeriod(s)), noDataWords(s.last_evaluation),
       canOperate() ? el('button', { type: 'button', class: 'tune', onclick: () => openTuning(r.name) }, LANG === 'zh' ? '调整' : 'Tune') : ''];
@@ -609,20 +616,23 @@ function lastPeriod(status) {
   const e = status && status.last_evaluation;
   return e && e.period ? e.period.period : null;
 }
-// How many members had no data at the last evaluation; opened, who they are and why (the
-// reason in the console's language: GET /api/v1/rules gives reason_zh beside reason).
+// How many members had no data at the period the rule last evaluated (the column beside says
+// which); opened, who they are and why (the reason in the console's language: GET /api/v1/rules
+// gives reason_zh beside reason). An evaluation of many periods (a start, a late file) counts
+// the members of every period in no_data_count: not what the period's column means.
 function noDataWords(e) {
   if (!e || e.no_data_count === undefined) return '—';
-  if (!e.no_data_count) return '0';
+  const count = e.no_data_at_period ?? e.no_data_count;
+  if (!count) return '0';
   const listed = e.no_data || [];
   const items = listed.slice(0, 10).map(x => {
     const who = x.name || x.industry || x.enterprise || (LANG === 'zh' ? '园区' : 'the park');
     const reason = LANG === 'zh' ? x.reason_zh || x.reason : x.reason;
     return el('li', {}, reason.includes(who) ? reason : `${who}：${reason}`);
   });
-  if (e.no_data_count > items.length)
-    items.push(el('li', { class: 'muted' }, LANG === 'zh' ? `……共${fixed(e.no_data_count, 0)}家` : `… ${fixed(e.no_data_count, 0)} in all`));
-  return el('details', { class: 'no-data' }, el('summary', {}, `${fixed(e.no_data_count, 0)}${t('members')}`), el('ul', {}, items));
+  if (count > items.length)
+    items.push(el('li', { class: 'muted' }, LANG === 'zh' ? `……共${fixed(count, 0)}家` : `… ${fixed(count, 0)} in all`));
+  return el('details', { class: 'no-data' }, el('summary', {}, `${fixed(count, 0)}${t('members')}`), el('ul', {}, items));
 }
 
 function tuningPanel(panel, tuning, name, latest) {
@@ -638,6 +648,7 @@ function tuningPanel(panel, tuning, name, latest) {
     el('div', { class: 'filters' }, ['blue', 'yellow', 'orange', 'red'].map(s => el('label', { class: 'thr' },
       el('span', { class: 'dot sev-' + s }), ` ${t(s)} ${rule.thresholds.direction === 'below' ? '≤' : '≥'} `,
       el('input', { name: s, size: 7, inputmode: 'decimal' }), ['ratio', 'points', 'growth'].includes(measureKind(rule)) ? (measureKind(rule) === 'points' ? t('points') : '%') : ''))),
+    conditionWords(rule),
     el('div', { class: 'filters' }, el('label', {}, `${LANG === 'zh' ? '回测区间' : 'Range'} `,
       el('input', { name: 'from', type: 'month', value: monthsBack(latest, 23) }), ' — ',
       el('input', { name: 'to', type: 'month', value: latest }))),
@@ -716,7 +727,7 @@ function showPreview(box, d) {
   box.replaceChildren(el('p', { class: 'headline', id: 'preview-summary', 'data-added': d.added, 'data-removed': d.removed, 'data-changed': d.changed }, summary),
     el('div', { class: 'chart-box' }, canvas),
     d.changes.length ? table([LANG === 'zh' ? '变化' : 'Change', t('name'), LANG === 'zh' ? '调整前' : 'Before', LANG === 'zh' ? '调整后' : 'After'],
-      d.changes.slice(0, 200).map(c => [kinds[c.change], scopeWords(c), episodeWords(c.before), episodeWords(c.after)]), []) : null);
+      d.changes.slice(0, 200).map(c => [kinds[c.change], scopeWords(c), episodeWords(c.before), episodeWords(c.after)]), []) : '');
   while (charts.length) charts.pop().destroy();
   if (!window.Chart) return;
   charts.push(new Chart(canvas, { type: 'line', data: { labels: d.periods.map(periodWords), datasets: [
@@ -865,7 +876,8 @@ async function pageData() {
   });
   show(el('h1', {}, t('data')), quarantineSection(held), canOperate() ? el('div', { class: 'card' }, el('h2', {}, LANG === 'zh' ? '上传数据文件（与收件箱相同的导入）' : 'Upload a file (read as the inbox reads it)'), upload, status) : null,
     el('h2', {}, t('batches')), table([t('at'), t('file'), t('status'), t('rows'), t('accepted'), t('errors')],
-    batches.map(b => [timeWords(b.received_at), el('span', { title: b.source || '' }, (b.source || '').split('/').pop()),
+    batches.map(b => [timeWords(b.received_at), el('span', { title: b.source || '' }, b.file || (b.source || '').split('/').pop(),
+      b.uploaded_by ? el('div', { class: 'muted' }, LANG === 'zh' ? `${b.uploaded_by} 上传` : `uploaded by ${b.uploaded_by}`) : null),
       el('span', { class: b.status === 'rejected' ? 'down' : null }, (BATCH_STATUS[LANG] || BATCH_STATUS.zh)[b.status] || b.status,
         b.figures_held ? el('div', { class: 'down' }, LANG === 'en' ? `${b.figures_held} held on arrival` : `入库时暂不计入 ${b.figures_held} 条`) : null),
       fixed(b.rows_read, 0), fixed(b.rows_accepted, 0),

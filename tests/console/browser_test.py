@@ -400,9 +400,9 @@ def manage_users(browser, park, shot):
     print("users: an admin added, reset and removed an operator in the console; a viewer was refused")
 
 
-# The refused upload's error as the bureau's staff read it: file (the upload names its user too),
-# row, column and field, then what is wrong.
-ZH_ERROR = re.compile(r'bad\.csv( by \S+)? 第2行第31列 · 工业总产值\(万元\)：不是数字："abc"')
+# The refused upload's error as the bureau's staff read it: the file as they named it (who
+# uploaded it is the batch list's to say, apart), row, column and field, then what is wrong.
+ZH_ERROR = re.compile(r'bad\.csv 第2行第31列 · 工业总产值\(万元\)：不是数字："abc"')
 
 
 def upload(browser, park, shot):
@@ -420,17 +420,18 @@ def upload(browser, park, shot):
     text = browser.eval("document.querySelector('#upload-status').innerText")
     assert "bad.csv：已拒收，未存入任何数据（1 条错误）" in text, text
     assert ZH_ERROR.search(text), text
-    assert "not a number" not in text, text
+    assert "not a number" not in text and "console upload" not in text, text
     shot(browser, "data")
     # The batch list says the same, in Chinese, and in English under the switch.
     browser.goto(park.url + "/data")
     browser.wait("document.querySelector('tbody tr')")
     rows = browser.eval("[...document.querySelectorAll('main table')].pop().innerText")
     assert ZH_ERROR.search(rows), rows
+    assert re.search(r'bad\.csv\s+\S+ 上传', rows) and "console upload" not in rows, rows
     browser.eval("document.querySelector('#lang').click(), true")
     browser.wait("document.querySelector('main').innerText.includes('not a number')")
     rows = browser.eval("[...document.querySelectorAll('main table')].pop().innerText")
-    assert re.search(r'bad\.csv( by \S+)?:2:31: 工业总产值\(万元\): not a number: "abc"', rows), rows
+    assert re.search(r'bad\.csv:2:31: 工业总产值\(万元\): not a number: "abc"', rows), rows
     browser.eval("document.querySelector('#lang').click(), true")
     browser.wait("document.querySelector('main').innerText.includes('不是数字')")
 
@@ -562,6 +563,14 @@ def run(args):
             d.open = true; return d.querySelector('ul').innerText; })()""")
         assert why and "has no" not in why and "figure" not in why, why
         assert "年" in why, why
+        # The words the measure chose, as GET /api/v1/rules gives them (reason_zh).
+        listed = [m["reason_zh"] for r in json.loads(request(park.url + "/api/v1/rules",
+                  headers={"Authorization": "Bearer demo-admin-token"})[1])["data"]
+                  if r["last_evaluation"] for m in r["last_evaluation"]["no_data"]]
+        assert any(reason in why for reason in listed), (why, listed[:5])
+        # The drop rules' levels say what else a breach needs: the enterprise's own swings.
+        rules_text = browser.eval("document.querySelector('main').innerText")
+        assert "且低于企业自身走势2个常规波动幅度以上" in rules_text, rules_text[:800]
         shot(browser, "rules-no-data")
 
         # The overview's latest complete week, and names that link across pages.
