@@ -47,8 +47,9 @@ struct EngineResult {
 struct BatchUnion {
   std::vector<int64_t> batch_ids;  // in the order added; marked evaluated with the alerts
   BatchSummary changes;            // touched_enterprises and touched_periods of them all
-  // One of them changed no figure (an attribute: key flag, industry, size), which concerns every
-  // group's latest period whatever the others touched.
+  // One of them changed no figure (a file resent unchanged, an attribute), which concerns every
+  // group's latest period whatever the others touched. An attribute that changed (key flag,
+  // industry, size: RuleData::ApplyBatch tells) concerns every period of every group.
   bool without_figures = false;
   // Their own summaries name every change (an ingest's, a quarantine decision's): the periods
   // the changes reach are evaluated. Summaries read back from the store (Store::ChangesOfBatch)
@@ -148,9 +149,12 @@ class AlertEngine {
                                std::set<std::string>* current = nullptr);
   // Evaluates rule at periods into pass; told: events at or after the notification horizon
   // (recent periods, the latest of the data), never a report missing since before it.
+  // moved: the batches' attribute changes, whose members left out of the rule's scope are
+  // observed without data (nullptr: none).
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                     const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,
-                    Pass* pass, EngineResult* result, int64_t now);
+                    Pass* pass, EngineResult* result, int64_t now,
+                    const BatchEffect* moved = nullptr);
 
   Store* store_;
   AlertStore alerts_;
