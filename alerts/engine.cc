@@ -56,6 +56,11 @@ void BatchUnion::Add(const BatchSummary& batch) {
   without_figures = without_figures || batch.touched_periods.empty();
 }
 
+void BatchUnion::AddStored(Store& store, int64_t batch_id, const BatchChanges* scanned) {
+  Add(store.ChangesOfBatch(batch_id, scanned));
+  if (!store.ChangesRecorded(batch_id)) reach = BatchReach::kToLatest;
+}
+
 std::string BatchUnion::Name() const {
   if (batch_ids.size() == 1) return "batch " + std::to_string(batch_ids[0]);
   auto [low, high] = std::minmax_element(batch_ids.begin(), batch_ids.end());
@@ -409,8 +414,7 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   EngineResult result;
   std::set<std::string> current;  // rules those batches left evaluated at their latest period
   BatchUnion pending;
-  pending.reach = BatchReach::kToLatest;
-  for (int64_t batch_id : unevaluated) pending.Add(store_->ChangesOfBatch(batch_id, &scanned));
+  for (int64_t batch_id : unevaluated) pending.AddStored(*store_, batch_id, &scanned);
   if (!pending.empty())
     Add(&result, EvaluateBatches(pending, now, /*data_current=*/true, &current));
   // New thresholds apply to the present at once: evaluate each rule's latest period, unless the
@@ -525,9 +529,7 @@ void AlertEngine::Add(EngineResult* total, const EngineResult& one) {
 
 EngineResult AlertEngine::CatchUp(int64_t now) {
   BatchUnion pending;
-  pending.reach = BatchReach::kToLatest;
-  for (int64_t batch_id : store_->UnevaluatedBatches())
-    pending.Add(store_->ChangesOfBatch(batch_id));
+  for (int64_t batch_id : store_->UnevaluatedBatches()) pending.AddStored(*store_, batch_id);
   if (pending.empty()) return {};
   return OnBatches(pending, now);
 }

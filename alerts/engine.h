@@ -51,14 +51,18 @@ struct BatchUnion {
   // group's latest period whatever the others touched. An attribute that changed (key flag,
   // industry, size: RuleData::ApplyBatch tells) concerns every period of every group.
   bool without_figures = false;
-  // Their own summaries name every change (an ingest's, a quarantine decision's): the periods
-  // the changes reach are evaluated. Summaries read back from the store (Store::ChangesOfBatch)
-  // do not name the later figures a batch's unit-slip check held or let back in: kToLatest.
+  // Their summaries name every change (an ingest's, a quarantine decision's, and one read back
+  // from the store of a batch that recorded its changes): the periods the changes reach are
+  // evaluated. A batch committed before the store recorded the later figures a batch's unit-slip
+  // check held or let back in (Store::ChangesRecorded) is followed to the latest: kToLatest.
   BatchReach reach = BatchReach::kReached;
 
   BatchUnion() = default;
   explicit BatchUnion(const BatchSummary& batch) { Add(batch); }
   void Add(const BatchSummary& batch);
+  // Adds a committed batch as the store recorded it (Store::ChangesOfBatch: another process's,
+  // or one a crash left unevaluated). scanned: as for ChangesOfBatch.
+  void AddStored(Store& store, int64_t batch_id, const BatchChanges* scanned = nullptr);
   bool empty() const { return batch_ids.empty(); }
   // "batch 12", "batches 12–361 (350)": what a log line names.
   std::string Name() const;
