@@ -8,7 +8,9 @@
 // evaluated in piles (the daemon evaluates the files waiting in its queue together), in the
 // engine and in the real daemon with all the files dropped into its inbox at once. The register
 // (each enterprise's industry and key flag) arrives among the figures, at random points and in
-// wrong versions first: every period's outcome reads the final register, as in the backtest.
+// wrong versions first: every period's outcome reads the final register, as in the backtest. And
+// when the figures are written by another process and the engine catches up with them, reading
+// back from the store what each batch changed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
