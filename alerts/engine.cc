@@ -56,6 +56,11 @@ void BatchUnion::Add(const BatchSummary& batch) {
   without_figures = without_figures || batch.touched_periods.empty();
 }
 
+void BatchUnion::AddStored(Store& store, int64_t batch_id, const BatchChanges* scanned) {
+  Add(store.ChangesOfBatch(batch_id, scanned));
+  if (!store.ChangesRecorded(batch_id)) reach = BatchReach::kToLatest;
+}
+
 std::string BatchUnion::Name() const {
   if (batch_ids.size() == 1) return "batch " + std::to_string(batch_ids[0]);
   auto [low, high] = std::minmax_element(batch_ids.begin(), batch_ids.end());
@@ -453,8 +458,7 @@ EngineResult AlertEngine::SetRules(std::shared_ptr<const RuleSet> rules,
   EngineResult result;
   std::set<std::string> current;  // rules those batches left evaluated at their latest period
   BatchUnion pending;
-  pending.reach = BatchReach::kToLatest;
-  for (int64_t batch_id : unevaluated) pending.Add(store_->ChangesOfBatch(batch_id, &scanned));
+  for (int64_t batch_id : unevaluated) pending.AddStored(*store_, batch_id, &scanned);
   if (!pending.empty())
     Add(&result, EvaluateBatches(pending, now, /*data_current=*/true, &current));
   // New thresholds apply to the present at once: evaluate each rule's latest period, unless the
@@ -518,24 +522,32 @@ EngineResult AlertEngine::EvaluateBatches(const BatchUnion& batches, int64_t now
   Pass pass(alerts_, *store_, apply_path_, now, &result,
             !batches.empty() && apply_path_ == ApplyPath::kInMemory ? Durability::kDerived
                                                                     : Durability::kDurable);
+  // An attribute (industry, key flag, 规上 years) is one value per enterprise, read by every
+  // period's evaluation — a backtest over the final data applies the final register to every
+  // period — so a change of one reaches every period of every rule, for the enterprises it changed
+  // and for every industry (an industry's aggregates gain or lose the enterprise).
+  const BatchEffect* moved = effect.attributes_changed.empty() ? nullptr : &effect;
   for (const auto& group : rules_->groups) {
     // A batch of weekly figures leaves monthly rules as they were, and the other way round;
     // only a batch without figures (attributes: key flag, industry) concerns every group.
-    bool touches_group = batches.without_figures || effect.price_index_changed;
+    bool touches_group = batches.without_figures || effect.price_index_changed || moved;
     for (const auto& [indicator, period] : batch.touched_periods)
       touches_group = touches_group || period.cadence() == group.cadence;
     if (!touches_group) continue;
     for (const auto& rule : group.rules) {
-      std::vector<Period> periods = PeriodsToEvaluate(group, rule, data_, &batch, batches.reach);
+      std::vector<Period> periods =
+          PeriodsToEvaluate(group, rule, data_, moved ? nullptr : &batch, batches.reach);
+      const std::set<EnterpriseIndex>* members =
+          moved && rule.scope != ScopeKind::kEnterprise ? nullptr : only;
       if (rule.kind == RuleKind::kMissingReport) {
         // Late data resolves a missing report: re-check the due period for whoever reported.
         auto it = last_due_.find(rule.name);
         if (it == last_due_.end()) continue;
         auto due = Period::Parse(it->second);
-        if (due) EvaluateRule(group, rule, {*due}, only, &pass, &result, now);
+        if (due) EvaluateRule(group, rule, {*due}, members, &pass, &result, now, moved);
         continue;
       }
-      EvaluateRule(group, rule, periods, only, &pass, &result, now);
+      EvaluateRule(group, rule, periods, members, &pass, &result, now, moved);
       if (!current) continue;
       auto latest = data_.LatestPeriod(group.cadence);
       if (!only && latest && std::count(periods.begin(), periods.end(), *latest) &&
@@ -561,9 +573,7 @@ void AlertEngine::Add(EngineResult* total, const EngineResult& one) {
 
 EngineResult AlertEngine::CatchUp(int64_t now) {
   BatchUnion pending;
-  pending.reach = BatchReach::kToLatest;
-  for (int64_t batch_id : store_->UnevaluatedBatches())
-    pending.Add(store_->ChangesOfBatch(batch_id));
+  for (int64_t batch_id : store_->UnevaluatedBatches()) pending.AddStored(*store_, batch_id);
   if (pending.empty()) return {};
   return OnBatches(pending, now);
 }
@@ -591,7 +601,7 @@ EngineResult AlertEngine::CheckDeadlines(int64_t now) {
 void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                                const std::vector<Period>& periods,
                                const std::set<EnterpriseIndex>* only, Pass* pass,
-                               EngineResult* result, int64_t now) {
+                               EngineResult* result, int64_t now, const BatchEffect* moved) {
   if (periods.empty()) return;
   int64_t started = SteadyNanos();
   RuleStatus& status = status_[rule.name];
@@ -610,12 +620,16 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
       status.no_data_at_last_period = 0;
       Tally& tally = latest_tally_[rule.name];
       tally = {};
+      std::set<EnterpriseIndex> enterprises_seen;
+      std::set<int32_t> industries_seen;
       for (const RuleOutcome& o : evaluator_->Evaluate(group, rule, data_, p, only)) {
         // A report missing since before the horizon (a history load whose data ended long ago,
         // an old gap) is recorded, not told: receivers hear of reports that have just become due.
         Telling telling{p >= since, since};
         if (o.missing_since && *o.missing_since < RecentSince(group, now)) telling = {false, {}};
         pass->Observe(o, telling);
+        if (moved && o.scope == ScopeKind::kEnterprise) enterprises_seen.insert(o.enterprise);
+        if (moved && o.scope == ScopeKind::kIndustry) industries_seen.insert(o.industry);
         ++status.last_outcomes;
         ++tally.outcomes;
         if (!o.value) {
@@ -624,6 +638,35 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
           if (++status.no_data_at_last_period <= static_cast<int64_t>(kMaxNoDataListed))
             status.no_data.push_back(NoDataOf(o, rule, data_, p));
         }
+      }
+      // Members an attribute change took out of the rule's scope (a key flag turned off, the last
+      // enterprise of an industry gone to another) have no outcome any more: observed without
+      // data, which takes the period out of their alerts' logs, as a backtest never saw them.
+      if (moved) {
+        RuleOutcome gone;
+        gone.rule = &rule;
+        gone.group = &group;
+        gone.period = p;
+        gone.no_data_reason = "outside the rule's scope";
+        gone.data = &data_;
+        gone.config = config_.get();
+        const Telling telling{p >= since, since};
+        gone.scope = ScopeKind::kEnterprise;
+        const bool of_enterprises =
+            rule.scope == ScopeKind::kEnterprise || rule.kind != RuleKind::kThreshold;
+        for (EnterpriseIndex e : moved->attributes_changed)
+          if (of_enterprises && !enterprises_seen.count(e)) {
+            gone.enterprise = e;
+            pass->Observe(gone, telling);
+          }
+        gone.enterprise = -1;
+        gone.scope = ScopeKind::kIndustry;
+        if (rule.scope == ScopeKind::kIndustry)
+          for (int32_t i : moved->industries_left)
+            if (!industries_seen.count(i)) {
+              gone.industry = i;
+              pass->Observe(gone, telling);
+            }
       }
       status.last_period = p.ToString();
     }

@@ -47,17 +47,22 @@ struct EngineResult {
 struct BatchUnion {
   std::vector<int64_t> batch_ids;  // in the order added; marked evaluated with the alerts
   BatchSummary changes;            // touched_enterprises and touched_periods of them all
-  // One of them changed no figure (an attribute: key flag, industry, size), which concerns every
-  // group's latest period whatever the others touched.
+  // One of them changed no figure (a file resent unchanged, an attribute), which concerns every
+  // group's latest period whatever the others touched. An attribute that changed (key flag,
+  // industry, size: RuleData::ApplyBatch tells) concerns every period of every group.
   bool without_figures = false;
-  // Their own summaries name every change (an ingest's, a quarantine decision's): the periods
-  // the changes reach are evaluated. Summaries read back from the store (Store::ChangesOfBatch)
-  // do not name the later figures a batch's unit-slip check held or let back in: kToLatest.
+  // Their summaries name every change (an ingest's, a quarantine decision's, and one read back
+  // from the store of a batch that recorded its changes): the periods the changes reach are
+  // evaluated. A batch committed before the store recorded the later figures a batch's unit-slip
+  // check held or let back in (Store::ChangesRecorded) is followed to the latest: kToLatest.
   BatchReach reach = BatchReach::kReached;
 
   BatchUnion() = default;
   explicit BatchUnion(const BatchSummary& batch) { Add(batch); }
   void Add(const BatchSummary& batch);
+  // Adds a committed batch as the store recorded it (Store::ChangesOfBatch: another process's,
+  // or one a crash left unevaluated). scanned: as for ChangesOfBatch.
+  void AddStored(Store& store, int64_t batch_id, const BatchChanges* scanned = nullptr);
   bool empty() const { return batch_ids.empty(); }
   // "batch 12", "batches 12–361 (350)": what a log line names.
   std::string Name() const;
@@ -148,9 +153,12 @@ class AlertEngine {
                                std::set<std::string>* current = nullptr);
   // Evaluates rule at periods into pass; told: events at or after the notification horizon
   // (recent periods, the latest of the data), never a report missing since before it.
+  // moved: the batches' attribute changes, whose members left out of the rule's scope are
+  // observed without data (nullptr: none).
   void EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
                     const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,
-                    Pass* pass, EngineResult* result, int64_t now);
+                    Pass* pass, EngineResult* result, int64_t now,
+                    const BatchEffect* moved = nullptr);
 
   Store* store_;
   AlertStore alerts_;

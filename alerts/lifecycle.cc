@@ -238,8 +238,12 @@ std::vector<AlertEvent> Announce(const AlertSnapshot& announced, AlertStatus* st
   // it began in, not the time they were told), so startsAt does not move.
   if (status->state == AlertState::kFiring && announced.state == AlertState::kFiring)
     status->fired_at = announced.fired_at;
+  // A replay that took out every observation (the member left the rule's scope, its only figure
+  // was held) dates its resolution at the period receivers last heard of.
+  const bool emptied = !status->last_period.valid();
   std::vector<AlertEvent> events =
-      Transition(announced, *status, status->last_period, status->value, status->annotations, now);
+      Transition(announced, *status, emptied ? announced.last_period : status->last_period,
+                 emptied ? announced.value : status->value, status->annotations, now);
   for (AlertEvent& e : events) {
     e.revised_period = revised;
     if (e.kind == EventKind::kFiring) e.fired_at = status->fired_at;

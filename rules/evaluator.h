@@ -119,8 +119,9 @@ enum class BatchReach {
 //     rule's indicator (or its deflator, under comparable prices) to the latest, since YoY, YTD,
 //     anomaly and consecutive declines at later periods read earlier ones — or, with
 //     BatchReach::kReached, only those the touched figures reach. A batch that touched
-//     enterprises but none of those figures (an attribute change: key, industry, size) gives the
-//     latest period, where membership and thresholds apply now.
+//     enterprises but none of those figures gives the latest period (a file resent unchanged);
+//     an attribute change (key, industry, size) reaches every period, which the engine asks for
+//     without a batch (AlertEngine, BatchEffect::attributes_changed).
 //   - Missing-report rules (driven by DuePeriod): with a batch, the touched periods of the
 //     group's cadence (a late report clears); without one, the latest period reported.
 std::vector<Period> PeriodsToEvaluate(const RuleGroup& group, const RuleConfig& rule,

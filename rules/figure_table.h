@@ -62,6 +62,8 @@ struct EnterpriseInfo {
     return (above_size_since == 0 || above_size_since <= year) &&
            (above_size_until == 0 || year <= above_size_until);
   }
+
+  friend bool operator==(const EnterpriseInfo&, const EnterpriseInfo&) = default;
 };
 
 // Which enterprises a scope takes. Unset members do not filter.

@@ -423,12 +423,24 @@ BatchEffect RuleData::EffectOf(const BatchSummary& batch) const {
   return effect;
 }
 
+void RuleData::NoteAttributes(EnterpriseIndex e, const EnterpriseInfo& before,
+                              BatchEffect* effect) const {
+  const EnterpriseInfo& now = info(e);
+  if (now == before) return;
+  effect->attributes_changed.insert(e);
+  if (now.industry != before.industry && before.industry >= 0)
+    effect->industries_left.insert(before.industry);
+}
+
 BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
   BatchEffect effect;
   // Past a quarter of the park, one sequential scan per table beats a query per enterprise.
   if (batch.touched_enterprises.size() * 4 > infos_.size() + pseudo_.size()) {
+    const std::vector<EnterpriseInfo> before = infos_;
     Reload(store);
     effect.reloaded = true;
+    for (size_t i = 0; i < before.size(); ++i)
+      NoteAttributes(static_cast<EnterpriseIndex>(i), before[i], &effect);
     for (int64_t id : batch.touched_enterprises) {
       if (auto e = IndexOfId(id)) effect.enterprises.insert(*e);
       if (pseudo_.count(id)) effect.price_index_changed = true;
@@ -460,8 +472,11 @@ BatchEffect RuleData::ApplyBatch(Store& store, const BatchSummary& batch) {
       }
       continue;
     }
+    std::optional<EnterpriseInfo> before;
+    if (auto known = IndexOfCode(row->credit_code)) before = info(*known);
     EnterpriseIndex e = AddEnterprise(*row);
     effect.enterprises.insert(e);
+    if (before) NoteAttributes(e, *before, &effect);
     for (auto& [key, table] : tables_) {
       if (!touched_tables.count(key)) continue;
       // Figures are never deleted, only revised, so writing the current series over the old

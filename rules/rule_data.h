@@ -62,6 +62,12 @@ struct BatchEffect {
   bool reloaded = false;                  // the batch was large: everything was read again
   std::set<EnterpriseIndex> enterprises;  // real enterprises whose figures or attributes changed
   bool price_index_changed = false;       // a pseudo-enterprise's price index changed
+  // Enterprises, of those known before, whose attributes the rules read changed (industry, key,
+  // 规上 years, reports owed): the data holds one value of each per enterprise, not one per
+  // period, so the change alters what every period's evaluation reads. With the industries they
+  // were in before a change of industry, whose aggregates lost them.
+  std::set<EnterpriseIndex> attributes_changed;
+  std::set<int32_t> industries_left;
 };
 
 class RuleData {
@@ -199,6 +205,8 @@ class RuleData {
 
   void Reset();               // forgets the data, keeps what is needed; empty tables
   void Reload(Store& store);  // Reset and read the store again, keeping indices
+  // Adds e to effect's attributes_changed if its attributes differ from before.
+  void NoteAttributes(EnterpriseIndex e, const EnterpriseInfo& before, BatchEffect* effect) const;
   int32_t InternIndustry(const std::string& name);
   void SetRow(EnterpriseIndex e, const EnterpriseRow& row);
   EnterpriseIndex IndexFor(const EnterpriseRow& row);  // existing or new

@@ -74,7 +74,7 @@ void TouchQuarantineChanges(Store& store, const QuarantineChanges& changes,
     }
 }
 
-void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes) {
+void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes, int64_t batch_id) {
   if (changes.hold.empty() && changes.release.empty()) return;
   Statement hold(store.db(),
                  "INSERT OR REPLACE INTO quarantine (enterprise_id, indicator_id, cadence, period, "
@@ -94,6 +94,11 @@ void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes) {
     hold.Bind(8, h.collector).Bind(9, h.batch_id).Run();
   }
   for (const FigureHold& h : changes.release) bind_key(release, h).Run();
+  Statement changed(store.db(),
+                    "INSERT OR IGNORE INTO batch_holds (enterprise_id, indicator_id, cadence, "
+                    "period, batch_id) VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const std::vector<FigureHold>* list : {&changes.hold, &changes.release})
+    for (const FigureHold& h : *list) bind_key(changed, h).Bind(5, batch_id).Run();
 }
 
 std::vector<ConfirmedFigure> ConfirmedFigures(Store& store, int64_t enterprise_id) {
@@ -154,7 +159,8 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d,
     // another process wrote (a confirm changes what every aggregate counts).
     Statement b(store.db(),
                 "INSERT INTO batches (source, collector, content_hash, status, received_at, "
-                "rows_read, rows_accepted, evaluated) VALUES (?, ?, '', 'committed', ?, ?, ?, 0)");
+                "rows_read, rows_accepted, evaluated, changes_recorded) "
+                "VALUES (?, ?, '', 'committed', ?, ?, ?, 0, 1)");
     b.Bind(1, summary.info.source).Bind(2, summary.info.collector).Bind(3, now);
     b.Bind(4, summary.rows_read).Bind(5, summary.rows_accepted).Run();
     summary.batch_id = sqlite3_last_insert_rowid(store.db());
@@ -181,7 +187,7 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& d,
   // The periods after it are read against a level that now counts (or no longer counts) it.
   if (recheck) {
     QuarantineChanges later = recheck(summary.touched_enterprises, summary.touched_periods);
-    WriteQuarantineChanges(store, later);
+    WriteQuarantineChanges(store, later, summary.batch_id);
     TouchQuarantineChanges(store, later, &summary.touched_enterprises, &summary.touched_periods);
     summary.figures_held = later.newly_held;
   }

@@ -80,8 +80,9 @@ BatchSummary DecideQuarantine(Store& store, const QuarantineDecision& decision,
                               const QuarantineRecheck& recheck = {});
 
 // Writes holds (state held) and releases (of figures still held: a decision is never undone by
-// the check). Called inside the caller's transaction.
-void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes);
+// the check), and records them as changes of batch_id (Store::ChangesOfBatch reads them back).
+// Called inside the caller's transaction.
+void WriteQuarantineChanges(Store& store, const QuarantineChanges& changes, int64_t batch_id);
 // Adds the figures whose hold changes (anywhere in their series, not only at the batch's own
 // periods) to a batch's touched enterprises and (indicator, period)s: what the rules count
 // changes there, and the rules re-evaluate only the periods a batch's changes reach.

@@ -316,6 +316,25 @@ CREATE INDEX alerts_by_rule ON alerts (rule);
 -- identity next changes and the row is written again. Nothing else reads the column.
 SELECT 1;
 )sql"},
+      {13, "the figures whose quarantine hold each batch changed, so its changes read back whole",
+       R"sql(
+-- A batch's unit-slip check can hold or let back in figures other batches set (the periods after
+-- its own read their recent level from it). Beside the figures a batch set (figures,
+-- figure_history) and decided (quarantine.decided_batch), these rows are what it changed, so a
+-- batch read back from the store (written by `parkwatch ingest`, or left unevaluated by a crash)
+-- is followed only as far as its changes reach, like one the daemon ingested itself.
+-- batches.changes_recorded marks the batches written since: one committed before names only the
+-- figures it set, and is followed to the latest period.
+CREATE TABLE batch_holds (
+  batch_id      INTEGER NOT NULL,
+  enterprise_id INTEGER NOT NULL,
+  indicator_id  INTEGER NOT NULL,
+  cadence       TEXT NOT NULL,
+  period        INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, enterprise_id, indicator_id, cadence, period)
+) WITHOUT ROWID;
+ALTER TABLE batches ADD COLUMN changes_recorded INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }

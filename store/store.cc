@@ -132,7 +132,7 @@ void WriteBatchRow(sqlite3* db, const BatchSummary& s) {
 int64_t InsertBatchRow(sqlite3* db, const BatchInfo& info, int64_t received_at) {
   Statement s(db,
               "INSERT INTO batches (source, collector, content_hash, status, received_at, "
-              "evaluated) VALUES (?, ?, ?, 'open', ?, 0)");
+              "evaluated, changes_recorded) VALUES (?, ?, ?, 'open', ?, 0, 1)");
   s.Bind(1, info.source).Bind(2, info.collector).Bind(3, info.content_hash).Bind(4, received_at);
   s.Run();
   return sqlite3_last_insert_rowid(db);
@@ -430,7 +430,8 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id, const BatchChanges* scanned
   // A confirm or reject of a quarantined figure is a batch of its own that changes no value but
   // what the aggregates count (store/quarantine.h): its figures are found by decided_batch.
   std::vector<const char*> tables = {"figure_history WHERE batch_id = ?",
-                                     "quarantine WHERE decided_batch = ?"};
+                                     "quarantine WHERE decided_batch = ?",
+                                     "batch_holds WHERE batch_id = ?"};
   if (!scanned || !scanned->Has(batch_id))
     tables.insert(tables.begin(), "figures WHERE batch_id = ?");
   for (const char* where : tables) {
@@ -453,6 +454,11 @@ BatchSummary Store::ChangesOfBatch(int64_t batch_id, const BatchChanges* scanned
     if (period) summary.touched_periods.emplace(names[indicator], *period);
   }
   return summary;
+}
+
+bool Store::ChangesRecorded(int64_t batch_id) {
+  Statement s(db_, "SELECT changes_recorded FROM batches WHERE id = ?");
+  return s.Bind(1, batch_id).Step() && s.Int(0) != 0;
 }
 
 void Store::MarkEvaluated(int64_t batch_id) {
@@ -601,7 +607,7 @@ Wording IngestTransaction::PutFigure(const FigureRecord& r) {
 }
 
 void IngestTransaction::ApplyQuarantine(const QuarantineChanges& changes) {
-  WriteQuarantineChanges(*store_, changes);
+  WriteQuarantineChanges(*store_, changes, batch_id_);
   TouchQuarantineChanges(*store_, changes, &counts_.touched_enterprises, &counts_.touched_periods);
   counts_.figures_held += changes.newly_held;
 }

@@ -224,6 +224,9 @@ class Store {
   // they were folded there (ForEachCurrentFigure) and reads only its revised and decided ones.
   std::vector<int64_t> UnevaluatedBatches();
   BatchSummary ChangesOfBatch(int64_t batch_id, const BatchChanges* scanned = nullptr);
+  // Whether ChangesOfBatch names every figure whose counting the batch changed, the later ones
+  // its unit-slip check held or let back in included (batches committed since migration 13).
+  bool ChangesRecorded(int64_t batch_id);
   void MarkEvaluated(int64_t batch_id);
 
  private:

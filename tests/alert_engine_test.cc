@@ -299,5 +299,46 @@ TEST_F(AlertEngineTest, HistoryLoadRecordsOldMissingReportsWithoutTellingAnyone)
   EXPECT_EQ(r.notifications, 1);
 }
 
+// The register's key flag is one value per enterprise, read by every week's evaluation (the
+// backtest reads today's register for every week): an enterprise marked key after its figures
+// came has its earlier weeks counted towards `for` at once, and unmarked, its alert resolves.
+// Each change is told once, as a change of the latest week.
+TEST_F(AlertEngineTest, KeyFlagSetInTheRegisterReDecidesEveryEarlierWeek) {
+  std::string rows;
+  for (int w = 45; w <= 48; ++w) rows += Row(2, Period::Week(2023, w), 100);
+  rows += Row(2, Period::Week(2024, 46), 99) + Row(2, Period::Week(2024, 47), 80) +
+          Row(2, Period::Week(2024, 48), 75);
+  Ingest(rows, MondayAfter(Period::Week(2024, 48)));
+  EXPECT_TRUE(Firing().empty());  // not a key enterprise: OutputDrop does not watch it
+
+  CollectorConfig register_collector;
+  register_collector.name = register_collector.type = "register";
+  register_collector.reapply = true;
+  auto mark = [&](const char* key) {
+    std::string csv = "统一社会信用代码,重点企业\n" + TestCreditCode(2) + "," + key + "\n";
+    BatchSummary s = IngestBody(csv, "text/csv", "register", register_collector, config_, *store_);
+    EXPECT_EQ(s.status, "committed") << JoinDiagnostics(s.errors);
+    EXPECT_TRUE(s.touched_periods.empty());
+    return engine_->OnBatch(s, MondayAfter(Period::Week(2024, 48)) + 60);
+  };
+  EngineResult r = mark("是");
+  auto firing = Firing();
+  ASSERT_EQ(firing.size(), 1u) << "weeks 47 and 48 (-20%, -25%) with for: 2";
+  EXPECT_EQ(firing[0].labels.at("enterprise"), TestCreditCode(2));
+  EXPECT_EQ(firing[0].status.first_breach_period, Period::Week(2024, 47));
+  EXPECT_EQ(r.notifications, 1);
+  AlertStore alerts(store_.get());
+  ASSERT_EQ(alerts.PendingNotifications(10).size(), 1u);
+
+  // No longer key: out of the rule's scope at every week, as if it had never been watched.
+  r = mark("否");
+  EXPECT_TRUE(Firing().empty());
+  EXPECT_EQ(r.notifications, 1);  // the resolution
+  std::optional<AlertRow> row = alerts.Get(firing[0].fingerprint);
+  ASSERT_TRUE(row);
+  EXPECT_TRUE(row->status.log.empty());
+  EXPECT_EQ(row->status.state, AlertState::kInactive);
+}
+
 }  // namespace
 }  // namespace parkwatch
