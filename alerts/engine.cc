@@ -647,7 +647,7 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
         gone.rule = &rule;
         gone.group = &group;
         gone.period = p;
-        gone.no_data_reason = "outside the rule's scope";
+        gone.no_data_reason = Wording{"outside the rule's scope", "不在规则范围内"};
         gone.data = &data_;
         gone.config = config_.get();
         const Telling telling{p >= since, since};
