@@ -164,7 +164,7 @@ class Daemon : public LoopServices, public PoolServices {
     StartPulls();
     ScheduleDeadlines();
     // Ready once the worker has drained the files that were waiting at start.
-    worker_->PostBarrier([this] {
+    worker_->PostReady([this] {
       ready_ = true;
       spdlog::info("ready");
     });

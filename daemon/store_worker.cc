@@ -128,6 +128,8 @@ void StoreWorker::EvaluateWaiting() {
 // A rule wanting a price index never ingested compares at current prices or not at all: warned
 // when the rules load, and said again when a batch brings the index (a first start warns before
 // its inbox, which holds the index, is read).
+// Until ready the warnings are only kept: an index among the files waiting at start is no news,
+// and one still missing then is warned of at the barrier (PostReady).
 void StoreWorker::CheckPriceIndexes(bool rules_loaded) {
   if (rules_loaded) price_index_warnings_.clear();
   std::vector<PriceIndexWarning> now =
@@ -135,11 +137,14 @@ void StoreWorker::CheckPriceIndexes(bool rules_loaded) {
         const FigureTable* t = engine_->data().PriceIndex(d, c);
         return t && !t->Periods().empty();
       });
-  if (rules_loaded)
-    for (const PriceIndexWarning& w : now) spdlog::warn("{}", w.text);
-  for (const PriceIndexWarning& w : price_index_warnings_)
-    if (std::find(now.begin(), now.end(), w) == now.end())
-      spdlog::info("{}: its price index is ingested now; it compares at comparable prices", w.rule);
+  if (price_warnings_said_) {
+    if (rules_loaded)
+      for (const PriceIndexWarning& w : now) spdlog::warn("{}", w.text);
+    for (const PriceIndexWarning& w : price_index_warnings_)
+      if (std::find(now.begin(), now.end(), w) == now.end())
+        spdlog::info("{}: its price index is ingested now; it compares at comparable prices",
+                     w.rule);
+  }
   price_index_warnings_ = std::move(now);
 }
 
@@ -242,8 +247,12 @@ const RuleSet& StoreWorker::rules() const {
   return rules_ ? *rules_ : kNone;
 }
 
-void StoreWorker::PostBarrier(std::function<void()> then) {
+void StoreWorker::PostReady(std::function<void()> then) {
   Queue(Job::kOther, [this, then = std::move(then)] {
+    if (!price_warnings_said_) {
+      price_warnings_said_ = true;
+      for (const PriceIndexWarning& w : price_index_warnings_) spdlog::warn("{}", w.text);
+    }
     if (!stopping_ && !figures_current_) RefreshFigureMetrics();
     boost::asio::post(loop_, then);
   });

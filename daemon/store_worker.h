@@ -75,8 +75,9 @@ class StoreWorker : public WorkerServices {
   // Batches other processes wrote, and missing-report deadlines (the minute tick).
   void PostDeadlineCheck();
   // Runs then on the loop once everything queued before it is done and the figure metrics show
-  // it (readiness after the files waiting at start).
-  void PostBarrier(std::function<void()> then);
+  // it (readiness after the files waiting at start). The rules' warnings of a price index never
+  // ingested are said here the first time, not before the waiting files are read.
+  void PostReady(std::function<void()> then);
   // Runs fn on the worker thread with its services (API routes that run on the worker). Any
   // thread may call it (the puller hands its bodies over so).
   void Post(std::function<void(WorkerServices&)> fn);
@@ -135,8 +136,10 @@ class StoreWorker : public WorkerServices {
   // Whether the figure metrics show every change since the last refresh: the barrier refreshes
   // before ready, and the refresh queued behind it then has nothing left to do.
   bool figures_current_ = false;
-  // The rules' warnings of a price index never ingested, until a batch brings it.
+  // The rules' warnings of a price index never ingested, until a batch brings it; said (and
+  // their "ingested now" after them) from the first PostReady on.
   std::vector<PriceIndexWarning> price_index_warnings_;
+  bool price_warnings_said_ = false;
   MonthClose month_close_;  // ticks beside the deadline check; sends on its own thread
 
   // Last: destroyed first, so the thread is joined before the members above go.

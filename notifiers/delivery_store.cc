@@ -102,6 +102,18 @@ void DeliveryStore::Route(int64_t notification_id, const std::vector<NewDelivery
   txn.Commit();
 }
 
+bool DeliveryStore::ToldFiring(const std::string& fingerprint, const std::string& receiver) {
+  // The idempotency key starts with "fingerprint/" and is unique, so its index finds the
+  // alert's notifications ('0' is the character after '/').
+  Statement s(store_->db(),
+              "SELECT 1 FROM notifications n JOIN deliveries d ON d.notification_id = n.id "
+              "WHERE n.idempotency_key >= ?1 || '/' AND n.idempotency_key < ?1 || '0' "
+              "AND n.kind IN ('firing', 'escalated', 'deescalated') AND d.receiver = ?2 "
+              "AND d.state IN ('pending', 'delivered') LIMIT 1");
+  s.Bind(1, fingerprint).Bind(2, receiver);
+  return s.Step();
+}
+
 void DeliveryStore::Settle(int64_t notification_id, int64_t now_ms) {
   // attempts on the notification count its deliveries' attempts, for the existing API.
   Statement s(store_->db(),

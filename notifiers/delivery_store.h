@@ -102,6 +102,10 @@ class DeliveryStore {
   // (store/sqlite.h): it survives a kill; a power cut may leave the notification unrouted
   // again, and it is then routed and sent again (at least once, same Idempotency-Key).
   void Route(int64_t notification_id, const std::vector<NewDelivery>& deliveries, int64_t now_ms);
+  // Whether receiver was told, or is still to be told, that the alert fingerprint fires: a
+  // delivery of its firing, escalation or de-escalation, pending or delivered. Its resolution
+  // is news only to such a receiver (as in Alertmanager).
+  bool ToldFiring(const std::string& fingerprint, const std::string& receiver);
 
   // --- Sending ---------------------------------------------------------------------------
   // Pending deliveries due at now_ms, soonest first.

@@ -217,6 +217,11 @@ class Cycle {
         std::string reason = suppressed;
         if (reason.empty() && !notice->firing() && !rc->send_resolved)
           reason = "send_resolved is off";
+        // A history load tells only the latest period: an alert that fired in the years loaded
+        // and recovered at the latest period was never news to anyone, nor is its recovery.
+        if (reason.empty() && !notice->firing() &&
+            !ds_.ToldFiring(notice->fingerprint, route.receiver))
+          reason = "its firing was never told to this receiver";
         if (!reason.empty()) d.state = "suppressed", d.reason = reason;
         out.push_back(std::move(d));
       }

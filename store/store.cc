@@ -522,7 +522,8 @@ int64_t IngestTransaction::EnterpriseId(const std::string& credit_code, bool* cr
     insert_enterprise_.Bind(1, credit_code).Bind(2, batch_id_).Bind(3, counts_.received_at).Run();
     id = sqlite3_last_insert_rowid(store_->db_);
     *created = true;
-    ++counts_.enterprises_new;
+    // An industry's price index is kept under a pseudo credit code: no enterprise joined.
+    if (!credit_code.starts_with(kIndustrySeriesPrefix)) ++counts_.enterprises_new;
   }
   find_enterprise_.Reset();
   enterprise_ids_.emplace(credit_code, id);

@@ -88,5 +88,15 @@ TEST_F(IngestFileTest, AFifoOrDirectoryIsRefusedWithoutHanging) {
   }
 }
 
+TEST_F(IngestFileTest, APriceIndexFileCountsItsFiguresAndNoNewEnterprise) {
+  WriteFile(dir_ / "ppi.csv", "行业,报告期,PPI\n医药化工,2024-03,101.5\n装备制造,2024-03,99.8\n");
+  BatchSummary ppi = Ingest(dir_ / "ppi.csv", true);
+  EXPECT_EQ(ppi.status, "committed");
+  EXPECT_EQ(ppi.figures_new, 2);
+  EXPECT_EQ(ppi.enterprises_new, 0) << "an industry's price index is no enterprise";
+  WriteFile(dir_ / "output.csv", csv_);
+  EXPECT_EQ(Ingest(dir_ / "output.csv", true).enterprises_new, 1);
+}
+
 }  // namespace
 }  // namespace parkwatch

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "alerts/alert_store.h"
 #include "collectors/ingest.h"
 #include "metrics/metrics.h"
 #include "notifiers/delivery_store.h"
@@ -513,6 +514,40 @@ TEST_F(DeliveryTest, ResolvedNoticesCanBeTurnedOff) {
   ASSERT_TRUE(WaitFor([&] { return Count("seq = 0 AND state != 'pending'") == 2; }, 5000));
   EXPECT_EQ(Count("state = 'suppressed' AND last_error = 'send_resolved is off'"), 1);
   EXPECT_EQ(sink.count(), 1u);
+}
+
+TEST_F(DeliveryTest, ARecoveryIsNotToldToAReceiverNeverToldTheAlertFired) {
+  HttpSink sink;
+  // A history load: the alert fired in a period loaded as history (recorded, nobody told) and
+  // recovered at the latest period, which is told.
+  AlertStore alerts(store_.get());
+  AlertUpdate fired{.rule = "KeyEnterpriseOutputDrop", .labels = kAcme, .notify = false};
+  fired.observation.period = Period::Parse("2024-W05").value();
+  fired.observation.value = -0.32;
+  fired.observation.breach = Severity::kRed;
+  alerts.ApplyMany({fired}, UnixNow());
+  testing::ResolveAlert(store_.get(), "KeyEnterpriseOutputDrop", kAcme, "2024-W06", 0.02);
+  // And one that was told firing, then recovered.
+  FireAlert(store_.get(), "KeyEnterpriseOutputDrop", kBeta, "2024-W05", Severity::kRed, -0.4);
+  const std::string yaml = FastDelivery() + "receivers:\n  - {name: hook, type: webhook, url: \"" +
+                           sink.url() +
+                           "\"}\nroute: {receiver: hook, group_by: ['...'], group_wait: 0s, "
+                           "group_interval: 50ms}\n";
+  Dispatcher dispatcher(db_, AlertingFromYaml(yaml), nullptr);
+  dispatcher.Start();
+  ASSERT_TRUE(WaitFor([&] { return sink.count() == 1; }, 5000));
+  testing::ResolveAlert(store_.get(), "KeyEnterpriseOutputDrop", kBeta, "2024-W06", 0.02);
+  dispatcher.Kick();
+  ASSERT_TRUE(WaitFor([&] { return sink.count() == 2; }, 5000));
+  EXPECT_EQ(Count("state = 'suppressed' AND last_error = 'its firing was never told to this "
+                  "receiver'"),
+            1);
+  const auto told = sink.Requests();
+  EXPECT_EQ(json::parse(told[0].body)["status"], "firing");
+  EXPECT_EQ(json::parse(told[1].body)["status"], "resolved");
+  for (const auto& r : told)
+    EXPECT_EQ(r.body.find("湖南恒达机械有限公司"), std::string::npos)
+        << "the recovery of an alert never told: " << r.body;
 }
 
 // Robots: signatures checked by the sink, failure reported as 200 + errcode, rate limit.

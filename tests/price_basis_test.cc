@@ -4,6 +4,7 @@
 // enterprise's industry has a price index, current (现价) otherwise. Real daemon, real HTTP.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -144,17 +145,30 @@ TEST(PriceBasisTest, TheParksYtdValueAddedIsTheAlertsNumberAtComparablePricesWhe
   EXPECT_EQ(park.metrics.find("parkwatch_park_value_added_ytd_ratio{cadence=\"monthly\"}"),
             std::string::npos)
       << "a value-added growth series without its price basis";
-  // The start warned, before the inbox was read, that the index was never ingested; the log
-  // says when it came, so the warning is not the last word.
-  const std::string log = park.daemon->Log();
-  const size_t warned =
-      log.find("ParkBelowTarget: ytd_yoy(value_added, prices=comparable_or_current) wants");
-  const size_t came = log.find(
+  // The index was among the files waiting at start: no warning that it was never ingested.
+  EXPECT_EQ(park.daemon->Log().find("which was never ingested"), std::string::npos)
+      << park.daemon->Log();
+}
+
+TEST(PriceBasisTest, AnIndexStillMissingWhenReadyIsWarnedOfAndItsArrivalLogged) {
+  TempDir dir;
+  WritePark(dir, {"医药化工", "装备制造"});
+  std::filesystem::rename(dir / "inbox/ppi.csv", dir / "ppi.csv");
+  DaemonProcess daemon(dir / "parkwatch.yml", dir / "daemon.log");
+  std::string error;
+  ASSERT_TRUE(daemon.Start(&error)) << error;
+  const std::string warning =
+      "ParkBelowTarget: ytd_yoy(value_added, prices=comparable_or_current) wants the monthly "
+      "price index \"ppi\", which was never ingested";
+  ASSERT_TRUE(WaitFor([&] { return daemon.Log().find(warning) != std::string::npos; }))
+      << daemon.Log();
+  std::filesystem::rename(dir / "ppi.csv", dir / "inbox/ppi.csv");
+  const std::string came =
       "ParkBelowTarget: ytd_yoy(value_added, prices=comparable_or_current): its price index is "
-      "ingested now");
-  ASSERT_NE(warned, std::string::npos) << log;
-  ASSERT_NE(came, std::string::npos) << log;
-  EXPECT_LT(warned, came);
+      "ingested now";
+  ASSERT_TRUE(WaitFor([&] { return daemon.Log().find(came) != std::string::npos; }))
+      << daemon.Log();
+  EXPECT_LT(daemon.Log().find(warning), daemon.Log().find(came));
 }
 
 TEST(PriceBasisTest, WithoutAnIndustrysPriceIndexTheParkAndThatIndustryReadCurrentPrices) {
