@@ -91,8 +91,9 @@ TEST(MessageEndToEndTest,
   ASSERT_TRUE(daemon.Start(&error)) << error;
 
   // A key enterprise at 1 000 万元 a week last year, 790 and 795 this year: -21 % and -20.5 %,
-  // two weeks below the yellow line of -10 % (for: 2). Without a year of growth before, its
-  // swings are not known yet: a fall is sudden from 2.5 × 7 = 17.5 points (fall(), default.yml).
+  // two weeks below the yellow line of -10 % (for: 2). Without growth of its own before, it
+  // swings as an ordinary noisy enterprise: a fall is sudden from 2 × 6 = 12 points (fall(),
+  // default.yml), and one week of growth is no course.
   const std::string code = testing::TestCreditCode(7);
   std::string csv = "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元)\n";
   auto row = [&](Period p, const char* value) {
@@ -116,7 +117,7 @@ TEST(MessageEndToEndTest,
            "企业：湖南德山制药", "统一社会信用代码：" + code, "行业：医药化工",
            "周期：" + PeriodNameWithDays(latest),
            std::string("指标：工业总产值同比下降20.5%，低于黄色预警线（下降10%）"),
-           std::string("与自身走势比：此前一年可比的增速不足半年，未作比较"),
+           std::string("与自身走势比：此前一年可比的增速不足3期，未作比较"),
            std::string("预警线：黄色 下降10%；橙色 下降25%；红色 下降35%"),
            std::string("工业总产值：本期 795.00万元，上年同期 1,000.00万元")})
     EXPECT_NE(plain.find(line), std::string::npos) << line << "\n" << plain;
