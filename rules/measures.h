@@ -185,7 +185,8 @@ inline constexpr int kFallMinSwingPeriods = 12;
 // that counts as: about the park's noisier reporters (figures moving by 4 % move a growth by 6
 // points), so that an enterprise not yet known is not called sudden on its ordinary swings, and
 // one that is quieter earns a narrower swing within its first year. On the harness (32 parks of
-// 1 000) 6 points beat 5 and 7 at every number of swings (bench/RESULTS.md).
+// 1 000) 5 and 7 points gave other points of the same recall/precision curve, 6 its balance
+// at 3 swings (bench/RESULTS.md).
 inline constexpr double kFallPriorSwing = 0.06;
 inline constexpr int kFallPriorPeriods = 8;
 // A growth this many robust swings from the median of its years is an event (an earlier fall,
@@ -197,7 +198,7 @@ struct Fall {
   double growth = 0;             // g
   std::optional<double> course;  // empty with fewer than 3 growths in the year before t
   double swing = kFallPriorSwing;
-  int swing_periods = 0;  // periods with a growth the swing was measured over
+  int swing_periods = 0;  // periods with a growth the swing was measured over (events left out)
   // The expected level, the K years it was formed from and V(t) / expected − 1; empty (0)
   // without a figure at t or at the same period of an earlier year.
   std::optional<double> expected;
