@@ -162,24 +162,28 @@ class AlertEngine::Pass {
       return;
     }
     Identity& id = Find(o);
-    // The annotations are a placeholder naming this observation, rendered only if the lifecycle
-    // keeps them: in an event, or as the status's last text when the status is written.
     Observation obs = ObservationOf(o);
-    const std::string tag = std::to_string(++observations_);
-    if (obs.value) obs.annotations = {{kUnrendered, tag}};
     const Timing timing = TimingOf(*o.rule);
     if (IsRevision(id.status, obs)) {
+      // A revision keeps the observation's annotations only in some cases (alerts/lifecycle.h):
+      // they are a placeholder naming this observation, rendered only if the lifecycle keeps
+      // them, in an event or as the status's last text when the status is written.
+      const std::string tag = std::to_string(++observations_);
+      if (obs.value) obs.annotations = {{kUnrendered, tag}};
       Revise(&id.status, obs, timing, now_);
       if (!id.revised.valid() || obs.period < id.revised) id.revised = obs.period;
       id.revision = telling;
       id.revising = true;
-      Take(id, o, tag);
+      TakePlaceholder(id, o, tag);
       return;
     }
     AnnounceRevisions(id);
+    // A forward step with data always leaves the status with this observation's annotations, and
+    // its events carry them too: no placeholder, the identity notes the outcome they stand for
+    // (2.2 M observations of a first start after a bulk load allocated and looked one up each).
     std::vector<AlertEvent> events = Advance(&id.status, obs, timing, now_);
     id.announced = id.status;
-    Take(id, o, tag);
+    if (obs.value) TakeForward(id, o);
     for (AlertEvent& e : events) Record(id, std::move(e), telling);
   }
 
@@ -211,6 +215,7 @@ class AlertEngine::Pass {
 
  private:
   struct Identity {
+    MemberKey member{};  // rules with static labels
     std::string fingerprint;
     std::string rule;
     Labels labels;
@@ -223,30 +228,49 @@ class AlertEngine::Pass {
     bool revising = false;
     Period revised;
     Telling revision;
-    // The outcome whose placeholder the status's annotations hold, and its text once rendered.
+    // The outcome the status's annotations stand for, and its text once rendered: a placeholder
+    // naming it (taken_tag) after a revision, or, while stands_for_taken, the status's (empty)
+    // annotations themselves after a forward step, and so the annotations of the events copied
+    // from the status then.
     std::optional<RuleOutcome> last_taken;
     std::string taken_tag;
+    bool stands_for_taken = false;
     std::optional<std::map<std::string, std::string>> taken_text;
   };
   // The key of the placeholder annotations (no template can produce it).
   static constexpr const char* kUnrendered = "\x01unrendered";
 
-  // Notes o as the outcome the status's annotations stand for, if the lifecycle kept its tag.
-  static void Take(Identity& id, const RuleOutcome& o, const std::string& tag) {
+  // Notes o as the outcome the status's annotations stand for after a forward step.
+  static void TakeForward(Identity& id, const RuleOutcome& o) {
+    id.last_taken = o;
+    id.taken_tag.clear();
+    id.stands_for_taken = true;
+    id.taken_text.reset();
+  }
+
+  // Notes o as the outcome the status's annotations stand for, if the revision kept its tag.
+  static void TakePlaceholder(Identity& id, const RuleOutcome& o, const std::string& tag) {
     auto it = id.status.annotations.find(kUnrendered);
     if (it == id.status.annotations.end() || it->second != tag) return;
     id.last_taken = o;
     id.taken_tag = tag;
+    id.stands_for_taken = false;
     id.taken_text.reset();
   }
 
-  // Replaces a placeholder by the text of the outcome it names (always the last taken one: an
-  // event carries the annotations of the observation it follows or of the status).
+  // Replaces annotations that stand for the last taken outcome by its text: a placeholder, or
+  // the empty annotations of a forward step (an event carries the annotations of the
+  // observation it follows or of the status).
   static void Render(Identity& id, std::map<std::string, std::string>* annotations) {
-    auto it = annotations->find(kUnrendered);
-    if (it == annotations->end()) return;
-    if (!id.last_taken || it->second != id.taken_tag)
-      throw std::logic_error("alert engine: annotations of an observation no longer held");
+    if (id.stands_for_taken) {
+      if (!annotations->empty())
+        throw std::logic_error("alert engine: annotations of a forward step not empty");
+    } else {
+      auto it = annotations->find(kUnrendered);
+      if (it == annotations->end()) return;
+      if (!id.last_taken || it->second != id.taken_tag)
+        throw std::logic_error("alert engine: annotations of an observation no longer held");
+    }
     if (!id.taken_text) id.taken_text = id.last_taken->Annotations();
     *annotations = *id.taken_text;
   }
@@ -297,9 +321,26 @@ class AlertEngine::Pass {
 
   Identity& Find(const RuleOutcome& o) {
     if (static_labels_) {
-      auto [it, added] = by_member_.try_emplace(MemberKey::Of(o), identities_.size());
+      const MemberKey key = MemberKey::Of(o);
+      // Enterprises, nearly every identity, by their index: a vector read where a hash map's
+      // node missed the cache for each of the 2 M observations of a first start.
+      const bool indexed = key.scope == ScopeKind::kEnterprise && key.enterprise >= 0;
+      if (indexed) {
+        const auto e = static_cast<size_t>(key.enterprise);
+        if (e < by_enterprise_.size() && by_enterprise_[e] != kNone &&
+            identities_[by_enterprise_[e]].member == key)
+          return identities_[by_enterprise_[e]];
+      }
+      auto [it, added] = by_member_.try_emplace(key, identities_.size());
       if (!added) return identities_[it->second];
-      return Load(o, o.Labels());
+      if (indexed) {
+        const auto e = static_cast<size_t>(key.enterprise);
+        if (e >= by_enterprise_.size()) by_enterprise_.resize(e + 1, kNone);
+        if (by_enterprise_[e] == kNone) by_enterprise_[e] = it->second;
+      }
+      Identity& id = Load(o, o.Labels());
+      id.member = key;
+      return id;
     }
     Labels labels = o.Labels();
     auto [it, added] = by_fingerprint_.try_emplace(Fingerprint(o.rule->name, labels), 0);
@@ -347,6 +388,7 @@ class AlertEngine::Pass {
     }
     identities_.clear();
     by_member_.clear();
+    by_enterprise_.clear();
     by_fingerprint_.clear();
   }
 
@@ -361,6 +403,8 @@ class AlertEngine::Pass {
   bool static_labels_ = true;
   std::vector<Identity> identities_;
   std::unordered_map<MemberKey, size_t, MemberHash> by_member_;
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  std::vector<size_t> by_enterprise_;  // identity of each enterprise-scope member, or kNone
   std::unordered_map<std::string, size_t> by_fingerprint_;
   std::map<std::string, bool> rule_stored_;  // whether any status of the rule is stored
   std::vector<AlertUpdate> updates_;         // kPerObservation

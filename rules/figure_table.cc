@@ -39,7 +39,9 @@ bool FigureTable::Put(EnterpriseIndex enterprise, Period period, double value, s
     return Fail(error,
                 "period " + period.ToString() + " is not " + std::string(CadenceName(cadence_)));
   if (!std::isfinite(value)) return Fail(error, "value is not finite");
-  ColumnData& column = columns_[period.key()];
+  auto at = columns_.try_emplace(next_, period.key());  // constant time at the hint
+  next_ = std::next(at);
+  ColumnData& column = at->second;
   auto index = static_cast<size_t>(enterprise);
   if (index >= column.values.size()) {
     // Weekly reporting is dense: a new column will most likely hold every enterprise seen so
@@ -71,7 +73,10 @@ void FigureTable::Erase(EnterpriseIndex enterprise, Period period) {
   if (index >= it->second.values.size() || std::isnan(it->second.values[index])) return;
   it->second.values[index] = kAbsent;
   --size_;
-  if (--it->second.count == 0) columns_.erase(it);
+  if (--it->second.count == 0) {
+    columns_.erase(it);
+    next_ = columns_.end();
+  }
 }
 
 FigureTable::Column FigureTable::At(Period period) const {

@@ -86,8 +86,25 @@ class FigureTable {
 
   FigureTable(const FigureTable&) = delete;
   FigureTable& operator=(const FigureTable&) = delete;
-  FigureTable(FigureTable&&) = default;
-  FigureTable& operator=(FigureTable&&) = default;
+  // A moved table's hint would name the other map's end: it starts again.
+  FigureTable(FigureTable&& other) noexcept
+      : cadence_(other.cadence_),
+        kind_(other.kind_),
+        columns_(std::move(other.columns_)),
+        size_(other.size_),
+        widest_(other.widest_) {
+    other.next_ = other.columns_.end();
+  }
+  FigureTable& operator=(FigureTable&& other) noexcept {
+    cadence_ = other.cadence_;
+    kind_ = other.kind_;
+    columns_ = std::move(other.columns_);
+    size_ = other.size_;
+    widest_ = other.widest_;
+    next_ = columns_.end();
+    other.next_ = other.columns_.end();
+    return *this;
+  }
 
   Cadence cadence() const { return cadence_; }
   IndicatorKind kind() const { return kind_; }
@@ -160,6 +177,9 @@ class FigureTable {
   std::map<int64_t, ColumnData> columns_;  // by Period::key()
   size_t size_ = 0;
   size_t widest_ = 0;  // largest column length: highest enterprise index + 1, or ReserveRows
+  // The column after the one Put last wrote: a load streams an enterprise's periods in order, so
+  // the next Put's column is found there without a search.
+  std::map<int64_t, ColumnData>::iterator next_ = columns_.end();
 };
 
 }  // namespace parkwatch

@@ -358,10 +358,24 @@ void RuleData::LoadFromStore(Store& store, BatchChanges* changes) {
       if (name == entry.first.first) by_industry[{id, entry.first.second}] = &entry.second;
   for (auto& [key, table] : tables_) table.ReserveRows(infos_.size());
   for (auto& [key, table] : prices_) table.ReserveRows(industries_.size());
-  // Rows come grouped by enterprise: look each one up once.
+  // Rows come grouped by enterprise, then by indicator and cadence: look each up once a run.
   int64_t last_id = 0;
   EnterpriseIndex e = -1;
   int32_t industry = -1;
+  struct Run {
+    int64_t indicator = -1;
+    Cadence cadence = Cadence::kMonthly;
+    bool held = false;
+    FigureTable* table = nullptr;
+  } run;
+  auto table_of = [&](const CurrentFigure& f, Cadence cadence,
+                      std::map<std::pair<int64_t, Cadence>, FigureTable*>& tables) {
+    if (f.indicator_id != run.indicator || cadence != run.cadence || f.held != run.held) {
+      auto t = tables.find({f.indicator_id, cadence});
+      run = {f.indicator_id, cadence, f.held, t == tables.end() ? nullptr : t->second};
+    }
+    return run.table;
+  };
   store.ForEachCurrentFigure(
       [&](const CurrentFigure& f) {
         if (f.enterprise_id != last_id) {
@@ -370,16 +384,16 @@ void RuleData::LoadFromStore(Store& store, BatchChanges* changes) {
           e = it == by_id_.end() ? -1 : it->second;
           auto pseudo = pseudo_.find(f.enterprise_id);
           industry = pseudo == pseudo_.end() ? -1 : pseudo->second;
+          run = {};
         }
         const Cadence cadence = f.period.cadence();
         if (e >= 0) {
           NoteReported(e, f.period);  // a held figure was reported all the same
-          auto& tables = f.held ? held_by : by_enterprise;
-          if (auto t = tables.find({f.indicator_id, cadence}); t != tables.end())
-            t->second->Put(e, f.period, f.value);
+          if (FigureTable* t = table_of(f, cadence, f.held ? held_by : by_enterprise))
+            t->Put(e, f.period, f.value);
         } else if (industry >= 0 && !f.held) {
-          if (auto t = by_industry.find({f.indicator_id, cadence}); t != by_industry.end())
-            t->second->Put(industry, f.period, f.value);
+          if (FigureTable* t = table_of(f, cadence, by_industry))
+            t->Put(industry, f.period, f.value);
         }
       },
       changes);

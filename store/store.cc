@@ -327,34 +327,37 @@ std::unordered_map<int64_t, Period> Store::LastReported(Cadence cadence) {
   return out;
 }
 
-void Store::ForEachCurrentFigure(const std::function<void(const CurrentFigure&)>& fn,
-                                 BatchChanges* changes) {
+CurrentFigureScan::CurrentFigureScan(sqlite3* db, BatchChanges* changes)
+    : scan_(db,
+            "SELECT enterprise_id, indicator_id, cadence, period, value, batch_id FROM figures"),
+      changes_(changes) {
   // The quarantine is a handful of rows: read first and looked up in memory, so the scan of
   // millions of figures stays a plain scan.
-  std::set<std::tuple<int64_t, int64_t, std::string, int64_t>> held;
-  Statement q(db_,
+  Statement q(db,
               "SELECT enterprise_id, indicator_id, cadence, period FROM quarantine "
               "WHERE state <> 'confirmed'");
-  while (q.Step()) held.emplace(q.Int(0), q.Int(1), q.Text(2), q.Int(3));
-  Statement s(db_,
-              "SELECT enterprise_id, indicator_id, cadence, period, value, batch_id FROM figures");
-  CurrentFigure f;
-  while (s.Step()) {
-    std::string_view code = s.TextView(2);
-    f.enterprise_id = s.Int(0);
-    f.indicator_id = s.Int(1);
-    const int64_t key = s.Int(3);
-    f.batch_id = s.Int(5);
-    if (changes)
-      changes->Add(f.batch_id, f.enterprise_id, f.indicator_id, code.empty() ? 'M' : code[0], key);
+  while (q.Step()) held_.emplace(q.Int(0), q.Int(1), q.Text(2), q.Int(3));
+}
+
+bool CurrentFigureScan::Next(CurrentFigure* f) {
+  while (scan_.Step()) {
+    std::string_view code = scan_.TextView(2);
+    f->enterprise_id = scan_.Int(0);
+    f->indicator_id = scan_.Int(1);
+    const int64_t key = scan_.Int(3);
+    f->batch_id = scan_.Int(5);
+    if (changes_)
+      changes_->Add(f->batch_id, f->enterprise_id, f->indicator_id, code.empty() ? 'M' : code[0],
+                    key);
     auto p = Period::FromKey(CadenceFromCode(code), key);
     if (!p) continue;
-    f.period = *p;
-    f.value = s.Double(4);
-    f.held =
-        !held.empty() && held.count({f.enterprise_id, f.indicator_id, std::string(code), key}) > 0;
-    fn(f);
+    f->period = *p;
+    f->value = scan_.Double(4);
+    f->held = !held_.empty() &&
+              held_.count({f->enterprise_id, f->indicator_id, std::string(code), key}) > 0;
+    return true;
   }
+  return false;
 }
 
 std::unordered_map<int64_t, std::string> Store::IndicatorNames() {
