@@ -22,14 +22,17 @@
 --   change       park YoY at 2024-12 minus park YoY at 2023-12, each in its own caliber.
 --   pull         (V_e − V_e last year) / Σ park base, over the park's caliber.
 --   declines     consecutive months, back from 2024-12, whose YoY is −1 % or lower (by=0.01).
---   fall         the two drop rules: g the period's YoY; course the mean of the middle half
---                (a quarter of the rows left out at either end) of the YoYs of the year before
---                (52 weeks / 11 periods, at least half of them), else 0; swing 1.2533 × the mean
---                |YoY − median| over the three years before (at least 12), else 0.07; value
---                (1+g)/(1+min(course,0)) − 1; a level only when g − course ≤ −swings·swing and,
---                where the same period two years before has a figure, V/(V₋₂·(1+course)²) − 1
---                too. Weekly, the festival season's weeks (and those facing last year's) are
---                left out, by the festival dates of 2020–2024 written below.
+--   fall         the two drop rules: g the period's YoY over the YoYs of the three years
+--                before (52 weeks / 11 periods a year), those more than 4 × max(1.4826 × median
+--                |YoY − median|, 0.01) from their median left out; each year's course the mean
+--                of the middle half of its YoYs (a quarter of the rows left out at either end)
+--                with at least half a year of them, the year just before also the median of 3
+--                or more, else none (0 for the value); swing √((8 · 0.06² + Σ(g − ḡ)²) /
+--                (8 + n − 1)); value (1+g)/(1+min(course,0)) − 1; a level only when V over the
+--                geometric mean of the same period 1–3 years before, each brought forward by
+--                the courses between (stopping at a year without one), is −swings · swing ·
+--                √((1 + 1/K)/2) or lower. Weekly, the festival season's weeks (and those facing
+--                last year's) are left out, by the festival dates of 2020–2024 written below.
 --   unit slip    the figure against the median of the positive figures of the 4 periods
 --                before (at least 2): 10, 1 000 or 10 000 times, or the inverse, within 2×.
 --   anomaly      2024-12 against 2021–2023-12, each scaled by the recent level (median of the
@@ -348,8 +351,8 @@ fall_week_output AS MATERIALIZED (
   SELECT c.enterprise_id AS e, c.period AS p, c.value AS v
   FROM counted c JOIN members m ON m.e = c.enterprise_id AND m.is_key = 1
   WHERE c.indicator_id = (SELECT output FROM ind) AND c.cadence = 'W'),
-fall_growth(rule, e, k, g, course_year) AS (
-  SELECT 'KeyEnterpriseOutputDrop', a.e, w.k, a.v / b.v - 1, w.k <= 52
+fall_growth(rule, e, k, g, year) AS (
+  SELECT 'KeyEnterpriseOutputDrop', a.e, w.k, a.v / b.v - 1, (w.k - 1) / 52
   FROM fall_weeks w JOIN fall_week_output a ON a.p = w.p
   JOIN fall_week_output b ON b.e = a.e AND b.p = w.p - 100
   WHERE b.v > 0
@@ -357,17 +360,9 @@ fall_growth(rule, e, k, g, course_year) AS (
                                                OR (f.y = w.p / 100 - 1 AND f.w = w.p % 100))
   UNION ALL
   SELECT 'KeyEnterpriseMonthlyOutputDrop', a.e, 2024 * 11 + 10 - a.place, a.v / b.v - 1,
-         a.place >= 2024 * 11 + 10 - 11
+         (2024 * 11 + 10 - a.place - 1) / 11
   FROM key_output a JOIN key_output b ON b.e = a.e AND b.place = a.place - 11
   WHERE b.v > 0 AND a.place BETWEEN 2024 * 11 + 10 - 33 AND 2024 * 11 + 10 - 1),
-fall_course AS (
-  SELECT rule, e, avg(g) AS course, count(*) AS n FROM (
-    SELECT rule, e, g, row_number() OVER (PARTITION BY rule, e ORDER BY g) AS r,
-           count(*) OVER (PARTITION BY rule, e) AS n
-    FROM fall_growth WHERE course_year)
-  WHERE r > n / 4 AND r <= n - n / 4
-  GROUP BY rule, e
-  HAVING max(n) >= CASE WHEN rule = 'KeyEnterpriseOutputDrop' THEN 26 ELSE 5 END),
 fall_ranked AS (
   SELECT rule, e, g, row_number() OVER (PARTITION BY rule, e ORDER BY g) AS r,
          count(*) OVER (PARTITION BY rule, e) AS n
@@ -375,29 +370,65 @@ fall_ranked AS (
 fall_median AS (
   SELECT rule, e, avg(g) AS median, max(n) AS n FROM fall_ranked
   WHERE r IN ((n + 1) / 2, n / 2 + 1) GROUP BY rule, e),
+fall_distance AS (
+  SELECT rule, e, abs(g.g - m.median) AS d,
+         row_number() OVER (PARTITION BY rule, e ORDER BY abs(g.g - m.median)) AS r, m.n
+  FROM fall_growth g JOIN fall_median m USING (rule, e)),
+fall_robust AS (
+  SELECT rule, e, max(1.4826 * avg(d), 0.01) AS robust FROM fall_distance
+  WHERE n >= 3 AND r IN ((n + 1) / 2, n / 2 + 1) GROUP BY rule, e),
+fall_kept AS (
+  SELECT g.* FROM fall_growth g JOIN fall_median m USING (rule, e)
+  LEFT JOIN fall_robust o USING (rule, e)
+  WHERE o.robust IS NULL OR abs(g.g - m.median) <= 4 * o.robust),
+fall_year_ranked AS (
+  SELECT rule, e, year, g, row_number() OVER (PARTITION BY rule, e, year ORDER BY g) AS r,
+         count(*) OVER (PARTITION BY rule, e, year) AS n,
+         CASE WHEN rule = 'KeyEnterpriseOutputDrop' THEN 26 ELSE 5 END AS half
+  FROM fall_kept),
+fall_course(rule, e, year, course) AS (
+  SELECT rule, e, year, avg(g) FROM fall_year_ranked
+  WHERE n >= half AND r > n / 4 AND r <= n - n / 4 GROUP BY rule, e, year
+  UNION ALL
+  SELECT rule, e, year, avg(g) FROM fall_year_ranked
+  WHERE year = 0 AND n < half AND n >= 3 AND r IN ((n + 1) / 2, n / 2 + 1)
+  GROUP BY rule, e, year),
 fall_swing AS (
-  SELECT g.rule, g.e, 1.2533 * avg(abs(g.g - m.median)) AS swing
-  FROM fall_growth g JOIN fall_median m USING (rule, e)
-  WHERE m.n >= 12 GROUP BY g.rule, g.e),
-fall_now(rule, e, v, base, two_years, swings) AS (
-  SELECT 'KeyEnterpriseOutputDrop', a.e, a.v, b.v, c.v, 2.0
+  SELECT rule, e, sqrt((8 * 0.0036 + sum((g - mean) * (g - mean)))
+                       / (8 + max(count(*) - 1, 0))) AS swing
+  FROM (SELECT rule, e, g, avg(g) OVER (PARTITION BY rule, e) AS mean FROM fall_kept)
+  GROUP BY rule, e),
+fall_now(rule, e, v, b1, b2, b3, swings) AS (
+  SELECT 'KeyEnterpriseOutputDrop', a.e, a.v, b.v, c.v, d.v, 2.0
   FROM fall_week_output a JOIN fall_week_output b ON b.e = a.e AND b.p = 202352
   LEFT JOIN fall_week_output c ON c.e = a.e AND c.p = 202252
+  LEFT JOIN fall_week_output d ON d.e = a.e AND d.p = 202152
   WHERE a.p = 202452 AND b.v > 0
   UNION ALL
-  SELECT 'KeyEnterpriseMonthlyOutputDrop', a.e, a.v, b.v, c.v, 2.5
+  SELECT 'KeyEnterpriseMonthlyOutputDrop', a.e, a.v, b.v, c.v, d.v, 3.0
   FROM key_output a JOIN key_output b ON b.e = a.e AND b.place = a.place - 11
   LEFT JOIN key_output c ON c.e = a.e AND c.place = a.place - 22
+  LEFT JOIN key_output d ON d.e = a.e AND d.place = a.place - 33
   WHERE a.place = 2024 * 11 + 10 AND b.v > 0),
-falls AS (
-  SELECT n.rule, n.e AS member,
-         n.v / n.base / (1 + min(COALESCE(c.course, 0), 0)) - 1 AS value,
-         n.v / n.base - 1 - COALESCE(c.course, 0) <= -n.swings * COALESCE(s.swing, 0.07)
-           AND (n.two_years IS NULL OR n.two_years <= 0
-                OR n.v / (n.two_years * (1 + COALESCE(c.course, 0)) * (1 + COALESCE(c.course, 0)))
-                     - 1 <= -n.swings * COALESCE(s.swing, 0.07)) AS sudden
-  FROM fall_now n LEFT JOIN fall_course c ON c.rule = n.rule AND c.e = n.e
+fall_terms AS (
+  SELECT n.rule, n.e, n.v, n.b1, n.swings, COALESCE(c0.course, 0) AS course,
+         COALESCE(s.swing, 0.06) AS swing,
+         ln(n.b1) + ln(1 + COALESCE(c0.course, 0)) AS t1,
+         CASE WHEN c1.course IS NOT NULL AND n.b2 > 0
+              THEN ln(n.b2) + ln(1 + COALESCE(c0.course, 0)) + ln(1 + c1.course) END AS t2,
+         CASE WHEN c1.course IS NOT NULL AND c2.course IS NOT NULL AND n.b3 > 0
+              THEN ln(n.b3) + ln(1 + COALESCE(c0.course, 0)) + ln(1 + c1.course)
+                   + ln(1 + c2.course) END AS t3
+  FROM fall_now n
+  LEFT JOIN fall_course c0 ON c0.rule = n.rule AND c0.e = n.e AND c0.year = 0
+  LEFT JOIN fall_course c1 ON c1.rule = n.rule AND c1.e = n.e AND c1.year = 1
+  LEFT JOIN fall_course c2 ON c2.rule = n.rule AND c2.e = n.e AND c2.year = 2
   LEFT JOIN fall_swing s ON s.rule = n.rule AND s.e = n.e),
+falls AS (
+  SELECT rule, e AS member, v / b1 / (1 + min(course, 0)) - 1 AS value,
+         v > 0 AND v / exp((t1 + COALESCE(t2, 0) + COALESCE(t3, 0)) / k) - 1
+           <= -swings * swing * sqrt((1 + 1.0 / k) / 2) AS sudden
+  FROM (SELECT *, 1 + (t2 IS NOT NULL) + (t3 IS NOT NULL) AS k FROM fall_terms)),
 
 outcomes(rule, member, value, gate) AS (
   SELECT rule, member, value, 1 FROM yoy UNION ALL

@@ -573,7 +573,8 @@ class Evaluator::ThresholdRun {
       RuleOutcome& o = out_->back();
       o.growth = f.growth;
       o.course = f.course;
-      if (f.swing_periods > 0) o.swing = f.swing;  // not the default one: no swing of its own
+      // A swing of its own (a year of growths) is stated; before that it is mostly the prior's.
+      if (f.swing_periods >= kFallMinSwingPeriods) o.swing = f.swing;
       if (!f.sudden && o.level != Severity::kNone) {
         o.level = Severity::kNone;
         o.threshold = MildestThreshold(

@@ -60,8 +60,8 @@ Wording FallWords(double swings, bool member, std::optional<double> own) {
            Wording{" (this enterprise's growth usually moves by about ±" + Points(*own) + " pp)",
                    "（该企业增速的常规波动约±" + Points(*own) + "个百分点）"};
   return w +
-         Wording{" (less than a year of its growth: ±" + Points(kFallDefaultSwing) + " pp assumed)",
-                 "（该企业增速不足一年，常规波动按±" + Points(kFallDefaultSwing) + "个百分点计）"};
+         Wording{" (less than a year of its growth: ±" + Points(kFallPriorSwing) + " pp assumed)",
+                 "（该企业增速不足一年，常规波动按±" + Points(kFallPriorSwing) + "个百分点计）"};
 }
 
 }  // namespace

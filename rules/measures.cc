@@ -838,13 +838,14 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     for (Fall& f : out) f.no_data_reason = RateNotDefined("fall()", "较自身走势的降幅");
     return out;
   }
-  // The periods of the three years before t with their same period a year before, newest first;
-  // the first year's make the course. Weekly, the festival season is left out as the weekly
-  // rules leave it out: it measures the calendar, not the enterprise's course.
+  // The periods of the three years before t with their same period a year before, newest first,
+  // each with the year before t it lies in (0: the year just before t, whose growths make the
+  // course). Weekly, the festival season is left out as the weekly rules leave it out: it
+  // measures the calendar, not the enterprise's course.
   const int per_year = t.weekly() ? 52 : (options_.combine_jan_feb ? 11 : 12);
   struct Pair {
     PeriodReader now, base;
-    bool course_year;
+    int year;
   };
   std::vector<Pair> pairs;
   Period q = t;
@@ -855,13 +856,23 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     if (!base) continue;  // week 53 without a partner
     if (q.weekly() && (IsSpringFestivalWeek(q) || IsSpringFestivalWeek(*base))) continue;
     pairs.push_back(
-        {PeriodReader(figures_, q, true), PeriodReader(figures_, *base, true), k < per_year});
+        {PeriodReader(figures_, q, true), PeriodReader(figures_, *base, true), k / per_year});
   }
-  const PeriodReader two_years_now(figures_, t, true);
-  const Period two_years_before = SamePeriodYearsBefore(t, 2);
-  const PeriodReader two_years_base(figures_, two_years_before.valid() ? two_years_before : t,
-                                    true);
-  std::vector<double> growths, course_growths, sorted;  // reused for every enterprise
+  // The same period 1, 2 and 3 years before t: the level t is expected at. A year without that
+  // period (week 53) or whose week falls in the festival season has none.
+  std::vector<std::optional<PeriodReader>> same;
+  for (int k = 1; k <= kFallSwingYears; ++k) {
+    const Period p = SamePeriodYearsBefore(t, k);
+    if (p.valid() && !(p.weekly() && IsSpringFestivalWeek(p)))
+      same.emplace_back(PeriodReader(figures_, p, true));
+    else
+      same.emplace_back(std::nullopt);
+  }
+  const PeriodReader now_reader(figures_, t, true);
+  // Reused for every enterprise.
+  std::array<std::vector<double>, kFallSwingYears> by_year;
+  std::vector<double> growths, sorted;
+  std::vector<int> years_of;
   for (size_t i = 0; i < scope.size(); ++i) {
     const EnterpriseIndex e = scope[i];
     Fall& f = out[i];
@@ -872,41 +883,91 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     }
     f.growth = *now.value;
     growths.clear();
-    course_growths.clear();
+    years_of.clear();
     for (const Pair& p : pairs) {
       auto v = p.now.Get(e), b = p.base.Get(e);
       if (!v || !b || *b <= 0) continue;
       growths.push_back(*v / *b - 1);
-      if (p.course_year) course_growths.push_back(growths.back());
+      years_of.push_back(p.year);
     }
-    // The mean of the middle half, not the year's total: the weeks of a fall under way are in
-    // the year before its later weeks and must not make the fall its own course (a quarter of
-    // the year's periods at either end are left out); steadier than the median.
-    if (static_cast<int>(course_growths.size()) >= per_year / 2) {
-      std::sort(course_growths.begin(), course_growths.end());
-      const size_t n = course_growths.size(), cut = n / 4;
-      double sum = 0;
-      for (size_t k = cut; k < n - cut; ++k) sum += course_growths[k];
-      f.course = sum / static_cast<double>(n - 2 * cut);
-    }
-    if (static_cast<int>(growths.size()) >= kFallMinSwingPeriods) {
-      // 1.2533 × mean absolute deviation from the median: σ for normal swings (√(π/2)).
+    // An earlier fall's periods, and their rebound a year later against the fallen base, are
+    // events, not the enterprise's course or usual swing: growths more than kFallOutlierSwings
+    // robust swings (1.4826 × their median distance from their median, at least a point) from
+    // their median are left out of both.
+    double median = 0, robust = 0;
+    if (growths.size() >= 3) {
       sorted.assign(growths.begin(), growths.end());
-      const double median = Median(sorted);
-      double distance = 0;
-      for (double g : growths) distance += std::fabs(g - median);
-      f.swing = 1.2533 * distance / static_cast<double>(growths.size());
-      f.swing_periods = static_cast<int>(growths.size());
+      median = Median(std::span<double>(sorted));
+      for (size_t k = 0; k < growths.size(); ++k) sorted[k] = std::fabs(growths[k] - median);
+      robust = std::max(1.4826 * Median(std::span<double>(sorted)), 0.01);
     }
+    for (auto& y : by_year) y.clear();
+    size_t kept = 0;
+    for (size_t k = 0; k < growths.size(); ++k) {
+      if (robust > 0 && std::fabs(growths[k] - median) > kFallOutlierSwings * robust) continue;
+      by_year[years_of[k]].push_back(growths[k]);
+      growths[kept++] = growths[k];
+    }
+    growths.resize(kept);
+    // Each year's course: the mean of the middle half of its growths, not the year's total: the
+    // periods of a fall under way are in the year before its later periods and must not make the
+    // fall its own course (a quarter of the year's periods at either end are left out); steadier
+    // than the median. A year needs half its periods for a course; the year just before t,
+    // short of that (an enterprise's first months of growth), takes the median of what it has
+    // if that is kFallMinCoursePeriods or more (so that one odd period is not the course).
+    std::array<std::optional<double>, kFallSwingYears> courses;
+    for (int y = 0; y < kFallSwingYears; ++y) {
+      std::vector<double>& g = by_year[y];
+      if (static_cast<int>(g.size()) >= per_year / 2) {
+        std::sort(g.begin(), g.end());
+        const size_t n = g.size(), cut = n / 4;
+        double sum = 0;
+        for (size_t k = cut; k < n - cut; ++k) sum += g[k];
+        courses[y] = sum / static_cast<double>(n - 2 * cut);
+      } else if (y == 0 && static_cast<int>(g.size()) >= kFallMinCoursePeriods) {
+        courses[y] = Median(std::span<double>(g));
+      }
+    }
+    f.course = courses[0];
+    // The swing: the standard deviation of the growths, with kFallPriorPeriods periods of
+    // kFallPriorSwing added in: an enterprise with few periods of its own is taken to swing as
+    // an ordinary noisy one does, and its own swing takes over as its periods accumulate.
+    double squares = 0;
+    if (growths.size() >= 2) {
+      double mean = 0;
+      for (double g : growths) mean += g;
+      mean /= static_cast<double>(growths.size());
+      for (double g : growths) squares += (g - mean) * (g - mean);
+    }
+    const int own = std::max(static_cast<int>(growths.size()) - 1, 0);
+    f.swing = std::sqrt((kFallPriorPeriods * kFallPriorSwing * kFallPriorSwing + squares) /
+                        (kFallPriorPeriods + own));
+    f.swing_periods = static_cast<int>(growths.size());
     const double course = f.course.value_or(0);
     f.value = (1 + f.growth) / (1 + std::min(course, 0.0)) - 1;
-    f.sudden = f.growth - course <= -swings * f.swing;
-    // Against the same period two years before, brought forward by two years of its course:
-    // a period that only looks low because last year's was high (half of a growth's swing is
-    // the base's) is no fall there.
-    if (auto v = two_years_now.Get(e), b = two_years_base.Get(e); f.sudden && v && b && *b > 0) {
-      f.two_year_growth = *v / *b - 1;
-      f.sudden = *v / (*b * (1 + course) * (1 + course)) - 1 <= -swings * f.swing;
+    // The expected level: the same period of each earlier year with a figure, brought forward by
+    // the courses of the years between (geometric mean). Against one year, a period low only
+    // because last year's was high looks like a fall; against three, that year's swing weighs a
+    // third. The deviation from the expected level swings by √((1 + 1/K)/2) of a growth's swing
+    // (its own figure's swing and 1/K of the K bases'), so that is the swing it is held to.
+    double log_sum = 0, forward = 0;
+    int years = 0;
+    for (int k = 1; k <= kFallSwingYears; ++k) {
+      const std::optional<double> c = k == 1 ? std::optional<double>(course) : courses[k - 1];
+      if (!c || *c <= -1) break;  // no course to bring that year forward by
+      forward += std::log1p(*c);
+      if (!same[k - 1]) continue;
+      auto b = same[k - 1]->Get(e);
+      if (!b || *b <= 0) continue;
+      log_sum += std::log(*b) + forward;
+      ++years;
+    }
+    auto v = now_reader.Get(e);
+    if (years > 0 && v && *v > 0) {
+      f.expected = std::exp(log_sum / years);
+      f.years = years;
+      f.from_expected = *v / *f.expected - 1;
+      f.sudden = *f.from_expected <= -swings * f.swing * std::sqrt((1 + 1.0 / years) / 2);
     }
   }
   return out;

@@ -154,42 +154,60 @@ struct UnitSlip {
 
 // fall(x): an enterprise's sudden fall, as a bureau means it — below the same period a year
 // before, and, for an enterprise already in decline, below where its own course would have put
-// it; and out of the swings its growth shows anyway. Its known slow decline is not a fall (that
+// it; and out of the swings its figures show anyway. Its known slow decline is not a fall (that
 // is what consecutive_declines watches), nor is a period within its usual swings.
-//   g       the period's YoY growth (同比);
-//   course  its usual growth over the year before t: the mean of the middle half of the YoY
-//           growths of the periods of the year before t that have both figures (weekly:
-//           outside the Spring Festival season), so that the first weeks of a fall under way do
-//           not become the course its later weeks are measured from; none with fewer than
-//           half a year's periods;
-//   swing   its growth's usual swing: 1.2533 × the mean distance of the periods' growth in the
-//           three years before t from their median (the standard deviation for normal swings,
-//           less moved by one odd period than the standard deviation); kFallDefaultSwing when
-//           fewer than kFallMinSwingPeriods periods have a growth (its first year);
-//   value   (1 + g) / (1 + min(course, 0)) − 1: the growth itself for an enterprise that grows
-//           or holds, the fall from its own course for one that shrinks;
-//   sudden  g − course ≤ −swings × swing: the fall stands out of its swings; and where the same
-//           period two years before has a figure, V(t) / (V(t−2y)·(1+course)²) − 1 ≤ −swings ×
-//           swing too, so that a period low only against a high one last year (the base's own
-//           swing) is not a fall. Without a course it counts as 0.
+//   g         the period's YoY growth (同比);
+//   course    its usual growth over the year before t: the mean of the middle half of the YoY
+//             growths of the periods of the year before t that have both figures (weekly:
+//             outside the Spring Festival season), so that the first periods of a fall under
+//             way do not become the course its later periods are measured from; with fewer
+//             than half a year's periods (its first months of growth) the median of at least
+//             kFallMinCoursePeriods of them (one odd period is no course); none with fewer;
+//   swing     its growth's usual swing: the standard deviation of the growths of the periods in
+//             the three years before t, with kFallPriorPeriods periods of kFallPriorSwing added
+//             in (√((8 × 6² + Σ(g − ḡ)²) / (8 + n − 1)) points): an enterprise with a few
+//             periods of its own swings as an ordinary noisy one until its own show otherwise;
+//             growths more than kFallOutlierSwings robust swings from their median (an earlier
+//             fall and its rebound) are left out of it and of the course, so an old fall
+//             neither widens the swing nor moves the course;
+//   value     (1 + g) / (1 + min(course, 0)) − 1: the growth itself for an enterprise that grows
+//             or holds, the fall from its own course for one that shrinks;
+//   expected  the level t is expected at: the same period of up to three earlier years with a
+//             figure, each brought forward by the course of every year between (of the year
+//             before t: course, or 0 without one), their geometric mean over K years;
+//   sudden    V(t) / expected − 1 ≤ −swings × swing × √((1 + 1/K) / 2): the fall stands out of
+//             the swings of that comparison — its own figure's and a K-th of its bases' (a
+//             growth against one year swings by both figures', hence the √2 in a swing) — so a
+//             period low only against a high one last year is no fall, and the more earlier
+//             years there are, the less their own swings hide a real fall.
 inline constexpr int kFallSwingYears = 3;
+inline constexpr int kFallMinCoursePeriods = 3;
+// A swing over a year's periods or more is the enterprise's own; messages state it from there.
 inline constexpr int kFallMinSwingPeriods = 12;
-// The swing of an enterprise without a year of growth to show its own: as much as the noisiest
-// reporters' (figures moving by 5 % move a growth by 7 points), so that an enterprise not yet
-// known is not called sudden on its ordinary swings. On the harness's four parks of 1 000, 5 points
-// let the monthly drop rule raise 15 episodes without a cause, 7 points 8 (bench/RESULTS.md).
-inline constexpr double kFallDefaultSwing = 0.07;
+// The swing of an enterprise before its own periods show it, and how many periods of its own
+// that counts as: about the park's noisier reporters (figures moving by 4 % move a growth by 6
+// points), so that an enterprise not yet known is not called sudden on its ordinary swings, and
+// one that is quieter earns a narrower swing within its first year. On the harness (32 parks of
+// 1 000) 5 and 7 points gave other points of the same recall/precision curve, 6 its balance
+// at 3 swings (bench/RESULTS.md).
+inline constexpr double kFallPriorSwing = 0.06;
+inline constexpr int kFallPriorPeriods = 8;
+// A growth this many robust swings from the median of its years is an event (an earlier fall,
+// or its rebound against the fallen base a year later), not part of the usual swing.
+inline constexpr double kFallOutlierSwings = 4;
 
 struct Fall {
   std::optional<double> value;   // empty without a growth at t (no_data_reason says why)
   double growth = 0;             // g
-  std::optional<double> course;  // empty without half a year of growths in the year before t
-  double swing = kFallDefaultSwing;
-  int swing_periods = 0;  // periods the swing was measured over (0: the default)
+  std::optional<double> course;  // empty with fewer than 3 growths in the year before t
+  double swing = kFallPriorSwing;
+  int swing_periods = 0;  // periods with a growth the swing was measured over (events left out)
+  // The expected level, the K years it was formed from and V(t) / expected − 1; empty (0)
+  // without a figure at t or at the same period of an earlier year.
+  std::optional<double> expected;
+  int years = 0;
+  std::optional<double> from_expected;
   bool sudden = false;
-  // V(t) / V(t−2y) − 1 where both exist and the fall was sudden against last year: it must be
-  // sudden against two years before as well (brought forward by two years of course).
-  std::optional<double> two_year_growth;
   Wording no_data_reason;
 };
 

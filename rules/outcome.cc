@@ -120,8 +120,9 @@ std::map<std::string, std::string> RuleOutcome::Vars() const {
                                " against its growth over the year before (" +
                                GrowthWords(*course, "en") + ")";
     } else {
-      vars["against_course_zh"] = "此前一年可比的增速不足半年，未作比较";
-      vars["against_course"] = "less than half a year of growth before it to compare with";
+      vars["against_course_zh"] = "此前一年可比的增速不足3期，未作比较";
+      vars["against_course"] =
+          "fewer than 3 periods of growth in the year before it to compare with";
     }
   }
   if (last_reported) vars["last_reported"] = last_reported->ToString();

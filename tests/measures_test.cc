@@ -677,16 +677,35 @@ void PutShrinking(FigureTable& t, EnterpriseIndex e) {
   for (int m = 1; m <= 5; ++m) Put(t, e, M(2023, m), 0.95 * (m % 2 ? 96 : 94));
 }
 
+// The swing of an enterprise whose growths are gs: their standard deviation with the prior's
+// eight periods of six points added in (Fall's swing, rules/measures.h).
+double SwingOf(const std::vector<double>& gs) {
+  double mean = 0, squares = 0;
+  for (double g : gs) mean += g / static_cast<double>(gs.size());
+  for (double g : gs) squares += (g - mean) * (g - mean);
+  const double own = gs.empty() ? 0 : static_cast<double>(gs.size()) - 1;
+  return std::sqrt((kFallPriorPeriods * kFallPriorSwing * kFallPriorSwing + squares) /
+                   (kFallPriorPeriods + own));
+}
+
+std::vector<double> Repeat(std::initializer_list<std::pair<int, double>> runs) {
+  std::vector<double> out;
+  for (auto [n, g] : runs) out.insert(out.end(), static_cast<size_t>(n), g);
+  return out;
+}
+
 // June 2023 is measured from where its decline would have put it, not from last June.
-//   course = the mean of the middle half of the growths of June 2022–May 2023 (four months at
-//            −6 %, five at −5 %, three at −4 %; the three lowest and highest left out): one at
-//            −6 %, five at −5 % = −31/6 % = −5.1667 %;
-//   swing  = 1.2533 × mean |g − median| over the 17 months with a growth (Jan 2022–May 2023:
-//            six at −6 %, five at −5 %, six at −4 %, median −5 %) = 1.2533 × 12/17 pp = 0.885 pp.
-// June at 88 % of its course (94 × 0.95 × 0.88): g = −16.4 %, value = 0.836 / 0.948333 − 1 =
-// −11.85 %, 11.2 points below its course: beyond 3 swings, a sudden fall (and against June
-// 2021, 100 brought forward by two years of course: 78.58 / 89.93 − 1 = −12.6 %). June at last
-// year's less 5 % (94 × 0.95): value +0.18 %: its usual decline, no fall.
+//   course   = the mean of the middle half of the growths of June 2022–May 2023 (four months at
+//              −6 %, five at −5 %, three at −4 %; the three lowest and highest left out): one
+//              at −6 %, five at −5 % = −31/6 % = −5.1667 %;
+//   swing    = over the 17 months with a growth (Jan 2022–May 2023: six at −6 %, five at −5 %,
+//              six at −4 %, standard deviation 0.87 points) with the prior's 8 × 6 points:
+//              √((8 × 0.0036 + 0.0012) / 24) = 3.54 points;
+//   expected = June 2022 brought forward by the course, 94 × 0.948333 = 89.14 (June 2021 has no
+//              course of its year to come forward by).
+// June at 88 % of its course (94 × 0.95 × 0.88 = 78.58): g = −16.4 %, value = 0.836 / 0.948333
+// − 1 = −11.85 %, as far below the expected level: beyond 3 swings (10.6 points), a sudden
+// fall. June at last year's less 5 % (94 × 0.95): value +0.18 %: its usual decline, no fall.
 TEST_F(MeasuresTest, AShrinkingEnterpriseFallsFromItsOwnCourseNotFromLastYear) {
   PutShrinking(monthly_, 0);
   PutShrinking(monthly_, 1);
@@ -699,10 +718,13 @@ TEST_F(MeasuresTest, AShrinkingEnterpriseFallsFromItsOwnCourseNotFromLastYear) {
   EXPECT_NEAR(*f[0].course, -0.31 / 6, 1e-12);
   EXPECT_NEAR(f[0].growth, -0.164, 1e-12);
   EXPECT_NEAR(*f[0].value, 0.836 / (1 - 0.31 / 6) - 1, 1e-12);
-  ASSERT_TRUE(f[0].two_year_growth.has_value());
-  EXPECT_NEAR(*f[0].two_year_growth, 94 * 0.95 * 0.88 / 100 - 1, 1e-12);
-  EXPECT_NEAR(f[0].swing, 1.2533 * 0.01 * 12 / 17, 1e-12);
+  EXPECT_NEAR(f[0].swing, SwingOf(Repeat({{6, -0.06}, {5, -0.05}, {6, -0.04}})), 1e-12);
+  EXPECT_NEAR(f[0].swing, std::sqrt(0.03 / 24), 1e-12);
   EXPECT_EQ(f[0].swing_periods, 17);
+  EXPECT_EQ(f[0].years, 1);
+  ASSERT_TRUE(f[0].expected.has_value());
+  EXPECT_NEAR(*f[0].expected, 94 * (1 - 0.31 / 6), 1e-9);
+  EXPECT_NEAR(*f[0].from_expected, *f[0].value, 1e-12);
   EXPECT_TRUE(f[0].sudden);
   ASSERT_TRUE(f[1].value.has_value()) << f[1].no_data_reason.en;
   EXPECT_NEAR(f[1].growth, -0.05, 1e-12);
@@ -711,7 +733,8 @@ TEST_F(MeasuresTest, AShrinkingEnterpriseFallsFromItsOwnCourseNotFromLastYear) {
 }
 
 // An enterprise that grows is measured against last year, as the bureau measures a drop: a
-// course of +10 % does not make a month at last year's level a fall.
+// course of +10 % does not make a month at last year's level a fall, but it is 16.6 % below
+// where the enterprise was heading (109 × 1.10), 4.2 swings of 3.97 points.
 TEST_F(MeasuresTest, AGrowingEnterprisesFallIsItsGrowthAgainstLastYear) {
   for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2021, m), 100);
   for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2022, m), m % 2 ? 109 : 111);
@@ -721,34 +744,38 @@ TEST_F(MeasuresTest, AGrowingEnterprisesFallIsItsGrowthAgainstLastYear) {
   ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(*f.course, 0.10, 1e-12);  // the middle half of six at +9 % and six at +11 %
   EXPECT_NEAR(*f.value, 100.0 / 109 - 1, 1e-12);
-  EXPECT_TRUE(f.sudden);  // 18.3 points below its course, 1.25 points of swing
+  EXPECT_NEAR(*f.from_expected, 100.0 / (109 * 1.1) - 1, 1e-12);
+  EXPECT_NEAR(f.swing, std::sqrt(0.03 / 19), 1e-12);
+  EXPECT_TRUE(f.sudden);
 }
 
-// A month 12 % below last year is a sudden fall for an enterprise whose growth keeps within a
+// A month 15 % below last year is a sudden fall for an enterprise whose growth keeps within a
 // point of its course, and not for one whose growth swings by eight points either way: for that
-// one, −12 % is an ordinary month (swing 1.2533 × 8 pp = 10.0 pp; three of them are 30 points).
+// one, −15 % is an ordinary month (swing √((8 × 6² + 12 × 8²) / 19) = 7.5 points; three of
+// them are 22 points).
 TEST_F(MeasuresTest, AFallWithinTheEnterprisesUsualSwingsIsNotSudden) {
   for (int e = 0; e < 2; ++e) {
     const double step = e == 0 ? 0.01 : 0.08;
     for (int m = 1; m <= 12; ++m) Put(monthly_, e, M(2021, m), 100);
     for (int m = 1; m <= 12; ++m) Put(monthly_, e, M(2022, m), 100 * (1 + (m % 2 ? step : -step)));
-    Put(monthly_, e, M(2023, 1), 0.88 * 100 * (1 + step));
+    Put(monthly_, e, M(2023, 1), 0.85 * 100 * (1 + step));
   }
   Measures m(monthly_, infos_, SeparateMonths());
   std::vector<Fall> f = m.Falls(All(2), M(2023, 1), 3);
   ASSERT_TRUE(f[0].value && f[1].value);
-  EXPECT_NEAR(f[0].growth, -0.12, 1e-12);
-  EXPECT_NEAR(f[1].growth, -0.12, 1e-12);
-  EXPECT_NEAR(f[0].swing, 1.2533 * 0.01, 1e-12);
-  EXPECT_NEAR(f[1].swing, 1.2533 * 0.08, 1e-12);
+  EXPECT_NEAR(f[0].growth, -0.15, 1e-12);
+  EXPECT_NEAR(f[1].growth, -0.15, 1e-12);
+  EXPECT_NEAR(f[0].swing, SwingOf(Repeat({{6, 0.01}, {6, -0.01}})), 1e-12);
+  EXPECT_NEAR(f[1].swing, SwingOf(Repeat({{6, 0.08}, {6, -0.08}})), 1e-12);
   EXPECT_TRUE(f[0].sudden);
   EXPECT_FALSE(f[1].sudden);
 }
 
-// Before half a year of growth is known the course counts as 0 and the swing is the default 7
-// points: a fall must then be 21 points below last year to be sudden (at 3 swings). A figure held
-// out of the rules (no figure) or a missing base is no data, with the enterprise named.
-TEST_F(MeasuresTest, WithoutAYearOfGrowthAFallIsMeasuredAgainstLastYearAndTheDefaultSwing) {
+// Before any growth of its own an enterprise swings as an ordinary noisy one (6 points) and its
+// course counts as 0: a fall must then be 18 points below last year to be sudden (at 3 swings).
+// A figure held out of the rules (no figure) or a missing base is no data, with the enterprise
+// named.
+TEST_F(MeasuresTest, BeforeItsOwnGrowthShowsAnEnterpriseSwingsAsAnOrdinaryNoisyOne) {
   for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2021, m), 100);
   for (int m = 1; m <= 12; ++m) Put(monthly_, 1, M(2021, m), 100);
   Put(monthly_, 0, M(2022, 1), 78);
@@ -758,7 +785,7 @@ TEST_F(MeasuresTest, WithoutAYearOfGrowthAFallIsMeasuredAgainstLastYearAndTheDef
   ASSERT_TRUE(f[0].value && f[1].value);
   EXPECT_FALSE(f[0].course.has_value());
   EXPECT_EQ(f[0].swing_periods, 0);
-  EXPECT_DOUBLE_EQ(f[0].swing, kFallDefaultSwing);
+  EXPECT_DOUBLE_EQ(f[0].swing, kFallPriorSwing);
   EXPECT_NEAR(*f[0].value, -0.22, 1e-12);
   EXPECT_TRUE(f[0].sudden);
   EXPECT_NEAR(*f[1].value, -0.15, 1e-12);
@@ -766,6 +793,76 @@ TEST_F(MeasuresTest, WithoutAYearOfGrowthAFallIsMeasuredAgainstLastYearAndTheDef
   EXPECT_FALSE(f[2].value.has_value());
   EXPECT_THAT(f[2].no_data_reason.en, HasSubstr("enterprise 2"));
   EXPECT_THAT(f[2].no_data_reason.zh, HasSubstr("企业2"));
+}
+
+// Half a year of growth within half a point either way narrows the swing from the prior's 6
+// points to 4.7 (√((8 × 6² + 6 × 0.5²) / 13)), and the course is their median: a month 15 %
+// below last year is then sudden in the enterprise's first year, where one without those
+// months (18 points at 3 swings) would not be.
+TEST_F(MeasuresTest, AQuietEnterpriseEarnsANarrowerSwingWithinItsFirstYear) {
+  for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(2021, m), 100);
+  for (int m = 1; m <= 6; ++m) Put(monthly_, 0, M(2022, m), m % 2 ? 100.5 : 99.5);
+  Put(monthly_, 0, M(2022, 7), 85);
+  Measures m(monthly_, infos_, SeparateMonths());
+  Fall f = m.Falls(All(1), M(2022, 7), 3)[0];
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  ASSERT_TRUE(f.course.has_value());
+  EXPECT_NEAR(*f.course, 0, 1e-12);  // the median of three at +0.5 % and three at −0.5 %
+  EXPECT_EQ(f.swing_periods, 6);
+  EXPECT_NEAR(f.swing, SwingOf(Repeat({{3, 0.005}, {3, -0.005}})), 1e-12);
+  EXPECT_LT(f.swing, 0.048);
+  EXPECT_TRUE(f.sudden);
+}
+
+// An earlier fall is an event, not the enterprise's usual swing: three months at −30 % in 2022
+// (and their rebound of +43 % against the fallen base in 2023) are left out of it, so a fall of
+// 15 % in 2024 on an enterprise that otherwise holds its level is still sudden. Counted in,
+// they would make its swing 15 points and −15 % an ordinary month.
+TEST_F(MeasuresTest, AnEnterprisesOwnEarlierFallDoesNotWidenItsSwing) {
+  for (int y = 2021; y <= 2024; ++y)
+    for (int m = 1; m <= 12; ++m) Put(monthly_, 0, M(y, m), m % 2 ? 101 : 99);
+  for (int m = 4; m <= 6; ++m) Put(monthly_, 0, M(2022, m), 0.7 * (m % 2 ? 101 : 99));
+  Put(monthly_, 0, M(2024, 9), 0.85 * 101);
+  Measures m(monthly_, infos_, SeparateMonths());
+  Fall f = m.Falls(All(1), M(2024, 9), 3)[0];
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  EXPECT_NEAR(f.growth, -0.15, 1e-12);
+  // 2022-01 to 2024-08 (2021 has no year before), less the fall and its rebound.
+  EXPECT_EQ(f.swing_periods, 32 - 6);
+  EXPECT_NEAR(f.swing, SwingOf(std::vector<double>(26, 0.0)), 1e-12);
+  // September 2021 has no course to come forward by: its year's growths (January–August 2022)
+  // are five without the fall, short of half a year.
+  EXPECT_EQ(f.years, 2);
+  EXPECT_TRUE(f.sudden);
+}
+
+// A period low only against a high one last year is no fall: a September 2024 back at its usual
+// level after a September 2023 15 % above it reads −13 % against last year, but against the
+// same month of three years (2021–2023, the enterprise holding its level) it is 4.6 % below,
+// inside its swings (against last year alone it would be 13.9 points below its course, beyond
+// 3 swings of 4.1). And the same comparison catches a real fall sooner than last year alone:
+// three bases swing by a third of one, so a month 9.7 % below them is sudden on an enterprise
+// whose growth swings by 3.5 points (8.5 points at 3 swings against three years), where against
+// last year alone (10.4 points) its 8.9 would be 1.5 points short.
+TEST_F(MeasuresTest, AgainstThreeEarlierYearsOneHighBaseIsNoFallAndARealFallStandsOut) {
+  for (int e = 0; e < 2; ++e)
+    for (int y = 2021; y <= 2024; ++y)
+      for (int m = 1; m <= 12; ++m)
+        Put(monthly_, e, M(y, m), 100 * (1 + ((y + m) % 2 ? 0.012 : -0.012)));
+  Put(monthly_, 0, M(2023, 9), 115);
+  Put(monthly_, 0, M(2024, 9), 100);
+  Put(monthly_, 1, M(2024, 9), 0.90 * 100);
+  Measures m(monthly_, infos_, SeparateMonths());
+  std::vector<Fall> f = m.Falls(All(2), M(2024, 9), 3);
+  ASSERT_TRUE(f[0].value && f[1].value);
+  EXPECT_NEAR(f[0].growth, 100.0 / 115 - 1, 1e-12);
+  EXPECT_EQ(f[0].years, 3);
+  EXPECT_LT(f[0].growth - *f[0].course, -3 * f[0].swing);  // sudden against last year alone
+  EXPECT_NEAR(*f[0].from_expected, -0.0536, 1e-4);
+  EXPECT_FALSE(f[0].sudden);
+  EXPECT_EQ(f[1].years, 3);
+  EXPECT_GT(f[1].growth - *f[1].course, -3 * f[1].swing);  // not sudden against one year
+  EXPECT_TRUE(f[1].sudden);
 }
 
 // The weeks of the Spring Festival season measure the calendar: they are no part of the course
@@ -784,7 +881,7 @@ TEST_F(MeasuresTest, FestivalWeeksAreNoPartOfAnEnterprisesCourse) {
   Fall f = m.Falls(All(1), W(2024, 21), 3)[0];
   ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(*f.course, 0, 1e-12);  // the festival weeks at 50 are left out
-  EXPECT_NEAR(f.swing, 1.2533 * 0.01, 1e-12);
+  EXPECT_NEAR(f.swing, SwingOf(Repeat({{6, 0.01}, {6, -0.01}})), 1e-12);
   EXPECT_EQ(f.swing_periods, 12);
   EXPECT_TRUE(f.sudden);
 }
@@ -792,7 +889,7 @@ TEST_F(MeasuresTest, FestivalWeeksAreNoPartOfAnEnterprisesCourse) {
 // The first weeks of a fall under way are in the year before its later weeks; its course is the
 // mean of the middle half of that year's growth, so three weeks at −25 % after nine at last
 // year's level leave the course at 0 and the fourth week is still 25 % below it, not measured
-// from a course the fall itself lowered.
+// from a course the fall itself lowered (nor held to a swing its first weeks widened).
 TEST_F(MeasuresTest, AFallUnderWayDoesNotBecomeItsOwnCourse) {
   FigureTable weekly(Cadence::kWeekly, IndicatorKind::kLevel);
   for (int w = 10; w <= 30; ++w) Put(weekly, 0, W(2023, w), 100);
@@ -803,6 +900,7 @@ TEST_F(MeasuresTest, AFallUnderWayDoesNotBecomeItsOwnCourse) {
   ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(*f.course, 0, 1e-12);  // nine weeks at 0 %, three at −25 %
   EXPECT_NEAR(*f.value, -0.25, 1e-12);
+  EXPECT_EQ(f.swing_periods, 9);  // the three weeks of the fall are no swing
   EXPECT_TRUE(f.sudden);
 }
 

@@ -91,9 +91,9 @@ TEST(MessageEndToEndTest,
   ASSERT_TRUE(daemon.Start(&error)) << error;
 
   // A key enterprise at 1 000 万元 a week last year, 790 and 795 this year: -21 % and -20.5 %,
-  // two weeks below the yellow line of -10 % (for: 2). Without a year of growth before, its
-  // swings are not known yet: a fall is sudden from 2 × 7 = 14 points (fall(), default.yml), and
-  // the lines say so.
+  // two weeks below the yellow line of -10 % (for: 2). Without growth of its own before, it
+  // swings as an ordinary noisy enterprise: a fall is sudden from 2 × 6 = 12 points (fall(),
+  // default.yml), and one week of growth is no course.
   const std::string code = testing::TestCreditCode(7);
   std::string csv = "统一社会信用代码,企业名称,行业,重点企业,报告期,工业总产值(万元)\n";
   auto row = [&](Period p, const char* value) {
@@ -117,9 +117,9 @@ TEST(MessageEndToEndTest,
            "企业：湖南德山制药", "统一社会信用代码：" + code, "行业：医药化工",
            "周期：" + PeriodNameWithDays(latest),
            std::string("指标：工业总产值同比下降20.5%，低于黄色预警线（下降10%）"),
-           std::string("与自身走势比：此前一年可比的增速不足半年，未作比较"),
+           std::string("与自身走势比：此前一年可比的增速不足3期，未作比较"),
            std::string("预警线：黄色 下降10%；橙色 下降25%；红色 下降35%，且低于其自身走势2个常规"
-                       "波动幅度以上（该企业增速不足一年，常规波动按±7.0个百分点计）"),
+                       "波动幅度以上（该企业增速不足一年，常规波动按±6.0个百分点计）"),
            std::string("工业总产值：本期 795.00万元，上年同期 1,000.00万元")})
     EXPECT_NE(plain.find(line), std::string::npos) << line << "\n" << plain;
   EXPECT_NE(mail["parts"][1]["text"].get<std::string>().find("<table"), std::string::npos);
@@ -143,7 +143,7 @@ TEST(MessageEndToEndTest,
   EXPECT_EQ(alert["period"]["period"], latest.ToString());
   // The page's 阈值 say the same condition as the mail (api/alert_detail.cc).
   EXPECT_EQ(alert["thresholds"]["condition_zh"],
-            "且低于其自身走势2个常规波动幅度以上（该企业增速不足一年，常规波动按±7.0个百分点计）");
+            "且低于其自身走势2个常规波动幅度以上（该企业增速不足一年，常规波动按±6.0个百分点计）");
 
   // The webhook got the same alert, named, with its title and the same link.
   json hooked;

@@ -331,8 +331,9 @@ class Park:
         # years), of any enterprise, not one of the events above.
         anomaly_months = [p for p in months if p[:4] >= str(FIRST + 3)]
         for _ in range(per_class):
-            e = r.choice([x for x in others if x["code"] not in
-                          {ev.get("enterprise") for ev in self.events}])
+            # The set once per draw, not once per candidate (20 000 enterprises took hours).
+            taken = {ev.get("enterprise") for ev in self.events}
+            e = r.choice([x for x in others if x["code"] not in taken])
             p = r.choice(anomaly_months)
             f = r.uniform(0.45, 0.60) if r.random() < 0.5 else r.uniform(1.6, 2.5)
             self.factor[(e["code"], "m_output_value", p)] = f
