@@ -805,7 +805,7 @@ TEST_F(MeasuresTest, AQuietEnterpriseEarnsANarrowerSwingWithinItsFirstYear) {
   Put(monthly_, 0, M(2022, 7), 85);
   Measures m(monthly_, infos_, SeparateMonths());
   Fall f = m.Falls(All(1), M(2022, 7), 3)[0];
-  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   ASSERT_TRUE(f.course.has_value());
   EXPECT_NEAR(*f.course, 0, 1e-12);  // the median of three at +0.5 % and three at −0.5 %
   EXPECT_EQ(f.swing_periods, 6);
@@ -825,7 +825,7 @@ TEST_F(MeasuresTest, AnEnterprisesOwnEarlierFallDoesNotWidenItsSwing) {
   Put(monthly_, 0, M(2024, 9), 0.85 * 101);
   Measures m(monthly_, infos_, SeparateMonths());
   Fall f = m.Falls(All(1), M(2024, 9), 3)[0];
-  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason;
+  ASSERT_TRUE(f.value.has_value()) << f.no_data_reason.en;
   EXPECT_NEAR(f.growth, -0.15, 1e-12);
   // 2022-01 to 2024-08 (2021 has no year before), less the fall and its rebound.
   EXPECT_EQ(f.swing_periods, 32 - 6);
