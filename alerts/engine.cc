@@ -639,35 +639,8 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
             status.no_data.push_back(NoDataOf(o, rule, data_, p));
         }
       }
-      // Members an attribute change took out of the rule's scope (a key flag turned off, the last
-      // enterprise of an industry gone to another) have no outcome any more: observed without
-      // data, which takes the period out of their alerts' logs, as a backtest never saw them.
-      if (moved) {
-        RuleOutcome gone;
-        gone.rule = &rule;
-        gone.group = &group;
-        gone.period = p;
-        gone.no_data_reason = Wording{"outside the rule's scope", "不在规则范围内"};
-        gone.data = &data_;
-        gone.config = config_.get();
-        const Telling telling{p >= since, since};
-        gone.scope = ScopeKind::kEnterprise;
-        const bool of_enterprises =
-            rule.scope == ScopeKind::kEnterprise || rule.kind != RuleKind::kThreshold;
-        for (EnterpriseIndex e : moved->attributes_changed)
-          if (of_enterprises && !enterprises_seen.count(e)) {
-            gone.enterprise = e;
-            pass->Observe(gone, telling);
-          }
-        gone.enterprise = -1;
-        gone.scope = ScopeKind::kIndustry;
-        if (rule.scope == ScopeKind::kIndustry)
-          for (int32_t i : moved->industries_left)
-            if (!industries_seen.count(i)) {
-              gone.industry = i;
-              pass->Observe(gone, telling);
-            }
-      }
+      if (moved)
+        ObserveLeftScope(group, rule, p, since, *moved, enterprises_seen, industries_seen, pass);
       status.last_period = p.ToString();
     }
   } catch (const std::exception& e) {
@@ -677,6 +650,37 @@ void AlertEngine::EvaluateRule(const RuleGroup& group, const RuleConfig& rule,
   result->observations += status.last_outcomes;
   status.last_evaluation = now;
   status.last_duration_seconds = (SteadyNanos() - started) / 1e9;
+}
+
+void AlertEngine::ObserveLeftScope(const RuleGroup& group, const RuleConfig& rule, Period p,
+                                   Period since, const BatchEffect& moved,
+                                   const std::set<EnterpriseIndex>& enterprises_seen,
+                                   const std::set<int32_t>& industries_seen, Pass* pass) {
+  RuleOutcome gone;
+  gone.rule = &rule;
+  gone.group = &group;
+  gone.period = p;
+  gone.no_data_reason = Wording{"outside the rule's scope", "不在规则范围内"};
+  gone.data = &data_;
+  gone.config = config_.get();
+  const Telling telling{p >= since, since};
+  if (rule.scope == ScopeKind::kEnterprise || rule.kind != RuleKind::kThreshold) {
+    gone.scope = ScopeKind::kEnterprise;
+    for (EnterpriseIndex e : moved.attributes_changed)
+      if (!enterprises_seen.count(e)) {
+        gone.enterprise = e;
+        pass->Observe(gone, telling);
+      }
+  }
+  if (rule.scope == ScopeKind::kIndustry) {
+    gone.enterprise = -1;
+    gone.scope = ScopeKind::kIndustry;
+    for (int32_t i : moved.industries_left)
+      if (!industries_seen.count(i)) {
+        gone.industry = i;
+        pass->Observe(gone, telling);
+      }
+  }
 }
 
 std::vector<RuleStatus> AlertEngine::RuleStatuses() const {

@@ -159,6 +159,13 @@ class AlertEngine {
                     const std::vector<Period>& periods, const std::set<EnterpriseIndex>* only,
                     Pass* pass, EngineResult* result, int64_t now,
                     const BatchEffect* moved = nullptr);
+  // The members moved took out of rule's scope at p (a key flag turned off, the last enterprise
+  // of an industry gone to another), those without an outcome there (seen: the ones with one),
+  // observed without data (told from since on, as any observation): that takes the period out of
+  // their alerts' logs, as a backtest never saw them.
+  void ObserveLeftScope(const RuleGroup& group, const RuleConfig& rule, Period p, Period since,
+                        const BatchEffect& moved, const std::set<EnterpriseIndex>& enterprises_seen,
+                        const std::set<int32_t>& industries_seen, Pass* pass);
 
   Store* store_;
   AlertStore alerts_;

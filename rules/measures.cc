@@ -828,6 +828,40 @@ std::vector<UnitSlip> Measures::UnitSlips(Scope scope, Period t) const {
   return out;
 }
 
+namespace {
+
+// One year's course of growths g (sorted in place): the mean of its middle half, or for the year
+// just before t (first_year) short of half a year's periods, the median of at least
+// kFallMinCoursePeriods; none otherwise.
+std::optional<double> CourseOfYear(std::vector<double>& g, int per_year, bool first_year) {
+  if (static_cast<int>(g.size()) >= per_year / 2) {
+    std::sort(g.begin(), g.end());
+    const size_t n = g.size(), cut = n / 4;
+    double sum = 0;
+    for (size_t k = cut; k < n - cut; ++k) sum += g[k];
+    return sum / static_cast<double>(n - 2 * cut);
+  }
+  if (first_year && static_cast<int>(g.size()) >= kFallMinCoursePeriods)
+    return Median(std::span<double>(g));
+  return std::nullopt;
+}
+
+// The standard deviation of growths with kFallPriorPeriods periods of kFallPriorSwing added in.
+double SwingWithPrior(std::span<const double> growths) {
+  double squares = 0;
+  if (growths.size() >= 2) {
+    double mean = 0;
+    for (double g : growths) mean += g;
+    mean /= static_cast<double>(growths.size());
+    for (double g : growths) squares += (g - mean) * (g - mean);
+  }
+  const int own = std::max(static_cast<int>(growths.size()) - 1, 0);
+  return std::sqrt((kFallPriorPeriods * kFallPriorSwing * kFallPriorSwing + squares) /
+                   (kFallPriorPeriods + own));
+}
+
+}  // namespace
+
 std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
   std::vector<Fall> out(scope.size());
   if (auto e = CheckPeriod(t); !e.empty()) {
@@ -916,32 +950,13 @@ std::vector<Fall> Measures::Falls(Scope scope, Period t, double swings) const {
     // short of that (an enterprise's first months of growth), takes the median of what it has
     // if that is kFallMinCoursePeriods or more (so that one odd period is not the course).
     std::array<std::optional<double>, kFallSwingYears> courses;
-    for (int y = 0; y < kFallSwingYears; ++y) {
-      std::vector<double>& g = by_year[y];
-      if (static_cast<int>(g.size()) >= per_year / 2) {
-        std::sort(g.begin(), g.end());
-        const size_t n = g.size(), cut = n / 4;
-        double sum = 0;
-        for (size_t k = cut; k < n - cut; ++k) sum += g[k];
-        courses[y] = sum / static_cast<double>(n - 2 * cut);
-      } else if (y == 0 && static_cast<int>(g.size()) >= kFallMinCoursePeriods) {
-        courses[y] = Median(std::span<double>(g));
-      }
-    }
+    for (int y = 0; y < kFallSwingYears; ++y)
+      courses[y] = CourseOfYear(by_year[y], per_year, y == 0);
     f.course = courses[0];
     // The swing: the standard deviation of the growths, with kFallPriorPeriods periods of
     // kFallPriorSwing added in: an enterprise with few periods of its own is taken to swing as
     // an ordinary noisy one does, and its own swing takes over as its periods accumulate.
-    double squares = 0;
-    if (growths.size() >= 2) {
-      double mean = 0;
-      for (double g : growths) mean += g;
-      mean /= static_cast<double>(growths.size());
-      for (double g : growths) squares += (g - mean) * (g - mean);
-    }
-    const int own = std::max(static_cast<int>(growths.size()) - 1, 0);
-    f.swing = std::sqrt((kFallPriorPeriods * kFallPriorSwing * kFallPriorSwing + squares) /
-                        (kFallPriorPeriods + own));
+    f.swing = SwingWithPrior(growths);
     f.swing_periods = static_cast<int>(growths.size());
     const double course = f.course.value_or(0);
     f.value = (1 + f.growth) / (1 + std::min(course, 0.0)) - 1;
